@@ -1,0 +1,59 @@
+# Quick start (README): `make run` and `make test` on a fresh Debian machine.
+# Each installs what it needs: Debian packages (as root; otherwise the exact apt line is
+# printed and make stops) and Python dependencies into .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie poppler-utils libreoffice-writer-nogui
+DEMO_HOME ?= demo-home
+
+.PHONY: run test setup system-deps lint typecheck pytest bench clean-demo corpus
+
+setup: system-deps $(VENV)/.installed
+
+system-deps:
+	@missing=""; \
+	command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract-ocr"; \
+	{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx vie; } || missing="$$missing tesseract-ocr-vie"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	{ command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; } || missing="$$missing libreoffice-writer-nogui"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing Debian packages:$$missing" >&2; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >&2; \
+	  else \
+	    echo "missing Debian packages:$$missing. Install them with:" >&2; \
+	    echo "  sudo apt-get install -y --no-install-recommends $(APT_PACKAGES)" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+# mypy cannot follow setuptools' editable finder; give it the repo as package `evidence`.
+typecheck: $(VENV)/.installed
+	@mkdir -p build/typecheck && ln -sfn ../.. build/typecheck/evidence
+	MYPYPATH=build/typecheck $(BIN)/mypy -p evidence
+
+pytest: setup
+	$(BIN)/pytest
+
+test: setup lint typecheck pytest
+
+run: setup
+	$(BIN)/evidence --home $(DEMO_HOME) ingest corpus/files
+	$(BIN)/evidence --home $(DEMO_HOME) status
+
+bench: setup
+	$(BIN)/python bench/ingest.py
+
+clean-demo:
+	rm -rf $(DEMO_HOME)

@@ -1,0 +1,1 @@
+"""Criteria -> verdicts: catalogue loading, matching, reports and evidence packs."""

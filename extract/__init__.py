@@ -1,0 +1,1 @@
+"""Text -> facts: pure functions over NFC text (no I/O, no store)."""

@@ -1,0 +1,122 @@
+"""Vietnamese date grammar (``../shared/spec/vn-format.md`` §4).
+
+Header lines ``<Place>, ngày <d> tháng <m> năm <yyyy>`` (blank day or month give a partial
+ISO date) and body dates ``17/01/2023``, ``03/8/2023``, ``01-10-1997``, ``31 / 01 / 2023``,
+``ngày 5 tháng 3 năm 2023``. Impossible dates give ``None``; the raw text is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date as _date
+
+__all__ = ["DateMatch", "find_dates", "iso_date", "parse_date", "parse_month", "parse_place_date"]
+
+# blank placeholders printed for a day or month not yet filled in
+_BLANK = r"(?:[.…_\s]*)"
+_D = r"(?P<d>\d{1,2})"
+_M = r"(?P<m>\d{1,2})"
+_Y = r"(?P<y>(?:19|20)\d\d)"
+
+# "ngày 05 tháng 02 năm 2024", "ngày  tháng 10 năm 2023", "ngày … tháng … năm 2023"
+_LONG = re.compile(
+    r"ngày\s*(?P<d>\d{1,2})?" + _BLANK + r"\s*tháng\s*(?P<m>\d{1,2})?" + _BLANK
+    + r"\s*năm\s*" + _Y,
+    re.IGNORECASE,
+)
+# "17/01/2023", "03/8/2023", "01-10-1997", "31 / 01 / 2023", "…/…/2023", "17.01.2023"
+_SHORT = re.compile(
+    r"(?<![\d/.-])(?:(?P<d>\d{1,2})|[.…_]+)\s*(?P<sep>[/.-])\s*(?:(?P<m>\d{1,2})|[.…_]+)\s*(?P=sep)\s*"
+    + _Y + r"(?!\d)",
+)
+# "tháng 12/2023", "tháng 12 năm 2023" (a month, used for deadlines)
+_MONTH = re.compile(r"tháng\s*(?P<m>\d{1,2})\s*(?:/|năm)\s*" + _Y, re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    iso: str | None  # "2023-01-17", "2023-10", "2023"; None when impossible
+    precision: str  # day | month | year
+    start: int
+    end: int
+    raw: str
+
+
+def iso_date(year: int, month: int | None = None, day: int | None = None) -> str | None:
+    """ISO text for a possibly partial date; ``None`` when the parts are impossible."""
+    if not 1900 <= year <= 2100:
+        return None
+    if month is None:
+        return f"{year:04d}"
+    if not 1 <= month <= 12:
+        return None
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    try:
+        return _date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _from_groups(m: re.Match[str]) -> tuple[str | None, str]:
+    y = int(m.group("y"))
+    mo = int(m.group("m")) if m.group("m") else None
+    d = int(m.group("d")) if m.group("d") else None
+    if mo is None:
+        # a day without a month is not a usable date: keep the year only
+        return iso_date(y), "year"
+    if d is None:
+        return iso_date(y, mo), "month"
+    return iso_date(y, mo, d), "day"
+
+
+def find_dates(text: str) -> list[DateMatch]:
+    """All explicit dates in ``text``, in order (long and short forms)."""
+    found: list[DateMatch] = []
+    taken: list[tuple[int, int]] = []
+    for rx in (_LONG, _SHORT):
+        for m in rx.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            iso, precision = _from_groups(m)
+            found.append(DateMatch(iso, precision, m.start(), m.end(), m.group(0)))
+            taken.append((m.start(), m.end()))
+    found.sort(key=lambda dm: dm.start)
+    return found
+
+
+def parse_date(text: str) -> DateMatch | None:
+    """The first date in ``text`` (``None`` when there is none)."""
+    dates = find_dates(text)
+    return dates[0] if dates else None
+
+
+def parse_month(text: str) -> DateMatch | None:
+    """``tháng 12/2023`` or ``tháng 12 năm 2023`` as a month-precision date."""
+    m = _MONTH.search(text)
+    if not m:
+        return None
+    iso = iso_date(int(m.group("y")), int(m.group("m")))
+    return DateMatch(iso, "month", m.start(), m.end(), m.group(0))
+
+
+_PLACE_DATE = re.compile(
+    r"^\s*(?P<place>[^\d,\n]{2,60}?)\s*,\s*(?=ngày)", re.IGNORECASE | re.MULTILINE
+)
+
+
+def parse_place_date(line: str) -> tuple[str | None, DateMatch | None]:
+    """Split a header line ``Đức Thọ, ngày 12 tháng 10 năm 2023`` into place and date.
+
+    The place may hold dots (``TP. Hồ Chí Minh``); only the comma before ``ngày`` ends it.
+    """
+    m = _LONG.search(line)
+    if not m:
+        return None, None
+    iso, precision = _from_groups(m)
+    dm = DateMatch(iso, precision, m.start(), m.end(), m.group(0))
+    head = line[: m.start()]
+    pm = re.search(r"([^\n,]{2,60}?)\s*,\s*$", head)
+    place = pm.group(1).strip(" \t*_") if pm else None
+    return (place or None), dm

@@ -1,0 +1,1 @@
+"""The store: SQLite catalogue (source of truth) and derived full-text engines."""

@@ -1,0 +1,1 @@
+"""Files -> documents: format parsers, OCR, legacy-font conversion, batch ingest."""

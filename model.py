@@ -1,0 +1,243 @@
+"""The data passed between stages. ``Document.to_dict()`` is the contract's JSON shape.
+
+See ``../shared/spec/contract.md`` ("Document"). Field names here are the contract's; add
+fields freely, never rename or drop one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Span:
+    """Where an extracted value came from: 1-based page, character offsets in that page."""
+
+    page: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Signer:
+    name: str | None = None
+    position: str | None = None
+    authority: str | None = None
+    authority_chain: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Citation:
+    doc_type: str | None
+    number: str | None
+    symbol: str
+    date: str | None = None
+    issuer: str | None = None
+    text: str = ""
+    cited_as: str | None = None  # the type word in the text ("Quyết định") when present
+    span: Span | None = None
+
+
+@dataclass
+class Task:
+    id: str
+    text: str
+    assignees: list[str] = field(default_factory=list)
+    coordinators: list[str] = field(default_factory=list)
+    deadline: str | None = None  # ISO (possibly partial) date
+    deadline_text: str | None = None
+    recurring: bool = False
+    span: Span | None = None
+
+
+@dataclass
+class Facts:
+    """Everything ``extract`` finds in a document's text (pure function output)."""
+
+    doc_type: str | None = None
+    doc_type_name: str | None = None
+    number: str | None = None
+    symbol: str | None = None
+    date: str | None = None
+    place: str | None = None
+    issuer: str | None = None
+    parent_issuer: str | None = None
+    subject: str | None = None
+    signer: Signer | None = None
+    recipients: list[str] = field(default_factory=list)
+    cited: list[Citation] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # field name -> where it was read ("number", "date", "issuer", "subject", "signer", ...)
+    provenance: dict[str, Span] = field(default_factory=dict)
+    # field name -> how it was obtained when not read from the text ("filename" fallback)
+    fallbacks: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FileRef:
+    path: str
+    pages: list[int] | None = None  # [first, last], 1-based inclusive; None = whole file
+
+
+@dataclass
+class Page:
+    """One page of text as ingested (NFC). ``number`` is 1-based within its file."""
+
+    number: int
+    text: str
+    ocr: bool = False
+    confidence: float | None = None  # Tesseract mean word confidence 0-100 when OCR
+    source: str | None = None  # file path when pages of one document come from several files
+
+
+@dataclass
+class Document:
+    id: str
+    files: list[FileRef]
+    path: str
+    format: str  # pdf | docx | doc | image | txt | xlsx
+    ocr: bool
+    pages: int | None
+    facts: Facts = field(default_factory=Facts)
+    page_texts: list[Page] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # ingest warnings (facts have their own)
+
+    @property
+    def text(self) -> str:
+        return "\n\f\n".join(p.text for p in self.page_texts)
+
+    def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
+        f = self.facts
+        out: dict[str, Any] = {
+            "id": self.id,
+            "files": [asdict(fr) for fr in self.files],
+            "path": self.path,
+            "format": self.format,
+            "ocr": self.ocr,
+            "pages": self.pages,
+            "doc_type": f.doc_type,
+            "doc_type_name": f.doc_type_name,
+            "number": f.number,
+            "symbol": f.symbol,
+            "date": f.date,
+            "place": f.place,
+            "issuer": f.issuer,
+            "parent_issuer": f.parent_issuer,
+            "subject": f.subject,
+            "signer": _signer_dict(f.signer),
+            "recipients": list(f.recipients),
+            "cited": [_citation_dict(c) for c in f.cited],
+            "tasks": [_task_dict(t) for t in f.tasks],
+            "warnings": [*self.warnings, *f.warnings],
+            "provenance": {k: asdict(v) for k, v in f.provenance.items()},
+            "fallbacks": dict(f.fallbacks),
+        }
+        if include_text:
+            out["text"] = [
+                {"page": p.number, "text": p.text, "ocr": p.ocr, "confidence": p.confidence}
+                for p in self.page_texts
+            ]
+        return out
+
+
+def _signer_dict(s: Signer | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    d: dict[str, Any] = {"name": s.name, "position": s.position, "authority": s.authority}
+    if s.authority_chain:
+        d["authority_chain"] = list(s.authority_chain)
+    return d
+
+
+def _citation_dict(c: Citation) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "doc_type": c.doc_type,
+        "number": c.number,
+        "symbol": c.symbol,
+        "date": c.date,
+        "issuer": c.issuer,
+        "text": c.text,
+    }
+    if c.cited_as:
+        d["cited_as"] = c.cited_as
+    if c.span:
+        d["span"] = asdict(c.span)
+    return d
+
+
+def _task_dict(t: Task) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "id": t.id,
+        "text": t.text,
+        "assignees": list(t.assignees),
+        "coordinators": list(t.coordinators),
+        "deadline": t.deadline,
+    }
+    if t.deadline_text:
+        d["deadline_text"] = t.deadline_text
+    if t.recurring:
+        d["recurring"] = True
+    if t.span:
+        d["span"] = asdict(t.span)
+    return d
+
+
+def facts_from_dict(d: dict[str, Any]) -> Facts:
+    """Inverse of the facts part of :meth:`Document.to_dict` (used by the catalogue)."""
+    signer = d.get("signer")
+    return Facts(
+        doc_type=d.get("doc_type"),
+        doc_type_name=d.get("doc_type_name"),
+        number=d.get("number"),
+        symbol=d.get("symbol"),
+        date=d.get("date"),
+        place=d.get("place"),
+        issuer=d.get("issuer"),
+        parent_issuer=d.get("parent_issuer"),
+        subject=d.get("subject"),
+        signer=Signer(
+            name=signer.get("name"),
+            position=signer.get("position"),
+            authority=signer.get("authority"),
+            authority_chain=list(signer.get("authority_chain") or []),
+        ) if signer else None,
+        recipients=list(d.get("recipients") or []),
+        cited=[
+            Citation(
+                doc_type=c.get("doc_type"), number=c.get("number"), symbol=c["symbol"],
+                date=c.get("date"), issuer=c.get("issuer"), text=c.get("text", ""),
+                cited_as=c.get("cited_as"),
+                span=Span(**c["span"]) if c.get("span") else None,
+            )
+            for c in d.get("cited") or []
+        ],
+        tasks=[
+            Task(
+                id=t["id"], text=t["text"], assignees=list(t.get("assignees") or []),
+                coordinators=list(t.get("coordinators") or []), deadline=t.get("deadline"),
+                deadline_text=t.get("deadline_text"), recurring=bool(t.get("recurring")),
+                span=Span(**t["span"]) if t.get("span") else None,
+            )
+            for t in d.get("tasks") or []
+        ],
+        warnings=list(d.get("warnings") or []),
+        provenance={k: Span(**v) for k, v in (d.get("provenance") or {}).items()},
+        fallbacks=dict(d.get("fallbacks") or {}),
+    )
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def part_id(parts: list[tuple[str, int, int]]) -> str:
+    """Id of a document that is part of a file or spans several: sha256 over
+    ``(file sha256, first page, last page)`` triples, per the contract."""
+    h = hashlib.sha256()
+    for sha, first, last in parts:
+        h.update(f"{sha}:{first}-{last};".encode())
+    return h.hexdigest()
