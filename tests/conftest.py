@@ -41,6 +41,9 @@ def have_tesseract_vie() -> bool:
     return "vie" in out.stdout.split()
 
 
-requires_tesseract = pytest.mark.skipif(
-    not have_tesseract_vie(), reason="tesseract with the vie language pack is not installed"
-)
+@pytest.fixture(scope="session")
+def tesseract() -> str:
+    """Use in tests that run the real Tesseract: skips without tesseract + vie."""
+    if not have_tesseract_vie():
+        pytest.skip("tesseract with the vie language pack is not installed")
+    return shutil.which("tesseract") or "tesseract"
