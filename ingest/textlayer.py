@@ -1,0 +1,206 @@
+"""Is a PDF text layer real Vietnamese text, or garbage that must be OCR'd instead?
+
+Three kinds of bad layer occur in the real files (``../shared/data/realfiles``):
+
+- a broken ToUnicode map: ``Số`` extracts as ``6ӕ``, ``CỘNG`` as ``&Ӝ1*`` — letters from
+  unrelated Unicode blocks (Cyrillic, Armenian, Latin Extended-B), digits and symbols inside
+  words, cp1252 punctuation (``‡``, ``·``, ``¿``) where vowels should be;
+- an invisible layer left by an OCR run without Vietnamese (``DQc l6p - Tg do - H4nh
+  phtc``): ASCII only, digits inside words, few valid syllables;
+- legacy 8-bit fonts (TCVN3/VNI, §6.4 of the spec): those are *converted* by
+  :mod:`evidence.ingest.legacy` when the font name says so; unconverted they also score low.
+
+:func:`text_quality` scores a text from 0 (garbage) to 1 (clean Vietnamese) from three
+signals: the rate of valid Vietnamese syllables among word tokens, the rate of characters
+no Vietnamese text contains, and the share of syllables carrying Vietnamese diacritics.
+:func:`is_born_digital_text` is the one decision ``--ocr auto`` uses (style guide, "Batch,
+OCR and progress").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = [
+    "MIN_LETTERS",
+    "QUALITY_THRESHOLD",
+    "TextScore",
+    "is_born_digital_text",
+    "repair_text_layer",
+    "score_text",
+    "text_quality",
+]
+
+#: below this many letters a page has "too little text" and is OCR'd under ``--ocr auto``
+MIN_LETTERS = 40
+#: quality under which a text layer is treated as garbage (calibrated on the real files:
+#: clean layers score >= 0.9, damaged ones <= 0.2; see docs/ingest-formats-pdf.md)
+QUALITY_THRESHOLD = 0.55
+
+_VN_LETTERS = frozenset(
+    "abcdefghijklmnopqrstuvwxyz"
+    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+)
+# ``ƣ``/``Ƣ`` (U+01A3/U+01A2, "oi") stand for ``ư``/``Ư`` in a common broken PDF font
+# encoding; the text is otherwise clean, so they are repaired, not scored as garbage.
+_OI_FIX = str.maketrans({"\u01a3": "ư", "\u01a2": "Ư"})
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+_ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+_NUCLEUS = (
+    r"(?:uyê|uya|uyu|oai|oay|oeo|uây|uôi|ươi|ươu|iêu|yêu|"
+    r"oa|oă|oe|uâ|uê|uy|ia|iê|yê|ua|uô|ưa|ươ|ai|ao|au|ay|âu|ây|eo|êu|iu|oi|ôi|ơi|ui|ưi|ưu|oo|"
+    r"a|ă|â|e|ê|i|y|o|ô|ơ|u|ư)"
+)
+_CODA = r"(?:ch|ng|nh|[cmnpt])?"
+_SYLLABLE = re.compile(f"{_ONSET}{_NUCLEUS}{_CODA}")
+_STRIP = "()[]{}<>\"'“”‘’«».,;:!?…*•·-–—_/\\|"
+_ACRONYM = re.compile(r"[A-ZĐ]{1,8}")
+_CODE = re.compile(r"[A-Z0-9Đ]+")  # CT05, 1A, 2B: codes, not words
+_NUMBER = re.compile(r"[0-9.,/%:+\-–]+")
+_SYMBOL_OK = set("%+=<>&§#@$°№")
+
+
+@dataclass(frozen=True)
+class TextScore:
+    """The signals behind :func:`text_quality` (kept for logs and the benchmark doc)."""
+
+    letters: int
+    words: int  # word tokens judged (valid + invalid)
+    valid_rate: float  # valid Vietnamese syllables / words
+    foreign_rate: float  # characters no Vietnamese text has / non-space characters
+    diacritic_rate: float  # valid syllables with Vietnamese diacritics / valid syllables
+    quality: float
+
+
+def repair_text_layer(text: str) -> str:
+    """Repair glyph substitutions that are unambiguous in Vietnamese text (``ƣ`` for ``ư``).
+
+    Args:
+        text: NFC page text from a PDF text layer.
+
+    Returns:
+        The text with ``ƣ``/``Ƣ`` replaced by ``ư``/``Ư`` (no Vietnamese word uses them).
+    """
+    return text.translate(_OI_FIX)
+
+
+@lru_cache(maxsize=65536)
+def _strip_tones(word: str) -> str:
+    nfd = unicodedata.normalize("NFD", word)
+    return unicodedata.normalize("NFC", "".join(c for c in nfd if c not in _TONE_MARKS))
+
+
+@lru_cache(maxsize=65536)
+def _judge(token: str) -> int:
+    """1 valid syllable, 0 invalid word, -1 not judged (number, acronym, code)."""
+    letters = sum(c.isalpha() for c in token)
+    if letters == 0:
+        return -1
+    if letters != len(token):
+        if _CODE.fullmatch(token.upper()) and (token.isupper() or token[:-1].isdigit()):
+            return -1  # "CT05", "1A"
+        if any(c in "/-" for c in token):
+            parts = [p for p in re.split(r"[/-]", token) if p]
+            judged = [_judge(p) for p in parts]
+            return 0 if 0 in judged else (1 if 1 in judged else -1)
+        return 0  # letters mixed with digits/symbols: "6ӕ", "c6ng", "&Ӝ1*"
+    low = token.lower()
+    if not all(c in _VN_LETTERS for c in low):
+        return 0
+    if _ACRONYM.fullmatch(token) and not _SYLLABLE.fullmatch(_strip_tones(low)):
+        return -1  # UBND, CCHC, QĐ
+    if len(low) > 7:
+        return 0
+    if token[0].islower() and any(c.isupper() for c in token[1:]):
+        return 0  # "tZ", "DQc" starts upper: caught below
+    if token[0].isupper() and len(token) > 2 and any(c.isupper() for c in token[1:]) \
+            and any(c.islower() for c in token[1:]):
+        return 0  # "DQc", "QăP", "NShi"
+    return 1 if _SYLLABLE.fullmatch(_strip_tones(low)) else 0
+
+
+def _is_foreign(ch: str) -> bool:
+    if ch.isspace() or ch.isdigit():
+        return False
+    if ch.isalpha():
+        return ch.lower() not in _VN_LETTERS
+    cat = unicodedata.category(ch)
+    if cat.startswith("P"):
+        # cp1252 punctuation standing in for letters in broken layers
+        return ch in "‡†·¿¡˙‰‹›"
+    if cat.startswith("S"):
+        return ch not in _SYMBOL_OK
+    return cat in ("Co", "Cn", "Cs") or ch in "\ufffd\ufffe"
+
+
+def score_text(text: str) -> TextScore:
+    """Compute the signals and the quality of one page's text.
+
+    Args:
+        text: page text (NFC; any producer).
+
+    Returns:
+        A :class:`TextScore`; ``quality`` is in [0, 1].
+    """
+    text = repair_text_layer(text)
+    chars = [c for c in text if not c.isspace()]
+    letters = sum(c.isalpha() for c in chars)
+    foreign = sum(_is_foreign(c) for c in chars)
+    valid = invalid = marked = 0
+    for raw in text.split():
+        token = raw.strip(_STRIP)
+        if not token or _NUMBER.fullmatch(token):
+            continue
+        verdict = _judge(token)
+        if verdict == 1:
+            valid += 1
+            if not token.isascii():
+                marked += 1
+        elif verdict == 0:
+            invalid += 1
+    words = valid + invalid
+    valid_rate = valid / words if words else 0.0
+    foreign_rate = foreign / len(chars) if chars else 0.0
+    diacritic_rate = marked / valid if valid else 0.0
+    # Vietnamese prose carries diacritics on about 60-75% of its syllables; a text with
+    # almost none is an OCR layer made without Vietnamese (or text without accents).
+    accent_factor = min(1.0, diacritic_rate / 0.3)
+    # Lists of chemical or foreign names lower the syllable rate of clean pages, while
+    # their headings keep the diacritics: weigh both signals equally.
+    quality = max(0.0, 1.0 - 5.0 * foreign_rate) * (0.5 * valid_rate + 0.5 * accent_factor)
+    return TextScore(letters, words, valid_rate, foreign_rate, diacritic_rate, round(quality, 4))
+
+
+def text_quality(text: str) -> float:
+    """Score a page's text from 0 (garbage, or nothing) to 1 (clean Vietnamese).
+
+    Args:
+        text: page text (NFC).
+
+    Returns:
+        The quality in [0, 1]; see :class:`TextScore` for the signals.
+    """
+    return score_text(text).quality
+
+
+def is_born_digital_text(text: str, *, min_letters: int = MIN_LETTERS,
+                         threshold: float = QUALITY_THRESHOLD) -> bool:
+    """Decide whether a page's text layer can be used as is (``--ocr auto``).
+
+    Args:
+        text: the page's extracted text (NFC).
+        min_letters: fewer letters than this is "too little text" (a scan with a page
+            number, a stamp) and the page is OCR'd.
+        threshold: minimum :func:`text_quality`.
+
+    Returns:
+        True when the text is long enough and reads as Vietnamese; False for empty pages,
+        broken ToUnicode layers (``6ӕ``), OCR layers made without Vietnamese and
+        unconverted legacy-font text.
+    """
+    s = score_text(text)
+    return s.letters >= min_letters and s.quality >= threshold
