@@ -1,0 +1,257 @@
+"""Vietnamese text analysis for the search index (issue 4, ``vn-format.md`` §6).
+
+One tokenizer for every engine, so Whoosh and Tantivy index exactly the same terms:
+
+- text is NFC-cleaned (:func:`~evidence.extract.normalize.clean_text`) first, because a
+  ``\\w``-style tokenizer splits NFD words at combining marks (``style.md``);
+- tokens are runs of letters and digits (``[^\\W_]+``): ``111/KH-UBND`` gives ``111``,
+  ``kh``, ``ubnd``; no stop list (the English one drops the syllable ``an``), minimum
+  length 1 (single digits and ``a``/``ở`` are kept);
+- every token has two search keys: *exact* (lower case, canonical tone placement, so
+  ``hoà`` = ``hòa``) and *folded* (no diacritics, ``đ`` -> ``d``);
+- adjacent folded tokens also form *bigram* keys (``cai_cach``), so a phrase becomes a few
+  term look-ups instead of a positional scan (the reason Whoosh phrase queries were slow).
+
+Snippets and phrase checks are computed here from stored text, the same way for every
+engine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from evidence.extract.normalize import canonical_tones, clean_text, fold
+
+__all__ = [
+    "ANALYZER_VERSION",
+    "Analysis",
+    "Token",
+    "analyze",
+    "bigrams",
+    "contains_phrase",
+    "folded_terms",
+    "make_snippet",
+    "query_symbol_keys",
+    "symbol_keys",
+    "term_keys",
+    "tokenize",
+]
+
+#: Bumped whenever the terms produced for a text change (index rebuild needed).
+ANALYZER_VERSION = 1
+
+_TOKEN = re.compile(r"[^\W_]+")
+_DIGITS = re.compile(r"\d+")
+
+# token -> (exact, folded). Vietnamese has a few thousand syllables, so this cache makes
+# key computation (NFD + mark stripping per token) nearly free after the first documents.
+_KEYS: dict[str, tuple[str, str]] = {}
+_KEYS_MAX = 500_000
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token of NFC text: its characters and offsets in that text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Analysis:
+    """The search terms of one text: exact and folded unigrams, folded bigrams."""
+
+    exact: list[str]
+    folded: list[str]
+    bigrams: list[str]
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of ``text`` (expected NFC; see :func:`analyze` for raw input)."""
+    return [Token(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def term_keys(token: str) -> tuple[str, str]:
+    """``(exact, folded)`` search keys of one token: ``Hoà`` -> ``("hòa", "hoa")``."""
+    keys = _KEYS.get(token)
+    if keys is None:
+        exact = canonical_tones(token.lower())
+        keys = (exact, fold(token))
+        if len(_KEYS) >= _KEYS_MAX:
+            _KEYS.clear()
+        _KEYS[token] = keys
+    return keys
+
+
+def bigrams(folded: Sequence[str]) -> list[str]:
+    """Adjacent pairs joined by ``_`` (never inside a token, see ``_TOKEN``)."""
+    return [f"{a}_{b}" for a, b in zip(folded, folded[1:], strict=False)]
+
+
+def analyze(text: str, *, clean: bool = True) -> Analysis:
+    """Exact, folded and bigram terms of ``text``, in order (duplicates kept: frequencies).
+
+    Args:
+        text: any text; cleaned to NFC first unless ``clean`` is false (already clean).
+        clean: apply :func:`clean_text` first.
+    """
+    if clean:
+        text = clean_text(text)
+    exact: list[str] = []
+    folded: list[str] = []
+    keys = _KEYS
+    for tok in _TOKEN.findall(text):
+        k = keys.get(tok)
+        if k is None:
+            k = term_keys(tok)
+        exact.append(k[0])
+        folded.append(k[1])
+    return Analysis(exact, folded, bigrams(folded))
+
+
+def folded_terms(text: str) -> list[str]:
+    """Folded keys of the tokens of ``text`` (query side)."""
+    return analyze(text).folded
+
+
+def symbol_keys(symbol: str | None) -> list[str]:
+    """Loose keys of a document symbol: folded letter/digit parts joined by ``-``, leading
+    zeros dropped, the number first. ``111/KH-UBND``, ``111 kh ubnd`` and ``KH-UBND 111``
+    all give ``111-kh-ubnd``; ``12-NQ/TU`` gives ``12-nq-tu``. Empty for a symbol without a
+    number (an unnumbered draft ``/BC-UBND`` is not findable by number)."""
+    if not symbol:
+        return []
+    parts = [_strip_zeros(p) for p in _TOKEN.findall(fold(clean_text(symbol)))]
+    if len(parts) < 2 or not any(p[:1].isdigit() for p in parts):
+        return []
+    if not parts[0][:1].isdigit():
+        # "KH-UBND 111": the number goes first
+        i = next(i for i, p in enumerate(parts) if p[:1].isdigit())
+        parts = [parts[i], *parts[:i], *parts[i + 1:]]
+    return ["-".join(parts)]
+
+
+def _strip_zeros(part: str) -> str:
+    if part.isdigit():
+        return part.lstrip("0") or "0"
+    return part
+
+
+def query_symbol_keys(folded: Sequence[str]) -> list[str]:
+    """Candidate symbol keys in a folded query: a number followed by up to three parts
+    (``111 kh ubnd``, ``05 2023 tt bnv``) or preceded by one to three letter parts
+    (``kh ubnd 111``). Wrong candidates cost one term look-up and match nothing."""
+    out: list[str] = []
+    for i, tok in enumerate(folded):
+        if not tok[:1].isdigit():
+            continue
+        num = _strip_zeros(tok)
+        for k in range(1, 4):
+            tail = folded[i + 1:i + 1 + k]
+            if len(tail) == k:
+                out.append("-".join([num, *(_strip_zeros(t) for t in tail)]))
+        for k in range(1, 4):
+            head = folded[max(0, i - k):i]
+            if len(head) == k and all(t.isalpha() for t in head):
+                out.append("-".join([num, *head]))
+    return list(dict.fromkeys(out))
+
+
+def contains_phrase(folded_text: Sequence[str], phrase: Sequence[str]) -> bool:
+    """Whether the folded token sequence contains ``phrase`` contiguously."""
+    m = len(phrase)
+    if m == 0:
+        return True
+    first = phrase[0]
+    for i, tok in enumerate(folded_text):
+        if tok == first and list(folded_text[i:i + m]) == list(phrase):
+            return True
+    return False
+
+
+def _near(a: str, b: str) -> bool:
+    """Edit distance at most 1 (OCR slips: one letter wrong, missing or extra)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1 or min(la, lb) < 3:
+        return False
+    if la == lb:
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    if la > lb:
+        a, b, la, lb = b, a, lb, la
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:]
+
+
+def make_snippet(
+    text: str,
+    terms: Iterable[str],
+    *,
+    fuzzy: bool = False,
+    width: int = 24,
+    max_chars: int = 200_000,
+    mark: tuple[str, str] = ("[", "]"),
+) -> str:
+    """A short passage of ``text`` around the best cluster of query terms, each run of
+    matching words wrapped in ``mark`` (``"... theo TCVN [ISO 9001]:2015 ..."``).
+
+    Args:
+        text: the stored (NFC) text.
+        terms: folded query terms.
+        fuzzy: also mark words one edit away from a term (OCR-damaged words).
+        width: window size in tokens.
+        max_chars: only this much of the text is scanned (long documents).
+        mark: opening and closing marks.
+    """
+    text = text[:max_chars]
+    wanted = {t for t in terms if t}
+    toks = tokenize(text)
+    if not toks:
+        return ""
+    hit = []
+    for t in toks:
+        f = term_keys(t.text)[1]
+        ok = f in wanted or (fuzzy and len(f) >= 3 and any(_near(f, w) for w in wanted))
+        hit.append(f if ok else None)
+    # best window: most distinct terms, then most hits, earliest
+    best_start, best_key = 0, (-1, -1)
+    n = len(toks)
+    positions = [i for i, h in enumerate(hit) if h]
+    for i in positions:
+        window = [h for h in hit[i:i + width] if h]
+        key = (len(set(window)), len(window))
+        if key > best_key:
+            best_key, best_start = key, i
+    start_tok = max(0, best_start - 4) if positions else 0
+    end_tok = min(n, start_tok + width)
+    return _render(text, toks, hit, start_tok, end_tok, mark)
+
+
+def _render(text: str, toks: list[Token], hit: list[str | None], a: int, b: int,
+            mark: tuple[str, str]) -> str:
+    out: list[str] = []
+    pos = toks[a].start
+    i = a
+    while i < b:
+        if hit[i]:
+            j = i
+            # extend the run over following hits separated by spaces only
+            while j + 1 < b and hit[j + 1] and text[toks[j].end:toks[j + 1].start].strip() == "":
+                j += 1
+            out.append(text[pos:toks[i].start])
+            out.append(mark[0] + text[toks[i].start:toks[j].end] + mark[1])
+            pos = toks[j].end
+            i = j + 1
+        else:
+            i += 1
+    out.append(text[pos:toks[b - 1].end])
+    body = " ".join("".join(out).split())
+    prefix = "... " if a > 0 else ""
+    suffix = " ..." if b < len(toks) else ""
+    return prefix + body + suffix

@@ -1,0 +1,681 @@
+"""The search-engine interface: what ingest, check and the CLI call, whatever the engine.
+
+Whoosh (pure Python, the default) and Tantivy (``tantivy-py``, optional) implement
+:class:`SearchEngine`; :func:`open_engine` picks one for a store. Both index the same terms
+(``index/analysis.py``) and share the query plan (``index/query.py``), the fuzzy fallback,
+phrase checks and snippets (:class:`BaseEngine`), so they answer alike.
+
+On-disk layout, under ``<home>/index/``:
+
+- ``<engine>/`` — the live index, with ``evidence-index.json`` (schema/analyzer version);
+- ``<engine>.building/`` — a rebuild in progress (``evidence reindex``), committed in
+  batches; an interrupted rebuild resumes there and replaces the live index only when
+  complete, so searches keep working meanwhile and nothing is ever wiped silently;
+- ``<engine>.lock`` — the writer lock (``fcntl``; released by the OS if a writer dies);
+- ``engine.json`` — the engine this store uses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from evidence.errors import StoreBusy, StoreError
+from evidence.index.analysis import ANALYZER_VERSION, Analysis, analyze, contains_phrase
+from evidence.index.analysis import make_snippet as _make_snippet
+from evidence.index.analysis import symbol_keys
+
+if TYPE_CHECKING:
+    from evidence.index.query import QueryPlan
+    from evidence.model import Document
+
+__all__ = [
+    "DEFAULT_ENGINE",
+    "ENGINES",
+    "SCHEMA_VERSION",
+    "BaseEngine",
+    "Candidate",
+    "IndexStatus",
+    "IndexedDoc",
+    "SearchEngine",
+    "SearchHit",
+    "SearchQuery",
+    "SearchResults",
+    "WriterLock",
+    "engine_dir",
+    "open_engine",
+    "prepare",
+    "recorded_engine",
+    "record_engine",
+]
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("whoosh", "tantivy")
+DEFAULT_ENGINE = "whoosh"
+#: Bumped when fields or weights change; combined with the analyzer version in the marker.
+SCHEMA_VERSION = 1
+MARKER = "evidence-index.json"
+
+# Ranking weights shared by both engines (subject above body, exact above folded,
+# adjacent pairs above scattered syllables, a symbol hit above everything).
+W_SUBJ_F, W_SUBJ_X, W_BODY_F, W_BODY_X = 3.0, 2.0, 1.0, 0.5
+W_SUBJ_B, W_BODY_B = 4.0, 2.0
+W_SYMBOL = 200.0
+#: Strict results below this number trigger the fuzzy (OCR-tolerant) fallback.
+FUZZY_BELOW = 3
+
+
+# ---- data -----------------------------------------------------------------------------------
+
+
+@dataclass
+class SearchQuery:
+    """What the user asked: query text, filters and how many hits.
+
+    ``date_from``/``date_to`` are ISO dates (``2023-01-31``, ``2023-01`` or ``2023``).
+    ``fuzzy``: ``None`` = fall back to fuzzy matching when the strict query finds fewer than
+    three documents; ``True`` = always add fuzzy matches; ``False`` = never.
+    """
+
+    text: str
+    doc_type: str | None = None
+    year: int | None = None
+    issuer: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    limit: int = 10
+    fuzzy: bool | None = None
+
+
+@dataclass
+class SearchHit:
+    """One ranked document (the contract's ``hits[]`` entry)."""
+
+    id: str
+    symbol: str | None
+    doc_type: str | None
+    date: str | None
+    subject: str | None
+    issuer: str | None
+    path: str | None
+    score: float
+    snippet: str
+    fuzzy: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "symbol": self.symbol, "doc_type": self.doc_type,
+            "date": self.date, "subject": self.subject, "issuer": self.issuer,
+            "path": self.path, "score": round(self.score, 3), "snippet": self.snippet,
+            "fuzzy": self.fuzzy,
+        }
+
+
+@dataclass
+class SearchResults:
+    """Ranked hits; :meth:`to_dict` is the contract's ``search --json`` document."""
+
+    query: str
+    total: int
+    hits: list[SearchHit]
+    fuzzy: bool = False
+    engine: str = DEFAULT_ENGINE
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query, "total": self.total,
+            "hits": [h.to_dict() for h in self.hits],
+            "fuzzy": self.fuzzy, "engine": self.engine, "seconds": round(self.seconds, 4),
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass
+class IndexStatus:
+    """Health of an engine's index (``evidence status``, warnings before a search)."""
+
+    engine: str
+    exists: bool
+    count: int
+    schema_ok: bool
+    rebuilding: bool
+    message: str | None = None
+
+
+@dataclass(slots=True)
+class IndexedDoc:
+    """A document reduced to what the index holds (engine-independent)."""
+
+    id: str
+    symbol: str | None
+    symkeys: list[str]
+    doc_type: str | None
+    type_key: str
+    year: int
+    datenum: int
+    date: str | None
+    issuer: str | None
+    issuer_terms: list[str]
+    place: str | None
+    path: str | None
+    subject: str | None
+    subj: Analysis
+    body: Analysis
+    text: str
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A raw engine hit before phrase checks and snippets."""
+
+    id: str
+    score: float
+    stored: dict[str, Any]
+    fuzzy: bool = False
+
+
+# ---- protocol -------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class SearchEngine(Protocol):
+    """What every engine offers. ``add`` is cheap per call (buffered, committed in batches
+    and on :meth:`close`); ``search`` sees committed documents only."""
+
+    name: str
+
+    def add(self, docs: Iterable[Document]) -> None: ...
+    def delete(self, ids: Iterable[str]) -> None: ...
+    def search(self, q: SearchQuery) -> SearchResults: ...
+    def rebuild(self, docs: Iterable[Document], total: int | None = None) -> int: ...
+    def flush(self) -> None: ...
+    def count(self) -> int: ...
+    def ids(self) -> set[str]: ...
+    def status(self) -> IndexStatus: ...
+    def close(self) -> None: ...
+
+
+# ---- helpers --------------------------------------------------------------------------------
+
+
+def engine_dir(home: Path, name: str) -> Path:
+    """The live index folder of engine ``name`` in store ``home``."""
+    return Path(home) / "index" / name
+
+
+def recorded_engine(home: Path) -> str | None:
+    """The engine recorded for this store (``<home>/index/engine.json``), if any."""
+    p = Path(home) / "index" / "engine.json"
+    try:
+        name = json.loads(p.read_text(encoding="utf-8")).get("engine")
+    except (OSError, ValueError):
+        return None
+    return name if name in ENGINES else None
+
+
+def record_engine(home: Path, name: str) -> None:
+    """Record ``name`` as the store's engine (atomic write)."""
+    d = Path(home) / "index"
+    d.mkdir(parents=True, exist_ok=True)
+    _atomic_write(d / "engine.json", {"engine": name})
+
+
+def _atomic_write(path: Path, obj: dict[str, Any]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(obj, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def choose_engine(home: Path, name: str | None = None) -> str:
+    """Explicit ``name``, else the store's recorded engine, else ``$EVIDENCE_ENGINE``,
+    else Whoosh."""
+    chosen = name or recorded_engine(home) or os.environ.get("EVIDENCE_ENGINE") or DEFAULT_ENGINE
+    chosen = chosen.strip().lower()
+    if chosen not in ENGINES:
+        raise StoreError(f"unknown search engine {chosen!r} (use one of: {', '.join(ENGINES)})",
+                         subject="engine")
+    return chosen
+
+
+def open_engine(home: Path, name: str | None = None) -> SearchEngine:
+    """Open (creating if needed) the search engine of store ``home``.
+
+    Args:
+        home: the store folder.
+        name: ``"whoosh"`` or ``"tantivy"``; default: the engine recorded for the store,
+            else ``$EVIDENCE_ENGINE``, else ``"whoosh"``. The choice is recorded.
+
+    Raises:
+        StoreError: unknown engine name, or Tantivy asked for but not installed.
+    """
+    home = Path(home)
+    chosen = choose_engine(home, name)
+    if recorded_engine(home) != chosen:
+        record_engine(home, chosen)
+    if chosen == "tantivy":
+        try:
+            from evidence.index.tantivy_engine import TantivyEngine
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise StoreError("the tantivy engine needs `pip install evidence[tantivy]`",
+                             subject="engine") from exc
+        return TantivyEngine(home)
+    from evidence.index.whoosh_engine import WhooshEngine
+
+    return WhooshEngine(home)
+
+
+def _normalized_symbol(symbol: str | None) -> str | None:
+    if not symbol:
+        return symbol
+    try:  # helper A's canonical form; imported lazily (search start-up, issue 4)
+        from evidence.extract.symbols import normalize_symbol
+    except ImportError:
+        from evidence.extract.normalize import normalize_span
+
+        return normalize_span(symbol).replace(" ", "")
+    return normalize_symbol(symbol)
+
+
+def _datenum(date: str | None) -> int:
+    """``2023-01-17`` -> 20230117, ``2023-10`` -> 20231000, ``2023`` -> 20230000, else 0."""
+    if not date:
+        return 0
+    parts = date.split("-")
+    try:
+        y = int(parts[0])
+        m = int(parts[1]) if len(parts) > 1 else 0
+        d = int(parts[2]) if len(parts) > 2 else 0
+    except ValueError:
+        return 0
+    return y * 10000 + m * 100 + d
+
+
+def prepare(doc: Document) -> IndexedDoc:
+    """Reduce a :class:`~evidence.model.Document` to its index fields (pure)."""
+    from evidence.extract.normalize import clean_text, fold
+
+    f = doc.facts
+    text = clean_text(doc.text)
+    subject = clean_text(f.subject) if f.subject else None
+    symbol = _normalized_symbol(f.symbol)
+    keys = symbol_keys(symbol)
+    if f.symbol and f.symbol != symbol:
+        keys += [k for k in symbol_keys(f.symbol) if k not in keys]
+    issuers = " ".join(x for x in (f.issuer, f.parent_issuer) if x)
+    datenum = _datenum(f.date)
+    return IndexedDoc(
+        id=doc.id, symbol=symbol, symkeys=keys, doc_type=f.doc_type,
+        type_key=fold(f.doc_type) if f.doc_type else "",
+        year=datenum // 10000, datenum=datenum, date=f.date,
+        issuer=f.issuer, issuer_terms=analyze(issuers).folded if issuers else [],
+        place=f.place, path=doc.path, subject=subject,
+        subj=analyze(subject or "", clean=False), body=analyze(text, clean=False), text=text,
+    )
+
+
+# ---- the writer lock ------------------------------------------------------------------------
+
+
+class WriterLock:
+    """One writer per engine index across processes (``fcntl.flock`` on ``<engine>.lock``).
+
+    The OS releases it when the holder dies (kill -9), so no stale lock survives a crash.
+    """
+
+    def __init__(self, path: Path, *, timeout: float = 10.0) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise StoreBusy(
+                        "busy: another evidence process is writing the search index "
+                        "(ingest or reindex); try again when it finishes",
+                        subject=str(self.path.parent),
+                    ) from None
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        import fcntl
+
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def held_elsewhere(self) -> bool:
+        """Whether another process holds the lock right now (a writer is running)."""
+        import fcntl
+
+        if not self.path.exists():
+            return False
+        fd = os.open(self.path, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)  # closing releases our probe lock
+        return False
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
+
+
+# ---- shared engine logic --------------------------------------------------------------------
+
+
+class BaseEngine:
+    """Buffering, markers, rebuild-with-resume, fuzzy fallback, phrase checks, snippets.
+
+    Subclasses implement the ``_``-methods that touch the engine library.
+    """
+
+    name = "base"
+    #: documents buffered by :meth:`add` before a commit
+    batch_size = 256
+    #: documents per commit during :meth:`rebuild` (what an interrupted rebuild keeps)
+    rebuild_batch = 1000
+
+    def __init__(self, home: Path) -> None:
+        self.home = Path(home)
+        self.dir = engine_dir(self.home, self.name)
+        self.building_dir = self.dir.with_name(self.name + ".building")
+        self.lock = WriterLock(self.dir.with_name(self.name + ".lock"))
+        self._buffer: dict[str, IndexedDoc] = {}
+        self._pending_deletes: set[str] = set()
+        self._finish_interrupted_swap()
+
+    # -- to implement ------------------------------------------------------------------------
+    def _create(self, path: Path) -> None:
+        raise NotImplementedError
+
+    def _write(self, path: Path, docs: list[IndexedDoc], delete: Iterable[str]) -> None:
+        """Commit ``docs`` (replacing same ids) and delete ``delete`` in one commit."""
+        raise NotImplementedError
+
+    def _count(self, path: Path) -> int:
+        raise NotImplementedError
+
+    def _ids(self, path: Path) -> set[str]:
+        raise NotImplementedError
+
+    def _query(self, plan: QueryPlan, limit: int, fuzzy: bool) -> tuple[int, list[Candidate]]:
+        raise NotImplementedError
+
+    def _text(self, cand: Candidate) -> str:
+        raise NotImplementedError
+
+    def _release(self) -> None:
+        """Drop open readers (before the live folder is replaced, and on close)."""
+
+    # -- markers -----------------------------------------------------------------------------
+    def _marker(self, path: Path) -> dict[str, Any] | None:
+        try:
+            obj = json.loads((path / MARKER).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return obj if isinstance(obj, dict) else None
+
+    def _expected(self) -> dict[str, Any]:
+        return {"engine": self.name, "schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION}
+
+    def _marker_ok(self, path: Path) -> bool:
+        m = self._marker(path)
+        return m is not None and all(m.get(k) == v for k, v in self._expected().items())
+
+    def _write_marker(self, path: Path, state: str) -> None:
+        _atomic_write(path / MARKER, {**self._expected(), "state": state})
+
+    def _finish_interrupted_swap(self) -> None:
+        # A rebuild died between its two renames: the completed build is still there.
+        m = self._marker(self.building_dir)
+        if not self.dir.exists() and m and m.get("state") == "complete":
+            os.replace(self.building_dir, self.dir)
+
+    def _ensure_live(self) -> None:
+        """Create an empty live index if there is none (first ingest)."""
+        if self.dir.exists():
+            if not self._marker_ok(self.dir):
+                raise StoreError(self._stale_message(), subject=str(self.dir))
+            return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._create(self.dir)
+        self._write_marker(self.dir, "live")
+
+    def _stale_message(self) -> str:
+        m = self._marker(self.dir) or {}
+        return (f"the search index was built by another version (schema {m.get('schema')}, "
+                f"analyzer {m.get('analyzer')}; this version needs schema {SCHEMA_VERSION}, "
+                f"analyzer {ANALYZER_VERSION}): run `evidence reindex` (searches are refused "
+                "until then; the catalogue is untouched)")
+
+    # -- public API --------------------------------------------------------------------------
+    def add(self, docs: Iterable[Document] | Document) -> None:
+        """Buffer documents for indexing (replacing any indexed version of the same id);
+        committed every :attr:`batch_size` documents and on :meth:`flush`/:meth:`close`."""
+        from evidence.model import Document as _Doc
+
+        if isinstance(docs, _Doc):
+            docs = [docs]
+        for d in docs:
+            self._pending_deletes.discard(d.id)
+            self._buffer[d.id] = prepare(d)
+        if len(self._buffer) >= self.batch_size:
+            self.flush()
+
+    def delete(self, ids: Iterable[str]) -> None:
+        """Remove documents from the index (buffered like :meth:`add`)."""
+        for i in ids:
+            self._buffer.pop(i, None)
+            self._pending_deletes.add(i)
+        if len(self._pending_deletes) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit buffered additions and deletions now (takes the writer lock)."""
+        if not self._buffer and not self._pending_deletes:
+            return
+        with self.lock.hold():
+            self._ensure_live()
+            self._write(self.dir, list(self._buffer.values()), sorted(self._pending_deletes))
+        self._buffer.clear()
+        self._pending_deletes.clear()
+
+    def count(self) -> int:
+        """Documents in the live index (committed)."""
+        if not self.dir.exists():
+            return 0
+        return self._count(self.dir)
+
+    def ids(self) -> set[str]:
+        """Ids of the documents in the live index (committed)."""
+        if not self.dir.exists():
+            return set()
+        return self._ids(self.dir)
+
+    def status(self) -> IndexStatus:
+        """Whether the index exists, its size, and whether its version matches."""
+        exists = self.dir.exists()
+        schema_ok = (not exists) or self._marker_ok(self.dir)
+        m = self._marker(self.building_dir)
+        rebuilding = bool(m and m.get("state") == "building")
+        st = IndexStatus(self.name, exists, self.count() if exists and schema_ok else 0,
+                         schema_ok, rebuilding)
+        if not schema_ok:
+            st.message = self._stale_message()
+        elif rebuilding:
+            st.message = "a rebuild was interrupted: run `evidence reindex` to resume it"
+        return st
+
+    def rebuild(self, docs: Iterable[Document], total: int | None = None,
+                progress: Callable[[int, int | None], None] | None = None) -> int:
+        """Rebuild the index from ``docs`` (the catalogue), resumably.
+
+        Builds in ``<engine>.building/``, committing every :attr:`rebuild_batch`
+        documents; documents already there (from an interrupted run with the same schema)
+        are skipped. When complete, the new index replaces the live one atomically and
+        ids no longer in ``docs`` are gone. Searches keep using the old index meanwhile.
+
+        Args:
+            docs: every document of the catalogue.
+            total: their number, for progress.
+            progress: called with (documents done, total) after each commit.
+
+        Returns:
+            the number of documents in the new index.
+        """
+        self.flush()
+        with self.lock.hold():
+            b = self.building_dir
+            if b.exists() and not (self._marker_ok(b)
+                                   and (self._marker(b) or {}).get("state") == "building"):
+                shutil.rmtree(b)  # a build of another version, never the live index
+            if b.exists():
+                done = self._ids(b)
+                log.info("resuming an interrupted rebuild: %d documents already indexed", len(done))
+            else:
+                b.mkdir(parents=True)
+                self._create(b)
+                self._write_marker(b, "building")
+                done = set()
+            seen: set[str] = set()
+            batch: list[IndexedDoc] = []
+            n_done = len(done)
+            for d in docs:
+                seen.add(d.id)
+                if d.id in done:
+                    continue
+                batch.append(prepare(d))
+                if len(batch) >= self.rebuild_batch:
+                    self._write(b, batch, ())
+                    n_done += len(batch)
+                    batch = []
+                    if progress:
+                        progress(n_done, total)
+            gone = sorted(done - seen)
+            if batch or gone:
+                self._write(b, batch, gone)
+                n_done += len(batch)
+                if progress:
+                    progress(n_done, total)
+            self._write_marker(b, "complete")
+            self._release()
+            old = self.dir.with_name(self.name + ".old")
+            if old.exists():
+                shutil.rmtree(old)
+            if self.dir.exists():
+                os.replace(self.dir, old)
+            os.replace(b, self.dir)
+            self._write_marker(self.dir, "live")
+            shutil.rmtree(old, ignore_errors=True)
+            return self._count(self.dir)
+
+    def close(self) -> None:
+        """Commit what is buffered and release readers."""
+        try:
+            self.flush()
+        finally:
+            self._release()
+
+    def __enter__(self) -> BaseEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- search ------------------------------------------------------------------------------
+    def search(self, q: SearchQuery) -> SearchResults:
+        """Ranked search: strict first, fuzzy fallback when it finds little (see
+        :class:`SearchQuery`), quoted phrases checked on the candidates, snippets made."""
+        from evidence.index.query import plan_query
+
+        t0 = time.perf_counter()
+        res = SearchResults(query=q.text, total=0, hits=[], engine=self.name)
+        if not self.dir.exists():
+            res.warnings.append("the search index is empty: ingest documents first")
+            return res
+        if not self._marker_ok(self.dir):
+            raise StoreError(self._stale_message(), subject=str(self.dir))
+        plan = plan_query(q)
+        limit = max(1, q.limit)
+        total, cands = 0, []
+        if q.fuzzy is not True or not plan.can_fuzzy:
+            total, cands = self._query(plan, limit * 3 + 10 if plan.phrases else limit, False)
+            if plan.phrases:
+                # bigrams are necessary, not sufficient: check the phrase itself, lazily,
+                # on candidates in rank order (issue 4: positional checks on top hits only)
+                kept, checked = self._check_phrases(cands, plan, limit)
+                total -= checked - len(kept)
+                cands = kept
+            cands = cands[:limit]
+        if plan.can_fuzzy and (q.fuzzy is True or (q.fuzzy is None and total < FUZZY_BELOW)):
+            _, fc = self._query(plan, limit + len(cands), True)
+            have = {c.id for c in cands}
+            extra = [c for c in fc if c.id not in have]
+            for c in extra:
+                c.fuzzy = True
+            if extra:
+                res.fuzzy = True
+                total += len(extra)
+            cands = (cands + extra)[:limit]
+        res.total = max(total, len(cands))
+        for c in cands:
+            s = c.stored
+            res.hits.append(SearchHit(
+                id=c.id, symbol=s.get("symbol"), doc_type=s.get("doc_type"),
+                date=s.get("date"), subject=s.get("subject"), issuer=s.get("issuer"),
+                path=s.get("path"), score=c.score,
+                snippet=_make_snippet(self._text(c), plan.snippet_terms, fuzzy=c.fuzzy),
+                fuzzy=c.fuzzy,
+            ))
+        res.seconds = time.perf_counter() - t0
+        return res
+
+    def _check_phrases(self, cands: list[Candidate], plan: QueryPlan,
+                       limit: int) -> tuple[list[Candidate], int]:
+        kept: list[Candidate] = []
+        checked = 0
+        for c in cands:
+            if len(kept) >= limit:
+                break
+            checked += 1
+            toks = analyze(self._text(c), clean=False).folded
+            subj = analyze(c.stored.get("subject") or "", clean=False).folded
+            if all(contains_phrase(toks, p) or contains_phrase(subj, p) for p in plan.phrases):
+                kept.append(c)
+        return kept, checked

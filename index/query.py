@@ -1,0 +1,155 @@
+"""Query parsing: what the user typed -> an engine-independent :class:`QueryPlan`.
+
+- Words outside quotes: every syllable must match (folded, so ``ke hoach`` = ``kế hoạch``);
+  adjacent syllables also look up their bigram, so contiguous phrases rank first.
+- ``"quoted phrases"``: all their bigrams must match; the phrase itself is then checked on
+  the stored text of the candidates.
+- Document numbers in any shape (``111/KH-UBND``, ``111/kh-ubnd``, ``111 KH UBND``,
+  ``KH-UBND 111``) become look-ups of the ``symbol`` key (:func:`~evidence.index.analysis.
+  query_symbol_keys`), boosted so the document itself ranks first.
+- Filters (type, year, issuer, date range) are not scored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from evidence.extract.normalize import clean_text, fold
+from evidence.index.analysis import analyze, bigrams, query_symbol_keys, symbol_keys
+
+if TYPE_CHECKING:
+    from evidence.index.engine import SearchQuery
+
+__all__ = ["QueryPlan", "date_bounds", "plan_query"]
+
+_QUOTED = re.compile(r"[\"“”„«»]([^\"“”„«»]*)[\"“”„«»]?")
+# issuer abbreviations officers type in filters (vn-format.md: issuers are expanded)
+_ISSUER_ABBR = {"ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan"}
+#: folded syllables shorter than this are never fuzzed (too many neighbours)
+FUZZY_MIN_LEN = 4
+
+
+@dataclass
+class QueryPlan:
+    """An engine-independent query.
+
+    Attributes:
+        terms: ``(folded, exact)`` syllables outside quotes; all must match.
+        bigrams: folded bigrams of adjacent unquoted syllables (scoring only).
+        phrases: folded tokens of each quoted phrase (all must be present).
+        phrase_exact: exact keys of the same.
+        symkeys: candidate symbol keys.
+        snippet_terms: folded terms to highlight.
+        type_key, year, issuer_terms, date_lo, date_hi: filters (``None``/empty = none).
+    """
+
+    text: str
+    terms: list[tuple[str, str]] = field(default_factory=list)
+    bigrams: list[str] = field(default_factory=list)
+    phrases: list[list[str]] = field(default_factory=list)
+    phrase_exact: list[list[str]] = field(default_factory=list)
+    symkeys: list[str] = field(default_factory=list)
+    snippet_terms: set[str] = field(default_factory=set)
+    type_key: str | None = None
+    year: int | None = None
+    issuer_terms: list[str] = field(default_factory=list)
+    date_lo: int | None = None
+    date_hi: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        """No words at all: a filter-only query (all documents, filtered)."""
+        return not self.terms and not self.phrases and not self.symkeys
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.type_key or self.year or self.issuer_terms
+                    or self.date_lo is not None or self.date_hi is not None)
+
+    @property
+    def phrase_bigrams(self) -> list[str]:
+        """Bigrams every candidate must contain (from quoted phrases)."""
+        out: list[str] = []
+        for p in self.phrases:
+            out += bigrams(p)
+        return list(dict.fromkeys(out))
+
+    @property
+    def phrase_singles(self) -> list[tuple[str, str]]:
+        """One-syllable quoted phrases: plain required terms."""
+        return [(p[0], e[0]) for p, e in zip(self.phrases, self.phrase_exact, strict=True)
+                if len(p) == 1]
+
+    @property
+    def can_fuzzy(self) -> bool:
+        words = [f for f, _ in self.terms] + [t for p in self.phrases for t in p]
+        return any(len(w) >= FUZZY_MIN_LEN and not w.isdigit() for w in words)
+
+
+def date_bounds(value: str | None, *, upper: bool) -> int | None:
+    """A ``--from``/``--to`` value as the index's date number (``20230117``).
+
+    Accepts ``2023-01-17``, ``2023-01``, ``2023`` and ``17/01/2023``; a partial date covers
+    its whole month or year (``--to 2023-03`` includes 31 March).
+
+    Raises:
+        ValueError: not a date.
+    """
+    if value is None or not str(value).strip():
+        return None
+    v = str(value).strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", v)
+    if m:
+        y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    else:
+        m = re.fullmatch(r"(?:(\d{1,2})[/.-])?(\d{1,2})[/.-](\d{4})", v)
+        if not m:
+            raise ValueError(f"not a date: {value!r} (use 2023-01-31 or 31/01/2023)")
+        y, mo, d = int(m.group(3)), m.group(2), m.group(1)
+    month = int(mo) if mo else (99 if upper else 0)
+    day = int(d) if d else (99 if upper else 0)
+    if not (0 <= month <= 12 or month == 99) or not (0 <= day <= 31 or day == 99):
+        raise ValueError(f"not a date: {value!r}")
+    return y * 10000 + month * 100 + day
+
+
+def plan_query(q: SearchQuery) -> QueryPlan:
+    """Parse a :class:`~evidence.index.engine.SearchQuery` into a :class:`QueryPlan`."""
+    text = clean_text(q.text or "")
+    plan = QueryPlan(text=text)
+    pos = 0
+    outside: list[str] = []
+    for m in _QUOTED.finditer(text):
+        outside.append(text[pos:m.start()])
+        a = analyze(m.group(1), clean=False)
+        if a.folded:
+            plan.phrases.append(a.folded)
+            plan.phrase_exact.append(a.exact)
+        pos = m.end()
+    outside.append(text[pos:])
+    seen: set[tuple[str, str]] = set()
+    for seg in outside:
+        a = analyze(seg, clean=False)
+        for f, e in zip(a.folded, a.exact, strict=True):
+            if (f, e) not in seen:
+                seen.add((f, e))
+                plan.terms.append((f, e))
+        plan.bigrams += a.bigrams
+    plan.bigrams = list(dict.fromkeys(plan.bigrams))
+    all_folded = analyze(text, clean=False).folded
+    keys = query_symbol_keys(all_folded) + symbol_keys(text)
+    plan.symkeys = list(dict.fromkeys(keys))
+    plan.snippet_terms = set(all_folded)
+    if q.doc_type:
+        plan.type_key = fold(q.doc_type.strip())
+    plan.year = q.year
+    if q.issuer:
+        words: list[str] = []
+        for w in analyze(q.issuer).folded:
+            words += _ISSUER_ABBR.get(w, w).split()
+        plan.issuer_terms = list(dict.fromkeys(words))
+    plan.date_lo = date_bounds(q.date_from, upper=False)
+    plan.date_hi = date_bounds(q.date_to, upper=True)
+    return plan
