@@ -1,0 +1,176 @@
+"""References to other documents in the text (``../shared/spec/vn-format.md`` §5).
+
+Every number+symbol in the text is a citation, with what surrounds it:
+
+``[Căn cứ|Thực hiện|…] <TypeWord> [số][:] <symbol> [ngày <date>] [của <issuer phrase>]``
+
+- ``cited_as`` is the type word in the text (``Quyết định``) and ``doc_type`` the type of the
+  symbol (``KH`` for ``111/KH-UBND``): when they disagree both are kept and a warning
+  is returned (the plan was issued with a decision and is cited by the decision's name);
+- lists joined by ``;``, ``,`` and ``và`` inherit the type word of their head
+  (``các Quyết định số 12/QĐ-UBND và 13/QĐ-UBND``);
+- not citations: standards (``TCVN ISO 9001:2015``, ``QCVN 05A:2020/BCT``), periods
+  (``2021-2030``), dates, blank placeholders (``…/2026/NĐ-CP``), km markers (``110.55/QL279``).
+
+Each symbol is listed once (first mention), without the document's own symbol.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..model import Citation, Span
+from .dates import find_dates
+from .doctypes import TYPE_NAMES, canonical_code
+from .normalize import fold
+from .symbols import SYMBOL_PATTERN, SymbolParts, normalize_symbol, parts_from_match
+
+__all__ = ["find_citations"]
+
+_TYPE_WORDS = sorted(TYPE_NAMES, key=len, reverse=True) + ["chương trình hành động"]
+_TW = "|".join(re.escape(w) for w in sorted(_TYPE_WORDS, key=len, reverse=True))
+# type word right before the symbol: "Quyết định số: ", "Nghị quyết ", "Văn bản Số: "
+_TW_NEAR = re.compile(rf"(?P<tw>{_TW})\s*(?:số|SỐ|Số)?\s*(?:hiệu)?\s*[:.]?\s*$", re.IGNORECASE)
+# type word some words before: "Luật Xây dựng số ", "Giấy phép khai thác khoáng sản số "
+_TW_FAR = re.compile(
+    rf"(?P<tw>{_TW})\b[^;.\n()]{{0,90}}?\s(?:số|SỐ|Số)\s*[:.]?\s*$", re.IGNORECASE
+)
+_SO_NEAR = re.compile(r"(?:số|SỐ|Số)\s*(?:hiệu)?\s*[:.]?\s*$")
+_LIST_GAP = re.compile(r"^[\s,;]*(?:và|hoặc|,|;)?[\s,]*(?:các\s+)?(?:số\s*:?)?\s*$", re.IGNORECASE)
+_DATE_AFTER = re.compile(r"^\s*,?\s*(?:được\s+)?(?:ban\s+hành\s+)?(?:ngày|ngay)\s*", re.IGNORECASE)
+_ISSUER_AFTER = re.compile(
+    r"^\s*,?\s*(?:của|do)\s+(?P<iss>[^;,.\n()]{2,90}?)"
+    r"(?=\s+(?:về|quy\s+định|hướng\s+dẫn|ban\s+hành|phê\s+duyệt|sửa\s+đổi|V/v|về\s+việc|"
+    r"triển\s+khai|thực\s+hiện|cấp|cho|đã|thì|được|tại|để|và|quy|công\s+bố|ngày)\b|[;,.\n()]|$)",
+)
+# single-segment old forms are citations only with a known issuer or after "số"/a type word
+_OLD_ISSUERS = re.compile(r"^(?:TTG|CP|TW|QH\d*|UBTVQH\d*|HĐBT|BCT|UBND|HĐND|CTN|GCN|VPCP)$")
+_PERIOD_TAIL = re.compile(r"^\d")
+
+
+def _type_code(word: str) -> str:
+    key = word.lower()
+    for name, code in TYPE_NAMES.items():
+        if fold(name) == fold(key):
+            return code
+    if fold(key) == fold("chương trình hành động"):
+        return "CTr"
+    return canonical_code(word)
+
+
+def find_citations(
+    text: str,
+    *,
+    own_symbol: str | None = None,
+    locate: Callable[[int, int], Span] | None = None,
+    warnings: list[str] | None = None,
+) -> list[Citation]:
+    """Every cited number+symbol in ``text``, once each, in order of first mention.
+
+    Args:
+        text: the document's text (all pages joined).
+        own_symbol: the document's own symbol, left out.
+        locate: maps (start, end) offsets in ``text`` to a :class:`Span` (page-relative).
+        warnings: when given, receives one line per citation whose type word disagrees with
+            its symbol (``Quyết định`` naming ``111/KH-UBND``).
+
+    Returns:
+        The citations.
+    """
+    own = normalize_symbol(own_symbol) if own_symbol and own_symbol[:1].isdigit() else None
+    seen: set[str] = set()
+    out: list[Citation] = []
+    prev_end = -1
+    prev_tw: str | None = None
+    for m in SYMBOL_PATTERN.finditer(text):
+        parts = parts_from_match(m)
+        head = text[max(0, m.start() - 140) : m.start()]
+        near = _TW_NEAR.search(head[-40:])
+        tw: str | None = None
+        if near:
+            tw = near.group("tw")
+        else:
+            far = _TW_FAR.search(head)
+            if far:
+                tw = far.group("tw")
+        has_so = bool(_SO_NEAR.search(head[-20:]))
+        gap = text[prev_end : m.start()] if prev_end >= 0 else None
+        if tw is None and gap is not None and prev_tw and _LIST_GAP.match(_strip_date_issuer(gap)):
+            tw = prev_tw
+        if not _accept(parts, tw, has_so, text, m):
+            continue
+        prev_end, prev_tw = m.end(), tw
+        key = normalize_symbol(parts.symbol)
+        if key == own or key in seen:
+            continue
+        seen.add(key)
+        tail = text[m.end() : m.end() + 200]
+        date, issuer, tail_end = _date_issuer(tail)
+        doc_type = parts.doc_type
+        cited_as = tw[:1].upper() + tw[1:] if tw else None
+        if doc_type is None and tw and fold(tw) == "luat":
+            doc_type = "Luật"
+        if tw and parts.doc_type and warnings is not None:
+            code = _type_code(tw)
+            if code not in ("CV", parts.doc_type) and not (parts.party and code == "QyĐ"):
+                warnings.append(
+                    f"citation {parts.symbol}: cited as {cited_as}, symbol type {parts.doc_type}"
+                )
+        start = m.start() - (len(near.group(0)) if near else 0)
+        end = m.end() + tail_end
+        out.append(
+            Citation(
+                doc_type=doc_type,
+                number=parts.number,
+                symbol=parts.symbol,
+                date=date,
+                issuer=issuer,
+                text=re.sub(r"\s+", " ", text[start:end]).strip(),
+                cited_as=cited_as,
+                span=locate(start, end) if locate else None,
+            )
+        )
+    return out
+
+
+def _strip_date_issuer(gap: str) -> str:
+    """The gap between two list members without the first one's date/issuer clause."""
+    _, _, used = _date_issuer(gap)
+    return gap[used:]
+
+
+def _accept(parts: SymbolParts, tw: str | None, has_so: bool, text: str, m: re.Match[str]) -> bool:
+    if parts.number is None:
+        return False
+    nxt = text[m.end() : m.end() + 1]
+    if nxt and (nxt.isalnum() and not nxt.isspace()):
+        return False
+    if parts.old:
+        seg = parts.issuers[0] if parts.issuers else ""
+        if not (tw or has_so or _OLD_ISSUERS.match(seg.upper())):
+            return False
+        if "." in (parts.number or "") and not (tw or has_so):
+            return False
+    return True
+
+
+def _date_issuer(tail: str) -> tuple[str | None, str | None, int]:
+    """Date and issuer phrase right after a symbol; returns how much of ``tail`` they use."""
+    used = 0
+    date = None
+    dm = _DATE_AFTER.match(tail)
+    if dm:
+        found = find_dates(tail[dm.end() - 5 if dm.end() >= 5 else 0 : dm.end() + 40])
+        if found:
+            base = dm.end() - 5 if dm.end() >= 5 else 0
+            first = found[0]
+            if first.start + base <= dm.end() + 1:
+                date = first.iso
+                used = base + first.end
+    issuer = None
+    im = _ISSUER_AFTER.match(tail[used:])
+    if im:
+        issuer = im.group("iss").strip()
+        used += im.end()
+    return date, issuer, used

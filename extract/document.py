@@ -1,0 +1,152 @@
+"""The whole extraction of one document: ``extract_facts(pages) -> Facts`` (pure, no I/O).
+
+Pages are joined with ``"\\n\\f\\n"`` (as ``Document.text``); every span recorded in
+``Facts.provenance`` is converted back to a 1-based page and offsets inside that page.
+The function never raises: a failing part is logged and leaves its fields empty with a
+warning, so one odd document never stops a batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from bisect import bisect_right
+from pathlib import PurePath
+
+from ..model import Facts, Span
+from .citations import find_citations
+from .doctypes import STATE_CODES, type_name
+from .header import parse_header
+from .normalize import clean_text
+from .recipients import find_recipients
+from .signer import find_signer_block
+from .symbols import parse_symbol
+from .tasks import find_tasks
+
+__all__ = ["PAGE_JOIN", "extract_facts"]
+
+log = logging.getLogger(__name__)
+
+PAGE_JOIN = "\n\f\n"
+
+# "CV-813-CucHoaChat.pdf", "QD_1696_UBND.docx", "1696-QĐ-UBND.pdf"
+_FILENAME_HINT = re.compile(r"(?:^|[^0-9])(?P<num>\d{1,5})(?:[^0-9]|$)")
+
+
+class _Pages:
+    """Maps offsets in the joined text back to (page, offset in page)."""
+
+    def __init__(self, pages: list[str]) -> None:
+        self.starts: list[int] = []
+        pos = 0
+        for p in pages:
+            self.starts.append(pos)
+            pos += len(p) + len(PAGE_JOIN)
+
+    def span(self, text: str, start: int, end: int) -> Span:
+        i = max(0, bisect_right(self.starts, start) - 1)
+        base = self.starts[i] if self.starts else 0
+        return Span(page=i + 1, start=start - base, end=end - base, text=text[start:end])
+
+
+def extract_facts(pages: list[str], *, filename: str | None = None) -> Facts:
+    """Extract the Decree-30 metadata, citations and tasks of one document.
+
+    Args:
+        pages: the text of each page (any Unicode form; cleaned to NFC here).
+        filename: the file's name, used only as a last-resort hint for a number that the
+            text does not give (recorded in ``Facts.fallbacks``).
+
+    Returns:
+        The facts. Fields that cannot be read are ``None``/empty, with a warning when the
+        document shows the field but it is unreadable or blank.
+    """
+    try:
+        return _extract(pages, filename)
+    except Exception:  # never stop a batch on one document
+        log.exception("extraction failed%s", f" for {filename}" if filename else "")
+        return Facts(warnings=["extraction failed"])
+
+
+def _extract(pages: list[str], filename: str | None) -> Facts:
+    clean = [clean_text(p) for p in (pages or [""])]
+    text = PAGE_JOIN.join(clean)
+    where = _Pages(clean)
+    facts = Facts()
+    hf = parse_header(text)
+    facts.warnings.extend(hf.warnings)
+
+    # number and symbol
+    if hf.symbol is not None:
+        facts.symbol = hf.symbol.symbol
+        facts.number = hf.symbol.number
+        if hf.symbol.number is None and not hf.number_unreadable:
+            facts.warnings.append("number is blank: unnumbered draft")
+    if facts.number is None and hf.number_unreadable and filename:
+        hint = _number_from_filename(filename, hf.symbol.symbol if hf.symbol else None)
+        if hint:
+            facts.number = hint
+            if facts.symbol and facts.symbol.startswith("/"):
+                facts.symbol = hint + facts.symbol
+            facts.fallbacks["number"] = f"filename: {PurePath(filename).name}"
+
+    # type: the type line decides; else the symbol; a công văn has neither
+    sym_type = hf.symbol.doc_type if hf.symbol else None
+    if hf.type_code:
+        facts.doc_type = hf.type_code
+        facts.doc_type_name = hf.type_name or type_name(hf.type_code)
+        if sym_type and sym_type not in (hf.type_code, "CV") and not (
+            hf.type_code == "HD" and sym_type == "HDLN"
+        ):
+            facts.warnings.append(
+                f"doc_type: the type line says {facts.doc_type_name}, the symbol says {sym_type}"
+            )
+    elif hf.vv:
+        facts.doc_type, facts.doc_type_name = "CV", STATE_CODES["CV"]
+    elif sym_type:
+        facts.doc_type, facts.doc_type_name = sym_type, type_name(sym_type)
+    elif hf.symbol is not None and hf.symbol.year and re.match(r"^(?:QH|UBTVQH)\d+$", (hf.symbol.issuers or [""])[0]):
+        facts.doc_type, facts.doc_type_name = "Luật", "Luật"
+
+    facts.date = hf.date
+    facts.place = hf.place
+    facts.issuer = hf.issuer
+    facts.parent_issuer = hf.parent_issuer
+    facts.subject = hf.subject
+
+    block = find_signer_block(text)
+    if block is not None:
+        facts.signer = block.signer
+        s, e = block.name_span or (block.start, block.end)
+        facts.provenance["signer"] = where.span(text, s, e)
+
+    recipients, _ = find_recipients(text)
+    facts.recipients = recipients
+
+    facts.cited = find_citations(
+        text,
+        own_symbol=facts.symbol,
+        locate=lambda s, e: where.span(text, s, e),
+        warnings=facts.warnings,
+    )
+    facts.tasks = find_tasks(text)
+
+    for name, (s, e, _t) in hf.spans.items():
+        facts.provenance[name] = where.span(text, s, e)
+        if name == "symbol":
+            facts.provenance["number"] = where.span(text, s, e)
+    return facts
+
+
+def _number_from_filename(filename: str, symbol: str | None) -> str | None:
+    """A number from a file name such as ``CV-813-CucHoaChat.pdf`` (one number only)."""
+    stem = unicodedata.normalize("NFC", PurePath(filename).stem)
+    nums = [m.group("num") for m in _FILENAME_HINT.finditer(stem)]
+    nums = [n for n in nums if not re.fullmatch(r"(?:19|20)\d\d", n)]
+    if len(nums) != 1:
+        return None
+    candidate = nums[0]
+    if symbol and parse_symbol(f"Số: {candidate}{symbol}") is None:
+        return None
+    return candidate

@@ -1,0 +1,549 @@
+"""Header of a Decree-30 document: issuer, number/symbol, place and date, type, subject.
+
+The header is two columns (issuer, Số, V/v on the left; motto, place-date on the right)
+that text extraction delivers interleaved in any order: cells of one line separated by wide
+gaps, whole columns one after the other, or glued with one space (OCR). Every anchor is
+found independently (``../shared/spec/vn-format.md`` §1):
+
+- the motto (``CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM``, ``Độc lập - Tự do - Hạnh phúc``) is cut
+  out of whatever line it sits in;
+- ``Số:`` (or ``Luật số:``) followed by a symbol or a blank number;
+- ``<Place>, ngày … tháng … năm <yyyy>``, tolerating OCR garbage in the day or month;
+- the issuer: upper-case cells above the first of these anchors;
+- the type line: an upper-case cell that starts with a type name (``QUYẾT ĐỊNH``);
+- the subject: the lines after the type line, or the ``V/v`` lines of a công văn.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from .dates import iso_date
+from .doctypes import ABBREVIATIONS, PROVINCES, STATE_CODES, type_from_name
+from .normalize import fold
+from .symbols import SymbolParts, parse_symbol
+
+__all__ = [
+    "Cell",
+    "HeaderFacts",
+    "is_upper_text",
+    "parse_header",
+    "position_case",
+    "sentence_case",
+    "split_cells",
+]
+
+log = logging.getLogger(__name__)
+
+HEADER_LINES = 45  # the header never runs longer than this many lines
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A piece of a line (one column), with offsets in the whole text."""
+
+    text: str
+    start: int
+    end: int
+    line: int  # 0-based line index
+    first: bool  # first cell of its line
+
+
+@dataclass
+class HeaderFacts:
+    """What the header says; ``spans`` maps field names to (start, end, text) in the text."""
+
+    symbol: SymbolParts | None = None
+    number_unreadable: bool = False
+    symbol_line: bool = False
+    date: str | None = None
+    date_unreadable: bool = False
+    place: str | None = None
+    issuer: str | None = None
+    parent_issuer: str | None = None
+    type_code: str | None = None
+    type_name: str | None = None
+    subject: str | None = None
+    vv: bool = False
+    spans: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- cells and anchors
+
+_MOTTO = re.compile(
+    r"C[ỘOÔ]NG\s+H[ÒOÀ]+A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM"
+    r"|Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+[Pp]húc"
+    r"|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM",
+    re.IGNORECASE,
+)
+_GAP = re.compile(r"\t+|[ \u00a0]{3,}| _ | \| ")
+_RULE = re.compile(r"^[\s\-–—_=*.·~]*$")
+
+
+def split_cells(text: str, start: int = 0, stop: int | None = None) -> list[Cell]:
+    """Split lines of ``text[start:stop]`` into column cells (wide gaps, tabs, the motto)."""
+    cells: list[Cell] = []
+    stop = len(text) if stop is None else stop
+    pos = start
+    line_no = text.count("\n", 0, start)
+    while pos < stop:
+        nl = text.find("\n", pos, stop)
+        end = stop if nl < 0 else nl
+        first = True
+        for cs, ce in _cell_bounds(text, pos, end):
+            cells.append(Cell(text[cs:ce], cs, ce, line_no, first))
+            first = False
+        pos = end + 1
+        line_no += 1
+    return cells
+
+
+def _cell_bounds(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    cut = [s]
+    for m in _GAP.finditer(text, s, e):
+        cut += [m.start(), m.end()]
+    for m in _MOTTO.finditer(text, s, e):
+        cut += [m.start(), m.start(), m.end(), m.end()]
+    cut.append(e)
+    cut.sort()
+    for a, b in zip(cut[0::2], cut[1::2], strict=False):
+        if b <= a:
+            continue
+        seg = text[a:b]
+        lead = len(seg) - len(seg.lstrip())
+        trail = len(seg.rstrip())
+        if trail > lead:
+            pieces.append((a + lead, a + trail))
+    # a wide gap inside "Số:      /SCT-CN" or "ngày      tháng      năm 2026" is a blank
+    # field, not a column break: glue such pieces back together
+    merged: list[tuple[int, int]] = []
+    for p in pieces:
+        if merged and (
+            _GLUE_LEFT.search(text[merged[-1][0] : merged[-1][1]])
+            or _GLUE_RIGHT.match(text[p[0] : p[1]])
+        ) and not _MOTTO.match(text, p[0]) and not _MOTTO.search(text, merged[-1][0], merged[-1][1]):
+            merged[-1] = (merged[-1][0], p[1])
+        else:
+            merged.append(p)
+    return merged
+
+
+_GLUE_LEFT = re.compile(r"(?:\b(?:số|SỐ|Số)\s*:?|ngày|NGÀY|tháng|THÁNG|[/–-])$", re.IGNORECASE)
+_GLUE_RIGHT = re.compile(r"^(?:[/–-]|tháng\b|năm\b|THÁNG\b|NĂM\b)")
+
+
+def is_upper_text(s: str) -> bool:
+    """True when the letters of ``s`` are (almost) all capitals."""
+    letters = [c for c in s if c.isalpha()]
+    if len(letters) < 2:
+        return False
+    lower = sum(1 for c in letters if c.islower())
+    return lower <= max(1, len(letters) // 12)
+
+
+_SO = re.compile(r"(?:(?<=\s)|^)(?:Luật\s+|LUẬT\s+)?(?:Số|SỐ|số|Sô|S0)\s*(?:hiệu)?\s*[:.;]?", re.MULTILINE)
+# a date line: place (no digits), comma, ngày <junk> tháng <junk> năm yyyy
+_DATE_LINE = re.compile(
+    r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày(?P<d>[^\n]{0,12}?)tháng(?P<m>[^\n]{0,12}?)năm\s*(?P<y>(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+_BODY_START = re.compile(
+    r"^\s*(?:Căn\s+cứ|Kính\s+gửi|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Điều\s+1\b|Chương\s+I\b|Hôm\s+nay)",
+    re.IGNORECASE,
+)
+
+
+def _is_motto(cell: str) -> bool:
+    return bool(_MOTTO.fullmatch(cell.strip()))
+
+
+def _clean_number(raw: str) -> tuple[str | None, bool]:
+    """A number read from a Số line: digits as printed; OCR I/l/O look-alikes mapped when
+    the whole token is made of them; anything else is unreadable (``None``, True)."""
+    tok = raw.strip()
+    if re.fullmatch(r"\d{1,5}(?:\.\d{1,3})?", tok):
+        return tok, False
+    if re.fullmatch(r"[\dIlO|]{1,5}", tok) and re.search(r"[IlO|]", tok):
+        return tok.translate(str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0"})), False
+    return None, True
+
+
+_GARBLED_NUMBER = re.compile(
+    r"^[ \t]*(?P<junk>[^\s/]{1,8}?)[ \t]*(?P<rest>/[ \t]*(?:(?:19|20)\d\d[ \t]*/[ \t]*)?[A-ZĐ][^\s,;]*)"
+)
+
+
+def _find_symbol(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, bool, Cell | None]:
+    """The Số line: the first cell with ``Số`` followed by a symbol (or a blank number)."""
+    for c in cells:
+        m = _SO.search(c.text)
+        if not m or m.start() > 12:
+            continue
+        after = c.text[m.end():]
+        parts = parse_symbol("Số:" + after)
+        if parts is not None and parts.start - 3 <= len(after) - len(after.lstrip()) + 2:
+            off = c.start + m.end() - 3
+            parts.start += off
+            parts.end += off
+            return parts, False, c
+        g = _GARBLED_NUMBER.match(after)
+        if g:
+            num, bad = _clean_number(g.group("junk"))
+            rest = parse_symbol("Số:" + g.group("rest"))
+            if rest is not None:
+                off = c.start + m.end()
+                if num is not None:
+                    fixed = parse_symbol(f"Số: {num}{g.group('rest')}")
+                    if fixed is not None:
+                        fixed.start, fixed.end = off + g.start("junk"), off + g.end("rest")
+                        return fixed, False, c
+                rest.start, rest.end = off + g.start("rest"), off + g.end("rest")
+                return rest, bad, c
+    return None, False, None
+
+
+def _find_date(cells: list[Cell], text: str, after: int | None = None) -> tuple[re.Match[str] | None, Cell | None]:
+    for c in cells:
+        m = _DATE_LINE.search(c.text)
+        if m:
+            return m, c
+    return None, None
+
+
+def _date_parts(m: re.Match[str]) -> tuple[str | None, bool]:
+    """ISO date from a date-line match; True when a part is unreadable (OCR garbage)."""
+    y = int(m.group("y"))
+    parts: list[int | None] = []
+    bad = False
+    for g in ("m", "d"):
+        raw = m.group(g).strip(" \t.…_")
+        if not raw:
+            parts.append(None)
+        elif raw.isdigit() and len(raw) <= 2:
+            parts.append(int(raw))
+        else:
+            digits = re.fullmatch(r"[\dIlO]{1,2}", raw)
+            if digits:
+                parts.append(int(raw.translate(str.maketrans("IlO", "110"))))
+            else:
+                parts.append(None)
+                bad = True
+    month, day = parts
+    if month is None:
+        return iso_date(y), bad
+    iso = iso_date(y, month, day)
+    if iso is None and day is not None:
+        return None, bad
+    return iso, bad
+
+
+# ---------------------------------------------------------------- case conversion
+
+_ADMIN = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "xã", "phường", "quận")
+_ORG_HEADS = ("tổng cục", "chi cục", "sở", "bộ", "cục", "ban", "vụ", "phòng", "văn phòng")
+_PROPER = {
+    "công thương": "Công Thương",
+    "chính phủ": "Chính phủ",
+    "quốc hội": "Quốc hội",
+    "khu kinh tế": "Khu kinh tế",
+    "việt nam": "Việt Nam",
+    "trung ương": "Trung ương",
+    "tổ quốc": "Tổ quốc",
+}
+_FOLDED_PROVINCES = sorted(((fold(p).split(), p) for p in PROVINCES), key=lambda x: -len(x[0]))
+
+
+def _cap(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def _expand(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    for t in tokens:
+        exp = ABBREVIATIONS.get(t) or ABBREVIATIONS.get(t.rstrip(","))
+        if exp and not (t in ("CP", "VP", "TP", "TT.") and out == []):
+            out.extend(exp.split())
+            if t.endswith(",") and not exp.endswith(","):
+                out[-1] += ","
+        else:
+            out.append(t)
+    return out
+
+
+def sentence_case(text: str) -> str:
+    """An issuer line in sentence case with abbreviations expanded.
+
+    ``UBND TỈNH LÀO CAI`` -> ``Ủy ban nhân dân tỉnh Lào Cai``; ``SỞ NÔNG NGHIỆP VÀ MÔI
+    TRƯỜNG`` -> ``Sở Nông nghiệp và Môi trường``; ``BỘ CÔNG THƯƠNG`` -> ``Bộ Công Thương``.
+    Mixed-case input keeps its case (only abbreviations are expanded).
+    """
+    text = re.sub(r"\s+", " ", text).strip(" .:;*-_")
+    if not text:
+        return text
+    tokens = _expand(text.split())
+    if not is_upper_text(text):
+        out = " ".join(tokens)
+        return _cap(out)
+    low = [t if _is_code(t) else t.lower() for t in tokens]
+    caps = [False] * len(low)
+    caps[0] = True
+    # org head at the start: capitalise the next word, and the first word after "," / "và"
+    for head in _ORG_HEADS:
+        hw = head.split()
+        if [w.strip(",") for w in low[: len(hw)]] == hw and len(low) > len(hw):
+            caps[len(hw)] = True
+            for i in range(len(hw) + 1, len(low)):
+                if low[i - 1] == "và" or low[i - 1].endswith(","):
+                    caps[i] = True
+            break
+    # place names after an administrative level word
+    i = 0
+    while i < len(low):
+        hit = next((a for a in _ADMIN if low[i : i + len(a.split())] == a.split()), None)
+        if hit:
+            j = i + len(hit.split())
+            while j < len(low) and not low[j - 1].endswith(",") and not _is_code(low[j]):
+                caps[j] = True
+                j += 1
+            i = j
+        else:
+            i += 1
+    words = [_cap(w) if c else w for w, c in zip(low, caps, strict=True)]
+    out = " ".join(words)
+    out = _apply_lexicon(out)
+    return _cap(out)
+
+
+def _apply_lexicon(out: str) -> str:
+    for k, v in _PROPER.items():
+        out = re.sub(rf"(?<!\w){k}(?!\w)", v, out, flags=re.IGNORECASE)
+    # province names anywhere
+    toks = out.split(" ")
+    ftoks = [fold(t.strip(",.")) for t in toks]
+    for fp, proper in _FOLDED_PROVINCES:
+        n = len(fp)
+        for i in range(len(toks) - n + 1):
+            if ftoks[i : i + n] == fp and all(t[:1].islower() or t[:1].isupper() for t in toks[i : i + n]):
+                pw = proper.split()
+                for k in range(n):
+                    if len(pw) == n and fold(toks[i + k].strip(",.")) == fold(pw[k]):
+                        toks[i + k] = toks[i + k].replace(toks[i + k].strip(",."), pw[k])
+    out = " ".join(toks)
+    # a type name followed by "số <symbol>" names a document: "theo Quyết định số 12/QĐ-X"
+    return re.sub(
+        r"(?<!\w)(quyết định|kế hoạch|nghị quyết|thông báo|công văn|văn bản)(?= số)",
+        lambda m: _cap(m.group(1)),
+        out,
+    )
+
+
+def _is_code(tok: str) -> bool:
+    return bool(re.search(r"[\d/]", tok))
+
+
+def position_case(text: str) -> str:
+    """A signer title in sentence case: ``PHÓ GIÁM ĐỐC`` -> ``Phó Giám đốc``, ``CHỦ TỊCH
+    QUỐC HỘI`` -> ``Chủ tịch Quốc hội``, ``PHÓ CHÁNH VĂN PHÒNG`` -> ``Phó Chánh Văn phòng``."""
+    text = re.sub(r"\s+", " ", text).strip(" .:;*-_")
+    if not text or not is_upper_text(text):
+        return text
+    words = text.lower().split()
+    words[0] = _cap(words[0])
+    if words[0] == "Phó" and len(words) > 1:
+        words[1] = _cap(words[1])
+    out = " ".join(words)
+    out = re.sub(r"(?<=Chánh )văn phòng", "Văn phòng", out)
+    return _apply_lexicon(out)
+
+
+# ---------------------------------------------------------------- the header
+
+
+_ISSUER_CONT = re.compile(
+    r"^(?:TỈNH|HUYỆN|XÃ|PHƯỜNG|QUẬN|THỊ XÃ|THỊ TRẤN|THÀNH PHỐ|TP\.?|VÀ|&|,)\b", re.IGNORECASE
+)
+_DOC_TYPE_HEAD = re.compile(r"^(?:V/v|V/V|Về việc)\b")
+
+
+def _issuer_lines(cells: list[Cell], stop_line: int) -> list[Cell]:
+    out: list[Cell] = []
+    for c in cells:
+        if c.line >= stop_line:
+            break
+        t = c.text.strip()
+        if _is_motto(t) or _RULE.match(t) or _DATE_LINE.search(t) or _SO.match(t):
+            continue
+        if t.startswith(("@", "(")) or ":" in t:
+            continue
+        if not is_upper_text(t) or len(t) > 90:
+            continue
+        if type_from_name(t) and not out:
+            # "QUYẾT ĐỊNH" before any issuer line is a type line, not an issuer
+            continue
+        out.append(c)
+    return out
+
+
+def _group_issuers(lines: list[str]) -> list[str]:
+    groups: list[str] = []
+    for t in lines:
+        t = t.strip(" *-_")
+        if not t:
+            continue
+        if groups and (_ISSUER_CONT.match(t) or groups[-1].rstrip().endswith((",", " VÀ", "&"))):
+            groups[-1] = groups[-1].rstrip() + " " + t
+        else:
+            groups.append(t)
+    return groups
+
+
+def _subject_after(text: str, cells: list[Cell], idx: int, first: str) -> tuple[str, int, int]:
+    """Lines after the type line (or the V/v line) until a blank line or a body anchor."""
+    parts = [first] if first else []
+    start = cells[idx].start
+    end = cells[idx].end
+    prev_line = cells[idx].line
+    seen_text = bool(first)
+    for c in cells[idx + 1 :]:
+        if c.line > prev_line + 1 and seen_text:
+            # a blank line ends the subject, except a wrapped V/v split by a date cell
+            break
+        if not c.first and c.line == prev_line:
+            continue
+        t = c.text.strip()
+        if _is_motto(t) or _RULE.match(t):
+            prev_line = c.line
+            continue
+        if (
+            _BODY_START.match(t) or _DATE_LINE.search(t) or _SO.match(t)
+            or t.endswith(":") or re.match(r"^(?:QUYẾT|QUYẾT ĐỊNH|NGHỊ QUYẾT)\s*:", t)
+        ):
+            break
+        if seen_text and is_upper_text(t) and not is_upper_text(" ".join(parts)):
+            break
+        if parts and is_upper_text(" ".join(parts)) and is_upper_text(t) and _is_authority_line(t):
+            break
+        parts.append(t)
+        seen_text = True
+        end = c.end
+        prev_line = c.line
+        if len(parts) > 8:
+            break
+    subject = re.sub(r"\s+", " ", " ".join(parts)).strip().rstrip(".;")
+    return subject, start, end
+
+
+_AUTH_WORDS = re.compile(
+    r"^(?:CHỦ TỊCH|BỘ TRƯỞNG|GIÁM ĐỐC|THỦ TƯỚNG|CHÍNH PHỦ|QUỐC HỘI|CỤC TRƯỞNG|TRƯỞNG BAN|ỦY BAN|UBND|HỘI ĐỒNG)\b"
+)
+
+
+def _is_authority_line(t: str) -> bool:
+    return bool(_AUTH_WORDS.match(t.strip()))
+
+
+def parse_header(text: str) -> HeaderFacts:
+    """Read the header anchors of a document's text (all pages joined)."""
+    hf = HeaderFacts()
+    # the header zone: the first HEADER_LINES lines
+    stop = 0
+    for _ in range(HEADER_LINES):
+        nl = text.find("\n", stop)
+        if nl < 0:
+            stop = len(text)
+            break
+        stop = nl + 1
+    cells = split_cells(text, 0, stop)
+    body_line = next((c.line for c in cells if c.first and _BODY_START.match(c.text)), None)
+    head_cells = [c for c in cells if body_line is None or c.line < body_line]
+
+    parts, unreadable, so_cell = _find_symbol(text, head_cells)
+    if parts is not None:
+        hf.symbol, hf.number_unreadable, hf.symbol_line = parts, unreadable, True
+        hf.spans["symbol"] = (parts.start, parts.end, text[parts.start : parts.end])
+        if unreadable:
+            hf.warnings.append("number unreadable")
+
+    dm, dcell = _find_date(head_cells, text)
+    if dm is None:
+        # giấy phép drafts carry the place-date line in the footer; never a body date
+        footer = split_cells(text, max(0, len(text) - 4000))
+        dm, dcell = _find_date([c for c in footer if _DATE_LINE.match(c.text.strip())], text)
+    if dm is not None and dcell is not None:
+        iso, bad = _date_parts(dm)
+        hf.date, hf.date_unreadable = iso, bad
+        if bad:
+            hf.warnings.append("day or month unreadable")
+        place = dm.group("place").strip(" \t*_-")
+        if so_cell is not None and dcell is so_cell and parts is not None:
+            place = dcell.text[parts.end - dcell.start : dm.end("place")].strip(" \t*_-,")
+        place = re.sub(r"^.*\b(?:Số|SỐ)\b.*?\s(?=[A-ZĐ])", "", place) if "Số" in place else place
+        hf.place = place or None
+        s, e = dcell.start + dm.start(), dcell.start + dm.end()
+        hf.spans["date"] = (s, e, text[s:e])
+
+    anchor_lines = [c.line for c in (so_cell, dcell) if c is not None]
+    # issuer: upper-case cells above the Số line (or above the type line)
+    type_idx = _find_type_line(head_cells, after_line=min(anchor_lines) if anchor_lines else 0)
+    stop_line = so_cell.line if so_cell is not None else None
+    if stop_line is None:
+        stop_line = head_cells[type_idx].line if type_idx is not None else (
+            dcell.line if dcell is not None else 8)
+    if so_cell is not None and not so_cell.first:
+        stop_line = so_cell.line + 1
+    issuer_cells = [c for c in _issuer_lines(head_cells, stop_line)]
+    if so_cell is not None and not so_cell.first:
+        issuer_cells = [c for c in issuer_cells if c.line < so_cell.line or c.start < so_cell.start]
+    groups = _group_issuers([c.text for c in issuer_cells])
+    if groups:
+        hf.issuer = sentence_case(groups[-1])
+        if len(groups) > 1:
+            hf.parent_issuer = sentence_case(groups[-2])
+        s, e = issuer_cells[0].start, issuer_cells[-1].end
+        hf.spans["issuer"] = (s, e, text[s:e])
+
+    if type_idx is not None:
+        c = head_cells[type_idx]
+        found = type_from_name(c.text.strip())
+        if found:
+            code, name = found
+            hf.type_code = code
+            rest = c.text.strip()[len(name) :].strip(" :")
+            hf.type_name = _cap(name.lower()) if code in STATE_CODES else name
+            subj, s, e = _subject_after(text, head_cells, type_idx, rest)
+            if subj:
+                hf.subject = subj
+                hf.spans["subject"] = (s, e, text[s:e])
+    if hf.subject is None:
+        for i, c in enumerate(head_cells):
+            t = c.text.strip()
+            if _DOC_TYPE_HEAD.match(t):
+                subj, s, e = _subject_after(text, head_cells, i, t)
+                hf.subject, hf.vv = subj, t[:3].lower() == "v/v"
+                hf.spans["subject"] = (s, e, text[s:e])
+                break
+    return hf
+
+
+def _find_type_line(cells: list[Cell], after_line: int) -> int | None:
+    for i, c in enumerate(cells):
+        if c.line < after_line:
+            continue
+        t = c.text.strip()
+        if not is_upper_text(t) or _is_motto(t):
+            continue
+        found = type_from_name(t)
+        if found is None:
+            continue
+        code, name = found
+        rest = t[len(name) :].strip()
+        if rest.startswith(":"):
+            continue  # "QUYẾT ĐỊNH:" opens the operative part, not a type line
+        if code in ("QyĐ", "QC", "HD", "KL", "PA", "DA", "ĐA") and rest:
+            continue  # "QUY ĐỊNH DANH MỤC …" is a subject line, not a type line
+        return i
+    return None

@@ -1,0 +1,73 @@
+"""``Nơi nhận`` block: the recipient items in printed order (``vn-format.md`` §1, item i).
+
+Items start with ``-`` (or ``+``, ``•``); a line without a marker continues the previous
+item when that item has not ended with ``;`` or ``.``. The leading marker and the trailing
+``;``/``.`` are removed; the final ``Lưu: …`` item is kept and ends the block. In two-column
+footers only the left cell of each line is read, so interleaved signer lines are left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .header import is_upper_text, split_cells
+
+__all__ = ["find_recipients"]
+
+_NOI_NHAN = re.compile(r"N[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)
+_MARK = re.compile(r"^[-–+•*]\s*")
+_SIGNER = re.compile(r"^(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]?\s+\S")
+
+
+def find_recipients(text: str) -> tuple[list[str], tuple[int, int] | None]:
+    """The Nơi nhận items and the span of the block (``([], None)`` when absent)."""
+    m = None
+    for cand in _NOI_NHAN.finditer(text):
+        line_start = text.rfind("\n", 0, cand.start()) + 1
+        before = text[line_start : cand.start()]
+        if before.strip() == "" or before.endswith(("   ", "\t")):
+            m = cand
+            break
+    if m is None:
+        return [], None
+    cells = split_cells(text, m.end(), min(len(text), m.end() + 4000))
+    items: list[str] = []
+    open_item = False
+    last_line = text.count("\n", 0, m.end())
+    end = m.end()
+    started = False
+    for c in cells:
+        t = c.text.strip()
+        if not c.first:
+            # right-hand cell (signer column) — but a first item may follow "Nơi nhận:"
+            if c.line == last_line and not started and _MARK.match(t):
+                pass
+            else:
+                continue
+        if c.line > last_line + 1 and started and not open_item:
+            break
+        if c.line > last_line + 2 and started:
+            break
+        if _SIGNER.match(t) or (is_upper_text(t) and not _MARK.match(t)):
+            if started:
+                break
+            continue
+        if _MARK.match(t):
+            item = _MARK.sub("", t)
+            items.append(item)
+            started = True
+        elif started and open_item:
+            items[-1] = items[-1] + " " + t
+        elif not started and t:
+            items.append(t)
+            started = True
+        else:
+            break
+        end = c.end
+        last_line = c.line
+        open_item = not items[-1].rstrip().endswith((";", "."))
+        if re.match(r"^Lưu\b", items[-1]) and not open_item:
+            break
+    cleaned = [re.sub(r"\s+", " ", i).strip().rstrip(";.,").strip() for i in items]
+    cleaned = [i for i in cleaned if i]
+    return cleaned, (m.start(), end)

@@ -1,0 +1,172 @@
+"""Signature block: authority prefixes, title, signer name (``vn-format.md`` §1, item g).
+
+``TM. ỦY BAN NHÂN DÂN`` / ``KT. CHỦ TỊCH`` / ``PHÓ CHỦ TỊCH`` / *(signature)* / ``Nguyễn Văn A``
+gives ``Signer(name="Nguyễn Văn A", position="Phó Chủ tịch", authority="KT.",
+authority_chain=["TM.", "KT."])``. The block nearest the ``Nơi nhận`` anchor is taken; a
+document without one (laws, biên bản) gives the last block that carries a name (the
+presiding signer of a biên bản signs last).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Signer
+from .header import Cell, is_upper_text, position_case, split_cells
+
+__all__ = ["SignerBlock", "find_signer", "find_signer_block"]
+
+_PREFIX = re.compile(r"^(?P<p>TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]?\s+(?=\S)", re.IGNORECASE)
+_PARTY_PREFIX = {"T/M": "TM.", "K/T": "KT.", "T/L": "TL."}
+_TITLE = re.compile(
+    r"(?:TRƯỞNG|CHỦ\s+TỊCH|GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|BÍ\s+THƯ|CHÁNH\s|THƯ\s+KÝ|ỦY\s+VIÊN|"
+    r"NGƯỜI\s|ĐẠI\s+DIỆN|TỔNG\s+KIỂM|KẾ\s+TOÁN|PHÓ\s)"
+)
+_NOI_NHAN = re.compile(r"N[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)
+_RANKS = re.compile(
+    r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)|PGS\.?\s*TS\.?|GS\.?\s*TS\.?|TS\.|ThS\.|KS\.|Ông|Bà)\s+"
+)
+_NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*$")
+_SKIP_NAME = re.compile(r"(?:đã ký|ký|đóng dấu|Như trên|Nơi nhận|Lưu)", re.IGNORECASE)
+
+
+@dataclass
+class SignerBlock:
+    signer: Signer
+    start: int
+    end: int
+    name_span: tuple[int, int] | None
+
+
+def _is_title_cell(t: str) -> bool:
+    t = t.strip()
+    if not t or len(t) > 70 or not is_upper_text(t):
+        return False
+    if _PREFIX.match(t):
+        return True
+    return bool(_TITLE.search(t + " ")) and len(t.split()) <= 9 and not t.endswith((":", ";"))
+
+
+def _name_of(t: str) -> str | None:
+    t = re.sub(r"\s+", " ", t).strip(" .,;*_")
+    t = _RANKS.sub("", t)
+    if not t or _SKIP_NAME.search(t) or re.search(r"[\d:;()/]", t):
+        return None
+    words = t.split()
+    if not 2 <= len(words) <= 5:
+        return None
+    if all(_NAME_WORD.match(w) for w in words):
+        return t
+    return None
+
+
+def _blocks(cells: list[Cell]) -> list[tuple[list[Cell], Cell | None]]:
+    """Runs of title cells (consecutive lines) and the name cell that follows each."""
+    out: list[tuple[list[Cell], Cell | None]] = []
+    i = 0
+    n = len(cells)
+    while i < n:
+        if not _is_title_cell(cells[i].text):
+            i += 1
+            continue
+        run = [cells[i]]
+        j = i + 1
+        while j < n and cells[j].line - run[-1].line <= 2:
+            if _is_title_cell(cells[j].text):
+                run.append(cells[j])
+            elif cells[j].line > run[-1].line and cells[j].first and not cells[j].text.startswith(("-", "+")):
+                break
+            j += 1
+        name_cell = None
+        k = j
+        while k < n and cells[k].line - run[-1].line <= 14:
+            if _is_title_cell(cells[k].text) and cells[k].line > run[-1].line + 1 and not _PREFIX.match(cells[k].text):
+                # another signer's title before any name: this block is nameless
+                break
+            if _name_of(cells[k].text):
+                name_cell = cells[k]
+                break
+            k += 1
+        out.append((run, name_cell))
+        i = max(j, i + 1)
+    return out
+
+
+def find_signer_block(text: str) -> SignerBlock | None:
+    """The signature block of a document's text (all pages joined), or ``None``."""
+    anchor = None
+    for m in _NOI_NHAN.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if text[line_start : m.start()].strip() == "" or re.match(r"\s", text[m.start() - 1 : m.start()] or " "):
+            anchor = m.start()
+            break
+    if anchor is not None:
+        lo = text.rfind("\n", 0, max(0, anchor - 2500)) + 1
+        hi = min(len(text), anchor + 3500)
+        cells = split_cells(text, lo, hi)
+        blocks = _blocks(cells)
+        if blocks:
+            aline = text.count("\n", 0, anchor)
+            # nearest block to the anchor; ties go to the block after it
+            def dist(b: tuple[list[Cell], Cell | None]) -> tuple[int, int]:
+                run = b[0]
+                d = min(abs(run[0].line - aline), abs(run[-1].line - aline))
+                return (0 if b[1] else 1, d)
+            best = min(blocks, key=dist)
+            return _make(best)
+    cells = split_cells(text, max(0, len(text) - 6000))
+    named = [b for b in _blocks(cells) if b[1] is not None]
+    if named:
+        return _make(named[-1])
+    return None
+
+
+def _make(block: tuple[list[Cell], Cell | None]) -> SignerBlock:
+    run, name_cell = block
+    chain: list[str] = []
+    position = None
+    for c in run:
+        t = c.text.strip()
+        rest = t
+        while True:
+            m = _PREFIX.match(rest)
+            if not m:
+                break
+            p = m.group("p").upper()
+            chain.append(_PARTY_PREFIX.get(p, p + "."))
+            rest = rest[m.end() :]
+        if rest and not _PREFIX.match(t):
+            position = rest
+        elif rest and position is None and c is run[-1]:
+            position = rest
+    if position is None and run:
+        last = run[-1].text.strip()
+        m = _PREFIX.match(last)
+        position = last[m.end() :] if m else last
+    # authority: the prefix directly above the position line
+    authority = None
+    for c in run:
+        t = c.text.strip()
+        m = _PREFIX.match(t)
+        if m:
+            p = m.group("p").upper()
+            authority = _PARTY_PREFIX.get(p, p + ".")
+        elif position and t == position:
+            break
+    name = _name_of(name_cell.text) if name_cell else None
+    signer = Signer(
+        name=name,
+        position=position_case(position) if position else None,
+        authority=authority,
+        authority_chain=chain,
+    )
+    end = (name_cell or run[-1]).end
+    span = (name_cell.start, name_cell.end) if name_cell else None
+    return SignerBlock(signer, run[0].start, end, span)
+
+
+def find_signer(text: str) -> Signer | None:
+    """The signer of a document (name, position, authority and authority chain)."""
+    block = find_signer_block(text)
+    return block.signer if block else None

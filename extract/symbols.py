@@ -1,0 +1,224 @@
+"""Number/symbol grammar (``../shared/spec/vn-format.md`` §3).
+
+``parse_symbol("Số: 137 /KH–UBND")`` gives ``SymbolParts(number="137", doc_type="KH",
+issuers=["UBND"], symbol="137/KH-UBND", …)``. Forms handled:
+
+- state without year ``111/KH-UBND``; công văn ``2115/UBND-NV`` (type ``CV`` implicit,
+  first segment is the issuer);
+- state with year ``30/2020/NĐ-CP``, joint ``02/2015/TTLT-BTC-BNV``, laws ``80/2015/QH13``;
+- Party ``12-NQ/TU`` (dash then slash: type, then issuer);
+- old forms ``518-TTg``, ``666/TTg``;
+- blank numbers ``Số: /UBND-NV``, ``Số: …/QĐ-UBND`` (``number`` is ``None``).
+
+:func:`normalize_symbol` is the comparison key used everywhere symbols are matched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .doctypes import PARTY_CODES, STATE_CODES, canonical_code, canonical_issuer_code
+from .normalize import normalize_span
+
+__all__ = [
+    "SYMBOL_PATTERN",
+    "SymbolParts",
+    "find_symbols",
+    "normalize_symbol",
+    "parse_symbol",
+    "parts_from_match",
+]
+
+# A code segment: an upper-case letter, then upper-case letters/digits, with at most one
+# lower-case ASCII letter (QyĐ, QĐi, TTg, Ctr is allowed as a whole word). Non-ASCII
+# lower-case letters never occur in codes, so "Kế hoạch" after a dash is not a segment.
+_UP = "A-ZĐÂĂÊÔƠƯ"
+_SEG = rf"(?:Ctr|[{_UP}][{_UP}0-9]*[a-zđ]?[{_UP}0-9]*)(?![\wđĐ])"
+_HSP = r"[ \t]*"
+# a separator may be followed by a line break (symbol cut at a line end)
+_SEP = rf"{_HSP}(?P<{{name}}>[/-]){_HSP}(?:\n{_HSP})?"
+_NUM = r"(?P<num>\d{1,5}(?:\.\d{1,3})?)"
+_YEAR = rf"(?:{_HSP}/{_HSP}(?P<year>(?:19|20)\d\d){_HSP}(?=/))"
+_CHAIN = rf"(?P<chain>{_SEG}(?:{_HSP}(?:[/-]|//){_HSP}(?:\n{_HSP})?{_SEG})*)"
+
+SYMBOL_PATTERN = re.compile(
+    rf"(?<![\w./,-])(?<![A-Z0-9]:){_NUM}{_YEAR}?{_HSP}(?P<sep>/{{1,2}}|-){_HSP}(?:\n{_HSP})?{_CHAIN}",
+)
+# blank number after a Số prefix: "Số: /UBND-NV", "Số:  …/QĐ-UBND", "Số: ....../GM-UBND"
+_BLANK_AFTER_PREFIX = re.compile(
+    rf"^[.…_ \t]*{_YEAR.replace('(?=/)', '')}?{_HSP}/{_HSP}{_CHAIN}",
+)
+_PREFIX = re.compile(r"(?:số|SỐ|Số)\s*(?:hiệu|HIỆU)?\s*[:.]?[ \t]*", re.IGNORECASE)
+
+_STATE_UP = {c.upper() for c in STATE_CODES if c != "Luật"}
+_PARTY_UP = {c.upper() for c in PARTY_CODES}
+
+
+@dataclass
+class SymbolParts:
+    """A parsed number+symbol.
+
+    Attributes:
+        symbol: as printed with spaces removed and dashes/eth normalised
+            (``"/UBND-NV"`` when the number is blank).
+        number: the number as printed (``"05"``, ``"66.18"``), ``None`` when blank.
+        year: the year segment of legal normative documents (``30/2020/NĐ-CP``).
+        doc_type: canonical type code (``CV`` for công văn), ``None`` for laws and old forms.
+        issuers: issuer codes (several for joint documents).
+        units: drafting-unit codes after the issuer (``NV`` in ``UBND-NV``).
+        party: Party form ``12-NQ/TU``.
+        old: old form ``518-TTg`` / ``666/TTg``.
+        start, end: offsets of the number+symbol in the text given to the parser.
+    """
+
+    symbol: str
+    number: str | None
+    year: int | None = None
+    doc_type: str | None = None
+    issuers: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    party: bool = False
+    old: bool = False
+    start: int = 0
+    end: int = 0
+
+    @property
+    def blank(self) -> bool:
+        """True when the number is not filled in (unnumbered draft)."""
+        return self.number is None
+
+
+def _segments(chain: str) -> tuple[list[str], list[str]]:
+    """Split a code chain into segments and the separators between them."""
+    parts = re.split(r"\s*(//|/|-)\s*", chain.strip())
+    return [p.strip() for p in parts[0::2] if p.strip()], parts[1::2]
+
+
+def _interpret(number: str | None, year: str | None, sep: str, chain: str) -> SymbolParts:
+    segs, seps = _segments(chain)
+    printed_chain = "".join(s + (seps[i] if i < len(seps) else "") for i, s in enumerate(segs))
+    yr = int(year) if year else None
+    head = (number or "") + (f"/{year}" if year else "") + sep
+    symbol = normalize_span(head + printed_chain).replace(" ", "")
+    parts = SymbolParts(symbol=symbol, number=number, year=yr)
+    if not segs:
+        return parts
+    first = segs[0].upper()
+    if sep == "-" and seps and seps[0] == "/":
+        # Party: n-TYPE/ISSUER
+        parts.party = True
+        parts.doc_type = canonical_code(segs[0]) if (first in _PARTY_UP or first == "QĐI") else None
+        parts.issuers = [canonical_issuer_code(segs[1])] if len(segs) > 1 else []
+        parts.units = [canonical_issuer_code(s) for s in segs[2:]]
+        if parts.doc_type is None:
+            parts.doc_type = canonical_code(segs[0])
+        return parts
+    if len(segs) == 1:
+        # "518-TTg", "666/TTg", laws "80/2015/QH13", "35/2023/UBTVQH15"
+        parts.old = yr is None
+        parts.issuers = [canonical_issuer_code(segs[0])]
+        return parts
+    if first in _STATE_UP or first == "QYĐ":
+        parts.doc_type = canonical_code(segs[0])
+        rest = [canonical_issuer_code(s) for s in segs[1:]]
+        if yr is not None or parts.doc_type in ("TTLT", "HDLN"):
+            parts.issuers = rest  # joint documents list every issuer
+        else:
+            parts.issuers, parts.units = rest[:1], rest[1:]
+        return parts
+    # công văn: the first segment is the issuer, then units
+    parts.doc_type = "CV"
+    parts.issuers = [canonical_issuer_code(segs[0])]
+    parts.units = [canonical_issuer_code(s) for s in segs[1:]]
+    return parts
+
+
+def parts_from_match(m: re.Match[str], offset: int = 0) -> SymbolParts:
+    """Build :class:`SymbolParts` from a :data:`SYMBOL_PATTERN` match."""
+    sep = "/" if m.group("sep").startswith("/") else "-"
+    sep_printed = m.group("sep").strip()
+    parts = _interpret(m.group("num"), m.group("year"), sep, m.group("chain"))
+    if sep_printed == "//":
+        parts.symbol = re.sub(r"\s+", "", normalize_span(m.group(0)))
+    parts.start, parts.end = m.start() + offset, m.end() + offset
+    return parts
+
+
+def find_symbols(text: str) -> Iterator[SymbolParts]:
+    """Every numbered symbol in ``text`` (no blank numbers), in order."""
+    for m in SYMBOL_PATTERN.finditer(text):
+        yield parts_from_match(m)
+
+
+def parse_symbol(text: str) -> SymbolParts | None:
+    """Parse the first number+symbol in ``text``.
+
+    A leading ``Số``/``Số:``/``SỐ``/``Số hiệu:`` prefix is accepted; after it a blank
+    number (nothing, dots, ``…``, underscores) gives ``number=None``.
+
+    Args:
+        text: a Số line, a citation or a bare symbol (any Unicode form).
+
+    Returns:
+        The parts, or ``None`` when no symbol is found.
+    """
+    try:
+        return _parse_symbol(text)
+    except Exception:  # pragma: no cover - the grammar must never raise on odd input
+        return None
+
+
+def _parse_symbol(text: str) -> SymbolParts | None:
+    t = _prepare(text)
+    pm = _PREFIX.search(t)
+    starts = [0]
+    if pm:
+        starts.insert(0, pm.end())
+    for st in starts:
+        rest = t[st:]
+        bm = _BLANK_AFTER_PREFIX.match(rest)
+        if bm and (st > 0 or rest.lstrip(" .…_").startswith("/")):
+            year = bm.group("year")
+            parts = _interpret(None, year, "/", bm.group("chain"))
+            if year:
+                parts.symbol = "/" + parts.symbol.lstrip("/")
+            parts.start, parts.end = st + bm.start(), st + bm.end()
+            return parts
+    m = SYMBOL_PATTERN.search(t)
+    if m:
+        return parts_from_match(m)
+    return None
+
+
+_DASH_LIKE = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"})
+_SLASH_LIKE = str.maketrans({"\u2215": "/", "\uff0f": "/", "\u2044": "/"})
+
+
+def _prepare(text: str) -> str:
+    """NFC, eth, dash and slash look-alikes mapped one-for-one where possible."""
+    from .normalize import clean_text
+
+    return clean_text(text).translate(_DASH_LIKE).translate(_SLASH_LIKE)
+
+
+def normalize_symbol(s: str) -> str:
+    """Canonical comparison key of a symbol.
+
+    Whitespace removed, dashes/slashes/eth normalised, repeated slashes collapsed, leading
+    zeros of the number dropped (``05/CT-UBND`` equals ``5/CT-UBND``), type codes in their
+    canonical case (``QyĐ``, ``CTr``, ``TTr``, ``QĐi``, ``TTg``), other codes upper-cased.
+    """
+    t = re.sub(r"\s+", "", normalize_span(s))
+    t = re.sub(r"/{2,}", "/", t)
+    m = re.match(r"^(\d+)(\.\d+)?", t)
+    if m:
+        t = str(int(m.group(1))) + (m.group(2) or "") + t[m.end():]
+    out = []
+    for tok in re.split(r"([/-])", t):
+        if not tok or tok in "/-" or tok[0].isdigit():
+            out.append(tok)
+        else:
+            out.append(canonical_code(tok))
+    return "".join(out)
