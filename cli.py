@@ -96,6 +96,74 @@ def cli(ctx: click.Context, home: str | None, verbose: bool, quiet: bool) -> Non
 # Each command below: parse options, call one library function, render. Keep them short.
 
 
+# ---- search
+@cli.command(name="search")
+@click.argument("query")
+@click.option("--type", "doc_type", metavar="CODE", help="Document type: KH, QĐ (or QD), BC, CV...")
+@click.option("--year", type=int, help="Year of the document's date.")
+@click.option("--issuer", metavar="TEXT", help="Words of the issuing body (UBND = Ủy ban nhân dân).")
+@click.option("--from", "date_from", metavar="DATE", help="Earliest date (2023-01-31 or 31/01/2023).")
+@click.option("--to", "date_to", metavar="DATE", help="Latest date; 2023-03 includes all of March.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@json_option
+@click.pass_obj
+@handle_errors
+def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, issuer: str | None,
+               date_from: str | None, date_to: str | None, limit: int, as_json: bool) -> None:
+    """Ranked full-text search: accent-insensitive, "phrases in quotes", and a document
+    number (111/KH-UBND, 111 KH UBND, KH-UBND 111) finds that document first.
+
+    \b
+    Example:
+        evidence search "ISO 9001"
+        evidence search "ke hoach cai cach hanh chinh" --year 2023 --type KH
+    """
+    from evidence.index.search import render_results, search
+
+    try:
+        res = search(obj.home, query, doc_type=doc_type, year=year, issuer=issuer,
+                     date_from=date_from, date_to=date_to, limit=limit)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--from' / '--to'") from exc
+    if as_json:
+        emit_json(res.to_dict())
+        for w in res.warnings:
+            click.echo(f"warning: {w}", err=True)
+    else:
+        from rich.console import Console
+
+        Console(highlight=False).print(render_results(res))
+
+
+# ---- reindex
+@cli.command(name="reindex")
+@click.option("--engine", type=click.Choice(["whoosh", "tantivy"]), default=None,
+              help="Switch the store to this search engine and build its index.")
+@click.option("--sync", "sync_only", is_flag=True,
+              help="Only add what the index lacks and drop what the catalogue lost.")
+@json_option
+@click.pass_obj
+@handle_errors
+def reindex_cmd(obj: Ctx, engine: str | None, sync_only: bool, as_json: bool) -> None:
+    """Rebuild the search index from the catalogue. Commits in batches: an interrupted
+    run resumes where it stopped; searches keep using the old index until it is done.
+
+    \b
+    Example:
+        evidence reindex
+        evidence reindex --engine tantivy
+    """
+    from evidence.index.search import reindex, reindex_progress
+
+    with reindex_progress(enabled=not (as_json or obj.quiet)) as progress:
+        res = reindex(obj.home, engine=engine, sync_only=sync_only, progress=progress)
+    if as_json:
+        emit_json(res.to_dict())
+    elif not obj.quiet:
+        click.echo(f"{res.engine}: {res.documents} documents indexed ({res.mode}, "
+                   f"{res.seconds:.1f} s)", err=True)
+
+
 def main() -> None:
     cli(prog_name="evidence")
 

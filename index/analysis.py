@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from evidence.extract.normalize import canonical_tones, clean_text, fold
 
@@ -88,7 +89,7 @@ def term_keys(token: str) -> tuple[str, str]:
 
 def bigrams(folded: Sequence[str]) -> list[str]:
     """Adjacent pairs joined by ``_`` (never inside a token, see ``_TOKEN``)."""
-    return [f"{a}_{b}" for a, b in zip(folded, folded[1:], strict=False)]
+    return [f"{a}_{b}" for a, b in pairwise(folded)]
 
 
 def analyze(text: str, *, clean: bool = True) -> Analysis:
@@ -217,7 +218,8 @@ def make_snippet(
     hit = []
     for t in toks:
         f = term_keys(t.text)[1]
-        ok = f in wanted or (fuzzy and len(f) >= 3 and any(_near(f, w) for w in wanted))
+        ok = f in wanted or (fuzzy and len(f) >= 4 and any(
+            w[:1] == f[:1] and len(w) >= 4 and _near(f, w) for w in wanted))
         hit.append(f if ok else None)
     # best window: most distinct terms, then most hits, earliest
     best_start, best_key = 0, (-1, -1)

@@ -11,8 +11,9 @@ On-disk layout, under ``<home>/index/``:
 - ``<engine>.building/`` — a rebuild in progress (``evidence reindex``), committed in
   batches; an interrupted rebuild resumes there and replaces the live index only when
   complete, so searches keep working meanwhile and nothing is ever wiped silently;
-- ``<engine>.lock`` — the writer lock (``fcntl``; released by the OS if a writer dies);
-- ``engine.json`` — the engine this store uses.
+- ``<engine>.lock`` — the writer lock (``fcntl``; released by the OS if a writer dies).
+
+Which engine a store uses is recorded in the catalogue's ``meta`` table (``index/store.py``).
 """
 
 from __future__ import annotations
@@ -29,9 +30,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from evidence.errors import StoreBusy, StoreError
-from evidence.index.analysis import ANALYZER_VERSION, Analysis, analyze, contains_phrase
+from evidence.index.analysis import (
+    ANALYZER_VERSION,
+    Analysis,
+    analyze,
+    contains_phrase,
+    symbol_keys,
+)
 from evidence.index.analysis import make_snippet as _make_snippet
-from evidence.index.analysis import symbol_keys
 
 if TYPE_CHECKING:
     from evidence.index.query import QueryPlan
@@ -50,11 +56,11 @@ __all__ = [
     "SearchQuery",
     "SearchResults",
     "WriterLock",
+    "choose_engine",
     "engine_dir",
     "open_engine",
     "prepare",
     "recorded_engine",
-    "record_engine",
 ]
 
 log = logging.getLogger(__name__)
@@ -198,11 +204,13 @@ class SearchEngine(Protocol):
     def add(self, docs: Iterable[Document]) -> None: ...
     def delete(self, ids: Iterable[str]) -> None: ...
     def search(self, q: SearchQuery) -> SearchResults: ...
-    def rebuild(self, docs: Iterable[Document], total: int | None = None) -> int: ...
+    def rebuild(self, docs: Iterable[Document], total: int | None = None,
+                progress: Callable[[int, int | None], None] | None = None) -> int: ...
     def flush(self) -> None: ...
     def count(self) -> int: ...
     def ids(self) -> set[str]: ...
     def status(self) -> IndexStatus: ...
+    def writer_active(self) -> bool: ...
     def close(self) -> None: ...
 
 
@@ -215,20 +223,18 @@ def engine_dir(home: Path, name: str) -> Path:
 
 
 def recorded_engine(home: Path) -> str | None:
-    """The engine recorded for this store (``<home>/index/engine.json``), if any."""
-    p = Path(home) / "index" / "engine.json"
-    try:
-        name = json.loads(p.read_text(encoding="utf-8")).get("engine")
-    except (OSError, ValueError):
+    """The engine recorded in the store's catalogue (``meta.engine``), if any."""
+    from evidence.index.catalogue import CATALOGUE_NAME, Catalogue
+
+    path = Path(home) / CATALOGUE_NAME
+    if not path.exists():
         return None
+    cat = Catalogue.open(path, create=False)
+    try:
+        name = cat.engine_name
+    finally:
+        cat.close()
     return name if name in ENGINES else None
-
-
-def record_engine(home: Path, name: str) -> None:
-    """Record ``name`` as the store's engine (atomic write)."""
-    d = Path(home) / "index"
-    d.mkdir(parents=True, exist_ok=True)
-    _atomic_write(d / "engine.json", {"engine": name})
 
 
 def _atomic_write(path: Path, obj: dict[str, Any]) -> None:
@@ -243,7 +249,7 @@ def _atomic_write(path: Path, obj: dict[str, Any]) -> None:
 def choose_engine(home: Path, name: str | None = None) -> str:
     """Explicit ``name``, else the store's recorded engine, else ``$EVIDENCE_ENGINE``,
     else Whoosh."""
-    chosen = name or recorded_engine(home) or os.environ.get("EVIDENCE_ENGINE") or DEFAULT_ENGINE
+    chosen = name or (recorded_engine(home) if not name else None) or os.environ.get("EVIDENCE_ENGINE") or DEFAULT_ENGINE
     chosen = chosen.strip().lower()
     if chosen not in ENGINES:
         raise StoreError(f"unknown search engine {chosen!r} (use one of: {', '.join(ENGINES)})",
@@ -256,16 +262,15 @@ def open_engine(home: Path, name: str | None = None) -> SearchEngine:
 
     Args:
         home: the store folder.
-        name: ``"whoosh"`` or ``"tantivy"``; default: the engine recorded for the store,
-            else ``$EVIDENCE_ENGINE``, else ``"whoosh"``. The choice is recorded.
+        name: ``"whoosh"`` or ``"tantivy"``; default: the engine recorded in the store's
+            catalogue, else ``$EVIDENCE_ENGINE``, else ``"whoosh"``. Recording the choice is
+            the store's job (:meth:`evidence.index.store.Store.open`).
 
     Raises:
         StoreError: unknown engine name, or Tantivy asked for but not installed.
     """
     home = Path(home)
     chosen = choose_engine(home, name)
-    if recorded_engine(home) != chosen:
-        record_engine(home, chosen)
     if chosen == "tantivy":
         try:
             from evidence.index.tantivy_engine import TantivyEngine
@@ -416,6 +421,8 @@ class BaseEngine:
         self.dir = engine_dir(self.home, self.name)
         self.building_dir = self.dir.with_name(self.name + ".building")
         self.lock = WriterLock(self.dir.with_name(self.name + ".lock"))
+        # smaller batches in tests that interrupt a rebuild (EVIDENCE_INDEX_BATCH)
+        self.rebuild_batch = int(os.environ.get("EVIDENCE_INDEX_BATCH") or self.rebuild_batch)
         self._buffer: dict[str, IndexedDoc] = {}
         self._pending_deletes: set[str] = set()
         self._finish_interrupted_swap()
@@ -528,6 +535,10 @@ class BaseEngine:
             return set()
         return self._ids(self.dir)
 
+    def writer_active(self) -> bool:
+        """Whether another process is writing this index right now (ingest, reindex)."""
+        return self.lock.held_elsewhere()
+
     def status(self) -> IndexStatus:
         """Whether the index exists, its size, and whether its version matches."""
         exists = self.dir.exists()
@@ -633,16 +644,14 @@ class BaseEngine:
             raise StoreError(self._stale_message(), subject=str(self.dir))
         plan = plan_query(q)
         limit = max(1, q.limit)
-        total, cands = 0, []
-        if q.fuzzy is not True or not plan.can_fuzzy:
-            total, cands = self._query(plan, limit * 3 + 10 if plan.phrases else limit, False)
-            if plan.phrases:
-                # bigrams are necessary, not sufficient: check the phrase itself, lazily,
-                # on candidates in rank order (issue 4: positional checks on top hits only)
-                kept, checked = self._check_phrases(cands, plan, limit)
-                total -= checked - len(kept)
-                cands = kept
-            cands = cands[:limit]
+        total, cands = self._query(plan, limit * 3 + 10 if plan.phrases else limit, False)
+        if plan.phrases:
+            # bigrams are necessary, not sufficient: check the phrase itself, lazily, on
+            # candidates in rank order (issue 4: positional checks on top hits only)
+            kept, checked = self._check_phrases(cands, plan, limit)
+            total -= checked - len(kept)
+            cands = kept
+        cands = cands[:limit]
         if plan.can_fuzzy and (q.fuzzy is True or (q.fuzzy is None and total < FUZZY_BELOW)):
             _, fc = self._query(plan, limit + len(cands), True)
             have = {c.id for c in cands}

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import tantivy
-
 from evidence.index.engine import (
     W_BODY_B,
     W_BODY_F,

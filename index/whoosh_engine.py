@@ -17,11 +17,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from whoosh import fields, formats
-from whoosh import index as windex
-from whoosh import query as Q
-from whoosh.system import pack_uint
-
 from evidence.index.engine import (
     W_BODY_B,
     W_BODY_F,
@@ -35,6 +30,10 @@ from evidence.index.engine import (
     IndexedDoc,
 )
 from evidence.index.query import FUZZY_MIN_LEN, QueryPlan
+from whoosh import fields, formats
+from whoosh import index as windex
+from whoosh import query as Q
+from whoosh.system import pack_uint
 
 __all__ = ["TermsField", "WhooshEngine", "whoosh_schema"]
 
