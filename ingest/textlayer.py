@@ -62,6 +62,8 @@ _ACRONYM = re.compile(r"[A-ZĐ]{1,8}")
 _CODE = re.compile(r"[A-Z0-9Đ]+")  # CT05, 1A, 2B: codes, not words
 _NUMBER = re.compile(r"[0-9.,/%:+\-–]+")
 _SYMBOL_OK = set("%+=<>&§#@$°№")
+# pdfminer writes a glyph without a Unicode mapping as "(cid:123)"
+_CID = re.compile(r"\(cid:\d+\)")
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ def score_text(text: str) -> TextScore:
     Returns:
         A :class:`TextScore`; ``quality`` is in [0, 1].
     """
-    text = repair_text_layer(text)
+    text = _CID.sub("\ufffd", repair_text_layer(text))
     chars = [c for c in text if not c.isspace()]
     letters = sum(c.isalpha() for c in chars)
     foreign = sum(_is_foreign(c) for c in chars)

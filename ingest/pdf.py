@@ -1,0 +1,399 @@
+"""PDF files, page by page: a fast text path, legacy-font conversion, OCR where needed.
+
+Speed (issue 2, measured on 260 Vietnamese text pages): pdfplumber 6.9 pages/s, pypdfium2
+520 pages/s. Every page is therefore read with pypdfium2; pdfplumber opens the file only
+for pages whose text shows the Latin-1 letters of a legacy 8-bit font (TCVN3/VNI, spec
+§6.4), because only its per-character font names tell which runs to convert.
+
+A page's text layer is then judged by :func:`evidence.ingest.textlayer.is_born_digital_text`
+(``--ocr auto``): empty pages, broken ToUnicode layers (``Số`` extracted as ``6ӕ``) and OCR
+layers made without Vietnamese are rasterised at ``options.dpi`` with pypdfium2 (grayscale,
+one page at a time; about 20x faster than ``pdftoppm -png`` here) and OCR'd. The OCR text
+replaces the layer only when it scores better, so a clean page of foreign chemical names
+keeps its layer.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from evidence.errors import (
+    CorruptFile,
+    EmptyFile,
+    EncryptedFile,
+    FailReason,
+    FileError,
+    OcrUnavailable,
+    TooLarge,
+)
+from evidence.extract.normalize import clean_text
+from evidence.ingest.base import OcrEngine, OcrMode, ParsedFile, ParseOptions
+from evidence.ingest.textlayer import (
+    MIN_LETTERS,
+    is_born_digital_text,
+    repair_text_layer,
+    text_quality,
+)
+from evidence.model import Page
+
+__all__ = ["MAX_RENDER_PIXELS", "page_images", "parse", "read_text_layer"]
+
+log = logging.getLogger(__name__)
+
+#: a page is rendered with at most this many pixels (an A0 drawing at 300 dpi would need
+#: 140 MP); keeps one worker well under 1 GiB
+MAX_RENDER_PIXELS = 40_000_000
+#: OCR replaces a (poor) text layer only when it reads this much better
+_OCR_MARGIN = 0.1
+# Latin-1 characters that Vietnamese Unicode text does not use but TCVN3/VNI surface text
+# does (©, µ, ®, §, Ñ, ö, ø, ...): the cheap trigger for the font-name check.
+_LEGACY_HINT = re.compile(
+    "[\u00a1-\u00bf\u00c4-\u00c7\u00cb\u00ce\u00cf\u00d1\u00d6-\u00d8\u00db\u00dc\u00de\u00df"
+    "\u00e4-\u00e7\u00eb\u00ee\u00ef\u00f1\u00f6-\u00f8\u00fb\u00fc\u00fe\u00ff]")
+_LEGACY_HINT_MIN = 3
+_LEGACY_MIN_CHARS = 20
+
+
+@dataclass
+class _LayerPage:
+    number: int
+    text: str  # NFC, repaired
+    has_images: bool
+    legacy: bool = False
+
+
+def parse(path: Path, options: ParseOptions) -> ParsedFile:
+    """Read a PDF into pages of NFC text, OCR'ing pages without a usable text layer.
+
+    Args:
+        path: the PDF file.
+        options: OCR mode (``auto``: OCR pages with no, too little or garbage text;
+            ``always``: OCR every page; ``never``: text layer only), engine, dpi, limits.
+
+    Returns:
+        A :class:`ParsedFile` with format ``pdf``; OCR'd pages have ``ocr=True`` and
+        Tesseract's mean word confidence.
+
+    Raises:
+        EncryptedFile: the PDF needs a password.
+        CorruptFile: the PDF cannot be read (reason ``truncated`` when its end is missing).
+        EmptyFile: zero bytes or no pages.
+        TooLarge: more pages than ``options.max_pages``.
+        OcrUnavailable: pages need OCR, Tesseract is missing and no page has text.
+        FileError: reason ``no_text`` when OCR is off and no page has any text.
+    """
+    subject = str(path)
+    doc = _open(path)
+    notes: dict[str, list[int]] = {}
+    pages: list[Page] = []
+    try:
+        n = len(doc)
+        if n == 0:
+            raise EmptyFile("PDF has no pages", subject=subject)
+        if n > options.max_pages:
+            raise TooLarge(f"{n} pages (limit {options.max_pages})", subject=subject)
+        layers = _read_layers(doc, path, options)
+        ocr = _Ocr(options, subject)
+        for layer in layers:
+            pages.append(_decide(doc, layer, options, ocr, notes))
+            _tick(options, "page")
+    finally:
+        doc.close()
+    if not any(p.text.strip() for p in pages):
+        if options.ocr is OcrMode.NEVER:
+            raise FileError("no text layer and OCR is off (--ocr never)", subject=subject,
+                            reason=FailReason.NO_TEXT)
+        if ocr.unavailable is not None:
+            raise ocr.unavailable
+    warnings = [f"{_page_list(nums)}: {msg}" for msg, nums in notes.items()]
+    return ParsedFile(path=path, format="pdf", pages=pages, warnings=warnings)
+
+
+def _page_list(numbers: list[int]) -> str:
+    """``[1, 2, 3, 5]`` -> ``pages 1-3, 5``."""
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ("page " if len(numbers) == 1 else "pages ") + ", ".join(parts)
+
+
+def read_text_layer(path: Path) -> list[str]:
+    """The NFC text layer of every page (legacy fonts converted, no OCR).
+
+    Args:
+        path: the PDF file.
+
+    Returns:
+        One string per page.
+    """
+    doc = _open(path)
+    try:
+        return [p.text for p in _read_layers(doc, path, ParseOptions(ocr=OcrMode.NEVER))]
+    finally:
+        doc.close()
+
+
+def page_images(path: Path, folder: Path, *, dpi: int = 300,
+                pages: list[int] | None = None) -> list[Path]:
+    """Render pages to grayscale PGM files (what the OCR path feeds Tesseract).
+
+    Args:
+        path: the PDF file.
+        folder: where to write ``page-0001.pgm``, ...
+        dpi: resolution.
+        pages: 1-based page numbers; all when None.
+
+    Returns:
+        The image paths in page order.
+    """
+    doc = _open(path)
+    out = []
+    try:
+        for number in pages or range(1, len(doc) + 1):
+            target = folder / f"page-{number:04d}.pgm"
+            _render(doc, number - 1, dpi, target)
+            out.append(target)
+    finally:
+        doc.close()
+    return out
+
+
+# -- opening ------------------------------------------------------------------------------
+
+def _open(path: Path) -> pdfium.PdfDocument:
+    subject = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise CorruptFile(f"cannot read file: {exc.strerror}", subject=subject) from exc
+    if size == 0:
+        raise EmptyFile("empty file (0 bytes)", subject=subject)
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+            raise EncryptedFile("encrypted PDF (password required)", subject=subject) from exc
+        if _missing_end(path):
+            raise CorruptFile("truncated PDF (end of file missing)", subject=subject,
+                              reason=FailReason.TRUNCATED) from exc
+        detail = str(exc).replace("Failed to load document ", "").strip("(). ")
+        raise CorruptFile(f"corrupt PDF ({detail or 'unreadable'})", subject=subject) from exc
+
+
+def _missing_end(path: Path) -> bool:
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - 2048))
+        tail = fh.read()
+    return b"%%EOF" not in tail
+
+
+# -- text layer -----------------------------------------------------------------------------
+
+def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions) -> list[_LayerPage]:
+    layers: list[_LayerPage] = []
+    plumber: Any = None
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            try:
+                raw = "" if options.ocr is OcrMode.ALWAYS else _page_text(page)
+                has_images = _has_images(page)
+            finally:
+                page.close()
+            legacy = False
+            text = repair_text_layer(clean_text(raw))
+            if len(_LEGACY_HINT.findall(raw)) >= _LEGACY_HINT_MIN:
+                if plumber is None:
+                    plumber = _open_plumber(path)
+                converted = _legacy_text(plumber, i) if plumber is not None else None
+                if converted is not None:
+                    # clean_text only after conversion: TCVN3 "ư" is the soft-hyphen byte
+                    fixed = repair_text_layer(clean_text(converted))
+                    if text_quality(fixed) > text_quality(text):
+                        text, legacy = fixed, True
+            layers.append(_LayerPage(i + 1, text, has_images, legacy))
+    finally:
+        if plumber is not None:
+            plumber.close()
+    return layers
+
+
+def _page_text(page: pdfium.PdfPage) -> str:
+    textpage = page.get_textpage()
+    try:
+        text = textpage.get_text_range()
+    finally:
+        textpage.close()
+    # pdfium marks a hyphen it found at a line break with U+FFFE
+    return text.replace("\ufffe", "-")
+
+
+def _has_images(page: pdfium.PdfPage) -> bool:
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        del obj
+        return True
+    return False
+
+
+def _open_plumber(path: Path) -> Any:
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        return pdfplumber.open(path)
+    except PdfminerException as exc:  # pdfium opened it; pdfminer may still refuse
+        log.warning("%s: pdfplumber cannot open the file (%s); legacy fonts not converted",
+                    path, exc.args[0] if exc.args else exc)
+        return None
+
+
+def _legacy_text(plumber: Any, index: int) -> str | None:
+    """Page text with TCVN3/VNI runs converted, or None when no char uses such a font."""
+    from evidence.ingest.legacy import convert_run, font_encoding
+
+    page = plumber.pages[index]
+    try:
+        chars = page.chars
+        legacy = sum(1 for c in chars if font_encoding(c.get("fontname")))
+        if legacy < _LEGACY_MIN_CHARS and legacy < 0.5 * len(chars):
+            return None  # a stray bullet in .VnTime does not make a legacy page
+        lines = page.extract_text_lines(return_chars=True)
+        out = []
+        for line in lines:
+            out.append(_convert_line(line["text"], line["chars"], convert_run))
+        return "\n".join(out)
+    finally:
+        page.close()
+
+
+def _convert_line(text: str, chars: list[dict[str, Any]],
+                  convert: Callable[[str, str | None], str]) -> str:
+    """Convert each run of ``text`` drawn in one font (spaces join the run before them)."""
+    fonts: list[str | None] = [None] * len(text)
+    pos = 0
+    for c in chars:
+        ct = c.get("text") or ""
+        k = text.find(ct, pos) if ct else -1
+        if k < 0:
+            continue
+        for m in range(k, k + len(ct)):
+            fonts[m] = c.get("fontname")
+        pos = k + len(ct)
+    for m in range(1, len(fonts)):
+        if fonts[m] is None:
+            fonts[m] = fonts[m - 1]
+    out, start = [], 0
+    for m in range(1, len(text) + 1):
+        if m == len(text) or fonts[m] != fonts[start]:
+            out.append(convert(text[start:m], fonts[start]))
+            start = m
+    return "".join(out)
+
+
+# -- OCR ------------------------------------------------------------------------------------
+
+class _Ocr:
+    """The OCR engine, resolved on first use (a text PDF never needs Tesseract)."""
+
+    def __init__(self, options: ParseOptions, subject: str) -> None:
+        self.options = options
+        self.subject = subject
+        self.engine: OcrEngine | None = options.ocr_engine
+        self.unavailable: OcrUnavailable | None = None
+
+    def get(self) -> OcrEngine | None:
+        if self.engine is None and self.unavailable is None:
+            from evidence.ingest.ocr import default_engine
+
+            try:
+                self.engine = default_engine()
+            except OcrUnavailable as exc:
+                exc.subject = self.subject
+                self.unavailable = exc
+        return self.engine
+
+
+def _decide(doc: pdfium.PdfDocument, layer: _LayerPage, options: ParseOptions, ocr: _Ocr,
+            notes: dict[str, list[int]]) -> Page:
+    n, text = layer.number, layer.text
+
+    def note(message: str) -> None:
+        notes.setdefault(message, []).append(n)
+
+    if options.ocr is OcrMode.NEVER:
+        if not is_born_digital_text(text):
+            note("no usable text layer (OCR off)")
+        return Page(number=n, text=text)
+    if options.ocr is OcrMode.AUTO:
+        if is_born_digital_text(text):
+            return Page(number=n, text=text)
+        if not layer.has_images and not text.strip():
+            return Page(number=n, text="")  # a blank page: nothing to OCR
+    engine = ocr.get()
+    if engine is None:
+        if options.ocr is OcrMode.ALWAYS and ocr.unavailable is not None:
+            raise ocr.unavailable
+        note("need OCR but Tesseract is unavailable")
+        return Page(number=n, text=text)
+    try:
+        with tempfile.TemporaryDirectory(prefix="evidence-page-") as tmp:
+            image = Path(tmp) / f"page-{n:04d}.pgm"
+            _render(doc, n - 1, options.dpi, image)
+            result = engine(image)
+    except FileError as exc:
+        if exc.reason is not FailReason.TIMEOUT:
+            raise
+        note(exc.message)
+        return Page(number=n, text=text)
+    _tick(options, "ocr_page")
+    ocr_text = clean_text(result.text)
+    if options.ocr is OcrMode.AUTO and sum(c.isalpha() for c in text) >= MIN_LETTERS:
+        layer_q, ocr_q = text_quality(text), text_quality(ocr_text)
+        if ocr_q < layer_q + _OCR_MARGIN:
+            log.debug("page %d: text layer kept (quality %.2f, OCR %.2f)", n, layer_q, ocr_q)
+            return Page(number=n, text=text)
+        note("unreadable text layer replaced by OCR")
+    if result.rotation:
+        note(f"scanned rotated {result.rotation}°, turned for OCR")
+    return Page(number=n, text=ocr_text, ocr=True, confidence=result.confidence)
+
+
+def _render(doc: pdfium.PdfDocument, index: int, dpi: int, target: Path) -> None:
+    page = doc[index]
+    try:
+        w, h = page.get_size()
+        scale = dpi / 72
+        if w * h * scale * scale > MAX_RENDER_PIXELS:
+            scale = math.sqrt(MAX_RENDER_PIXELS / (w * h))
+        bitmap = page.render(scale=scale, grayscale=True)
+        try:
+            image = bitmap.to_pil()
+            image.save(target)
+            image.close()
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
+
+
+def _tick(options: ParseOptions, what: str) -> None:
+    if options.progress is not None:
+        options.progress(what, 1)
