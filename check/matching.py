@@ -1,0 +1,482 @@
+"""Per-condition matchers: does one document satisfy one requirement, and if not, why.
+
+A requirement's conditions fall in two kinds (contract, "Verdicts"):
+
+- **content** (:func:`content_match`): doc_type, keywords_all / keywords_any, year. A
+  document that matches the content is a candidate: the officer meant it.
+- **formal** (:func:`formal_failures`): the date window, the number, the signature, the
+  issuer, the annex, the citations and the stated figure. Each failure is a
+  :class:`Failure` with a stable code and a Vietnamese sentence naming the document.
+
+Documents are wrapped once in a :class:`DocView` that folds and keys their text lazily and
+caches keyword answers, so a 55-criterion catalogue over 5,000 documents folds every text
+once. Keywords are searched as exact substrings of the folded word key; in OCR'd text a
+keyword that is not found exactly is searched again with ``rapidfuzz.fuzz.partial_ratio``
+at :data:`FUZZY_THRESHOLD` (measured: ``bench/check_ocr_threshold.py``, docs/check.md).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from evidence.check.catalogue import Requirement
+from evidence.check.numeric import FigureMatch, compare, find_metric_value, format_number
+from evidence.check.text import fold_fast, fold_keep_length_fast, match_key
+from evidence.model import Document
+from rapidfuzz import fuzz
+
+__all__ = [
+    "FUZZY_THRESHOLD",
+    "DocView",
+    "Failure",
+    "content_match",
+    "formal_failures",
+    "format_date",
+    "normalize_symbol_key",
+    "type_keys",
+]
+
+#: rapidfuzz partial_ratio cut-off for keywords in OCR'd text (measured, docs/check.md:
+#: recall 0.959 -> 0.975 against a false-positive rate of 0.001 -> 0.012)
+FUZZY_THRESHOLD = 94
+_FUZZY_MIN_LEN = 8  # shorter keys ("rà soát") are only matched exactly
+_HEADER_CHARS = 700
+_YEAR = r"(?:19|20)\d\d"
+_YEAR_RANGE = re.compile(rf"(?<!\d)({_YEAR})(?:\s*(?:-|den|toi)\s*(?:nam\s*)?({_YEAR}))?(?!\d)")
+_BODY_YEAR = re.compile(rf" nam ({_YEAR}) ")
+_ANNEX_HEADING = re.compile(r"^\s*(?:PHỤ\s*LỤC|PHU\s*LUC|DANH\s*MỤC|BIỂU\s*(?:MẪU|SỐ))\b", re.MULTILINE)
+_ANNEX_NAME = ("phu luc", "phuluc", "danh muc", "annex", "bieu mau")
+_ANNEX_FORMATS = {"xlsx", "xls", "csv"}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed formal condition of one document."""
+
+    code: str  # late | early | unnumbered | unsigned | wrong_issuer | annex_missing | below_target | not_cited
+    message: str  # Vietnamese sentence naming the document
+    quote: str | None = None  # the line of the document that decided it
+
+
+def normalize_symbol_key(symbol: str) -> str:
+    """Comparison key of a symbol: :func:`evidence.extract.symbols.normalize_symbol` when
+    that module is present, else spaces removed and upper-cased (NFC)."""
+    try:
+        from evidence.extract.symbols import normalize_symbol
+    except ImportError:  # pragma: no cover - extract.symbols is part of the package
+        return re.sub(r"\s+", "", unicodedata.normalize("NFC", symbol)).upper()
+    return normalize_symbol(symbol)
+
+
+def format_date(iso: str | date | None) -> str:
+    """``2023-03-20`` -> ``20/03/2023``; partial ``2023-12`` -> ``tháng 12/2023``."""
+    if iso is None:
+        return "không rõ ngày"
+    if isinstance(iso, date):
+        return iso.strftime("%d/%m/%Y")
+    parts = iso.split("-")
+    if len(parts) == 3:
+        return f"{parts[2]}/{parts[1]}/{parts[0]}"
+    if len(parts) == 2:
+        return f"tháng {parts[1]}/{parts[0]}"
+    return f"năm {parts[0]}"
+
+
+class DocView:
+    """A document with the keys the matchers need, computed on first use."""
+
+    def __init__(self, doc: Document, order: int = 0) -> None:
+        self.doc = doc
+        self.order = order
+        f = doc.facts
+        self.type_key = fold_fast(f.doc_type).strip() if f.doc_type else None
+        self.is_ocr = bool(doc.ocr or any(p.ocr for p in doc.page_texts))
+        self.folder = str(Path(doc.path).parent) if doc.path else ""
+        self._kw: dict[str, bool] = {}
+
+    # -- text keys ------------------------------------------------------------------------
+    @cached_property
+    def text(self) -> str:
+        """The whole text, NFC (tests and some parsers may hand NFD)."""
+        t = self.doc.text
+        return t if unicodedata.is_normalized("NFC", t) else unicodedata.normalize("NFC", t)
+
+    @cached_property
+    def key(self) -> str:
+        """Subject and body as one folded word key (see :func:`match_key`)."""
+        return match_key((self.doc.facts.subject or "") + "\n" + self.text)
+
+    @cached_property
+    def header_key(self) -> str:
+        return match_key(self.text[:_HEADER_CHARS])
+
+    @cached_property
+    def issuer_key(self) -> str:
+        f = self.doc.facts
+        return match_key(" ".join(x for x in (f.issuer, f.parent_issuer) if x))
+
+    def has(self, kw_key: str) -> bool:
+        """Whether the keyword key occurs in the text (fuzzily when the text is OCR'd)."""
+        hit = self._kw.get(kw_key)
+        if hit is None:
+            hit = kw_key in self.key
+            if not hit and self.is_ocr and len(kw_key) >= _FUZZY_MIN_LEN + 2:
+                hit = fuzz.partial_ratio(kw_key, self.key, score_cutoff=FUZZY_THRESHOLD) > 0
+            self._kw[kw_key] = hit
+        return hit
+
+    # -- dates and years ------------------------------------------------------------------
+    @cached_property
+    def date_range(self) -> tuple[date, date] | None:
+        """Earliest and latest day the (possibly partial) issue date can be."""
+        return _iso_range(self.doc.facts.date)
+
+    @cached_property
+    def subject_years(self) -> list[tuple[int, int]]:
+        subj = fold_fast(self.doc.facts.subject or "")
+        out = []
+        for m in _YEAR_RANGE.finditer(subj):
+            lo = int(m.group(1))
+            hi = int(m.group(2)) if m.group(2) else lo
+            out.append((lo, max(lo, hi)))
+        return out
+
+    @cached_property
+    def body_years(self) -> frozenset[int]:
+        return frozenset(int(y) for y in _BODY_YEAR.findall(self.key))
+
+    def about_year(self, year: int) -> bool:
+        """Whether the document is about ``year``.
+
+        The subject names it (or a range covering it: ``giai đoạn 2021-2025``); or it was
+        issued that year and its subject does not name only later years (a 2024 plan
+        issued in December 2023 is about 2024); or, undated or issued in January of the
+        next year (annual reports), its body speaks of ``năm <year>``.
+        """
+        sy = self.subject_years
+        if any(lo <= year <= hi for lo, hi in sy):
+            return True
+        if sy and all(lo > year for lo, _ in sy):
+            return False
+        rng = self.date_range
+        if rng is not None and rng[0].year <= year <= rng[1].year:
+            return True
+        if rng is None or rng[0].year == year + 1:
+            return year in self.body_years
+        return False
+
+    # -- identity -------------------------------------------------------------------------
+    @cached_property
+    def symbol_key(self) -> str | None:
+        s = self.doc.facts.symbol
+        return normalize_symbol_key(s) if s else None
+
+    @cached_property
+    def dedup_key(self) -> tuple[str, ...]:
+        """Documents count once per issuer + symbol + date (a DOCX and its scan are one).
+        Unnumbered drafts also need the same subject; without a symbol, the id."""
+        f = self.doc.facts
+        if not f.symbol:
+            return ("id", self.doc.id)
+        issuer = self.issuer_key.strip()
+        if f.number is None:
+            return ("draft", issuer, self.symbol_key or "", f.date or "",
+                    match_key(f.subject or "").strip())
+        return ("doc", issuer, self.symbol_key or "", f.date or "")
+
+    @cached_property
+    def cited_keys(self) -> dict[str, str]:
+        """Normalised symbols this document cites -> the citing text."""
+        return {normalize_symbol_key(c.symbol): (c.text or c.symbol) for c in self.doc.facts.cited
+                if c.symbol}
+
+    @property
+    def label(self) -> str:
+        """How a problem sentence names the document."""
+        f = self.doc.facts
+        if f.symbol and f.number:
+            return f"Văn bản {f.symbol}"
+        subject = f" «{_short(f.subject)}»" if f.subject else ""
+        if f.symbol:
+            return f"Dự thảo {f.symbol}{subject}"
+        name = Path(self.doc.path).name if self.doc.path else self.doc.id[:12]
+        return f"Tệp {name}{subject}"
+
+    def date_quote(self) -> str | None:
+        span = self.doc.facts.provenance.get("date")
+        return " ".join(span.text.split()) if span and span.text else None
+
+
+# -- content ------------------------------------------------------------------------------
+
+def content_match(v: DocView, req: Requirement, *, year: int | None) -> bool:
+    """doc_type, keywords_all, keywords_any and year (the requirement's, or ``year`` when
+    the requirement has none and is not explicitly year-free)."""
+    if req.doc_type and v.type_key not in type_keys(req):
+        return False
+    if not all(v.has(k) for k in _kw_keys(req.keywords_all)):
+        return False
+    if req.keywords_any and not any(v.has(k) for k in _kw_keys(req.keywords_any)):
+        return False
+    y = req.year if req.year is not None else (None if req.year_any else year)
+    return y is None or v.about_year(y)
+
+
+def keyword_hits(v: DocView, req: Requirement) -> int:
+    """How many of ``keywords_any`` the document has (ranks candidates)."""
+    return sum(v.has(k) for k in _kw_keys(req.keywords_any))
+
+
+_TYPE_CACHE: dict[tuple[str, ...], frozenset[str]] = {}
+_KW_CACHE: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def type_keys(req: Requirement) -> frozenset[str]:
+    keys = _TYPE_CACHE.get(req.doc_type)
+    if keys is None:
+        keys = _TYPE_CACHE[req.doc_type] = frozenset(fold_fast(t).strip() for t in req.doc_type)
+    return keys
+
+
+def _kw_keys(words: tuple[str, ...]) -> tuple[str, ...]:
+    keys = _KW_CACHE.get(words)
+    if keys is None:
+        keys = _KW_CACHE[words] = tuple(k for k in (match_key(w) for w in words) if k.strip())
+    return keys
+
+
+# -- formal conditions --------------------------------------------------------------------
+
+SiblingLookup = Callable[[DocView], Iterable[str]]
+
+
+@dataclass
+class FormalResult:
+    failures: list[Failure]
+    figure: FigureMatch | None = None
+    cite_quote: str | None = None
+    annex: str | None = None  # where the annex was found (a file path or "trong văn bản")
+
+
+def formal_failures(v: DocView, req: Requirement, *, siblings: Iterable[DocView] = (),
+                    files_beside: SiblingLookup | None = None) -> FormalResult:
+    """Every formal condition ``v`` fails for ``req``, in the order the report lists them.
+
+    Args:
+        v: the candidate (it already matches the requirement's content).
+        req: the requirement.
+        siblings: other documents stored from the same folder (annex search).
+        files_beside: optional lookup of file paths in the document's folder that are not
+            stored documents (the CLI passes a filesystem listing; the API stays pure).
+    """
+    out: list[Failure] = []
+    res = FormalResult(out)
+    f = v.doc.facts
+    _check_dates(v, req, out)
+    if req.must_be_numbered and not f.number:
+        out.append(Failure("unnumbered", f"{v.label} chưa có số văn bản (bản dự thảo, chưa ban hành)",
+                           _symbol_line(v)))
+    if req.must_be_signed and not (f.signer and f.signer.name):
+        out.append(Failure("unsigned", f"{v.label} không có họ tên người ký (chưa ký ban hành)"))
+    if req.issuer_any and not _issuer_ok(v, req):
+        who = f.issuer or "không xác định được cơ quan ban hành"
+        want = " hoặc ".join(req.issuer_any)
+        out.append(Failure("wrong_issuer", f"{v.label} do {who} ban hành, không phải {want}", f.issuer))
+    if req.annex_required:
+        res.annex = _find_annex(v, siblings, files_beside)
+        if res.annex is None:
+            announced = _annex_line(v)
+            if announced:
+                msg = (f"{v.label} ghi có phụ lục/văn bản kèm theo nhưng không tìm thấy phụ lục "
+                       "trong văn bản hay tệp cùng thư mục")
+            else:
+                msg = f"{v.label} không có phụ lục kèm theo (trong văn bản hay tệp cùng thư mục)"
+            out.append(Failure("annex_missing", msg, announced))
+    if req.cites_any:
+        res.cite_quote = _cites(v, req.cites_any)
+        if res.cite_quote is None:
+            out.append(Failure("not_cited", f"{v.label} không viện dẫn {' hoặc '.join(req.cites_any)}"))
+    if req.numeric is not None:
+        n = req.numeric
+        fig = find_metric_value(v.text, n.metric, n.unit)
+        res.figure = fig
+        unit = n.unit or ""
+        target = f"{format_number(n.value)}{unit}" if n.value is not None else ""
+        if fig is None:
+            out.append(Failure("below_target", f"{v.label} không nêu số liệu «{n.metric}»"
+                               + (f" (chỉ tiêu {n.op} {target})" if target else "")))
+        elif not compare(fig.value, n.op, n.value):
+            stated = f"{format_number(fig.value)}{unit}"
+            rel = {">=": "thấp hơn chỉ tiêu", ">": "không vượt chỉ tiêu", "<=": "cao hơn mức tối đa",
+                   "<": "không thấp hơn mức", "=": "khác chỉ tiêu"}[n.op]
+            out.append(Failure("below_target", f"{v.label} nêu {n.metric} {stated}, {rel} {target}",
+                               fig.quote))
+    return res
+
+
+def _check_dates(v: DocView, req: Requirement, out: list[Failure]) -> None:
+    if req.issued_after is None and req.issued_before is None:
+        return
+    rng = v.date_range
+    shown = format_date(v.doc.facts.date)
+    if rng is None:
+        code = "late" if req.issued_before else "early"
+        out.append(Failure(code, f"{v.label} không ghi ngày ban hành, không xác định được đã ban hành "
+                           "đúng thời hạn"))
+        return
+    lo, hi = rng
+    precise = lo == hi
+    if req.issued_before and hi > req.issued_before:
+        when = f"ngày {shown}" if precise else shown
+        if lo > req.issued_before:
+            msg = f"{v.label} ban hành {when}, sau thời hạn {format_date(req.issued_before)}"
+        else:
+            msg = (f"{v.label} chỉ ghi {shown}, không xác định được đã ban hành trước thời hạn "
+                   f"{format_date(req.issued_before)}")
+        out.append(Failure("late", msg, v.date_quote()))
+    if req.issued_after and lo < req.issued_after:
+        when = f"ngày {shown}" if precise else shown
+        if hi < req.issued_after:
+            msg = f"{v.label} ban hành {when}, trước ngày {format_date(req.issued_after)} (ngoài kỳ đánh giá)"
+        else:
+            msg = (f"{v.label} chỉ ghi {shown}, không xác định được đã ban hành từ ngày "
+                   f"{format_date(req.issued_after)}")
+        out.append(Failure("early", msg, v.date_quote()))
+
+
+def _iso_range(iso: str | None) -> tuple[date, date] | None:
+    if not iso:
+        return None
+    try:
+        parts = [int(p) for p in iso.split("-")]
+        if len(parts) == 3:
+            d = date(*parts)
+            return d, d
+        if len(parts) == 2:
+            y, m = parts
+            return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+        if len(parts) == 1:
+            return date(parts[0], 1, 1), date(parts[0], 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def _issuer_ok(v: DocView, req: Requirement) -> bool:
+    keys = _kw_keys(req.issuer_any)
+    if v.doc.facts.issuer or v.doc.facts.parent_issuer:
+        hay = v.issuer_key
+    else:  # issuer not extracted: look in the header block
+        hay = v.header_key
+    if any(k in hay for k in keys):
+        return True
+    return v.is_ocr and any(
+        len(k) >= _FUZZY_MIN_LEN + 2 and fuzz.partial_ratio(k, hay, score_cutoff=FUZZY_THRESHOLD) > 0
+        for k in keys)
+
+
+def _symbol_line(v: DocView) -> str | None:
+    span = v.doc.facts.provenance.get("number") or v.doc.facts.provenance.get("symbol")
+    return " ".join(span.text.split()) if span and span.text else None
+
+
+def _cites(v: DocView, symbols: tuple[str, ...]) -> str | None:
+    cited = v.cited_keys
+    for s in symbols:
+        quote = cited.get(normalize_symbol_key(s))
+        if quote is not None:
+            return quote
+    # the citation extractor may have missed it: the symbol written in the text counts
+    for s in symbols:
+        k = match_key(s)
+        if k.strip() and k in v.key:
+            return _find_line(v.text, s) or s
+    return None
+
+
+def _find_line(text: str, symbol: str) -> str | None:
+    parts = [re.escape(p) for p in re.split(r"\s*([/-])\s*", symbol.strip()) if p]
+    rx = re.compile(r"\s*".join(parts), re.IGNORECASE)
+    m = rx.search(text)
+    if not m:
+        return None
+    lo = text.rfind("\n", 0, m.start()) + 1
+    hi = text.find("\n", m.end())
+    return " ".join(text[lo: hi if hi >= 0 else len(text)].split())[:240]
+
+
+def _annex_line(v: DocView) -> str | None:
+    """The line announcing an annex (``kèm theo``, ``phụ lục``), or None."""
+    if " kem theo " not in v.key and " phu luc " not in v.key:
+        return None
+    text = v.text
+    folded = fold_keep_length_fast(text)
+    for needle in ("kem theo", "phu luc"):
+        i = folded.find(needle)
+        if i >= 0:
+            lo = text.rfind("\n", 0, i) + 1
+            hi = text.find("\n", i)
+            return " ".join(text[lo: hi if hi >= 0 else len(text)].split())[:240]
+    return None
+
+
+def _find_annex(v: DocView, siblings: Iterable[DocView],
+                files_beside: SiblingLookup | None) -> str | None:
+    """Where the annex is: a ``PHỤ LỤC``/``DANH MỤC`` heading after the first page of the
+    document's own text, or a file beside it that names it (its number or symbol, or its
+    file name as a prefix) or is a spreadsheet/annex-named file."""
+    pages = v.doc.page_texts
+    later = "\n".join(p.text for p in pages[1:]) if len(pages) > 1 else ""
+    first = pages[0].text if pages else ""
+    # on the first page, a heading only counts after the body started (not "PHỤ LỤC" in a subject)
+    if _ANNEX_HEADING.search(unicodedata.normalize("NFC", later)) or \
+            len(_ANNEX_HEADING.findall(unicodedata.normalize("NFC", first[400:]))) > 0:
+        return "trong văn bản"
+    own = Path(v.doc.path).stem if v.doc.path else ""
+    number = v.doc.facts.number
+    sym = v.symbol_key
+    for s in siblings:
+        if s.dedup_key == v.dedup_key or s.doc.id == v.doc.id:
+            continue  # the same document (its scan), not an annex
+        if sym and sym in s.cited_keys:
+            return s.doc.path
+        if _related_name(own, number, Path(s.doc.path).name) or (
+                s.doc.format in _ANNEX_FORMATS and _annex_named(Path(s.doc.path).name)):
+            return s.doc.path
+        if sym and v.doc.facts.symbol and match_key(v.doc.facts.symbol) in s.header_key:
+            return s.doc.path
+    if files_beside is not None:
+        for p in files_beside(v):
+            name = Path(p).name
+            if p == v.doc.path or any(fr.path == p for fr in v.doc.files):
+                continue
+            if _related_name(own, number, name) or (
+                    Path(name).suffix.lower().lstrip(".") in _ANNEX_FORMATS and _annex_named(name)):
+                return p
+    return None
+
+
+def _annex_named(name: str) -> bool:
+    k = match_key(Path(name).stem)
+    return any(f" {w} " in k for w in _ANNEX_NAME) or " pl " in k
+
+
+def _related_name(own_stem: str, number: str | None, name: str) -> bool:
+    stem = Path(name).stem
+    if own_stem and len(own_stem) >= 3 and stem != own_stem and stem.startswith(own_stem):
+        return True
+    if number and re.search(rf"(?<!\d){re.escape(number)}(?!\d)", stem) and _annex_named(name):
+        return True
+    return False
+
+
+def _short(s: str, n: int = 80) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1].rstrip() + "…"

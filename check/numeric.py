@@ -1,0 +1,182 @@
+"""Figures stated in documents: ``tỷ lệ hồ sơ trực tuyến đạt 62,5%`` -> 62.5 %.
+
+Vietnamese writes the decimal comma and the thousands dot (``1.234,5``); OCR and
+English-style drafts use ``62.5``. :func:`parse_number` reads both. :func:`find_metric_value`
+finds the figure whose nearby words best match a metric's words (accent-insensitive,
+abbreviations such as ``TTHC`` expanded) and returns the line that states it, so the report
+can quote it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from evidence.check.text import expand_tokens, fold_keep_length_fast
+
+__all__ = ["FigureMatch", "compare", "find_figures", "find_metric_value", "format_number", "parse_number"]
+
+# a number: 1.234,5 | 1,234.5 | 62,5 | 62.5 | 100
+_NUM = r"(?<![\d.,/])(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)(?![\d/])"
+_PERCENT = re.compile(_NUM + r"\s*(?P<unit>%|phan tram)")
+_ANY = re.compile(_NUM)
+_WORD = re.compile(r"[a-z0-9]+")
+_BOUNDARY = re.compile(r"\n|;|\.(?=\s)|:(?=\s*\n)")
+# words that carry no meaning when matching a metric's name ("tỷ lệ ... của các ...")
+_STOP = frozenset({"ty", "le", "cua", "va", "cac", "duoc", "cho", "tren", "trong", "voi",
+                   "theo", "la", "dat", "the", "nhung", "mot", "tong"})
+_MIN_SCORE = 0.75  # share of the metric's content words found next to the figure
+
+
+@dataclass(frozen=True)
+class FigureMatch:
+    """A figure found in a text, with where it is and the line that states it."""
+
+    value: float
+    unit: str | None
+    raw: str
+    start: int
+    end: int
+    quote: str
+    score: float = 1.0
+
+
+def parse_number(text: str) -> float | None:
+    """Read a number written the Vietnamese way (or the English way).
+
+    ``62,5`` -> 62.5, ``1.234`` -> 1234, ``1.234,5`` -> 1234.5, ``62.5`` -> 62.5,
+    ``1,234.5`` -> 1234.5. Returns None when ``text`` is not a number.
+    """
+    s = text.strip().replace(" ", "")
+    if not s or not re.fullmatch(r"[\d.,]+", s) or not re.search(r"\d", s):
+        return None
+    if "," in s and "." in s:
+        dec = "," if s.rfind(",") > s.rfind(".") else "."
+        grp = "." if dec == "," else ","
+        s = s.replace(grp, "").replace(dec, ".")
+    elif "," in s:
+        if s.count(",") > 1:
+            s = s.replace(",", "")  # 1,234,567: only thousands separators repeat
+        else:
+            s = s.replace(",", ".")  # Vietnamese decimal comma
+    elif "." in s:
+        head, _, tail = s.partition(".")
+        if s.count(".") > 1 or (len(tail) == 3 and head != "0"):
+            s = s.replace(".", "")  # 1.234 / 1.234.567: thousands dots
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def format_number(value: float) -> str:
+    """Vietnamese display: ``42.5`` -> ``42,5``, ``50.0`` -> ``50``."""
+    if float(value).is_integer():
+        return f"{int(value)}"
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def find_figures(text: str, unit: str | None = "%") -> list[FigureMatch]:
+    """Every figure in ``text`` with ``unit`` (``%`` also matches ``phần trăm``;
+    ``None`` = any number). NFC or NFD input; offsets refer to the NFC text."""
+    nfc = unicodedata.normalize("NFC", text)
+    folded = fold_keep_length_fast(nfc)
+    rx = _unit_regex(unit)
+    out = []
+    for m in rx.finditer(folded):
+        val = parse_number(m.group("num"))
+        if val is None:
+            continue
+        out.append(FigureMatch(val, unit, nfc[m.start():m.end()], m.start(), m.end(),
+                               _line(nfc, m.start(), m.end())))
+    return out
+
+
+def find_metric_value(text: str, metric: str, unit: str | None = "%") -> FigureMatch | None:
+    """The figure that states ``metric`` in ``text``, or None.
+
+    Each figure with the unit is scored by the share of the metric's content words
+    (``tỷ lệ``, ``của``... ignored; abbreviations expanded) found in its clause: the words
+    before it back to the previous figure or sentence end, and (weighted 0.8) the words
+    after it. The best figure scoring at least 0.75 wins; ties go to the first stated.
+    """
+    want = _content_tokens(metric)
+    if not want:
+        return None
+    nfc = unicodedata.normalize("NFC", text)
+    folded = fold_keep_length_fast(nfc)
+    rx = _unit_regex(unit)
+    matches = [m for m in rx.finditer(folded) if parse_number(m.group("num")) is not None]
+    best: FigureMatch | None = None
+    for i, m in enumerate(matches):
+        prev_end = matches[i - 1].end() if i else 0
+        next_start = matches[i + 1].start() if i + 1 < len(matches) else len(folded)
+        lo = max(prev_end, m.start() - 200)
+        before = folded[lo:m.start()]
+        cut = list(_BOUNDARY.finditer(before))
+        if cut:
+            before = before[cut[-1].end():]
+        after = folded[m.end():min(next_start, m.end() + 100)]
+        stop = _BOUNDARY.search(after)
+        if stop:
+            after = after[:stop.start()]
+        score = max(_overlap(want, before), 0.8 * _overlap(want, after))
+        if score >= _MIN_SCORE and (best is None or score > best.score):
+            val = parse_number(m.group("num"))
+            assert val is not None
+            best = FigureMatch(val, unit, nfc[m.start():m.end()], m.start(), m.end(),
+                               _line(nfc, m.start(), m.end()), score)
+    return best
+
+
+def compare(value: float, op: str, target: float | None) -> bool:
+    """``value op target``; ``report`` only asks that the figure is stated."""
+    if op == "report" or target is None:
+        return True
+    if op == ">=":
+        return value >= target - 1e-9
+    if op == "<=":
+        return value <= target + 1e-9
+    if op == ">":
+        return value > target
+    if op == "<":
+        return value < target
+    return abs(value - target) < 1e-9
+
+
+def _unit_regex(unit: str | None) -> re.Pattern[str]:
+    if unit is None:
+        return _ANY
+    u = fold_keep_length_fast(unicodedata.normalize("NFC", unit)).strip()
+    if u in ("%", "phan tram"):
+        return _PERCENT
+    return re.compile(_NUM + r"\s*(?P<unit>" + re.escape(u) + r")(?![a-z])")
+
+
+def _content_tokens(metric: str) -> frozenset[str]:
+    words = _WORD.findall(fold_keep_length_fast(unicodedata.normalize("NFC", metric)))
+    return frozenset(t for t in expand_tokens(words) if t not in _STOP)
+
+
+def _overlap(want: frozenset[str], window: str) -> float:
+    have = set(expand_tokens(_WORD.findall(window)))
+    return len(want & have) / len(want)
+
+
+def _line(text: str, start: int, end: int) -> str:
+    """The clause stating the figure: its line, cut at ``;`` or a sentence end."""
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    hi = hi if hi >= 0 else len(text)
+    cuts = [m.end() for m in _BOUNDARY.finditer(text, lo, start)]
+    if cuts:
+        lo = cuts[-1]
+    nxt = _BOUNDARY.search(text, end, hi)
+    if nxt:
+        hi = nxt.start() + (1 if text[nxt.start()] == "." else 0)
+    line = text[lo:hi].strip()
+    if len(line) > 240:  # a long paragraph: keep the clause around the figure
+        s = max(0, start - lo - 150)
+        line = ("…" if s else "") + line[s: s + 240].strip() + "…"
+    return " ".join(line.split())

@@ -1,0 +1,250 @@
+"""Renderers of a :class:`~evidence.check.verdicts.CheckReport`: rich table, Markdown, XLSX.
+
+What officers read is Vietnamese: status labels, column headings, problem sentences. JSON is
+``report.to_dict()`` (contract); the CLI prints it with ``emit_json``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from evidence.check.verdicts import STATUS_LABELS, CheckReport, CriterionResult, DocumentRef
+
+__all__ = ["FORMATS", "STATUS_COLOURS", "render_markdown", "render_table", "write_xlsx"]
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("table", "json", "md", "xlsx")
+STATUS_COLOURS = {"met": "green", "partial": "yellow", "missing": "red"}
+_XLSX_FILLS = {"met": "C6EFCE", "partial": "FFEB9C", "missing": "FFC7CE"}
+
+
+def _by_area(report: CheckReport) -> Iterator[tuple[str, str | None, list[CriterionResult]]]:
+    order: dict[str, list[CriterionResult]] = {}
+    titles: dict[str, str | None] = {}
+    for c in report.criteria:
+        order.setdefault(c.area, []).append(c)
+        titles.setdefault(c.area, c.area_title)
+    for code, crits in order.items():
+        yield code, titles[code], crits
+
+
+def _doc_line(d: DocumentRef) -> str:
+    name = d.symbol or (Path(d.path).name if d.path else d.id[:12])
+    date = f" ({_vn_date(d.date)})" if d.date else ""
+    return f"{name}{date}"
+
+
+def _vn_date(iso: str | None) -> str:
+    from evidence.check.matching import format_date
+
+    return format_date(iso)
+
+
+def _score(x: float | None) -> str:
+    if x is None:
+        return ""
+    from evidence.check.numeric import format_number
+
+    return format_number(round(x, 2))
+
+
+def _headline(report: CheckReport) -> str:
+    s = report.summary
+    p = report.points()
+    year = f" năm {report.year}" if report.year else ""
+    return (f"Kết quả kiểm tra tài liệu kiểm chứng{year}: {s['met']} tiêu chí đạt, "
+            f"{s['partial']} chưa đạt đủ, {s['missing']} thiếu "
+            f"(trên {report.documents_checked} văn bản). Điểm tối đa {_score(p['max'])}, "
+            f"điểm có nguy cơ mất {_score(p['at_stake'])}.")
+
+
+# -- rich table ---------------------------------------------------------------------------
+
+def render_table(report: CheckReport, console: Any = None) -> None:
+    """Print the report as rich tables grouped by area, coloured statuses and a totals line.
+
+    Args:
+        report: the check report.
+        console: a ``rich.console.Console`` (default: a new one on stdout).
+    """
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    con = console or Console()
+    title = report.catalogue_title or "Bộ tiêu chí"
+    con.print(Text(f"{title}" + (f" — năm {report.year}" if report.year else ""), style="bold"))
+    for code, area_title, crits in _by_area(report):
+        table = Table(title=f"Lĩnh vực {code}. {area_title or ''}".strip(), title_justify="left",
+                      show_lines=False, expand=True)
+        table.add_column("Mã", no_wrap=True)
+        table.add_column("Tiêu chí / yêu cầu", ratio=3)
+        table.add_column("Trạng thái", no_wrap=True)
+        table.add_column("Văn bản", ratio=2)
+        table.add_column("Vấn đề", ratio=4)
+        table.add_column("Điểm", justify="right", no_wrap=True)
+        for c in crits:
+            colour = STATUS_COLOURS[c.status]
+            stake = f"-{_score(c.points_at_stake)}" if c.points_at_stake else ""
+            table.add_row(Text(c.code, style="bold"), Text(c.title, style="bold"),
+                          Text(STATUS_LABELS[c.status], style=f"bold {colour}"), "", "",
+                          Text(f"{_score(c.max_score)}" + (f" ({stake})" if stake else ""),
+                               style=colour if stake else ""))
+            for r in c.requirements:
+                docs = "\n".join(_doc_line(d) for d in r.documents[:3])
+                opt = "" if r.required else " (không bắt buộc)"
+                table.add_row(Text(f"  {r.id}", style="dim"), r.text + opt,
+                              Text(STATUS_LABELS[r.status], style=STATUS_COLOURS[r.status]),
+                              docs, "\n".join(r.problems[:4]), "")
+        con.print(table)
+    if report.not_checked:
+        codes = ", ".join(x["code"] for x in report.not_checked)
+        con.print(Text(f"Không kiểm tra (không nộp tài liệu kiểm chứng): {codes}", style="dim"))
+    s = report.summary
+    line = Text("Tổng: ")
+    for k in ("met", "partial", "missing"):
+        line.append(f"{s[k]} {STATUS_LABELS[k].lower()}", style=f"bold {STATUS_COLOURS[k]}")
+        line.append("  ")
+    p = report.points()
+    line.append(f"| điểm tối đa {_score(p['max'])}, có nguy cơ mất {_score(p['at_stake'])}"
+                f" | {report.documents_checked} văn bản đã xét")
+    con.print(line)
+
+
+# -- markdown -----------------------------------------------------------------------------
+
+def _md(s: str) -> str:
+    return " ".join(s.replace("|", "\\|").split())
+
+
+def render_markdown(report: CheckReport) -> str:
+    """The report as Markdown (one table per area), for officers to paste or print."""
+    out = [f"# {report.catalogue_title or 'Kết quả kiểm tra tài liệu kiểm chứng'}", "",
+           _headline(report), ""]
+    if report.criteria_file:
+        out += [f"Bộ tiêu chí: `{report.criteria_file}`", ""]
+    for code, area_title, crits in _by_area(report):
+        out += [f"## Lĩnh vực {code}. {area_title or ''}".rstrip(), "",
+                "| Mã | Tiêu chí / yêu cầu | Trạng thái | Văn bản | Vấn đề | Điểm |",
+                "| --- | --- | --- | --- | --- | --- |"]
+        for c in crits:
+            stake = f" (nguy cơ mất {_score(c.points_at_stake)})" if c.points_at_stake else ""
+            out.append(f"| **{c.code}** | **{_md(c.title)}** | **{STATUS_LABELS[c.status]}** | | "
+                       f"| {_score(c.max_score)}{stake} |")
+            for r in c.requirements:
+                docs = "<br>".join(_md(_doc_line(d)) for d in r.documents[:3])
+                probs = "<br>".join(_md(p) for p in r.problems)
+                opt = " _(không bắt buộc)_" if not r.required else ""
+                out.append(f"| {r.id} | {_md(r.text)}{opt} | {STATUS_LABELS[r.status]} | {docs} "
+                           f"| {probs} | |")
+        out.append("")
+    if report.not_checked:
+        out += ["## Không kiểm tra", ""]
+        out += [f"- {x['code']} {x['title']}: {x['reason']}" for x in report.not_checked]
+        out.append("")
+    return "\n".join(out)
+
+
+# -- xlsx ---------------------------------------------------------------------------------
+
+_DETAIL_COLUMNS = [
+    ("Lĩnh vực", 10), ("Mã tiêu chí", 11), ("Tiêu chí", 40), ("Trạng thái tiêu chí", 14),
+    ("Điểm tối đa", 9), ("Mã yêu cầu", 11), ("Yêu cầu", 50), ("Bắt buộc", 9),
+    ("Trạng thái", 13), ("Văn bản", 30), ("Vấn đề", 70), ("Mã vấn đề", 18), ("Tệp", 40),
+]
+
+
+def write_xlsx(report: CheckReport, path: str | Path) -> Path:
+    """Write the report as an XLSX workbook: a summary sheet (``Tổng hợp``) and one row
+    per requirement (``Chi tiết``) with status, documents, problems and a hyperlink to the
+    first document's file; frozen header, autofilter and column widths set.
+
+    Returns:
+        The path written.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    p = Path(path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tổng hợp"
+    bold = Font(bold=True)
+    s = report.summary
+    pts = report.points()
+    rows: list[tuple[Any, ...]] = [
+        ("Bộ tiêu chí", report.catalogue_title or ""),
+        ("Tệp tiêu chí", report.criteria_file or ""),
+        ("Năm đánh giá", report.year),
+        ("Số văn bản đã xét", report.documents_checked),
+        ("Tiêu chí đạt", s["met"]),
+        ("Tiêu chí chưa đạt đủ", s["partial"]),
+        ("Tiêu chí thiếu", s["missing"]),
+        ("Điểm tối đa", pts["max"]),
+        ("Điểm có nguy cơ mất", pts["at_stake"]),
+    ]
+    for r in rows:
+        ws.append(list(r))
+        ws.cell(ws.max_row, 1).font = bold
+    ws.append([])
+    ws.append(["Lĩnh vực", "Tên lĩnh vực", "Đạt", "Chưa đạt đủ", "Thiếu", "Điểm tối đa",
+               "Điểm có nguy cơ mất"])
+    head_row = ws.max_row
+    for cell in ws[head_row]:
+        cell.font = bold
+    for code, title, crits in _by_area(report):
+        ws.append([code, title or "",
+                   sum(c.status == "met" for c in crits), sum(c.status == "partial" for c in crits),
+                   sum(c.status == "missing" for c in crits),
+                   sum(float(c.max_score or 0) for c in crits),
+                   sum(c.points_at_stake for c in crits)])
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 60
+    for col in "CDEFG":
+        ws.column_dimensions[col].width = 14
+
+    wd = wb.create_sheet("Chi tiết")
+    wd.append([name for name, _ in _DETAIL_COLUMNS])
+    for cell in wd[1]:
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for c in report.criteria:
+        for r in c.requirements:
+            docs = "\n".join(_doc_line(d) for d in r.documents)
+            first = r.documents[0].path if r.documents else None
+            wd.append([
+                c.area, c.code, c.title, STATUS_LABELS[c.status], c.max_score, r.id, r.text,
+                "Có" if r.required else "Không", STATUS_LABELS[r.status], docs,
+                "\n".join(r.problems), ", ".join(r.problem_codes), first or "",
+            ])
+            row = wd.max_row
+            for cell in wd[row]:
+                cell.alignment = wrap
+            status_cell = wd.cell(row, 9)
+            status_cell.fill = PatternFill("solid", fgColor=_XLSX_FILLS[r.status])
+            wd.cell(row, 4).fill = PatternFill("solid", fgColor=_XLSX_FILLS[c.status])
+            if first:
+                link = wd.cell(row, 13)
+                link.hyperlink = _file_uri(first)
+                link.style = "Hyperlink"
+                link.alignment = wrap
+    wd.freeze_panes = "A2"
+    wd.auto_filter.ref = f"A1:{get_column_letter(len(_DETAIL_COLUMNS))}{max(wd.max_row, 1)}"
+    for i, (_, width) in enumerate(_DETAIL_COLUMNS, start=1):
+        wd.column_dimensions[get_column_letter(i)].width = width
+    p.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(p)
+    return p
+
+
+def _file_uri(path: str) -> str:
+    try:
+        return Path(path).resolve().as_uri()
+    except ValueError:
+        return path

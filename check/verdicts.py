@@ -1,0 +1,341 @@
+"""Verdicts per requirement and per criterion, and the check report (contract JSON).
+
+:func:`check` is pure over documents already loaded (``Store.iter_documents()``): for each
+requirement it finds the candidates (content matches), tests their formal conditions, counts
+distinct documents (issuer + symbol + date) and decides, exactly as the contract's
+"Verdicts" section says:
+
+- requirement **met**: at least ``min_count`` distinct documents pass every condition;
+  **partial**: candidates exist but fail a formal condition or are too few (each failure a
+  Vietnamese ``problems`` sentence and a stable ``problem_codes`` entry); **missing**:
+  no candidate (``not_found``);
+- criterion **met** when every required requirement is met, **missing** when no
+  requirement is met or partial, **partial** otherwise.
+
+Criteria without evidence items (``assessment: survey``: the Sở Nội vụ scores them, nothing
+is submitted) are not judged; they are listed in ``not_checked``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from evidence.check.catalogue import Catalogue, Criterion, Requirement
+from evidence.check.matching import (
+    DocView,
+    Failure,
+    FormalResult,
+    SiblingLookup,
+    content_match,
+    formal_failures,
+    keyword_hits,
+    type_keys,
+)
+from evidence.check.numeric import format_number
+from evidence.model import Document
+
+__all__ = [
+    "PROBLEM_CODES",
+    "STATUSES",
+    "STATUS_LABELS",
+    "CheckReport",
+    "CriterionResult",
+    "DocumentRef",
+    "RequirementResult",
+    "check",
+]
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("met", "partial", "missing")
+#: what officers read for each status
+STATUS_LABELS = {"met": "Đạt", "partial": "Chưa đạt đủ", "missing": "Thiếu"}
+PROBLEM_CODES = ("late", "early", "unnumbered", "unsigned", "wrong_issuer", "annex_missing",
+                 "below_target", "not_cited", "too_few", "not_found")
+_MAX_DOCS = 5  # candidates listed per requirement (all passing documents are listed)
+_MAX_EXPLAINED = 3  # candidates whose failures are written out in problems
+
+
+@dataclass
+class DocumentRef:
+    """A document listed under a requirement, with why it counts or does not."""
+
+    id: str
+    symbol: str | None
+    date: str | None
+    path: str
+    doc_type: str | None = None
+    issuer: str | None = None
+    subject: str | None = None
+    files: list[str] = field(default_factory=list)
+    ocr: bool = False
+    counts: bool = False  # passes every condition of the requirement
+    problem_codes: list[str] = field(default_factory=list)
+    quote: str | None = None  # the line that decided (a figure, a date, a citation)
+    figure: dict[str, Any] | None = None
+    annex: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id, "symbol": self.symbol, "date": self.date, "path": self.path,
+            "doc_type": self.doc_type, "issuer": self.issuer, "subject": self.subject,
+            "files": list(self.files), "ocr": self.ocr, "counts": self.counts,
+            "problem_codes": list(self.problem_codes), "quote": self.quote,
+        }
+        if self.figure is not None:
+            d["figure"] = dict(self.figure)
+        if self.annex is not None:
+            d["annex"] = self.annex
+        return d
+
+
+@dataclass
+class RequirementResult:
+    id: str
+    text: str
+    status: str
+    required: bool = True
+    documents: list[DocumentRef] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    problem_codes: list[str] = field(default_factory=list)
+    min_count: int = 1
+    found: int = 0  # distinct documents passing every condition
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "text": self.text, "status": self.status,
+            "status_label": STATUS_LABELS[self.status], "required": self.required,
+            "documents": [d.to_dict() for d in self.documents],
+            "problems": list(self.problems), "problem_codes": list(self.problem_codes),
+            "min_count": self.min_count, "found": self.found,
+        }
+
+
+@dataclass
+class CriterionResult:
+    code: str
+    title: str
+    status: str
+    requirements: list[RequirementResult]
+    area: str = ""
+    area_title: str | None = None
+    parent: str | None = None
+    max_score: float | None = None
+    assessment: str = "documents"
+
+    @property
+    def points_at_stake(self) -> float:
+        """Points not secured: the whole max score unless the criterion is met."""
+        return 0.0 if self.status == "met" else float(self.max_score or 0.0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code, "title": self.title, "status": self.status,
+            "status_label": STATUS_LABELS[self.status], "area": self.area,
+            "area_title": self.area_title, "parent": self.parent, "max_score": self.max_score,
+            "points_at_stake": self.points_at_stake, "assessment": self.assessment,
+            "requirements": [r.to_dict() for r in self.requirements],
+        }
+
+
+@dataclass
+class CheckReport:
+    year: int | None
+    criteria_file: str | None
+    criteria: list[CriterionResult]
+    catalogue_id: str | None = None
+    catalogue_title: str | None = None
+    not_checked: list[dict[str, Any]] = field(default_factory=list)
+    documents_checked: int = 0
+
+    @property
+    def summary(self) -> dict[str, int]:
+        """Criteria per status (``met``, ``partial``, ``missing``)."""
+        counts = dict.fromkeys(STATUSES, 0)
+        for c in self.criteria:
+            counts[c.status] += 1
+        return counts
+
+    @property
+    def all_met(self) -> bool:
+        return all(c.status == "met" for c in self.criteria)
+
+    def points(self) -> dict[str, float]:
+        """Max points of the judged criteria, secured by met ones, at stake in the rest."""
+        total = sum(float(c.max_score or 0) for c in self.criteria)
+        stake = sum(c.points_at_stake for c in self.criteria)
+        return {"max": round(total, 2), "met": round(total - stake, 2), "at_stake": round(stake, 2)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's check report (``check --json``), with extra fields."""
+        req_summary = dict.fromkeys(STATUSES, 0)
+        for c in self.criteria:
+            for r in c.requirements:
+                req_summary[r.status] += 1
+        return {
+            "year": self.year,
+            "criteria_file": self.criteria_file,
+            "catalogue_id": self.catalogue_id,
+            "catalogue_title": self.catalogue_title,
+            "documents_checked": self.documents_checked,
+            "summary": self.summary,
+            "requirements_summary": req_summary,
+            "points": self.points(),
+            "criteria": [c.to_dict() for c in self.criteria],
+            "not_checked": list(self.not_checked),
+        }
+
+
+def check(catalogue: Catalogue, documents: Sequence[Document] | Iterable[Document], *,
+          year: int | None = None, files_beside: SiblingLookup | None = None) -> CheckReport:
+    """Check every criterion of ``catalogue`` against ``documents``.
+
+    Args:
+        catalogue: a validated catalogue (:func:`evidence.check.load_catalogue`).
+        documents: stored documents with facts and page texts.
+        year: the assessment year; when it differs from the catalogue's, the catalogue is
+            re-targeted (:meth:`Catalogue.for_year`).
+        files_beside: optional ``DocView -> file paths`` lookup for annexes kept beside a
+            document but not stored; without it only stored documents are looked at.
+
+    Returns:
+        The report; ``report.to_dict()`` is the contract's JSON.
+    """
+    cat = catalogue.for_year(year) if year is not None and year != catalogue.year else catalogue
+    views = [DocView(d, i) for i, d in enumerate(documents)]
+    by_type: dict[str | None, list[DocView]] = defaultdict(list)
+    by_folder: dict[str, list[DocView]] = defaultdict(list)
+    for v in views:
+        by_type[v.type_key].append(v)
+        by_folder[v.folder].append(v)
+    areas = {a.code: a for a in cat.areas}
+    results: list[CriterionResult] = []
+    not_checked: list[dict[str, Any]] = []
+    for crit in cat.criteria:
+        if not crit.evidence:
+            not_checked.append({"code": crit.code, "title": crit.title,
+                                "assessment": crit.assessment, "max_score": crit.max_score,
+                                "reason": "không có tài liệu kiểm chứng để kiểm tra"})
+            continue
+        reqs = [_requirement(r, views, by_type, by_folder, cat.year, files_beside) for r in crit.evidence]
+        area = areas.get(crit.area)
+        results.append(CriterionResult(
+            code=crit.code, title=crit.title, status=_criterion_status(crit, reqs),
+            requirements=reqs, area=crit.area, area_title=area.title if area else None,
+            parent=crit.parent, max_score=crit.max_score, assessment=crit.assessment,
+        ))
+    return CheckReport(year=cat.year, criteria_file=cat.path, criteria=results,
+                       catalogue_id=cat.id, catalogue_title=cat.title,
+                       not_checked=not_checked, documents_checked=len(views))
+
+
+def _criterion_status(crit: Criterion, reqs: list[RequirementResult]) -> str:
+    required = [r for r in reqs if r.required] or reqs
+    if all(r.status == "met" for r in required):
+        return "met"
+    if all(r.status == "missing" for r in reqs):
+        return "missing"
+    return "partial"
+
+
+@dataclass
+class _Candidate:
+    view: DocView
+    formal: FormalResult
+    hits: int
+
+    @property
+    def failures(self) -> list[Failure]:
+        return self.formal.failures
+
+    def rank(self) -> tuple[int, int, int, int, int]:
+        rng = self.view.date_range
+        return (len(self.failures), -self.hits, int(self.view.is_ocr),
+                -(rng[1].toordinal() if rng else 0), self.view.order)
+
+
+def _requirement(req: Requirement, views: list[DocView], by_type: dict[str | None, list[DocView]],
+                 by_folder: dict[str, list[DocView]], year: int | None,
+                 files_beside: SiblingLookup | None) -> RequirementResult:
+    if req.doc_type:
+        pool = [v for t in type_keys(req) for v in by_type.get(t, ())]
+    else:
+        pool = views
+    cands = []
+    for v in pool:
+        if content_match(v, req, year=year):
+            formal = formal_failures(v, req, siblings=by_folder.get(v.folder, ()),
+                                     files_beside=files_beside)
+            cands.append(_Candidate(v, formal, _hits(v, req)))
+    res = RequirementResult(id=req.id, text=req.text, status="missing", required=req.required,
+                            min_count=req.min_count)
+    if not cands:
+        res.problems = [f"Không tìm thấy văn bản phù hợp: {req.text}"]
+        res.problem_codes = ["not_found"]
+        return res
+    # one entry per distinct document (issuer + symbol + date), its best copy representing it
+    best: dict[tuple[str, ...], _Candidate] = {}
+    for c in cands:
+        k = c.view.dedup_key
+        if k not in best or c.rank() < best[k].rank():
+            best[k] = c
+    ranked = sorted(best.values(), key=_Candidate.rank)
+    passing = [c for c in ranked if not c.failures]
+    res.found = len(passing)
+    if len(passing) >= req.min_count:
+        res.status = "met"
+        res.documents = [_ref(c) for c in passing]
+        return res
+    res.status = "partial"
+    failing = [c for c in ranked if c.failures]
+    res.documents = [_ref(c) for c in [*passing, *failing][:max(_MAX_DOCS, len(passing))]]
+    problems: list[str] = []
+    codes: list[str] = []
+    if passing:
+        problems.append(f"Cần ít nhất {req.min_count} văn bản đạt yêu cầu, mới có {len(passing)}: "
+                        + ", ".join(_name(c.view) for c in passing))
+        codes.append("too_few")
+    for c in failing[:_MAX_EXPLAINED]:
+        for f in c.failures:
+            problems.append(f.message + (f": «{f.quote}»" if f.quote and f.code == "below_target" else ""))
+            if f.code not in codes:
+                codes.append(f.code)
+    if len(failing) > _MAX_EXPLAINED:
+        problems.append(f"… và {len(failing) - _MAX_EXPLAINED} văn bản khác cũng chưa đạt")
+    res.problems = problems
+    res.problem_codes = codes
+    return res
+
+
+def _hits(v: DocView, req: Requirement) -> int:
+    return keyword_hits(v, req) if req.keywords_any else 0
+
+
+def _name(v: DocView) -> str:
+    f = v.doc.facts
+    return f.symbol or f.subject or v.doc.path
+
+
+def _ref(c: _Candidate) -> DocumentRef:
+    v = c.view
+    f = v.doc.facts
+    quote = next((x.quote for x in c.failures if x.quote), None)
+    fig = c.formal.figure
+    if quote is None and fig is not None:
+        quote = fig.quote
+    if quote is None:
+        quote = c.formal.cite_quote
+    figure = None
+    if fig is not None:
+        figure = {"value": fig.value, "text": format_number(fig.value) + (fig.unit or ""),
+                  "unit": fig.unit, "quote": fig.quote}
+    return DocumentRef(
+        id=v.doc.id, symbol=f.symbol, date=f.date, path=v.doc.path, doc_type=f.doc_type,
+        issuer=f.issuer, subject=f.subject, files=[fr.path for fr in v.doc.files] or [v.doc.path],
+        ocr=v.is_ocr, counts=not c.failures, problem_codes=[x.code for x in c.failures],
+        quote=quote, figure=figure, annex=c.formal.annex,
+    )
