@@ -1,0 +1,389 @@
+"""Gazetteer of Vietnamese administrative units, read from ``extract/data/units.yaml``.
+
+The data (unit types, bodies, levels, provinces and former districts, collective groups,
+titles of heads, abbreviations) lives in the YAML file; this module only compiles it.
+
+Public API:
+
+- :func:`find_units` — every unit named in a text, as ``(start, end, canonical)``.
+- :func:`find_unit_mentions` — the same with the display form (``các phòng: Tư pháp``
+  yields ``Phòng Tư pháp``) and title prefixes (``Trưởng phòng``).
+- :func:`canonical_unit` — the gazetteer's canonical name of a unit name, or the cleaned
+  name itself when unknown.
+- :func:`unit_key` — an accent/joiner-insensitive comparison key for unit names.
+- :func:`is_unit` — whether a whole text is one unit name.
+- :func:`expand_abbreviation` — ``UBND huyện`` -> ``Ủy ban nhân dân huyện``; a unit code
+  alone (``NV``, ``TC-KH``) -> its unit name.
+
+Matching runs on :func:`~evidence.extract.normalize.fold_keep_length` text, so offsets are
+valid in the (NFC) input and ``hoá``/``hóa``, ``Đ``/``D`` and case do not matter.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from evidence.extract.normalize import clean_text, fold, fold_keep_length
+
+__all__ = [
+    "Gazetteer",
+    "UnitMention",
+    "canonical_unit",
+    "expand_abbreviation",
+    "find_unit_mentions",
+    "find_units",
+    "is_unit",
+    "load_gazetteer",
+    "unit_key",
+]
+
+log = logging.getLogger(__name__)
+
+DATA_FILE = Path(__file__).parent / "data" / "units.yaml"
+
+# joiners inside a unit name: dash look-alikes, "và", "&", comma
+_JOINER_RX = r"(?:\s*[-\u2010-\u2015\u2212&,]\s*|\s+va\s+)"
+_SPLIT_JOINERS = re.compile(r"\s*(?:[-\u2010-\u2015\u2212&,]|\bva\b)\s*")
+_WORD_END = r"(?!\w)"
+_WORD_START = r"(?<!\w)"
+_PLACE_WORD = re.compile(r"[ \t]+([^\W\d_]\w*)")
+
+
+@dataclass(frozen=True)
+class UnitMention:
+    """A unit named in a text.
+
+    Attributes:
+        start: offset of the first character (of the title prefix when there is one).
+        end: offset after the last character.
+        text: the display name (``Phòng Tư pháp`` for ``Tư pháp`` in ``các phòng: …``),
+            as written otherwise, first letter capitalised.
+        canonical: the gazetteer's canonical name (or ``text`` when unknown).
+        kind: ``department``, ``body``, ``collective``.
+        title: a head's title before the unit (``Trưởng phòng``), when present.
+    """
+
+    start: int
+    end: int
+    text: str
+    canonical: str
+    kind: str
+    title: str | None = None
+
+
+@dataclass
+class Gazetteer:
+    """The compiled units.yaml."""
+
+    data: dict[str, Any]
+    abbreviations: dict[str, str]
+    unit_codes: dict[str, str]
+    departments: list[str]
+    collectives: list[str]
+    places: list[str]
+    canonical_by_key: dict[str, str]
+    entry_info: list[tuple[str, str]]
+    unit_rx: re.Pattern[str]
+    list_rx: re.Pattern[str]
+    short_rx: dict[str, re.Pattern[str]]
+    short_canonical: dict[str, dict[str, str]]
+    title_rx: re.Pattern[str]
+    place_rx: re.Pattern[str]
+
+
+def _name_pattern(name: str, abbreviations: dict[str, str]) -> str:
+    """Regex over folded text for a name: joiners interchangeable, abbreviation <-> long form."""
+    alts = [(fold(a), fold(long).split()) for a, long in abbreviations.items()]
+    pats = []
+    for part in _SPLIT_JOINERS.split(fold(clean_text(name))):
+        words = part.split()
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for a, lw in alts:
+                if words[i] == a or words[i:i + len(lw)] == lw:
+                    long_pat = r"\s+".join(map(re.escape, lw))
+                    out.append(f"(?:{re.escape(a)}|{long_pat})")
+                    i += 1 if words[i] == a else len(lw)
+                    break
+            else:
+                out.append(re.escape(words[i]))
+                i += 1
+        pats.append(r"\s+".join(out))
+    return _JOINER_RX.join(p for p in pats if p)
+
+
+def _level_place(levels: list[str], place_pat: str) -> str:
+    level_pat = "|".join(r"\s+".join(map(re.escape, fold(lv).split())) for lv in
+                         sorted(levels, key=len, reverse=True))
+    return rf"(?:\s+(?:{level_pat})(?:\s+(?:{place_pat}))?|\s+(?:{place_pat}))?"
+
+
+@lru_cache(maxsize=4)
+def _raw(path: str | None = None) -> dict[str, Any]:
+    file = Path(path) if path else DATA_FILE
+    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    return data if isinstance(data, dict) else {}
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(path: str | None = None) -> Gazetteer:
+    """Load and compile the gazetteer (cached).
+
+    Args:
+        path: a YAML file; default the packaged ``extract/data/units.yaml``.
+
+    Returns:
+        The compiled :class:`Gazetteer`.
+    """
+    data = _raw(path)
+    abbreviations = {str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()}
+    # only unit-forming abbreviations take part in name matching
+    name_abbr = {k: v for k, v in abbreviations.items() if k in {"UBND", "HĐND", "UBMTTQ", "MTTQ", "VP", "BCĐ"}}
+    unit_codes = {str(k): str(v) for k, v in (data.get("unit_codes") or {}).items()}
+    departments = [d["name"] for d in data.get("departments") or []]
+    collectives = list(data.get("collectives") or [])
+    bodies = list(data.get("bodies") or [])
+    levels = list(data.get("levels") or [])
+    titles = list(data.get("titles") or [])
+    places: list[str] = []
+    for prov in data.get("provinces") or []:
+        places.append(prov["name"])
+        for d in prov.get("districts") or []:
+            places.append(d["name"])
+        for c in prov.get("communes") or []:
+            places.append(c["name"])
+    places = sorted(set(places), key=len, reverse=True)
+    place_pat = "|".join(r"\s+".join(map(re.escape, fold(p).split())) for p in places)
+    level_place = _level_place(levels, place_pat)
+
+    canonical_by_key: dict[str, str] = {}
+    for n in [*departments, *collectives, *bodies]:
+        canonical_by_key.setdefault(unit_key(n), n)
+    for code, n in unit_codes.items():
+        canonical_by_key.setdefault(unit_key(n), n)
+
+    # each alternative: group u<i> = name + optional level/place, group n<i> = the name
+    entries: list[tuple[str, str, str, bool]] = []  # (kind, canonical, name pattern, +level)
+    for n in sorted(collectives, key=len, reverse=True):
+        entries.append(("collective", n, _name_pattern(n, name_abbr), False))
+    for n in sorted(departments, key=len, reverse=True):
+        entries.append(("department", n, _name_pattern(n, name_abbr), True))
+    for code, n in unit_codes.items():
+        if n.startswith("Phòng "):  # "Phòng TC-KH", "Phòng NV"
+            code_pat = _JOINER_RX.join(map(re.escape, _SPLIT_JOINERS.split(fold(code))))
+            entries.append(("department", n, r"phong\s+" + code_pat, True))
+    for n in sorted(bodies, key=len, reverse=True):
+        entries.append(("body", n, _name_pattern(n, name_abbr), True))
+    alternatives = [
+        f"(?P<u{i}>(?P<n{i}>{pat}){level_place if lv else ''})"
+        for i, (_, _, pat, lv) in enumerate(entries)
+    ]
+    unit_rx = re.compile(_WORD_START + "(?:" + "|".join(alternatives) + ")" + _WORD_END)
+    entry_info = [(kind, canon) for kind, canon, _, _ in entries]
+
+    # "các phòng: Tài chính – Kế hoạch, Văn hóa - Thông tin, Tư pháp"
+    short_rx: dict[str, re.Pattern[str]] = {}
+    short_canonical: dict[str, dict[str, str]] = {}
+    for head in ("Phòng", "Sở", "Ban", "Trung tâm"):
+        shorts = [n[len(head) + 1:] for n in departments if n.startswith(head + " ")]
+        if not shorts:
+            continue
+        pats = []
+        for s in sorted(shorts, key=len, reverse=True):
+            pats.append(_name_pattern(s, name_abbr))
+            short_canonical.setdefault(head, {})[unit_key(s)] = f"{head} {s}"
+        short_rx[head] = re.compile(_WORD_START + "(?:" + "|".join(pats) + ")" + _WORD_END)
+    heads = "|".join(re.escape(fold(h)) for h in short_rx)
+    list_rx = re.compile(_WORD_START + rf"cac\s+(?P<head>{heads})\s*:?\s*")
+    title_pat = "|".join(r"\s+".join(map(re.escape, fold(t).split())) for t in
+                         sorted(titles, key=len, reverse=True))
+    title_rx = re.compile(_WORD_START + rf"(?:{title_pat})\s+$")
+    place_rx = re.compile(_WORD_START + rf"(?:{place_pat})" + _WORD_END)
+    log.debug("gazetteer: %d departments, %d places", len(departments), len(places))
+    return Gazetteer(
+        data=data, abbreviations=abbreviations, unit_codes=unit_codes,
+        departments=departments, collectives=collectives, places=places,
+        canonical_by_key=canonical_by_key, entry_info=entry_info, unit_rx=unit_rx, list_rx=list_rx,
+        short_rx=short_rx, short_canonical=short_canonical, title_rx=title_rx,
+        place_rx=place_rx,
+    )
+
+
+def unit_key(name: str) -> str:
+    """Comparison key of a unit name: folded, abbreviations expanded, joiners and spaces
+    unified (``Phòng Văn hoá - Thông tin`` == ``phong van hoa va thong tin``)."""
+    s = expand_abbreviation(clean_text(name).strip(" .;:,"), _codes=False)
+    s = fold(s)
+    s = _SPLIT_JOINERS.sub("|", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _capitalize(s: str) -> str:
+    return s[:1].upper() + s[1:] if s else s
+
+
+def _tidy(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip(" ,;:")
+
+
+def canonical_unit(name: str) -> str:
+    """The gazetteer's canonical name for ``name`` (level and place kept), or the cleaned
+    name when the unit is not in the gazetteer.
+
+    Args:
+        name: a unit name as written (``Văn phòng HĐND – UBND huyện``, ``Phòng TC-KH``).
+
+    Returns:
+        ``Văn phòng HĐND và UBND huyện``, ``Phòng Tài chính – Kế hoạch``, ...
+    """
+    name = _tidy(clean_text(name or ""))
+    if not name:
+        return name
+    code = expand_abbreviation(name)
+    if code != name and name in load_gazetteer().unit_codes:
+        return code
+    for m in find_unit_mentions(name):
+        if m.start == 0 and m.end >= len(name.rstrip(" .")):
+            return m.canonical
+    return _capitalize(name)
+
+
+def is_unit(text: str) -> bool:
+    """Whether the whole of ``text`` names one unit (department, body or collective)."""
+    t = _tidy(clean_text(text or ""))
+    if not t:
+        return False
+    if t in load_gazetteer().unit_codes:
+        return True
+    return any(m.start == 0 and m.end == len(t) and m.title is None for m in find_unit_mentions(t))
+
+
+def expand_abbreviation(text: str, *, _codes: bool = True) -> str:
+    """Expand abbreviations in a unit name or header line.
+
+    A unit code alone (``NV``, ``TC-KH``, ``VP``) becomes its unit name (``Phòng Nội vụ``);
+    otherwise each abbreviation word is expanded in place: ``UBND huyện Đức Thọ`` ->
+    ``Ủy ban nhân dân huyện Đức Thọ``, ``VP HĐND-UBND`` -> ``Văn phòng Hội đồng nhân dân -
+    Ủy ban nhân dân``. Case of the rest is kept; unknown words are left alone.
+
+    Args:
+        text: a name or a short line.
+
+    Returns:
+        The expanded text.
+    """
+    data = _raw()
+    t = (text or "").strip()
+    codes = data.get("unit_codes") or {}
+    if _codes and t in codes:
+        return str(codes[t])
+    abbr = {str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()}
+    if not abbr:
+        return text
+    rx = _abbr_rx(tuple(sorted(abbr, key=len, reverse=True)))
+    return rx.sub(lambda m: abbr[m.group(0)], text)
+
+
+@lru_cache(maxsize=2)
+def _abbr_rx(keys: tuple[str, ...]) -> re.Pattern[str]:
+    # whole words only, exact case: "CT" as a word, not inside "CTr" or "Ct"
+    return re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, keys)) + r")(?![\w])")
+
+
+def _extend_place(text: str, end: int) -> int:
+    """Extend a body match over a place written in capitals-initial words (``xã Tùng Ảnh``
+    when the commune is not in the gazetteer): at most four words, each capitalised."""
+    pos = end
+    for _ in range(4):
+        m = _PLACE_WORD.match(text, pos)
+        if not m or not m.group(1)[:1].isupper():
+            break
+        pos = m.end()
+    return pos
+
+
+def find_unit_mentions(text: str) -> list[UnitMention]:
+    """Every unit named in ``text`` (NFC), leftmost-longest, non-overlapping, in order.
+
+    ``các phòng: A, B, C`` yields one mention per listed unit, with the head restored
+    (``Phòng A`` …). A head's title just before a unit (``Trưởng phòng Nội vụ``) is
+    kept in :attr:`UnitMention.title` and the mention starts at the title.
+
+    Args:
+        text: NFC text (:func:`~evidence.extract.normalize.clean_text`).
+
+    Returns:
+        The mentions, in text order.
+    """
+    if not text:
+        return []
+    g = load_gazetteer()
+    ftext = fold_keep_length(text)
+    if len(ftext) != len(text):  # defensive: never misplace offsets
+        return []
+    found: list[UnitMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def overlaps(s: int, e: int) -> bool:
+        return any(s < te and ts < e for ts, te in taken)
+
+    # lists first: "các phòng: Tài chính – Kế hoạch, Văn hóa - Thông tin, Tư pháp"
+    for lm in g.list_rx.finditer(ftext):
+        head_f = lm.group("head")
+        head = next(h for h in g.short_rx if fold(h) == head_f)
+        rx = g.short_rx[head]
+        pos = lm.end()
+        items: list[UnitMention] = []
+        while True:
+            m = rx.match(ftext, pos)
+            if not m:
+                break
+            surface = _tidy(text[m.start():m.end()])
+            canon = g.short_canonical[head].get(unit_key(surface), f"{head} {surface}")
+            items.append(UnitMention(m.start(), m.end(), f"{head} {surface}", canon, "department"))
+            sep = re.compile(r"\s*(?:,|;|\bva\b)\s*").match(ftext, m.end())
+            if not sep:
+                break
+            pos = sep.end()
+        if items and not overlaps(lm.start(), items[-1].end):
+            found.extend(items)
+            taken.append((lm.start(), items[-1].end))
+
+    for m in g.unit_rx.finditer(ftext):
+        s, e = m.start(), m.end()
+        if overlaps(s, e):
+            continue
+        idx = int((m.lastgroup or "u0")[1:])
+        kind, canon_name = g.entry_info[idx]
+        name_end = m.end(f"n{idx}")
+        if kind == "body" and e == name_end:
+            e = _extend_place(text, e)
+        surface = _tidy(text[s:e])
+        suffix = _tidy(text[name_end:e])
+        canon = f"{canon_name} {suffix}" if suffix else canon_name
+        title = None
+        s_out = s
+        tm = g.title_rx.search(ftext, max(0, s - 40), s)
+        if tm:
+            title = _tidy(text[tm.start():s])
+            s_out = tm.start()
+        found.append(UnitMention(s_out, e, _capitalize(surface), canon, kind, title))
+        taken.append((s, e))
+    found.sort(key=lambda u: u.start)
+    return found
+
+
+def find_units(text: str) -> list[tuple[int, int, str]]:
+    """Units named in ``text`` as ``(start, end, canonical name)``, in order.
+
+    See :func:`find_unit_mentions` for the rules; this is its compact form.
+    """
+    return [(m.start, m.end, m.canonical) for m in find_unit_mentions(text)]

@@ -1,0 +1,476 @@
+"""Assigned tasks in the operative part of a document (issue 3, "Tasks").
+
+A task is a numbered item of the body (``1.``, ``2.`` …, with its ``a)`` / ``-`` sub-items
+and continuation paragraphs), a ``Giao …`` sentence outside the numbered list, an
+``Đề nghị/Yêu cầu <unit> … trước ngày …`` paragraph that carries a deadline, or a decision's
+article that assigns (``Điều 3. Chánh Văn phòng …, Trưởng phòng Nội vụ … chịu trách nhiệm
+thi hành``). For each: the text, ``assignees`` (chủ trì), ``coordinators`` (phối hợp) and the
+``deadline``.
+
+- Units are found with :mod:`evidence.extract.gazetteer` (data in ``units.yaml``);
+  ``các phòng: A, B`` expands to ``Phòng A``, ``Phòng B``.
+- Assignees are the units in subject position (start of the item or of a sentence),
+  the objects of ``Giao``, the units before ``chủ trì``. An item naming no unit takes the
+  units the lead-in sentence addresses (``UBND huyện yêu cầu các cơ quan, … triển khai một
+  số nội dung sau:``) — they are named by the text, not guessed.
+- Deadlines: ``trước ngày 15/11/2023``, ``chậm nhất ngày …``, ``trong tháng 12/2023``
+  (``2023-12``), ``trong quý IV/2023`` (``2023-12``); recurring ones (``trước ngày 15 hằng
+  tháng``, ``định kỳ hằng quý``) keep their text with ``recurring=True`` and no date.
+- Not tasks: the ``Căn cứ`` preamble, ``Nơi nhận`` list, signature; sections of
+  purpose/results in plans and reports (``I. MỤC ĐÍCH, YÊU CẦU``); decision articles that
+  do not assign.
+
+Spans: when pages are joined with ``"\\n\\f\\n"`` (``Document.text``), ``Task.span`` gives the
+1-based page and offsets inside that page; otherwise page 1 and offsets in ``text``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from evidence.extract.dates import find_dates, iso_date
+from evidence.extract.gazetteer import UnitMention, find_unit_mentions, unit_key
+from evidence.extract.normalize import clean_text, fold_keep_length
+from evidence.model import Span, Task
+
+__all__ = ["find_deadline", "find_tasks"]
+
+log = logging.getLogger(__name__)
+
+# line classifiers (on NFC text; "**" is bold markup some converters leave)
+_B = r"^[ \t*_]*"
+_ROMAN = re.compile(_B + r"(?P<r>[IVX]{1,5})\s*[.)/-]\s+(?P<t>\S.*)$")
+_ARTICLE = re.compile(_B + r"Điều\s+(?P<n>\d{1,3})\s*[.:]\s*(?P<t>.*)$", re.IGNORECASE)
+_NUMBERED = re.compile(_B + r"(?P<n>\d{1,2})\s*[.)](?!\d)\s*(?P<t>\S.*)$")
+_SUBNUM = re.compile(_B + r"(?P<n>\d{1,2})\.(?P<m>\d{1,2})\.?(?!\d)\s*(?P<t>\S.*)$")
+_LETTER = re.compile(_B + r"[a-zđ]\s*\)\s+\S")
+_BULLET = re.compile(r"^[ \t]*[-–+•]\s+\S")
+_END = re.compile(
+    _B + r"(?:Nơi\s+nhận|TM\.|T/M|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.\s)", re.IGNORECASE
+)
+_PREAMBLE = re.compile(_B + r"(?:Căn\s+cứ|Xét\s+đề\s+nghị|Theo\s+đề\s+nghị)", re.IGNORECASE)
+
+# folded (accent-free, lower-case) patterns
+_CLOSING = re.compile(
+    r"^(?:giao|yeu cau|de nghi|tren day|trong qua trinh|qua trinh|nhan duoc|neu|de |"
+    r"uy ban nhan dan|ubnd|can cu|noi nhan)"
+)
+_EXCLUDED_SECTIONS = re.compile(
+    r"muc dich|can cu|tinh hinh|ket qua|danh gia|dac diem|thuc trang|noi dung bao cao"
+)
+_GIAO = re.compile(r"(?<!\w)giao(?:\s+cho)?\s+")
+_COORD = re.compile(r"(?<!\w)phoi hop(?:\s+chat che)?\s*(?:voi|cung)\s*:?\s*|\(phoi hop:?\s*")
+_REQUESTER_VERB = re.compile(
+    r"^\s*(?:yeu cau|de nghi|giao|chi dao|ban hanh|thong bao|quyet dinh|huong dan)(?!\w)"
+)
+_SUBJECT_LEAD = re.compile(
+    r"(?:dong thoi,?\s*|de nghi\s+|yeu cau\s+|giao\s+|\d{1,2}\s*[.)]\s*|[a-z]\s*\)\s*|[-+–•*]\s*)*"
+)
+_CHAIN_GAP = re.compile(r"^\s*(?:,|;|\bva\b|,\s*va\b|\bcung\b|\bcung voi\b)?\s*$")
+_ASSIGN_ARTICLE = re.compile(
+    r"chiu trach nhiem (?:thi hanh|to chuc thuc hien|thuc hien|trien khai)|"
+    r"co trach nhiem (?:to chuc |trien khai )?thuc hien|(?<!\w)giao\s"
+)
+_CHU_TRI = re.compile(r"\s*(?:\(|,)?\s*chu tri(?!\w)")
+
+# deadlines
+_DEADLINE_LEAD = re.compile(
+    r"(?:truoc|cham nhat|han chot|han cuoi|khong qua|thoi han|xong|hoan thanh|"
+    r"thoi gian(?: thuc hien| hoan thanh| nop| gui)?)"
+    r"(?:\s*(?:vao|la|trong|truoc|den|het))?\s*(?:ngay)?\s*:?\s*(?:ngay|truoc ngay)?\s*$"
+)
+_RECURRING = re.compile(
+    r"(?:(?:truoc|cham nhat|han chot|vao|truoc hoac vao)\s+(?:ngay\s+)?\d{1,2}\s+"
+    r"(?:(?:cua\s+)?(?:hang|moi)\s+(?:thang|quy|nam|tuan)|(?:cua\s+)?thang\s+cuoi\s+quy)"
+    r"|dinh ky\s+(?:hang|moi)\s+(?:thang|quy|nam|tuan|6 thang)"
+    r"|(?:hang|moi)\s+(?:thang|quy)(?!\w))"
+)
+_MONTH_DL = re.compile(
+    r"(?:(?P<lead>truoc|trong|hoan thanh trong|xong trong|cuoi|het|cham nhat trong)\s+)"
+    r"thang\s*(?P<m>\d{1,2})\s*(?:/|nam)\s*(?P<y>(?:19|20)\d\d)(?!\d)"
+)
+_QUARTER_DL = re.compile(
+    r"(?:trong|truoc|hoan thanh trong|xong trong|cuoi|het)\s+quy\s+(?P<q>iv|iii|ii|i|[1-4])"
+    r"\s*(?:/|nam)\s*(?P<y>(?:19|20)\d\d)(?!\d)"
+)
+_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+    fold: str
+    new_sentence: bool
+
+
+@dataclass
+class _Block:
+    id: str
+    kind: str  # item | article | giao | request
+    start: int
+    end: int
+    lines: list[_Line] = field(default_factory=list)
+    defaults: list[UnitMention] = field(default_factory=list)
+
+
+def find_tasks(text: str) -> list[Task]:
+    """The tasks a document assigns, in text order.
+
+    Args:
+        text: the document text (any Unicode form; NFC applied here). Pages may be joined
+            with ``"\\n\\f\\n"``.
+
+    Returns:
+        :class:`~evidence.model.Task` objects. Never raises: on an unexpected failure the
+        error is logged and an empty list returned, so one odd document never stops a batch.
+    """
+    try:
+        return _find_tasks(clean_text(text or ""))
+    except Exception:  # the extractor's contract: no input makes it raise
+        log.exception("task extraction failed")
+        return []
+
+
+def _lines(text: str, ftext: str) -> list[_Line]:
+    out: list[_Line] = []
+    prev_end_char = "\n"
+    for m in re.finditer(r"[^\n]+", text):
+        raw = m.group(0)
+        if not raw.strip() or raw.strip() == "\f":
+            prev_end_char = "\n"
+            continue
+        s = m.start() + (len(raw) - len(raw.lstrip()))
+        e = m.end() - (len(raw) - len(raw.rstrip()))
+        line = text[s:e]
+        new = prev_end_char in "\n.:;!?" or line[:1].isupper() and prev_end_char == ","
+        out.append(_Line(s, e, line, ftext[s:e], new))
+        prev_end_char = line.rstrip("* _")[-1:] or "\n"
+    # an empty line (paragraph break) also starts a sentence when the next line is capitalised
+    for i in range(1, len(out)):
+        gap = text[out[i - 1].end:out[i].start]
+        if gap.count("\n") >= 2 and (out[i].text.lstrip("*_ ")[:1].isupper()):
+            out[i].new_sentence = True
+    return out
+
+
+def _find_tasks(text: str) -> list[Task]:
+    if not text.strip():
+        return []
+    ftext = fold_keep_length(text)
+    lines = _lines(text, ftext)
+    # body ends at the recipients list or the signature
+    body: list[_Line] = []
+    for ln in lines:
+        if _END.match(ln.text):
+            break
+        body.append(ln)
+    has_articles = any(_ARTICLE.match(ln.text) for ln in body)
+    blocks = _articles(body, ftext) if has_articles else _items(body, text)
+    mentions = find_unit_mentions(text)
+    tasks: list[Task] = []
+    for b in blocks:
+        task = _make_task(b, text, ftext, mentions)
+        if task is not None:
+            tasks.append(task)
+    return tasks
+
+
+def _articles(body: list[_Line], ftext: str) -> list[_Block]:
+    """Decisions: one block per article; only assigning articles become tasks."""
+    blocks: list[_Block] = []
+    cur: _Block | None = None
+    for ln in body:
+        m = _ARTICLE.match(ln.text)
+        if m:
+            cur = _Block(f"Điều {m.group('n')}", "article", ln.start, ln.end, [ln])
+            blocks.append(cur)
+        elif cur is not None and not _PREAMBLE.match(ln.text):
+            cur.lines.append(ln)
+            cur.end = ln.end
+    return [b for b in blocks if _ASSIGN_ARTICLE.search(ftext[b.start:b.end])]
+
+
+def _items(body: list[_Line], text: str) -> list[_Block]:
+    """Numbered items (sequential numbering per section), standalone ``Giao`` sentences
+    and deadline-bearing requests."""
+    blocks: list[_Block] = []
+    section = ""
+    section_ok = True
+    expect = 1
+    cur: _Block | None = None
+    free: list[_Line] = []  # lines outside any item (lead-ins, closing paragraphs)
+    lead_defaults: list[UnitMention] = []
+
+    def close_item() -> None:
+        nonlocal cur
+        cur = None
+
+    def flush_free() -> None:
+        blocks.extend(_free_blocks(free, text, len([b for b in blocks if b.kind == "giao"])))
+        free.clear()
+
+    for ln in body:
+        if _PREAMBLE.match(ln.text) and cur is None:
+            continue
+        rm = _ROMAN.match(ln.text)
+        if rm and _is_heading(rm.group("t")):
+            close_item()
+            flush_free()
+            section = rm.group("r")
+            section_ok = not _EXCLUDED_SECTIONS.search(ln.fold)
+            expect = 1
+            continue
+        nm = _NUMBERED.match(ln.text) if not _SUBNUM.match(ln.text) else None
+        if nm and int(nm.group("n")) in (expect, 1) and (ln.new_sentence or int(nm.group("n")) == expect):
+            n = int(nm.group("n"))
+            if n == 1 and expect != 1 and cur is not None:
+                # numbering restarts: a new list (e.g. under a new heading)
+                pass
+            if n == 1:
+                # the lead-in is the free text just before the list
+                lead_defaults = _lead_in_defaults(free, text)
+            flush_free()
+            expect = n + 1
+            if not section_ok:
+                close_item()
+                continue
+            bid = f"{section}.{n}" if section else str(n)
+            cur = _Block(bid, "item", ln.start, ln.end, [ln], list(lead_defaults))
+            blocks.append(cur)
+            continue
+        if cur is not None:
+            if _continues_item(cur, ln, body):
+                cur.lines.append(ln)
+                cur.end = ln.end
+                continue
+            close_item()
+        if section_ok or not section:
+            free.append(ln)
+    flush_free()
+    return blocks
+
+
+def _is_heading(t: str) -> bool:
+    letters = [c for c in t if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.6 * len(letters)
+
+
+def _continues_item(cur: _Block, ln: _Line, body: list[_Line]) -> bool:
+    """Whether ``ln`` belongs to the open item: everything up to the next numbered item,
+    except that after the list's last item a new closing paragraph (``Giao …``,
+    ``Yêu cầu …``, ``Trên đây …``) ends it."""
+    if not ln.new_sentence or _LETTER.match(ln.text) or _BULLET.match(ln.text):
+        return True
+    if _SUBNUM.match(ln.text):
+        return True
+    if ln.text.lstrip("*_ ")[:1].islower():
+        return True
+    # is there a next numbered item of this list after ln?
+    idx = body.index(ln)
+    nxt = cur.id.split(".")[-1]
+    want = str(int(nxt) + 1) if nxt.isdigit() else None
+    for later in body[idx + 1:]:
+        m = _NUMBERED.match(later.text)
+        if m and want and m.group("n") == want:
+            return True
+        if _ROMAN.match(later.text):
+            break
+    return not _CLOSING.match(ln.fold.lstrip("*_ "))
+
+
+def _free_blocks(free: list[_Line], text: str, n_giao: int) -> list[_Block]:
+    """``Giao …`` sentences and ``Đề nghị/Yêu cầu <unit> … <deadline>`` paragraphs outside
+    the numbered items."""
+    out: list[_Block] = []
+    i = 0
+    while i < len(free):
+        ln = free[i]
+        head = ln.fold.lstrip("*_ ")
+        if ln.new_sentence and (head.startswith("giao ") or head.startswith(("de nghi ", "yeu cau "))):
+            j = i + 1
+            while j < len(free) and not free[j].new_sentence:
+                j += 1
+            para = free[i:j]
+            start, end = para[0].start, para[-1].end
+            if head.startswith("giao "):
+                n_giao += 1
+                out.append(_Block(f"G{n_giao}", "giao", start, end, para))
+            else:
+                seg = text[start:end]
+                if find_deadline(seg)[0] or find_deadline(seg)[2]:
+                    n_giao += 1
+                    out.append(_Block(f"G{n_giao}", "request", start, end, para))
+            i = j
+            continue
+        i += 1
+    return out
+
+
+def _lead_in_defaults(free: list[_Line], text: str) -> list[UnitMention]:
+    """Units the lead-in sentence (``… yêu cầu các cơ quan, … triển khai một số nội dung
+    sau:``) addresses; they are the assignees of items that name none."""
+    if not free:
+        return []
+    # the last paragraph before the list
+    j = len(free) - 1
+    while j > 0 and not free[j].new_sentence:
+        j -= 1
+    start, end = free[j].start, free[-1].end
+    seg = text[start:end]
+    fseg = fold_keep_length(seg)
+    if not seg.rstrip(" *_").endswith(":"):
+        return []
+    mentions = find_unit_mentions(seg)
+    out: list[UnitMention] = []
+    for m in re.finditer(r"(?<!\w)(?:yeu cau|de nghi|giao)\s+(?:cho\s+)?", fseg):
+        out.extend(_chain(mentions, m.end(), fseg))
+    return [UnitMention(u.start + start, u.end + start, u.text, u.canonical, u.kind, u.title)
+            for u in out]
+
+
+def _chain(mentions: list[UnitMention], pos: int, fseg: str) -> list[UnitMention]:
+    """Consecutive unit mentions starting at ``pos`` joined by ``,``/``;``/``và``."""
+    out: list[UnitMention] = []
+    cursor = pos
+    for m in mentions:
+        if m.start < cursor:
+            continue
+        if not _CHAIN_GAP.match(fseg[cursor:m.start]) or m.start - cursor > 12:
+            break
+        out.append(m)
+        cursor = m.end
+    return out
+
+
+def _make_task(b: _Block, text: str, ftext: str, all_mentions: list[UnitMention]) -> Task | None:
+    seg = text[b.start:b.end]
+    fseg = ftext[b.start:b.end]
+    mentions = [
+        UnitMention(m.start - b.start, m.end - b.start, m.text, m.canonical, m.kind, m.title)
+        for m in all_mentions if b.start <= m.start and m.end <= b.end
+    ]
+    coordinators: list[UnitMention] = []
+    for m in _COORD.finditer(fseg):
+        coordinators.extend(_chain(mentions, m.end(), fseg))
+    coord_ids = {id(m) for m in coordinators}
+    assignees: list[UnitMention] = []
+    # objects of "Giao"
+    for m in _GIAO.finditer(fseg):
+        assignees.extend(_chain(mentions, m.end(), fseg))
+    # subjects: at the start of the block, of each line that starts a sentence, of sentences
+    starts = {0}
+    for ln in b.lines:
+        if ln.new_sentence:
+            starts.add(ln.start - b.start)
+    for m in re.finditer(r"[.;:]\s+(?=\S)", fseg):
+        starts.add(m.end())
+    first_para_has_subject = False
+    for s in sorted(starts):
+        lead = _SUBJECT_LEAD.match(fseg, s)
+        pos = lead.end() if lead else s
+        chain = _chain(mentions, pos, fseg)
+        if not chain:
+            continue
+        after = fseg[chain[-1].end:]
+        if _REQUESTER_VERB.match(after):
+            continue  # "UBND huyện yêu cầu …": the requester, not an assignee
+        if b.kind == "article" and not _ASSIGN_ARTICLE.search(after[:200]):
+            continue
+        if s == 0:
+            first_para_has_subject = True
+        assignees.extend(chain)
+    # "… do Phòng Nội vụ chủ trì", "Phòng Tư pháp (chủ trì)"
+    for m in mentions:
+        if _CHU_TRI.match(fseg, m.end) and m not in assignees:
+            assignees.append(m)
+    assignees = [m for m in assignees if id(m) not in coord_ids]
+    if b.kind == "item" and not first_para_has_subject:
+        assignees = [*b.defaults, *assignees]
+    if b.kind in ("giao", "request", "article") and not assignees:
+        return None
+    deadline, deadline_text, recurring = find_deadline(seg)
+    return Task(
+        id=b.id,
+        text=_task_text(seg),
+        assignees=_names(assignees),
+        coordinators=[n for n in _names(coordinators) if unit_key(n) not in
+                      {unit_key(a) for a in _names(assignees)}],
+        deadline=deadline,
+        deadline_text=deadline_text,
+        recurring=recurring,
+        span=_span(text, b.start, b.end),
+    )
+
+
+def _names(ms: list[UnitMention]) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for m in ms:
+        k = unit_key(m.text)
+        if k not in seen:
+            seen.add(k)
+            out.append(m.text)
+    return out
+
+
+def _task_text(seg: str) -> str:
+    s = re.sub(r"\s*\f\s*", " ", seg)
+    s = re.sub(r"^[\s*_]*(?:\d{1,2}\s*[.)]|[IVX]{1,5}\s*[.)])\s*", "", s)
+    s = re.sub(r"\s+", " ", s).strip(" *_")
+    return re.sub(r"\s*\./\.\s*$", ".", s)
+
+
+def _span(text: str, start: int, end: int) -> Span:
+    """Page-relative span when pages are joined with form feeds."""
+    page = text.count("\f", 0, start) + 1
+    base = text.rfind("\f", 0, start) + 1
+    if base and base < len(text) and text[base] == "\n":
+        base += 1
+    return Span(page=page, start=start - base, end=end - base, text=text[start:end])
+
+
+def find_deadline(text: str) -> tuple[str | None, str | None, bool]:
+    """The deadline a task text states.
+
+    Args:
+        text: NFC task text.
+
+    Returns:
+        ``(iso, raw_text, recurring)``: ``("2023-11-15", "trước ngày 15/11/2023", False)``;
+        ``("2023-12", "trong tháng 12/2023", False)``; a recurring deadline gives
+        ``(None, "trước ngày 15 hằng tháng", True)``; none gives ``(None, None, False)``.
+    """
+    ftext = fold_keep_length(text)
+    candidates: list[tuple[int, str | None, str, bool]] = []
+    for dm in find_dates(text):
+        lead = _DEADLINE_LEAD.search(ftext, max(0, dm.start - 45), dm.start)
+        if lead and dm.iso:
+            candidates.append((lead.start(), dm.iso, _tidy(text[lead.start():dm.end]), False))
+    for m in _MONTH_DL.finditer(ftext):
+        y, mo = int(m.group("y")), int(m.group("m"))
+        if m.group("lead") == "truoc":  # before December = by the end of November
+            y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
+        iso = iso_date(y, mo)
+        if iso:
+            candidates.append((m.start(), iso, _tidy(text[m.start():m.end()]), False))
+    for m in _QUARTER_DL.finditer(ftext):
+        q = _QUARTERS[m.group("q")]
+        iso = iso_date(int(m.group("y")), q * 3)
+        if iso:
+            candidates.append((m.start(), iso, _tidy(text[m.start():m.end()]), False))
+    for m in _RECURRING.finditer(ftext):
+        candidates.append((m.start(), None, _tidy(text[m.start():m.end()]), True))
+    if not candidates:
+        return None, None, False
+    # a recurring statement covering the same words wins over a partial date inside it
+    candidates.sort(key=lambda c: (c[0], not c[3]))
+    pos, iso, raw, recurring = candidates[0]
+    return iso, raw, recurring
+
+
+def _tidy(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip(" ,;:")
