@@ -1,0 +1,159 @@
+"""Tesseract engine: availability errors, confidences, stderr logging, cache, real runs."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from evidence.errors import FailReason, FileError, OcrUnavailable
+from evidence.extract.normalize import fold
+from evidence.ingest import ocr as ocr_mod
+from evidence.ingest.base import OcrResult
+from evidence.ingest.ocr import OcrCache, TesseractEngine, _log_stderr, _word_confidences
+from evidence.ingest.textlayer import is_born_digital_text, score_text, text_quality
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+TSV = (
+    "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    "1\t1\t0\t0\t0\t0\t0\t0\t2480\t3508\t-1\t\n"
+    "4\t1\t1\t1\t1\t0\t200\t280\t2000\t60\t-1\t\n"
+    "5\t1\t1\t1\t1\t1\t200\t280\t180\t60\t96.5\tCỘNG\n"
+    "5\t1\t1\t1\t1\t2\t400\t280\t150\t60\t93.5\tHÒA\n"
+    "5\t1\t1\t1\t1\t3\t560\t280\t20\t60\t12.0\t \n"
+    "5\t1\t1\t1\t1\t4\t600\t280\t90\t60\t81.0\t\"Xã\n"
+)
+
+
+def test_word_confidences_skip_structure_and_blank_words() -> None:
+    assert _word_confidences(TSV) == [96.5, 93.5, 81.0]
+    assert _word_confidences("") == []
+
+
+def test_missing_binary_names_the_apt_line() -> None:
+    with pytest.raises(OcrUnavailable) as err:
+        TesseractEngine(binary="khong-co-tesseract-o-day")
+    assert "apt-get install" in err.value.message
+    assert "tesseract-ocr-vie" in err.value.message
+    assert err.value.reason is FailReason.OCR_UNAVAILABLE
+
+
+def test_missing_language_names_the_apt_line(tesseract: str) -> None:
+    with pytest.raises(OcrUnavailable) as err:
+        TesseractEngine(lang="vie+zzz")
+    assert "zzz" in err.value.message and "apt-get install" in err.value.message
+
+
+def test_stderr_lines_become_log_levels(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="evidence.ingest.ocr"):
+        _log_stderr("Estimating resolution as 300\nError in pixReadStream: bad\n"
+                    "Detected 12 diacritics\nsomething new\n", Path("a.png"))
+    levels = {r.getMessage().split("tesseract: ")[1]: r.levelno for r in caplog.records}
+    assert levels == {
+        "Estimating resolution as 300": logging.DEBUG,
+        "Error in pixReadStream: bad": logging.ERROR,
+        "Detected 12 diacritics": logging.DEBUG,
+        "something new": logging.INFO,
+    }
+    assert all("a.png" in r.getMessage() for r in caplog.records)
+
+
+def test_cache_round_trip_and_engine_uses_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             tesseract: str) -> None:
+    cache = OcrCache(tmp_path / "cache")
+    assert cache.get("ab" * 32) is None
+    cache.put("ab" * 32, OcrResult("Ủy ban nhân dân", 90.0, 180))
+    assert cache.get("ab" * 32) == OcrResult("Ủy ban nhân dân", 90.0, 180)
+
+    engine = TesseractEngine(cache=cache)
+    calls: list[Path] = []
+
+    def fake_ocr(path: Path) -> OcrResult:
+        calls.append(path)
+        return OcrResult("Số: 38/TB-UBND", 88.0, 0)
+
+    monkeypatch.setattr(engine, "_ocr", fake_ocr)
+    img = tmp_path / "page.png"
+    img.write_bytes(b"not really an image, only hashed")
+    assert engine(img).text == "Số: 38/TB-UBND"
+    assert engine(img).text == "Số: 38/TB-UBND"
+    assert len(calls) == 1
+
+
+def test_default_engine_is_tesseract_vie(tesseract: str, tmp_path: Path) -> None:
+    engine = ocr_mod.default_engine(tmp_path / "c")
+    assert isinstance(engine, TesseractEngine)
+    assert engine.lang == "vie"
+    assert engine.cache is not None
+
+
+def test_scores_synthetic_garbage_low_and_clean_text_high() -> None:
+    garbage = ("&Ӝ1* HÒA XÃ +Ӝ, &+Ӫ 1*+Ƭ$ 9,ӊ7 NAM ĈӝF OұS - 7ӵ do - +ҥQK ph˙c "
+               "6ӕ /QĈ-UBND L‡o Cai, ng‡y th·ng 5 QăP 2023 .Ӄ KRҥFK Vӕ 12 FӫD Ӫ\\ ban")
+    foreign_ocr = ("CQNG HOA XA HQI CHU NGHIA VIET NAM DQc l6p - Tg do - H4nh phtc "
+                   "S6: /QD-UBND Tr6n co sd <16 nghi cta C6ng ty c6 phAn ngiry 2510612026 "
+                   "v6 viQc biio crio ktit quA kh6c phgc c6c tdn tai")
+    clean = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc "
+             "Số: 05/CT-UBND Hà Tĩnh, ngày 17 tháng 4 năm 2023 CHỈ THỊ Về đẩy mạnh "
+             "thực hiện Chương trình tổng thể cải cách hành chính nhà nước")
+    assert text_quality(garbage) < 0.2
+    assert text_quality(foreign_ocr) < 0.3
+    assert text_quality(clean) > 0.9
+    assert not is_born_digital_text(garbage)
+    assert not is_born_digital_text(foreign_ocr)
+    assert is_born_digital_text(clean)
+    assert not is_born_digital_text("12")  # a page number is too little text
+    assert score_text(garbage).foreign_rate > 0.05
+    # "ƣ" for "ư" (a broken but readable font mapping) is repaired, not garbage
+    assert is_born_digital_text(clean.replace("ư", "ƣ"))
+
+
+def _render(text: str, path: Path, angle: int = 0) -> Path:
+    from PIL import Image, ImageDraw, ImageFont
+
+    if not FONT.exists():
+        pytest.skip("DejaVuSans.ttf is not installed")
+    img = Image.new("L", (1700, 900), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(str(FONT), 40)
+    for i, line in enumerate(text.splitlines()):
+        draw.text((60, 60 + i * 70), line, fill=0, font=font)
+    img.rotate(angle, expand=True, fillcolor=255).save(path)
+    return path
+
+
+PAGE = ("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 05/CT-UBND\n"
+        "Hà Tĩnh, ngày 17 tháng 4 năm 2023\n"
+        "CHỈ THỊ về đẩy mạnh cải cách hành chính\n"
+        "Các sở, ban, ngành thực hiện nghiêm túc nội dung.\n")
+
+
+@pytest.mark.slow
+def test_real_tesseract_reads_vietnamese(tmp_path: Path, tesseract: str) -> None:
+    result = TesseractEngine()(_render(PAGE, tmp_path / "p.png"))
+    assert result.rotation == 0
+    assert result.confidence is not None and result.confidence > 70
+    folded = fold(result.text)
+    assert "cong hoa xa hoi chu nghia viet nam" in folded
+    assert "05/ct-ubnd" in folded
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("angle", [180, 90])
+def test_real_tesseract_turns_rotated_scans(tmp_path: Path, tesseract: str, angle: int) -> None:
+    result = TesseractEngine()(_render(PAGE, tmp_path / "r.png", angle=angle))
+    # PIL turned the page counter-clockwise; reading it needs the same angle clockwise
+    assert result.rotation == angle
+    assert "cong hoa xa hoi chu nghia viet nam" in fold(result.text)
+
+
+@pytest.mark.slow
+def test_real_tesseract_timeout_is_a_file_error(tmp_path: Path, tesseract: str) -> None:
+    engine = TesseractEngine(timeout=0.01)
+    with pytest.raises(FileError) as err:
+        engine(_render(PAGE, tmp_path / "p.png"))
+    assert err.value.reason is FailReason.TIMEOUT
