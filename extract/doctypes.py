@@ -152,6 +152,7 @@ _FOLDED_NAMES = sorted(((fold(k), v) for k, v in TYPE_NAMES.items()), key=lambda
 # Header abbreviations, expanded when a header line is turned into sentence case.
 ABBREVIATIONS: dict[str, str] = {
     "UBND": "Ủy ban nhân dân",
+    "QĐ": "Quyết định",
     "HĐND": "Hội đồng nhân dân",
     "UBMTTQ": "Ủy ban Mặt trận Tổ quốc",
     "MTTQ": "Mặt trận Tổ quốc",

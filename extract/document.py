@@ -34,6 +34,10 @@ PAGE_JOIN = "\n\f\n"
 _FILENAME_HINT = re.compile(r"(?:^|[^0-9])(?P<num>\d{1,5})(?:[^0-9]|$)")
 
 
+# some PDF fonts map ư/Ư to the Latin "oi" letters U+01A3/U+01A2 ("Nhƣ trên")
+_HORN = str.maketrans({"\u01a3": "ư", "\u01a2": "Ư"})
+
+
 class _Pages:
     """Maps offsets in the joined text back to (page, offset in page)."""
 
@@ -70,7 +74,7 @@ def extract_facts(pages: list[str], *, filename: str | None = None) -> Facts:
 
 
 def _extract(pages: list[str], filename: str | None) -> Facts:
-    clean = [clean_text(p) for p in (pages or [""])]
+    clean = [clean_text(p).translate(_HORN) for p in (pages or [""])]
     text = PAGE_JOIN.join(clean)
     where = _Pages(clean)
     facts = Facts()

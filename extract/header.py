@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from .dates import iso_date
 from .doctypes import ABBREVIATIONS, PROVINCES, STATE_CODES, type_from_name
-from .normalize import fold
+from .normalize import canonical_tones, fold
 from .symbols import SymbolParts, parse_symbol
 
 __all__ = [
@@ -74,7 +74,7 @@ class HeaderFacts:
 # ---------------------------------------------------------------- cells and anchors
 
 _MOTTO = re.compile(
-    r"C[ỘOÔ]NG\s+H[ÒOÀ]+A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM"
+    r"C\wNG\s+H\w{2}\s+X\w\s+H\wI\s+CH\w\s+NGH\wA\s+VI\wT\s+NAM"
     r"|Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+[Pp]húc"
     r"|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM",
     re.IGNORECASE,
@@ -148,13 +148,14 @@ def is_upper_text(s: str) -> bool:
 _SO = re.compile(r"(?:(?<=\s)|^)(?:Luật\s+|LUẬT\s+)?(?:Số|SỐ|số|Sô|S0)\s*(?:hiệu)?\s*[:.;]?", re.MULTILINE)
 # a date line: place (no digits), comma, ngày <junk> tháng <junk> năm yyyy
 _DATE_LINE = re.compile(
-    r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày(?P<d>[^\n]{0,12}?)tháng(?P<m>[^\n]{0,12}?)năm\s*(?P<y>(?:19|20)\d\d)",
+    r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày(?P<d>[^\n]{0,30}?)tháng(?P<m>[^\n]{0,30}?)năm\s*(?P<y>(?:19|20)\d\d)",
     re.IGNORECASE,
 )
 _BODY_START = re.compile(
-    r"^\s*(?:Căn\s+cứ|Kính\s+gửi|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Điều\s+1\b|Chương\s+I\b|Hôm\s+nay)",
-    re.IGNORECASE,
+    r"^\s*(?:Căn\s+cứ|CĂN\s+CỨ|Kính\s+gửi|KÍNH\s+GỬI|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị"
+    r"|Điều\s+1\b|Chương\s+I\b|Hôm\s+nay)"
 )
+_SUBJECT_STOP = re.compile(r"^\s*(?:\(|(?:[IVX]+|\d+)[.)]\s)")
 
 
 def _is_motto(cell: str) -> bool:
@@ -178,7 +179,22 @@ _GARBLED_NUMBER = re.compile(
 
 
 def _find_symbol(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, bool, Cell | None]:
-    """The Số line: the first cell with ``Số`` followed by a symbol (or a blank number)."""
+    """The Số line: the first cell with ``Số:`` followed by a symbol (or a blank number).
+
+    A capitalised ``SỐ`` without a colon inside an upper-case issuer block (``ĐOÀN KIỂM
+    TRA THEO QUYẾT ĐỊNH SỐ 1050/QĐ-SCT``) names another document: it is taken only when no
+    proper Số line exists.
+    """
+    weak = [c for c in cells if re.match(r"\s*SỐ\s+\d", c.text)]
+    strong = [c for c in cells if c not in weak]
+    for group in (strong, weak):
+        found = _find_symbol_in(text, group)
+        if found[0] is not None:
+            return found
+    return None, False, None
+
+
+def _find_symbol_in(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, bool, Cell | None]:
     for c in cells:
         m = _SO.search(c.text)
         if not m or m.start() > 12:
@@ -287,7 +303,7 @@ def sentence_case(text: str) -> str:
     tokens = _expand(text.split())
     if not is_upper_text(text):
         out = " ".join(tokens)
-        return _cap(out)
+        return canonical_tones(_cap(out))
     low = [t if _is_code(t) else t.lower() for t in tokens]
     caps = [False] * len(low)
     caps[0] = True
@@ -315,7 +331,7 @@ def sentence_case(text: str) -> str:
     words = [_cap(w) if c else w for w, c in zip(low, caps, strict=True)]
     out = " ".join(words)
     out = _apply_lexicon(out)
-    return _cap(out)
+    return canonical_tones(_cap(out))
 
 
 def _apply_lexicon(out: str) -> str:
@@ -357,25 +373,25 @@ def position_case(text: str) -> str:
         words[1] = _cap(words[1])
     out = " ".join(words)
     out = re.sub(r"(?<=Chánh )văn phòng", "Văn phòng", out)
-    return _apply_lexicon(out)
+    return canonical_tones(_apply_lexicon(out))
 
 
 # ---------------------------------------------------------------- the header
 
 
 _ISSUER_CONT = re.compile(
-    r"^(?:TỈNH|HUYỆN|XÃ|PHƯỜNG|QUẬN|THỊ XÃ|THỊ TRẤN|THÀNH PHỐ|TP\.?|VÀ|&|,)\b", re.IGNORECASE
+    r"^(?:TỈNH|HUYỆN|XÃ|PHƯỜNG|QUẬN|THỊ XÃ|THỊ TRẤN|THÀNH PHỐ|TP\.?|VÀ|THEO|SỐ|&|,)(?!\w)"
 )
 _DOC_TYPE_HEAD = re.compile(r"^(?:V/v|V/V|Về việc)\b")
 
 
-def _issuer_lines(cells: list[Cell], stop_line: int) -> list[Cell]:
+def _issuer_lines(cells: list[Cell], stop_line: int, so_cell: Cell | None) -> list[Cell]:
     out: list[Cell] = []
     for c in cells:
         if c.line >= stop_line:
             break
         t = c.text.strip()
-        if _is_motto(t) or _RULE.match(t) or _DATE_LINE.search(t) or _SO.match(t):
+        if _is_motto(t) or _RULE.match(t) or _DATE_LINE.search(t) or c is so_cell:
             continue
         if t.startswith(("@", "(")) or ":" in t:
             continue
@@ -424,6 +440,11 @@ def _subject_after(text: str, cells: list[Cell], idx: int, first: str) -> tuple[
         ):
             break
         if seen_text and is_upper_text(t) and not is_upper_text(" ".join(parts)):
+            break
+        own = parts[1:] if first else parts
+        if own and is_upper_text(" ".join(own)) and not is_upper_text(t):
+            break  # an upper-case subject ends where mixed-case body text starts
+        if _SUBJECT_STOP.match(t) or len(t) > 250:
             break
         if parts and is_upper_text(" ".join(parts)) and is_upper_text(t) and _is_authority_line(t):
             break
@@ -495,7 +516,7 @@ def parse_header(text: str) -> HeaderFacts:
             dcell.line if dcell is not None else 8)
     if so_cell is not None and not so_cell.first:
         stop_line = so_cell.line + 1
-    issuer_cells = [c for c in _issuer_lines(head_cells, stop_line)]
+    issuer_cells = _issuer_lines(head_cells, stop_line, so_cell)
     if so_cell is not None and not so_cell.first:
         issuer_cells = [c for c in issuer_cells if c.line < so_cell.line or c.start < so_cell.start]
     groups = _group_issuers([c.text for c in issuer_cells])

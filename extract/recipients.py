@@ -49,8 +49,10 @@ def find_recipients(text: str) -> tuple[list[str], tuple[int, int] | None]:
         if c.line > last_line + 2 and started:
             break
         if _SIGNER.match(t) or (is_upper_text(t) and not _MARK.match(t)):
+            # a signer line of the right column interleaved with the items
             if started:
-                break
+                last_line = c.line
+                open_item = False
             continue
         if _MARK.match(t):
             item = _MARK.sub("", t)
@@ -58,15 +60,15 @@ def find_recipients(text: str) -> tuple[list[str], tuple[int, int] | None]:
             started = True
         elif started and open_item:
             items[-1] = items[-1] + " " + t
-        elif not started and t:
-            items.append(t)
+        elif t and (not started or items[-1].rstrip().endswith(";")):
+            items.append(t)  # an item whose dash was lost
             started = True
         else:
             break
         end = c.end
         last_line = c.line
         open_item = not items[-1].rstrip().endswith((";", "."))
-        if re.match(r"^Lưu\b", items[-1]) and not open_item:
+        if re.match(r"^Lưu\b", items[-1]) and not items[-1].rstrip().endswith(","):
             break
     cleaned = [re.sub(r"\s+", " ", i).strip().rstrip(";.,").strip() for i in items]
     cleaned = [i for i in cleaned if i]

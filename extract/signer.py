@@ -17,7 +17,7 @@ from .header import Cell, is_upper_text, position_case, split_cells
 
 __all__ = ["SignerBlock", "find_signer", "find_signer_block"]
 
-_PREFIX = re.compile(r"^(?P<p>TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]?\s+(?=\S)", re.IGNORECASE)
+_PREFIX = re.compile(r"^(?P<p>TM|KT|TL|TUQ|Q|T/M|K/T|T/L)(?:\s*[.:]\s*|\s+)(?=[^\W\d])")
 _PARTY_PREFIX = {"T/M": "TM.", "K/T": "KT.", "T/L": "TL."}
 _TITLE = re.compile(
     r"(?:TRƯỞNG|CHỦ\s+TỊCH|GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|BÍ\s+THƯ|CHÁNH\s|THƯ\s+KÝ|ỦY\s+VIÊN|"
@@ -72,7 +72,7 @@ def _blocks(cells: list[Cell]) -> list[tuple[list[Cell], Cell | None]]:
             continue
         run = [cells[i]]
         j = i + 1
-        while j < n and cells[j].line - run[-1].line <= 2:
+        while j < n and cells[j].line - run[-1].line <= 4:
             if _is_title_cell(cells[j].text):
                 run.append(cells[j])
             elif cells[j].line > run[-1].line and cells[j].first and not cells[j].text.startswith(("-", "+")):

@@ -159,6 +159,7 @@ class WhooshEngine(BaseEngine):
         super().__init__(home)
         self._ix: Any = None
         self._searcher: Any = None
+        self._gen = -1
 
     def _create(self, path: Path) -> None:
         windex.create_in(str(path), whoosh_schema())
@@ -206,11 +207,17 @@ class WhooshEngine(BaseEngine):
             self._ix = None
 
     def _get_searcher(self) -> Any:
-        if self._searcher is None:
+        # Reopen when a writer committed a new generation. (Whoosh's own up_to_date()
+        # misses deletion-only commits on a single-segment index: it compares with the
+        # segment reader's generation.)
+        if self._ix is None:
             self._ix = self._open(self.dir)
+        gen = self._ix.latest_generation()
+        if self._searcher is None or gen != self._gen:
+            if self._searcher is not None:
+                self._searcher.close()
             self._searcher = self._ix.searcher()
-        elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            self._gen = gen
         return self._searcher
 
     def _query(self, plan: QueryPlan, limit: int, fuzzy: bool) -> tuple[int, list[Candidate]]:
