@@ -140,18 +140,19 @@ def group_page_images(paths: Sequence[Path]) -> list[list[Path]]:
     """
     ordered = sorted(dict.fromkeys(paths), key=_natural_key)
     groups: list[list[Path]] = []
+    run: list[Path] | None = None  # the numbered group being extended
     last: tuple[str, str, int] | None = None
     for p in ordered:
         m = _NUMBERED.match(p.stem)
         if m is None or m.group("tail"):
-            groups.append([p])
-            last = None
+            groups.append([p])  # "bia.jpg", "scan_2 (1).jpg": a page of its own
             continue
         key = (str(p.parent), m.group("prefix").casefold().rstrip(" _-.").strip())
         num = int(m.group("num"))
-        if last is not None and (last[0], last[1]) == key and num == last[2] + 1:
-            groups[-1].append(p)
+        if run is not None and last is not None and last[:2] == key and num == last[2] + 1:
+            run.append(p)
         else:
-            groups.append([p])
+            run = [p]
+            groups.append(run)
         last = (key[0], key[1], num)
     return groups

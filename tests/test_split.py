@@ -1,0 +1,137 @@
+"""Batch-scan splitting and page-photo grouping."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+from evidence.ingest.split import group_page_images, split_documents, starts_document
+from evidence.model import Page
+
+TB_FIRST = """ỦY BAN NHÂN DÂN            CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+HUYỆN ĐỨC THỌ                   Độc lập - Tự do - Hạnh phúc
+Số: 38/TB-UBND               Đức Thọ, ngày 06 tháng 6 năm 2023
+THÔNG BÁO
+Kết luận của Chủ tịch Ủy ban nhân dân huyện tại cuộc họp
+Ngày 05/6/2023, Chủ tịch Ủy ban nhân dân huyện chủ trì cuộc họp về công tác cải cách
+hành chính; tham dự có lãnh đạo các phòng, ban chuyên môn.
+"""
+TB_SECOND = """2
+3. Phòng Nội vụ chủ trì, phối hợp với Văn phòng HĐND và UBND huyện tham mưu kiểm tra
+công tác cải cách hành chính tại các xã, thị trấn; hoàn thành trước ngày 30/6/2023.
+Ủy ban nhân dân huyện thông báo để các cơ quan, đơn vị biết, thực hiện./.
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+"""
+GM_FIRST = """ỦY BAN NHÂN DÂN
+HUYỆN ĐỨC THỌ
+Số: 52/GM-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Đức Thọ, ngày 07 tháng 6 năm 2023
+GIẤY MỜI
+Dự họp triển khai nhiệm vụ cải cách hành chính
+"""
+# the same header as Tesseract may read it from a poor scan
+GM_OCR = """UY BAN NHÂN DÂN        CỘNG HOÀ XÁ HỌI CHU NGHĨA VIÊT NAM
+HUYEN ĐỨC THỌ               Độc lập - Tư do - Hanh phúc
+Sô: 52/GM-UBND             Đức Thọ, ngày 07 tháng 6 năm 2023
+"""
+PARTY = """TỈNH ỦY HÀ TĨNH
+*
+Số 12-NQ/TU
+ĐẢNG CỘNG SẢN VIỆT NAM
+Hà Tĩnh, ngày 26 tháng 5 năm 2022
+NGHỊ QUYẾT
+"""
+ISSUER_ONLY = """SỞ CÔNG THƯƠNG
+PHÒNG QUẢN LÝ CÔNG NGHIỆP
+Số: 1250/SCT-CN
+V/v hướng dẫn thực hiện
+"""
+ANNEX = """ỦY BAN NHÂN DÂN         CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+HUYỆN ĐỨC THỌ           Độc lập - Tự do - Hạnh phúc
+QUY CHẾ
+Hoạt động của Bộ phận Một cửa
+(Ban hành kèm theo Quyết định số 1020/QĐ-UBND ngày 05/4/2023 của UBND huyện)
+"""
+MID_TEXT = """tiếp theo trang trước, Ủy ban nhân dân huyện yêu cầu thực hiện Kế hoạch
+số 137/KH-UBND ngày 31/01/2023 và Quyết định số 245/QĐ-UBND ngày 02/3/2023.
+Ủy ban nhân dân các xã báo cáo kết quả về Phòng Nội vụ.
+"""
+
+
+@pytest.mark.parametrize("text", [TB_FIRST, GM_FIRST, GM_OCR, PARTY, ISSUER_ONLY])
+def test_headers_start_a_document(text: str) -> None:
+    assert starts_document(text)
+    assert starts_document(unicodedata.normalize("NFD", text))
+
+
+@pytest.mark.parametrize("text", [TB_SECOND, MID_TEXT, ANNEX, "", "\n\n12\n"])
+def test_other_pages_do_not(text: str) -> None:
+    assert not starts_document(text)
+
+
+def test_header_low_on_the_page_is_not_a_start() -> None:
+    filler = "\n".join(f"dòng {i} của nội dung văn bản đang trình bày" for i in range(20))
+    assert not starts_document(filler + "\n" + TB_FIRST)
+
+
+def _pages(*texts: str) -> list[Page]:
+    return [Page(number=i, text=t, ocr=True) for i, t in enumerate(texts, start=1)]
+
+
+def test_batch_scan_is_split_where_a_header_starts() -> None:
+    assert split_documents(_pages(TB_FIRST, TB_SECOND, GM_OCR, MID_TEXT)) == [(1, 2), (3, 4)]
+
+
+def test_ordinary_multipage_document_stays_one() -> None:
+    assert split_documents(_pages(GM_FIRST, MID_TEXT, TB_SECOND)) == [(1, 3)]
+    assert split_documents(_pages(GM_FIRST, ANNEX, MID_TEXT)) == [(1, 3)]
+    assert split_documents(_pages(MID_TEXT)) == [(1, 1)]
+    assert split_documents([]) == []
+
+
+def test_three_documents_in_one_scan() -> None:
+    ranges = split_documents(_pages(PARTY, MID_TEXT, TB_FIRST, GM_FIRST, TB_SECOND))
+    assert ranges == [(1, 2), (3, 3), (4, 5)]
+
+
+def test_group_page_images_by_stem_and_sequence() -> None:
+    d = Path("/ho-so/2023")
+    names = ["scan_002.jpg", "scan_001.jpg", "scan_003.jpg", "trang 1.png", "trang 2.png",
+             "IMG_0010.JPG", "IMG_0011.jpg", "IMG_0013.JPG", "bia.jpg", "trang 10.png"]
+    groups = group_page_images([d / n for n in names])
+    assert [[p.name for p in g] for g in groups] == [
+        ["bia.jpg"],
+        ["IMG_0010.JPG", "IMG_0011.jpg"],
+        ["IMG_0013.JPG"],
+        ["scan_001.jpg", "scan_002.jpg", "scan_003.jpg"],
+        ["trang 1.png", "trang 2.png"],
+        ["trang 10.png"],
+    ]
+
+
+def test_group_natural_order_and_folders() -> None:
+    a, b = Path("/x/a"), Path("/x/b")
+    paths = [a / f"p{i}.png" for i in (10, 9, 11, 8)] + [b / "p12.png", a / "Trang-3.jpg"]
+    groups = group_page_images(paths)
+    assert [[str(p) for p in g] for g in groups] == [
+        ["/x/a/p8.png", "/x/a/p9.png", "/x/a/p10.png", "/x/a/p11.png"],
+        ["/x/a/Trang-3.jpg"],
+        ["/x/b/p12.png"],
+    ]
+    flat = [p for g in groups for p in g]
+    assert sorted(flat) == sorted(paths)
+
+
+def test_group_keeps_copies_and_unnumbered_apart() -> None:
+    d = Path("/h")
+    groups = group_page_images([d / "scan_1.jpg", d / "scan_2 (1).jpg", d / "scan_2.jpg",
+                                d / "scan_01.png"])
+    flat = [p.name for g in groups for p in g]
+    assert sorted(flat) == sorted(["scan_1.jpg", "scan_2 (1).jpg", "scan_2.jpg", "scan_01.png"])
+    assert ["scan_2 (1).jpg"] in [[p.name for p in g] for g in groups]
+    assert ["scan_01.png", "scan_2.jpg"] in [[p.name for p in g] for g in groups]
