@@ -31,8 +31,13 @@ import re
 from dataclasses import dataclass, field
 
 from evidence.extract.dates import find_dates, iso_date
-from evidence.extract.gazetteer import UnitMention, find_unit_mentions, unit_key
-from evidence.extract.normalize import clean_text, fold_keep_length
+from evidence.extract.gazetteer import (
+    UnitMention,
+    find_unit_mentions,
+    fold_same_length,
+    unit_key,
+)
+from evidence.extract.normalize import clean_text
 from evidence.model import Span, Task
 
 __all__ = ["find_deadline", "find_tasks"]
@@ -66,8 +71,9 @@ _REQUESTER_VERB = re.compile(
     r"^\s*(?:yeu cau|de nghi|giao|chi dao|ban hanh|thong bao|quyet dinh|huong dan)(?!\w)"
 )
 _SUBJECT_LEAD = re.compile(
-    r"(?:dong thoi,?\s*|de nghi\s+|yeu cau\s+|giao\s+|\d{1,2}\s*[.)]\s*|[a-z]\s*\)\s*|[-+–•*]\s*)*"
+    r"(?:dieu\s+\d{1,3}\s*[.:]\s*|dong thoi,?\s*|de nghi\s+|yeu cau\s+|giao\s+|\d{1,2}\s*[.)]\s*|[a-z]\s*\)\s*|[-+–•*]\s*)*"
 )
+_COORD_VERB = re.compile(r"^\s*(?:cung\s+)?phoi hop(?!\w)")
 _CHAIN_GAP = re.compile(r"^\s*(?:,|;|\bva\b|,\s*va\b|\bcung\b|\bcung voi\b)?\s*$")
 _ASSIGN_ARTICLE = re.compile(
     r"chiu trach nhiem (?:thi hanh|to chuc thuc hien|thuc hien|trien khai)|"
@@ -146,7 +152,7 @@ def _lines(text: str, ftext: str) -> list[_Line]:
         s = m.start() + (len(raw) - len(raw.lstrip()))
         e = m.end() - (len(raw) - len(raw.rstrip()))
         line = text[s:e]
-        new = prev_end_char in "\n.:;!?" or line[:1].isupper() and prev_end_char == ","
+        new = prev_end_char in "\n.:;!?" or (line[:1].isupper() and prev_end_char == ",")
         out.append(_Line(s, e, line, ftext[s:e], new))
         prev_end_char = line.rstrip("* _")[-1:] or "\n"
     # an empty line (paragraph break) also starts a sentence when the next line is capitalised
@@ -160,7 +166,7 @@ def _lines(text: str, ftext: str) -> list[_Line]:
 def _find_tasks(text: str) -> list[Task]:
     if not text.strip():
         return []
-    ftext = fold_keep_length(text)
+    ftext = fold_same_length(text)
     lines = _lines(text, ftext)
     # body ends at the recipients list or the signature
     body: list[_Line] = []
@@ -321,7 +327,7 @@ def _lead_in_defaults(free: list[_Line], text: str) -> list[UnitMention]:
         j -= 1
     start, end = free[j].start, free[-1].end
     seg = text[start:end]
-    fseg = fold_keep_length(seg)
+    fseg = fold_same_length(seg)
     if not seg.rstrip(" *_").endswith(":"):
         return []
     mentions = find_unit_mentions(seg)
@@ -356,7 +362,6 @@ def _make_task(b: _Block, text: str, ftext: str, all_mentions: list[UnitMention]
     coordinators: list[UnitMention] = []
     for m in _COORD.finditer(fseg):
         coordinators.extend(_chain(mentions, m.end(), fseg))
-    coord_ids = {id(m) for m in coordinators}
     assignees: list[UnitMention] = []
     # objects of "Giao"
     for m in _GIAO.finditer(fseg):
@@ -378,6 +383,9 @@ def _make_task(b: _Block, text: str, ftext: str, all_mentions: list[UnitMention]
         after = fseg[chain[-1].end:]
         if _REQUESTER_VERB.match(after):
             continue  # "UBND huyện yêu cầu …": the requester, not an assignee
+        if _COORD_VERB.match(after):
+            coordinators.extend(chain)  # "b) UBND các xã phối hợp tổ chức"
+            continue
         if b.kind == "article" and not _ASSIGN_ARTICLE.search(after[:200]):
             continue
         if s == 0:
@@ -387,6 +395,7 @@ def _make_task(b: _Block, text: str, ftext: str, all_mentions: list[UnitMention]
     for m in mentions:
         if _CHU_TRI.match(fseg, m.end) and m not in assignees:
             assignees.append(m)
+    coord_ids = {id(m) for m in coordinators}
     assignees = [m for m in assignees if id(m) not in coord_ids]
     if b.kind == "item" and not first_para_has_subject:
         assignees = [*b.defaults, *assignees]
@@ -444,7 +453,7 @@ def find_deadline(text: str) -> tuple[str | None, str | None, bool]:
         ``("2023-12", "trong tháng 12/2023", False)``; a recurring deadline gives
         ``(None, "trước ngày 15 hằng tháng", True)``; none gives ``(None, None, False)``.
     """
-    ftext = fold_keep_length(text)
+    ftext = fold_same_length(text)
     candidates: list[tuple[int, str | None, str, bool]] = []
     for dm in find_dates(text):
         lead = _DEADLINE_LEAD.search(ftext, max(0, dm.start - 45), dm.start)
@@ -468,7 +477,7 @@ def find_deadline(text: str) -> tuple[str | None, str | None, bool]:
         return None, None, False
     # a recurring statement covering the same words wins over a partial date inside it
     candidates.sort(key=lambda c: (c[0], not c[3]))
-    pos, iso, raw, recurring = candidates[0]
+    _pos, iso, raw, recurring = candidates[0]
     return iso, raw, recurring
 
 

@@ -1,0 +1,239 @@
+"""Tasks: numbered items, Giao sentences, assignees, coordinators, deadlines."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evidence.extract import tasks as tasks_module
+from evidence.extract.normalize import clean_text
+from evidence.extract.tasks import find_deadline, find_tasks
+
+LETTER = """ỦY BAN NHÂN DÂN
+HUYỆN HƯƠNG KHÊ
+Số: 1432/UBND-NV
+V/v triển khai nhiệm vụ cải cách hành chính quý IV năm 2023
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hương Khê, ngày 05 tháng 10 năm 2023
+
+Kính gửi:
+- Các cơ quan, phòng, ban, ngành, đơn vị;
+- Ủy ban nhân dân các xã, thị trấn.
+
+Căn cứ Kế hoạch số 98/KH-UBND ngày 12/01/2023 của UBND huyện về cải cách hành chính năm 2023;
+
+Để hoàn thành kế hoạch năm, UBND huyện yêu cầu các cơ quan, phòng, ban, ngành, đơn vị, UBND các xã, thị trấn thực hiện tốt các nội dung sau:
+
+1. Rà soát toàn bộ các chỉ tiêu của kế hoạch năm 2023, báo cáo kết quả về UBND huyện (qua Phòng Nội vụ) trước ngày 15/11/2023.
+
+Phòng Nội vụ, Văn phòng HĐND – UBND huyện, các phòng: Tài chính – Kế hoạch, Văn hóa - Thông tin, Tư pháp khẩn trương soát xét tiến độ các nhiệm vụ được giao; đồng thời chuẩn bị đầy đủ
+tài liệu kiểm chứng phục vụ thẩm định chỉ số cải cách hành chính.
+
+2. Phòng Văn hóa và Thông tin chủ trì, phối hợp với Trung tâm Văn hóa – Truyền thông và UBND các xã, thị trấn đẩy mạnh tuyên truyền cải cách hành chính; hoàn thành trong tháng 12/2023.
+
+3. UBND các xã, thị trấn báo cáo tình hình giải quyết thủ tục hành chính trước ngày 15 hằng tháng.
+
+4. Phòng Tài chính – Kế hoạch chậm nhất ngày 30/11/2023 tổng hợp kinh phí thực hiện cải cách hành chính, gửi Phòng Nội vụ.
+
+Giao Phòng Nội vụ chủ trì, phối hợp với các phòng liên quan theo dõi, đôn đốc việc thực hiện văn bản này, báo cáo Chủ tịch UBND huyện.
+
+Yêu cầu các cơ quan, đơn vị nghiêm túc triển khai thực hiện./.
+
+Nơi nhận:
+- Như trên;
+- Sở Nội vụ Hà Tĩnh (b/c);
+- Lưu: VT, NV.
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Nguyễn Văn Bình
+"""
+
+DECISION = """ỦY BAN NHÂN DÂN
+HUYỆN CAN LỘC
+Số: 512/QĐ-UBND
+QUYẾT ĐỊNH
+Về việc kiện toàn Tổ công tác cải cách hành chính huyện
+
+CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN CAN LỘC
+
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;
+Căn cứ Kế hoạch số 20/KH-UBND ngày 10/01/2023 của UBND huyện;
+Theo đề nghị của Trưởng phòng Nội vụ.
+
+QUYẾT ĐỊNH:
+
+Điều 1. Kiện toàn Tổ công tác cải cách hành chính huyện gồm các ông, bà có tên sau:
+1. Ông Lê Văn An, Phó Chủ tịch UBND huyện - Tổ trưởng;
+2. Bà Trần Thị Hoa, Trưởng phòng Nội vụ - Tổ phó.
+
+Điều 2. Tổ công tác có nhiệm vụ giúp Chủ tịch UBND huyện theo dõi việc thực hiện cải cách hành chính.
+
+Điều 3. Chánh Văn phòng HĐND và UBND huyện, Trưởng phòng Nội vụ, Thủ trưởng các cơ quan, đơn vị liên quan và Chủ tịch UBND các xã, thị trấn chịu trách nhiệm thi hành Quyết định này./.
+
+Nơi nhận:
+- Như Điều 3;
+- Lưu: VT, NV.
+CHỦ TỊCH
+Phan Văn Cường
+"""
+
+PLAN = """KẾ HOẠCH
+Tuyên truyền cải cách hành chính năm 2024
+
+I. MỤC ĐÍCH, YÊU CẦU
+1. Nâng cao nhận thức của cán bộ, công chức về cải cách hành chính.
+2. Phòng Nội vụ bảo đảm nội dung tuyên truyền thiết thực.
+
+II. NHIỆM VỤ
+1. Tuyên truyền trên Cổng thông tin điện tử huyện.
+Phòng Văn hóa và Thông tin chủ trì thực hiện; thời gian: trong quý II/2024.
+2. Tổ chức Hội thi tìm hiểu về cải cách hành chính.
+a) Phòng Nội vụ xây dựng thể lệ, hoàn thành trước tháng 6/2024;
+b) UBND các xã, phường phối hợp tổ chức.
+
+III. TỔ CHỨC THỰC HIỆN
+1. Phòng Nội vụ: tham mưu UBND huyện theo dõi, tổng hợp; báo cáo kết quả định kỳ hằng quý.
+2. Phòng Tài chính – Kế hoạch: bố trí kinh phí.
+"""
+
+
+def _by_id(tasks):
+    return {t.id: t for t in tasks}
+
+
+def test_letter_numbered_items_and_giao_sentence():
+    tasks = _by_id(find_tasks(LETTER))
+    assert list(tasks) == ["1", "2", "3", "4", "G1"]
+    t1 = tasks["1"]
+    # lead-in addressees (item's first paragraph) + the units of its second paragraph
+    assert t1.assignees == [
+        "Các cơ quan, phòng, ban, ngành, đơn vị",
+        "UBND các xã, thị trấn",
+        "Phòng Nội vụ",
+        "Văn phòng HĐND – UBND huyện",
+        "Phòng Tài chính – Kế hoạch",
+        "Phòng Văn hóa - Thông tin",
+        "Phòng Tư pháp",
+    ]
+    assert t1.deadline == "2023-11-15"
+    assert t1.deadline_text == "trước ngày 15/11/2023"
+    assert t1.text.startswith("Rà soát toàn bộ")
+    assert "tài liệu kiểm chứng" in t1.text  # continuation line kept
+
+    t2 = tasks["2"]
+    assert t2.assignees == ["Phòng Văn hóa và Thông tin"]
+    assert t2.coordinators == ["Trung tâm Văn hóa – Truyền thông", "UBND các xã, thị trấn"]
+    assert t2.deadline == "2023-12"
+
+    t3 = tasks["3"]
+    assert t3.assignees == ["UBND các xã, thị trấn"]
+    assert t3.recurring is True and t3.deadline is None
+    assert t3.deadline_text == "trước ngày 15 hằng tháng"
+
+    t4 = tasks["4"]
+    assert t4.assignees == ["Phòng Tài chính – Kế hoạch"]  # "gửi Phòng Nội vụ" is not a subject
+    assert t4.deadline == "2023-11-30"
+
+    g = tasks["G1"]
+    assert g.assignees == ["Phòng Nội vụ"]
+    assert g.coordinators == ["Các phòng liên quan"]
+    assert g.text.startswith("Giao Phòng Nội vụ chủ trì")
+
+
+def test_letter_skips_preamble_recipients_signature_and_closing():
+    texts = " ".join(t.text for t in find_tasks(LETTER))
+    assert "Căn cứ" not in texts
+    assert "Như trên" not in texts and "Lưu: VT" not in texts
+    assert "Nguyễn Văn Bình" not in texts
+    assert "nghiêm túc triển khai" not in texts
+
+
+def test_task_spans_are_page_relative():
+    pages = LETTER.split("3. UBND")
+    joined = pages[0] + "\n\f\n" + "3. UBND" + pages[1]
+    tasks = _by_id(find_tasks(joined))
+    assert tasks["1"].span is not None and tasks["1"].span.page == 1
+    span3 = tasks["3"].span
+    assert span3 is not None and span3.page == 2 and span3.start == 0
+    assert span3.text.startswith("3. UBND các xã")
+
+
+def test_nfc_and_nfd_give_the_same_tasks():
+    nfc = find_tasks(LETTER)
+    nfd = find_tasks(unicodedata.normalize("NFD", LETTER))
+    assert [t.__dict__ for t in nfc] == [t.__dict__ for t in nfd]
+
+
+def test_decision_only_the_assigning_article_is_a_task():
+    tasks = find_tasks(DECISION)
+    assert [t.id for t in tasks] == ["Điều 3"]
+    assert tasks[0].assignees == [
+        "Văn phòng HĐND và UBND huyện",
+        "Phòng Nội vụ",
+        "Các cơ quan, đơn vị liên quan",
+        "UBND các xã, thị trấn",
+    ]
+
+
+def test_plan_sections_purpose_skipped_sub_items_merged():
+    tasks = _by_id(find_tasks(PLAN))
+    assert list(tasks) == ["II.1", "II.2", "III.1", "III.2"]
+    assert tasks["II.1"].assignees == ["Phòng Văn hóa và Thông tin"]
+    assert tasks["II.1"].deadline == "2024-06"  # quý II ends in June
+    assert tasks["II.2"].assignees == ["Phòng Nội vụ"]
+    assert tasks["II.2"].coordinators == ["UBND các xã, phường"]  # "… phối hợp tổ chức"
+    assert tasks["II.2"].deadline == "2024-05"  # "trước tháng 6/2024": by the end of May
+    assert "UBND các xã, phường phối hợp" in tasks["II.2"].text
+    assert tasks["III.1"].assignees == ["Phòng Nội vụ"]
+    assert tasks["III.1"].recurring is True
+    assert tasks["III.2"].assignees == ["Phòng Tài chính – Kế hoạch"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("báo cáo trước ngày 15/11/2023", ("2023-11-15", "trước ngày 15/11/2023", False)),
+        ("chậm nhất ngày 05 tháng 12 năm 2023 gửi về", ("2023-12-05", "chậm nhất ngày 05 tháng 12 năm 2023", False)),
+        ("hoàn thành trong tháng 12/2023.", ("2023-12", "hoàn thành trong tháng 12/2023", False)),
+        ("hoàn thành trong tháng 9 năm 2024", ("2024-09", "hoàn thành trong tháng 9 năm 2024", False)),
+        ("thời hạn: 31/01/2024", ("2024-01-31", "thời hạn: 31/01/2024", False)),
+        ("xong trước quý IV/2023", ("2023-12", "trước quý IV/2023", False)),
+        ("trước ngày 15 hằng tháng", (None, "trước ngày 15 hằng tháng", True)),
+        ("trước ngày 20 hàng tháng", (None, "trước ngày 20 hàng tháng", True)),
+        ("báo cáo định kỳ hằng quý", (None, "định kỳ hằng quý", True)),
+        ("theo Kế hoạch số 111/KH-UBND ngày 17/01/2023", (None, None, False)),
+        ("trước ngày 30/02/2023", (None, None, False)),  # impossible date: no deadline
+        ("", (None, None, False)),
+    ],
+)
+def test_deadlines(text, expected):
+    assert find_deadline(text) == expected
+
+
+def test_empty_and_garbage_inputs():
+    assert find_tasks("") == []
+    assert find_tasks("\f\f\n\n") == []
+    # bare numbers with no text and no unit are not tasks of anyone
+    assert all(not t.assignees for t in find_tasks("1.\n2.\n3."))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("1234.:-–)a đĐơưỦyBNDGiaoPhòngNộivụ \n\f;,Điềutrướcngày15/11/2023hằngtháng")), max_size=400))
+def test_never_raises_and_nfc_nfd_agree(s):
+    nfc = tasks_module._find_tasks(clean_text(s))
+    nfd = find_tasks(unicodedata.normalize("NFD", s))
+    assert [t.__dict__ for t in nfc] == [t.__dict__ for t in nfd]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300))
+def test_never_raises_on_any_text(s):
+    # the inner function: the outer one's safety net must not be what keeps this green
+    assert isinstance(tasks_module._find_tasks(clean_text(s)), list)
+    find_deadline(s)
