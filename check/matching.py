@@ -40,6 +40,7 @@ __all__ = [
     "formal_failures",
     "format_date",
     "normalize_symbol_key",
+    "signer_in_text",
     "type_keys",
 ]
 
@@ -112,6 +113,10 @@ class DocView:
     def key(self) -> str:
         """Subject and body as one folded word key (see :func:`match_key`)."""
         return match_key((self.doc.facts.subject or "") + "\n" + self.text)
+
+    @cached_property
+    def subject_key(self) -> str:
+        return match_key(self.doc.facts.subject or "")
 
     @cached_property
     def header_key(self) -> str:
@@ -229,9 +234,12 @@ def content_match(v: DocView, req: Requirement, *, year: int | None) -> bool:
     return y is None or v.about_year(y)
 
 
-def keyword_hits(v: DocView, req: Requirement) -> int:
-    """How many of ``keywords_any`` the document has (ranks candidates)."""
-    return sum(v.has(k) for k in _kw_keys(req.keywords_any))
+def keyword_hits(v: DocView, req: Requirement) -> tuple[int, int]:
+    """Ranking signals: how many of the requirement's keywords its subject holds, and how
+    many of ``keywords_any`` the document holds."""
+    subject = v.subject_key
+    in_subject = sum(k in subject for k in _kw_keys(req.keywords_all + req.keywords_any))
+    return in_subject, sum(v.has(k) for k in _kw_keys(req.keywords_any))
 
 
 _TYPE_CACHE: dict[tuple[str, ...], frozenset[str]] = {}
@@ -283,7 +291,7 @@ def formal_failures(v: DocView, req: Requirement, *, siblings: Iterable[DocView]
     if req.must_be_numbered and not f.number:
         out.append(Failure("unnumbered", f"{v.label} chưa có số văn bản (bản dự thảo, chưa ban hành)",
                            _symbol_line(v)))
-    if req.must_be_signed and not (f.signer and f.signer.name):
+    if req.must_be_signed and not (f.signer and f.signer.name) and not signer_in_text(v.text):
         out.append(Failure("unsigned", f"{v.label} không có họ tên người ký (chưa ký ban hành)"))
     if req.issuer_any and not _issuer_ok(v, req):
         who = f.issuer or "không xác định được cơ quan ban hành"
@@ -319,6 +327,27 @@ def formal_failures(v: DocView, req: Requirement, *, siblings: Iterable[DocView]
             out.append(Failure("below_target", f"{v.label} nêu {n.metric} {stated}, {rel} {target}",
                                fig.quote))
     return res
+
+
+_AUTHORITY = re.compile(r"\b(?:TM|KT|TL|TUQ|Q)\s*\.|CHỦ\s*TỊCH|GIÁM\s*ĐỐC|TRƯỞNG\s*(?:PHÒNG|BAN)|BÍ\s*THƯ")
+_NAME_LINE = re.compile(r"^[A-ZĐÀ-Ỹ][^\W\d_]*(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]*){1,4}$")
+
+
+def signer_in_text(text: str) -> str | None:
+    """The signer's name read from the end of the text, when the extractor found none (OCR
+    of a scan often breaks the signature block): the last name-like line (2-5 capitalised
+    words, not all capitals) after an authority line (``TM.``, ``KT.``, ``CHỦ TỊCH``...)."""
+    tail = text[-900:]
+    auth = None
+    for m in _AUTHORITY.finditer(tail):
+        auth = m
+    if auth is None:
+        return None
+    for line in reversed(tail[auth.end():].splitlines()):
+        line = " ".join(line.split())
+        if _NAME_LINE.match(line) and not line.isupper():
+            return line
+    return None
 
 
 def _check_dates(v: DocView, req: Requirement, out: list[Failure]) -> None:
@@ -441,7 +470,7 @@ def _find_annex(v: DocView, siblings: Iterable[DocView],
         return "trong văn bản"
     own = Path(v.doc.path).stem if v.doc.path else ""
     number = v.doc.facts.number
-    sym = v.symbol_key
+    sym = v.symbol_key if number else None  # a draft's "/BC-UBND" names no document
     for s in siblings:
         if s.dedup_key == v.dedup_key or s.doc.id == v.doc.id:
             continue  # the same document (its scan), not an annex
@@ -450,7 +479,7 @@ def _find_annex(v: DocView, siblings: Iterable[DocView],
         if _related_name(own, number, Path(s.doc.path).name) or (
                 s.doc.format in _ANNEX_FORMATS and _annex_named(Path(s.doc.path).name)):
             return s.doc.path
-        if sym and v.doc.facts.symbol and match_key(v.doc.facts.symbol) in s.header_key:
+        if sym and match_key(v.doc.facts.symbol or "") in s.header_key:
             return s.doc.path
     if files_beside is not None:
         for p in files_beside(v):

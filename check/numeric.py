@@ -22,7 +22,8 @@ _NUM = r"(?<![\d.,/])(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3})+(?:\
 _PERCENT = re.compile(_NUM + r"\s*(?P<unit>%|phan tram)")
 _ANY = re.compile(_NUM)
 _WORD = re.compile(r"[a-z0-9]+")
-_BOUNDARY = re.compile(r"\n|;|\.(?=\s)|:(?=\s*\n)")
+# clause ends: ";", a sentence end, a blank line; single line breaks are soft wraps (PDF, OCR)
+_BOUNDARY = re.compile(r"\n\s*\n|;|\.(?=\s)|:(?=\s*\n)")
 # words that carry no meaning when matching a metric's name ("tỷ lệ ... của các ...")
 _STOP = frozenset({"ty", "le", "cua", "va", "cac", "duoc", "cho", "tren", "trong", "voi",
                    "theo", "la", "dat", "the", "nhung", "mot", "tong"})
@@ -165,18 +166,17 @@ def _overlap(want: frozenset[str], window: str) -> float:
 
 
 def _line(text: str, start: int, end: int) -> str:
-    """The clause stating the figure: its line, cut at ``;`` or a sentence end."""
-    lo = text.rfind("\n", 0, start) + 1
-    hi = text.find("\n", end)
-    hi = hi if hi >= 0 else len(text)
+    """The clause stating the figure: back to the previous ``;``, sentence end or blank
+    line, on to the next one (at most ~200 characters each way), whitespace collapsed."""
+    lo = max(0, start - 200)
     cuts = [m.end() for m in _BOUNDARY.finditer(text, lo, start)]
     if cuts:
         lo = cuts[-1]
+    else:
+        nl = text.rfind("\n", lo, start)
+        lo = nl + 1 if lo > 0 and nl >= 0 else lo
+    hi = min(len(text), end + 200)
     nxt = _BOUNDARY.search(text, end, hi)
     if nxt:
         hi = nxt.start() + (1 if text[nxt.start()] == "." else 0)
-    line = text[lo:hi].strip()
-    if len(line) > 240:  # a long paragraph: keep the clause around the figure
-        s = max(0, start - lo - 150)
-        line = ("…" if s else "") + line[s: s + 240].strip() + "…"
-    return " ".join(line.split())
+    return " ".join(text[lo:hi].split())

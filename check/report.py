@@ -67,6 +67,9 @@ def _headline(report: CheckReport) -> str:
 def render_table(report: CheckReport, console: Any = None) -> None:
     """Print the report as rich tables grouped by area, coloured statuses and a totals line.
 
+    Problems are printed under their requirement, so the table stays readable at 80
+    columns.
+
     Args:
         report: the check report.
         console: a ``rich.console.Console`` (default: a new one on stdout).
@@ -77,35 +80,38 @@ def render_table(report: CheckReport, console: Any = None) -> None:
 
     con = console or Console()
     title = report.catalogue_title or "Bộ tiêu chí"
-    con.print(Text(f"{title}" + (f" — năm {report.year}" if report.year else ""), style="bold"))
+    year = f" — năm {report.year}" if report.year and str(report.year) not in title else ""
+    con.print(Text(title + year, style="bold"))
     for code, area_title, crits in _by_area(report):
         table = Table(title=f"Lĩnh vực {code}. {area_title or ''}".strip(), title_justify="left",
-                      show_lines=False, expand=True)
+                      title_style="bold", expand=True, show_edge=False, pad_edge=False)
         table.add_column("Mã", no_wrap=True)
-        table.add_column("Tiêu chí / yêu cầu", ratio=3)
+        table.add_column("Tiêu chí / yêu cầu / vấn đề", ratio=5)
         table.add_column("Trạng thái", no_wrap=True)
-        table.add_column("Văn bản", ratio=2)
-        table.add_column("Vấn đề", ratio=4)
-        table.add_column("Điểm", justify="right", no_wrap=True)
+        table.add_column("Văn bản", ratio=2, overflow="fold")
         for c in crits:
             colour = STATUS_COLOURS[c.status]
-            stake = f"-{_score(c.points_at_stake)}" if c.points_at_stake else ""
-            table.add_row(Text(c.code, style="bold"), Text(c.title, style="bold"),
-                          Text(STATUS_LABELS[c.status], style=f"bold {colour}"), "", "",
-                          Text(f"{_score(c.max_score)}" + (f" ({stake})" if stake else ""),
-                               style=colour if stake else ""))
+            pts = f" ({_score(c.max_score)} điểm)" if c.max_score is not None else ""
+            head = Text(c.title, style="bold")
+            head.append(pts, style="dim")
+            if c.points_at_stake:
+                head.append(f" — nguy cơ mất {_score(c.points_at_stake)}", style=colour)
+            table.add_row(Text(c.code, style="bold"), head,
+                          Text(STATUS_LABELS[c.status], style=f"bold {colour}"), "")
             for r in c.requirements:
-                docs = "\n".join(_doc_line(d) for d in r.documents[:3])
-                opt = "" if r.required else " (không bắt buộc)"
-                table.add_row(Text(f"  {r.id}", style="dim"), r.text + opt,
-                              Text(STATUS_LABELS[r.status], style=STATUS_COLOURS[r.status]),
-                              docs, "\n".join(r.problems[:4]), "")
+                body = Text(r.text + ("" if r.required else " (không bắt buộc)"))
+                for prob in r.problems[:4]:
+                    body.append("\n• " + prob, style=STATUS_COLOURS[r.status])
+                docs = "\n".join(_doc_line(d) for d in r.documents[:2])
+                table.add_row(Text(r.id, style="dim"), body,
+                              Text(STATUS_LABELS[r.status], style=STATUS_COLOURS[r.status]), docs)
         con.print(table)
+        con.print()
     if report.not_checked:
         codes = ", ".join(x["code"] for x in report.not_checked)
         con.print(Text(f"Không kiểm tra (không nộp tài liệu kiểm chứng): {codes}", style="dim"))
     s = report.summary
-    line = Text("Tổng: ")
+    line = Text("Tổng: ", style="bold")
     for k in ("met", "partial", "missing"):
         line.append(f"{s[k]} {STATUS_LABELS[k].lower()}", style=f"bold {STATUS_COLOURS[k]}")
         line.append("  ")

@@ -74,6 +74,7 @@ class DocumentRef:
     files: list[str] = field(default_factory=list)
     ocr: bool = False
     counts: bool = False  # passes every condition of the requirement
+    deciding: bool = False  # one of the min_count best passing documents (what a pack copies)
     problem_codes: list[str] = field(default_factory=list)
     quote: str | None = None  # the line that decided (a figure, a date, a citation)
     figure: dict[str, Any] | None = None
@@ -83,7 +84,7 @@ class DocumentRef:
         d: dict[str, Any] = {
             "id": self.id, "symbol": self.symbol, "date": self.date, "path": self.path,
             "doc_type": self.doc_type, "issuer": self.issuer, "subject": self.subject,
-            "files": list(self.files), "ocr": self.ocr, "counts": self.counts,
+            "files": list(self.files), "ocr": self.ocr, "counts": self.counts, "deciding": self.deciding,
             "problem_codes": list(self.problem_codes), "quote": self.quote,
         }
         if self.figure is not None:
@@ -246,15 +247,19 @@ def _criterion_status(crit: Criterion, reqs: list[RequirementResult]) -> str:
 class _Candidate:
     view: DocView
     formal: FormalResult
-    hits: int
+    hits: tuple[int, int]  # keywords in the subject, keywords_any in the text
 
     @property
     def failures(self) -> list[Failure]:
         return self.formal.failures
 
-    def rank(self) -> tuple[int, int, int, int, int]:
+    def rank(self) -> tuple[int, int, int, int, int, int, int]:
+        """Best first: issued inside the date window, fewest failures, most keywords in the
+        subject, then in the text, born digital before OCR, latest first. A document from
+        outside the window is more likely another document than a flawed copy of this one."""
         rng = self.view.date_range
-        return (len(self.failures), -self.hits, int(self.view.is_ocr),
+        outside = int(any(f.code in ("late", "early") for f in self.failures))
+        return (outside, len(self.failures), -self.hits[0], -self.hits[1], int(self.view.is_ocr),
                 -(rng[1].toordinal() if rng else 0), self.view.order)
 
 
@@ -288,31 +293,38 @@ def _requirement(req: Requirement, views: list[DocView], by_type: dict[str | Non
     res.found = len(passing)
     if len(passing) >= req.min_count:
         res.status = "met"
-        res.documents = [_ref(c) for c in passing]
+        res.documents = [_ref(c) for c in passing[:max(_MAX_DOCS, req.min_count)]]
+        for d in res.documents[:req.min_count]:
+            d.deciding = True
         return res
     res.status = "partial"
     failing = [c for c in ranked if c.failures]
     res.documents = [_ref(c) for c in [*passing, *failing][:max(_MAX_DOCS, len(passing))]]
+    for d in res.documents[:req.min_count]:
+        d.deciding = True  # the best found so far: what the officer must fix or complete
     problems: list[str] = []
     codes: list[str] = []
     if passing:
         problems.append(f"Cần ít nhất {req.min_count} văn bản đạt yêu cầu, mới có {len(passing)}: "
                         + ", ".join(_name(c.view) for c in passing))
         codes.append("too_few")
-    for c in failing[:_MAX_EXPLAINED]:
+    # explain the closest candidates: those with the fewest failures (the others are listed)
+    explained = [c for c in failing if c.rank()[:2] == failing[0].rank()[:2]][:_MAX_EXPLAINED]
+    for c in explained:
         for f in c.failures:
             problems.append(f.message + (f": «{f.quote}»" if f.quote and f.code == "below_target" else ""))
             if f.code not in codes:
                 codes.append(f.code)
-    if len(failing) > _MAX_EXPLAINED:
-        problems.append(f"… và {len(failing) - _MAX_EXPLAINED} văn bản khác cũng chưa đạt")
+    if len(failing) > len(explained):
+        problems.append(f"Ngoài ra {len(failing) - len(explained)} văn bản khác khớp nội dung "
+                        "nhưng chưa đạt nhiều điều kiện hơn")
     res.problems = problems
     res.problem_codes = codes
     return res
 
 
-def _hits(v: DocView, req: Requirement) -> int:
-    return keyword_hits(v, req) if req.keywords_any else 0
+def _hits(v: DocView, req: Requirement) -> tuple[int, int]:
+    return keyword_hits(v, req)
 
 
 def _name(v: DocView) -> str:

@@ -1,0 +1,65 @@
+"""The check over a store: load the catalogue and the stored documents, then :func:`check`.
+
+This is the one function the ``check`` and ``pack`` commands call; :func:`check` itself
+stays pure over documents. Annexes kept beside a document but not stored (a spreadsheet the
+ingest skipped) are looked up on disk by :func:`files_beside`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from evidence.check.catalogue import load_catalogue
+from evidence.check.matching import DocView
+from evidence.check.verdicts import CheckReport, check
+from evidence.model import Document
+
+__all__ = ["files_beside", "load_documents", "run_check"]
+
+log = logging.getLogger(__name__)
+
+
+def load_documents(home: Path) -> list[Document]:
+    """Every document of the store in ``home`` (facts and page texts).
+
+    Raises:
+        StoreError: there is no store in ``home``.
+    """
+    from evidence.index.store import Store
+
+    with Store.open(home, create=False) as store:
+        return list(store.catalogue.iter_documents())
+
+
+def files_beside(view: DocView) -> list[str]:
+    """Files in the folder of a document's first file (not recursive)."""
+    return list(_listing(view.folder))
+
+
+@lru_cache(maxsize=1024)
+def _listing(folder: str) -> tuple[str, ...]:
+    if not folder:
+        return ()
+    try:
+        with os.scandir(folder) as it:
+            return tuple(sorted(e.path for e in it if e.is_file()))
+    except OSError:
+        return ()
+
+
+def run_check(home: Path, criteria: str | Path | None = None, *, year: int | None = None) -> CheckReport:
+    """Check the store in ``home`` against a catalogue (the shipped default when
+    ``criteria`` is None).
+
+    Raises:
+        BadCriteriaFile: the catalogue does not follow schema_version 1.
+        StoreError: there is no store in ``home``.
+    """
+    catalogue = load_catalogue(criteria)
+    documents = load_documents(home)
+    log.info("checking %d documents against %d criteria", len(documents), len(catalogue.criteria))
+    _listing.cache_clear()
+    return check(catalogue, documents, year=year, files_beside=files_beside)
