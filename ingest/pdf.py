@@ -379,6 +379,15 @@ def _decide(doc: pdfium.PdfDocument, layer: _LayerPage, options: ParseOptions, o
             image = Path(tmp) / f"page-{n:04d}.pgm"
             _render(doc, n - 1, options.dpi, image)
             result = engine(image)
+    except OcrUnavailable as exc:
+        # a lazy engine (the pipeline's) finds Tesseract missing only when first called:
+        # keep the text pages, fail the file only if nothing was readable (see parse)
+        exc.subject = ocr.subject
+        ocr.unavailable, ocr.engine = exc, None
+        if options.ocr is OcrMode.ALWAYS:
+            raise
+        note("need OCR but Tesseract is unavailable")
+        return Page(number=n, text=text)
     except FileError as exc:
         if exc.reason is not FailReason.TIMEOUT:
             raise

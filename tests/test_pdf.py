@@ -321,3 +321,39 @@ def test_real_tesseract_reads_a_scanned_pdf(tmp_path: Path, tesseract: str) -> N
 
     assert "cong hoa xa hoi chu nghia viet nam" in fold(page.text)
     assert "160/kh-ubnd" in fold(page.text)
+
+
+class MissingTesseract:
+    """Like the pipeline's lazy engine when Tesseract is not installed."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, image_path: Path) -> OcrResult:
+        from evidence.errors import OcrUnavailable
+
+        self.calls += 1
+        raise OcrUnavailable("tesseract is not installed; install it with: apt-get ...")
+
+
+def test_missing_ocr_keeps_text_pages_and_fails_pure_scans(tmp_path: Path) -> None:
+    from evidence.errors import OcrUnavailable
+
+    pdf = _fpdf()
+    pdf.add_page()
+    pdf.multi_cell(0, 6, HEADER + BODY)
+    for name in ("a", "b"):
+        pdf.add_page()
+        pdf.image(str(_page_image(BODY, tmp_path / f"{name}.png")), x=0, y=0, w=210, h=297)
+    mixed = tmp_path / "mixed.pdf"
+    pdf.output(str(mixed))
+    engine = MissingTesseract()
+    parsed = parse(mixed, ParseOptions(ocr_engine=engine, dpi=50))
+    assert engine.calls == 1  # not retried page after page
+    assert "Số: 160/KH-UBND" in parsed.pages[0].text
+    assert parsed.warnings == ["pages 2-3: need OCR but Tesseract is unavailable"]
+
+    scan = _scan_pdf(tmp_path / "scan.pdf", [HEADER], tmp_path)
+    with pytest.raises(OcrUnavailable) as err:
+        parse(scan, ParseOptions(ocr_engine=MissingTesseract(), dpi=50))
+    assert err.value.subject == str(scan)
