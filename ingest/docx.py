@@ -4,10 +4,10 @@ What is read (issue 2, "DOCX"):
 
 - the body's block children in document order: paragraphs (``w:p``), tables (``w:tbl``,
   nested tables too) and content controls (``w:sdt``);
-- tables row by row. Tables of up to two columns -- the header block of an official
-  document is a borderless 2-column table -- give each cell's paragraphs on their own
-  lines, left cell before right cell. Wider tables give one line per row with the cells
-  separated by tabs when every cell is a single line;
+- tables row by row. A row with up to two non-empty cells -- the header block of an
+  official document is a borderless 2-column table, sometimes with a spacer column --
+  gives each cell's paragraphs on their own lines, left cell before right cell. A row
+  of three or more single-line cells is one line, cells separated by tabs;
 - text boxes (``w:txbxContent``), also inside ``mc:AlternateContent`` where only the
   ``Choice`` branch is read (``Fallback`` repeats the same box as VML), placed on their
   own lines after the paragraph that anchors them;
@@ -202,14 +202,10 @@ class _Walker:
         return lines
 
     def table(self, tbl: Any) -> list[_Line]:
-        rows = [self._row_cells(tr) for tr in _children(tbl, _TR)]
-        width = max((len(r) for r in rows), default=0)
         lines: list[_Line] = []
-        for cells in rows:
-            cells = [c for c in cells if any(_line_text(ln).strip() for ln in c)]
-            if not cells:
-                continue
-            if width >= 3 and all(len(c) == 1 for c in cells):
+        for tr in _children(tbl, _TR):
+            cells = [c for c in self._row_cells(tr) if c]
+            if len(cells) >= 3 and all(len(c) == 1 for c in cells):
                 joined: _Line = []
                 for i, cell in enumerate(cells):
                     if i:
@@ -355,6 +351,10 @@ def _alternate_branch(alt: Any) -> Any | None:
 def _text_boxes(el: Any) -> Iterator[Any]:
     """Outermost ``w:txbxContent`` under ``el``, reading one branch of each
     ``mc:AlternateContent`` (Choice and Fallback hold the same box twice)."""
+    if el.tag == _ALT:
+        el = _alternate_branch(el)
+        if el is None:
+            return
     stack = [el]
     while stack:
         node = stack.pop()

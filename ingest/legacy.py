@@ -379,11 +379,12 @@ def repair_mojibake(text: str, *, force: bool = False) -> tuple[str, bool]:
     Returns:
         ``(text, repaired)``.
     """
-    markers = _MOJIBAKE_MARK.findall(text)
-    if len(markers) < 2 and not force:
-        return text, False
+    original = text
     # an NBSP that became a plain space splits "Ã\xa0" (à): put it back before decoding
     text = text.replace("Ã ", "Ã\xa0")
+    markers = _MOJIBAKE_MARK.findall(text)
+    if len(markers) < 2 and not force:
+        return original, False
     marked = ok = 0
     pieces: list[str] = []
     last = 0
@@ -401,7 +402,7 @@ def repair_mojibake(text: str, *, force: bool = False) -> tuple[str, bool]:
         last = m.end()
     pieces.append(text[last:])
     if not force and (marked == 0 or ok < 0.8 * marked):
-        return text, False
+        return original, False
     return unicodedata.normalize("NFC", "".join(pieces)), True
 
 

@@ -1,0 +1,116 @@
+"""Word 97-2003 ``.doc`` (and RTF, and HTML/XML "Word" exports) via LibreOffice headless.
+
+The file is copied into a private temporary folder and converted with
+``soffice --headless --convert-to docx``; the result is read by
+:func:`evidence.ingest.docx.parse`, so legacy ``.VnTime``/``VNI-*`` runs, tables and text
+boxes are handled the same way. Each call uses its own LibreOffice profile
+(``-env:UserInstallation=file:///tmp/...``): two instances sharing a profile block each
+other, and ingest runs several workers at once. The converter runs in its own process
+group and is killed as a group when it exceeds the time limit.
+
+Without LibreOffice: :class:`~evidence.errors.ConverterMissing` ("install
+libreoffice-writer-nogui to read .doc files"). ``$EVIDENCE_SOFFICE`` overrides the binary.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from evidence.errors import ConverterMissing, CorruptFile, FailReason, FileError
+from evidence.ingest import docx
+from evidence.ingest.base import ParsedFile, ParseOptions
+
+__all__ = ["CONVERT_TIMEOUT", "convert_to_docx", "find_soffice", "parse"]
+
+log = logging.getLogger(__name__)
+
+CONVERT_TIMEOUT = 120.0  # seconds; a .doc that LibreOffice cannot open in 2 minutes won't
+_KEEP_SUFFIX = {".doc", ".dot", ".rtf", ".htm", ".html", ".xml", ".docx"}
+
+
+def find_soffice() -> str | None:
+    """Path of the LibreOffice binary (``$EVIDENCE_SOFFICE``, ``soffice``, ``libreoffice``)."""
+    env = os.environ.get("EVIDENCE_SOFFICE")
+    if env:
+        return env if shutil.which(env) else None
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_docx(path: Path, out_dir: Path, *, timeout: float = CONVERT_TIMEOUT) -> Path:
+    """Convert ``path`` to a DOCX inside ``out_dir`` with a private LibreOffice profile.
+
+    Returns:
+        The converted file.
+
+    Raises:
+        ConverterMissing: LibreOffice is not installed.
+        FileError: ``reason=TIMEOUT`` when LibreOffice runs longer than ``timeout``.
+        CorruptFile: LibreOffice produced nothing (damaged or password-protected file).
+    """
+    soffice = find_soffice()
+    if soffice is None:
+        raise ConverterMissing("install libreoffice-writer-nogui to read .doc files",
+                               subject=str(path))
+    suffix = path.suffix.lower() if path.suffix.lower() in _KEEP_SUFFIX else ".doc"
+    # a fixed ASCII name: no option-like or odd characters reach the command line
+    src = out_dir / f"input{suffix}"
+    shutil.copyfile(path, src)
+    result_dir = out_dir / "out"
+    result_dir.mkdir()
+    profile = out_dir / "profile"
+    cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
+           "--norestore", "--nolockcheck", "--nodefault", "--nologo",
+           "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(result_dir), str(src)]
+    log.debug("converting %s: %s", path, " ".join(cmd))
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, start_new_session=True, cwd=out_dir)
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        _kill_group(proc)
+        raise FileError(f"LibreOffice did not finish converting within {timeout:.0f} s",
+                        subject=str(path), reason=FailReason.TIMEOUT) from exc
+    finally:
+        if proc.poll() is None:
+            _kill_group(proc)
+    out = result_dir / "input.docx"
+    if not out.is_file() or out.stat().st_size == 0:
+        detail = err.decode("utf-8", "replace").strip().splitlines()
+        reason = detail[-1][:200] if detail else f"exit status {proc.returncode}"
+        raise CorruptFile(f"LibreOffice could not read it (damaged or password-protected?): "
+                          f"{reason}", subject=str(path))
+    return out
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def parse(path: Path, options: ParseOptions) -> ParsedFile:
+    """Parse a ``.doc`` (or RTF) file by converting it to DOCX with LibreOffice.
+
+    Args:
+        path: the file.
+        options: ``options.timeout`` bounds the conversion (at most :data:`CONVERT_TIMEOUT`).
+
+    Raises:
+        ConverterMissing, CorruptFile, FileError (timeout), and whatever
+        :func:`evidence.ingest.docx.parse` raises on the converted file.
+    """
+    path = Path(path)
+    timeout = min(options.timeout, CONVERT_TIMEOUT) if options.timeout else CONVERT_TIMEOUT
+    with tempfile.TemporaryDirectory(prefix="evidence-doc-") as tmp:
+        converted = convert_to_docx(path, Path(tmp), timeout=timeout)
+        parsed = docx.parse(converted, options)
+    return ParsedFile(path=path, format="doc", pages=parsed.pages,
+                      warnings=parsed.warnings)

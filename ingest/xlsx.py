@@ -1,0 +1,132 @@
+"""XLSX annexes -> one page per worksheet of tab-separated rows.
+
+openpyxl in ``read_only=True, data_only=True`` mode (cached formula results, streaming
+rows), after the ZIP container passed :func:`ingest.sniff.check_zip`. Empty rows and
+trailing empty cells are skipped; a sheet stops after :data:`MAX_ROWS` rows and a row
+after :data:`MAX_COLUMNS` cells (with a warning). The stored sheet dimension is ignored
+(``reset_dimensions``): files that claim ``A1:XFD1048576`` would otherwise make openpyxl
+pad every row to 16,384 cells.
+
+Values: integral floats print without ``.0``, percentages formatted as ``%`` print as
+``62.5%``, dates as ISO ``2023-04-05``. Each sheet's text goes through
+``legacy.fix_text_encoding`` (Excel files typed in ``.VnTime`` fonts hold TCVN3 text)
+and ``clean_text``. Empty sheets are left out; a workbook with no cell text gives one
+empty page and a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from evidence.errors import CorruptFile, EncryptedFile, FileError
+from evidence.extract.normalize import clean_text
+from evidence.ingest import legacy
+from evidence.ingest.base import ParsedFile, ParseOptions
+from evidence.ingest.sniff import check_zip
+from evidence.model import Page
+
+__all__ = ["MAX_COLUMNS", "MAX_ROWS", "format_value", "parse"]
+
+log = logging.getLogger(__name__)
+
+MAX_ROWS = 20_000
+MAX_COLUMNS = 256
+_MAX_SCANNED_ROWS = 200_000  # rows openpyxl yields, empty ones included
+
+
+def format_value(value: Any, number_format: str | None = None) -> str:
+    """One cell value as text (see the module docstring)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        if number_format and "%" in number_format:
+            return f"{value * 100:.10g}%"
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return f"{value:.15g}" if isinstance(value, float) else str(value)
+    return str(value)
+
+
+def _sheet_lines(ws: Any, warnings: list[str]) -> list[str]:
+    lines: list[str] = []
+    scanned = 0
+    for row in ws.iter_rows():
+        scanned += 1
+        if scanned > _MAX_SCANNED_ROWS or len(lines) >= MAX_ROWS:
+            warnings.append(f"sheet {ws.title!r}: stopped after {len(lines)} rows")
+            break
+        cells = []
+        for cell in row[:MAX_COLUMNS]:
+            value = getattr(cell, "value", None)
+            fmt = getattr(cell, "number_format", None) if value is not None else None
+            cells.append(format_value(value, fmt).replace("\t", " ").replace("\n", " ").strip())
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            lines.append("\t".join(cells))
+    return lines
+
+
+def parse(path: Path, options: ParseOptions) -> ParsedFile:
+    """Parse an XLSX workbook: one page per non-empty worksheet.
+
+    Raises:
+        TooLarge: ZIP bomb. EncryptedFile: password-protected workbook.
+        CorruptFile: anything openpyxl cannot read.
+    """
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    path = Path(path)
+    with path.open("rb") as fh:
+        if fh.read(8).startswith(b"\xd0\xcf\x11\xe0"):
+            raise EncryptedFile("password-protected Office file (or an .xls)",
+                                subject=str(path))
+    check_zip(path)
+    warnings: list[str] = []
+    pages: list[Page] = []
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError,
+            SyntaxError, TypeError) as exc:  # xml ParseError is a SyntaxError
+        raise CorruptFile(f"corrupt XLSX: {_short(exc)}", subject=str(path)) from exc
+    try:
+        for ws in wb.worksheets:
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()
+            lines = _sheet_lines(ws, warnings)
+            if not lines:
+                continue
+            text, what = legacy.fix_text_encoding("\n".join(lines))
+            if what:
+                warnings.append(f"sheet {ws.title!r}: {what.upper()} text converted to Unicode")
+            pages.append(Page(number=len(pages) + 1, text=clean_text(text)))
+    except FileError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, TypeError,
+            AttributeError) as exc:
+        raise CorruptFile(f"corrupt XLSX: {_short(exc)}", subject=str(path)) from exc
+    finally:
+        wb.close()
+    if not pages:
+        warnings.append("no text in the workbook")
+        pages.append(Page(number=1, text=""))
+    if options.progress is not None:
+        options.progress("page", len(pages))
+    return ParsedFile(path=path, format="xlsx", pages=pages, warnings=warnings)
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
