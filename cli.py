@@ -164,6 +164,85 @@ def reindex_cmd(obj: Ctx, engine: str | None, sync_only: bool, as_json: bool) ->
                    f"{res.seconds:.1f} s)", err=True)
 
 
+# ---- check
+@cli.command(name="check")
+@click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Criteria catalogue (YAML, schema_version 1). Default: the shipped one.")
+@click.option("--year", type=click.IntRange(1990, 2100), default=None,
+              help="Assessment year (re-targets the catalogue's deadlines and years).")
+@click.option("--strict", is_flag=True, help="Exit 1 when any criterion is not met.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "md", "xlsx"]),
+              default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file (required for xlsx).")
+@json_option
+@click.pass_obj
+@handle_errors
+def check_cmd(obj: Ctx, criteria: Path | None, year: int | None, strict: bool, fmt: str,
+              out: Path | None, as_json: bool) -> None:
+    """Completeness of the verification documents per criterion: met, partial (with the
+    reasons) or missing.
+
+    \b
+    Example:
+        evidence check
+        evidence check --criteria tieu-chi-2023.yaml --format xlsx --out bao-cao.xlsx
+        evidence check --json --strict
+    """
+    from evidence.check.report import render_markdown, render_table, write_report
+    from evidence.check.run import run_check
+
+    fmt = "json" if as_json else fmt
+    if fmt == "xlsx" and out is None:
+        raise click.UsageError("--format xlsx needs --out FILE")
+    report = run_check(obj.home, criteria, year=year)
+    if out is not None:
+        write_report(report, fmt, out)
+        if not obj.quiet:
+            s = report.summary
+            click.echo(f"{out}: {s['met']} met, {s['partial']} partial, {s['missing']} missing",
+                       err=True)
+    elif fmt == "json":
+        emit_json(report.to_dict())
+    elif fmt == "md":
+        click.echo(render_markdown(report))
+    else:
+        render_table(report)
+    if strict and not report.all_met:
+        click.get_current_context().exit(1)
+
+
+# ---- pack
+@cli.command(name="pack")
+@click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Criteria catalogue (YAML). Default: the shipped one.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Pack folder (created; must be empty unless --force).")
+@click.option("--year", type=click.IntRange(1990, 2100), default=None, help="Assessment year.")
+@click.option("--force", is_flag=True, help="Write into a non-empty folder.")
+@json_option
+@click.pass_obj
+@handle_errors
+def pack_cmd(obj: Ctx, criteria: Path | None, out_dir: Path, year: int | None, force: bool,
+             as_json: bool) -> None:
+    """Evidence pack: one folder per criterion with copies of the deciding documents, a
+    manifest (CSV, JSON, SHA-256) and a README in Vietnamese. Originals are never modified.
+
+    \b
+    Example:
+        evidence pack --criteria tieu-chi-2023.yaml --out ho-so-kiem-chung/
+    """
+    from evidence.check.pack import write_pack
+    from evidence.check.run import run_check
+
+    result = write_pack(run_check(obj.home, criteria, year=year), out_dir, force=force)
+    if as_json:
+        emit_json(result.to_dict())
+    elif not obj.quiet:
+        click.echo(f"{out_dir}: {result.folders} criterion folders, {result.copied} files copied",
+                   err=True)
+
+
 def main() -> None:
     cli(prog_name="evidence")
 

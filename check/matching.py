@@ -474,12 +474,15 @@ def _find_annex(v: DocView, siblings: Iterable[DocView],
     for s in siblings:
         if s.dedup_key == v.dedup_key or s.doc.id == v.doc.id:
             continue  # the same document (its scan), not an annex
-        if sym and sym in s.cited_keys:
-            return s.doc.path
-        if _related_name(own, number, Path(s.doc.path).name) or (
-                s.doc.format in _ANNEX_FORMATS and _annex_named(Path(s.doc.path).name)):
-            return s.doc.path
-        if sym and match_key(v.doc.facts.symbol or "") in s.header_key:
+        name = Path(s.doc.path).name
+        annex_like = (not s.doc.facts.number or s.doc.format in _ANNEX_FORMATS or _annex_named(name)
+                      or bool(_ANNEX_HEADING.match(s.text[:300].lstrip())))
+        if not annex_like:
+            continue  # another document (a letter citing this one is not its annex)
+        related = (bool(sym) and (sym in s.cited_keys or match_key(v.doc.facts.symbol or "") in s.header_key)) \
+            or _related_name(own, number, name) \
+            or (s.doc.format in _ANNEX_FORMATS and _annex_named(name))
+        if related:
             return s.doc.path
     if files_beside is not None:
         for p in files_beside(v):

@@ -13,7 +13,15 @@ from typing import Any
 
 from evidence.check.verdicts import STATUS_LABELS, CheckReport, CriterionResult, DocumentRef
 
-__all__ = ["FORMATS", "STATUS_COLOURS", "render_markdown", "render_table", "write_xlsx"]
+__all__ = [
+    "FORMATS",
+    "STATUS_COLOURS",
+    "headline",
+    "render_markdown",
+    "render_table",
+    "write_report",
+    "write_xlsx",
+]
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +60,7 @@ def _score(x: float | None) -> str:
     return format_number(round(x, 2))
 
 
-def _headline(report: CheckReport) -> str:
+def headline(report: CheckReport) -> str:
     s = report.summary
     p = report.points()
     year = f" năm {report.year}" if report.year else ""
@@ -130,7 +138,7 @@ def _md(s: str) -> str:
 def render_markdown(report: CheckReport) -> str:
     """The report as Markdown (one table per area), for officers to paste or print."""
     out = [f"# {report.catalogue_title or 'Kết quả kiểm tra tài liệu kiểm chứng'}", "",
-           _headline(report), ""]
+           headline(report), ""]
     if report.criteria_file:
         out += [f"Bộ tiêu chí: `{report.criteria_file}`", ""]
     for code, area_title, crits in _by_area(report):
@@ -254,3 +262,29 @@ def _file_uri(path: str) -> str:
         return Path(path).resolve().as_uri()
     except ValueError:
         return path
+
+
+def write_report(report: CheckReport, fmt: str, out: str | Path) -> Path:
+    """Write the report to ``out`` as ``json`` (the contract), ``md`` or ``xlsx``.
+
+    Returns:
+        The path written.
+    """
+    p = Path(out)
+    if fmt == "xlsx":
+        return write_xlsx(report, p)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "json":
+        import json
+        import unicodedata
+
+        text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+        p.write_text(unicodedata.normalize("NFC", text) + "\n", encoding="utf-8")
+    elif fmt == "md":
+        p.write_text(render_markdown(report) + "\n", encoding="utf-8")
+    else:
+        from rich.console import Console
+
+        with p.open("w", encoding="utf-8") as fh:
+            render_table(report, Console(file=fh, width=120, color_system=None))
+    return p

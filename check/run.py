@@ -60,6 +60,6 @@ def run_check(home: Path, criteria: str | Path | None = None, *, year: int | Non
     """
     catalogue = load_catalogue(criteria)
     documents = load_documents(home)
-    log.info("checking %d documents against %d criteria", len(documents), len(catalogue.criteria))
+    log.debug("checking %d documents against %d criteria", len(documents), len(catalogue.criteria))
     _listing.cache_clear()
     return check(catalogue, documents, year=year, files_beside=files_beside)
