@@ -79,6 +79,8 @@ _ASSIGN_ARTICLE = re.compile(
     r"chiu trach nhiem (?:thi hanh|to chuc thuc hien|thuc hien|trien khai)|"
     r"co trach nhiem (?:to chuc |trien khai )?thuc hien|(?<!\w)giao\s"
 )
+_ASK_ALL = re.compile(r"(?<!\w)(?:yeu cau|de nghi)(?:\s+cac\s+noi dung\s+sau|\s+nhu\s+sau)?\s*:$")
+_KINH_GUI = re.compile(r"^[\s*_]*kinh gui\s*:?")
 _CHU_TRI = re.compile(r"\s*(?:\(|,)?\s*chu tri(?!\w)")
 
 # deadlines
@@ -175,7 +177,7 @@ def _find_tasks(text: str) -> list[Task]:
             break
         body.append(ln)
     has_articles = any(_ARTICLE.match(ln.text) for ln in body)
-    blocks = _articles(body, ftext) if has_articles else _items(body, text)
+    blocks = _articles(body, ftext) if has_articles else _items(body, text, _addressees(body, text))
     mentions = find_unit_mentions(text)
     tasks: list[Task] = []
     for b in blocks:
@@ -200,7 +202,20 @@ def _articles(body: list[_Line], ftext: str) -> list[_Block]:
     return [b for b in blocks if _ASSIGN_ARTICLE.search(ftext[b.start:b.end])]
 
 
-def _items(body: list[_Line], text: str) -> list[_Block]:
+def _addressees(body: list[_Line], text: str) -> list[UnitMention]:
+    """Units of the ``Kính gửi:`` block (on its line and the bullet lines after it)."""
+    for i, ln in enumerate(body):
+        if _KINH_GUI.match(ln.fold):
+            j = i + 1
+            while j < len(body) and _BULLET.match(body[j].text):
+                j += 1
+            start, end = ln.start, body[j - 1].end
+            return [UnitMention(u.start + start, u.end + start, u.text, u.canonical, u.kind, u.title)
+                    for u in find_unit_mentions(text[start:end])]
+    return []
+
+
+def _items(body: list[_Line], text: str, addressees: list[UnitMention]) -> list[_Block]:
     """Numbered items (sequential numbering per section), standalone ``Giao`` sentences
     and deadline-bearing requests."""
     blocks: list[_Block] = []
@@ -238,7 +253,7 @@ def _items(body: list[_Line], text: str) -> list[_Block]:
                 pass
             if n == 1:
                 # the lead-in is the free text just before the list
-                lead_defaults = _lead_in_defaults(free, text)
+                lead_defaults = _lead_in_defaults(free, text, addressees)
             flush_free()
             expect = n + 1
             if not section_ok:
@@ -316,9 +331,12 @@ def _free_blocks(free: list[_Line], text: str, n_giao: int) -> list[_Block]:
     return out
 
 
-def _lead_in_defaults(free: list[_Line], text: str) -> list[UnitMention]:
+def _lead_in_defaults(free: list[_Line], text: str,
+                      addressees: list[UnitMention]) -> list[UnitMention]:
     """Units the lead-in sentence (``… yêu cầu các cơ quan, … triển khai một số nội dung
-    sau:``) addresses; they are the assignees of items that name none."""
+    sau:``) addresses; they are the assignees of items that name none. A lead-in that
+    requests without naming anyone (``UBND huyện yêu cầu:``) addresses the ``Kính gửi``
+    recipients."""
     if not free:
         return []
     # the last paragraph before the list
@@ -332,8 +350,10 @@ def _lead_in_defaults(free: list[_Line], text: str) -> list[UnitMention]:
         return []
     mentions = find_unit_mentions(seg)
     out: list[UnitMention] = []
-    for m in re.finditer(r"(?<!\w)(?:yeu cau|de nghi|giao)\s+(?:cho\s+)?", fseg):
+    for m in re.finditer(r"(?<!\w)(?:yeu cau|de nghi|giao)(?:\s+cho)?\s+", fseg):
         out.extend(_chain(mentions, m.end(), fseg))
+    if not out and _ASK_ALL.search(fseg.rstrip(" *_")):
+        return list(addressees)
     return [UnitMention(u.start + start, u.end + start, u.text, u.canonical, u.kind, u.title)
             for u in out]
 
@@ -396,7 +416,8 @@ def _make_task(b: _Block, text: str, ftext: str, all_mentions: list[UnitMention]
         if _CHU_TRI.match(fseg, m.end) and m not in assignees:
             assignees.append(m)
     coord_ids = {id(m) for m in coordinators}
-    assignees = [m for m in assignees if id(m) not in coord_ids]
+    assignees = sorted((m for m in assignees if id(m) not in coord_ids), key=lambda m: m.start)
+    coordinators.sort(key=lambda m: m.start)
     if b.kind == "item" and not first_para_has_subject:
         assignees = [*b.defaults, *assignees]
     if b.kind in ("giao", "request", "article") and not assignees:

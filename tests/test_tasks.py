@@ -5,12 +5,11 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from evidence.extract import tasks as tasks_module
 from evidence.extract.normalize import clean_text
 from evidence.extract.tasks import find_deadline, find_tasks
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 LETTER = """ỦY BAN NHÂN DÂN
 HUYỆN HƯƠNG KHÊ
@@ -237,3 +236,20 @@ def test_never_raises_on_any_text(s):
     # the inner function: the outer one's safety net must not be what keeps this green
     assert isinstance(tasks_module._find_tasks(clean_text(s)), list)
     find_deadline(s)
+
+
+ASK_ALL = """Kính gửi:
+- Phòng Tư pháp;
+- Ủy ban nhân dân các xã, thị trấn.
+
+Để chuẩn bị thẩm định chỉ số cải cách hành chính, UBND huyện yêu cầu:
+1. Rà soát, cập nhật tài liệu kiểm chứng trước ngày 20/12/2023.
+2. Phòng Nội vụ tổng hợp, báo cáo Chủ tịch UBND huyện.
+"""
+
+
+def test_lead_in_without_units_addresses_the_kinh_gui_recipients():
+    tasks = _by_id(find_tasks(ASK_ALL))
+    assert tasks["1"].assignees == ["Phòng Tư pháp", "Ủy ban nhân dân các xã, thị trấn"]
+    assert tasks["1"].deadline == "2023-12-20"
+    assert tasks["2"].assignees == ["Phòng Nội vụ"]  # named: the defaults do not apply

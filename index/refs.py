@@ -1,0 +1,467 @@
+"""Citation graph and task queries over stored documents (``show``, ``refs``, ``tasks``).
+
+Pure functions over a ``Sequence[Document]`` (what the catalogue's ``iter_documents``
+yields); the store-facing helpers (:func:`show`, :func:`refs`, :func:`tasks`) open nothing
+themselves but take a :class:`~evidence.index.store.Store`.
+
+- :func:`resolve_citation` — the stored document a citation names: same symbol
+  (``normalize_symbol``), never the citing document itself, never a document dated in
+  another year than the citation says; when several remain, the one with the cited date,
+  then the one whose issuer agrees with the cited issuer phrase (``UBND tỉnh`` vs
+  ``UBND huyện``), then the latest not after the citing document.
+- :func:`citation_graph` — every citation as an edge, with ``cited_by`` per document.
+- :func:`missing_citations` — documents cited but not in the store, with who cites them.
+- :func:`show_data` — the ``show`` view of one document.
+- :func:`list_tasks` — tasks across documents, filtered by assignee (accent-insensitive,
+  abbreviations understood) and deadline.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from evidence.errors import NotFound
+from evidence.extract.dates import iso_date, parse_date
+from evidence.extract.normalize import fold
+from evidence.model import Citation, Document, Span, Task
+
+if TYPE_CHECKING:
+    from evidence.index.store import Store
+
+__all__ = [
+    "CitationGraph",
+    "CitationIndex",
+    "Edge",
+    "MissingCitation",
+    "ShowResult",
+    "TaskRow",
+    "citation_graph",
+    "deadline_last_day",
+    "list_tasks",
+    "missing_citations",
+    "parse_due_date",
+    "refs",
+    "resolve_citation",
+    "show",
+    "show_data",
+    "source_line",
+    "tasks",
+]
+
+log = logging.getLogger(__name__)
+
+_LEVELS = ("tinh", "huyen", "xa", "phuong", "thi tran", "thi xa", "thanh pho", "quan")
+
+
+def _symbol_key(symbol: str | None) -> str | None:
+    if not symbol:
+        return None
+    from evidence.extract.symbols import normalize_symbol  # helper A's module, lazily
+
+    key = normalize_symbol(symbol)
+    # a blank number ("/UBND-NV") identifies nothing
+    return key if key and key[0].isdigit() else None
+
+
+def _year(iso: str | None) -> str | None:
+    return iso[:4] if iso and len(iso) >= 4 and iso[:4].isdigit() else None
+
+
+def _words(text: str | None) -> set[str]:
+    if not text:
+        return set()
+    from evidence.extract.gazetteer import expand_abbreviation
+
+    return set(re.findall(r"\w+", fold(expand_abbreviation(text))))
+
+
+def _level(words: set[str], text: str) -> str | None:
+    for lv in _LEVELS:
+        if (" " in lv and lv in text) or lv in words:
+            return lv
+    return None
+
+
+def _issuer_score(cited: str | None, doc: Document) -> float:
+    """How well a cited issuer phrase (``UBND huyện``) fits a document's issuer:
+    share of its words found, -1 when the administrative levels disagree."""
+    cw = _words(cited)
+    if not cw:
+        return 0.0
+    issuer = " ".join(x for x in (doc.facts.issuer, doc.facts.parent_issuer) if x)
+    dw = _words(issuer)
+    if not dw:
+        return 0.0
+    c_level = _level(cw, fold(cited or ""))
+    d_level = _level(dw, fold(issuer))
+    if c_level and d_level and c_level != d_level:
+        return -1.0
+    return len(cw & dw) / len(cw)
+
+
+class CitationIndex:
+    """Documents by symbol key, built once for many resolutions."""
+
+    def __init__(self, docs: Iterable[Document]) -> None:
+        self.docs: list[Document] = list(docs)
+        self.by_key: dict[str, list[Document]] = {}
+        for d in self.docs:
+            key = _symbol_key(d.facts.symbol) if d.facts.number else None
+            if key:
+                self.by_key.setdefault(key, []).append(d)
+
+    def candidates(self, symbol: str) -> list[Document]:
+        key = _symbol_key(symbol)
+        return list(self.by_key.get(key, [])) if key else []
+
+
+def resolve_citation(c: Citation, docs: Sequence[Document] | CitationIndex, *,
+                     citing: Document | None = None) -> Document | None:
+    """The stored document that citation ``c`` names, or None.
+
+    Args:
+        c: the citation (its ``symbol``, ``date`` and ``issuer`` are used).
+        docs: the stored documents, or a prebuilt :class:`CitationIndex` (faster for many).
+        citing: the document holding the citation (never resolved to itself; its date
+            bounds the candidates).
+
+    Returns:
+        The best candidate (see the module docstring for the order), or None.
+    """
+    index = docs if isinstance(docs, CitationIndex) else CitationIndex(docs)
+    cands = index.candidates(c.symbol)
+    if citing is not None:
+        cands = [d for d in cands if d.id != citing.id]
+    cited_year = _year(c.date)
+    if cited_year:
+        cands = [d for d in cands if _year(d.facts.date) in (None, cited_year)]
+    if len(cands) <= 1:
+        return cands[0] if cands else None
+    if c.date:
+        exact = [d for d in cands if d.facts.date == c.date]
+        if exact:
+            cands = exact
+    if len(cands) > 1 and c.issuer:
+        scored = [(_issuer_score(c.issuer, d), d) for d in cands]
+        best = max(s for s, _ in scored)
+        cands = [d for s, d in scored if s == best]
+    if len(cands) > 1 and citing is not None and citing.facts.date:
+        before = [d for d in cands if (d.facts.date or "") <= citing.facts.date]
+        cands = before or cands
+    # equal candidates (the DOCX and the scan of one document): latest date, then id
+    cands.sort(key=lambda d: (d.facts.date or "", d.id), reverse=True)
+    return cands[0]
+
+
+@dataclass
+class Edge:
+    """One citation of ``source`` (a stored document) to ``target`` (None: not stored)."""
+
+    source: Document
+    citation: Citation
+    target: Document | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.source.id,
+            "from_symbol": self.source.facts.symbol,
+            "to": self.target.id if self.target else None,
+            "to_symbol": self.target.facts.symbol if self.target else None,
+            "symbol": self.citation.symbol,
+            "doc_type": self.citation.doc_type,
+            "date": self.citation.date,
+            "issuer": self.citation.issuer,
+            "text": self.citation.text,
+            "found": self.target is not None,
+        }
+
+
+@dataclass
+class CitationGraph:
+    """Every citation of the stored documents as an edge."""
+
+    documents: list[Document]
+    edges: list[Edge] = field(default_factory=list)
+
+    def cited_by(self, doc_id: str) -> list[Document]:
+        """Stored documents citing ``doc_id`` (each once, in date order)."""
+        seen: dict[str, Document] = {}
+        for e in self.edges:
+            if e.target is not None and e.target.id == doc_id:
+                seen.setdefault(e.source.id, e.source)
+        return sorted(seen.values(), key=lambda d: (d.facts.date or "", d.id))
+
+    def to_dict(self) -> dict[str, Any]:
+        found = sum(1 for e in self.edges if e.target is not None)
+        return {
+            "documents": len(self.documents),
+            "citations": len(self.edges),
+            "found": found,
+            "missing": len(self.edges) - found,
+            "edges": [e.to_dict() for e in self.edges],
+        }
+
+
+def citation_graph(docs: Sequence[Document] | Iterable[Document]) -> CitationGraph:
+    """The citation graph of ``docs``: one edge per citation, resolved in ``docs``."""
+    index = CitationIndex(docs)
+    graph = CitationGraph(index.docs)
+    for d in index.docs:
+        for c in d.facts.cited:
+            graph.edges.append(Edge(d, c, resolve_citation(c, index, citing=d)))
+    return graph
+
+
+@dataclass
+class MissingCitation:
+    """A document cited by stored documents but not in the store."""
+
+    symbol: str
+    doc_type: str | None
+    date: str | None
+    issuer: str | None
+    cited_as: str | None
+    citing: list[Document]
+    count: int  # citations (a document may cite it several times)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "symbol": self.symbol,
+            "doc_type": self.doc_type,
+            "date": self.date,
+            "issuer": self.issuer,
+            "cited_as": self.cited_as,
+            "count": self.count,
+            "cited_by": [_brief(d) for d in self.citing],
+        }
+
+
+def missing_citations(docs: Sequence[Document] | Iterable[Document] | CitationGraph
+                      ) -> list[MissingCitation]:
+    """Documents cited but not in ``docs``, grouped by symbol (and year when citations of
+    one symbol name different years), most cited first.
+
+    Args:
+        docs: the stored documents, or their :func:`citation_graph`.
+
+    Returns:
+        One :class:`MissingCitation` per cited document not found.
+    """
+    graph = docs if isinstance(docs, CitationGraph) else citation_graph(docs)
+    groups: dict[tuple[str, str | None], list[Edge]] = {}
+    for e in graph.edges:
+        if e.target is not None:
+            continue
+        key = _symbol_key(e.citation.symbol) or e.citation.symbol
+        groups.setdefault((key, _year(e.citation.date)), []).append(e)
+    # citations without a date join the one dated group of their symbol
+    for (key, year) in [k for k in groups if k[1] is None]:
+        dated = [k for k in groups if k[0] == key and k[1] is not None]
+        if len(dated) == 1:
+            groups[dated[0]].extend(groups.pop((key, year)))
+    out: list[MissingCitation] = []
+    for edges in groups.values():
+        first = next((e.citation for e in edges if e.citation.date), edges[0].citation)
+        citing: dict[str, Document] = {}
+        for e in edges:
+            citing.setdefault(e.source.id, e.source)
+        out.append(MissingCitation(
+            symbol=first.symbol, doc_type=first.doc_type, date=first.date,
+            issuer=next((e.citation.issuer for e in edges if e.citation.issuer), None),
+            cited_as=first.cited_as,
+            citing=sorted(citing.values(), key=lambda d: (d.facts.date or "", d.id)),
+            count=len(edges),
+        ))
+    out.sort(key=lambda m: (-len(m.citing), -m.count, m.date or "", m.symbol))
+    return out
+
+
+def _brief(d: Document) -> dict[str, Any]:
+    return {"id": d.id, "symbol": d.facts.symbol, "date": d.facts.date,
+            "doc_type": d.facts.doc_type, "subject": d.facts.subject, "path": d.path}
+
+
+def source_line(doc: Document, span: Span) -> str | None:
+    """The whole source line of ``span`` in the document's page text (for quoting a
+    field's provenance), or None when the page is not there."""
+    page = next((p for p in doc.page_texts if p.number == span.page), None)
+    if page is None and 0 < span.page <= len(doc.page_texts):
+        page = doc.page_texts[span.page - 1]
+    if page is None:
+        return None
+    text = page.text
+    start = max(0, min(span.start, len(text)))
+    end = max(start, min(span.end, len(text)))
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    line = text[ls: le if le != -1 else len(text)].strip()
+    return line or None
+
+
+def show_data(doc: Document, graph: CitationGraph) -> dict[str, Any]:
+    """The ``show`` view of ``doc``: its contract dict, each ``cited`` entry marked
+    ``found`` with ``document_id`` (and ``path``), ``cited_by`` and ``sources`` (the page
+    and source line of each field that has provenance)."""
+    out = doc.to_dict()
+    edges = [e for e in graph.edges if e.source.id == doc.id]
+    for item, edge in zip(out["cited"], edges, strict=False):
+        item["found"] = edge.target is not None
+        item["document_id"] = edge.target.id if edge.target else None
+        item["path"] = edge.target.path if edge.target else None
+    out["cited_by"] = [_brief(d) for d in graph.cited_by(doc.id)]
+    sources: dict[str, Any] = {}
+    for name, span in doc.facts.provenance.items():
+        sources[name] = {"page": span.page, "text": span.text, "line": source_line(doc, span)}
+    out["sources"] = sources
+    return out
+
+
+@dataclass
+class ShowResult:
+    """What ``show`` prints: the view of the best match and the ids of other matches."""
+
+    data: dict[str, Any]
+    others: list[dict[str, Any]]
+
+
+def show(store: Store, ref: str) -> ShowResult:
+    """Find ``ref`` (symbol, id, id prefix or path) in the store and build its view.
+
+    Raises:
+        NotFound: nothing matches ``ref``.
+    """
+    found = store.catalogue.find_documents(ref)
+    if not found:
+        raise NotFound("không tìm thấy văn bản", subject=ref)
+    doc = found[0]
+    graph = citation_graph([
+        doc if d.id == doc.id else d
+        for d in store.catalogue.iter_documents(with_pages=False)
+    ])
+    return ShowResult(show_data(doc, graph), [_brief(d) for d in found[1:]])
+
+
+def refs(store: Store) -> CitationGraph:
+    """The citation graph of every stored document."""
+    return citation_graph(store.catalogue.iter_documents(with_pages=False))
+
+
+# ---- tasks ---------------------------------------------------------------------------
+
+
+@dataclass
+class TaskRow:
+    """A task with the document that assigns it."""
+
+    document: Document
+    task: Task
+
+    def to_dict(self) -> dict[str, Any]:
+        from evidence.model import _task_dict  # the contract's task shape
+
+        d = _task_dict(self.task)
+        d["document"] = _brief(self.document)
+        return d
+
+
+def parse_due_date(text: str) -> str:
+    """``--due-before`` value to an ISO day: ``2023-11-30``, ``30/11/2023``; a month
+    (``2023-12``, ``12/2023``) or a year means its last day.
+
+    Raises:
+        ValueError: not a date.
+    """
+    t = text.strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", t)
+    iso: str | None = None
+    if m:
+        iso = iso_date(int(m.group(1)), int(m.group(2)) if m.group(2) else None,
+                       int(m.group(3)) if m.group(3) else None)
+    else:
+        mm = re.fullmatch(r"(\d{1,2})\s*[/.-]\s*(\d{4})", t)
+        if mm:
+            iso = iso_date(int(mm.group(2)), int(mm.group(1)))
+        else:
+            dm = parse_date(t)
+            iso = dm.iso if dm and dm.start == 0 and dm.end == len(t) else None
+    if not iso:
+        raise ValueError(f"not a date: {text!r} (use 2023-11-30 or 30/11/2023)")
+    return deadline_last_day(iso) or iso
+
+
+def deadline_last_day(iso: str | None) -> str | None:
+    """Last day of a possibly partial ISO date: ``2023-12`` -> ``2023-12-31``."""
+    if not iso:
+        return None
+    parts = iso.split("-")
+    try:
+        y = int(parts[0])
+        if len(parts) == 1:
+            return f"{y:04d}-12-31"
+        mo = int(parts[1])
+        if len(parts) == 2:
+            return f"{y:04d}-{mo:02d}-{calendar.monthrange(y, mo)[1]:02d}"
+    except (ValueError, IndexError, calendar.IllegalMonthError):
+        return None
+    return iso
+
+
+def _assignee_matches(query: str, names: Sequence[str]) -> bool:
+    from evidence.extract.gazetteer import canonical_unit, unit_key
+
+    q = fold(query).strip()
+    qk = unit_key(canonical_unit(query))
+    for n in names:
+        if q and q in fold(n):
+            return True
+        nk = unit_key(canonical_unit(n))
+        if qk and (qk == nk or qk in nk):
+            return True
+    return False
+
+
+def list_tasks(docs: Iterable[Document], *, assignee: str | None = None,
+               due_before: str | None = None) -> list[TaskRow]:
+    """Tasks across ``docs``.
+
+    Args:
+        docs: the documents.
+        assignee: keep tasks one of whose assignees matches (accent- and case-insensitive
+            substring, or the same unit: ``Phòng TC-KH`` = ``Phòng Tài chính – Kế hoạch``).
+        due_before: keep tasks with a deadline on or before this day (any form
+            :func:`parse_due_date` takes; a month deadline counts by its last day).
+            Recurring and undated tasks are left out when this is given.
+
+    Returns:
+        Rows ordered by deadline (undated last), then document date and task order.
+
+    Raises:
+        ValueError: ``due_before`` is not a date.
+    """
+    limit = parse_due_date(due_before) if due_before else None
+    rows: list[TaskRow] = []
+    for d in docs:
+        for t in d.facts.tasks:
+            if assignee and not _assignee_matches(assignee, t.assignees):
+                continue
+            if limit is not None:
+                last = deadline_last_day(t.deadline)
+                if last is None or last > limit:
+                    continue
+            rows.append(TaskRow(d, t))
+    order = {id(r): i for i, r in enumerate(rows)}
+    rows.sort(key=lambda r: (deadline_last_day(r.task.deadline) or "9999",
+                             r.document.facts.date or "", order[id(r)]))
+    return rows
+
+
+def tasks(store: Store, *, assignee: str | None = None,
+          due_before: str | None = None) -> list[TaskRow]:
+    """:func:`list_tasks` over every stored document."""
+    return list_tasks(store.catalogue.iter_documents(with_pages=False),
+                      assignee=assignee, due_before=due_before)

@@ -1,0 +1,157 @@
+"""Readable (rich) renderings of ``show``, ``refs`` and ``tasks`` for officers.
+
+Labels are Vietnamese with diacritics; the JSON forms come from :mod:`evidence.index.refs`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from evidence.index.refs import CitationGraph, MissingCitation, ShowResult, TaskRow
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+__all__ = ["render_missing", "render_refs", "render_show", "render_tasks"]
+
+_FIELDS = [
+    ("symbol", "Số ký hiệu"),
+    ("doc_type_name", "Loại văn bản"),
+    ("date", "Ngày"),
+    ("place", "Địa danh"),
+    ("issuer", "Cơ quan ban hành"),
+    ("parent_issuer", "Cơ quan chủ quản"),
+    ("subject", "Trích yếu"),
+    ("signer", "Người ký"),
+    ("recipients", "Nơi nhận"),
+    ("path", "Tệp"),
+]
+
+
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _value(data: dict[str, Any], key: str) -> str:
+    v = data.get(key)
+    if key == "signer" and isinstance(v, dict):
+        parts = [v.get("authority"), v.get("position"), v.get("name")]
+        return " ".join(p for p in parts if p) or "—"
+    if isinstance(v, list):
+        return "; ".join(str(x) for x in v) or "—"
+    return str(v) if v not in (None, "") else "—"
+
+
+def render_show(result: ShowResult, console: Console | None = None) -> None:
+    """One document: metadata (with the source line of each field), tasks, cited
+    documents found or not in the store, documents citing it."""
+    con = console or _console()
+    d = result.data
+    meta = Table(show_header=False, box=None, pad_edge=False)
+    meta.add_column(style="bold")
+    meta.add_column()
+    sources = d.get("sources") or {}
+    for key, label in _FIELDS:
+        cell = Text(_value(d, key))
+        src = sources.get(key) or (sources.get("symbol") if key == "symbol" else None)
+        if src and src.get("line"):
+            cell.append(f"\n  trang {src['page']}: «{src['line']}»", style="dim")
+        meta.add_row(label, cell)
+    for w in d.get("warnings") or []:
+        meta.add_row("Lưu ý", Text(w, style="yellow"))
+    parts: list[Any] = [meta]
+
+    if d.get("tasks"):
+        parts.append(_tasks_table([(None, t) for t in d["tasks"]], title="Nhiệm vụ"))
+    cited = Table(title="Văn bản được trích dẫn", title_justify="left")
+    cited.add_column("Số ký hiệu")
+    cited.add_column("Ngày")
+    cited.add_column("Cơ quan ban hành")
+    cited.add_column("Trong kho")
+    for c in d.get("cited") or []:
+        status = (Text("Có trong kho", style="green") if c.get("found")
+                  else Text("Chưa có trong kho", style="red"))
+        cited.add_row(c.get("symbol") or "—", c.get("date") or "—", c.get("issuer") or "—",
+                      status)
+    if d.get("cited"):
+        parts.append(cited)
+    if d.get("cited_by"):
+        by = Table(title="Được trích dẫn bởi", title_justify="left")
+        by.add_column("Số ký hiệu")
+        by.add_column("Ngày")
+        by.add_column("Trích yếu")
+        for b in d["cited_by"]:
+            by.add_row(b.get("symbol") or "—", b.get("date") or "—", b.get("subject") or "—")
+        parts.append(by)
+    if result.others:
+        parts.append(Text("Các văn bản khác cùng số ký hiệu: " + ", ".join(
+            f"{o['id'][:12]} ({o.get('date') or '—'}, {o.get('path')})" for o in result.others),
+            style="dim"))
+    con.print(Group(*parts))
+
+
+def render_refs(graph: CitationGraph, console: Console | None = None) -> None:
+    """Every citation: citing document, cited symbol, whether it is in the store."""
+    con = console or _console()
+    t = Table(title=f"Trích dẫn: {len(graph.edges)} (văn bản: {len(graph.documents)})",
+              title_justify="left")
+    t.add_column("Văn bản trích dẫn")
+    t.add_column("Văn bản được trích dẫn")
+    t.add_column("Ngày")
+    t.add_column("Trong kho")
+    for e in graph.edges:
+        status = (Text("Có trong kho", style="green") if e.target is not None
+                  else Text("Chưa có trong kho", style="red"))
+        t.add_row(e.source.facts.symbol or e.source.id[:12], e.citation.symbol,
+                  e.citation.date or "—", status)
+    con.print(t)
+
+
+def render_missing(missing: Sequence[MissingCitation], console: Console | None = None) -> None:
+    """Documents cited but not in the store, with who cites them."""
+    con = console or _console()
+    t = Table(title=f"Văn bản được trích dẫn nhưng chưa có trong kho: {len(missing)}",
+              title_justify="left")
+    t.add_column("Số ký hiệu")
+    t.add_column("Ngày")
+    t.add_column("Cơ quan ban hành")
+    t.add_column("Số lần")
+    t.add_column("Được trích dẫn bởi")
+    for m in missing:
+        t.add_row(m.symbol, m.date or "—", m.issuer or "—", str(m.count),
+                  ", ".join(d.facts.symbol or d.id[:12] for d in m.citing))
+    con.print(t)
+
+
+def _tasks_table(rows: Sequence[tuple[dict[str, Any] | None, dict[str, Any]]],
+                 title: str) -> Table:
+    t = Table(title=title, title_justify="left", show_lines=True)
+    with_doc = any(doc is not None for doc, _ in rows)
+    if with_doc:
+        t.add_column("Văn bản")
+    t.add_column("Mục")
+    t.add_column("Nhiệm vụ", ratio=3)
+    t.add_column("Đơn vị chủ trì", ratio=1)
+    t.add_column("Phối hợp", ratio=1)
+    t.add_column("Thời hạn")
+    for doc, task in rows:
+        deadline = task.get("deadline") or task.get("deadline_text") or "—"
+        if task.get("recurring"):
+            deadline = f"{task.get('deadline_text')} (định kỳ)"
+        text = task.get("text") or ""
+        cells = [task.get("id") or "", text if len(text) <= 300 else text[:297] + "…",
+                 "; ".join(task.get("assignees") or []) or "—",
+                 "; ".join(task.get("coordinators") or []) or "—", deadline]
+        if with_doc:
+            cells.insert(0, (doc or {}).get("symbol") or (doc or {}).get("id", "")[:12])
+        t.add_row(*cells)
+    return t
+
+
+def render_tasks(rows: Sequence[TaskRow], console: Console | None = None) -> None:
+    """Tasks across the store."""
+    con = console or _console()
+    data = [r.to_dict() for r in rows]
+    con.print(_tasks_table([(d["document"], d) for d in data],
+                           title=f"Nhiệm vụ: {len(rows)}"))
