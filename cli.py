@@ -243,6 +243,105 @@ def pack_cmd(obj: Ctx, criteria: Path | None, out_dir: Path, year: int | None, f
                    err=True)
 
 
+# ---- show
+@cli.command(name="show")
+@click.argument("ref")
+@json_option
+@click.pass_obj
+@handle_errors
+def show_cmd(obj: Ctx, ref: str, as_json: bool) -> None:
+    """One document by its symbol (111/KH-UBND), id (or id prefix) or path: metadata with
+    the source line of each field, tasks, cited documents (in the store or not), and the
+    documents citing it.
+
+    \b
+    Example:
+        evidence show 111/KH-UBND
+        evidence show 2650/UBND-NV --json
+    """
+    from evidence.index.refs import show
+    from evidence.index.store import Store
+
+    with Store.open(obj.home, create=False) as store:
+        result = show(store, ref)
+    if result.others:
+        click.echo(f"warning: {ref}: {len(result.others) + 1} documents match; showing "
+                   f"{result.data['id'][:12]}, others: "
+                   + ", ".join(o["id"][:12] for o in result.others), err=True)
+    if as_json:
+        emit_json(result.data)
+    else:
+        from evidence.index.views import render_show
+
+        render_show(result)
+
+
+# ---- refs
+@cli.command(name="refs")
+@click.option("--missing", is_flag=True, help="Only documents cited but not in the store.")
+@json_option
+@click.pass_obj
+@handle_errors
+def refs_cmd(obj: Ctx, missing: bool, as_json: bool) -> None:
+    """Citation graph of the store; --missing lists the documents that stored documents
+    cite but that are not in the store, with who cites them.
+
+    \b
+    Example:
+        evidence refs --missing
+        evidence refs --json
+    """
+    from evidence.index.refs import missing_citations, refs
+    from evidence.index.store import Store
+    from evidence.index.views import render_missing, render_refs
+
+    with Store.open(obj.home, create=False) as store:
+        graph = refs(store)
+    if missing:
+        gone = missing_citations(graph)
+        if as_json:
+            emit_json({"total": len(gone), "missing": [m.to_dict() for m in gone]})
+        else:
+            render_missing(gone)
+    elif as_json:
+        emit_json(graph.to_dict() | {"missing_documents": [m.to_dict() for m in missing_citations(graph)]})
+    else:
+        render_refs(graph)
+
+
+# ---- tasks
+@cli.command(name="tasks")
+@click.option("--assignee", metavar="TEXT", help="Unit in charge (accent-insensitive: 'noi vu').")
+@click.option("--due-before", metavar="DATE", help="Deadline on or before DATE (2023-11-30, 30/11/2023, 2023-12).")
+@json_option
+@click.pass_obj
+@handle_errors
+def tasks_cmd(obj: Ctx, assignee: str | None, due_before: str | None, as_json: bool) -> None:
+    """Tasks assigned by the stored documents: unit in charge, coordinating units, deadline.
+
+    \b
+    Example:
+        evidence tasks --assignee "Phòng Nội vụ"
+        evidence tasks --due-before 2023-12-31 --json
+    """
+    from evidence.index.refs import parse_due_date, tasks
+    from evidence.index.store import Store
+
+    if due_before:
+        try:
+            parse_due_date(due_before)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--due-before'") from exc
+    with Store.open(obj.home, create=False) as store:
+        rows = tasks(store, assignee=assignee, due_before=due_before)
+    if as_json:
+        emit_json({"total": len(rows), "tasks": [r.to_dict() for r in rows]})
+    else:
+        from evidence.index.views import render_tasks
+
+        render_tasks(rows)
+
+
 def main() -> None:
     cli(prog_name="evidence")
 
