@@ -20,11 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from rapidfuzz.distance import Levenshtein
+
 from ..model import Citation, Span
 from .dates import find_dates
 from .doctypes import TYPE_NAMES, canonical_code
 from .normalize import fold
 from .symbols import SYMBOL_PATTERN, SymbolParts, normalize_symbol, parts_from_match
+from .symbols import parse_symbol as parse_symbol_text
 
 __all__ = ["find_citations"]
 
@@ -80,11 +83,12 @@ def find_citations(
     """
     own = normalize_symbol(own_symbol) if own_symbol and own_symbol[:1].isdigit() else None
     seen: set[str] = set()
+    counts: dict[str, int] = {}
     out: list[Citation] = []
     prev_end = -1
     prev_tw: str | None = None
     for m in SYMBOL_PATTERN.finditer(text):
-        parts = parts_from_match(m)
+        parts = _repair(parts_from_match(m), text, m)
         head = text[max(0, m.start() - 140) : m.start()]
         near = _TW_NEAR.search(head[-40:])
         tw: str | None = None
@@ -102,6 +106,7 @@ def find_citations(
             continue
         prev_end, prev_tw = m.end(), tw
         key = normalize_symbol(parts.symbol)
+        counts[key] = counts.get(key, 0) + 1
         if key == own or key in seen:
             continue
         seen.add(key)
@@ -131,7 +136,74 @@ def find_citations(
                 span=locate(start, end) if locate else None,
             )
         )
+    return _merge_damaged(out, counts)
+
+
+_STANDARD_BEFORE = re.compile(r"(?:QCVN|TCVN|ISO|IEC|TCN|TCXDVN)\b[^;\n]{0,14}$")
+_SPACED_ISSUER = re.compile(r" (?P<code>[A-ZĐ]{2,8})(?![\wđĐ])")
+_OCR_QH = re.compile(r"(?<=QH)[Il](?=\d)")
+
+
+def _repair(parts: SymbolParts, text: str, m: re.Match[str]) -> SymbolParts:
+    """Damage that the text layer adds: OCR ``QHI5`` for ``QH15``; a legal symbol whose
+    dash was printed as a space (``145/2020/NĐ CP``)."""
+    if _OCR_QH.search(parts.symbol):
+        fixed = parse_symbol_text(_OCR_QH.sub("1", parts.symbol))
+        if fixed is not None:
+            fixed.start, fixed.end = parts.start, parts.end
+            parts = fixed
+    if parts.year and parts.doc_type and not parts.issuers:
+        sm = _SPACED_ISSUER.match(text, m.end())
+        if sm:
+            fixed = parse_symbol_text(f"{parts.symbol}-{sm.group('code')}")
+            if fixed is not None:
+                fixed.start, fixed.end = parts.start, sm.end()
+                parts = fixed
+        elif parts.doc_type == "NĐ" and text[m.end() : m.end() + 1] == "-":
+            # a decree symbol cut at a line end: decrees are issued by the Government
+            fixed = parse_symbol_text(f"{parts.symbol}-CP")
+            if fixed is not None:
+                fixed.start, fixed.end = parts.start, m.end() + 1
+                parts = fixed
+    return parts
+
+
+def _merge_damaged(cites: list[Citation], counts: dict[str, int]) -> list[Citation]:
+    """Drop a citation that is a damaged copy of another one in the same text: cut at a line
+    end (``105/2025/NĐ`` for ``105/2025/NĐ-CP``), a footnote digit glued on
+    (``42/2024/QH151`` for ``42/2024/QH15``), or a drafter's typo of a symbol cited more
+    often with the same number and year (``57/2018/T-BCT`` next to ``57/2018/TT-BCT``)."""
+    keys = [normalize_symbol(c.symbol) for c in cites]
+    keyset = set(keys)
+    out = []
+    for c, k in zip(cites, keys, strict=True):
+        if _is_typo_of_other(k, keyset, counts):
+            continue
+        longer = [o for o in keyset if o != k and (o.startswith(k + "-") or o.startswith(k + "/"))]
+        stripped = re.sub(r"(?<=[A-ZĐa-z])\d{1,2}$", "", k)
+        qh = re.match(r"^(.*/(?:UBTV)?QH\d\d)\d+$", k)
+        if longer:
+            continue
+        if stripped != k and stripped in keyset:
+            continue
+        if qh and qh.group(1) in keyset:
+            continue
+        out.append(c)
     return out
+
+
+def _is_typo_of_other(k: str, keys: set[str], counts: dict[str, int]) -> bool:
+    m = re.match(r"^(\d+(?:\.\d+)?/(?:19|20)\d\d/)(.+)$", k)
+    if not m:
+        return False
+    head, rest = m.groups()
+    for o in keys:
+        if o == k or not o.startswith(head) or counts.get(o, 0) <= counts.get(k, 0):
+            continue
+        orest = o[len(head) :]
+        if orest.replace("-", "") == rest.replace("-", "") or Levenshtein.distance(orest, rest) <= 1:
+            return True
+    return False
 
 
 def _strip_date_issuer(gap: str) -> str:
@@ -146,6 +218,13 @@ def _accept(parts: SymbolParts, tw: str | None, has_so: bool, text: str, m: re.M
     nxt = text[m.end() : m.end() + 1]
     if nxt and (nxt.isalnum() and not nxt.isspace()):
         return False
+    if _STANDARD_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+        return False
+    if "/" not in parts.symbol:
+        # dash-only forms are old state numbers "518-TTg" (one known issuer code);
+        # "2-DIMETYLAMINO-AXETONITRIL" is a chemical name, "01-ĐN" a form label
+        seg = parts.issuers[0] if parts.issuers else ""
+        return parts.old and bool(_OLD_ISSUERS.match(seg.upper()))
     if parts.old:
         seg = parts.issuers[0] if parts.issuers else ""
         if not (tw or has_so or _OLD_ISSUERS.match(seg.upper())):

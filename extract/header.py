@@ -444,7 +444,7 @@ def _subject_after(text: str, cells: list[Cell], idx: int, first: str) -> tuple[
         own = parts[1:] if first else parts
         if own and is_upper_text(" ".join(own)) and not is_upper_text(t):
             break  # an upper-case subject ends where mixed-case body text starts
-        if _SUBJECT_STOP.match(t) or len(t) > 250:
+        if _SUBJECT_STOP.match(t) or (seen_text and len(t) > 250):
             break
         if parts and is_upper_text(" ".join(parts)) and is_upper_text(t) and _is_authority_line(t):
             break

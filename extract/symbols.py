@@ -35,13 +35,15 @@ __all__ = [
 # lower-case ASCII letter (QyĐ, QĐi, TTg, Ctr is allowed as a whole word). Non-ASCII
 # lower-case letters never occur in codes, so "Kế hoạch" after a dash is not a segment.
 _UP = "A-ZĐÂĂÊÔƠƯ"
-_SEG = rf"(?:Ctr|[{_UP}][{_UP}0-9]*[a-zđ]?[{_UP}0-9]*)(?![\wđĐ])"
+_SEG = rf"(?:Ctr|Cty|[{_UP}][{_UP}0-9]*(?:&[{_UP}][{_UP}0-9]*)*[a-zđ]?[{_UP}0-9]*)(?![\wđĐ&])"
+# later segments may be numbers ("3/VC/2026/HT", "93/CT-05")
+_SEG_N = rf"(?:{_SEG}|\d{{1,4}}(?![\wđĐ]))"
 _HSP = r"[ \t]*"
 # a separator may be followed by a line break (symbol cut at a line end)
 _SEP = rf"{_HSP}(?P<{{name}}>[/-]){_HSP}(?:\n{_HSP})?"
 _NUM = r"(?P<num>\d{1,5}(?:\.\d{1,3})?)"
 _YEAR = rf"(?:{_HSP}/{_HSP}(?P<year>(?:19|20)\d\d){_HSP}(?=/))"
-_CHAIN = rf"(?P<chain>{_SEG}(?:{_HSP}(?:[/-]|//){_HSP}(?:\n{_HSP})?{_SEG})*)"
+_CHAIN = rf"(?P<chain>{_SEG}(?:{_HSP}(?:[/-]|//){_HSP}(?:\n{_HSP})?{_SEG_N})*)"
 
 SYMBOL_PATTERN = re.compile(
     rf"(?<![\w./,-])(?<![A-Z0-9]:){_NUM}{_YEAR}?{_HSP}(?P<sep>/{{1,2}}|-){_HSP}(?:\n{_HSP})?{_CHAIN}",
@@ -114,6 +116,10 @@ def _interpret(number: str | None, year: str | None, sep: str, chain: str) -> Sy
         parts.units = [canonical_issuer_code(s) for s in segs[2:]]
         if parts.doc_type is None:
             parts.doc_type = canonical_code(segs[0])
+        return parts
+    if len(segs) == 1 and yr is not None and first in _STATE_UP:
+        # "145/2020/NĐ" cut before its issuer: the type is known, the issuer is not
+        parts.doc_type = canonical_code(segs[0])
         return parts
     if len(segs) == 1:
         # "518-TTg", "666/TTg", laws "80/2015/QH13", "35/2023/UBTVQH15"
