@@ -275,7 +275,7 @@ def build_documents(parsed: Sequence[tuple[FileInfo, ParsedFile]]) -> list[Docum
     The pages of all files (one file, or the photos of one group) are read as one
     sequence and split where a new document's header starts
     (:func:`evidence.ingest.split.split_documents`). Ids follow the contract: a document
-    that is a whole single file has that file's sha256; any other (part of a file, or
+    that is exactly one whole file has that file's sha256; any other (part of a file, or
     pages from several files) has :func:`evidence.model.part_id` of its
     (file sha256, first page, last page) parts.
 
@@ -299,7 +299,7 @@ def build_documents(parsed: Sequence[tuple[FileInfo, ParsedFile]]) -> list[Docum
     docs: list[Document] = []
     for first, last in ranges:
         chunk = flat[first - 1:last]
-        docs.append(_document(chunk, several, ranges))
+        docs.append(_document(chunk, several))
     return docs
 
 
@@ -326,8 +326,7 @@ def _clean_ranges(ranges: Sequence[tuple[int, int]], n: int) -> list[tuple[int, 
     return out
 
 
-def _document(chunk: list[tuple[FileInfo, ParsedFile, Page]], several: bool,
-              ranges: list[tuple[int, int]]) -> Document:
+def _document(chunk: list[tuple[FileInfo, ParsedFile, Page]], several: bool) -> Document:
     parts: list[tuple[FileInfo, ParsedFile, int, int]] = []
     for info, pf, page in chunk:
         if parts and parts[-1][0].path == info.path:
@@ -335,8 +334,8 @@ def _document(chunk: list[tuple[FileInfo, ParsedFile, Page]], several: bool,
         else:
             parts.append((info, pf, page.number, page.number))
     info0, pf0, _, _ = parts[0]
-    whole = (len(parts) == 1 and len(ranges) == 1
-             and [p.number for _, _, p in chunk] == [p.number for p in pf0.pages])
+    # a document that is exactly one whole file has that file's id, whatever the grouping
+    whole = len(parts) == 1 and [p.number for _, _, p in chunk] == [p.number for p in pf0.pages]
     doc_id = info0.sha256 if whole else part_id([(i.sha256, a, b) for i, _, a, b in parts])
     pages = [Page(number=p.number, text=p.text, ocr=p.ocr, confidence=p.confidence,
                   source=info.path if several else None) for info, _pf, p in chunk]
@@ -815,30 +814,33 @@ class _Batch:
     def _settle_known(self, infos: list[FileInfo], previous: dict[str, FileRow | None]) -> bool:
         """Handle a unit whose every file is already ingested (unchanged, moved, copied or
         restored) without parsing; False when it must be parsed."""
-        actions: list[tuple[str, FileInfo, FileRow | None]] = []
+        actions: list[tuple[str, FileInfo, FileRow]] = []
         for info in infos:
             row = previous[info.path]
             if row is not None and row.sha256 == info.sha256 and row.status in ("ok", "missing"):
                 actions.append(("restored" if row.status == "missing" else "unchanged", info, row))
                 continue
-            if row is not None:
-                return False  # changed content, or failed before: parse again
             others = [r for r in self.cat.files_by_sha(info.sha256) if r.path != info.path
                       and r.status in ("ok", "missing")]
-            gone = [r for r in others if r.status == "missing" or not os.path.exists(r.path)]
-            if gone:
+            held = [r for r in others if r.status == "ok" and os.path.exists(r.path)]
+            gone = [r for r in others if r not in held]
+            if row is None and gone:
                 actions.append(("moved", info, gone[0]))
-            elif others:
-                actions.append(("copy", info, others[0]))
+            elif held:
+                # same content as a file already ingested (also when this path failed
+                # before, or held other content): one document, shown under the first path
+                actions.append(("copy", info, held[0]))
             else:
                 return False
         for action, info, row in actions:
-            assert row is not None
             if action == "moved":
                 self.cat.move_file(row.path, info)
                 status = "moved"
             elif action == "copy":
+                old = previous[info.path]
                 self.cat.copy_file(row, info)
+                if old is not None and old.sha256 != info.sha256:
+                    self._remove_stale({old.sha256}, {info.path}, set())
                 status = "copy"
             elif action == "restored":
                 self.cat.restore_file(info)
@@ -870,9 +872,7 @@ class _Batch:
         # 1. documents of the unit's old and new contents that this outcome replaces
         old_shas = {r.sha256 for r in task.previous.values() if r is not None}
         shas = old_shas | {i.sha256 for i in task.files}
-        stale = [d for d in self.cat.documents_of_shas(shas)
-                 if d not in new_ids and not self._held_elsewhere(d, unit_paths)]
-        self.summary.removed_documents += len(self.store.remove_documents(stale))
+        self._remove_stale(shas, unit_paths, new_ids)
         # 2. the new documents, one catalogue transaction each
         ok_infos = [fo.info for fo in outcome.files if fo.reason is None]
         for doc in outcome.documents:
@@ -904,6 +904,13 @@ class _Batch:
         self.summary.ocr_pages += ocr_pages
         if self.progress is not None and (pages > live[0] or ocr_pages > live[1]):
             self.progress.pages(max(0, pages - live[0]), max(0, ocr_pages - live[1]))
+
+    def _remove_stale(self, shas: set[str], unit_paths: set[str], keep: set[str]) -> None:
+        """Remove the documents made from ``shas`` that are not in ``keep`` and that no
+        file outside ``unit_paths`` still holds."""
+        stale = [d for d in self.cat.documents_of_shas(shas)
+                 if d not in keep and not self._held_elsewhere(d, unit_paths)]
+        self.summary.removed_documents += len(self.store.remove_documents(stale))
 
     def _held_elsewhere(self, doc_id: str, unit_paths: set[str]) -> bool:
         """Whether every file of a document is still held, unchanged, by a path outside
