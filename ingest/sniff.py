@@ -117,6 +117,9 @@ def detect(path: Path) -> Sniffed:
     fmt, detail = _from_bytes(path, head, ext, size)
     if fmt is None:
         return _unknown(path, head, ext, ext_format)
+    if fmt in _TEXT_FORMATS and ext_format is not None and ext_format not in _TEXT_FORMATS:
+        raise FileError(f"named {ext} but holds plain text, not a {_FORMAT_LABEL[ext_format]}",
+                        subject=str(path), reason=FailReason.WRONG_EXTENSION)
     warning = extension_warning(path, fmt)
     return Sniffed(fmt, warning, detail)
 

@@ -7,9 +7,6 @@ import subprocess
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from evidence.ingest import legacy
 from evidence.ingest.legacy import (
     convert_run,
@@ -22,6 +19,8 @@ from evidence.ingest.legacy import (
     legacy_evidence,
     repair_mojibake,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 # ---- fixed phrases (spec §6.4) -------------------------------------------------------
 
