@@ -9,6 +9,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import docx
 import pytest
@@ -376,7 +377,7 @@ def test_zip_bomb_docx(tmp_path: Path) -> None:
 
 
 class _CountingHandler(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         self.hits.append(self.path)
@@ -392,7 +393,7 @@ class _CountingHandler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def http_probe() -> Iterator[tuple[str, list[str]]]:
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
     handler = type("Handler", (_CountingHandler,), {"hits": hits})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
