@@ -85,7 +85,7 @@ def safe_name(name: str, *, max_bytes: int = _MAX_NAME_BYTES) -> str:
     extension kept."""
     s = unicodedata.normalize("NFC", name)
     s = _BAD_CHARS.sub("-", s)
-    s = " ".join(s.split()).strip(" .")
+    s = " ".join(s.split()).strip(" .").lstrip("-. ")
     if not s or set(s) <= {"."}:
         s = "_"
     stem, dot, ext = s.rpartition(".")
@@ -156,7 +156,8 @@ def _sources(doc: DocumentRef) -> list[tuple[str, str]]:
 
 
 def _doc_name(doc: DocumentRef) -> str:
-    sym = (doc.symbol or "").replace("/", "-").strip("-")
+    sym = re.sub(r"\.{2,}", "", (doc.symbol or "").replace("/", "-").replace("\\", "-"))
+    sym = re.sub(r"-{2,}", "-", sym).strip("-. ")
     number = doc.symbol.split("/")[0] if doc.symbol else ""
     if not sym:
         sym = Path(doc.path).stem if doc.path else doc.id[:12]
