@@ -164,6 +164,114 @@ def reindex_cmd(obj: Ctx, engine: str | None, sync_only: bool, as_json: bool) ->
                    f"{res.seconds:.1f} s)", err=True)
 
 
+# ---- ingest
+@cli.command(name="ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="OCR pages without a usable text layer, all pages, or none.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: CPU count); 1 runs in this process.")
+@click.option("--force", is_flag=True, help="Re-ingest files even when unchanged.")
+@click.option("--prune", is_flag=True, help="Remove files gone from disk, and their documents.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True,
+              help="Seconds per file before it is abandoned (reason: timeout).")
+@json_option
+@click.pass_obj
+@handle_errors
+def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, force: bool,
+               prune: bool, timeout: float, as_json: bool) -> None:
+    """Ingest files and folders (recursively) into the store: parse, OCR, extract, index.
+    Unchanged files are skipped; exit 1 when some file failed (listed on stderr).
+
+    \b
+    Example:
+        evidence ingest ~/KiemChung/2023
+        evidence ingest --jobs 2 --ocr always scans/ --json
+    """
+    from evidence.errors import ExitCode
+    from evidence.index.store import Store
+    from evidence.ingest.base import OcrMode
+    from evidence.ingest.pipeline import ingest_paths
+    from evidence.ingest.progress import make_progress
+    from evidence.ingest.report import render_summary
+
+    progress = make_progress(quiet=obj.quiet, as_json=as_json)
+    with Store.open(obj.home) as store:
+        try:
+            summary = ingest_paths(list(paths), store, ocr=OcrMode(ocr), jobs=jobs, force=force,
+                                   prune=prune, timeout=timeout, progress=progress)
+        finally:
+            progress.stop()
+    if as_json:
+        emit_json(summary.to_dict())
+    elif not obj.quiet:
+        render_summary(summary)
+    if summary.failed:
+        click.get_current_context().exit(int(ExitCode.ATTENTION))
+
+
+# ---- extract
+@cli.command(name="extract")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="OCR pages without a usable text layer, all pages, or none.")
+@click.option("--text", "with_text", is_flag=True, help="Include the page texts in the JSON.")
+@json_option
+@click.pass_obj
+@handle_errors
+def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, as_json: bool) -> None:
+    """Parse and extract one file without touching the store. A batch scan holding several
+    documents shows the first, with a warning naming the others.
+
+    \b
+    Example:
+        evidence extract cong-van-2650.docx --json
+    """
+    from evidence.errors import ExitCode, FileError
+    from evidence.ingest.base import OcrMode
+    from evidence.ingest.pipeline import extract_file, several_documents_warning
+    from evidence.ingest.report import render_document
+
+    try:
+        docs = extract_file(file, ocr=OcrMode(ocr))
+    except FileError as exc:
+        exc.exit_code = ExitCode.USAGE  # the one input is unreadable: the command could not run
+        raise
+    doc = docs[0]
+    warning = several_documents_warning(docs)
+    if warning:
+        doc.warnings.append(warning)
+        click.echo(f"warning: {file}: {warning}", err=True)
+    if as_json:
+        emit_json(doc.to_dict(include_text=with_text))
+    else:
+        render_document(doc)
+
+
+# ---- status
+@cli.command(name="status")
+@json_option
+@click.pass_obj
+@handle_errors
+def status_cmd(obj: Ctx, as_json: bool) -> None:
+    """Counts of the store by type, year, format and OCR; failed and missing files; size.
+
+    \b
+    Example:
+        evidence status
+        evidence status --json
+    """
+    from evidence.index.store import Store
+    from evidence.ingest.report import render_status
+
+    with Store.open(obj.home, create=False) as store:
+        stats = store.stats()
+    if as_json:
+        emit_json(stats)
+    else:
+        render_status(stats)
+
+
 # ---- check
 @cli.command(name="check")
 @click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path), default=None,
