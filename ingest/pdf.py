@@ -68,7 +68,8 @@ _LEGACY_MIN_CHARS = 20
 class _LayerPage:
     number: int
     text: str  # NFC, repaired
-    has_images: bool
+    usable: bool  # is_born_digital_text(text)
+    has_images: bool  # only looked up for pages that are not usable
     legacy: bool = False
 
 
@@ -216,13 +217,16 @@ def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions) -> 
             page = doc[i]
             try:
                 raw = "" if options.ocr is OcrMode.ALWAYS else _page_text(page)
-                has_images = _has_images(page)
+                text = repair_text_layer(clean_text(raw))
+                usable = is_born_digital_text(text)
+                # even a page that reads well may hold a heading in .VnTimeH
                 hinted = (len(_LEGACY_HINT.findall(raw)) >= _LEGACY_HINT_MIN
                           and _uses_legacy_font(page))
+                # a blank page needs no OCR; looking for images costs ~6 ms, so only here
+                has_images = not usable and not text.strip() and _has_images(page)
             finally:
                 page.close()
             legacy = False
-            text = repair_text_layer(clean_text(raw))
             if hinted:
                 if plumber is None:
                     plumber = _open_plumber(path)
@@ -232,7 +236,8 @@ def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions) -> 
                     fixed = repair_text_layer(clean_text(converted))
                     if text_quality(fixed) > text_quality(text):
                         text, legacy = fixed, True
-            layers.append(_LayerPage(i + 1, text, has_images, legacy))
+                        usable = is_born_digital_text(text)
+            layers.append(_LayerPage(i + 1, text, usable, has_images, legacy))
     finally:
         if plumber is not None:
             plumber.close()
@@ -360,11 +365,11 @@ def _decide(doc: pdfium.PdfDocument, layer: _LayerPage, options: ParseOptions, o
         notes.setdefault(message, []).append(n)
 
     if options.ocr is OcrMode.NEVER:
-        if not is_born_digital_text(text):
+        if not layer.usable:
             note("no usable text layer (OCR off)")
         return Page(number=n, text=text)
     if options.ocr is OcrMode.AUTO:
-        if is_born_digital_text(text):
+        if layer.usable:
             return Page(number=n, text=text)
         if not layer.has_images and not text.strip():
             return Page(number=n, text="")  # a blank page: nothing to OCR

@@ -357,3 +357,34 @@ def test_missing_ocr_keeps_text_pages_and_fails_pure_scans(tmp_path: Path) -> No
     with pytest.raises(OcrUnavailable) as err:
         parse(scan, ParseOptions(ocr_engine=MissingTesseract(), dpi=50))
     assert err.value.subject == str(scan)
+
+
+def test_legacy_heading_on_an_otherwise_unicode_page(tmp_path: Path) -> None:
+    """A .VnTimeH heading on a Unicode page: the page reads well, the heading is converted."""
+    fpdf = pytest.importorskip("fpdf")
+    if not FONT.exists():
+        pytest.skip("DejaVuSans.ttf is not installed")
+    bold = FONT.with_name("DejaVuSans-Bold.ttf")
+    if not bold.exists():
+        pytest.skip("DejaVuSans-Bold.ttf is not installed")
+    pdf = fpdf.FPDF()
+    pdf.add_font("dv", "", str(FONT))
+    pdf.add_font("dvb", "", str(bold))
+    pdf.add_page()
+    pdf.set_font("dvb", size=11)
+    # TCVN3 lower-case codes, drawn as capitals by the H font
+    pdf.multi_cell(0, 6, "ñy ban nh©n d©n huyÖn ®øc thä", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("dv", size=11)
+    pdf.multi_cell(0, 6, BODY * 2)
+    data = bytes(pdf.output())
+    names = re.findall(rb"/BaseFont /[A-Z]{6}\+(\S+)", data)
+    heading = next(n for n in names if b"Bold" in n)
+    # a real capital font name of the same length (xref offsets stay valid)
+    candidates = [b".VnTimeH", b".VnArialH", b".VnTimeH,B", b".VnArialH,B", b".VnHelvetInsH",
+                  b".VnTimeH,Bold", b".VnArialH,Bold", b".VnHelvetInsH,B", b".VnHelvetInsH,BI"]
+    legacy = next(c for c in candidates if len(c) == len(heading))
+    path = tmp_path / "heading.pdf"
+    path.write_bytes(data.replace(heading, legacy))
+    text = parse(path, ParseOptions(ocr_engine=ExplodingEngine())).pages[0].text
+    assert "ỦY BAN NHÂN DÂN HUYỆN ĐỨC THỌ" in text
+    assert "Thực hiện Kế hoạch số 111/KH-UBND" in text

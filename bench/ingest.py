@@ -1,0 +1,342 @@
+"""Ingest throughput against raw baselines, measured on the same files in one run (issue 2).
+
+Text PDFs (pages/s):
+  - bare ``pdfplumber`` ``page.extract_text()``;
+  - bare ``pypdfium2`` ``page.get_textpage().get_text_range()``;
+  - a ``pdftotext`` loop (one process per file);
+  - ours: ``evidence.ingest.pdf.parse`` alone, and the whole ingest (parse + extract +
+    catalogue + search index) through ``evidence.ingest.pipeline.ingest_paths`` with
+    ``--jobs 1 --force`` into a scratch store.
+Scanned PDFs (OCR pages/s), on the same 300 dpi page images our path renders:
+  - bare ``tesseract IMG stdout -l vie`` with ``OMP_THREAD_LIMIT=1``, one and two at a time;
+  - bare ``tesseract`` with its default OpenMP threads (a few pages: it is slow);
+  - ours: the ``TesseractEngine`` alone, and the whole ingest at ``--jobs 1`` and ``--jobs 2``
+    (render + OCR + orientation check + extract + store, no OCR cache).
+
+Inputs: ``../shared/data/realfiles`` (PDFs whose text layer is clean Vietnamese on every
+page, and the image-only scans; skipped with a message if absent) and ``corpus/files`` if
+present. Targets: text ingest >= 0.3x pypdfium2; OCR ingest >= 0.9x bare Tesseract;
+``--jobs 2`` >= 1.7x ``--jobs 1`` on OCR.
+
+Run: ``.venv/bin/python bench/ingest.py [--min-text-pages 200] [--ocr-pages 16]
+[--skip-ocr] [--update-doc]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("EVIDENCE_SHARED", REPO.parent / "shared")) / "data" / "realfiles"
+CORPUS = REPO / "corpus" / "files"
+DOC = REPO / "docs" / "ingest-formats-pdf.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+@dataclass
+class Row:
+    name: str
+    pages: int
+    seconds: float
+    baseline: str | None = None  # name of the row this one is compared with
+
+    @property
+    def rate(self) -> float:
+        return self.pages / self.seconds if self.seconds > 0 else float("nan")
+
+
+def _timed(fn: Callable[[], int]) -> tuple[int, float]:
+    t0 = time.perf_counter()
+    pages = fn()
+    return pages, time.perf_counter() - t0
+
+
+# ---- inputs -----------------------------------------------------------------------------
+
+
+def select_inputs() -> tuple[list[Path], list[Path], list[str]]:
+    """Text PDFs (clean layer on every page) and scans (no usable layer on any page)."""
+    from evidence.errors import FileError
+    from evidence.ingest.pdf import read_text_layer
+    from evidence.ingest.textlayer import is_born_digital_text
+
+    notes: list[str] = []
+    candidates: list[Path] = []
+    if SHARED.is_dir():
+        candidates += sorted(SHARED.glob("*.pdf"))
+    else:
+        notes.append(f"{SHARED} is absent: real files skipped")
+    if CORPUS.is_dir():
+        candidates += sorted(CORPUS.rglob("*.pdf"))
+    else:
+        notes.append(f"{CORPUS} is absent: corpus skipped")
+    text, scans = [], []
+    for path in candidates:
+        try:
+            layer = read_text_layer(path)
+        except FileError as exc:
+            notes.append(f"{path.name}: {exc.message}")
+            continue
+        usable = [is_born_digital_text(t) for t in layer]
+        if all(usable):
+            text.append(path)
+        elif not any(t.strip() for t in layer):
+            scans.append(path)
+        else:
+            notes.append(f"{path.name}: damaged text layer on {usable.count(False)} of "
+                         f"{len(usable)} pages (OCR'd by our path): left out of both sets")
+    return text, scans, notes
+
+
+def _pages(paths: list[Path]) -> int:
+    import pypdfium2 as pdfium
+
+    total = 0
+    for p in paths:
+        doc = pdfium.PdfDocument(p)
+        total += len(doc)
+        doc.close()
+    return total
+
+
+# ---- text baselines ---------------------------------------------------------------------
+
+
+def bare_pdfplumber(files: list[Path]) -> int:
+    import pdfplumber
+
+    n = 0
+    for f in files:
+        with pdfplumber.open(f) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                page.close()
+                n += 1
+    return n
+
+
+def bare_pypdfium2(files: list[Path]) -> int:
+    import pypdfium2 as pdfium
+
+    n = 0
+    for f in files:
+        doc = pdfium.PdfDocument(f)
+        for i in range(len(doc)):
+            page = doc[i]
+            tp = page.get_textpage()
+            tp.get_text_range()
+            tp.close()
+            page.close()
+            n += 1
+        doc.close()
+    return n
+
+
+def bare_pdftotext(files: list[Path], pages: int) -> int:
+    for f in files:
+        subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", str(f), "-"], check=False,
+                       capture_output=True)
+    return pages
+
+
+def ours_parse(files: list[Path]) -> int:
+    from evidence.ingest.base import OcrResult, ParseOptions
+    from evidence.ingest.pdf import parse
+
+    def no_ocr(image: Path) -> OcrResult:
+        raise AssertionError(f"text PDF page sent to OCR: {image}")
+
+    n = 0
+    for f in files:
+        n += len(parse(f, ParseOptions(ocr_engine=no_ocr)).pages)
+    return n
+
+
+def ours_ingest(files: list[Path], repeat: int, jobs: int, *, ocr: bool) -> tuple[int, float, str]:
+    """Whole ingest into a scratch store; returns (pages, seconds, what was measured)."""
+    try:
+        from evidence.index.store import Store
+        from evidence.ingest.pipeline import ingest_paths
+    except ImportError as exc:  # the pipeline is another helper's; measure parse alone
+        return 0, 0.0, f"pipeline unavailable ({exc})"
+    home = Path(tempfile.mkdtemp(prefix="evidence-bench-"))
+    try:
+        store = Store.open(home)
+        pages, seconds = 0, 0.0
+        try:
+            for i in range(repeat):
+                summary = ingest_paths(files, store, jobs=jobs, force=i > 0)
+                seconds += summary.seconds
+                if summary.failed:
+                    print(f"  ingest failures: {summary.failed}", file=sys.stderr)
+                pages += summary.ocr_pages if ocr else _pages(files)
+        finally:
+            store.close()
+        return pages, seconds, "parse + extract + catalogue + index"
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+# ---- OCR baselines ----------------------------------------------------------------------
+
+
+def render(files: list[Path], folder: Path, dpi: int) -> list[Path]:
+    from evidence.ingest.pdf import page_images
+
+    images = []
+    for i, f in enumerate(files):
+        sub = folder / f"{i:03d}"
+        sub.mkdir()
+        images += page_images(f, sub, dpi=dpi)
+    return images
+
+
+def _tesseract(image: Path, threads: bool) -> None:
+    env = dict(os.environ)
+    if threads:
+        env.pop("OMP_THREAD_LIMIT", None)
+    else:
+        env["OMP_THREAD_LIMIT"] = "1"
+    subprocess.run(["tesseract", str(image), "stdout", "-l", "vie"], env=env, check=False,
+                   capture_output=True)
+
+
+def bare_tesseract(images: list[Path], jobs: int, threads: bool = False) -> int:
+    if jobs == 1:
+        for img in images:
+            _tesseract(img, threads)
+    else:
+        with ThreadPoolExecutor(jobs) as pool:
+            list(pool.map(lambda img: _tesseract(img, threads), images))
+    return len(images)
+
+
+def ours_engine(images: list[Path]) -> int:
+    from evidence.ingest.ocr import TesseractEngine
+
+    engine = TesseractEngine()
+    for img in images:
+        engine(img)
+    return len(images)
+
+
+# ---- report -----------------------------------------------------------------------------
+
+
+def table(rows: list[Row]) -> str:
+    by_name = {r.name: r for r in rows}
+    out = ["| what | pages | seconds | pages/s | ratio |", "| --- | ---: | ---: | ---: | --- |"]
+    for r in rows:
+        ratio = ""
+        if r.baseline and r.baseline in by_name:
+            ratio = f"{r.rate / by_name[r.baseline].rate:.2f}x {r.baseline}"
+        out.append(f"| {r.name} | {r.pages} | {r.seconds:.1f} | {r.rate:.2f} | {ratio} |")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--min-text-pages", type=int, default=200,
+                    help="repeat the text PDFs until this many pages are read (default 200)")
+    ap.add_argument("--ocr-pages", type=int, default=16,
+                    help="scanned pages to OCR (whole files, at least this many; default 16)")
+    ap.add_argument("--threaded-pages", type=int, default=2,
+                    help="pages for bare tesseract with default OpenMP threads (0: skip)")
+    ap.add_argument("--skip-ocr", action="store_true")
+    ap.add_argument("--update-doc", action="store_true", help=f"write the table into {DOC}")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+    text_files, scans, notes = select_inputs()
+    for n in notes:
+        print(f"note: {n}", file=sys.stderr)
+    rows: list[Row] = []
+    lines: list[str] = []
+    if text_files:
+        pages = _pages(text_files)
+        repeat = max(1, math.ceil(args.min_text_pages / pages))
+        files = text_files * repeat
+        lines.append(f"Text: {len(text_files)} PDFs, {pages} pages, read {repeat}x "
+                     f"({pages * repeat} pages).")
+        print(lines[-1], file=sys.stderr)
+        rows.append(Row("pypdfium2 text (bare)", *_timed(lambda: bare_pypdfium2(files))))
+        rows.append(Row("pdfplumber extract_text (bare, 1 pass)",
+                        *_timed(lambda: bare_pdfplumber(text_files)), "pypdfium2 text (bare)"))
+        if shutil.which("pdftotext"):
+            rows.append(Row("pdftotext loop (bare)",
+                            *_timed(lambda: bare_pdftotext(files, pages * repeat)),
+                            "pypdfium2 text (bare)"))
+        rows.append(Row("ours: pdf.parse", *_timed(lambda: ours_parse(files)),
+                        "pypdfium2 text (bare)"))
+        p, s, what = ours_ingest(text_files, repeat, 1, ocr=False)
+        if p:
+            rows.append(Row("ours: ingest --jobs 1 (parse+extract+store)", p, s,
+                            "pypdfium2 text (bare)"))
+        lines.append(f"Our text ingest measured: {what}.")
+    else:
+        lines.append("Text: no text PDF found.")
+
+    if scans and not args.skip_ocr and shutil.which("tesseract"):
+        chosen, total = [], 0
+        for f in scans:
+            if total >= args.ocr_pages:
+                break
+            chosen.append(f)
+            total += _pages([f])
+        lines.append(f"OCR: {len(chosen)} scanned PDFs, {total} pages at 300 dpi.")
+        print(lines[-1], file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix="evidence-bench-img-") as tmp:
+            images = render(chosen, Path(tmp), 300)
+            base = "tesseract -l vie, 1 thread (bare) x1"
+            rows.append(Row(base, *_timed(lambda: bare_tesseract(images, 1))))
+            rows.append(Row("tesseract -l vie, 1 thread (bare) x2",
+                            *_timed(lambda: bare_tesseract(images, 2)), base))
+            if args.threaded_pages:
+                few = images[: args.threaded_pages]
+                rows.append(Row("tesseract -l vie, default OpenMP threads (bare) x1",
+                                *_timed(lambda: bare_tesseract(few, 1, threads=True)), base))
+            rows.append(Row("ours: TesseractEngine x1", *_timed(lambda: ours_engine(images)),
+                            base))
+        for jobs in (1, 2):
+            p, s, what = ours_ingest(chosen, 1, jobs, ocr=True)
+            if p:
+                rows.append(Row(f"ours: ingest --jobs {jobs} (OCR pages)", p, s,
+                                base if jobs == 1 else "ours: ingest --jobs 1 (OCR pages)"))
+    elif args.skip_ocr:
+        lines.append("OCR: skipped (--skip-ocr).")
+    else:
+        lines.append("OCR: no scans or no tesseract: skipped.")
+
+    result = table(rows)
+    cpu = os.cpu_count()
+    header = (f"`.venv/bin/python bench/ingest.py {' '.join(argv or sys.argv[1:])}`".replace(
+        " `", "`") + f" — {time.strftime('%Y-%m-%d')}, {cpu} CPUs")
+    text = "\n".join([header, "", *lines, "", result])
+    print(text)
+    if args.update_doc and DOC.exists():
+        doc = DOC.read_text(encoding="utf-8")
+        if START in doc and END in doc:
+            before, rest = doc.split(START, 1)
+            after = rest.split(END, 1)[1]
+            DOC.write_text(f"{before}{START}\n{text}\n{END}{after}", encoding="utf-8")
+            print(f"written to {DOC}", file=sys.stderr)
+    print(json.dumps({r.name: round(r.rate, 3) for r in rows}, ensure_ascii=False),
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
