@@ -330,7 +330,8 @@ class ShowResult:
 
 
 def show(store: Store, ref: str) -> ShowResult:
-    """Find ``ref`` (symbol, id, id prefix or path) in the store and build its view.
+    """Find ``ref`` (symbol, id, id prefix or path) in the store and build its view; when
+    several documents match, the most recent is shown and the others listed.
 
     Raises:
         NotFound: nothing matches ``ref``.
@@ -338,6 +339,8 @@ def show(store: Store, ref: str) -> ShowResult:
     found = store.catalogue.find_documents(ref)
     if not found:
         raise NotFound("không tìm thấy văn bản", subject=ref)
+    # several documents share a symbol (years, issuers, copies): the most recent first
+    found.sort(key=lambda d: (d.facts.date or "", d.id), reverse=True)
     doc = found[0]
     graph = citation_graph([
         doc if d.id == doc.id else d
