@@ -213,9 +213,9 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
     for t in titles:
         words = fold(t).split()
         title_forms.add(" ".join(words))
-        for head in (["van", "phong"], ["phong"], ["ban"], ["thanh", "tra"]):
-            if len(words) > len(head) and words[-len(head):] == head:
-                title_forms.add(" ".join(words[:-len(head)]))
+        for tail in (["van", "phong"], ["phong"], ["ban"], ["thanh", "tra"]):
+            if len(words) > len(tail) and words[-len(tail):] == tail:
+                title_forms.add(" ".join(words[:-len(tail)]))
     title_pat = "|".join(r"\s+".join(map(re.escape, t.split())) for t in
                          sorted(title_forms, key=len, reverse=True))
     title_rx = re.compile(_WORD_START + rf"(?:{title_pat})\s+$")

@@ -412,9 +412,9 @@ def _make_task(b: _Block, text: str, ftext: str, all_mentions: list[UnitMention]
             first_para_has_subject = True
         assignees.extend(chain)
     # "… do Phòng Nội vụ chủ trì", "Phòng Tư pháp (chủ trì)"
-    for m in mentions:
-        if _CHU_TRI.match(fseg, m.end) and m not in assignees:
-            assignees.append(m)
+    for u in mentions:
+        if _CHU_TRI.match(fseg, u.end) and u not in assignees:
+            assignees.append(u)
     coord_ids = {id(m) for m in coordinators}
     assignees = sorted((m for m in assignees if id(m) not in coord_ids), key=lambda m: m.start)
     coordinators.sort(key=lambda m: m.start)
