@@ -1,0 +1,123 @@
+"""XLSX annexes: one page per sheet, tab-separated rows, caps, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from evidence.errors import CorruptFile, FileError, TooLarge
+from evidence.ingest import xlsx
+from evidence.ingest.base import ParseOptions
+
+
+def _annex(tmp_path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Danh mục"
+    ws.append(["DANH MỤC THỦ TỤC HÀNH CHÍNH TIẾP NHẬN TẠI BỘ PHẬN MỘT CỬA"])
+    ws.append([])
+    ws.append(["STT", "Tên thủ tục", "Lĩnh vực", "Thời hạn (ngày)"])
+    ws.append([1, "Đăng ký hộ kinh doanh", "Kinh doanh", 3.0])
+    ws.append([2, unicodedata.normalize("NFD", "Cấp giấy phép xây dựng"), "Xây dựng", 15])
+    ws.append([None, None, None, None])
+    rate = ws.cell(row=7, column=2, value=0.625)
+    rate.number_format = "0.0%"
+    ws.cell(row=7, column=1, value="Tỷ lệ trực tuyến")
+    ws.cell(row=8, column=1, value=dt.datetime(2023, 4, 5))
+    ws.cell(row=8, column=2, value=12.75)
+    wb.create_sheet("Trống")
+    second = wb.create_sheet("Ghi chú")
+    second["A1"] = "Kèm theo Quyết định số 1020/QĐ-UBND ngày 05/4/2023"
+    p = tmp_path / "phu-luc.xlsx"
+    wb.save(str(p))
+    return p
+
+
+def test_sheets_become_pages(tmp_path: Path) -> None:
+    parsed = xlsx.parse(_annex(tmp_path), ParseOptions())
+    assert parsed.format == "xlsx"
+    assert [p.number for p in parsed.pages] == [1, 2]
+    assert parsed.pages[0].text.split("\n") == [
+        "DANH MỤC THỦ TỤC HÀNH CHÍNH TIẾP NHẬN TẠI BỘ PHẬN MỘT CỬA",
+        "STT\tTên thủ tục\tLĩnh vực\tThời hạn (ngày)",
+        "1\tĐăng ký hộ kinh doanh\tKinh doanh\t3",
+        "2\tCấp giấy phép xây dựng\tXây dựng\t15",
+        "Tỷ lệ trực tuyến\t62.5%",
+        "2023-04-05\t12.75",
+    ]
+    assert parsed.pages[1].text == "Kèm theo Quyết định số 1020/QĐ-UBND ngày 05/4/2023"
+    assert all(unicodedata.is_normalized("NFC", p.text) for p in parsed.pages)
+
+
+def test_row_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wb = openpyxl.Workbook()
+    for i in range(30):
+        wb.active.append([i, f"dòng {i}"])
+    p = tmp_path / "dai.xlsx"
+    wb.save(str(p))
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 10)
+    parsed = xlsx.parse(p, ParseOptions())
+    assert len(parsed.pages[0].text.split("\n")) == 10
+    assert any("stopped after 10 rows" in w for w in parsed.warnings)
+
+
+def test_tcvn3_cells_converted(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    for row in (["STT", "Tªn thñ tôc hµnh chÝnh"], [1, "§¨ng ký hé kinh doanh"],
+                [2, "CÊp giÊy phÐp x©y dùng"]):
+        wb.active.append(row)
+    p = tmp_path / "tcvn3.xlsx"
+    wb.save(str(p))
+    parsed = xlsx.parse(p, ParseOptions())
+    assert parsed.pages[0].text.split("\n")[1:] == ["1\tĐăng ký hộ kinh doanh",
+                                                   "2\tCấp giấy phép xây dựng"]
+    assert any("TCVN3" in w for w in parsed.warnings)
+
+
+def test_empty_workbook(tmp_path: Path) -> None:
+    p = tmp_path / "trong.xlsx"
+    openpyxl.Workbook().save(str(p))
+    parsed = xlsx.parse(p, ParseOptions())
+    assert [pg.text for pg in parsed.pages] == [""]
+    assert parsed.warnings == ["no text in the workbook"]
+
+
+def test_format_value() -> None:
+    assert xlsx.format_value(3.0) == "3"
+    assert xlsx.format_value(0.453, "0.0%") == "45.3%"
+    assert xlsx.format_value(dt.datetime(2023, 1, 17, 8, 30)) == "2023-01-17 08:30"
+    assert xlsx.format_value(True) == "TRUE"
+    assert xlsx.format_value(None) == ""
+
+
+def test_truncated(tmp_path: Path) -> None:
+    p = _annex(tmp_path)
+    p.write_bytes(p.read_bytes()[:3000])
+    with pytest.raises(FileError):
+        xlsx.parse(p, ParseOptions())
+
+
+def test_corrupt_sheet_xml(tmp_path: Path) -> None:
+    p = _annex(tmp_path)
+    with zipfile.ZipFile(p) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    entries["xl/worksheets/sheet1.xml"] = entries["xl/worksheets/sheet1.xml"][:-60]
+    with zipfile.ZipFile(p, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    with pytest.raises(CorruptFile):
+        xlsx.parse(p, ParseOptions())
+
+
+def test_zip_bomb(tmp_path: Path) -> None:
+    p = _annex(tmp_path)
+    with zipfile.ZipFile(p, "a", zipfile.ZIP_DEFLATED) as zf, \
+            zf.open("xl/media/pad.bin", "w") as fh:
+        for _ in range(24):
+            fh.write(b"\x00" * (1 << 20))
+    with pytest.raises(TooLarge, match="zip bomb"):
+        xlsx.parse(p, ParseOptions())
