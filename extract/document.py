@@ -94,6 +94,7 @@ def _extract(pages: list[str], filename: str | None) -> Facts:
             if facts.symbol and facts.symbol.startswith("/"):
                 facts.symbol = hint + facts.symbol
             facts.fallbacks["number"] = f"filename: {PurePath(filename).name}"
+            facts.warnings.append("number taken from the file name")
 
     # type: the type line decides; else the symbol; a công văn has neither
     sym_type = hf.symbol.doc_type if hf.symbol else None
@@ -119,7 +120,8 @@ def _extract(pages: list[str], filename: str | None) -> Facts:
     facts.parent_issuer = hf.parent_issuer
     facts.subject = hf.subject
 
-    block = find_signer_block(text)
+    party = bool(hf.symbol and hf.symbol.party) or hf.party_motto
+    block = find_signer_block(text, party=party)
     if block is not None:
         facts.signer = block.signer
         s, e = block.name_span or (block.start, block.end)
@@ -138,7 +140,7 @@ def _extract(pages: list[str], filename: str | None) -> Facts:
 
     for name, (s, e, _t) in hf.spans.items():
         facts.provenance[name] = where.span(text, s, e)
-        if name == "symbol":
+        if name == "symbol" and "number" not in facts.fallbacks:
             facts.provenance["number"] = where.span(text, s, e)
     return facts
 

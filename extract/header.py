@@ -67,6 +67,7 @@ class HeaderFacts:
     type_name: str | None = None
     subject: str | None = None
     vv: bool = False
+    party_motto: bool = False  # "ĐẢNG CỘNG SẢN VIỆT NAM" instead of the national motto
     spans: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -320,6 +321,8 @@ def sentence_case(text: str) -> str:
     i = 0
     while i < len(low):
         hit = next((a for a in _ADMIN if low[i : i + len(a.split())] == a.split()), None)
+        if hit and low[i + len(hit.split()) : i + len(hit.split()) + 1] == ["ủy"]:
+            hit = None  # "tỉnh ủy", "huyện ủy": a Party committee, not a place
         if hit:
             j = i + len(hit.split())
             while j < len(low) and not low[j - 1].endswith(",") and not _is_code(low[j]):
@@ -382,6 +385,8 @@ def position_case(text: str) -> str:
 _ISSUER_CONT = re.compile(
     r"^(?:TỈNH|HUYỆN|XÃ|PHƯỜNG|QUẬN|THỊ XÃ|THỊ TRẤN|THÀNH PHỐ|TP\.?|VÀ|THEO|SỐ|&|,)(?!\w)"
 )
+_PARTY_COMMITTEE = re.compile(r"^(?:TỈNH|HUYỆN|THÀNH|THỊ|ĐẢNG|QUẬN)\s+ỦY\b", re.IGNORECASE)
+_DRAFT_MARK = re.compile(r"^\(?\s*(?:DỰ\s+THẢO|BẢN\s+SAO|MẬT|TỐI\s+MẬT|TUYỆT\s+MẬT|KHẨN|THƯỢNG\s+KHẨN|HỎA\s+TỐC)\b", re.IGNORECASE)
 _DOC_TYPE_HEAD = re.compile(r"^(?:V/v|V/V|Về việc)\b")
 
 
@@ -393,7 +398,7 @@ def _issuer_lines(cells: list[Cell], stop_line: int, so_cell: Cell | None) -> li
         t = c.text.strip()
         if _is_motto(t) or _RULE.match(t) or _DATE_LINE.search(t) or c is so_cell:
             continue
-        if t.startswith(("@", "(")) or ":" in t:
+        if t.startswith(("@", "(")) or ":" in t or _DRAFT_MARK.match(t):
             continue
         if not is_upper_text(t) or len(t) > 90:
             continue
@@ -410,7 +415,8 @@ def _group_issuers(lines: list[str]) -> list[str]:
         t = t.strip(" *-_")
         if not t:
             continue
-        if groups and (_ISSUER_CONT.match(t) or groups[-1].rstrip().endswith((",", " VÀ", "&"))):
+        cont = _ISSUER_CONT.match(t) and not _PARTY_COMMITTEE.match(t)
+        if groups and (cont or groups[-1].rstrip().endswith((",", " VÀ", "&"))):
             groups[-1] = groups[-1].rstrip() + " " + t
         else:
             groups.append(t)
@@ -479,6 +485,9 @@ def parse_header(text: str) -> HeaderFacts:
             break
         stop = nl + 1
     cells = split_cells(text, 0, stop)
+    hf.party_motto = any(
+        re.fullmatch(r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", c.text.strip(" *")) for c in cells
+    )
     body_line = next((c.line for c in cells if c.first and _BODY_START.match(c.text)), None)
     head_cells = [c for c in cells if body_line is None or c.line < body_line]
 
@@ -524,6 +533,7 @@ def parse_header(text: str) -> HeaderFacts:
         hf.issuer = sentence_case(groups[-1])
         if len(groups) > 1:
             hf.parent_issuer = sentence_case(groups[-2])
+            hf.issuer = _qualify_committee(hf.issuer, hf.parent_issuer)
         s, e = issuer_cells[0].start, issuer_cells[-1].end
         hf.spans["issuer"] = (s, e, text[s:e])
 
@@ -548,6 +558,16 @@ def parse_header(text: str) -> HeaderFacts:
                 hf.spans["subject"] = (s, e, text[s:e])
                 break
     return hf
+
+
+def _qualify_committee(issuer: str, parent: str) -> str:
+    """``Tỉnh ủy`` under ``Đảng bộ tỉnh Hà Tĩnh`` is ``Tỉnh ủy Hà Tĩnh`` (a bare Party
+    committee name does not say which one)."""
+    m = re.fullmatch(r"(Tỉnh|Huyện|Thành|Thị|Quận) ủy", issuer)
+    pm = re.search(r"\b(?:tỉnh|huyện|thành phố|thị xã|quận)\s+(?P<place>[A-ZĐÀ-Ỹ].*)$", parent)
+    if m and pm and parent.startswith("Đảng bộ"):
+        return f"{issuer} {pm.group('place')}"
+    return issuer
 
 
 def _find_type_line(cells: list[Cell], after_line: int) -> int | None:

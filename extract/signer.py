@@ -18,6 +18,7 @@ from .header import Cell, is_upper_text, position_case, split_cells
 __all__ = ["SignerBlock", "find_signer", "find_signer_block"]
 
 _PREFIX = re.compile(r"^(?P<p>TM|KT|TL|TUQ|Q|T/M|K/T|T/L)(?:\s*[.:]\s*|\s+)(?=[^\W\d])")
+# Party prefixes (HD 36): kept as printed in Party documents, the state form elsewhere
 _PARTY_PREFIX = {"T/M": "TM.", "K/T": "KT.", "T/L": "TL."}
 _TITLE = re.compile(
     r"(?:TRƯỞNG|CHỦ\s+TỊCH|GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|BÍ\s+THƯ|CHÁNH\s|THƯ\s+KÝ|ỦY\s+VIÊN|"
@@ -61,8 +62,21 @@ def _name_of(t: str) -> str | None:
     return None
 
 
+def _unmark(cells: list[Cell]) -> list[Cell]:
+    """Cells without Markdown emphasis marks (``**TM. ỦY BAN NHÂN DÂN``, ``CHỦ TỊCH**``)."""
+    out = []
+    for c in cells:
+        t = c.text
+        lead = len(t) - len(t.lstrip("*_ "))
+        body = t.strip("*_ ")
+        if body:
+            out.append(Cell(body, c.start + lead, c.start + lead + len(body), c.line, c.first))
+    return out
+
+
 def _blocks(cells: list[Cell]) -> list[tuple[list[Cell], Cell | None]]:
     """Runs of title cells (consecutive lines) and the name cell that follows each."""
+    cells = _unmark(cells)
     out: list[tuple[list[Cell], Cell | None]] = []
     i = 0
     n = len(cells)
@@ -93,8 +107,14 @@ def _blocks(cells: list[Cell]) -> list[tuple[list[Cell], Cell | None]]:
     return out
 
 
-def find_signer_block(text: str) -> SignerBlock | None:
-    """The signature block of a document's text (all pages joined), or ``None``."""
+def find_signer_block(text: str, *, party: bool = False) -> SignerBlock | None:
+    """The signature block of a document's text (all pages joined), or ``None``.
+
+    Args:
+        text: the document's text.
+        party: a Party document: ``T/M``, ``K/T``, ``T/L`` are kept as printed (in state
+            documents they are written as ``TM.``, ``KT.``, ``TL.``).
+    """
     anchor = None
     for m in _NOI_NHAN.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
@@ -114,15 +134,15 @@ def find_signer_block(text: str) -> SignerBlock | None:
                 d = min(abs(run[0].line - aline), abs(run[-1].line - aline))
                 return (0 if b[1] else 1, d)
             best = min(blocks, key=dist)
-            return _make(best)
+            return _make(best, party)
     cells = split_cells(text, max(0, len(text) - 6000))
     named = [b for b in _blocks(cells) if b[1] is not None]
     if named:
-        return _make(named[-1])
+        return _make(named[-1], party)
     return None
 
 
-def _make(block: tuple[list[Cell], Cell | None]) -> SignerBlock:
+def _make(block: tuple[list[Cell], Cell | None], party: bool) -> SignerBlock:
     run, name_cell = block
     chain: list[str] = []
     position = None
@@ -134,7 +154,7 @@ def _make(block: tuple[list[Cell], Cell | None]) -> SignerBlock:
             if not m:
                 break
             p = m.group("p").upper()
-            chain.append(_PARTY_PREFIX.get(p, p + "."))
+            chain.append(_prefix(p, party))
             rest = rest[m.end() :]
         if rest and not _PREFIX.match(t):
             position = rest
@@ -151,7 +171,7 @@ def _make(block: tuple[list[Cell], Cell | None]) -> SignerBlock:
         m = _PREFIX.match(t)
         if m:
             p = m.group("p").upper()
-            authority = _PARTY_PREFIX.get(p, p + ".")
+            authority = _prefix(p, party)
         elif position and t == position:
             break
     name = _name_of(name_cell.text) if name_cell else None
@@ -166,7 +186,13 @@ def _make(block: tuple[list[Cell], Cell | None]) -> SignerBlock:
     return SignerBlock(signer, run[0].start, end, span)
 
 
-def find_signer(text: str) -> Signer | None:
+def _prefix(p: str, party: bool) -> str:
+    if p in _PARTY_PREFIX:
+        return p if party else _PARTY_PREFIX[p]
+    return p + "."
+
+
+def find_signer(text: str, *, party: bool = False) -> Signer | None:
     """The signer of a document (name, position, authority and authority chain)."""
-    block = find_signer_block(text)
+    block = find_signer_block(text, party=party)
     return block.signer if block else None
