@@ -427,7 +427,7 @@ class Catalogue:
             raise StoreError(f"document {doc.id} has no file")
         f = doc.facts
         first_ref, first_info = refs[0]
-        first, last = (first_ref.pages or [None, None])[0], (first_ref.pages or [None, None])[-1]
+        first, last = _page_range(first_ref)
         with self._tx():
             self._conn.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
             self._conn.execute(
@@ -444,8 +444,7 @@ class Catalogue:
             self._conn.executemany(
                 "INSERT INTO document_files (document_id, seq, sha256, path, first_page, "
                 "last_page) VALUES (?, ?, ?, ?, ?, ?)",
-                [(doc.id, i, info.sha256, ref.path,
-                  (ref.pages or [None])[0], (ref.pages or [None])[-1])
+                [(doc.id, i, info.sha256, ref.path, *_page_range(ref))
                  for i, (ref, info) in enumerate(refs)],
             )
             self._conn.executemany(
@@ -686,6 +685,12 @@ def _facts_dict(facts: Facts) -> dict[str, Any]:
     # keeps ingest warnings (stored separately) out of facts["warnings"].
     return Document(id="", files=[], path="", format="", ocr=False, pages=None,
                     facts=facts).to_dict()
+
+
+def _page_range(ref: FileRef) -> tuple[int | None, int | None]:
+    if not ref.pages:
+        return None, None
+    return ref.pages[0], ref.pages[-1]
 
 
 def _year(date: str | None) -> int | None:

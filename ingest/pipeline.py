@@ -35,6 +35,7 @@ import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -453,8 +454,7 @@ class _InProcess:
 
     def run(self, tasks: Iterator[_Task]) -> Iterator[_Outcome]:
         for task in tasks:
-            opts = replace(self.options, progress=lambda kind, n, k=task.key:
-                           self.on_progress(k, kind, n))
+            opts = replace(self.options, progress=partial(self.on_progress, task.key))
             limit = self.timeout * len(task.files)
             with _Alarm(limit) as armed:
                 try:
@@ -562,7 +562,10 @@ class _Pool:
         methods = mp.get_all_start_methods()
         # forkserver: workers forked from a clean server, not from this process (which may
         # run a progress thread); spawn where forkserver does not exist.
-        self.ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+        self.ctx: Any = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if "forkserver" in methods:
+            # imported once in the server, shared by every worker forked from it
+            self.ctx.set_forkserver_preload(list(_PRELOAD))
         self.jobs = jobs
         self.options = options
         self.timeout = timeout
@@ -621,13 +624,14 @@ class _Pool:
                 if w.conn in ready or w.proc.sentinel in ready:
                     yield from self._receive(w)
             now = time.monotonic()
-            for w in [w for w in self.workers if w.task is not None]:
+            for w in list(self.workers):
+                task = w.task
+                if task is None:
+                    continue
                 if now >= w.deadline:
-                    task = w.task
                     self._kill(w)
                     yield _failed_outcome(task, FailReason.TIMEOUT, _timeout_message(w.limit))
                 elif _rss(w.proc.pid) > WORKER_MAX_RSS:
-                    task = w.task
                     self._kill(w)
                     yield _failed_outcome(task, FailReason.TOO_LARGE,
                                           f"needed more than {WORKER_MAX_RSS >> 20} MiB of memory")
@@ -672,6 +676,13 @@ class _Pool:
             else:
                 w.conn.close()
                 self.workers.remove(w)
+
+
+_PRELOAD = (
+    "evidence.ingest.pipeline", "evidence.ingest.formats", "evidence.ingest.sniff",
+    "evidence.ingest.txt", "evidence.ingest.docx", "evidence.ingest.pdf",
+    "evidence.ingest.image", "evidence.ingest.split", "evidence.extract",
+)
 
 
 def _rss(pid: int) -> int:
