@@ -62,9 +62,18 @@ _CLOSING = re.compile(
     r"^(?:giao|yeu cau|de nghi|tren day|trong qua trinh|qua trinh|nhan duoc|neu|de |"
     r"uy ban nhan dan|ubnd|can cu|noi nhan)"
 )
+# sections of plans and reports that state purposes, targets or results, not tasks
 _EXCLUDED_SECTIONS = re.compile(
-    r"muc dich|can cu|tinh hinh|ket qua|danh gia|dac diem|thuc trang|noi dung bao cao"
+    r"muc dich|can cu|tinh hinh|ket qua|danh gia|dac diem|thuc trang|noi dung bao cao|"
+    r"muc tieu|chi tieu|quan diem|ton tai|han che|cong tac chi dao"
 )
+_TASK_SECTIONS = re.compile(
+    r"nhiem vu|phuong huong|giai phap|phan cong|to chuc thuc hien|kien nghi|de xuat|"
+    r"trach nhiem"
+)
+# an item that assigns or asks whatever its section: "Giao …", "Kiến nghị: …"
+_TASK_START = re.compile(r"(?:giao|de nghi|kien nghi|nhiem vu|phuong huong)(?!\w)")
+_REPORT_TYPE_LINE = re.compile(r"^[\s*_]*bao cao[\s*_]*$")
 _GIAO = re.compile(r"(?<!\w)giao(?:\s+cho)?\s+")
 _COORD = re.compile(r"(?<!\w)phoi hop(?:\s+chat che)?\s*(?:voi|cung)\s*:?\s*|\(phoi hop:?\s*")
 _REQUESTER_VERB = re.compile(
@@ -74,6 +83,8 @@ _SUBJECT_LEAD = re.compile(
     r"(?:dieu\s+\d{1,3}\s*[.:]\s*|dong thoi,?\s*|de nghi\s+|yeu cau\s+|giao\s+|\d{1,2}\s*[.)]\s*|[a-z]\s*\)\s*|[-+–•*]\s*)*"
 )
 _COORD_VERB = re.compile(r"^\s*(?:cung\s+)?phoi hop(?!\w)")
+_BELONGS = re.compile(r"^\s+(truc\s+thuoc|thuoc)\s+$")
+_BELONGS_WORDS = {"thuoc": "thuộc", "truc thuoc": "trực thuộc"}
 _CHAIN_GAP = re.compile(r"^\s*(?:,|;|\bva\b|,\s*va\b|\bcung\b|\bcung voi\b)?\s*$")
 _ASSIGN_ARTICLE = re.compile(
     r"chiu trach nhiem (?:thi hanh|to chuc thuc hien|thuc hien|trien khai)|"
@@ -177,7 +188,9 @@ def _find_tasks(text: str) -> list[Task]:
             break
         body.append(ln)
     has_articles = any(_ARTICLE.match(ln.text) for ln in body)
-    blocks = _articles(body, ftext) if has_articles else _items(body, text, _addressees(body, text))
+    report = any(_REPORT_TYPE_LINE.match(ln.fold) for ln in lines[:25])
+    blocks = (_articles(body, ftext) if has_articles
+              else _items(body, text, _addressees(body, text), report=report))
     mentions = find_unit_mentions(text)
     tasks: list[Task] = []
     for b in blocks:
@@ -215,12 +228,23 @@ def _addressees(body: list[_Line], text: str) -> list[UnitMention]:
     return []
 
 
-def _items(body: list[_Line], text: str, addressees: list[UnitMention]) -> list[_Block]:
+def _section_ok(heading_fold: str, report: bool) -> bool:
+    if _TASK_SECTIONS.search(heading_fold):
+        return True
+    if _EXCLUDED_SECTIONS.search(heading_fold):
+        return False
+    return not report  # a report's sections state results unless named as tasks
+
+
+def _items(body: list[_Line], text: str, addressees: list[UnitMention], *,
+           report: bool = False) -> list[_Block]:
     """Numbered items (sequential numbering per section), standalone ``Giao`` sentences
-    and deadline-bearing requests."""
+    and deadline-bearing requests. In a report (``BÁO CÁO`` type line) only sections
+    named as tasks (``PHƯƠNG HƯỚNG, NHIỆM VỤ``) and items that assign (``Giao …``,
+    ``Kiến nghị: …``) count."""
     blocks: list[_Block] = []
     section = ""
-    section_ok = True
+    section_ok = not report
     expect = 1
     cur: _Block | None = None
     free: list[_Line] = []  # lines outside any item (lead-ins, closing paragraphs)
@@ -230,7 +254,15 @@ def _items(body: list[_Line], text: str, addressees: list[UnitMention]) -> list[
         nonlocal cur
         cur = None
 
+    section_is_task = False
+    section_items = 0
+
     def flush_free() -> None:
+        if section_is_task and not section_items and free:
+            # "III. NHIỆM VỤ 6 THÁNG CUỐI NĂM" with prose instead of numbered items
+            blocks.append(_Block(section, "item", free[0].start, free[-1].end, list(free)))
+            free.clear()
+            return
         blocks.extend(_free_blocks(free, text, len([b for b in blocks if b.kind == "giao"])))
         free.clear()
 
@@ -242,23 +274,23 @@ def _items(body: list[_Line], text: str, addressees: list[UnitMention]) -> list[
             close_item()
             flush_free()
             section = rm.group("r")
-            section_ok = not _EXCLUDED_SECTIONS.search(ln.fold)
+            section_ok = _section_ok(ln.fold, report)
+            section_is_task = bool(_TASK_SECTIONS.search(ln.fold))
+            section_items = 0
             expect = 1
             continue
         nm = _NUMBERED.match(ln.text) if not _SUBNUM.match(ln.text) else None
         if nm and int(nm.group("n")) in (expect, 1) and (ln.new_sentence or int(nm.group("n")) == expect):
             n = int(nm.group("n"))
-            if n == 1 and expect != 1 and cur is not None:
-                # numbering restarts: a new list (e.g. under a new heading)
-                pass
             if n == 1:
                 # the lead-in is the free text just before the list
                 lead_defaults = _lead_in_defaults(free, text, addressees)
             flush_free()
             expect = n + 1
-            if not section_ok:
+            if not section_ok and not _TASK_START.match(fold_same_length(nm.group("t"))):
                 close_item()
                 continue
+            section_items += 1
             bid = f"{section}.{n}" if section else str(n)
             cur = _Block(bid, "item", ln.start, ln.end, [ln], list(lead_defaults))
             blocks.append(cur)
@@ -269,7 +301,7 @@ def _items(body: list[_Line], text: str, addressees: list[UnitMention]) -> list[
                 cur.end = ln.end
                 continue
             close_item()
-        if section_ok or not section:
+        if section_ok or (not section and not report):
             free.append(ln)
     flush_free()
     return blocks
@@ -365,7 +397,17 @@ def _chain(mentions: list[UnitMention], pos: int, fseg: str) -> list[UnitMention
     for m in mentions:
         if m.start < cursor:
             continue
-        if not _CHAIN_GAP.match(fseg[cursor:m.start]) or m.start - cursor > 12:
+        gap = fseg[cursor:m.start]
+        belongs = _BELONGS.match(gap)
+        if out and belongs:
+            # "các cơ quan chuyên môn thuộc UBND huyện" is one unit
+            word = _BELONGS_WORDS[re.sub(r"\s+", " ", belongs.group(1))]
+            prev = out[-1]
+            out[-1] = UnitMention(prev.start, m.end, f"{prev.text} {word} {m.text}",
+                                  f"{prev.canonical} {word} {m.canonical}", prev.kind, prev.title)
+            cursor = m.end
+            continue
+        if not _CHAIN_GAP.match(gap) or m.start - cursor > 12:
             break
         out.append(m)
         cursor = m.end
@@ -403,7 +445,7 @@ def _make_task(b: _Block, text: str, ftext: str, all_mentions: list[UnitMention]
         after = fseg[chain[-1].end:]
         if _REQUESTER_VERB.match(after):
             continue  # "UBND huyện yêu cầu …": the requester, not an assignee
-        if _COORD_VERB.match(after):
+        if _COORD_VERB.match(after) and "giao" not in fseg[s:pos]:
             coordinators.extend(chain)  # "b) UBND các xã phối hợp tổ chức"
             continue
         if b.kind == "article" and not _ASSIGN_ARTICLE.search(after[:200]):
