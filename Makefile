@@ -48,9 +48,17 @@ pytest: setup
 
 test: setup lint typecheck pytest
 
+# The main job on the bundled corpus: ingest -> status -> search -> completeness check,
+# then the XLSX report and the evidence pack written into the demo store.
 run: setup
 	$(BIN)/evidence --home $(DEMO_HOME) ingest corpus/files
 	$(BIN)/evidence --home $(DEMO_HOME) status
+	$(BIN)/evidence --home $(DEMO_HOME) search "ISO 9001" --limit 5
+	$(BIN)/evidence --home $(DEMO_HOME) search "ke hoach cai cach hanh chinh nam 2023" --limit 5
+	$(BIN)/evidence --home $(DEMO_HOME) refs --missing
+	$(BIN)/evidence --home $(DEMO_HOME) check --format xlsx --out $(DEMO_HOME)/bao-cao-kiem-chung.xlsx
+	$(BIN)/evidence --home $(DEMO_HOME) pack --out $(DEMO_HOME)/ho-so-kiem-chung --force
+	$(BIN)/evidence --home $(DEMO_HOME) check
 
 bench: setup
 	$(BIN)/python bench/ingest.py
