@@ -370,7 +370,8 @@ def repair_mojibake(text: str, *, force: bool = False) -> tuple[str, bool]:
 
     Each maximal run of cp1252 characters is mapped back to bytes and decoded as UTF-8.
     The repair is applied only when the text shows the pattern (at least 2 markers such
-    as ``áº``/``á»``/``Ã``/``Ä``) and at least 80 % of the runs holding a marker decode.
+    as ``áº``/``á»``/``Ã¡``/``Ä‘``, and no more genuine Vietnamese letters than markers)
+    and at least 80 % of the runs holding a marker decode.
 
     Args:
         text: the text to repair.
@@ -380,11 +381,13 @@ def repair_mojibake(text: str, *, force: bool = False) -> tuple[str, bool]:
         ``(text, repaired)``.
     """
     original = text
+    markers = len(_MOJIBAKE_MARK.findall(text))
+    # real Vietnamese letters (ơ, ư, đ, ệ...) outnumbering the markers mean Unicode text
+    # that merely contains "Ã"/"Ä" (XÃ HỘI): leave it alone
+    if not force and (markers < 2 or markers < len(_UNICODE_ONLY.findall(text))):
+        return original, False
     # an NBSP that became a plain space splits "Ã\xa0" (à): put it back before decoding
     text = text.replace("Ã ", "Ã\xa0")
-    markers = _MOJIBAKE_MARK.findall(text)
-    if len(markers) < 2 and not force:
-        return original, False
     marked = ok = 0
     pieces: list[str] = []
     last = 0

@@ -162,6 +162,9 @@ UNICODE_SENTENCES = [
     "Kính gửi: Các phòng, ban, ngành cấp huyện và UBND các xã, thị trấn.",
     "The meeting agreed on the plan for 2023 and the café budget.",
     "cà phê, bà già, ở đây, ý kiến, cá và gà",
+    "ỦY BAN NHÂN DÂN XÃ TÙNG ẢNH",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "UBND XÃ NGÃ BA, ĐÃ CÓ \u201cXÃ\u201d",
 ]
 
 
@@ -211,8 +214,10 @@ def test_mojibake_roundtrip(text: str) -> None:
 
 
 def test_mojibake_with_nbsp_turned_space() -> None:
-    broken = _as_cp1252("ban hành và các").replace("\xa0", " ")
-    assert repair_mojibake(broken)[0] == "ban hành và các"
+    good = "Quyết định ban hành kế hoạch và các văn bản"
+    broken = _as_cp1252(good).replace("\xa0", " ")
+    assert "Ã " in broken
+    assert repair_mojibake(broken)[0] == good
 
 
 def test_mojibake_needs_the_pattern() -> None:
