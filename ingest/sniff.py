@@ -140,7 +140,7 @@ def _from_bytes(path: Path, head: bytes, ext: str, size: int) -> tuple[str | Non
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
         return _zip_kind(path, ext), "zip"
     if head.startswith(_OLE2):
-        return _ole2_kind(path, size), "ole2"
+        return _ole2_kind(path), "ole2"
     image = _image_kind(head)
     if image is not None:
         return "image", image
@@ -189,19 +189,18 @@ def _zip_kind(path: Path, ext: str) -> str:
     raise UnsupportedFormat(f"unsupported file type: {kind}", subject=str(path))
 
 
-def _ole2_kind(path: Path, size: int) -> str:
+def _ole2_kind(path: Path) -> str:
     """Tell Word/Excel/PowerPoint/encrypted OOXML apart by their stream names (UTF-16LE)."""
-    with path.open("rb") as fh:
-        if size <= 64 * 1024 * 1024:
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-                data = bytes(mm)
-        else:  # directory sectors are usually near either end
-            data = fh.read(4 << 20)
-            fh.seek(-(4 << 20), 2)
-            data += fh.read()
+    names = ("EncryptedPackage", "WordDocument", "Workbook", "Book", "PowerPoint Document")
+    found: set[str] = set()
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        # directory entries hold stream names in UTF-16LE; search the mapping, no copy
+        for name in names:
+            if mm.find(name.encode("utf-16-le")) >= 0:
+                found.add(name)
 
     def has(name: str) -> bool:
-        return name.encode("utf-16-le") in data
+        return name in found
 
     if has("EncryptedPackage"):
         raise EncryptedFile("password-protected Office file", subject=str(path))
