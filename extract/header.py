@@ -260,7 +260,7 @@ def _date_parts(m: re.Match[str]) -> tuple[str | None, bool]:
 
 # ---------------------------------------------------------------- case conversion
 
-_ADMIN = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "xã", "phường", "quận")
+_ADMIN = ("tỉnh ủy", "huyện ủy", "thành ủy", "thị ủy", "quận ủy", "đảng ủy", "thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "xã", "phường", "quận")
 _ORG_HEADS = ("tổng cục", "chi cục", "sở", "bộ", "cục", "ban", "vụ", "phòng", "văn phòng")
 _PROPER = {
     "công thương": "Công Thương",

@@ -43,7 +43,7 @@ _HSP = r"[ \t]*"
 _SEP = rf"{_HSP}(?P<{{name}}>[/-]){_HSP}(?:\n{_HSP})?"
 _NUM = r"(?P<num>\d{1,5}(?:\.\d{1,3})?)"
 _YEAR = rf"(?:{_HSP}/{_HSP}(?P<year>(?:19|20)\d\d){_HSP}(?=/))"
-_CHAIN = rf"(?P<chain>{_SEG}(?:{_HSP}(?:[/-]|//){_HSP}(?:\n{_HSP})?{_SEG_N})*)"
+_CHAIN = rf"(?P<chain>{_SEG}(?:{_HSP}(?:[/-]|//){_HSP}(?:{_SEG_N}|\n{_HSP}{_SEG}))*)"
 
 SYMBOL_PATTERN = re.compile(
     rf"(?<![\w./,-])(?<![A-Z0-9]:){_NUM}{_YEAR}?{_HSP}(?P<sep>/{{1,2}}|-){_HSP}(?:\n{_HSP})?{_CHAIN}",

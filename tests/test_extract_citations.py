@@ -1,0 +1,154 @@
+"""Citations: a letter of the seed's shape (own text) and the list/exclusion rules."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from evidence.extract import extract_facts
+from evidence.extract.citations import find_citations
+
+# A district letter of the seed's kind, written for this test: blank number and day,
+# V/v subject, Kính gửi list, six references of the six kinds, a standard and periods.
+LETTER = """**ỦY BAN NHÂN DÂN
+HUYỆN HƯƠNG SƠN**
+
+**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc**
+
+Số: /UBND-NV
+
+Hương Sơn, ngày tháng 11 năm 2023
+
+V/v đẩy nhanh tiến độ các nhiệm vụ
+cải cách hành chính còn chậm
+
+Kính gửi:
+
+- Các phòng, ban, ngành cấp huyện;
+- Ủy ban nhân dân các xã, thị trấn.
+
+Để thực hiện Kế hoạch cải cách hành chính năm 2023 ban hành kèm theo Quyết định số: 111/KH-UBND ngày 17/01/2023 của UBND huyện, nhiều chỉ tiêu vẫn chậm; việc áp dụng TCVN ISO 9001:2015 chưa đồng bộ.
+
+1. Bám sát Nghị quyết số 12-NQ/TU ngày 26/5/2022 của Ban Chấp hành Đảng bộ tỉnh về cải cách hành chính giai đoạn 2022-2025; Nghị quyết 05-NQ/TU ngày 22/10/2021 của Ban Chấp hành Đảng bộ tỉnh về chuyển đổi số; Chỉ thị 05/CT-UBND ngày 17/4/2023 của UBND tỉnh Hà Tĩnh về Chương trình tổng thể giai đoạn 2021-2030.
+
+2. Hoàn thành việc khắc phục theo Kế hoạch số: 137 /KH-UBND ngày 31/01/2023 của UBND huyện; Văn bản Số: 2115 /UBND-NV ngày 03/8/2023 của UBND huyện về kết quả kiểm tra đợt I./.
+
+Nơi nhận:
+- Như trên;
+- Sở Nội vụ (b/c);
+- Lưu: VT, NV.
+
+**TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH**
+
+Nguyễn Văn Bình
+"""
+
+EXPECTED_CITED = [
+    ("KH", "111", "111/KH-UBND", "2023-01-17", "UBND huyện", "Quyết định"),
+    ("NQ", "12", "12-NQ/TU", "2022-05-26", "Ban Chấp hành Đảng bộ tỉnh", "Nghị quyết"),
+    ("NQ", "05", "05-NQ/TU", "2021-10-22", "Ban Chấp hành Đảng bộ tỉnh", "Nghị quyết"),
+    ("CT", "05", "05/CT-UBND", "2023-04-17", "UBND tỉnh Hà Tĩnh", "Chỉ thị"),
+    ("KH", "137", "137/KH-UBND", "2023-01-31", "UBND huyện", "Kế hoạch"),
+    ("CV", "2115", "2115/UBND-NV", "2023-08-03", "UBND huyện", "Văn bản"),
+]
+
+
+def _facts_summary(text: str) -> dict[str, object]:
+    f = extract_facts([text])
+    return {
+        "doc_type": f.doc_type, "number": f.number, "symbol": f.symbol, "date": f.date,
+        "place": f.place, "issuer": f.issuer, "parent_issuer": f.parent_issuer,
+        "subject": f.subject,
+        "signer": f.signer and (f.signer.name, f.signer.position, f.signer.authority),
+        "recipients": f.recipients,
+        "cited": [(c.doc_type, c.number, c.symbol, c.date, c.issuer, c.cited_as) for c in f.cited],
+        "warnings": f.warnings,
+    }
+
+
+GOLDEN = {
+    "doc_type": "CV",
+    "number": None,
+    "symbol": "/UBND-NV",
+    "date": "2023-11",
+    "place": "Hương Sơn",
+    "issuer": "Ủy ban nhân dân huyện Hương Sơn",
+    "parent_issuer": None,
+    "subject": "V/v đẩy nhanh tiến độ các nhiệm vụ cải cách hành chính còn chậm",
+    "signer": ("Nguyễn Văn Bình", "Chủ tịch", "TM."),
+    "recipients": ["Như trên", "Sở Nội vụ (b/c)", "Lưu: VT, NV"],
+    "cited": EXPECTED_CITED,
+    "warnings": [
+        "number is blank: unnumbered draft",
+        "citation 111/KH-UBND: cited as Quyết định, symbol type KH",
+    ],
+}
+
+
+def test_golden_seed_shaped_letter() -> None:
+    assert _facts_summary(LETTER) == GOLDEN
+
+
+def test_golden_letter_nfd_gives_the_same() -> None:
+    assert _facts_summary(unicodedata.normalize("NFD", LETTER)) == GOLDEN
+
+
+def test_citation_text_and_span_point_into_the_page() -> None:
+    f = extract_facts(["trang một", LETTER])
+    c = f.cited[0]
+    assert c.span is not None and c.span.page == 2
+    assert LETTER[c.span.start : c.span.end] == c.span.text
+    assert c.text.startswith("Quyết định số: 111/KH-UBND ngày 17/01/2023")
+
+
+def test_list_joined_by_va_inherits_the_type_word() -> None:
+    text = "Căn cứ các Quyết định số 12/QĐ-UBND và 13/QĐ-UBND; Thông tư số 01/2023/TT-BNV, 02/2023/TT-BNV."
+    got = [(c.symbol, c.cited_as) for c in find_citations(text)]
+    assert got == [
+        ("12/QĐ-UBND", "Quyết định"),
+        ("13/QĐ-UBND", "Quyết định"),
+        ("01/2023/TT-BNV", "Thông tư"),
+        ("02/2023/TT-BNV", "Thông tư"),
+    ]
+
+
+def test_law_cited_by_name_and_number() -> None:
+    (c,) = find_citations("theo Luật Tổ chức chính quyền địa phương số 72/2025/QH15;")
+    assert (c.symbol, c.doc_type, c.cited_as) == ("72/2025/QH15", "Luật", "Luật")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "áp dụng TCVN ISO 9001:2015 và QCVN 05A:2020/BCT, QCVN 01: 2019/BCT",
+        "giai đoạn 2021-2030, 2022-2025",
+        "dự thảo Nghị định số …/2026/NĐ-CP và Quyết định số     /QĐ-UBND",
+        "tại Km 110.55/QL279",
+        "ngày 17/01/2023 và 03/8/2023",
+        "hóa chất 2-DIMETYLAMINO-ETANOL",
+    ],
+)
+def test_not_citations(text: str) -> None:
+    assert find_citations(text) == []
+
+
+def test_own_symbol_and_repeats_left_out() -> None:
+    text = "Kế hoạch 20/KH-UBND thay thế Kế hoạch 20/KH-UBND cũ; thực hiện Kế hoạch số 21/KH-UBND."
+    assert [c.symbol for c in find_citations(text, own_symbol="21/KH-UBND")] == ["20/KH-UBND"]
+
+
+def test_damaged_copies_merge_into_the_clean_symbol() -> None:
+    text = (
+        "theo Nghị định số 105/2025/NĐ-\n   3, 4\ncủa Chính phủ; Luật số 42/2024/QH151 và\n"
+        "1 Luật số 42/2024/QH15 ngày 29/6/2024\n2 Nghị định số 105/2025/NĐ-CP ngày 15/5/2025"
+    )
+    assert [c.symbol for c in find_citations(text)] == ["105/2025/NĐ-CP", "42/2024/QH15"]
+
+
+def test_mismatch_warning_only_for_a_real_disagreement() -> None:
+    warnings: list[str] = []
+    find_citations("Văn bản số 15/KH-UBND; Quy định số 205-QĐ/TW; Quyết định số 9/KH-UBND", warnings=warnings)
+    assert warnings == ["citation 9/KH-UBND: cited as Quyết định, symbol type KH"]

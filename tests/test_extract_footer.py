@@ -1,0 +1,95 @@
+"""Footer: signer block (authority, title, name) and the Nơi nhận list, in both layouts."""
+
+from __future__ import annotations
+
+import pytest
+
+from evidence.extract.recipients import find_recipients
+from evidence.extract.signer import find_signer
+
+# the left column (Nơi nhận) and the right column (signature) interleaved line by line
+INTERLEAVED = """Đề nghị các đơn vị thực hiện nghiêm túc./.
+
+Nơi nhận:                                           KT. GIÁM ĐỐC
+- Như trên;                                         PHÓ GIÁM ĐỐC
+- UBND tỉnh (b/c);
+- Các phòng chuyên môn thuộc Sở,
+  đơn vị sự nghiệp trực thuộc;
+- Lưu: VT, KHTC.
+
+
+
+                                                    Lê Thị Thu Trang
+"""
+
+# whole cells one after the other (DOCX table), stacked prefixes
+SEQUENTIAL = """Quyết định này có hiệu lực kể từ ngày ký./.
+Nơi nhận:
+- Như Điều 3;
+- Thường trực Huyện ủy;
+- Lưu: VT, NV.
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Đặng Văn Khoa
+"""
+
+
+def test_interleaved_footer() -> None:
+    s = find_signer(INTERLEAVED)
+    assert s is not None
+    assert (s.name, s.position, s.authority) == ("Lê Thị Thu Trang", "Phó Giám đốc", "KT.")
+    items, span = find_recipients(INTERLEAVED)
+    assert items == [
+        "Như trên",
+        "UBND tỉnh (b/c)",
+        "Các phòng chuyên môn thuộc Sở, đơn vị sự nghiệp trực thuộc",
+        "Lưu: VT, KHTC",
+    ]
+    assert span is not None
+
+
+def test_sequential_footer_with_stacked_prefixes() -> None:
+    s = find_signer(SEQUENTIAL)
+    assert s is not None
+    assert (s.name, s.position, s.authority) == ("Đặng Văn Khoa", "Phó Chủ tịch", "KT.")
+    assert s.authority_chain == ["TM.", "KT."]
+    items, _ = find_recipients(SEQUENTIAL)
+    assert items == ["Như Điều 3", "Thường trực Huyện ủy", "Lưu: VT, NV"]
+
+
+def test_prefix_without_space_and_rank_dropped() -> None:
+    text = "Nơi nhận:\n- Lưu: VT, TM.\nKT.BỘ TRƯỞNG\nTHỨ TRƯỞNG\n\nThượng tướng Phan Văn Hòa\n"
+    s = find_signer(text)
+    assert s is not None
+    assert (s.name, s.position, s.authority) == ("Phan Văn Hòa", "Thứ trưởng", "KT.")
+
+
+def test_title_alone_has_no_authority() -> None:
+    text = "Luật này có hiệu lực từ ngày 01 tháng 01 năm 2026.\n\nCHỦ TỊCH QUỐC HỘI\n\nNguyễn Minh Tâm\n"
+    s = find_signer(text)
+    assert s is not None
+    assert (s.name, s.position, s.authority) == ("Nguyễn Minh Tâm", "Chủ tịch Quốc hội", None)
+
+
+def test_party_prefix_kept_in_party_documents() -> None:
+    text = "Nơi nhận:\n- Lưu Văn phòng Huyện ủy.\nT/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\n\nHồ Văn Lâm\n"
+    party = find_signer(text, party=True)
+    state = find_signer(text)
+    assert party is not None and state is not None
+    assert party.authority == "T/M" and state.authority == "TM."
+    assert party.position == "Phó Bí thư"
+
+
+def test_unsigned_draft_has_title_but_no_name() -> None:
+    text = "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n"
+    s = find_signer(text)
+    assert s is not None
+    assert s.name is None and s.position == "Chủ tịch" and s.authority == "TM."
+
+
+@pytest.mark.parametrize("text", ["", "Không có chữ ký.", "Nơi nhận:"])
+def test_nothing_to_find(text: str) -> None:
+    assert find_signer(text) is None
+    assert find_recipients(text)[0] == []

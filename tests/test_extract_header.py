@@ -1,0 +1,170 @@
+"""Header anchors found independently of the column layout; sentence case of issuers."""
+
+from __future__ import annotations
+
+import pytest
+
+from evidence.extract.header import parse_header, position_case, sentence_case
+
+# The same header in three layouts that text extraction produces.
+SIDE_BY_SIDE = """UBND TỈNH NGHỆ AN                    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ NỘI VỤ                                  Độc lập - Tự do - Hạnh phúc
+
+Số: 1532 /SNV-CCHC                       Nghệ An, ngày 09 tháng 3 năm 2024
+V/v góp ý dự thảo kế hoạch
+kiểm tra cải cách hành chính
+
+              Kính gửi: Ủy ban nhân dân các huyện, thành phố, thị xã
+
+Nội dung văn bản.
+"""
+
+COLUMNS_IN_SEQUENCE = """CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Nghệ An, ngày 09 tháng 3 năm 2024
+UBND TỈNH NGHỆ AN
+SỞ NỘI VỤ
+Số: 1532 /SNV-CCHC
+V/v góp ý dự thảo kế hoạch
+kiểm tra cải cách hành chính
+
+Kính gửi: Ủy ban nhân dân các huyện, thành phố, thị xã
+"""
+
+GLUED_OCR = """UBND TỈNH NGHỆ AN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ NỘI VỤ Độc lập - Tự do - Hạnh phúc
+Số: 1532 /SNV-CCHC Nghệ An, ngày 09 tháng 3 năm 2024
+V/v góp ý dự thảo kế hoạch
+kiểm tra cải cách hành chính
+
+Kính gửi: Ủy ban nhân dân các huyện, thành phố, thị xã
+"""
+
+
+@pytest.mark.parametrize("text", [SIDE_BY_SIDE, COLUMNS_IN_SEQUENCE, GLUED_OCR])
+def test_layouts_give_the_same_header(text: str) -> None:
+    hf = parse_header(text)
+    assert hf.symbol is not None
+    assert (hf.symbol.symbol, hf.symbol.number) == ("1532/SNV-CCHC", "1532")
+    assert hf.date == "2024-03-09"
+    assert hf.place == "Nghệ An"
+    assert hf.issuer == "Sở Nội vụ"
+    assert hf.parent_issuer == "Ủy ban nhân dân tỉnh Nghệ An"
+    assert hf.subject == "V/v góp ý dự thảo kế hoạch kiểm tra cải cách hành chính"
+    assert hf.vv and hf.type_code is None
+
+
+def test_typed_document_blank_number_and_day() -> None:
+    text = """ỦY BAN NHÂN DÂN
+HUYỆN KỲ ANH
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số:        /QĐ-UBND
+                      Kỳ Anh, ngày      tháng 11 năm 2024
+
+QUYẾT ĐỊNH
+Về việc thành lập Tổ công tác rà soát
+thủ tục hành chính năm 2024
+
+CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN KỲ ANH
+
+Căn cứ Luật Tổ chức chính quyền địa phương;
+"""
+    hf = parse_header(text)
+    assert hf.symbol is not None
+    assert hf.symbol.number is None and hf.symbol.symbol == "/QĐ-UBND"
+    assert hf.date == "2024-11"
+    assert hf.issuer == "Ủy ban nhân dân huyện Kỳ Anh"
+    assert hf.parent_issuer is None
+    assert hf.type_code == "QĐ" and hf.type_name == "Quyết định"
+    assert hf.subject == "Về việc thành lập Tổ công tác rà soát thủ tục hành chính năm 2024"
+
+
+def test_garbled_number_and_day_are_unreadable_not_guessed() -> None:
+    text = """BỘ XÂY DỰNG                 CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+CỤC KINH TẾ XÂY DỰNG          Độc lập - Tự do - Hạnh phúc
+số: Ñ¥ợ /KTXD-GXD          Hà Nội, ngày ®Ú{ tháng 5 năm 2025
+V/v hướng dẫn định mức dự toán
+"""
+    hf = parse_header(text)
+    assert hf.number_unreadable
+    assert hf.symbol is not None
+    assert hf.symbol.number is None and hf.symbol.symbol == "/KTXD-GXD"
+    assert hf.date == "2025-05" and hf.date_unreadable
+    assert "number unreadable" in hf.warnings
+
+
+def test_ocr_roman_one_in_number() -> None:
+    hf = parse_header("ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\nSố: II /2025/QĐ-UBND\nBắc Ninh, ngày 02 tháng 6 năm 2025\n")
+    assert hf.symbol is not None and hf.symbol.number == "11"
+
+
+def test_law_number_line() -> None:
+    text = "QUỐC HỘI\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n" \
+           "Luật số: 90/2025/QH15\nHà Nội, ngày 25 tháng 6 năm 2025\n\nLUẬT\nSỬA ĐỔI, BỔ SUNG MỘT SỐ ĐIỀU\n" \
+           "Căn cứ Hiến pháp;\n"
+    hf = parse_header(text)
+    assert hf.symbol is not None and hf.symbol.symbol == "90/2025/QH15"
+    assert hf.issuer == "Quốc hội"
+    assert hf.type_code == "Luật"
+    assert hf.subject == "SỬA ĐỔI, BỔ SUNG MỘT SỐ ĐIỀU"
+
+
+def test_party_header() -> None:
+    text = """ĐẢNG BỘ TỈNH QUẢNG BÌNH
+HUYỆN ỦY BỐ TRẠCH
+*
+Số 27-CTr/HU
+ĐẢNG CỘNG SẢN VIỆT NAM
+Bố Trạch, ngày 14 tháng 8 năm 2023
+
+CHƯƠNG TRÌNH HÀNH ĐỘNG
+thực hiện Nghị quyết số 12-NQ/TU của Tỉnh ủy
+
+I. MỤC ĐÍCH, YÊU CẦU
+"""
+    hf = parse_header(text)
+    assert hf.symbol is not None and hf.symbol.party and hf.symbol.doc_type == "CTr"
+    assert hf.party_motto
+    assert hf.issuer == "Huyện ủy Bố Trạch"
+    assert hf.parent_issuer == "Đảng bộ tỉnh Quảng Bình"
+    assert hf.type_code == "CTr"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("UBND TỈNH LÀO CAI", "Ủy ban nhân dân tỉnh Lào Cai"),
+        ("ỦY BAN NHÂN DÂN HUYỆN ĐỨC THỌ", "Ủy ban nhân dân huyện Đức Thọ"),
+        ("SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "Sở Nông nghiệp và Môi trường"),
+        ("BỘ CÔNG THƯƠNG", "Bộ Công Thương"),
+        ("SỞ CÔNG THƯƠNG", "Sở Công Thương"),
+        ("BỘ GIAO THÔNG VẬN TẢI", "Bộ Giao thông vận tải"),
+        ("CHÍNH PHỦ", "Chính phủ"),
+        ("THỦ TƯỚNG CHÍNH PHỦ", "Thủ tướng Chính phủ"),
+        ("CỤC HÓA CHẤT", "Cục Hóa chất"),
+        ("UỶ BAN NHÂN DÂN TỈNH HÀ TĨNH", "Ủy ban nhân dân tỉnh Hà Tĩnh"),
+        ("HĐND HUYỆN CAN LỘC", "Hội đồng nhân dân huyện Can Lộc"),
+        ("UBND tỉnh Lào Cai", "Ủy ban nhân dân tỉnh Lào Cai"),
+        ("ĐOÀN KIỂM TRA THEO QĐ SỐ 15/QĐ-SNV", "Đoàn kiểm tra theo Quyết định số 15/QĐ-SNV"),
+    ],
+)
+def test_sentence_case(line: str, expected: str) -> None:
+    assert sentence_case(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("PHÓ GIÁM ĐỐC", "Phó Giám đốc"),
+        ("PHÓ CHỦ TỊCH", "Phó Chủ tịch"),
+        ("CHỦ TỊCH QUỐC HỘI", "Chủ tịch Quốc hội"),
+        ("PHÓ CHÁNH VĂN PHÒNG", "Phó Chánh Văn phòng"),
+        ("THỨ TRƯỞNG", "Thứ trưởng"),
+        ("TRƯỞNG ĐOÀN", "Trưởng đoàn"),
+        ("PHÓ THỦ TƯỚNG", "Phó Thủ tướng"),
+    ],
+)
+def test_position_case(line: str, expected: str) -> None:
+    assert position_case(line) == expected
