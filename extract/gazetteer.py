@@ -92,8 +92,9 @@ class Gazetteer:
     entry_info: list[tuple[str, str, bool]]
     start_rx: re.Pattern[str]
     level_place_rx: re.Pattern[str]
-    unit_rx: re.Pattern[str]
+    unit_rx: dict[str, re.Pattern[str]]
     list_rx: re.Pattern[str]
+    heads: dict[str, str]
     short_rx: dict[str, re.Pattern[str]]
     short_canonical: dict[str, dict[str, str]]
     title_rx: re.Pattern[str]
@@ -122,6 +123,23 @@ def _name_pattern(name: str, abbreviations: dict[str, str]) -> str:
     return _JOINER_RX.join(p for p in pats if p)
 
 
+def _first_words(name: str, pat: str, abbreviations: dict[str, str]) -> set[str]:
+    """Folded words a name can start with (its own, or its abbreviation's long form)."""
+    if pat.startswith(r"phong\s+"):
+        return {"phong"}
+    words = fold(clean_text(name)).split()
+    first = re.sub(r"\W", "", words[0]) if words else ""
+    out = {first}
+    joined = " ".join(words)
+    for abbr, long in abbreviations.items():
+        fa, fl = fold(abbr), fold(long)
+        if first == fa:
+            out.add(fl.split()[0])
+        if joined.startswith(fl):
+            out.add(fa)
+    return out
+
+
 def _level_place(levels: list[str], place_pat: str) -> str:
     level_pat = "|".join(r"\s+".join(map(re.escape, fold(lv).split())) for lv in
                          sorted(levels, key=len, reverse=True))
@@ -129,10 +147,15 @@ def _level_place(levels: list[str], place_pat: str) -> str:
             rf"|[ \t]+(?P<place2>{place_pat})){_WORD_END}")
 
 
-@lru_cache(maxsize=4)
 def _raw(path: str | None = None) -> dict[str, Any]:
-    file = Path(path) if path else DATA_FILE
-    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    return _raw_cached(str(path or DATA_FILE))
+
+
+@lru_cache(maxsize=4)
+def _raw_cached(path: str) -> dict[str, Any]:
+    # the C loader when PyYAML has libyaml (a safe loader too; 20x faster)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader) or {}
     return data if isinstance(data, dict) else {}
 
 
@@ -183,15 +206,22 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
         if n.startswith("Phòng "):  # "Phòng TC-KH", "Phòng NV"
             code_pat = _JOINER_RX.join(map(re.escape, _SPLIT_JOINERS.split(fold(code))))
             entries.append(("department", n, r"phong\s+" + code_pat, True))
+            # (first word "phong": see _first_words)
     for n in sorted(bodies, key=len, reverse=True):
         entries.append(("body", n, _name_pattern(n, name_abbr), True))
-    alternatives = [f"(?P<n{i}>{pat})" for i, (_, _, pat, _) in enumerate(entries)]
-    unit_rx = re.compile("(?:" + "|".join(alternatives) + ")" + _WORD_END)
     entry_info = [(kind, canon, lv) for kind, canon, _, lv in entries]
-    # unit_rx is tried only where a unit can start (first words of the names): fast scans
-    firsts = {re.split(r"[^\w]", fold(clean_text(n)))[0] for _, n, _, _ in entries}
-    firsts |= {fold(a) for a in name_abbr} | {"phong"}
-    start_rx = re.compile(_WORD_START + "(?:" + "|".join(sorted(map(re.escape, firsts))) + ")" + _WORD_END)
+    # each alternative is tried only where one of its possible first words stands
+    by_word: dict[str, list[int]] = {}
+    for i, (_, canon, pat, _) in enumerate(entries):
+        for w in _first_words(canon, pat, name_abbr):
+            by_word.setdefault(w, []).append(i)
+    unit_rx = {
+        w: re.compile("(?:" + "|".join(f"(?P<n{i}>{entries[i][2]})" for i in idxs) + ")"
+                      + _WORD_END)
+        for w, idxs in by_word.items()
+    }
+    start_rx = re.compile(_WORD_START + "(?P<w>" + "|".join(
+        sorted(map(re.escape, [*by_word, "cac"]), key=len, reverse=True)) + ")" + _WORD_END)
 
     # "các phòng: Tài chính – Kế hoạch, Văn hóa - Thông tin, Tư pháp"
     short_rx: dict[str, re.Pattern[str]] = {}
@@ -206,7 +236,7 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
             short_canonical.setdefault(head, {})[unit_key(s)] = f"{head} {s}"
         short_rx[head] = re.compile(_WORD_START + "(?:" + "|".join(pats) + ")" + _WORD_END)
     heads = "|".join(re.escape(fold(h)) for h in short_rx)
-    list_rx = re.compile(_WORD_START + rf"cac\s+(?P<head>{heads})\s*:?\s*")
+    list_rx = re.compile(rf"cac\s+(?P<head>{heads})\s*:?\s*")
     # a title whose last words are the unit's head ("Trưởng phòng" + "Phòng Nội vụ",
     # "Chánh Văn phòng" + "Văn phòng HĐND và UBND") also matches without them
     title_forms = set()
@@ -226,27 +256,22 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
         departments=departments, collectives=collectives, places=places,
         canonical_by_key=canonical_by_key, entry_info=entry_info, start_rx=start_rx,
         level_place_rx=level_place_rx, unit_rx=unit_rx, list_rx=list_rx,
+        heads={fold(h): h for h in short_rx},
         short_rx=short_rx, short_canonical=short_canonical, title_rx=title_rx,
         place_rx=place_rx,
     )
 
 
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table computing :func:`fold_keep_length` per character once."""
-
-    def __missing__(self, code: int) -> str:
-        value = fold_keep_length(chr(code))
-        self[code] = value
-        return value
-
-
-_FOLD_TABLE = _FoldTable()
+_FOLD_TABLE: dict[int, str] = {}
 
 
 def fold_same_length(text: str) -> str:
     """Same result as :func:`~evidence.extract.normalize.fold_keep_length` (one output
-    character per input character), through a cached translation table: about 20 times
-    faster on long texts, which matters for unit scans of every document."""
+    character per input character), through a cached per-character translation table:
+    many times faster on long texts, which matters for unit scans of every document."""
+    missing = {c for c in set(text) if ord(c) not in _FOLD_TABLE}
+    for c in missing:
+        _FOLD_TABLE[ord(c)] = fold_keep_length(c)
     return text.translate(_FOLD_TABLE)
 
 
@@ -343,6 +368,32 @@ def _extend_place(text: str, end: int) -> int:
     return pos
 
 
+_LIST_SEP = re.compile(r"\s*(?:,|;|\bva\b)\s*")
+
+
+def _list_mentions(text: str, ftext: str, pos: int, g: Gazetteer) -> list[UnitMention]:
+    """``các phòng: Tài chính – Kế hoạch, Văn hóa - Thông tin, Tư pháp`` at ``pos``."""
+    lm = g.list_rx.match(ftext, pos)
+    if not lm:
+        return []
+    head = g.heads[lm.group("head")]
+    rx = g.short_rx[head]
+    pos = lm.end()
+    items: list[UnitMention] = []
+    while True:
+        m = rx.match(ftext, pos)
+        if not m:
+            break
+        surface = _tidy(text[m.start():m.end()])
+        canon = g.short_canonical[head].get(unit_key(surface), f"{head} {surface}")
+        items.append(UnitMention(m.start(), m.end(), f"{head} {surface}", canon, "department"))
+        sep = _LIST_SEP.match(ftext, m.end())
+        if not sep:
+            break
+        pos = sep.end()
+    return items
+
+
 def find_unit_mentions(text: str) -> list[UnitMention]:
     """Every unit named in ``text`` (NFC), leftmost-longest, non-overlapping, in order.
 
@@ -363,43 +414,22 @@ def find_unit_mentions(text: str) -> list[UnitMention]:
     if len(ftext) != len(text):  # defensive: never misplace offsets
         return []
     found: list[UnitMention] = []
-    taken: list[tuple[int, int]] = []
-
-    def overlaps(s: int, e: int) -> bool:
-        return any(s < te and ts < e for ts, te in taken)
-
-    # lists first: "các phòng: Tài chính – Kế hoạch, Văn hóa - Thông tin, Tư pháp"
-    for lm in g.list_rx.finditer(ftext):
-        head_f = lm.group("head")
-        head = next(h for h in g.short_rx if fold(h) == head_f)
-        rx = g.short_rx[head]
-        pos = lm.end()
-        items: list[UnitMention] = []
-        while True:
-            m = rx.match(ftext, pos)
-            if not m:
-                break
-            surface = _tidy(text[m.start():m.end()])
-            canon = g.short_canonical[head].get(unit_key(surface), f"{head} {surface}")
-            items.append(UnitMention(m.start(), m.end(), f"{head} {surface}", canon, "department"))
-            sep = re.compile(r"\s*(?:,|;|\bva\b)\s*").match(ftext, m.end())
-            if not sep:
-                break
-            pos = sep.end()
-        if items and not overlaps(lm.start(), items[-1].end):
-            found.extend(items)
-            taken.append((lm.start(), items[-1].end))
-
     last_end = 0
     for cand in g.start_rx.finditer(ftext):
         if cand.start() < last_end:
             continue
-        m = g.unit_rx.match(ftext, cand.start())
+        word = cand.group("w")
+        if word == "cac":
+            items = _list_mentions(text, ftext, cand.start(), g)
+            if items:
+                found.extend(items)
+                last_end = items[-1].end
+                continue
+        rx = g.unit_rx.get(word)
+        m = rx.match(ftext, cand.start()) if rx else None
         if not m:
             continue
         s, e = m.start(), m.end()
-        if overlaps(s, e):
-            continue
         idx = int((m.lastgroup or "n0")[1:])
         kind, canon_name, takes_level = g.entry_info[idx]
         name_end = e
@@ -420,7 +450,6 @@ def find_unit_mentions(text: str) -> list[UnitMention]:
             title = _tidy(text[tm.start():s])
             s_out = tm.start()
         found.append(UnitMention(s_out, e, _capitalize(surface), canon, kind, title))
-        taken.append((s, e))
     found.sort(key=lambda u: u.start)
     return found
 

@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from evidence.extract.dates import find_dates, iso_date
 from evidence.extract.gazetteer import (
@@ -92,6 +94,7 @@ _ASSIGN_ARTICLE = re.compile(
 )
 _ASK_ALL = re.compile(r"(?<!\w)(?:yeu cau|de nghi)(?:\s+cac\s+noi dung\s+sau|\s+nhu\s+sau)?\s*:$")
 _KINH_GUI = re.compile(r"^[\s*_]*kinh gui\s*:?")
+_ASSIGN_HINT = re.compile(r"trách\s+nhiệm|(?<!\w)giao\s", re.IGNORECASE)
 _CHU_TRI = re.compile(r"\s*(?:\(|,)?\s*chu tri(?!\w)")
 
 # deadlines
@@ -122,8 +125,12 @@ class _Line:
     start: int
     end: int
     text: str
-    fold: str
     new_sentence: bool
+
+    @cached_property
+    def fold(self) -> str:
+        """Folded text of the line, computed only for the lines that need it."""
+        return fold_same_length(self.text)
 
 
 @dataclass
@@ -148,13 +155,25 @@ def find_tasks(text: str) -> list[Task]:
         error is logged and an empty list returned, so one odd document never stops a batch.
     """
     try:
-        return _find_tasks(clean_text(text or ""))
+        return _find_tasks(_clean(text or ""))
     except Exception:  # the extractor's contract: no input makes it raise
         log.exception("task extraction failed")
         return []
 
 
-def _lines(text: str, ftext: str) -> list[_Line]:
+# characters clean_text changes besides NFC (CR, eth, invisibles, unusual spaces)
+_UNCLEAN = re.compile("[\r\u00d0\u00f0\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u2007\u202f\u3000]")
+
+
+def _clean(text: str) -> str:
+    """:func:`clean_text`, skipped when ``text`` is already clean (the usual case: the
+    pipeline cleans at ingest), which saves most of the time on long documents."""
+    if unicodedata.is_normalized("NFC", text) and not _UNCLEAN.search(text):
+        return text
+    return clean_text(text)
+
+
+def _lines(text: str) -> list[_Line]:
     out: list[_Line] = []
     prev_end_char = "\n"
     for m in re.finditer(r"[^\n]+", text):
@@ -166,7 +185,7 @@ def _lines(text: str, ftext: str) -> list[_Line]:
         e = m.end() - (len(raw) - len(raw.rstrip()))
         line = text[s:e]
         new = prev_end_char in "\n.:;!?" or (line[:1].isupper() and prev_end_char == ",")
-        out.append(_Line(s, e, line, ftext[s:e], new))
+        out.append(_Line(s, e, line, new))
         prev_end_char = line.rstrip("* _")[-1:] or "\n"
     # an empty line (paragraph break) also starts a sentence when the next line is capitalised
     for i in range(1, len(out)):
@@ -179,8 +198,7 @@ def _lines(text: str, ftext: str) -> list[_Line]:
 def _find_tasks(text: str) -> list[Task]:
     if not text.strip():
         return []
-    ftext = fold_same_length(text)
-    lines = _lines(text, ftext)
+    lines = _lines(text)
     # body ends at the recipients list or the signature
     body: list[_Line] = []
     for ln in lines:
@@ -189,18 +207,17 @@ def _find_tasks(text: str) -> list[Task]:
         body.append(ln)
     has_articles = any(_ARTICLE.match(ln.text) for ln in body)
     report = any(_REPORT_TYPE_LINE.match(ln.fold) for ln in lines[:25])
-    blocks = (_articles(body, ftext) if has_articles
+    blocks = (_articles(body, text) if has_articles
               else _items(body, text, _addressees(body, text), report=report))
-    mentions = find_unit_mentions(text)
     tasks: list[Task] = []
     for b in blocks:
-        task = _make_task(b, text, ftext, mentions)
+        task = _make_task(b, text)
         if task is not None:
             tasks.append(task)
     return tasks
 
 
-def _articles(body: list[_Line], ftext: str) -> list[_Block]:
+def _articles(body: list[_Line], text: str) -> list[_Block]:
     """Decisions: one block per article; only assigning articles become tasks."""
     blocks: list[_Block] = []
     cur: _Block | None = None
@@ -212,7 +229,9 @@ def _articles(body: list[_Line], ftext: str) -> list[_Block]:
         elif cur is not None and not _PREAMBLE.match(ln.text):
             cur.lines.append(ln)
             cur.end = ln.end
-    return [b for b in blocks if _ASSIGN_ARTICLE.search(ftext[b.start:b.end])]
+    # a cheap test on the NFC text first: folding every article of a long decree costs
+    return [b for b in blocks if _ASSIGN_HINT.search(text, b.start, b.end)
+            and _ASSIGN_ARTICLE.search(fold_same_length(text[b.start:b.end]))]
 
 
 def _addressees(body: list[_Line], text: str) -> list[UnitMention]:
@@ -414,13 +433,10 @@ def _chain(mentions: list[UnitMention], pos: int, fseg: str) -> list[UnitMention
     return out
 
 
-def _make_task(b: _Block, text: str, ftext: str, all_mentions: list[UnitMention]) -> Task | None:
+def _make_task(b: _Block, text: str) -> Task | None:
     seg = text[b.start:b.end]
-    fseg = ftext[b.start:b.end]
-    mentions = [
-        UnitMention(m.start - b.start, m.end - b.start, m.text, m.canonical, m.kind, m.title)
-        for m in all_mentions if b.start <= m.start and m.end <= b.end
-    ]
+    fseg = fold_same_length(seg)
+    mentions = find_unit_mentions(seg)
     coordinators: list[UnitMention] = []
     for m in _COORD.finditer(fseg):
         coordinators.extend(_chain(mentions, m.end(), fseg))
