@@ -497,10 +497,9 @@ def _raise_timeout(signum: int, frame: object) -> None:
 
 def _worker_main(conn: Any, log_level: int) -> None:
     """A worker process: receive units, send progress, log records and outcomes."""
-    try:
-        os.setpgrp()  # own process group: a timeout kill takes Tesseract/soffice along
-    except OSError:  # pragma: no cover
-        pass
+    setpgrp = getattr(os, "setpgrp", None)  # POSIX only
+    if setpgrp is not None:
+        setpgrp()  # own process group: a timeout kill takes Tesseract/soffice along
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     root = logging.getLogger()
@@ -586,7 +585,7 @@ class _Pool:
     def _kill(self, w: _Worker) -> None:
         try:
             os.killpg(w.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError, OSError):
+        except (AttributeError, OSError):  # no process groups (Windows), or already gone
             w.proc.kill()
         w.proc.join(5)
         w.conn.close()
