@@ -175,7 +175,9 @@ def _flag(levels: list[Any], tag: str) -> bool:
 @dataclass
 class _Walker:
     styles: _Styles
+    part: Any = None  # the main document part: resolves w:altChunk relationships
     legacy_fonts: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
     _style_props: dict[str | None, _RunProps] = field(default_factory=dict)
 
     # -- blocks ------------------------------------------------------------------------
@@ -199,7 +201,31 @@ class _Walker:
                     lines.extend(self.blocks(branch))
             elif tag in (_w("customXml"), _SDT_CONTENT, _w("ins"), _w("moveTo")):
                 lines.extend(self.blocks(child))
+            elif tag == _w("altChunk"):
+                lines.extend(self.alt_chunk(child.get(f"{{{_R}}}id")))
         return lines
+
+    def alt_chunk(self, rid: str | None) -> list[_Line]:
+        """An embedded alternative-format chunk (HTML, MHT, plain text), as e-office
+        systems that build DOCX from HTML templates produce."""
+        if self.part is None or not rid or rid not in self.part.rels:
+            return []
+        target = self.part.rels[rid].target_part
+        ctype = str(getattr(target, "content_type", ""))
+        blob = bytes(getattr(target, "blob", b"") or b"")
+        text: str | None = None
+        if ctype in ("text/html", "application/xhtml+xml"):
+            text = _html_text(blob)
+        elif ctype in ("message/rfc822", "multipart/related"):
+            text = _mht_text(blob)
+        elif ctype == "text/plain":
+            from evidence.ingest.txt import decode_text
+
+            text = decode_text(blob)[0] if blob else ""
+        if text is None:
+            self.warnings.append(f"embedded {ctype or 'unknown'} chunk not read")
+            return []
+        return [[(ln, None)] for ln in text.splitlines() if ln.strip()]
 
     def table(self, tbl: Any) -> list[_Line]:
         lines: list[_Line] = []
@@ -372,6 +398,67 @@ def _text_boxes(el: Any) -> Iterator[Any]:
                 stack.append(child)
 
 
+_HTML_BLOCKS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+                "blockquote", "pre", "section", "article", "header", "footer", "title")
+
+
+def _html_text(blob: bytes) -> str:
+    """Visible text of an HTML chunk, one line per block element, cells tab-separated."""
+    import lxml.html
+
+    if not blob.strip():
+        return ""
+    try:
+        doc = lxml.html.document_fromstring(_decode_html(blob))
+    except (etree.LxmlError, ValueError):
+        return ""
+    for bad in doc.xpath("//script|//style|//head/meta"):
+        bad.drop_tree()
+    for el in doc.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == "br" or el.tag in _HTML_BLOCKS:
+            el.tail = "\n" + (el.tail or "")
+        elif el.tag in ("td", "th"):
+            el.tail = "\t" + (el.tail or "")
+    text = str(doc.text_content())
+    return "\n".join(ln.strip(" \t") for ln in text.splitlines())
+
+
+def _decode_html(blob: bytes) -> str:
+    """HTML bytes to str: the declared charset, else UTF-8, else cp1258 (lxml alone
+    assumes Latin-1 when no charset is declared)."""
+    declared = re.search(rb"""charset=["']?([A-Za-z0-9_-]+)""", blob[:4096])
+    codecs = [declared.group(1).decode("ascii")] if declared else []
+    for codec in [*codecs, "utf-8-sig", "cp1258"]:
+        try:
+            text = blob.decode(codec)
+            break
+        except (LookupError, UnicodeDecodeError):
+            continue
+    else:
+        text = blob.decode("latin-1")
+    # lxml refuses str input that carries an XML encoding declaration
+    return re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
+
+
+def _mht_text(blob: bytes) -> str | None:
+    """The HTML part of a MIME HTML (.mht) chunk."""
+    import email
+    from email import policy
+
+    msg = email.message_from_bytes(blob, policy=policy.default)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                charset = part.get_content_charset()
+                if charset and b"charset=" not in payload[:4096]:
+                    payload = payload.decode(charset, "replace").encode("utf-8")
+                return _html_text(payload)
+    return None
+
+
 def _line_text(line: _Line) -> str:
     return "".join(t for t, _ in line)
 
@@ -493,8 +580,7 @@ def docx_text(path: Path) -> tuple[str, list[str]]:
         raise CorruptFile("DOCX without a main document part", subject=str(path))
     styles_parts = _related(main, "/styles")
     styles_root = _element(styles_parts[0]) if styles_parts else None
-    walker = _Walker(_Styles(styles_root))
-    warnings: list[str] = []
+    walker = _Walker(_Styles(styles_root), part=main)
 
     body = body_root.find(_w("body"))
     if body is None:
@@ -521,6 +607,7 @@ def docx_text(path: Path) -> tuple[str, list[str]]:
             seen.add(key)
             extra_after.append(ln)
     all_lines = [ln for ln in before if _line_text(ln).strip()] + lines + extra_after + notes
+    warnings = walker.warnings
     text = _render(all_lines, warnings)
     return text, warnings
 

@@ -230,6 +230,42 @@ def test_footnotes_last(tmp_path: Path) -> None:
     assert _lines(_parse(p)[0]) == ["Thân văn bản", "Văn bản số 206/UBND-KT ngày 12/7/2023"]
 
 
+def _alt_chunk_docx(path: Path, content_type: str, partname: str, blob: bytes) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    d = docx.Document()
+    d.add_paragraph("Trước")
+    part = Part(PackURI(partname), content_type, blob, d.part.package)
+    rid = d.part.relate_to(part, RT.A_F_CHUNK)
+    body = d.element.body
+    body.insert(len(body) - 1, parse_xml(f'<w:altChunk {nsdecls("w", "r")} r:id="{rid}"/>'))
+    d.add_paragraph("Sau")
+    d.save(str(path))
+
+
+def test_html_alt_chunk(tmp_path: Path) -> None:
+    # e-office systems build DOCX from HTML templates with w:altChunk
+    html = ("<html><head><style>p{color:red}</style><script>var x=1;</script></head><body>"
+            "<p>Số: 12/TB-UBND</p><table><tr><td>Phòng Nội vụ</td><td>chủ trì</td></tr>"
+            "</table><p>Đức Thọ,<br>ngày 25 tháng 8</p></body></html>").encode()
+    p = tmp_path / "alt.docx"
+    _alt_chunk_docx(p, "text/html", "/word/afchunk.htm", html)
+    text, warnings = _parse(p)
+    assert _lines(text) == ["Trước", "Số: 12/TB-UBND", "Phòng Nội vụ\tchủ trì", "Đức Thọ,",
+                            "ngày 25 tháng 8", "Sau"]
+    assert warnings == []
+
+
+def test_unreadable_alt_chunk_is_a_warning(tmp_path: Path) -> None:
+    p = tmp_path / "alt-rtf.docx"
+    _alt_chunk_docx(p, "application/rtf", "/word/afchunk.rtf", b"{\\rtf1 x}")
+    text, warnings = _parse(p)
+    assert _lines(text) == ["Trước", "Sau"]
+    assert warnings == ["embedded application/rtf chunk not read"]
+
+
 # ---- normalisation and encodings -----------------------------------------------------
 
 def test_nfd_input_becomes_nfc(tmp_path: Path) -> None:
