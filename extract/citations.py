@@ -31,7 +31,7 @@ from .symbols import parse_symbol as parse_symbol_text
 
 __all__ = ["find_citations"]
 
-_TYPE_WORDS = sorted(TYPE_NAMES, key=len, reverse=True) + ["chương trình hành động"]
+_TYPE_WORDS = [*TYPE_NAMES, "chương trình hành động"]
 _TW = "|".join(re.escape(w) for w in sorted(_TYPE_WORDS, key=len, reverse=True))
 # type word right before the symbol: "Quyết định số: ", "Nghị quyết ", "Văn bản Số: "
 _TW_NEAR = re.compile(rf"(?P<tw>{_TW})\s*(?:số|SỐ|Số)?\s*(?:hiệu)?\s*[:.]?\s*$", re.IGNORECASE)

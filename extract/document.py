@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 PAGE_JOIN = "\n\f\n"
 
 # "CV-813-CucHoaChat.pdf", "QD_1696_UBND.docx", "1696-QĐ-UBND.pdf"
-_FILENAME_HINT = re.compile(r"(?:^|[^0-9])(?P<num>\d{1,5})(?:[^0-9]|$)")
+_FILENAME_HINT = re.compile(r"(?<![0-9.])(?P<num>\d{1,5})(?![0-9])")
 
 
 # some PDF fonts map ư/Ư to the Latin "oi" letters U+01A3/U+01A2 ("Nhƣ trên")

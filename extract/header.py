@@ -170,7 +170,7 @@ def _clean_number(raw: str) -> tuple[str | None, bool]:
     if re.fullmatch(r"\d{1,5}(?:\.\d{1,3})?", tok):
         return tok, False
     if re.fullmatch(r"[\dIlO|]{1,5}", tok) and re.search(r"[IlO|]", tok):
-        return tok.translate(str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0"})), False
+        return tok.translate(str.maketrans("Il|O", "1110")), False
     return None, True
 
 
@@ -346,11 +346,11 @@ def _apply_lexicon(out: str) -> str:
     for fp, proper in _FOLDED_PROVINCES:
         n = len(fp)
         for i in range(len(toks) - n + 1):
-            if ftoks[i : i + n] == fp and all(t[:1].islower() or t[:1].isupper() for t in toks[i : i + n]):
+            if ftoks[i : i + n] == fp:
                 pw = proper.split()
-                for k in range(n):
-                    if len(pw) == n and fold(toks[i + k].strip(",.")) == fold(pw[k]):
-                        toks[i + k] = toks[i + k].replace(toks[i + k].strip(",."), pw[k])
+                for j in range(n):
+                    if len(pw) == n and fold(toks[i + j].strip(",.")) == fold(pw[j]):
+                        toks[i + j] = toks[i + j].replace(toks[i + j].strip(",."), pw[j])
     out = " ".join(toks)
     # a type name followed by "số <symbol>" names a document: "theo Quyết định số 12/QĐ-X"
     return re.sub(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-
 from evidence.extract import extract_facts
 from evidence.extract.citations import find_citations
 

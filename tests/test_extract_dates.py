@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from evidence.extract.dates import find_dates, parse_date, parse_place_date
 
 # header lines: (line, place, iso, precision)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from evidence.extract.recipients import find_recipients
 from evidence.extract.signer import find_signer
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from evidence.extract.header import parse_header, position_case, sentence_case
 
 # The same header in three layouts that text extraction produces.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-
 from evidence.extract.doctypes import canonical_code, type_from_name
 from evidence.extract.symbols import find_symbols, normalize_symbol, parse_symbol
 
