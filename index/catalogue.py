@@ -377,22 +377,27 @@ class Catalogue:
                 n += cur.rowcount
         return n
 
-    def prune_missing(self) -> tuple[list[str], list[str]]:
-        """Remove ``missing`` files and the documents no remaining file holds.
+    def prune_missing(self, paths: Iterable[str] | None = None) -> tuple[list[str], list[str]]:
+        """Remove ``missing`` files (all, or those of ``paths``) and the documents no
+        remaining file holds.
 
         Returns:
             (removed file paths, removed document ids). The caller deletes the documents
             from the search engine.
         """
         with self._tx():
-            paths = [r[0] for r in self._conn.execute(
-                "SELECT path FROM files WHERE status = 'missing' ORDER BY path")]
-            shas = {r[0] for r in self._conn.execute(
-                "SELECT sha256 FROM files WHERE status = 'missing'")}
-            self._conn.execute("DELETE FROM files WHERE status = 'missing'")
-            doc_ids = self._orphans(shas)
+            rows = self._conn.execute(
+                "SELECT path, sha256 FROM files WHERE status = 'missing' ORDER BY path"
+            ).fetchall()
+            if paths is not None:
+                wanted = set(paths)
+                rows = [r for r in rows if r[0] in wanted]
+            for path, _sha in rows:
+                self._conn.execute("DELETE FROM files WHERE path = ?", (path,))
+            removed = [r[0] for r in rows]
+            doc_ids = self._orphans({r[1] for r in rows})
             self._delete_documents(doc_ids)
-        return paths, doc_ids
+        return removed, doc_ids
 
     def _orphans(self, shas: Iterable[str]) -> list[str]:
         """Documents using one of ``shas`` that some file of theirs no longer backs."""

@@ -716,7 +716,8 @@ def ingest_paths(
         ocr: ``auto`` (OCR pages without a usable text layer), ``always`` or ``never``.
         jobs: worker processes (default: CPU count); 1 runs in this process.
         force: re-ingest files even when unchanged.
-        prune: remove missing files (and documents only they held) from the store.
+        prune: remove the missing files of the walked paths (and the documents only
+            they held) from the store.
         timeout: seconds per file before it is abandoned (reason ``timeout``).
         progress: receives totals, page counts and each file's result (the CLI's bar).
         ocr_engine: OCR engine (picklable when ``jobs`` > 1); default: Tesseract ``vie``
@@ -753,7 +754,7 @@ def ingest_paths(
             runner.close()
         summary.missing = _mark_missing(paths, store, batch.seen)
         if prune:
-            summary.pruned, removed = store.catalogue.prune_missing()
+            summary.pruned, removed = store.catalogue.prune_missing(summary.missing)
             if removed:
                 store.engine.delete(removed)
             summary.removed_documents += len(removed)
@@ -796,6 +797,9 @@ class _Batch:
                 try:
                     infos.append(file_info(path))
                 except FileError as exc:
+                    # unreadable (permissions, vanished): recorded so `status` lists it
+                    self.cat.finish_files([], [(FileInfo(str(path), "", 0, 0.0), exc.reason,
+                                                exc.message)])
                     self._report(IngestResult(str(path), None, exc.message, exc.reason,
                                               "failed"))
             infos = [i for i in infos if not self._copy_in_flight(i)]

@@ -173,6 +173,14 @@ def test_missing_is_scoped_to_the_walked_paths(src: Path, tmp_path: Path) -> Non
     (other / "bao-cao.txt").unlink()
     assert ingest(src, home).missing == []
     assert ingest(other, home).missing == [str(other / "bao-cao.txt")]
+    # --prune removes only what the walked paths lost
+    (src / "nfd.txt").unlink()
+    s = ingest(other, home, prune=True)
+    assert s.pruned == [str(other / "bao-cao.txt")]
+    with Store.open(home, create=False) as store:
+        assert store.stats()["missing"] == []
+    assert ingest(src, home).missing == [str(src / "nfd.txt")]
+    assert ingest(other, home, prune=True).pruned == []
 
 
 def test_copies_make_one_document(src: Path, tmp_path: Path) -> None:
