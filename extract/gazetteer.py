@@ -143,7 +143,7 @@ def _first_words(name: str, pat: str, abbreviations: dict[str, str]) -> set[str]
 def _level_place(levels: list[str], place_pat: str) -> str:
     level_pat = "|".join(r"\s+".join(map(re.escape, fold(lv).split())) for lv in
                          sorted(levels, key=len, reverse=True))
-    return (rf"(?:[ \t]+(?:cac[ \t]+)?(?P<level>{level_pat})(?:[ \t]+(?P<place>{place_pat}))?"
+    return (rf"(?:[ \t]+(?:cac[ \t]+)?(?:cap[ \t]+)?(?P<level>{level_pat}|cac[ \t]+cap)(?:[ \t]+(?P<place>{place_pat}))?"
             rf"|[ \t]+(?P<place2>{place_pat})){_WORD_END}")
 
 
@@ -199,7 +199,7 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
     # each alternative: group u<i> = name + optional level/place, group n<i> = the name
     entries: list[tuple[str, str, str, bool]] = []  # (kind, canonical, name pattern, +level)
     for n in sorted(collectives, key=len, reverse=True):
-        entries.append(("collective", n, _name_pattern(n, name_abbr), False))
+        entries.append(("collective", n, _name_pattern(n, name_abbr), True))
     for n in sorted(departments, key=len, reverse=True):
         entries.append(("department", n, _name_pattern(n, name_abbr), True))
     for code, n in unit_codes.items():

@@ -67,7 +67,8 @@ _CLOSING = re.compile(
 # sections of plans and reports that state purposes, targets or results, not tasks
 _EXCLUDED_SECTIONS = re.compile(
     r"muc dich|can cu|tinh hinh|ket qua|danh gia|dac diem|thuc trang|noi dung bao cao|"
-    r"muc tieu|chi tieu|quan diem|ton tai|han che|cong tac chi dao"
+    r"muc tieu|chi tieu|quan diem|ton tai|han che|cong tac chi dao|kho khan|vuong mac|"
+    r"nguyen nhan|co so phap ly"
 )
 _TASK_SECTIONS = re.compile(
     r"nhiem vu|phuong huong|giai phap|phan cong|to chuc thuc hien|kien nghi|de xuat|"
@@ -84,6 +85,7 @@ _REQUESTER_VERB = re.compile(
 _SUBJECT_LEAD = re.compile(
     r"(?:dieu\s+\d{1,3}\s*[.:]\s*|dong thoi,?\s*|de nghi\s+|yeu cau\s+|giao\s+|\d{1,2}\s*[.)]\s*|[a-z]\s*\)\s*|[-+–•*]\s*)*"
 )
+_NOT_SUBJECT = re.compile(r"^\s*[,(]?\s*(?:dia chi|so dien thoai|dien thoai|email|fax)(?!\w)")
 _COORD_VERB = re.compile(r"^\s*(?:cung\s+)?phoi hop(?!\w)")
 _BELONGS = re.compile(r"^\s+(truc\s+thuoc|thuoc)\s+$")
 _BELONGS_WORDS = {"thuoc": "thuộc", "truc thuoc": "trực thuộc"}
@@ -93,7 +95,17 @@ _ASSIGN_ARTICLE = re.compile(
     r"co trach nhiem (?:to chuc |trien khai )?thuc hien|(?<!\w)giao\s"
 )
 _ASK_ALL = re.compile(r"(?<!\w)(?:yeu cau|de nghi)(?:\s+cac\s+noi dung\s+sau|\s+nhu\s+sau)?\s*:$")
+_ADDRESSEE_END = re.compile(
+    r"\s*:|\s+(?:thuc hien|trien khai|khan truong|nghiem tuc|tap trung|chu dong|quan tam|"
+    r"tiep tuc)(?!\w)")
 _KINH_GUI = re.compile(r"^[\s*_]*kinh gui\s*:?")
+# the executing clause of a decision: "… chịu trách nhiệm thi hành Quyết định này"
+_EXECUTE = re.compile(
+    r"chiu trach nhiem (?:thi hanh|to chuc thuc hien|trien khai thuc hien|thuc hien)"
+    r"[^.;]{0,40}?(?:quyet dinh|nghi dinh|thong tu|chi thi|nghi quyet|ke hoach|van ban|"
+    r"quy dinh|luat|giay phep)\s+nay")
+_HAS_DUTY = re.compile(r"^\s*(?:co|chiu) trach nhiem(?!\w)")
+_SENTENCE_START = re.compile(r"(?:^|[.;:]|dieu\s+\d{1,3}\s*[.:]?)\s*$")
 _ASSIGN_HINT = re.compile(r"trách\s+nhiệm|(?<!\w)giao\s", re.IGNORECASE)
 _CHU_TRI = re.compile(r"\s*(?:\(|,)?\s*chu tri(?!\w)")
 
@@ -306,7 +318,8 @@ def _items(body: list[_Line], text: str, addressees: list[UnitMention], *,
                 lead_defaults = _lead_in_defaults(free, text, addressees)
             flush_free()
             expect = n + 1
-            if not section_ok and not _TASK_START.match(fold_same_length(nm.group("t"))):
+            head_fold = fold_same_length(nm.group("t"))
+            if (not section_ok and not _TASK_START.match(head_fold)) or _excluded_heading(head_fold):
                 close_item()
                 continue
             section_items += 1
@@ -324,6 +337,14 @@ def _items(body: list[_Line], text: str, addressees: list[UnitMention], *,
             free.append(ln)
     flush_free()
     return blocks
+
+
+def _excluded_heading(item_fold: str) -> bool:
+    """A numbered item that is only a heading of results or difficulties (``2. Khó khăn,
+    vướng mắc``) heads no task."""
+    t = item_fold.strip(" *_:")
+    return (len(t.split()) <= 10 and not t.endswith((".", ";"))
+            and bool(_EXCLUDED_SECTIONS.search(t)) and not _TASK_SECTIONS.search(t))
 
 
 def _is_heading(t: str) -> bool:
@@ -401,8 +422,20 @@ def _lead_in_defaults(free: list[_Line], text: str,
         return []
     mentions = find_unit_mentions(seg)
     out: list[UnitMention] = []
-    for m in re.finditer(r"(?<!\w)(?:yeu cau|de nghi|giao)(?:\s+cho)?\s+", fseg):
+    asks = list(re.finditer(r"(?<!\w)(?:yeu cau|de nghi|giao)(?:\s+cho)?\s+", fseg))
+    for m in asks:
         out.extend(_chain(mentions, m.end(), fseg))
+    if not out and asks:
+        # addressees outside the gazetteer ("đề nghị Công ty cổ phần X:", "yêu cầu các tổ
+        # chức, doanh nghiệp … thực hiện một số nội dung sau:"): the words the text names
+        m = asks[-1]
+        stop = _ADDRESSEE_END.search(fseg, m.end())
+        if stop:
+            phrase = re.sub(r"\s+", " ", seg[m.end():stop.start()]).strip(" ,;")
+            if 2 <= len(phrase.split()) <= 24 and (phrase[0].isupper() or
+                                                          phrase.lower().startswith("các ")):
+                name = phrase[0].upper() + phrase[1:]
+                out.append(UnitMention(m.end(), stop.start(), name, name, "phrase"))
     if not out and _ASK_ALL.search(fseg.rstrip(" *_")):
         return list(addressees)
     return [UnitMention(u.start + start, u.end + start, u.text, u.canonical, u.kind, u.title)
@@ -443,11 +476,14 @@ def _make_task(b: _Block, text: str) -> Task | None:
     assignees: list[UnitMention] = []
     # objects of "Giao"
     for m in _GIAO.finditer(fseg):
+        if b.kind == "article" and not _SENTENCE_START.search(fseg, 0, m.start()):
+            continue  # a law's "UBND cấp tỉnh giao Sở …" states a duty, it assigns nothing
         assignees.extend(_chain(mentions, m.end(), fseg))
     # subjects: at the start of the block, of each line that starts a sentence, of sentences
     starts = {0}
     for ln in b.lines:
-        if ln.new_sentence:
+        # an article's title line ("Điều 13. Hiệu lực thi hành") has no final stop
+        if ln.new_sentence or b.kind == "article":
             starts.add(ln.start - b.start)
     for m in re.finditer(r"[.;:]\s+(?=\S)", fseg):
         starts.add(m.end())
@@ -459,13 +495,19 @@ def _make_task(b: _Block, text: str) -> Task | None:
         if not chain:
             continue
         after = fseg[chain[-1].end:]
+        if _NOT_SUBJECT.match(after):
+            continue  # "Địa điểm: Sở Công Thương, địa chỉ: …"
         if _REQUESTER_VERB.match(after):
             continue  # "UBND huyện yêu cầu …": the requester, not an assignee
         if _COORD_VERB.match(after) and "giao" not in fseg[s:pos]:
             coordinators.extend(chain)  # "b) UBND các xã phối hợp tổ chức"
             continue
-        if b.kind == "article" and not _ASSIGN_ARTICLE.search(after[:200]):
-            continue
+        if b.kind == "article":
+            # "… chịu trách nhiệm thi hành Quyết định này" anywhere; "có trách nhiệm" only
+            # right after "Điều N." (a law's "1. Bộ X có trách nhiệm" states duties)
+            sentence = re.split(r"\.(?!\d)", after, maxsplit=1)[0]
+            if not (_EXECUTE.search(sentence) or (s == 0 and _HAS_DUTY.match(after))):
+                continue
         if s == 0:
             first_para_has_subject = True
         assignees.extend(chain)

@@ -253,3 +253,33 @@ def test_lead_in_without_units_addresses_the_kinh_gui_recipients():
     assert tasks["1"].assignees == ["Phòng Tư pháp", "Ủy ban nhân dân các xã, thị trấn"]
     assert tasks["1"].deadline == "2023-12-20"
     assert tasks["2"].assignees == ["Phòng Nội vụ"]  # named: the defaults do not apply
+
+
+COMPANY = """Kính gửi: Công ty cổ phần Khoáng sản Bảo Thắng
+
+Qua kiểm tra kho vật liệu nổ công nghiệp ngày 12/3/2025, Sở Công Thương đề nghị Công ty cổ phần Khoáng sản Bảo Thắng:
+1. Bổ sung hồ sơ phương án bảo quản trước ngày 30/3/2025.
+2. Địa điểm làm việc: Sở Công Thương tỉnh Lào Cai, địa chỉ: đường Hoàng Liên.
+"""
+
+LAW = """Điều 12. Trách nhiệm quản lý giao thông đường bộ
+1. Ủy ban nhân dân cấp tỉnh có trách nhiệm quản lý giao thông đường bộ trên địa bàn.
+2. Ủy ban nhân dân cấp tỉnh giao Sở Xây dựng hướng dẫn thực hiện.
+
+Điều 13. Hiệu lực thi hành
+Bộ trưởng Bộ Xây dựng, Chủ tịch Ủy ban nhân dân cấp tỉnh chịu trách nhiệm thi hành Nghị định này./.
+"""
+
+
+def test_lead_in_addressee_outside_the_gazetteer():
+    tasks = _by_id(find_tasks(COMPANY))
+    assert tasks["1"].assignees == ["Công ty cổ phần Khoáng sản Bảo Thắng"]
+    assert tasks["1"].deadline == "2025-03-30"
+    # an address is not a subject
+    assert tasks["2"].assignees == ["Công ty cổ phần Khoáng sản Bảo Thắng"]
+
+
+def test_normative_articles_state_duties_only_the_executing_clause_assigns():
+    tasks = find_tasks(LAW)
+    assert [t.id for t in tasks] == ["Điều 13"]
+    assert tasks[0].assignees == ["Bộ Xây dựng", "Ủy ban nhân dân cấp tỉnh"]
