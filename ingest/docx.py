@@ -39,6 +39,7 @@ from __future__ import annotations
 import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,11 @@ _PAGE_FIELDS = re.compile(r"^\s*(PAGE|NUMPAGES|SECTIONPAGES|PAGEREF)\b", re.IGNO
 
 _SAFE_PARSER = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True,
                                huge_tree=False, remove_blank_text=False)
+
+# what python-docx/lxml/zipfile raise on damaged input
+_BROKEN_INPUT = (etree.LxmlError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError,
+                 EOFError, RuntimeError, NotImplementedError, AttributeError, TypeError,
+                 IndexError)
 
 _Segment = tuple[str, str | None]  # (text, legacy encoding of the run or None)
 _Line = list[_Segment]
@@ -670,7 +676,9 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
         text, warnings = docx_text(path)
     except FileError:
         raise
-    except (etree.LxmlError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except _BROKEN_INPUT as exc:
+        # python-docx and lxml on damaged packages raise many kinds; all mean "corrupt"
+        log.debug("%s: unreadable DOCX", path, exc_info=True)
         raise CorruptFile(f"corrupt DOCX: {_short(exc)}", subject=str(path)) from exc
     text = clean_text(text)
     if not text.strip():

@@ -302,7 +302,9 @@ def check_zip(path: Path, limits: ZipLimits | None = None) -> None:
     """Refuse ZIP bombs and broken containers before a library inflates them.
 
     Raises:
-        TooLarge: too many entries, too much expanded data, or an extreme ratio.
+        TooLarge: too many entries, too much expanded data, an extreme ratio, or one XML
+            part too big to parse in bounded memory.
+        EncryptedFile: ZIP-level encrypted entries.
         FileError: ``reason=TRUNCATED`` when the central directory is missing,
             :class:`CorruptFile` for other ZIP damage.
     """
@@ -315,6 +317,9 @@ def check_zip(path: Path, limits: ZipLimits | None = None) -> None:
                         reason=FailReason.TRUNCATED) from exc
     except (OSError, ValueError) as exc:
         raise CorruptFile(f"corrupt ZIP container: {exc}", subject=str(path)) from exc
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise EncryptedFile("encrypted ZIP entries (password-protected archive)",
+                            subject=str(path))
     if len(infos) > lim.max_entries:
         raise TooLarge(f"zip bomb: {len(infos)} entries (limit {lim.max_entries})",
                        subject=str(path))
@@ -329,5 +334,6 @@ def check_zip(path: Path, limits: ZipLimits | None = None) -> None:
                            f"{info.file_size // (1024 * 1024)} MB ({ratio:.0f}x)",
                            subject=str(path))
         if info.filename.endswith((".xml", ".rels")) and info.file_size > lim.max_entry_xml:
-            raise TooLarge(f"zip bomb: {info.filename} expands to "
-                           f"{info.file_size // (1024 * 1024)} MB", subject=str(path))
+            raise TooLarge(f"too large: XML part {info.filename} expands to "
+                           f"{info.file_size // (1024 * 1024)} MB "
+                           f"(limit {lim.max_entry_xml // (1024 * 1024)} MB)", subject=str(path))

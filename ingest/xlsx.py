@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,10 @@ log = logging.getLogger(__name__)
 MAX_ROWS = 20_000
 MAX_COLUMNS = 256
 _MAX_SCANNED_ROWS = 200_000  # rows openpyxl yields, empty ones included
+# what openpyxl/zipfile/expat raise on damaged input (xml ParseError is a SyntaxError)
+_BROKEN_INPUT = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError,
+                 SyntaxError, RuntimeError, NotImplementedError, AttributeError, TypeError,
+                 IndexError)
 
 
 def format_value(value: Any, number_format: str | None = None) -> str:
@@ -99,8 +104,7 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
     pages: list[Page] = []
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError,
-            SyntaxError, TypeError) as exc:  # xml ParseError is a SyntaxError
+    except (InvalidFileException, *_BROKEN_INPUT) as exc:
         raise CorruptFile(f"corrupt XLSX: {_short(exc)}", subject=str(path)) from exc
     try:
         for ws in wb.worksheets:
@@ -115,8 +119,8 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
             pages.append(Page(number=len(pages) + 1, text=clean_text(text)))
     except FileError:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError, TypeError,
-            AttributeError) as exc:
+    except _BROKEN_INPUT as exc:
+        log.debug("%s: unreadable XLSX", path, exc_info=True)
         raise CorruptFile(f"corrupt XLSX: {_short(exc)}", subject=str(path)) from exc
     finally:
         wb.close()

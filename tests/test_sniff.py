@@ -242,3 +242,18 @@ def test_corrupt_zip(tmp_path: Path) -> None:
     with pytest.raises((FileError, CorruptFile)) as err:
         check_zip(p)
     assert err.value.reason in (FailReason.TRUNCATED, FailReason.CORRUPT)
+
+
+def test_zip_level_encryption(tmp_path: Path) -> None:
+    p = _docx(tmp_path)
+    data = bytearray(p.read_bytes())
+    pos = data.find(b"PK\x01\x02")  # first central-directory entry: set "encrypted"
+    data[pos + 8] |= 0x01
+    p.write_bytes(bytes(data))
+    with pytest.raises(EncryptedFile):
+        check_zip(p)
+
+
+def test_oversized_xml_part(tmp_path: Path) -> None:
+    with pytest.raises(TooLarge, match=r"too large: XML part .*\.xml expands to"):
+        check_zip(_docx(tmp_path), ZipLimits(max_entry_xml=100))
