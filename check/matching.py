@@ -23,11 +23,11 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from evidence.check.catalogue import Requirement
-from evidence.check.numeric import FigureMatch, compare, find_metric_value, format_number
+from evidence.check.numeric import FigureIndex, FigureMatch, compare, format_number
 from evidence.check.text import fold_fast, fold_keep_length_fast, match_key
 from evidence.model import Document
 from rapidfuzz import fuzz
@@ -36,6 +36,7 @@ __all__ = [
     "FUZZY_THRESHOLD",
     "DocView",
     "Failure",
+    "KeywordIndex",
     "content_match",
     "formal_failures",
     "format_date",
@@ -66,6 +67,7 @@ class Failure:
     quote: str | None = None  # the line of the document that decided it
 
 
+@lru_cache(maxsize=8192)
 def normalize_symbol_key(symbol: str) -> str:
     """Comparison key of a symbol: :func:`evidence.extract.symbols.normalize_symbol` when
     that module is present, else spaces removed and upper-cased (NFC)."""
@@ -113,6 +115,21 @@ class DocView:
     def key(self) -> str:
         """Subject and body as one folded word key (see :func:`match_key`)."""
         return match_key((self.doc.facts.subject or "") + "\n" + self.text)
+
+    @cached_property
+    def name(self) -> str:
+        return Path(self.doc.path).name if self.doc.path else ""
+
+    @cached_property
+    def annex_like(self) -> bool:
+        """Whether this document looks like an annex: no number of its own, a spreadsheet,
+        an annex-like file name, or a ``PHỤ LỤC``/``DANH MỤC`` heading at the top."""
+        return (not self.doc.facts.number or self.doc.format in _ANNEX_FORMATS
+                or _annex_named(self.name) or bool(_ANNEX_HEADING.match(self.text[:300].lstrip())))
+
+    @cached_property
+    def figures(self) -> FigureIndex:
+        return FigureIndex(self.text)
 
     @cached_property
     def subject_key(self) -> str:
@@ -234,6 +251,47 @@ def content_match(v: DocView, req: Requirement, *, year: int | None) -> bool:
     return y is None or v.about_year(y)
 
 
+class KeywordIndex:
+    """Which documents hold a keyword key exactly, computed once per keyword over all
+    documents, so requirements sharing keywords (``cải cách hành chính`` is in most) do not
+    search every text again. OCR'd documents that miss a keyword exactly are then tried
+    with the fuzzy match, one requirement pool at a time (:meth:`candidates`)."""
+
+    def __init__(self, views: list[DocView]) -> None:
+        self.views = views
+        self._sets: dict[str, frozenset[int]] = {}
+
+    def exact(self, kw_key: str) -> frozenset[int]:
+        found = self._sets.get(kw_key)
+        if found is None:
+            found = frozenset(v.order for v in self.views if kw_key in v.key)
+            self._sets[kw_key] = found
+        return found
+
+    def candidates(self, pool: list[DocView], req: Requirement, *, year: int | None) -> list[DocView]:
+        """The documents of ``pool`` that match the requirement's content (as
+        :func:`content_match`), in pool order."""
+        kw_all = _kw_keys(req.keywords_all)
+        kw_any = _kw_keys(req.keywords_any)
+        exact_all = [self.exact(k) for k in kw_all]
+        exact_any: set[int] = set()
+        for k in kw_any:
+            exact_any |= self.exact(k)
+        y = req.year if req.year is not None else (None if req.year_any else year)
+        out = []
+        for v in pool:
+            o = v.order
+            ok = all(o in s for s in exact_all) and (not kw_any or o in exact_any)
+            if not ok and v.is_ocr:
+                # fuzzy only where some keyword is there exactly: OCR noise rarely hits all
+                if len(kw_all) >= 2 and not any(o in s for s in exact_all):
+                    continue
+                ok = all(v.has(k) for k in kw_all) and (not kw_any or any(v.has(k) for k in kw_any))
+            if ok and (y is None or v.about_year(y)):
+                out.append(v)
+        return out
+
+
 def keyword_hits(v: DocView, req: Requirement) -> tuple[int, int]:
     """Ranking signals: how many of the requirement's keywords its subject holds, and how
     many of ``keywords_any`` the document holds."""
@@ -313,7 +371,7 @@ def formal_failures(v: DocView, req: Requirement, *, siblings: Iterable[DocView]
             out.append(Failure("not_cited", f"{v.label} không viện dẫn {' hoặc '.join(req.cites_any)}"))
     if req.numeric is not None:
         n = req.numeric
-        fig = find_metric_value(v.text, n.metric, n.unit)
+        fig = v.figures.find(n.metric, n.unit)
         res.figure = fig
         unit = n.unit or ""
         target = f"{format_number(n.value)}{unit}" if n.value is not None else ""
@@ -424,7 +482,7 @@ def _cites(v: DocView, symbols: tuple[str, ...]) -> str | None:
             return quote
     # the citation extractor may have missed it: the symbol written in the text counts
     for s in symbols:
-        k = match_key(s)
+        k = _short_key(s)
         if k.strip() and k in v.key:
             return _find_line(v.text, s) or s
     return None
@@ -472,16 +530,11 @@ def _find_annex(v: DocView, siblings: Iterable[DocView],
     number = v.doc.facts.number
     sym = v.symbol_key if number else None  # a draft's "/BC-UBND" names no document
     for s in siblings:
-        if s.dedup_key == v.dedup_key or s.doc.id == v.doc.id:
-            continue  # the same document (its scan), not an annex
-        name = Path(s.doc.path).name
-        annex_like = (not s.doc.facts.number or s.doc.format in _ANNEX_FORMATS or _annex_named(name)
-                      or bool(_ANNEX_HEADING.match(s.text[:300].lstrip())))
-        if not annex_like:
-            continue  # another document (a letter citing this one is not its annex)
-        related = (bool(sym) and (sym in s.cited_keys or match_key(v.doc.facts.symbol or "") in s.header_key)) \
-            or _related_name(own, number, name) \
-            or (s.doc.format in _ANNEX_FORMATS and _annex_named(name))
+        if not s.annex_like or s.dedup_key == v.dedup_key or s.doc.id == v.doc.id:
+            continue  # another document (a letter citing this one is not its annex), or its scan
+        related = (bool(sym) and (sym in s.cited_keys or _short_key(v.doc.facts.symbol or "") in s.header_key)) \
+            or _related_name(own, number, s.name) \
+            or (s.doc.format in _ANNEX_FORMATS and _annex_named(s.name))
         if related:
             return s.doc.path
     if files_beside is not None:
@@ -495,6 +548,12 @@ def _find_annex(v: DocView, siblings: Iterable[DocView],
     return None
 
 
+@lru_cache(maxsize=8192)
+def _short_key(text: str) -> str:
+    return match_key(text)
+
+
+@lru_cache(maxsize=8192)
 def _annex_named(name: str) -> bool:
     k = match_key(Path(name).stem)
     return any(f" {w} " in k for w in _ANNEX_NAME) or " pl " in k

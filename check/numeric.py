@@ -12,13 +12,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from evidence.check.text import expand_tokens, fold_keep_length_fast
 
-__all__ = ["FigureMatch", "compare", "find_figures", "find_metric_value", "format_number", "parse_number"]
+__all__ = ["FigureIndex", "FigureMatch", "compare", "find_figures", "find_metric_value", "format_number", "parse_number"]
 
 # a number: 1.234,5 | 1,234.5 | 62,5 | 62.5 | 100
-_NUM = r"(?<![\d.,/])(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)(?![\d/])"
+# a run of digits with inner dots/commas (parse_number decides what it means); a number
+# glued to "/" (a symbol, a date) or preceded by "." or "," is not a figure
+_NUM = r"(?<![\d.,/])(?P<num>\d(?:[\d.,]*\d)?)(?![\d/])"
 _PERCENT = re.compile(_NUM + r"\s*(?P<unit>%|phan tram)")
 _ANY = re.compile(_NUM)
 _WORD = re.compile(r"[a-z0-9]+")
@@ -99,36 +102,70 @@ def find_metric_value(text: str, metric: str, unit: str | None = "%") -> FigureM
 
     Each figure with the unit is scored by the share of the metric's content words
     (``tỷ lệ``, ``của``... ignored; abbreviations expanded) found in its clause: the words
-    before it back to the previous figure or sentence end, and (weighted 0.8) the words
+    before it back to the previous figure or clause end, and (weighted 0.8) the words
     after it. The best figure scoring at least 0.75 wins; ties go to the first stated.
     """
-    want = _content_tokens(metric)
-    if not want:
-        return None
-    nfc = unicodedata.normalize("NFC", text)
-    folded = fold_keep_length_fast(nfc)
-    rx = _unit_regex(unit)
-    matches = [m for m in rx.finditer(folded) if parse_number(m.group("num")) is not None]
-    best: FigureMatch | None = None
-    for i, m in enumerate(matches):
-        prev_end = matches[i - 1].end() if i else 0
-        next_start = matches[i + 1].start() if i + 1 < len(matches) else len(folded)
-        lo = max(prev_end, m.start() - 200)
-        before = folded[lo:m.start()]
-        cut = list(_BOUNDARY.finditer(before))
-        if cut:
-            before = before[cut[-1].end():]
-        after = folded[m.end():min(next_start, m.end() + 100)]
-        stop = _BOUNDARY.search(after)
-        if stop:
-            after = after[:stop.start()]
-        score = max(_overlap(want, before), 0.8 * _overlap(want, after))
-        if score >= _MIN_SCORE and (best is None or score > best.score):
-            val = parse_number(m.group("num"))
-            assert val is not None
-            best = FigureMatch(val, unit, nfc[m.start():m.end()], m.start(), m.end(),
-                               _line(nfc, m.start(), m.end()), score)
-    return best
+    return FigureIndex(text).find(metric, unit)
+
+
+@dataclass(frozen=True)
+class _Figure:
+    value: float
+    start: int
+    end: int
+    before: frozenset[str]
+    after: frozenset[str]
+
+
+class FigureIndex:
+    """The figures of one text with the words around each, computed once per unit, so
+    many metrics can be looked up in the same document cheaply."""
+
+    def __init__(self, text: str) -> None:
+        self.text = unicodedata.normalize("NFC", text)
+        self._folded: str | None = None
+        self._by_unit: dict[str | None, list[_Figure]] = {}
+
+    def _figures(self, unit: str | None) -> list[_Figure]:
+        figs = self._by_unit.get(unit)
+        if figs is not None:
+            return figs
+        if self._folded is None:
+            self._folded = fold_keep_length_fast(self.text)
+        folded = self._folded
+        matches = [(m, v) for m in _unit_regex(unit).finditer(folded)
+                   if (v := parse_number(m.group("num"))) is not None]
+        figs = []
+        for i, (m, val) in enumerate(matches):
+            prev_end = matches[i - 1][0].end() if i else 0
+            next_start = matches[i + 1][0].start() if i + 1 < len(matches) else len(folded)
+            before = folded[max(prev_end, m.start() - 200):m.start()]
+            cut = list(_BOUNDARY.finditer(before))
+            if cut:
+                before = before[cut[-1].end():]
+            after = folded[m.end():min(next_start, m.end() + 100)]
+            stop = _BOUNDARY.search(after)
+            if stop:
+                after = after[:stop.start()]
+            figs.append(_Figure(val, m.start(), m.end(), _tokens(before), _tokens(after)))
+        self._by_unit[unit] = figs
+        return figs
+
+    def find(self, metric: str, unit: str | None = "%") -> FigureMatch | None:
+        """See :func:`find_metric_value`."""
+        want = _content_tokens(metric)
+        if not want:
+            return None
+        best: _Figure | None = None
+        best_score = 0.0
+        for f in self._figures(unit):
+            score = max(len(want & f.before), 0.8 * len(want & f.after)) / len(want)
+            if score >= _MIN_SCORE and score > best_score:
+                best, best_score = f, score
+        if best is None:
+            return None
+        return FigureMatch(best.value, unit, self.text[best.start:best.end], best.start, best.end,
+                           _line(self.text, best.start, best.end), best_score)
 
 
 def compare(value: float, op: str, target: float | None) -> bool:
@@ -146,6 +183,7 @@ def compare(value: float, op: str, target: float | None) -> bool:
     return abs(value - target) < 1e-9
 
 
+@lru_cache(maxsize=64)
 def _unit_regex(unit: str | None) -> re.Pattern[str]:
     if unit is None:
         return _ANY
@@ -155,14 +193,14 @@ def _unit_regex(unit: str | None) -> re.Pattern[str]:
     return re.compile(_NUM + r"\s*(?P<unit>" + re.escape(u) + r")(?![a-z])")
 
 
+@lru_cache(maxsize=1024)
 def _content_tokens(metric: str) -> frozenset[str]:
     words = _WORD.findall(fold_keep_length_fast(unicodedata.normalize("NFC", metric)))
     return frozenset(t for t in expand_tokens(words) if t not in _STOP)
 
 
-def _overlap(want: frozenset[str], window: str) -> float:
-    have = set(expand_tokens(_WORD.findall(window)))
-    return len(want & have) / len(want)
+def _tokens(window: str) -> frozenset[str]:
+    return frozenset(expand_tokens(_WORD.findall(window)))
 
 
 def _line(text: str, start: int, end: int) -> str:

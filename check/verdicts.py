@@ -29,8 +29,8 @@ from evidence.check.matching import (
     DocView,
     Failure,
     FormalResult,
+    KeywordIndex,
     SiblingLookup,
-    content_match,
     formal_failures,
     keyword_hits,
     type_keys,
@@ -213,6 +213,7 @@ def check(catalogue: Catalogue, documents: Sequence[Document] | Iterable[Documen
     for v in views:
         by_type[v.type_key].append(v)
         by_folder[v.folder].append(v)
+    kw_index = KeywordIndex(views)
     areas = {a.code: a for a in cat.areas}
     results: list[CriterionResult] = []
     not_checked: list[dict[str, Any]] = []
@@ -222,7 +223,8 @@ def check(catalogue: Catalogue, documents: Sequence[Document] | Iterable[Documen
                                 "assessment": crit.assessment, "max_score": crit.max_score,
                                 "reason": "không có tài liệu kiểm chứng để kiểm tra"})
             continue
-        reqs = [_requirement(r, views, by_type, by_folder, cat.year, files_beside) for r in crit.evidence]
+        reqs = [_requirement(r, views, kw_index, by_type, by_folder, cat.year, files_beside)
+                for r in crit.evidence]
         area = areas.get(crit.area)
         results.append(CriterionResult(
             code=crit.code, title=crit.title, status=_criterion_status(crit, reqs),
@@ -263,7 +265,8 @@ class _Candidate:
                 -(rng[1].toordinal() if rng else 0), self.view.order)
 
 
-def _requirement(req: Requirement, views: list[DocView], by_type: dict[str | None, list[DocView]],
+def _requirement(req: Requirement, views: list[DocView], kw_index: KeywordIndex,
+                 by_type: dict[str | None, list[DocView]],
                  by_folder: dict[str, list[DocView]], year: int | None,
                  files_beside: SiblingLookup | None) -> RequirementResult:
     if req.doc_type:
@@ -271,11 +274,9 @@ def _requirement(req: Requirement, views: list[DocView], by_type: dict[str | Non
     else:
         pool = views
     cands = []
-    for v in pool:
-        if content_match(v, req, year=year):
-            formal = formal_failures(v, req, siblings=by_folder.get(v.folder, ()),
-                                     files_beside=files_beside)
-            cands.append(_Candidate(v, formal, _hits(v, req)))
+    for v in kw_index.candidates(pool, req, year=year):
+        formal = formal_failures(v, req, siblings=by_folder.get(v.folder, ()), files_beside=files_beside)
+        cands.append(_Candidate(v, formal, _hits(v, req)))
     res = RequirementResult(id=req.id, text=req.text, status="missing", required=req.required,
                             min_count=req.min_count)
     if not cands:
