@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
@@ -100,22 +101,31 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
             raise EncryptedFile("password-protected Office file (or an .xls)",
                                 subject=str(path))
     check_zip(path)
-    warnings: list[str] = []
+    with warnings.catch_warnings():
+        # openpyxl warns about every extension it drops (data validation, slicers...):
+        # noise for an officer, and the text is unaffected
+        warnings.simplefilter("ignore")
+        return _parse_workbook(path, options, openpyxl, InvalidFileException)
+
+
+def _parse_workbook(path: Path, options: ParseOptions, openpyxl: Any,
+                    invalid_file: type[Exception]) -> ParsedFile:
+    messages: list[str] = []
     pages: list[Page] = []
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, *_BROKEN_INPUT) as exc:
+    except (invalid_file, *_BROKEN_INPUT) as exc:
         raise CorruptFile(f"corrupt XLSX: {_short(exc)}", subject=str(path)) from exc
     try:
         for ws in wb.worksheets:
             if hasattr(ws, "reset_dimensions"):
                 ws.reset_dimensions()
-            lines = _sheet_lines(ws, warnings)
+            lines = _sheet_lines(ws, messages)
             if not lines:
                 continue
             text, what = legacy.fix_text_encoding("\n".join(lines))
             if what:
-                warnings.append(f"sheet {ws.title!r}: {what.upper()} text converted to Unicode")
+                messages.append(f"sheet {ws.title!r}: {what.upper()} text converted to Unicode")
             pages.append(Page(number=len(pages) + 1, text=clean_text(text)))
     except FileError:
         raise
@@ -125,11 +135,11 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
     finally:
         wb.close()
     if not pages:
-        warnings.append("no text in the workbook")
+        messages.append("no text in the workbook")
         pages.append(Page(number=1, text=""))
     if options.progress is not None:
         options.progress("page", len(pages))
-    return ParsedFile(path=path, format="xlsx", pages=pages, warnings=warnings)
+    return ParsedFile(path=path, format="xlsx", pages=pages, warnings=messages)
 
 
 def _short(exc: BaseException) -> str:

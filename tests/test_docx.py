@@ -492,3 +492,40 @@ def test_real_docx_files_parse(shared_dir: Path) -> None:
     times.sort()
     print(f"\n{len(files)} real DOCX: total {sum(times):.2f} s, "
           f"median {times[len(times) // 2] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms")
+
+
+def test_damaged_packages_fail_cleanly(tmp_path: Path) -> None:
+    """Random byte and XML damage: either parsed or a FileError, never another exception."""
+    import io
+    import random
+
+    base = tmp_path / "base.docx"
+    d = docx.Document()
+    d.add_paragraph("Quyết định số 245/QĐ-UBND")
+    d.add_table(rows=2, cols=2).cell(0, 0).text = "Phòng Nội vụ"
+    d.save(str(base))
+    data = base.read_bytes()
+    with zipfile.ZipFile(base) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    target = tmp_path / "damaged.docx"
+    for seed in range(40):
+        rng = random.Random(seed)
+        if seed % 2:
+            raw = bytearray(data)
+            for _ in range(rng.randint(1, 5)):
+                raw[rng.randrange(len(raw))] = rng.randrange(256)
+            target.write_bytes(bytes(raw))
+        else:
+            name = rng.choice(sorted(entries))
+            xml = bytearray(entries[name])
+            for _ in range(rng.randint(1, 4)):
+                xml[rng.randrange(len(xml))] = rng.choice(b'<>/"=&; a\x00\xff')
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w") as zf:
+                for n, v in entries.items():
+                    zf.writestr(n, bytes(xml) if n == name else v)
+            target.write_bytes(buf.getvalue())
+        try:
+            docx_ingest.parse(target, ParseOptions())
+        except FileError:
+            pass

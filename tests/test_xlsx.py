@@ -121,3 +121,39 @@ def test_zip_bomb(tmp_path: Path) -> None:
             fh.write(b"\x00" * (1 << 20))
     with pytest.raises(TooLarge, match="zip bomb"):
         xlsx.parse(p, ParseOptions())
+
+
+def test_damaged_packages_fail_cleanly(tmp_path: Path) -> None:
+    """Random byte and XML damage: either parsed or a FileError, never another exception."""
+    import io
+    import random
+
+    base = tmp_path / "base.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append([1, "Đăng ký hộ kinh doanh", 3.5])
+    wb.save(str(base))
+    data = base.read_bytes()
+    with zipfile.ZipFile(base) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    target = tmp_path / "damaged.xlsx"
+    for seed in range(40):
+        rng = random.Random(seed)
+        if seed % 2:
+            raw = bytearray(data)
+            for _ in range(rng.randint(1, 5)):
+                raw[rng.randrange(len(raw))] = rng.randrange(256)
+            target.write_bytes(bytes(raw))
+        else:
+            name = rng.choice(sorted(entries))
+            xml = bytearray(entries[name])
+            for _ in range(rng.randint(1, 4)):
+                xml[rng.randrange(len(xml))] = rng.choice(b'<>/"=&; a\x00\xff')
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w") as zf:
+                for n, v in entries.items():
+                    zf.writestr(n, bytes(xml) if n == name else v)
+            target.write_bytes(buf.getvalue())
+        try:
+            xlsx.parse(target, ParseOptions())
+        except FileError:
+            pass
