@@ -81,6 +81,8 @@ _MOTTO = re.compile(
     re.IGNORECASE,
 )
 _GAP = re.compile(r"\t+|[ \u00a0]{3,}| _ | \| ")
+# a signer prefix glued to the left column: "- Lưu: VT, VP.TL. CHỦ TỊCH", "Nơi nhận: TM. ỦY BAN"
+_GLUED_PREFIX = re.compile(r"(?<=[^\s])(?<![A-ZĐ])(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ][A-ZĐÀ-Ỹ]+\s+[A-ZĐÀ-Ỹ])|(?<=:\s)(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ])|(?<=[a-zà-ỹđ]\s)(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ]\w*\s+[A-ZĐỦ])")
 _RULE = re.compile(r"^[\s\-–—_=*.·~]*$")
 
 
@@ -109,6 +111,8 @@ def _cell_bounds(text: str, s: int, e: int) -> list[tuple[int, int]]:
         cut += [m.start(), m.end()]
     for m in _MOTTO.finditer(text, s, e):
         cut += [m.start(), m.start(), m.end(), m.end()]
+    for m in _GLUED_PREFIX.finditer(text, s, e):
+        cut += [m.start(), m.start()]
     cut.append(e)
     cut.sort()
     for a, b in zip(cut[0::2], cut[1::2], strict=False):

@@ -28,7 +28,6 @@ _NOI_NHAN = re.compile(r"N[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)
 _RANKS = re.compile(
     r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)|PGS\.?\s*TS\.?|GS\.?\s*TS\.?|TS\.|ThS\.|KS\.|Ông|Bà)\s+"
 )
-_NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*$")
 _SKIP_NAME = re.compile(r"(?:đã ký|ký|đóng dấu|Như trên|Nơi nhận|Lưu)", re.IGNORECASE)
 
 
@@ -57,9 +56,15 @@ def _name_of(t: str) -> str | None:
     words = t.split()
     if not 2 <= len(words) <= 5:
         return None
-    if all(_NAME_WORD.match(w) for w in words):
-        return t
-    return None
+    fixed = []
+    for w in words:
+        if w[:1].isupper() and (len(w) == 1 or w[1:].islower()):
+            fixed.append(w)
+        elif len(w) > 2 and w[:2].isupper() and w[2:].islower():
+            fixed.append(w[0] + w[1:].lower())  # OCR case slip: "PHan" for "Phan"
+        else:
+            return None
+    return " ".join(fixed)
 
 
 def _unmark(cells: list[Cell]) -> list[Cell]:
@@ -89,7 +94,11 @@ def _blocks(cells: list[Cell]) -> list[tuple[list[Cell], Cell | None]]:
         while j < n and cells[j].line - run[-1].line <= 4:
             if _is_title_cell(cells[j].text):
                 run.append(cells[j])
-            elif cells[j].line > run[-1].line and cells[j].first and not cells[j].text.startswith(("-", "+")):
+            elif (
+                cells[j].line > run[-1].line and cells[j].first
+                and not cells[j].text.startswith(("-", "+"))
+                and not any(_is_title_cell(c.text) for c in cells[j:] if c.line == cells[j].line)
+            ):
                 break
             j += 1
         name_cell = None
@@ -146,6 +155,7 @@ def _make(block: tuple[list[Cell], Cell | None], party: bool) -> SignerBlock:
     run, name_cell = block
     chain: list[str] = []
     position = None
+    acting = None
     for c in run:
         t = c.text.strip()
         rest = t
@@ -156,14 +166,14 @@ def _make(block: tuple[list[Cell], Cell | None], party: bool) -> SignerBlock:
             p = m.group("p").upper()
             chain.append(_prefix(p, party))
             rest = rest[m.end() :]
+            if p == "Q":
+                acting = rest
         if rest and not _PREFIX.match(t):
             position = rest
-        elif rest and position is None and c is run[-1]:
-            position = rest
-    if position is None and run:
-        last = run[-1].text.strip()
-        m = _PREFIX.match(last)
-        position = last[m.end() :] if m else last
+    # only prefix lines ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"): the signer's own title is
+    # not printed (or was lost), except for an acting head ("Q. CHÁNH VĂN PHÒNG")
+    if position is None and acting:
+        position = acting
     # authority: the prefix directly above the position line
     authority = None
     for c in run:
