@@ -30,7 +30,14 @@ _BOUNDARY = re.compile(r"\n\s*\n|;|\.(?=\s)|:(?=\s*\n)")
 # words that carry no meaning when matching a metric's name ("tỷ lệ ... của các ...")
 _STOP = frozenset({"ty", "le", "cua", "va", "cac", "duoc", "cho", "tren", "trong", "voi",
                    "theo", "la", "dat", "the", "nhung", "mot", "tong"})
-_MIN_SCORE = 0.75  # share of the metric's content words found next to the figure
+# words every administrative figure is surrounded by: they count a quarter, so that
+# "tỷ lệ hồ sơ thanh toán trực tuyến" is not read from "tỷ lệ hồ sơ trực tuyến đạt 62,5%"
+# while "tỷ lệ hồ sơ giải quyết đúng hạn" is read from "tỷ lệ giải quyết đúng hạn đạt 98,2%"
+_GENERIC = frozenset({"ho", "so", "ket", "qua", "giai", "quyet", "thu", "tuc", "hanh", "chinh",
+                      "van", "ban", "nhiem", "vu", "ke", "hoach", "co", "quan", "don", "vi",
+                      "nam", "thuc", "hien", "cac", "tren", "cai", "cach"})
+_GENERIC_WEIGHT = 0.25
+_MIN_SCORE = 0.75  # weighted share of the metric's content words found next to the figure
 
 
 @dataclass(frozen=True)
@@ -101,9 +108,10 @@ def find_metric_value(text: str, metric: str, unit: str | None = "%") -> FigureM
     """The figure that states ``metric`` in ``text``, or None.
 
     Each figure with the unit is scored by the share of the metric's content words
-    (``tỷ lệ``, ``của``... ignored; abbreviations expanded) found in its clause: the words
-    before it back to the previous figure or clause end, and (weighted 0.8) the words
-    after it. The best figure scoring at least 0.75 wins; ties go to the first stated.
+    (``tỷ lệ``, ``của``... ignored; abbreviations expanded; words such as ``hồ sơ``,
+    ``giải quyết`` that surround every figure count a quarter) found in its clause: the
+    words before it back to the previous figure or clause end, and (weighted 0.8) the
+    words after it. The best figure scoring at least 0.75 wins; ties go to the first.
     """
     return FigureIndex(text).find(metric, unit)
 
@@ -156,10 +164,11 @@ class FigureIndex:
         want = _content_tokens(metric)
         if not want:
             return None
+        total = _weight(want)
         best: _Figure | None = None
         best_score = 0.0
         for f in self._figures(unit):
-            score = max(len(want & f.before), 0.8 * len(want & f.after)) / len(want)
+            score = max(_weight(want & f.before), 0.8 * _weight(want & f.after)) / total
             if score >= _MIN_SCORE and score > best_score:
                 best, best_score = f, score
         if best is None:
@@ -197,6 +206,10 @@ def _unit_regex(unit: str | None) -> re.Pattern[str]:
 def _content_tokens(metric: str) -> frozenset[str]:
     words = _WORD.findall(fold_keep_length_fast(unicodedata.normalize("NFC", metric)))
     return frozenset(t for t in expand_tokens(words) if t not in _STOP)
+
+
+def _weight(tokens: frozenset[str]) -> float:
+    return sum(_GENERIC_WEIGHT if t in _GENERIC else 1.0 for t in tokens)
 
 
 def _tokens(window: str) -> frozenset[str]:
