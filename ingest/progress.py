@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 if TYPE_CHECKING:
     from evidence.ingest.pipeline import IngestResult
+    from rich.console import Console
 
 __all__ = ["ErrorLines", "IngestProgress", "RichProgress", "make_progress"]
 
@@ -63,11 +64,11 @@ class ErrorLines:
 class RichProgress(ErrorLines):
     """A rich progress bar on stderr, with error lines and log records printed above it."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Console | None = None) -> None:
         super().__init__()
         from rich.console import Console
 
-        self.console = Console(stderr=True)
+        self.console = console or Console(stderr=True)
         self._progress: Any = None
         self._task: Any = None
         self._pages = 0

@@ -195,3 +195,38 @@ def test_extract_human_output(folder: Path) -> None:
     r = run("extract", str(folder / "ke-hoach-318.txt"))
     assert r.exit_code == 0
     assert "318/KH-UBND" in r.stdout and "Trích yếu" in r.stdout
+
+
+def test_progress_reporters() -> None:
+    import io
+    import logging
+
+    from evidence.errors import FailReason
+    from evidence.ingest.pipeline import IngestResult
+    from evidence.ingest.progress import ErrorLines, RichProgress, make_progress
+    from rich.console import Console
+
+    failed = IngestResult("/d/hong.pdf", None, "truncated PDF", FailReason.TRUNCATED, "failed")
+    ok = IngestResult("/d/tot.pdf", [], status="added", pages=3)
+    buf = io.StringIO()
+    lines = make_progress(stream=buf)  # not a terminal: error lines only
+    assert isinstance(lines, ErrorLines)
+    lines.start(2)
+    lines.file_done(ok)
+    lines.file_done(failed)
+    lines.stop()
+    assert buf.getvalue() == "error: /d/hong.pdf: truncated PDF\n"
+    assert isinstance(make_progress(as_json=True), ErrorLines)
+
+    out = io.StringIO()
+    bar = RichProgress(Console(file=out, force_terminal=True, width=100))
+    handlers = [(h, getattr(h, "stream", None)) for h in logging.getLogger().handlers]
+    bar.start(2)
+    bar.pages(3, 1)
+    bar.file_done(ok)
+    bar.file_done(failed)
+    bar.stop()
+    text = out.getvalue()
+    assert "error: /d/hong.pdf: truncated PDF" in text
+    assert "2/2" in text and "3 trang" in text and "1 trang OCR" in text
+    assert [(h, getattr(h, "stream", None)) for h in logging.getLogger().handlers] == handlers

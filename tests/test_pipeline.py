@@ -479,3 +479,24 @@ def test_results_reach_the_progress_reporter(src: Path, tmp_path: Path) -> None:
     assert rec.total == 5 and len(rec.results) == 5
     assert rec.pages_seen == s.pages == 5
     assert all(r.status == "added" and r.documents for r in rec.results)
+
+
+def test_docx_and_text_in_one_folder(tmp_path: Path) -> None:
+    import docx
+
+    d = tmp_path / "in"
+    d.mkdir()
+    word = docx.Document()
+    for line in letter(12).split("\n"):
+        word.add_paragraph(line)
+    word.save(str(d / "ke-hoach-112.docx"))
+    (d / "ke-hoach-113.txt").write_text(letter(13), encoding="utf-8")
+    home = tmp_path / "home"
+    s = ingest(d, home)
+    assert (s.added, s.documents, s.failed) == (2, 2, [])
+    with Store.open(home, create=False) as store:
+        (doc,) = store.catalogue.find_documents("112/KH-UBND")
+        stats = store.stats()
+    assert doc.format == "docx" and doc.pages is None and not doc.ocr
+    assert doc.id == sha(d / "ke-hoach-112.docx")
+    assert stats["by_format"] == {"docx": 1, "txt": 1}
