@@ -15,6 +15,8 @@ What is read (issue 2, "DOCX"):
   before the body, every other header/footer after it (each distinct text once);
   page-number fields (``PAGE``, ``NUMPAGES``) are dropped, they are noise;
 - footnotes and endnotes, last;
+- automatic list labels (``w:numPr``: ``1.``, ``a)``, ``II.``; ``-`` for bullets) are
+  written before the paragraph, unless the paragraph already starts with them;
 - tracked insertions are kept, deletions, hidden text (``w:vanish``) and field codes
   (``w:instrText``) are not; ``w:caps`` runs are upper-cased as Word shows them.
 
@@ -133,6 +135,26 @@ class _Styles:
             based = st.find(_w("basedOn"))
             style_id = based.get(_VAL) if based is not None else None
 
+    def numbering(self, para_style: str | None) -> tuple[str | None, int | None]:
+        """(numId, ilvl) a paragraph style (or its base styles) gives its paragraphs."""
+        num_id: str | None = None
+        ilvl: int | None = None
+        seen: set[str] = set()
+        style_id = para_style or self._default_para
+        while style_id and style_id not in seen and style_id in self._styles:
+            seen.add(style_id)
+            st = self._styles[style_id]
+            numpr = st.find(f"{_PPR}/{_w('numPr')}")
+            if numpr is not None:
+                num_el, lvl_el = numpr.find(_w("numId")), numpr.find(_w("ilvl"))
+                if num_id is None and num_el is not None:
+                    num_id = num_el.get(_VAL)
+                if ilvl is None and lvl_el is not None:
+                    ilvl = _int(lvl_el.get(_VAL))
+            based = st.find(_w("basedOn"))
+            style_id = based.get(_VAL) if based is not None else None
+        return num_id, ilvl
+
     def levels(self, run_rpr: Any | None, para_style: str | None) -> list[Any]:
         """rPr elements from most to least specific for one run."""
         out: list[Any] = []
@@ -145,6 +167,103 @@ class _Styles:
         if self._defaults_rpr is not None:
             out.append(self._defaults_rpr)
         return out
+
+
+def _int(value: str | None, default: int = 0) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+def _format_number(n: int, fmt: str) -> str:
+    """A list counter in a ``w:numFmt`` (the formats Vietnamese documents use)."""
+    if fmt in ("lowerLetter", "upperLetter") and n > 0:
+        letters = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)  # a..z, aa..zz
+        return letters.upper() if fmt == "upperLetter" else letters
+    if fmt in ("lowerRoman", "upperRoman") and 0 < n < 4000:
+        out, rest = [], n
+        for value, numeral in _ROMAN:
+            while rest >= value:
+                out.append(numeral)
+                rest -= value
+        roman = "".join(out)
+        return roman.upper() if fmt == "upperRoman" else roman
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    return str(n)
+
+
+class _Numbering:
+    """Automatic list labels (``w:numPr``) as Word shows them: ``1.``, ``a)``, ``II.``,
+    ``-`` for bullets. Lists sharing an abstract definition continue one another unless
+    a ``w:startOverride`` restarts them (Word's "Restart numbering")."""
+
+    def __init__(self, root: Any | None) -> None:
+        # abstractNumId -> ilvl -> (numFmt, lvlText, start)
+        self._abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        self._nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstract, starts)
+        self._counters: dict[str, list[int | None]] = {}
+        self._restarted: set[tuple[str, int]] = set()
+        if root is None:
+            return
+        for absn in root.iter(_w("abstractNum")):
+            levels: dict[int, tuple[str, str, int]] = {}
+            for lvl in absn.findall(_w("lvl")):
+                fmt_el, text_el = lvl.find(_w("numFmt")), lvl.find(_w("lvlText"))
+                start_el = lvl.find(_w("start"))
+                levels[_int(lvl.get(_w("ilvl")))] = (
+                    (fmt_el.get(_VAL) if fmt_el is not None else None) or "decimal",
+                    (text_el.get(_VAL) if text_el is not None else None) or "",
+                    _int(start_el.get(_VAL) if start_el is not None else None, 1))
+            self._abstract[str(absn.get(_w("abstractNumId")))] = levels
+        for num in root.iter(_w("num")):
+            abs_el = num.find(_w("abstractNumId"))
+            if abs_el is None:
+                continue
+            starts = {}
+            for override in num.findall(_w("lvlOverride")):
+                start = override.find(_w("startOverride"))
+                if start is not None:
+                    starts[_int(override.get(_w("ilvl")))] = _int(start.get(_VAL), 1)
+            self._nums[str(num.get(_w("numId")))] = (str(abs_el.get(_VAL)), starts)
+
+    def label(self, num_id: str, ilvl: int) -> str | None:
+        """The label of the next paragraph of list ``num_id`` at level ``ilvl``."""
+        if num_id not in self._nums or not 0 <= ilvl < 9:
+            return None
+        abs_id, starts = self._nums[num_id]
+        levels = self._abstract.get(abs_id, {})
+        if ilvl not in levels:
+            return None
+        counters = self._counters.setdefault(abs_id, [None] * 9)
+        fmt, text, start = levels[ilvl]
+        if ilvl in starts and (num_id, ilvl) not in self._restarted:
+            self._restarted.add((num_id, ilvl))
+            counters[ilvl] = None
+            start = starts[ilvl]
+        current = counters[ilvl]
+        counters[ilvl] = start if current is None else current + 1
+        for deeper in range(ilvl + 1, 9):
+            counters[deeper] = None
+        if fmt == "none":
+            return ""
+        if fmt == "bullet":
+            return "-"
+
+        def number(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            level = levels.get(k)
+            value = counters[k]
+            if value is None:
+                value = level[2] if level else 1
+            return _format_number(value, level[0] if level else "decimal")
+
+        return re.sub(r"%([1-9])", number, text).strip()
 
 
 @dataclass
@@ -182,6 +301,7 @@ def _flag(levels: list[Any], tag: str) -> bool:
 class _Walker:
     styles: _Styles
     part: Any = None  # the main document part: resolves w:altChunk relationships
+    numbering: _Numbering | None = None
     legacy_fonts: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     _style_props: dict[str | None, _RunProps] = field(default_factory=dict)
@@ -268,7 +388,27 @@ class _Walker:
         boxes: list[_Line] = []
         field_state: list[str] = []  # per open field: "code" | "result" | "skip"
         self._inline(p, pstyle, segments, boxes, field_state)
+        label = self._list_label(ppr, pstyle)
+        if label:
+            text = _line_text(segments).lstrip()
+            if text and not text.startswith(label):  # typed numbers are not doubled
+                segments.insert(0, (label + " ", None))
         return [segments, *boxes]
+
+    def _list_label(self, ppr: Any | None, pstyle: str | None) -> str | None:
+        if self.numbering is None:
+            return None
+        numpr = ppr.find(_w("numPr")) if ppr is not None else None
+        num_id, ilvl = self.styles.numbering(pstyle)
+        if numpr is not None:
+            num_el, lvl_el = numpr.find(_w("numId")), numpr.find(_w("ilvl"))
+            if num_el is not None:
+                num_id = num_el.get(_VAL)
+            if lvl_el is not None:
+                ilvl = _int(lvl_el.get(_VAL))
+        if not num_id or num_id == "0":
+            return None
+        return self.numbering.label(num_id, ilvl or 0)
 
     def _inline(self, el: Any, pstyle: str | None, out: _Line, boxes: list[_Line],
                 fields: list[str]) -> None:
@@ -586,7 +726,9 @@ def docx_text(path: Path) -> tuple[str, list[str]]:
         raise CorruptFile("DOCX without a main document part", subject=str(path))
     styles_parts = _related(main, "/styles")
     styles_root = _element(styles_parts[0]) if styles_parts else None
-    walker = _Walker(_Styles(styles_root), part=main)
+    numbering_parts = _related(main, "/numbering")
+    numbering_root = _element(numbering_parts[0]) if numbering_parts else None
+    walker = _Walker(_Styles(styles_root), part=main, numbering=_Numbering(numbering_root))
 
     body = body_root.find(_w("body"))
     if body is None:

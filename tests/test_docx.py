@@ -266,6 +266,51 @@ def test_unreadable_alt_chunk_is_a_warning(tmp_path: Path) -> None:
     assert warnings == ["embedded application/rtf chunk not read"]
 
 
+def test_list_numbering_from_styles(tmp_path: Path) -> None:
+    d = docx.Document()
+    d.add_paragraph("Giao Phòng Nội vụ chủ trì", style="List Number")
+    d.add_paragraph("Giao Văn phòng HĐND và UBND huyện", style="List Number")
+    d.add_paragraph("3. Các xã, thị trấn", style="List Number")  # typed: not doubled
+    d.add_paragraph("Ghi chú", style="List Bullet")
+    p = tmp_path / "list.docx"
+    d.save(str(p))
+    assert _lines(_parse(p)[0]) == ["1. Giao Phòng Nội vụ chủ trì",
+                                    "2. Giao Văn phòng HĐND và UBND huyện",
+                                    "3. Các xã, thị trấn", "- Ghi chú"]
+
+
+def _numbered(paragraph: docx.text.paragraph.Paragraph, num_id: int, ilvl: int) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.insert(0, parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/>'
+                            f'<w:numId w:val="{num_id}"/></w:numPr>'))
+
+
+def test_multilevel_numbering_and_restart(tmp_path: Path) -> None:
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    ns = nsdecls("w")
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {ns} w:abstractNumId="90">'
+        f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/>'
+        f'<w:lvlText w:val="%1."/></w:lvl>'
+        f'<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        f'<w:lvlText w:val="%1.%2."/></w:lvl>'
+        f'<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/>'
+        f'<w:lvlText w:val="%3)"/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {ns} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    numbering.append(parse_xml(
+        f'<w:num {ns} w:numId="91"><w:abstractNumId w:val="90"/>'
+        f'<w:lvlOverride w:ilvl="2"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+    plan = [("NHIỆM VỤ", 90, 0), ("Rà soát", 90, 1), ("cấp huyện", 90, 2), ("cấp xã", 90, 2),
+            ("Kiểm tra", 90, 1), ("đợt I", 91, 2), ("TỔ CHỨC THỰC HIỆN", 90, 0)]
+    for text, num_id, ilvl in plan:
+        _numbered(d.add_paragraph(text), num_id, ilvl)
+    p = tmp_path / "multi.docx"
+    d.save(str(p))
+    assert _lines(_parse(p)[0]) == ["I. NHIỆM VỤ", "I.1. Rà soát", "a) cấp huyện", "b) cấp xã",
+                                    "I.2. Kiểm tra", "a) đợt I", "II. TỔ CHỨC THỰC HIỆN"]
+
+
 # ---- normalisation and encodings -----------------------------------------------------
 
 def test_nfd_input_becomes_nfc(tmp_path: Path) -> None:
