@@ -476,6 +476,8 @@ def _symbol_line(v: DocView) -> str | None:
 
 def _cites(v: DocView, symbols: tuple[str, ...]) -> str | None:
     cited = v.cited_keys
+    own = v.symbol_key if v.doc.facts.number else None
+    symbols = tuple(s for s in symbols if normalize_symbol_key(s) != own)  # its own "Số: ..."
     for s in symbols:
         quote = cited.get(normalize_symbol_key(s))
         if quote is not None:

@@ -256,12 +256,13 @@ class _Candidate:
         return self.formal.failures
 
     def rank(self) -> tuple[int, int, int, int, int, int, int]:
-        """Best first: issued inside the date window, fewest failures, most keywords in the
-        subject, then in the text, born digital before OCR, latest first. A document from
-        outside the window is more likely another document than a flawed copy of this one."""
+        """Best first: most of the requirement's keywords in the subject (the document *is*
+        what is asked, not a plan that mentions it), issued inside the date window (one from
+        outside is more likely another document than a flawed copy of this one), fewest
+        failures, most ``keywords_any`` in the text, born digital before OCR, latest."""
         rng = self.view.date_range
         outside = int(any(f.code in ("late", "early") for f in self.failures))
-        return (outside, len(self.failures), -self.hits[0], -self.hits[1], int(self.view.is_ocr),
+        return (-self.hits[0], outside, len(self.failures), -self.hits[1], int(self.view.is_ocr),
                 -(rng[1].toordinal() if rng else 0), self.view.order)
 
 
@@ -310,7 +311,7 @@ def _requirement(req: Requirement, views: list[DocView], kw_index: KeywordIndex,
                         + ", ".join(_name(c.view) for c in passing))
         codes.append("too_few")
     # explain the closest candidates: those with the fewest failures (the others are listed)
-    explained = [c for c in failing if c.rank()[:2] == failing[0].rank()[:2]][:_MAX_EXPLAINED]
+    explained = [c for c in failing if c.rank()[:3] == failing[0].rank()[:3]][:_MAX_EXPLAINED]
     for c in explained:
         for f in c.failures:
             problems.append(f.message + (f": «{f.quote}»" if f.quote and f.code == "below_target" else ""))

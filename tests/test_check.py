@@ -477,3 +477,22 @@ def test_pure_over_a_generator_and_repeatable() -> None:
     b = check(catalogue(), docs).to_dict()
     assert a == b
     assert Path(docs[0].path).name == "plan111.docx"
+
+
+def test_a_document_does_not_cite_itself() -> None:
+    # "Số: 137/KH-UBND" in its own header is not a citation of 137/KH-UBND
+    own = doc("kh137", doc_type="BC", symbol="137/KH-UBND", date="2023-01-31", kind="BÁO CÁO",
+              subject="Báo cáo khắc phục tồn tại", body=FIX_BODY)
+    r = requirement(check(catalogue(), [own]), "1.3-a")
+    assert r["problem_codes"] == ["not_cited"]
+
+
+def test_title_match_ranks_before_a_mention() -> None:
+    # the plan that orders a propaganda plan mentions it; the propaganda plan is titled so
+    mention = doc("kh111", doc_type="BC", symbol="111/BC-UBND", date="2023-08-30", kind="BÁO CÁO",
+                  subject="Báo cáo tình hình", body="Thực hiện kết quả khắc phục theo Kế hoạch 137/KH-UBND.\n",
+                  cited=("137/KH-UBND",))
+    titled = doc("bc480", doc_type="BC", symbol="480/BC-UBND", date="2023-08-01", kind="BÁO CÁO",
+                 subject="Báo cáo kết quả khắc phục", body=FIX_BODY, cited=("137/KH-UBND",))
+    r = requirement(check(catalogue(), [mention, titled]), "1.3-a")
+    assert [d["symbol"] for d in r["documents"]] == ["480/BC-UBND", "111/BC-UBND"]
