@@ -156,6 +156,9 @@ _DATE_LINE = re.compile(
     r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày(?P<d>[^\n]{0,30}?)tháng(?P<m>[^\n]{0,30}?)năm\s*(?P<y>(?:19|20)\d\d)",
     re.IGNORECASE,
 )
+_DATE_LINE_LOOSE = re.compile(
+    r"(?P<place>[A-ZĐ][^\d,\n:;()]{1,38}?)\s+ngày(?P<d>[^\n]{0,30}?)tháng(?P<m>[^\n]{0,30}?)năm\s*(?P<y>(?:19|20)\d\d)"
+)
 _BODY_START = re.compile(
     r"^\s*(?:Căn\s+cứ|CĂN\s+CỨ|Kính\s+gửi|KÍNH\s+GỬI|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị"
     r"|Điều\s+1\b|Chương\s+I\b|Hôm\s+nay)"
@@ -232,6 +235,11 @@ def _find_date(cells: list[Cell], text: str, after: int | None = None) -> tuple[
         m = _DATE_LINE.search(c.text)
         if m:
             return m, c
+    # OCR often drops the comma: "Hà Nội ngày 05 tháng 3 năm 2024" (capitalised place words)
+    for c in cells:
+        m = _DATE_LINE_LOOSE.match(c.text.strip())
+        if m and all(w[:1].isupper() or w == "." for w in m.group("place").split()):
+            return _DATE_LINE_LOOSE.search(c.text), c
     return None, None
 
 
@@ -389,6 +397,17 @@ def position_case(text: str) -> str:
 _ISSUER_CONT = re.compile(
     r"^(?:TỈNH|HUYỆN|XÃ|PHƯỜNG|QUẬN|THỊ XÃ|THỊ TRẤN|THÀNH PHỐ|TP\.?|VÀ|THEO|SỐ|&|,)(?!\w)"
 )
+# words that open the name of a body: a header line starting otherwise continues the
+# line above ("BAN QUẢN LÝ CÁC KHU" / "CÔNG NGHIỆP TỈNH")
+_ORG_HEAD = re.compile(
+    r"^(?:ỦY\s+BAN|UỶ\s+BAN|UBND|HĐND|HỘI\s+ĐỒNG|SỞ|BỘ|CỤC|TỔNG\s+CỤC|CHI\s+CỤC|BAN|PHÒNG|"
+    r"VĂN\s+PHÒNG|ĐOÀN|TRUNG\s+TÂM|TRƯỜNG|VIỆN|HỌC\s+VIỆN|TÒA|TOÀ|CÔNG\s+AN|QUÂN|ĐẢNG|"
+    r"CHÍNH\s+PHỦ|QUỐC\s+HỘI|THỦ\s+TƯỚNG|CHỦ\s+TỊCH|CÔNG\s+TY|TẬP\s+ĐOÀN|HỢP\s+TÁC\s+XÃ|KHO\s+BẠC|"
+    r"NGÂN\s+HÀNG|BẢO\s+HIỂM|CHI\s+NHÁNH|THANH\s+TRA|ĐÀI|BÁO|HỘI|LIÊN\s+ĐOÀN|LIÊN\s+MINH|MẶT\s+TRẬN|"
+    r"TỔ|ĐẠI\s+HỌC|BỆNH\s+VIỆN|ĐỘI|BỘ\s+CHỈ\s+HUY|BỘ\s+TƯ\s+LỆNH|QUÂN\s+KHU|KIỂM\s+TOÁN|"
+    r"HẢI\s+QUAN|CẢNG\s+VỤ|VIỆN\s+KIỂM\s+SÁT|KIỂM\s+SÁT|ỦY\s+BAN\s+KIỂM\s+TRA|THÀNH\s+ĐOÀN|"
+    r"TỈNH\s+ĐOÀN|HUYỆN\s+ĐOÀN|CÔNG\s+ĐOÀN|UBMTTQ|MTTQ|BQL|BCĐ|VP|TTg|VKSND|TAND|NHÀ\s+XUẤT\s+BẢN)\b"
+)
 _PARTY_COMMITTEE = re.compile(r"^(?:TỈNH|HUYỆN|THÀNH|THỊ|ĐẢNG|QUẬN)\s+ỦY\b", re.IGNORECASE)
 _DRAFT_MARK = re.compile(r"^\(?\s*(?:DỰ\s+THẢO|BẢN\s+SAO|MẬT|TỐI\s+MẬT|TUYỆT\s+MẬT|KHẨN|THƯỢNG\s+KHẨN|HỎA\s+TỐC)\b", re.IGNORECASE)
 _DOC_TYPE_HEAD = re.compile(r"^(?:V/v|V/V|Về việc)\b")
@@ -419,7 +438,8 @@ def _group_issuers(lines: list[str]) -> list[str]:
         t = t.strip(" *-_")
         if not t:
             continue
-        cont = _ISSUER_CONT.match(t) and not _PARTY_COMMITTEE.match(t)
+        head = _ORG_HEAD.match(t) or _PARTY_COMMITTEE.match(t)
+        cont = (_ISSUER_CONT.match(t) or not head) and not _PARTY_COMMITTEE.match(t)
         if groups and (cont or groups[-1].rstrip().endswith((",", " VÀ", "&"))):
             groups[-1] = groups[-1].rstrip() + " " + t
         else:

@@ -167,3 +167,17 @@ def test_sentence_case(line: str, expected: str) -> None:
 )
 def test_position_case(line: str, expected: str) -> None:
     assert position_case(line) == expected
+
+
+def test_wrapped_issuer_name_and_date_line_without_comma() -> None:
+    text = """UBND TỈNH BẮC GIANG
+BAN QUẢN LÝ CÁC KHU
+CÔNG NGHIỆP
+Số: 310/BQL-QLDN
+Bắc Giang ngày 21 tháng 9 năm 2024
+V/v báo cáo tình hình lao động
+"""
+    hf = parse_header(text)
+    assert hf.issuer == "Ban Quản lý các khu công nghiệp"
+    assert hf.parent_issuer == "Ủy ban nhân dân tỉnh Bắc Giang"
+    assert (hf.place, hf.date) == ("Bắc Giang", "2024-09-21")
