@@ -495,9 +495,10 @@ class Catalogue:
 
     def get_document(self, doc_id: str, *, with_pages: bool = True) -> Document | None:
         """One document by exact id, or None."""
-        row = self._conn.execute(
-            f"SELECT {_DOC_COLS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return None if row is None else self._document(row, with_pages)
+        rows = self._conn.execute(
+            f"SELECT {_DOC_COLS} FROM documents WHERE id = ?", (doc_id,)).fetchall()
+        docs = self._build(rows, with_pages)
+        return docs[0] if docs else None
 
     def iter_documents(self, *, with_pages: bool = True) -> Iterator[Document]:
         """Every document, by id (facts, files, and page texts unless ``with_pages`` is
@@ -505,12 +506,11 @@ class Catalogue:
         last = ""
         while True:
             rows = self._conn.execute(
-                f"SELECT {_DOC_COLS} FROM documents WHERE id > ? ORDER BY id LIMIT 200",
+                f"SELECT {_DOC_COLS} FROM documents WHERE id > ? ORDER BY id LIMIT {_BATCH}",
                 (last,)).fetchall()
             if not rows:
                 return
-            for row in rows:
-                yield self._document(row, with_pages)
+            yield from self._build(rows, with_pages)
             last = rows[-1][0]
 
     def find_documents(self, ref: str) -> list[Document]:
@@ -555,47 +555,62 @@ class Catalogue:
             ids.extend(r[0] for r in rows if r[0] not in ids)
         return ids
 
-    def _shown_path(self, sha256: str, recorded: str) -> str:
-        """The path a document's file is shown under: the recorded one while that file is
-        ``ok``, else another ``ok`` file with the same content (a copy, or the file after
-        a move), else the recorded one."""
-        paths = [r[0] for r in self._conn.execute(
-            "SELECT path FROM files WHERE sha256 = ? AND status = 'ok' ORDER BY id", (sha256,))]
-        if not paths or recorded in paths:
-            return recorded
-        return paths[0]
-
     def _documents(self, ids: Sequence[str]) -> list[Document]:
-        return [d for d in (self.get_document(i) for i in ids) if d is not None]
+        """Documents by id, in the order given (unknown ids skipped)."""
+        out: list[Document] = []
+        for start in range(0, len(ids), _BATCH):
+            chunk = list(ids[start:start + _BATCH])
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT {_DOC_COLS} FROM documents WHERE id IN ({marks})", chunk).fetchall()
+            by_id = {d.id: d for d in self._build(rows, True)}
+            out.extend(by_id[i] for i in chunk if i in by_id)
+        return out
 
-    def _document(self, row: tuple[Any, ...], with_pages: bool) -> Document:
-        doc_id, fmt, ocr, pages, facts_json, warnings_json = row
-        files = [
-            FileRef(path=self._shown_path(r[0], r[1]),
-                    pages=None if r[2] is None else [r[2], r[3]])
-            for r in self._conn.execute(
-                "SELECT sha256, path, first_page, last_page FROM document_files "
-                "WHERE document_id = ? ORDER BY seq", (doc_id,)).fetchall()
-        ]
-        page_texts: list[Page] = []
+    def _build(self, rows: Sequence[tuple[Any, ...]], with_pages: bool) -> list[Document]:
+        """Documents from ``documents`` rows, with their files and pages fetched in one
+        query each for the whole batch."""
+        if not rows:
+            return []
+        ids = [r[0] for r in rows]
+        marks = ",".join("?" * len(ids))
+        refs: dict[str, list[tuple[str, str, int | None, int | None]]] = {i: [] for i in ids}
+        for doc_id, sha, path, first, last in self._conn.execute(
+                "SELECT document_id, sha256, path, first_page, last_page FROM document_files "
+                f"WHERE document_id IN ({marks}) ORDER BY document_id, seq", ids):
+            refs[doc_id].append((sha, path, first, last))
+        shas = sorted({r[0] for lst in refs.values() for r in lst})
+        ok_paths: dict[str, list[str]] = {}
+        for start in range(0, len(shas), _BATCH):
+            chunk = shas[start:start + _BATCH]
+            for sha, path in self._conn.execute(
+                    "SELECT sha256, path FROM files WHERE status = 'ok' AND sha256 IN "
+                    f"({','.join('?' * len(chunk))}) ORDER BY id", chunk):
+                ok_paths.setdefault(sha, []).append(path)
+        pages: dict[str, list[Page]] = {i: [] for i in ids}
         if with_pages:
-            page_texts = [
-                Page(number=r[0], text=r[1], ocr=bool(r[2]), confidence=r[3], source=r[4])
-                for r in self._conn.execute(
-                    "SELECT number, text, ocr, confidence, source FROM pages "
-                    "WHERE document_id = ? ORDER BY seq", (doc_id,))
-            ]
-        return Document(
-            id=doc_id,
-            files=files,
-            path=files[0].path if files else "",
-            format=fmt,
-            ocr=bool(ocr),
-            pages=pages,
-            facts=facts_from_dict(json.loads(facts_json)),
-            page_texts=page_texts,
-            warnings=list(json.loads(warnings_json)),
-        )
+            for doc_id, number, text, ocr, conf, source in self._conn.execute(
+                    "SELECT document_id, number, text, ocr, confidence, source FROM pages "
+                    f"WHERE document_id IN ({marks}) ORDER BY document_id, seq", ids):
+                pages[doc_id].append(Page(number=number, text=text, ocr=bool(ocr),
+                                          confidence=conf, source=source))
+        docs = []
+        for doc_id, fmt, ocr, n_pages, facts_json, warnings_json in rows:
+            files = [FileRef(path=_shown_path(ok_paths.get(sha, []), path),
+                             pages=None if first is None else [first, last])
+                     for sha, path, first, last in refs[doc_id]]
+            docs.append(Document(
+                id=doc_id,
+                files=files,
+                path=files[0].path if files else "",
+                format=fmt,
+                ocr=bool(ocr),
+                pages=n_pages,
+                facts=facts_from_dict(json.loads(facts_json)),
+                page_texts=pages[doc_id],
+                warnings=list(json.loads(warnings_json)),
+            ))
+        return docs
 
     # ---- status ------------------------------------------------------------------------
 
@@ -665,6 +680,16 @@ class Catalogue:
 _FILE_COLS = ("path, sha256, size, mtime, format, status, reason, error, pages, ocr_pages, "
               "ingested_at")
 _DOC_COLS = "id, format, ocr, pages, facts, warnings"
+_BATCH = 200  # documents per batch read (bounded memory, few queries)
+
+
+def _shown_path(ok_paths: list[str], recorded: str) -> str:
+    """The path a document's file is shown under: the recorded one while that file is
+    ``ok``, else another ``ok`` file with the same content (a copy, or the file after a
+    move), else the recorded one."""
+    if not ok_paths or recorded in ok_paths:
+        return recorded
+    return ok_paths[0]
 
 
 class _Transaction:
