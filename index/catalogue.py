@@ -597,7 +597,7 @@ class Catalogue:
         docs = []
         for doc_id, fmt, ocr, n_pages, facts_json, warnings_json in rows:
             files = [FileRef(path=_shown_path(ok_paths.get(sha, []), path),
-                             pages=None if first is None else [first, last])
+                             pages=None if first is None or last is None else [first, last])
                      for sha, path, first, last in refs[doc_id]]
             docs.append(Document(
                 id=doc_id,
