@@ -205,6 +205,8 @@ def _ole2_kind(path: Path) -> str:
     if has("EncryptedPackage"):
         raise EncryptedFile("password-protected Office file", subject=str(path))
     if has("WordDocument"):
+        if _word97_encrypted(path):
+            raise EncryptedFile("password-protected Word 97-2003 document", subject=str(path))
         return "doc"
     if has("Workbook") or has("Book"):
         kind = "Excel 97-2003 workbook (.xls): save it as .xlsx"
@@ -213,6 +215,34 @@ def _ole2_kind(path: Path) -> str:
     else:
         kind = "OLE2 compound file of unknown kind"
     raise UnsupportedFormat(f"unsupported file type: {kind}", subject=str(path))
+
+
+def _word97_encrypted(path: Path) -> bool:
+    """The ``fEncrypted`` bit of a Word 97 FIB ([MS-DOC] 2.5.2), found through the OLE2
+    directory entry of the ``WordDocument`` stream (the FIB is in its first sector, so
+    the FAT chain need not be followed). False when the structure is not as expected:
+    LibreOffice then reports the problem itself."""
+    name = "WordDocument".encode("utf-16-le")
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        if len(mm) < 512:
+            return False
+        sector = 1 << int.from_bytes(mm[30:32], "little")
+        if sector not in (512, 4096):
+            return False
+        pos = mm.find(name)
+        while pos >= 0:
+            entry = mm[pos:pos + 128]
+            if (len(entry) == 128 and int.from_bytes(entry[64:66], "little") == len(name) + 2
+                    and entry[66] == 2):
+                start = int.from_bytes(entry[116:120], "little")
+                fib = (start + 1) * sector
+                if start >= 0xFFFFFFFA or fib + 12 > len(mm):
+                    return False
+                if int.from_bytes(mm[fib:fib + 2], "little") != 0xA5EC:
+                    return False
+                return bool(int.from_bytes(mm[fib + 10:fib + 12], "little") & 0x0100)
+            pos = mm.find(name, pos + 1)
+    return False
 
 
 def _image_kind(head: bytes) -> str | None:

@@ -257,3 +257,29 @@ def test_zip_level_encryption(tmp_path: Path) -> None:
 def test_oversized_xml_part(tmp_path: Path) -> None:
     with pytest.raises(TooLarge, match=r"too large: XML part .*\.xml expands to"):
         check_zip(_docx(tmp_path), ZipLimits(max_entry_xml=100))
+
+
+def _word97(tmp_path: Path, flags: int) -> Path:
+    """A minimal OLE2 file: 512-byte sectors, the WordDocument directory entry in
+    sector 0, the stream (its FIB) starting at sector 1."""
+    header = bytearray(OLE2 + b"\x00" * 504)
+    header[30:32] = (9).to_bytes(2, "little")  # sector shift: 512-byte sectors
+    entry = bytearray(128)
+    name = "WordDocument".encode("utf-16-le")
+    entry[: len(name)] = name
+    entry[64:66] = (len(name) + 2).to_bytes(2, "little")
+    entry[66] = 2  # stream
+    entry[116:120] = (1).to_bytes(4, "little")
+    directory = bytes(entry) + b"\x00" * 384
+    fib = bytearray(512)
+    fib[0:2] = (0xA5EC).to_bytes(2, "little")
+    fib[10:12] = flags.to_bytes(2, "little")
+    p = tmp_path / f"tb-{flags:x}.doc"
+    p.write_bytes(bytes(header) + directory + bytes(fib))
+    return p
+
+
+def test_word97_encryption_flag(tmp_path: Path) -> None:
+    assert sniff(_word97(tmp_path, 0x12F0)) == "doc"
+    with pytest.raises(EncryptedFile, match="Word 97"):
+        sniff(_word97(tmp_path, 0x13F0))
