@@ -270,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
+    load0 = os.getloadavg()[0]
     text_files, scans, notes = select_inputs()
     for n in notes:
         print(f"note: {n}", file=sys.stderr)
@@ -335,7 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     result = table(rows)
     cpu = os.cpu_count()
     header = (f"`.venv/bin/python bench/ingest.py {' '.join(argv or sys.argv[1:])}`".replace(
-        " `", "`") + f" — {time.strftime('%Y-%m-%d')}, {cpu} CPUs")
+        " `", "`") + f" — {time.strftime('%Y-%m-%d')}, {cpu} CPUs, load average before/after "
+        f"{load0:.1f}/{os.getloadavg()[0]:.1f}")
     text = "\n".join([header, "", *lines, "", result])
     print(text)
     if args.update_doc and DOC.exists():

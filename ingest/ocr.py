@@ -192,7 +192,9 @@ class TesseractEngine:
 
     def _ocr(self, image_path: Path) -> OcrResult:
         first = self._read(image_path, self.psm)
-        if not self.detect_orientation or (first.confidence or 0.0) >= LOW_CONFIDENCE:
+        if (not self.detect_orientation or first.words == 0
+                or (first.confidence or 0.0) >= LOW_CONFIDENCE):
+            # no word at all: a blank page (a turned page of text still yields words)
             return OcrResult(first.text, first.confidence, 0)
         with tempfile.TemporaryDirectory(prefix="evidence-osd-") as tmp:
             angle = self._orientation(image_path, Path(tmp))
@@ -216,7 +218,10 @@ class TesseractEngine:
             im = im.convert("L")
             im.reduce(2).save(small)
         if self.has_osd:
-            out = self._run([str(small), "stdout", "--psm", "0"], image_path, check=False)
+            # OSD fails loudly on sparse pages ("Too few characters", "Error during
+            # processing"): that only means "no rotation found", so DEBUG
+            out = self._run([str(small), "stdout", "--psm", "0"], image_path, check=False,
+                            quiet=True)
             m = re.search(r"Rotate:\s*(\d+)", out)
             conf = re.search(r"Orientation confidence:\s*([\d.]+)", out)
             if m and conf and float(conf.group(1)) >= 1.0:
@@ -243,7 +248,8 @@ class TesseractEngine:
         mean = round(sum(confs) / len(confs), 2) if confs else None
         return _Read(clean_text(text).strip("\n\f "), mean, len(confs))
 
-    def _run(self, args: list[str], image_path: Path, *, check: bool = True) -> str:
+    def _run(self, args: list[str], image_path: Path, *, check: bool = True,
+             quiet: bool = False) -> str:
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
         try:
             proc = subprocess.run([self.binary, *args], capture_output=True, text=True,
@@ -255,7 +261,7 @@ class TesseractEngine:
         except OSError as exc:
             raise OcrUnavailable(f"cannot run tesseract: {exc}; install it with: {APT_INSTALL}",
                                  subject=str(image_path)) from exc
-        _log_stderr(proc.stderr, image_path)
+        _log_stderr(proc.stderr, image_path, quiet=quiet)
         if check and proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
             raise FileError(f"tesseract failed (exit {proc.returncode}): {last}",
@@ -275,7 +281,7 @@ def _word_confidences(tsv: str) -> list[float]:
     return confs
 
 
-def _log_stderr(stderr: str, image_path: Path) -> None:
+def _log_stderr(stderr: str, image_path: Path, *, quiet: bool = False) -> None:
     for line in stderr.splitlines():
         line = line.strip()
         if not line:
@@ -285,6 +291,8 @@ def _log_stderr(stderr: str, image_path: Path) -> None:
             if pattern.search(line):
                 level = lvl
                 break
+        if quiet:
+            level = logging.DEBUG
         log.log(level, "%s: tesseract: %s", image_path, line)
 
 

@@ -157,3 +157,24 @@ def test_real_tesseract_timeout_is_a_file_error(tmp_path: Path, tesseract: str) 
     with pytest.raises(FileError) as err:
         engine(_render(PAGE, tmp_path / "p.png"))
     assert err.value.reason is FailReason.TIMEOUT
+
+
+def test_low_confidence_page_is_checked_for_rotation_blank_page_is_not(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tesseract: str) -> None:
+    from evidence.ingest.ocr import _Read
+
+    engine = TesseractEngine()
+    reads = iter([_Read("", None, 0), _Read("ỦY BAN", 35.0, 2), _Read("ỦY BAN NHÂN DÂN", 91.0, 3)])
+    monkeypatch.setattr(engine, "_read", lambda path, psm: next(reads))
+    checked: list[Path] = []
+
+    def orientation(path: Path, tmp: Path) -> int:
+        checked.append(path)
+        return 180
+
+    monkeypatch.setattr(engine, "_orientation", orientation)
+    img = _render("x", tmp_path / "p.png")
+    assert engine(img) == OcrResult("", None, 0)  # blank: no OSD run
+    assert checked == []
+    assert engine(img) == OcrResult("ỦY BAN NHÂN DÂN", 91.0, 180)
+    assert checked == [img]
