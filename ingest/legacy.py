@@ -132,6 +132,7 @@ _VNI_SINGLE = {
 _VNI_BASES = {
     "a": {"tone", "circ", "breve"}, "e": {"tone", "circ"}, "o": {"tone", "circ"},
     "u": {"tone"}, "y": {"tone"}, "ơ": {"tone"}, "ư": {"tone"},
+    "i": {"tone"},  # ì/í have single bytes, but "i" + accent byte also occurs
 }
 
 

@@ -81,6 +81,7 @@ def test_vni_accent_without_base_is_kept() -> None:
     # "ù" after a consonant is not a VNI accent: kept as is
     assert decode_vni("nù") == "nù"
     assert decode_vni("aê") == "ă"
+    assert decode_vni("chieàu tieáp ñoùn, chæ ñaïo, iù kieán") == "chiều tiếp đón, chỉ đạo, í kiến"
     assert decode_vni("AÊ") == "Ă"
 
 
