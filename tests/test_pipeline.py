@@ -221,6 +221,33 @@ def _zip_bomb(path: Path) -> None:
     path.write_bytes(buf.getvalue())
 
 
+def _corrupt_docx(path: Path) -> None:
+    ct = ("http://schemas.openxmlformats.org/package/2006/content-types")
+    main = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", f'<?xml version="1.0"?><Types xmlns="{ct}">'
+                   f'<Override PartName="/word/document.xml" ContentType="{main}"/></Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+                   'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+                   f'Type="{rel}" Target="word/document.xml"/></Relationships>')
+        z.writestr("word/document.xml", "<w:document hỏng <<")
+
+
+def _png_bomb(path: Path) -> None:
+    """A PNG header declaring 20000 x 20000 pixels over a few bytes of data."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    ihdr = struct.pack(">IIBBBBB", 20000, 20000, 1, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
+                     + chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b""))
+
+
 def _encrypted_pdf(path: Path) -> None:
     from fpdf import FPDF
 
@@ -244,6 +271,8 @@ def test_each_bad_input_is_recorded_and_the_batch_goes_on(tmp_path: Path) -> Non
     (d / "setup.exe").write_bytes(b"MZ\x90\x00\x03" + b"\x00" * 400)
     _zip_bomb(d / "bom.docx")
     _encrypted_pdf(d / "khoa.pdf")
+    _corrupt_docx(d / "hong.docx")
+    _png_bomb(d / "anh-bom.png")
     (d / "z-tot.txt").write_text(letter(2), encoding="utf-8")
     home = tmp_path / "home"
     s = ingest(d, home)
@@ -256,6 +285,8 @@ def test_each_bad_input_is_recorded_and_the_batch_goes_on(tmp_path: Path) -> Non
         "setup.exe": FailReason.UNSUPPORTED,
         "bom.docx": FailReason.TOO_LARGE,
         "khoa.pdf": FailReason.ENCRYPTED,
+        "hong.docx": FailReason.CORRUPT,
+        "anh-bom.png": FailReason.TOO_LARGE,
     }
     assert all(r.error and "\n" not in r.error for r in s.failed)
     assert s.added == 2 and s.documents == 2
@@ -266,7 +297,7 @@ def test_each_bad_input_is_recorded_and_the_batch_goes_on(tmp_path: Path) -> Non
     assert {f["reason"] for f in out["failed"]} == {str(v) for v in got.values()}
     # failures are retried and fail the same way: the store does not change
     before = dump(home)
-    assert len(ingest(d, home).failed) == 7
+    assert len(ingest(d, home).failed) == 9
     assert dump(home) == before
 
 
