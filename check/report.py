@@ -191,7 +191,7 @@ def write_xlsx(report: CheckReport, path: str | Path) -> Path:
     bold = Font(bold=True)
     s = report.summary
     pts = report.points()
-    rows: list[tuple[Any, ...]] = [
+    summary_rows: list[tuple[Any, ...]] = [
         ("Bộ tiêu chí", report.catalogue_title or ""),
         ("Tệp tiêu chí", report.criteria_file or ""),
         ("Năm đánh giá", report.year),
@@ -202,8 +202,8 @@ def write_xlsx(report: CheckReport, path: str | Path) -> Path:
         ("Điểm tối đa", pts["max"]),
         ("Điểm có nguy cơ mất", pts["at_stake"]),
     ]
-    for r in rows:
-        ws.append(list(r))
+    for row in summary_rows:
+        ws.append(list(row))
         ws.cell(ws.max_row, 1).font = bold
     ws.append([])
     ws.append(["Lĩnh vực", "Tên lĩnh vực", "Đạt", "Chưa đạt đủ", "Thiếu", "Điểm tối đa",

@@ -281,7 +281,7 @@ def _requirement(req: Requirement, views: list[DocView], kw_index: KeywordIndex,
     res = RequirementResult(id=req.id, text=req.text, status="missing", required=req.required,
                             min_count=req.min_count)
     if not cands:
-        res.problems = [f"Không tìm thấy văn bản phù hợp: {req.text}"]
+        res.problems = ["Không tìm thấy văn bản nào khớp loại văn bản, từ khóa và năm của yêu cầu"]
         res.problem_codes = ["not_found"]
         return res
     # one entry per distinct document (issuer + symbol + date), its best copy representing it
@@ -318,8 +318,8 @@ def _requirement(req: Requirement, views: list[DocView], kw_index: KeywordIndex,
             if f.code not in codes:
                 codes.append(f.code)
     if len(failing) > len(explained):
-        problems.append(f"Ngoài ra {len(failing) - len(explained)} văn bản khác khớp nội dung "
-                        "nhưng chưa đạt nhiều điều kiện hơn")
+        problems.append(f"Ngoài ra còn {len(failing) - len(explained)} văn bản khác khớp nội dung "
+                        "nhưng kém phù hợp hơn (xem danh sách văn bản)")
     res.problems = problems
     res.problem_codes = codes
     return res

@@ -95,7 +95,7 @@ def test_markdown_lists_every_requirement(tmp_path: Path) -> None:
         assert f"| {rid} |" in md
     assert "## Lĩnh vực 1. Chỉ đạo, điều hành" in md
     assert "sau thời hạn 31/03/2024" in md
-    assert "Không tìm thấy văn bản phù hợp" in md
+    assert "Không tìm thấy văn bản nào khớp" in md
 
 
 def test_rich_table_groups_by_area_with_totals(tmp_path: Path) -> None:

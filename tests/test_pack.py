@@ -103,7 +103,7 @@ def test_layout_manifest_and_readme(tmp_path: Path) -> None:
     assert data["copied"] == 3 and data["entries"][0]["symbol"] == "111/KH-UBND"
     readme = (out / "README.md").read_text(encoding="utf-8")
     assert "Tiêu chí đạt (2)" in readme and "Tiêu chí thiếu tài liệu (1)" in readme
-    assert "9.9 Không có gì" in readme and "Không tìm thấy văn bản phù hợp" in readme
+    assert "9.9 Không có gì" in readme and "Không tìm thấy văn bản nào khớp" in readme
 
 
 def test_nothing_is_written_outside_the_pack(tmp_path: Path) -> None:
