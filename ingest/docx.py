@@ -675,7 +675,7 @@ def _render(lines: list[_Line], warnings: list[str]) -> str:
         for text, is_plain in ln:
             if is_plain and fix == "mojibake":
                 text = legacy.repair_mojibake(text, force=True)[0]
-            elif is_plain and fix:
+            elif is_plain and fix and legacy.legacy_evidence(text, fix) >= 0:
                 text = legacy.decode(text, fix)
             pieces.append(text)
         out_lines.append("".join(pieces))

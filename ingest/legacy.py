@@ -414,7 +414,8 @@ def fix_text_encoding(text: str) -> tuple[str, str | None]:
     """Repair text whose encoding went wrong upstream, when the evidence is clear.
 
     Mojibake first (its repair produces Unicode that the legacy detector then leaves
-    alone), then TCVN3/VNI detection by syllable gain.
+    alone), then TCVN3/VNI detection by syllable gain on the whole text, applied line by
+    line to the lines that do not look like Unicode (:func:`legacy_evidence` >= 0).
 
     Returns:
         ``(text, what)`` where ``what`` is ``"mojibake"``, ``"tcvn3"``, ``"vni"`` or
@@ -426,4 +427,8 @@ def fix_text_encoding(text: str) -> tuple[str, str | None]:
     enc = detect_legacy(text)
     if enc is None:
         return text, None
-    return decode(text, enc), enc
+    # line by line: Unicode lines in a mostly-legacy text (a header pasted from a new
+    # template) keep their letters ("phúc" would become "phỳc")
+    lines = text.split("\n")
+    return "\n".join(decode(ln, enc) if legacy_evidence(ln, enc) >= 0 else ln
+                      for ln in lines), enc

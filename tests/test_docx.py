@@ -400,6 +400,28 @@ def test_unicode_text_in_vntime_styled_document_is_untouched(tmp_path: Path) -> 
     assert not warnings
 
 
+def test_tcvn3_text_in_unicode_font_keeps_unicode_header(tmp_path: Path) -> None:
+    # fonts switched to Times New Roman without converting the old body text
+    d = docx.Document()
+    _header_table(d, ["ỦY BAN NHÂN DÂN", "HUYỆN ĐỨC THỌ"],
+                  ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"])
+    body = ["Thùc hiÖn KÕ ho¹ch sè 111/KH-UBND ngµy 17/01/2023 cña UBND huyÖn",
+            "UBND huyÖn yªu cÇu c¸c c¬ quan, ®¬n vÞ triÓn khai thùc hiÖn nghiªm tóc",
+            "B¸o c¸o kÕt qu¶ tr­íc ngµy 15 hµng th¸ng"]
+    for line in body:
+        d.add_paragraph(line)
+    p = tmp_path / "mixed.docx"
+    d.save(str(p))
+    text, warnings = _parse(p)
+    assert _lines(text) == [
+        "ỦY BAN NHÂN DÂN", "HUYỆN ĐỨC THỌ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Thực hiện Kế hoạch số 111/KH-UBND ngày 17/01/2023 của UBND huyện",
+        "UBND huyện yêu cầu các cơ quan, đơn vị triển khai thực hiện nghiêm túc",
+        "Báo cáo kết quả trước ngày 15 hàng tháng"]
+    assert warnings == ["TCVN3 text in Unicode-font runs: converted to Unicode"]
+
+
 def test_mojibake_paragraphs_repaired(tmp_path: Path) -> None:
     d = docx.Document()
     good = "Quyết định về việc ban hành Kế hoạch cải cách hành chính"
