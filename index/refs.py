@@ -110,14 +110,29 @@ class CitationIndex:
     def __init__(self, docs: Iterable[Document]) -> None:
         self.docs: list[Document] = list(docs)
         self.by_key: dict[str, list[Document]] = {}
+        self.by_loose: dict[str, list[Document]] = {}
         for d in self.docs:
             key = _symbol_key(d.facts.symbol) if d.facts.number else None
             if key:
                 self.by_key.setdefault(key, []).append(d)
+                self.by_loose.setdefault(_loose(key), []).append(d)
 
-    def candidates(self, symbol: str) -> list[Document]:
+    def candidates(self, symbol: str, date: str | None = None) -> list[Document]:
+        """Documents with this symbol; failing that, with this symbol up to its dashes
+        (OCR drops them: ``05/CTUBND``) *and* exactly this date."""
         key = _symbol_key(symbol)
-        return list(self.by_key.get(key, [])) if key else []
+        if not key:
+            return []
+        exact = self.by_key.get(key)
+        if exact:
+            return list(exact)
+        if not date or len(date) < 10:
+            return []
+        return [d for d in self.by_loose.get(_loose(key), []) if d.facts.date == date]
+
+
+def _loose(key: str) -> str:
+    return key.replace("-", "")
 
 
 def resolve_citation(c: Citation, docs: Sequence[Document] | CitationIndex, *,
@@ -134,7 +149,7 @@ def resolve_citation(c: Citation, docs: Sequence[Document] | CitationIndex, *,
         The best candidate (see the module docstring for the order), or None.
     """
     index = docs if isinstance(docs, CitationIndex) else CitationIndex(docs)
-    cands = index.candidates(c.symbol)
+    cands = index.candidates(c.symbol, c.date)
     if citing is not None:
         cands = [d for d in cands if d.id != citing.id]
     cited_year = _year(c.date)

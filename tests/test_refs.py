@@ -103,6 +103,14 @@ def test_resolve_symbol_spelling_variants():
     assert resolve_citation(_cite("098/KH-UBND", "2023-01-12"), DOCS) is KH_HUYEN
 
 
+def test_resolve_tolerates_an_ocr_lost_dash_only_with_the_exact_date():
+    scan = _doc("ct05-scan", "05/CTUBND", "2023-04-17", "Ủy ban nhân dân tỉnh Hà Tĩnh")
+    docs = [*DOCS, scan]
+    assert resolve_citation(_cite("05/CT-UBND", "2023-04-17"), docs) is scan
+    assert resolve_citation(_cite("05/CT-UBND", "2023-04-18"), docs) is None
+    assert resolve_citation(_cite("05/CT-UBND"), docs) is None
+
+
 def test_resolve_latest_not_after_citing_document_when_ambiguous():
     early = _doc("cv-early", "10/UBND-VP", "2023-02-01", "Ủy ban nhân dân huyện Hương Khê")
     found = resolve_citation(_cite("98/KH-UBND"), [*DOCS, early], citing=early)
@@ -276,3 +284,20 @@ def test_cli_tasks(store_home: Path):
 def test_cli_without_store_is_an_error(tmp_path: Path):
     r = _run(tmp_path / "none", "refs")
     assert r.exit_code == 2 and r.stderr.startswith("error:")
+
+
+def test_corpus_missing_citations_are_exactly_the_documents_outside_it(repo_dir: Path):
+    expected = repo_dir / "corpus" / "expected.json"
+    if not expected.is_file():
+        pytest.skip("corpus/expected.json not generated")
+    entries = json.loads(expected.read_text(encoding="utf-8"))["documents"]
+    docs = [
+        _doc(f"corpus-{e['doc']}", e["symbol"], e["date"], e["issuer"] or "",
+             cited=[_cite(sym) for sym in e["cites"]])
+        for e in entries
+    ]
+    stored = {e["symbol"] for e in entries if e["number"]}
+    cited = {sym for e in entries for sym in e["cites"]}
+    gone = {m.symbol for m in missing_citations(docs)}
+    assert gone == cited - stored
+    assert {"30/KH-UBND", "76/NQ-CP"} <= gone  # the province plan and the Government resolution
