@@ -215,17 +215,16 @@ class TesseractEngine:
         """Clockwise degrees to turn the page upright (0 when upright or unknown)."""
         small = tmp / "half.png"
         with Image.open(image_path) as im:
-            im = im.convert("L")
-            im.reduce(2).save(small)
+            im.convert("L").reduce(2).save(small)
         if self.has_osd:
             # OSD fails loudly on sparse pages ("Too few characters", "Error during
             # processing"): that only means "no rotation found", so DEBUG
             out = self._run([str(small), "stdout", "--psm", "0"], image_path, check=False,
                             quiet=True)
-            m = re.search(r"Rotate:\s*(\d+)", out)
-            conf = re.search(r"Orientation confidence:\s*([\d.]+)", out)
-            if m and conf and float(conf.group(1)) >= 1.0:
-                return int(m.group(1)) % 360
+            rotate = re.search(r"Rotate:\s*(\d+)", out)
+            sure = re.search(r"Orientation confidence:\s*([\d.]+)", out)
+            if rotate and sure and float(sure.group(1)) >= 1.0:
+                return int(rotate.group(1)) % 360
             return 0
         best, best_conf = 0, self._read(small, self.psm).confidence or 0.0
         for angle in _ROTATIONS:
