@@ -211,12 +211,15 @@ def _find_tasks(text: str) -> list[Task]:
     if not text.strip():
         return []
     lines = _lines(text)
+    # task tables (often an annex after the signature) are read wherever they are
+    table_tasks, table_lines = _tables(lines, text)
     # body ends at the recipients list or the signature
     body: list[_Line] = []
     for ln in lines:
         if _END.match(ln.text):
             break
-        body.append(ln)
+        if id(ln) not in table_lines:
+            body.append(ln)
     has_articles = any(_ARTICLE.match(ln.text) for ln in body)
     report = any(_REPORT_TYPE_LINE.match(ln.fold) for ln in lines[:25])
     blocks = (_articles(body, text) if has_articles
@@ -226,7 +229,107 @@ def _find_tasks(text: str) -> list[Task]:
         task = _make_task(b, text)
         if task is not None:
             tasks.append(task)
-    return tasks
+    return tasks + table_tasks
+
+
+# task tables: "STT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành"
+_COL_TASK = re.compile(r"noi dung|nhiem vu|cong viec|hoat dong")
+_COL_LEAD = re.compile(r"chu tri|thuc hien|trach nhiem|phu trach")
+_COL_COORD = re.compile(r"phoi hop")
+_COL_TIME = re.compile(r"thoi gian|thoi han|tien do|hoan thanh")
+_COL_NO = re.compile(r"^(?:stt|tt|so tt|so thu tu)$")
+
+
+def _columns(cells: list[str]) -> dict[str, int] | None:
+    """Column roles of a header row, or None when it is not a task table's header."""
+    cols: dict[str, int] = {}
+    for i, c in enumerate(cells):
+        c = c.strip(" *_.:")
+        if _COL_NO.match(c):
+            cols.setdefault("no", i)
+        elif _COL_COORD.search(c):
+            cols.setdefault("coord", i)
+        elif _COL_LEAD.search(c) and "task" in cols:
+            cols.setdefault("lead", i)
+        elif _COL_TIME.search(c):
+            cols.setdefault("time", i)
+        elif _COL_TASK.search(c):
+            cols.setdefault("task", i)
+    return cols if "task" in cols and "lead" in cols else None
+
+
+def _tables(lines: list[_Line], text: str) -> tuple[list[Task], set[int]]:
+    """Tasks of every task table (a tab-separated header naming the task and the unit in
+    charge), and the ids of the lines they use."""
+    out: list[list[tuple[str, _Line, list[str], dict[str, int]]]] = []
+    used: set[int] = set()
+    cols: dict[str, int] | None = None
+    width = 0
+    gap = 0
+    for ln in lines:
+        if "\t" not in ln.text:
+            gap += 1
+            if gap > 5:
+                cols = None
+            continue
+        gap = 0
+        cells = ln.text.split("\t")
+        header = _columns([fold_same_length(c).strip() for c in cells])
+        if header:
+            cols, width = header, len(cells)
+            out.append([])
+            used.add(id(ln))
+            continue
+        if cols is None or len(cells) != width:
+            continue
+        used.add(id(ln))
+        task_cell = cells[cols["task"]].strip()
+        if not task_cell or not cells[cols["lead"]].strip():
+            continue  # a group row ("I | Công tác chỉ đạo | | |")
+        no = cells[cols["no"]].strip(" .") if "no" in cols else ""
+        out[-1].append((no or str(len(out[-1]) + 1), ln, cells, cols))
+    tasks: list[Task] = []
+    for t_index, rows in enumerate(out, start=1):
+        for no, ln, cells, cs in rows:
+            prefix = f"T{t_index}." if len(out) > 1 else "T"
+            lead = _cell_units(cells[cs["lead"]])
+            coord = _cell_units(cells[cs["coord"]]) if "coord" in cs else []
+            deadline, deadline_text, recurring = (
+                _cell_deadline(cells[cs["time"]]) if "time" in cs else (None, None, False))
+            tasks.append(Task(
+                id=f"{prefix}{no}", text=_tidy(cells[cs["task"]]), assignees=lead,
+                coordinators=[c for c in coord if unit_key(c) not in {unit_key(a) for a in lead}],
+                deadline=deadline, deadline_text=deadline_text, recurring=recurring,
+                span=_span(text, ln.start, ln.end),
+            ))
+    return tasks, used
+
+
+def _cell_units(cell: str) -> list[str]:
+    """Units named in a table cell; a cell naming none gives its own words (a short one)."""
+    cell = _tidy(cell)
+    names = _names(find_unit_mentions(cell))
+    if names:
+        return names
+    return [cell[0].upper() + cell[1:]] if cell and len(cell.split()) <= 12 else []
+
+
+def _cell_deadline(cell: str) -> tuple[str | None, str | None, bool]:
+    """A deadline column: ``30/6/2023``, ``Tháng 6/2023``, ``Quý II/2023``, ``Trước ngày
+    15 hằng tháng``, ``Thường xuyên`` (text only)."""
+    cell = _tidy(cell)
+    if not cell:
+        return None, None, False
+    iso, raw, recurring = find_deadline(cell)
+    if iso or recurring:
+        return iso, raw, recurring
+    iso, raw, recurring = find_deadline("trong " + cell[0].lower() + cell[1:])
+    if iso:
+        return iso, cell, False
+    dates = [d for d in find_dates(cell) if d.iso]
+    if len(dates) == 1:
+        return dates[0].iso, cell, False
+    return None, cell, False
 
 
 def _articles(body: list[_Line], text: str) -> list[_Block]:

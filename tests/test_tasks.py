@@ -283,3 +283,33 @@ def test_normative_articles_state_duties_only_the_executing_clause_assigns():
     tasks = find_tasks(LAW)
     assert [t.id for t in tasks] == ["Điều 13"]
     assert tasks[0].assignees == ["Bộ Xây dựng", "Ủy ban nhân dân cấp tỉnh"]
+
+
+TABLE = """KẾ HOẠCH
+Kiểm tra công tác cải cách hành chính năm 2024
+I. MỤC ĐÍCH
+1. Đánh giá việc thực hiện nhiệm vụ.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Hồ Văn Lâm
+PHỤ LỤC: NHIỆM VỤ CỤ THỂ
+STT\tNội dung nhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành
+I\tCông tác chỉ đạo\t\t\t
+1\tXây dựng kế hoạch kiểm tra\tPhòng Nội vụ\tVăn phòng HĐND và UBND huyện\tTháng 3/2024
+2\tTổ chức kiểm tra các xã\tĐoàn kiểm tra huyện\tUBND các xã, thị trấn\tQuý II/2024
+3\tBáo cáo kết quả số liệu\tPhòng TC-KH\tPhòng Nội vụ\tTrước ngày 15 hằng tháng
+4\tTổng kết năm\tPhòng Nội vụ\t\t20/12/2024
+"""
+
+
+def test_task_table_in_an_annex_after_the_signature():
+    tasks = _by_id(find_tasks(TABLE))
+    assert list(tasks) == ["T1", "T2", "T3", "T4"]  # section I (purpose) gives no task
+    assert tasks["T1"].assignees == ["Phòng Nội vụ"]
+    assert tasks["T1"].coordinators == ["Văn phòng HĐND và UBND huyện"]
+    assert tasks["T1"].deadline == "2024-03"
+    assert tasks["T2"].assignees == ["Đoàn kiểm tra huyện"]  # not in the gazetteer: as written
+    assert tasks["T2"].deadline == "2024-06"
+    assert tasks["T3"].assignees == ["Phòng TC-KH"] and tasks["T3"].recurring
+    assert tasks["T4"].deadline == "2024-12-20" and tasks["T4"].coordinators == []
+    assert tasks["T1"].text == "Xây dựng kế hoạch kiểm tra"
