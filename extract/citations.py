@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel
 
 from ..model import Citation, Span
 from .dates import find_dates
@@ -201,7 +201,7 @@ def _is_typo_of_other(k: str, keys: set[str], counts: dict[str, int]) -> bool:
         if o == k or not o.startswith(head) or counts.get(o, 0) <= counts.get(k, 0):
             continue
         orest = o[len(head) :]
-        if orest.replace("-", "") == rest.replace("-", "") or Levenshtein.distance(orest, rest) <= 1:
+        if orest.replace("-", "") == rest.replace("-", "") or Indel.distance(orest, rest) <= 1:
             return True
     return False
 

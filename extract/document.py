@@ -36,6 +36,18 @@ _FILENAME_HINT = re.compile(r"(?<![0-9.])(?P<num>\d{1,5})(?![0-9])")
 
 # some PDF fonts map ư/Ư to the Latin "oi" letters U+01A3/U+01A2 ("Nhƣ trên")
 _HORN = str.maketrans({"\u01a3": "ư", "\u01a2": "Ư"})
+# Cyrillic look-alikes in Latin text (damaged text layers: "ВСТ" for "BCT")
+_CYRILLIC = str.maketrans(dict(zip("АВСЕНКМОРТХаеорсху", "ABCEHKMOPTXaeopcxy", strict=True)))
+_CYRILLIC_RX = re.compile("[\u0400-\u04ff]")
+
+
+def _fix_lookalikes(page: str) -> str:
+    """Map Cyrillic look-alike letters to Latin when they are stray letters in Vietnamese
+    text (fewer than 1 in 50 letters), never in a real Cyrillic text."""
+    n = len(_CYRILLIC_RX.findall(page))
+    if n and n * 50 < sum(1 for c in page if c.isalpha()):
+        return page.translate(_CYRILLIC)
+    return page
 
 
 class _Pages:
@@ -74,7 +86,7 @@ def extract_facts(pages: list[str], *, filename: str | None = None) -> Facts:
 
 
 def _extract(pages: list[str], filename: str | None) -> Facts:
-    clean = [clean_text(p).translate(_HORN) for p in (pages or [""])]
+    clean = [_fix_lookalikes(clean_text(p).translate(_HORN)) for p in (pages or [""])]
     text = PAGE_JOIN.join(clean)
     where = _Pages(clean)
     facts = Facts()

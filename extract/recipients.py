@@ -15,7 +15,7 @@ from .header import is_upper_text, split_cells
 __all__ = ["find_recipients"]
 
 _NOI_NHAN = re.compile(r"N[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)
-_MARK = re.compile(r"^[-–+•*]\s*")
+_MARK = re.compile(r"^[-–+•*~]\s*")  # "~" is how OCR often reads the dash
 _SIGNER = re.compile(r"^(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]?\s+\S")
 
 

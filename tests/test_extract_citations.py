@@ -151,3 +151,20 @@ def test_mismatch_warning_only_for_a_real_disagreement() -> None:
     warnings: list[str] = []
     find_citations("Văn bản số 15/KH-UBND; Quy định số 205-QĐ/TW; Quyết định số 9/KH-UBND", warnings=warnings)
     assert warnings == ["citation 9/KH-UBND: cited as Quyết định, symbol type KH"]
+
+
+def test_typo_merged_but_distinct_codes_kept() -> None:
+    text = (
+        "Thông tư số 57/2018/TT-BCT; Thông tư số 57/2018/TT-BCT ngày 26/12/2018; Thông tư 57/2018/T-BCT; "
+        "Thông tư số 07/2025/TT-BTNMT, Thông tư số 07/2025/TT-BTNMT và Thông tư số 07/2025/TT-BNNMT; "
+        "Luật số 45/2019/QH14, Luật số 45/2019/QH14 và Luật số 45/2019/QH15."
+    )
+    assert [c.symbol for c in find_citations(text)] == [
+        "57/2018/TT-BCT", "07/2025/TT-BTNMT", "07/2025/TT-BNNMT", "45/2019/QH14", "45/2019/QH15",
+    ]
+
+
+def test_cyrillic_lookalikes_in_a_damaged_text_layer() -> None:
+    page = "Căn cứ Thông tư số 02/2026/TT-ВСТ ngày 17/01/2026 của Bộ Công Thương; " * 3
+    f = extract_facts([page])
+    assert [c.symbol for c in f.cited] == ["02/2026/TT-BCT"]
