@@ -165,6 +165,8 @@ def test_typo_merged_but_distinct_codes_kept() -> None:
 
 
 def test_cyrillic_lookalikes_in_a_damaged_text_layer() -> None:
-    page = "Căn cứ Thông tư số 02/2026/TT-ВСТ ngày 17/01/2026 của Bộ Công Thương; " * 3
+    page = "Căn cứ Thông tư số 02/2026/TT-ВСТ ngày 17/01/2026 của Bộ Công Thương;\n" + (
+        "Các đơn vị tổ chức thực hiện nghiêm túc nội dung hướng dẫn.\n" * 20
+    )
     f = extract_facts([page])
     assert [c.symbol for c in f.cited] == ["02/2026/TT-BCT"]
