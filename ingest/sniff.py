@@ -157,6 +157,11 @@ def _from_bytes(path: Path, head: bytes, ext: str, size: int) -> tuple[str | Non
         # e-office "Word" exports that are HTML or Word 2003 XML: LibreOffice reads them
         return "doc", "html" if b"html" in stripped[:2048] else "xml"
     if stripped.startswith((b"<!doctype html", b"<html")):
+        known = _EXT_FORMAT.get(ext)
+        if known is not None and known not in _TEXT_FORMATS:
+            # an error page saved under the document's name: a failed download
+            raise FileError(f"named {ext} but holds an HTML page, not a {_FORMAT_LABEL[known]}",
+                            subject=str(path), reason=FailReason.WRONG_EXTENSION)
         raise UnsupportedFormat("unsupported file type: HTML page", subject=str(path))
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) and _looks_like_text(
             head[2:].decode("utf-16-le" if head[0] == 0xFF else "utf-16-be", "ignore")

@@ -103,6 +103,11 @@ def test_rtf_and_html_word_exports_go_to_libreoffice(tmp_path: Path) -> None:
     html.write_bytes(b"<!DOCTYPE html><html></html>")
     with pytest.raises(UnsupportedFormat):
         sniff(html)
+    download = tmp_path / "bao-cao.pdf"
+    download.write_bytes(b"<!DOCTYPE html><html><body>404</body></html>")
+    with pytest.raises(FileError, match="HTML page") as err:
+        sniff(download)
+    assert err.value.reason == FailReason.WRONG_EXTENSION
 
 
 # ---- mismatched extensions -----------------------------------------------------------
