@@ -302,7 +302,6 @@ class _Walker:
     styles: _Styles
     part: Any = None  # the main document part: resolves w:altChunk relationships
     numbering: _Numbering | None = None
-    legacy_fonts: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     _style_props: dict[str | None, _RunProps] = field(default_factory=dict)
 
@@ -441,10 +440,7 @@ class _Walker:
             return self._style_props[pstyle]
         levels = self.styles.levels(rpr, pstyle)
         font = _font_of(levels)
-        enc = legacy.font_encoding(font)
-        if enc and font:
-            self.legacy_fonts.add(font)
-        props = _RunProps(enc, _flag(levels, "caps"), _flag(levels, "vanish"))
+        props = _RunProps(legacy.font_encoding(font), _flag(levels, "caps"), _flag(levels, "vanish"))
         if rpr is None:
             self._style_props[pstyle] = props
         return props
