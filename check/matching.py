@@ -252,43 +252,48 @@ def content_match(v: DocView, req: Requirement, *, year: int | None) -> bool:
 
 
 class KeywordIndex:
-    """Which documents hold a keyword key exactly, computed once per keyword over all
-    documents, so requirements sharing keywords (``cải cách hành chính`` is in most) do not
-    search every text again. OCR'd documents that miss a keyword exactly are then tried
-    with the fuzzy match, one requirement pool at a time (:meth:`candidates`)."""
+    """Which documents of a type hold a keyword key exactly, computed once per (keyword,
+    type) and shared by every requirement using them (``cải cách hành chính`` is in most),
+    so the texts are not searched again. OCR'd documents that miss a keyword exactly are
+    then tried with the fuzzy match, one requirement at a time (:meth:`candidates`)."""
 
-    def __init__(self, views: list[DocView]) -> None:
-        self.views = views
-        self._sets: dict[str, frozenset[int]] = {}
+    def __init__(self, by_type: dict[str | None, list[DocView]]) -> None:
+        self.by_type = by_type
+        self._sets: dict[tuple[str, str | None], frozenset[int]] = {}
 
-    def exact(self, kw_key: str) -> frozenset[int]:
-        found = self._sets.get(kw_key)
+    def exact(self, kw_key: str, type_key: str | None) -> frozenset[int]:
+        found = self._sets.get((kw_key, type_key))
         if found is None:
-            found = frozenset(v.order for v in self.views if kw_key in v.key)
-            self._sets[kw_key] = found
+            found = frozenset(v.order for v in self.by_type.get(type_key, ()) if kw_key in v.key)
+            self._sets[(kw_key, type_key)] = found
         return found
 
-    def candidates(self, pool: list[DocView], req: Requirement, *, year: int | None) -> list[DocView]:
-        """The documents of ``pool`` that match the requirement's content (as
-        :func:`content_match`), in pool order."""
+    def candidates(self, req: Requirement, *, year: int | None) -> list[DocView]:
+        """The documents that match the requirement's content (as :func:`content_match`)."""
         kw_all = _kw_keys(req.keywords_all)
         kw_any = _kw_keys(req.keywords_any)
-        exact_all = [self.exact(k) for k in kw_all]
-        exact_any: set[int] = set()
-        for k in kw_any:
-            exact_any |= self.exact(k)
+        types = list(type_keys(req)) if req.doc_type else list(self.by_type)
         y = req.year if req.year is not None else (None if req.year_any else year)
         out = []
-        for v in pool:
-            o = v.order
-            ok = all(o in s for s in exact_all) and (not kw_any or o in exact_any)
-            if not ok and v.is_ocr:
-                # fuzzy only where some keyword is there exactly: OCR noise rarely hits all
-                if len(kw_all) >= 2 and not any(o in s for s in exact_all):
-                    continue
-                ok = all(v.has(k) for k in kw_all) and (not kw_any or any(v.has(k) for k in kw_any))
-            if ok and (y is None or v.about_year(y)):
-                out.append(v)
+        for t in types:
+            pool = self.by_type.get(t, ())
+            if not pool:
+                continue
+            exact_all = [self.exact(k, t) for k in kw_all]
+            exact_any: set[int] = set()
+            for k in kw_any:
+                exact_any |= self.exact(k, t)
+            for v in pool:
+                o = v.order
+                ok = all(o in s for s in exact_all) and (not kw_any or o in exact_any)
+                if not ok and v.is_ocr:
+                    # fuzzy only where some keyword is there exactly: OCR noise rarely hits all
+                    if len(kw_all) >= 2 and not any(o in s for s in exact_all):
+                        continue
+                    ok = all(v.has(k) for k in kw_all) and (not kw_any or any(v.has(k) for k in kw_any))
+                if ok and (y is None or v.about_year(y)):
+                    out.append(v)
+        out.sort(key=lambda v: v.order)
         return out
 
 
@@ -501,19 +506,25 @@ def _find_line(text: str, symbol: str) -> str | None:
     return " ".join(text[lo: hi if hi >= 0 else len(text)].split())[:240]
 
 
+_ANNEX_WORDS = re.compile(r"kèm\s+theo|phụ\s+lục|kem\s+theo|phu\s+luc", re.IGNORECASE)
+
+
 def _annex_line(v: DocView) -> str | None:
     """The line announcing an annex (``kèm theo``, ``phụ lục``), or None."""
     if " kem theo " not in v.key and " phu luc " not in v.key:
         return None
     text = v.text
-    folded = fold_keep_length_fast(text)
-    for needle in ("kem theo", "phu luc"):
-        i = folded.find(needle)
-        if i >= 0:
-            lo = text.rfind("\n", 0, i) + 1
-            hi = text.find("\n", i)
-            return " ".join(text[lo: hi if hi >= 0 else len(text)].split())[:240]
-    return None
+    m = _ANNEX_WORDS.search(text)
+    if m is None:  # accents garbled by OCR: find it in the folded text (same offsets)
+        folded = fold_keep_length_fast(text)
+        i = min((j for j in (folded.find("kem theo"), folded.find("phu luc")) if j >= 0), default=-1)
+        if i < 0:
+            return None
+    else:
+        i = m.start()
+    lo = text.rfind("\n", 0, i) + 1
+    hi = text.find("\n", i)
+    return " ".join(text[lo: hi if hi >= 0 else len(text)].split())[:240]
 
 
 def _find_annex(v: DocView, siblings: Iterable[DocView],

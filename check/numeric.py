@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from evidence.check.text import expand_tokens, fold_keep_length_fast
+from evidence.check.text import fold_keep_length_fast, word_tokens
 
 __all__ = ["FigureIndex", "FigureMatch", "compare", "find_figures", "find_metric_value", "format_number", "parse_number"]
 
@@ -22,9 +22,8 @@ __all__ = ["FigureIndex", "FigureMatch", "compare", "find_figures", "find_metric
 # a run of digits with inner dots/commas (parse_number decides what it means); a number
 # glued to "/" (a symbol, a date) or preceded by "." or "," is not a figure
 _NUM = r"(?<![\d.,/])(?P<num>\d(?:[\d.,]*\d)?)(?![\d/])"
-_PERCENT = re.compile(_NUM + r"\s*(?P<unit>%|phan tram)")
+_PERCENT = re.compile(_NUM + r"\s*(?P<unit>%|phần\s*trăm|phan\s*tram)", re.IGNORECASE)
 _ANY = re.compile(_NUM)
-_WORD = re.compile(r"[a-z0-9]+")
 # clause ends: ";", a sentence end, a blank line; single line breaks are soft wraps (PDF, OCR)
 _BOUNDARY = re.compile(r"\n\s*\n|;|\.(?=\s)|:(?=\s*\n)")
 # words that carry no meaning when matching a metric's name ("tỷ lệ ... của các ...")
@@ -92,10 +91,9 @@ def find_figures(text: str, unit: str | None = "%") -> list[FigureMatch]:
     """Every figure in ``text`` with ``unit`` (``%`` also matches ``phần trăm``;
     ``None`` = any number). NFC or NFD input; offsets refer to the NFC text."""
     nfc = unicodedata.normalize("NFC", text)
-    folded = fold_keep_length_fast(nfc)
     rx = _unit_regex(unit)
     out = []
-    for m in rx.finditer(folded):
+    for m in rx.finditer(nfc):
         val = parse_number(m.group("num"))
         if val is None:
             continue
@@ -131,16 +129,13 @@ class FigureIndex:
 
     def __init__(self, text: str) -> None:
         self.text = unicodedata.normalize("NFC", text)
-        self._folded: str | None = None
         self._by_unit: dict[str | None, list[_Figure]] = {}
 
     def _figures(self, unit: str | None) -> list[_Figure]:
         figs = self._by_unit.get(unit)
         if figs is not None:
             return figs
-        if self._folded is None:
-            self._folded = fold_keep_length_fast(self.text)
-        folded = self._folded
+        folded = self.text  # digits, "%" and clause marks are the same folded or not
         matches = [(m, v) for m in _unit_regex(unit).finditer(folded)
                    if (v := parse_number(m.group("num"))) is not None]
         figs = []
@@ -194,18 +189,20 @@ def compare(value: float, op: str, target: float | None) -> bool:
 
 @lru_cache(maxsize=64)
 def _unit_regex(unit: str | None) -> re.Pattern[str]:
+    """Numbers followed by the unit, on NFC text, case-insensitive, with or without accents."""
     if unit is None:
         return _ANY
-    u = fold_keep_length_fast(unicodedata.normalize("NFC", unit)).strip()
-    if u in ("%", "phan tram"):
+    nfc = unicodedata.normalize("NFC", unit).strip()
+    folded = fold_keep_length_fast(nfc)
+    if folded in ("%", "phan tram"):
         return _PERCENT
-    return re.compile(_NUM + r"\s*(?P<unit>" + re.escape(u) + r")(?![a-z])")
+    alts = "|".join(re.escape(u) for u in dict.fromkeys((nfc, folded)))
+    return re.compile(_NUM + r"\s*(?P<unit>" + alts + r")(?!\w)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1024)
 def _content_tokens(metric: str) -> frozenset[str]:
-    words = _WORD.findall(fold_keep_length_fast(unicodedata.normalize("NFC", metric)))
-    return frozenset(t for t in expand_tokens(words) if t not in _STOP)
+    return frozenset(t for t in word_tokens(metric) if t not in _STOP)
 
 
 def _weight(tokens: frozenset[str]) -> float:
@@ -213,7 +210,7 @@ def _weight(tokens: frozenset[str]) -> float:
 
 
 def _tokens(window: str) -> frozenset[str]:
-    return frozenset(expand_tokens(_WORD.findall(window)))
+    return frozenset(word_tokens(window))
 
 
 def _line(text: str, start: int, end: int) -> str:

@@ -11,6 +11,7 @@ chính`` and ``UBND huyện`` matches ``Ủy ban nhân dân huyện``.
 
 from __future__ import annotations
 
+import re
 import string
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -23,6 +24,7 @@ __all__ = [
     "fold_fast",
     "fold_keep_length_fast",
     "match_key",
+    "word_tokens",
 ]
 
 #: folded abbreviation -> folded expansion (administrative vocabulary, vn-format.md §6)
@@ -124,6 +126,20 @@ def match_key(text: str) -> str:
             # twice: non-overlapping replace skips the second of two adjacent abbreviations
             s = s.replace(pat, f" {exp} ").replace(pat, f" {exp} ")
     return s
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def word_tokens(text: str) -> list[str]:
+    """The words of a short text as in :func:`match_key` (folded, abbreviations written
+    out), without building the key: for the many small windows around figures."""
+    if not text.isascii():
+        for a, b in _D_LIKE:
+            if a in text:
+                text = text.replace(a, b)
+        text = unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode("ascii")
+    return list(expand_tokens(_TOKEN.findall(text.lower())))
 
 
 def expand_tokens(tokens: Iterable[str]) -> Iterator[str]:

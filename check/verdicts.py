@@ -33,7 +33,6 @@ from evidence.check.matching import (
     SiblingLookup,
     formal_failures,
     keyword_hits,
-    type_keys,
 )
 from evidence.check.numeric import format_number
 from evidence.model import Document
@@ -213,7 +212,7 @@ def check(catalogue: Catalogue, documents: Sequence[Document] | Iterable[Documen
     for v in views:
         by_type[v.type_key].append(v)
         by_folder[v.folder].append(v)
-    kw_index = KeywordIndex(views)
+    kw_index = KeywordIndex(by_type)
     areas = {a.code: a for a in cat.areas}
     results: list[CriterionResult] = []
     not_checked: list[dict[str, Any]] = []
@@ -270,12 +269,8 @@ def _requirement(req: Requirement, views: list[DocView], kw_index: KeywordIndex,
                  by_type: dict[str | None, list[DocView]],
                  by_folder: dict[str, list[DocView]], year: int | None,
                  files_beside: SiblingLookup | None) -> RequirementResult:
-    if req.doc_type:
-        pool = [v for t in type_keys(req) for v in by_type.get(t, ())]
-    else:
-        pool = views
     cands = []
-    for v in kw_index.candidates(pool, req, year=year):
+    for v in kw_index.candidates(req, year=year):
         formal = formal_failures(v, req, siblings=by_folder.get(v.folder, ()), files_beside=files_beside)
         cands.append(_Candidate(v, formal, _hits(v, req)))
     res = RequirementResult(id=req.id, text=req.text, status="missing", required=req.required,
