@@ -443,7 +443,7 @@ def _assignee_matches(query: str, names: Sequence[str]) -> bool:
     return False
 
 
-def list_tasks(docs: Iterable[Document], *, assignee: str | None = None,
+def list_tasks(docs: Iterable[Document], assignee: str | None = None,
                due_before: str | None = None) -> list[TaskRow]:
     """Tasks across ``docs``.
 

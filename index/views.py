@@ -65,10 +65,10 @@ def render_show(result: ShowResult, console: Console | None = None) -> None:
     if d.get("tasks"):
         parts.append(_tasks_table([(None, t) for t in d["tasks"]], title="Nhiệm vụ"))
     cited = Table(title="Văn bản được trích dẫn", title_justify="left")
-    cited.add_column("Số ký hiệu", min_width=10)
-    cited.add_column("Ngày", min_width=10)
-    cited.add_column("Cơ quan ban hành", min_width=16)
-    cited.add_column("Trong kho", min_width=9)
+    cited.add_column("Số ký hiệu")
+    cited.add_column("Ngày")
+    cited.add_column("Cơ quan ban hành")
+    cited.add_column("Trong kho")
     for c in d.get("cited") or []:
         status = (Text("Có trong kho", style="green") if c.get("found")
                   else Text("Chưa có trong kho", style="red"))
@@ -78,9 +78,9 @@ def render_show(result: ShowResult, console: Console | None = None) -> None:
         parts.append(cited)
     if d.get("cited_by"):
         by = Table(title="Được trích dẫn bởi", title_justify="left")
-        by.add_column("Số ký hiệu", min_width=10)
-        by.add_column("Ngày", min_width=10)
-        by.add_column("Trích yếu", min_width=9)
+        by.add_column("Số ký hiệu")
+        by.add_column("Ngày")
+        by.add_column("Trích yếu")
         for b in d["cited_by"]:
             by.add_row(b.get("symbol") or "—", b.get("date") or "—", b.get("subject") or "—")
         parts.append(by)
@@ -96,10 +96,10 @@ def render_refs(graph: CitationGraph, console: Console | None = None) -> None:
     con = console or _console()
     t = Table(title=f"Trích dẫn: {len(graph.edges)} (văn bản: {len(graph.documents)})",
               title_justify="left")
-    t.add_column("Văn bản trích dẫn", min_width=17)
-    t.add_column("Văn bản được trích dẫn", min_width=22)
-    t.add_column("Ngày", min_width=10)
-    t.add_column("Trong kho", min_width=9)
+    t.add_column("Văn bản trích dẫn")
+    t.add_column("Văn bản được trích dẫn")
+    t.add_column("Ngày")
+    t.add_column("Trong kho")
     for e in graph.edges:
         status = (Text("Có trong kho", style="green") if e.target is not None
                   else Text("Chưa có trong kho", style="red"))
@@ -113,11 +113,11 @@ def render_missing(missing: Sequence[MissingCitation], console: Console | None =
     con = console or _console()
     t = Table(title=f"Văn bản được trích dẫn nhưng chưa có trong kho: {len(missing)}",
               title_justify="left")
-    t.add_column("Số ký hiệu", min_width=10)
-    t.add_column("Ngày", min_width=10)
-    t.add_column("Cơ quan ban hành", min_width=16)
-    t.add_column("Số lần", min_width=6)
-    t.add_column("Được trích dẫn bởi", min_width=18)
+    t.add_column("Số ký hiệu")
+    t.add_column("Ngày")
+    t.add_column("Cơ quan ban hành")
+    t.add_column("Số lần")
+    t.add_column("Được trích dẫn bởi")
     for m in missing:
         t.add_row(m.symbol, m.date or "—", m.issuer or "—", str(m.count),
                   ", ".join(d.facts.symbol or d.id[:12] for d in m.citing))
@@ -129,12 +129,12 @@ def _tasks_table(rows: Sequence[tuple[dict[str, Any] | None, dict[str, Any]]],
     t = Table(title=title, title_justify="left", show_lines=True)
     with_doc = any(doc is not None for doc, _ in rows)
     if with_doc:
-        t.add_column("Văn bản", min_width=7)
-    t.add_column("Mục", min_width=3)
-    t.add_column("Nhiệm vụ", ratio=3, min_width=8)
-    t.add_column("Đơn vị chủ trì", ratio=1, min_width=14)
-    t.add_column("Phối hợp", ratio=1, min_width=8)
-    t.add_column("Thời hạn", min_width=8)
+        t.add_column("Văn bản")
+    t.add_column("Mục")
+    t.add_column("Nhiệm vụ")
+    t.add_column("Đơn vị chủ trì")
+    t.add_column("Phối hợp")
+    t.add_column("Thời hạn")
     for doc, task in rows:
         deadline = task.get("deadline") or task.get("deadline_text") or "—"
         if task.get("recurring"):

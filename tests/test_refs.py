@@ -219,7 +219,8 @@ def store_home(tmp_path: Path) -> Path:
 
 
 def _run(home: Path, *args: str):
-    return CliRunner().invoke(cli, ["--home", str(home), *args])
+    # a wide terminal: table headers stay on one line
+    return CliRunner(env={"COLUMNS": "160"}).invoke(cli, ["--home", str(home), *args])
 
 
 def test_cli_show_json(store_home: Path):
