@@ -323,6 +323,7 @@ def _valid_count(tokens: list[str]) -> int:
 # letters that only Unicode Vietnamese has (legacy surface text never contains them)
 _UNICODE_VIET = re.compile("[ĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9]")
 _LEGACY_SURFACE = re.compile("[\u00a1-\u00ff]")
+_DETECT_SAMPLE = 200_000
 _UNICODE_ONLY = re.compile("[ĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9\u0300-\u036f]")
 
 
@@ -337,6 +338,7 @@ def detect_legacy(text: str) -> str | None:
     Returns:
         ``"tcvn3"``, ``"vni"`` or ``None``.
     """
+    text = text[:_DETECT_SAMPLE]  # a large file decides on its first 200,000 characters
     surface = len(_LEGACY_SURFACE.findall(text))
     if surface < 3 or len(_UNICODE_VIET.findall(text)) > surface:
         return None
