@@ -40,6 +40,7 @@ __all__ = [
     "content_match",
     "formal_failures",
     "format_date",
+    "issuer_key",
     "normalize_symbol_key",
     "signer_in_text",
     "type_keys",
@@ -142,7 +143,7 @@ class DocView:
     @cached_property
     def issuer_key(self) -> str:
         f = self.doc.facts
-        return match_key(" ".join(x for x in (f.issuer, f.parent_issuer) if x))
+        return " ".join(issuer_key(x) for x in (f.issuer, f.parent_issuer) if x) or " "
 
     def has(self, kw_key: str) -> bool:
         """Whether the keyword key occurs in the text (fuzzily when the text is OCR'd)."""
@@ -461,8 +462,20 @@ def _iso_range(iso: str | None) -> tuple[date, date] | None:
     return None
 
 
+@lru_cache(maxsize=4096)
+def issuer_key(name: str) -> str:
+    """Match key of an issuing body, its abbreviations expanded by the gazetteer
+    (``evidence.extract.gazetteer.expand_abbreviation``: ``VP HĐND-UBND`` -> ``Văn phòng
+    Hội đồng nhân dân - Ủy ban nhân dân``) when present, else by :data:`ABBREVIATIONS`."""
+    try:
+        from evidence.extract.gazetteer import expand_abbreviation
+    except ImportError:  # pragma: no cover - the gazetteer ships with the package
+        return match_key(name)
+    return match_key(expand_abbreviation(name))
+
+
 def _issuer_ok(v: DocView, req: Requirement) -> bool:
-    keys = _kw_keys(req.issuer_any)
+    keys = tuple(k for k in (issuer_key(x) for x in req.issuer_any) if k.strip())
     if v.doc.facts.issuer or v.doc.facts.parent_issuer:
         hay = v.issuer_key
     else:  # issuer not extracted: look in the header block

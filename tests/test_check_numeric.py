@@ -102,3 +102,11 @@ def test_match_key_expands_abbreviations() -> None:
     assert match_key("Kế hoạch CCHC, TTHC năm 2023") == " ke hoach cai cach hanh chinh thu tuc hanh chinh nam 2023 "
     assert match_key("UBND huyện Đức Thọ") == match_key("Ủy ban nhân dân huyện Đức Thọ")
     assert match_key("Uỷ ban") == match_key("Ủy ban")  # old and new tone placement
+
+
+def test_issuer_keys_expand_abbreviations() -> None:
+    from evidence.check.matching import issuer_key
+
+    assert issuer_key("UBND huyện") in issuer_key("Ủy ban nhân dân huyện Đức Thọ")
+    assert issuer_key("UBND huyện") not in issuer_key("Ủy ban nhân dân xã Tùng Ảnh")
+    assert issuer_key("HĐND huyện") in issuer_key("Hội đồng nhân dân huyện Can Lộc")
