@@ -222,8 +222,18 @@ def _find_tasks(text: str) -> list[Task]:
             body.append(ln)
     has_articles = any(_ARTICLE.match(ln.text) for ln in body)
     report = any(_REPORT_TYPE_LINE.match(ln.fold) for ln in lines[:25])
-    blocks = (_articles(body, text) if has_articles
-              else _items(body, text, _addressees(body, text), report=report))
+    if has_articles:
+        blocks = _articles(body, text)
+    else:
+        addressees = _addressees(body, text)
+        blocks = _items(body, text, addressees, report=report)
+        if not report and not any(b.kind == "item" for b in blocks):
+            # no numbered list: a "- …" / "a) …" list after a request is the list of tasks
+            bullets = _bullet_items(body, text, addressees)
+            if bullets:
+                giao = [b for b in blocks if not any(
+                    b.start <= x.start < b.end or x.start <= b.start < x.end for x in bullets)]
+                blocks = sorted([*bullets, *giao], key=lambda b: b.start)
     tasks: list[Task] = []
     for b in blocks:
         task = _make_task(b, text)
@@ -450,6 +460,43 @@ def _excluded_heading(item_fold: str) -> bool:
             and bool(_EXCLUDED_SECTIONS.search(t)) and not _TASK_SECTIONS.search(t))
 
 
+# items that describe a meeting or an inspection rather than assign work
+_INFO_LABEL = re.compile(
+    r"(?:thoi gian|dia diem|thanh phan|doi tuong|thanh vien|dai bieu|so luong)[^:.;]{0,40}:")
+_LIST_LEAD = re.compile(r"(?<!\w)(?:yeu cau|de nghi|giao|chi dao|nhu sau|noi dung sau)(?!\w)")
+
+
+def _bullet_items(body: list[_Line], text: str, addressees: list[UnitMention]) -> list[_Block]:
+    """Items of a ``-``/``+``/``a)`` list that follows a request ending with a colon
+    (``UBND tỉnh có ý kiến như sau:``, ``đề nghị các đơn vị:``); ids ``•1``, ``•2`` …
+    (the list is not numbered in the text)."""
+    blocks: list[_Block] = []
+    i = 0
+    while i < len(body):
+        ln = body[i]
+        if not (ln.text.rstrip(" *_").endswith(":") and _LIST_LEAD.search(ln.fold)
+                and not _KINH_GUI.match(ln.fold)):
+            i += 1
+            continue
+        defaults = _lead_in_defaults(body[max(0, i - 3): i + 1], text, addressees)
+        j = i + 1
+        cur: _Block | None = None
+        while j < len(body):
+            nxt = body[j]
+            if _BULLET.match(nxt.text) or _LETTER.match(nxt.text):
+                cur = _Block(f"•{len(blocks) + 1}", "item", nxt.start, nxt.end, [nxt],
+                             list(defaults))
+                blocks.append(cur)
+            elif cur is not None and (not nxt.new_sentence or nxt.text[:1].islower()):
+                cur.lines.append(nxt)
+                cur.end = nxt.end
+            else:
+                break
+            j += 1
+        i = j
+    return blocks
+
+
 def _is_heading(t: str) -> bool:
     letters = [c for c in t if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.6 * len(letters)
@@ -485,7 +532,7 @@ def _free_blocks(free: list[_Line], text: str, n_giao: int) -> list[_Block]:
     i = 0
     while i < len(free):
         ln = free[i]
-        head = ln.fold.lstrip("*_ ")
+        head = ln.fold.lstrip("*_ -–+•\t")
         if ln.new_sentence and (head.startswith("giao ") or head.startswith(("de nghi ", "yeu cau "))):
             j = i + 1
             while j < len(free) and not free[j].new_sentence:
@@ -625,6 +672,8 @@ def _make_task(b: _Block, text: str) -> Task | None:
         assignees = [*b.defaults, *assignees]
     if b.kind in ("giao", "request", "article") and not assignees:
         return None
+    if b.kind == "item" and _INFO_LABEL.match(_task_text(fseg)):
+        return None  # "2. Địa điểm: Hội trường tầng 3" describes, it assigns nothing
     deadline, deadline_text, recurring = find_deadline(seg)
     return Task(
         id=b.id,
@@ -652,7 +701,7 @@ def _names(ms: list[UnitMention]) -> list[str]:
 
 def _task_text(seg: str) -> str:
     s = re.sub(r"\s*\f\s*", " ", seg)
-    s = re.sub(r"^[\s*_]*(?:\d{1,2}\s*[.)]|[IVX]{1,5}\s*[.)])\s*", "", s)
+    s = re.sub(r"^[\s*_]*(?:\d{1,2}\s*[.)]|[IVX]{1,5}\s*[.)]|[-–+•]|[a-zđ]\s*\))\s*", "", s)
     s = re.sub(r"\s+", " ", s).strip(" *_")
     return re.sub(r"\s*\./\.\s*$", ".", s)
 

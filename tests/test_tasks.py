@@ -259,7 +259,7 @@ COMPANY = """Kính gửi: Công ty cổ phần Khoáng sản Bảo Thắng
 
 Qua kiểm tra kho vật liệu nổ công nghiệp ngày 12/3/2025, Sở Công Thương đề nghị Công ty cổ phần Khoáng sản Bảo Thắng:
 1. Bổ sung hồ sơ phương án bảo quản trước ngày 30/3/2025.
-2. Địa điểm làm việc: Sở Công Thương tỉnh Lào Cai, địa chỉ: đường Hoàng Liên.
+2. Nộp hồ sơ tại: Sở Công Thương tỉnh Lào Cai, địa chỉ: đường Hoàng Liên.
 """
 
 LAW = """Điều 12. Trách nhiệm quản lý giao thông đường bộ
@@ -313,3 +313,39 @@ def test_task_table_in_an_annex_after_the_signature():
     assert tasks["T3"].assignees == ["Phòng TC-KH"] and tasks["T3"].recurring
     assert tasks["T4"].deadline == "2024-12-20" and tasks["T4"].coordinators == []
     assert tasks["T1"].text == "Xây dựng kế hoạch kiểm tra"
+
+
+BULLETS = """Kính gửi:
+- Sở Tài chính;
+- Sở Công Thương.
+
+Xét đề nghị của Sở Công Thương tại Tờ trình số 45/TTr-SCT ngày 02/4/2025, Chủ tịch UBND tỉnh có ý kiến như sau:
+- Giao Sở Công Thương chủ trì, phối hợp với Sở Tài chính hoàn thiện phương án, trình UBND tỉnh trước ngày 30/4/2025.
+- Sở Tài chính cân đối, bố trí kinh phí thực hiện
+theo quy định.
+"""
+
+
+def test_unnumbered_list_after_a_request():
+    tasks = _by_id(find_tasks(BULLETS))
+    assert list(tasks) == ["•1", "•2"]
+    assert tasks["•1"].assignees == ["Sở Công Thương"]
+    assert tasks["•1"].coordinators == ["Sở Tài chính"]
+    assert tasks["•1"].deadline == "2025-04-30"
+    assert tasks["•1"].text.startswith("Giao Sở Công Thương")
+    assert tasks["•2"].assignees == ["Sở Tài chính"]
+    assert tasks["•2"].text.endswith("theo quy định.")
+
+
+INSPECTION = """Thực hiện Kế hoạch số 160/KH-UBND, UBND huyện thông báo lịch kiểm tra như sau:
+1. Thời gian, đối tượng kiểm tra: từ ngày 12/6/2023 đến ngày 16/6/2023.
+2. Địa điểm: Hội trường UBND xã Tùng Ảnh.
+3. UBND các xã chuẩn bị báo cáo, gửi Phòng Nội vụ trước ngày 09/6/2023.
+"""
+
+
+def test_descriptive_items_of_a_schedule_are_not_tasks():
+    tasks = find_tasks(INSPECTION)
+    assert [t.id for t in tasks] == ["3"]
+    assert tasks[0].assignees == ["UBND các xã"]
+    assert tasks[0].deadline == "2023-06-09"
