@@ -157,3 +157,58 @@ def test_damaged_packages_fail_cleanly(tmp_path: Path) -> None:
             xlsx.parse(target, ParseOptions())
         except FileError:
             pass
+
+
+def test_xxe_is_neither_fetched_nor_expanded(tmp_path: Path) -> None:
+    import http.server
+    import threading
+
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            body = b'<!ENTITY leaked "FETCHED-OVER-HTTP">'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("BI-MAT-123", encoding="utf-8")
+    wb = openpyxl.Workbook()
+    wb.active.append(["PLACEHOLDER"])
+    p = tmp_path / "xxe.xlsx"
+    wb.save(str(p))
+    doctype = (f'<!DOCTYPE root SYSTEM "{url}/external.dtd" [\n'
+               f'<!ENTITY file SYSTEM "{secret.as_uri()}">\n'
+               f'<!ENTITY web SYSTEM "{url}/entity">\n'
+               f'<!ENTITY % remote SYSTEM "{url}/param.dtd">\n%remote;\n]>')
+    with zipfile.ZipFile(p) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    for name in ("xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/sharedStrings.xml"):
+        if name not in entries:
+            continue
+        xml = entries[name].decode("utf-8")
+        cut = xml.index("?>") + 2 if "?>" in xml else 0  # after the XML declaration
+        rest = xml[cut:].replace("PLACEHOLDER", "A&file;B&web;C")
+        entries[name] = (xml[:cut] + doctype + rest).encode("utf-8")
+    with zipfile.ZipFile(p, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    try:
+        parsed = xlsx.parse(p, ParseOptions())
+        text = "\n".join(pg.text for pg in parsed.pages)
+    except CorruptFile:
+        text = ""  # refusing the workbook is as safe as reading it without entities
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == []
+    assert "BI-MAT" not in text and "FETCHED" not in text
