@@ -185,6 +185,9 @@ def _zip_kind(path: Path, ext: str) -> str:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
+    if "[Content_Types].xml" in names and ext in (".docx", ".docm", ".dotx", ".xlsx", ".xlsm"):
+        part = "xl/workbook.xml" if ext.startswith(".xl") else "word/document.xml"
+        raise CorruptFile(f"Office package without its main part ({part})", subject=str(path))
     if "ppt/presentation.xml" in names:
         kind = "PowerPoint presentation (.pptx)"
     elif "mimetype" in names and "content.xml" in names:

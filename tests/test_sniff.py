@@ -288,3 +288,12 @@ def test_word97_encryption_flag(tmp_path: Path) -> None:
     assert sniff(_word97(tmp_path, 0x12F0)) == "doc"
     with pytest.raises(EncryptedFile, match="Word 97"):
         sniff(_word97(tmp_path, 0x13F0))
+
+
+def test_office_package_without_main_part(tmp_path: Path) -> None:
+    p = tmp_path / "hong.docx"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/styles.xml", "<w:styles/>")
+    with pytest.raises(CorruptFile, match=r"word/document\.xml"):
+        sniff(p)
