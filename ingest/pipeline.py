@@ -391,7 +391,7 @@ def extract_file(path: Path, *, ocr: OcrMode = OcrMode.AUTO,
     """
     path = Path(os.path.abspath(path))
     info = file_info(path)
-    options = ParseOptions(ocr=ocr, ocr_engine=ocr_engine or _LazyOcr(None))
+    options = ParseOptions(ocr=OcrMode(ocr), ocr_engine=ocr_engine or _LazyOcr(None))
     per_file, docs = process_unit([info], options)
     _info, _pf, reason, message = per_file[0]
     if reason is not None:
@@ -732,6 +732,7 @@ def ingest_paths(
         StoreError: the store cannot be written.
     """
     t0 = time.monotonic()
+    ocr = OcrMode(ocr)  # "never" from a script works like OcrMode.NEVER
     jobs = default_jobs() if jobs is None else max(1, jobs)
     options = ParseOptions(ocr=ocr, ocr_engine=ocr_engine or _LazyOcr(store.home / "ocr-cache"),
                            timeout=timeout)
