@@ -180,8 +180,8 @@ class DocView:
 
         The subject names it (or a range covering it: ``giai đoạn 2021-2025``); or it was
         issued that year and its subject does not name only later years (a 2024 plan
-        issued in December 2023 is about 2024); or, undated or issued in January of the
-        next year (annual reports), its body speaks of ``năm <year>``.
+        issued in December 2023 is about 2024); or, undated or issued in the first quarter
+        of the next year (annual reports), its body speaks of ``năm <year>``.
         """
         sy = self.subject_years
         if any(lo <= year <= hi for lo, hi in sy):
@@ -191,7 +191,7 @@ class DocView:
         rng = self.date_range
         if rng is not None and rng[0].year <= year <= rng[1].year:
             return True
-        if rng is None or rng[0].year == year + 1:
+        if rng is None or (rng[0].year == year + 1 and rng[0].month <= 3):
             return year in self.body_years
         return False
 

@@ -279,13 +279,7 @@ def _requirement(req: Requirement, views: list[DocView], kw_index: KeywordIndex,
         res.problems = ["Không tìm thấy văn bản nào khớp loại văn bản, từ khóa và năm của yêu cầu"]
         res.problem_codes = ["not_found"]
         return res
-    # one entry per distinct document (issuer + symbol + date), its best copy representing it
-    best: dict[tuple[str, ...], _Candidate] = {}
-    for c in cands:
-        k = c.view.dedup_key
-        if k not in best or c.rank() < best[k].rank():
-            best[k] = c
-    ranked = sorted(best.values(), key=_Candidate.rank)
+    ranked = sorted(_distinct(cands), key=_Candidate.rank)
     passing = [c for c in ranked if not c.failures]
     res.found = len(passing)
     if len(passing) >= req.min_count:
@@ -318,6 +312,36 @@ def _requirement(req: Requirement, views: list[DocView], kw_index: KeywordIndex,
     res.problems = problems
     res.problem_codes = codes
     return res
+
+
+def _distinct(cands: list[_Candidate]) -> list[_Candidate]:
+    """One candidate per distinct document, its best copy representing it.
+
+    Documents are the same when symbol and date agree (drafts: and subject) and their
+    issuers agree; issuers are compared fuzzily (``fuzz.ratio >= 90``), since the scan of a
+    DOCX may read ``Đúc Thọ``; an issuer not extracted agrees with any.
+    """
+    groups: dict[tuple[str, ...], list[tuple[str, _Candidate]]] = {}
+    for c in cands:
+        key = c.view.dedup_key
+        group, issuer = (key, "") if key[0] == "id" else ((key[0], *key[2:]), key[1])
+        reps = groups.setdefault(group, [])
+        for i, (rep_issuer, rep) in enumerate(reps):
+            if _same_issuer(issuer, rep_issuer):
+                if c.rank() < rep.rank():
+                    reps[i] = (rep_issuer or issuer, c)
+                break
+        else:
+            reps.append((issuer, c))
+    return [c for reps in groups.values() for _, c in reps]
+
+
+def _same_issuer(a: str, b: str) -> bool:
+    if not a or not b or a == b:
+        return True
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(a, b) >= 90
 
 
 def _hits(v: DocView, req: Requirement) -> tuple[int, int]:

@@ -496,3 +496,15 @@ def test_title_match_ranks_before_a_mention() -> None:
                  subject="Báo cáo kết quả khắc phục", body=FIX_BODY, cited=("137/KH-UBND",))
     r = requirement(check(catalogue(), [mention, titled]), "1.3-a")
     assert [d["symbol"] for d in r["documents"]] == ["480/BC-UBND", "111/BC-UBND"]
+
+
+def test_scan_with_an_ocr_misread_issuer_is_still_the_same_document() -> None:
+    docx = team("qd870-docx", "870/QĐ-UBND", "2023-05-10")
+    scan = team("qd870-scan", "870/QĐ-UBND", "2023-05-10", fmt="pdf", ocr=True)
+    scan.facts.issuer = "Ủy ban nhân dân huyện Đúc Thọ"
+    other = team("qd870-xa", "870/QĐ-UBND", "2023-05-10")
+    other.facts.issuer = COMMUNE  # same number and date, another body: another document
+    r = requirement(check(catalogue(), [docx, scan]), "1.6-a")
+    assert r["found"] == 1 and r["problem_codes"] == ["too_few"]
+    r = requirement(check(catalogue(), [docx, scan, other]), "1.6-a")
+    assert r["found"] == 2 and r["status"] == "met"
