@@ -532,6 +532,8 @@ def parse_header(text: str) -> HeaderFacts:
         hf.date, hf.date_unreadable = iso, bad
         if bad:
             hf.warnings.append("day or month unreadable")
+        elif iso is None:
+            hf.warnings.append(f"date impossible: {dm.group(0).strip()}")
         place = dm.group("place").strip(" \t*_-")
         if so_cell is not None and dcell is so_cell and parts is not None:
             place = dcell.text[parts.end - dcell.start : dm.end("place")].strip(" \t*_-,")
