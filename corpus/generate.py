@@ -370,7 +370,7 @@ class Layout:
             if line == sig[-1] and not line.isupper():
                 name_seen = True
                 if self.stamps:
-                    self.emit(Op("seal", (rx0 + rx1) / 2 - 18, y - 17))
+                    self.emit(Op("seal", (rx0 + rx1) / 2 - 31, y - 7))
                     self.emit(Op("sign", (rx0 + rx1) / 2 - 8, y - 9))
             self.centred(line, rx0, rx1, y, "B", 13)
         if not name_seen:  # unsigned draft: leave the signature space blank
@@ -451,17 +451,17 @@ def render_page_images(doc: SourceDoc, dpi: int, *, break_before: str | None = N
                 draw.rectangle([op.x * scale, op.y * scale, op.x2 * scale, op.y2 * scale],
                                outline=30, width=max(1, round(0.3 * scale)))
             elif op.kind == "seal":
-                cx, cy, r = op.x * scale, op.y * scale, 15 * scale
+                cx, cy, r = op.x * scale, op.y * scale, 14 * scale
                 for rr, wd in ((r, 0.8), (r * 0.72, 0.4)):
-                    draw.ellipse([cx - rr, cy - rr, cx + rr, cy + rr], outline=150,
+                    draw.ellipse([cx - rr, cy - rr, cx + rr, cy + rr], outline=205,
                                  width=max(1, round(wd * scale)))
-                draw.text((cx, cy), "★", fill=150, anchor="mm",
+                draw.text((cx, cy), "★", fill=205, anchor="mm",
                           font=ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), round(6 * scale)))
             elif op.kind == "sign":
                 rng = random.Random(doc.seed)
                 pts = [((op.x + k * 2.2) * scale, (op.y + rng.uniform(-3, 3)) * scale)
                        for k in range(12)]
-                draw.line(pts, fill=60, width=max(1, round(0.5 * scale)), joint="curve")
+                draw.line(pts, fill=120, width=max(1, round(0.5 * scale)), joint="curve")
         images.append(img)
     return images
 
@@ -469,14 +469,15 @@ def render_page_images(doc: SourceDoc, dpi: int, *, break_before: str | None = N
 def degrade_scan(img: Image.Image, rng: random.Random) -> Image.Image:
     """Mild scanner artefacts: small skew, blur, grey paper, seeded speckle noise."""
     img = img.rotate(rng.uniform(-0.6, 0.6), resample=Image.Resampling.BICUBIC, fillcolor=255)
-    img = img.filter(ImageFilter.GaussianBlur(0.6))
-    noise = Image.frombytes("L", img.size, rng.randbytes(img.size[0] * img.size[1]))
-    noise = noise.point(lambda v: 255 if v < 255 else 150)  # ~0.4% light specks
+    img = img.filter(ImageFilter.GaussianBlur(0.5))
+    w, h = img.size[0] // 2, img.size[1] // 2  # 2x2-pixel specks on ~0.4% of the cells
+    noise = Image.frombytes("L", (w, h), rng.randbytes(w * h)).resize(img.size, Image.Resampling.NEAREST)
+    noise = noise.point(lambda v: 255 if v < 255 else 150)
     img = Image.composite(img, noise, noise.point(lambda v: 255 if v == 255 else 0))
     return img.point(lambda v: min(255, 22 + v * 0.9))  # greyish paper, toner not quite black
 
 
-def images_to_pdf(images: list[Image.Image], out: Path, stamp: datetime, quality: int = 45) -> None:
+def images_to_pdf(images: list[Image.Image], out: Path, stamp: datetime, quality: int = 30) -> None:
     """Wrap JPEG page images into an image-only PDF (fpdf2 embeds the JPEG bytes as is)."""
     from fpdf import FPDF
 
@@ -495,7 +496,7 @@ def images_to_pdf(images: list[Image.Image], out: Path, stamp: datetime, quality
     out.write_bytes(bytes(pdf.output()))
 
 
-def render_scan(docs: list[SourceDoc], out: Path, dpi: int = 200) -> None:
+def render_scan(docs: list[SourceDoc], out: Path, dpi: int = 300) -> None:
     """One scanned PDF holding ``docs`` (several for a batch scan), grayscale JPEG pages."""
     pages = []
     for doc in docs:
@@ -510,7 +511,7 @@ def render_scan(docs: list[SourceDoc], out: Path, dpi: int = 200) -> None:
 
 def render_photos(doc: SourceDoc, folder: Path, names: tuple[str, ...]) -> list[Path]:
     """Phone photos of a printed document: perspective, uneven light, page 2 turned 90°."""
-    imgs = render_page_images(doc, 150, break_before=doc.meta.get("break_before"), size=14.5)
+    imgs = render_page_images(doc, 190, break_before=doc.meta.get("break_before"), size=14.5)
     if len(imgs) != len(names):
         raise ValueError(f"{doc.path.name}: {len(imgs)} pages for {len(names)} photos")
     rng = random.Random(doc.seed)
@@ -536,7 +537,7 @@ def render_photos(doc: SourceDoc, folder: Path, names: tuple[str, ...]) -> list[
         quad = (d[0], d[1], d[2], bg_h + d[3], bg_w + d[4], bg_h + d[5], bg_w + d[6], d[7])
         photo = canvas.transform((bg_w, bg_h), Image.Transform.QUAD, quad,
                                  resample=Image.Resampling.BICUBIC, fillcolor=(92, 74, 58))
-        photo = photo.filter(ImageFilter.GaussianBlur(0.5))
+        photo = photo.filter(ImageFilter.GaussianBlur(0.3))
         if k == 1:
             photo = photo.transpose(Image.Transpose.ROTATE_270)  # taken sideways
         path = folder / name
