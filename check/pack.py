@@ -127,7 +127,8 @@ def write_pack(report: CheckReport, out_dir: str | Path, *, force: bool = False)
             used: set[str] = set()
             for doc in [d for d in req.documents if d.deciding]:
                 for src, label in _sources(doc):
-                    name = _unique(safe_name(f"{req.id} {_doc_name(doc)}{label}{Path(src).suffix.lower()}"), used)
+                    flag = "" if doc.counts else " (chưa đạt)"  # never handed in by mistake
+                    name = _unique(safe_name(f"{req.id} {_doc_name(doc)}{label}{flag}{Path(src).suffix.lower()}"), used)
                     dest = _inside(root, root / folder / name)
                     entry = PackEntry(crit.code, req.id, req.status, doc.symbol, doc.date, src, None, None)
                     try:

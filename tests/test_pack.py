@@ -172,3 +172,15 @@ def test_safe_name_caps_length_and_keeps_extension() -> None:
     name = safe_name("Báo cáo " * 60 + ".xlsx")
     assert name.endswith(".xlsx") and len(name.encode()) <= 150
     assert "/" not in name
+
+
+def test_a_document_that_does_not_count_is_flagged_in_its_name(tmp_path: Path) -> None:
+    late = CATALOGUE.replace('keywords_all: ["cải cách hành chính"]',
+                             'keywords_all: ["cải cách hành chính"]\n        issued_before: "2023-01-10"')
+    docs = [make(tmp_path / "goc", ["KH 111.docx"], doc_type="KH", symbol="111/KH-UBND",
+                 subject="Kế hoạch cải cách hành chính năm 2023")]
+    rep = check(parse_catalogue(yaml.safe_load(late), source="t.yaml"), docs)
+    res = write_pack(rep, tmp_path / "pack")
+    (entry,) = [e for e in res.entries if e.requirement == "1.1-a"]
+    assert entry.file is not None and entry.file.endswith("1.1-a 111-KH-UBND 2023-01-17 (chưa đạt).docx")
+    assert entry.status == "partial" and "late" in entry.note
