@@ -358,14 +358,18 @@ def _abbr_rx(keys: tuple[str, ...]) -> re.Pattern[str]:
 
 def _extend_place(text: str, end: int) -> int:
     """Extend a body match over a place written in capitals-initial words (``xã Tùng Ảnh``
-    when the commune is not in the gazetteer): at most four words, each capitalised."""
+    when the commune is not in the gazetteer): two to four words, each capitalised."""
     pos = end
+    words = 0
     for _ in range(4):
         m = _PLACE_WORD.match(text, pos)
         if not m or not m.group(1)[:1].isupper():
             break
         pos = m.end()
-    return pos
+        words += 1
+    # place names have two syllables or more; one capitalised word is a sentence's next
+    # word ("Bộ Chỉ huy Quân sự tỉnh Chỉ đạo …")
+    return pos if words >= 2 else end
 
 
 _LIST_SEP = re.compile(r"\s*(?:,|;|\bva\b)\s*")

@@ -80,7 +80,7 @@ _REPORT_TYPE_LINE = re.compile(r"^[\s*_]*bao cao[\s*_]*$")
 _GIAO = re.compile(r"(?<!\w)giao(?:\s+cho)?\s+")
 _COORD = re.compile(r"(?<!\w)phoi hop(?:\s+chat che)?\s*(?:voi|cung)\s*:?\s*|\(phoi hop:?\s*")
 _REQUESTER_VERB = re.compile(
-    r"^\s*(?:yeu cau|de nghi|giao|chi dao|ban hanh|thong bao|quyet dinh|huong dan)(?!\w)"
+    r"^\s*(?:yeu cau|de nghi|giao|ban hanh|thong bao|quyet dinh)(?!\w)"
 )
 _SUBJECT_LEAD = re.compile(
     r"(?:dieu\s+\d{1,3}\s*[.:]\s*|dong thoi,?\s*|de nghi\s+|yeu cau\s+|giao\s+|\d{1,2}\s*[.)]\s*|[a-z]\s*\)\s*|[-+–•*]\s*)*"
@@ -247,6 +247,9 @@ _COL_TASK = re.compile(r"noi dung|nhiem vu|cong viec|hoat dong")
 _COL_LEAD = re.compile(r"chu tri|thuc hien|trach nhiem|phu trach")
 _COL_COORD = re.compile(r"phoi hop")
 _COL_TIME = re.compile(r"thoi gian|thoi han|tien do|hoan thanh")
+_RECURRING_CELL = re.compile(r"^(?:dinh ky\s+)?(?:hang|moi)\s+(?:nam|thang|quy|tuan|ngay)$")
+_YEAR_CELL = re.compile(r"^(?:trong|truoc|het|cuoi|nam)?\s*(?:nam\s+)?((?:19|20)\d\d)$")
+_COL_INDEX = re.compile(r"^\(?\d{1,2}\)?$")
 _COL_NO = re.compile(r"^(?:stt|tt|so tt|so thu tu)$")
 
 
@@ -259,10 +262,10 @@ def _columns(cells: list[str]) -> dict[str, int] | None:
             cols.setdefault("no", i)
         elif _COL_COORD.search(c):
             cols.setdefault("coord", i)
+        elif _COL_TIME.search(c):  # before "lead": "Thời gian thực hiện"
+            cols.setdefault("time", i)
         elif _COL_LEAD.search(c) and "task" in cols:
             cols.setdefault("lead", i)
-        elif _COL_TIME.search(c):
-            cols.setdefault("time", i)
         elif _COL_TASK.search(c):
             cols.setdefault("task", i)
     return cols if "task" in cols and "lead" in cols else None
@@ -290,8 +293,11 @@ def _tables(lines: list[_Line], text: str) -> tuple[list[Task], set[int]]:
             out.append([])
             used.add(id(ln))
             continue
-        if cols is None or len(cells) != width:
+        # the reader drops empty cells: a row may lack its trailing "Ghi chú"
+        if cols is None or not max(cols.values()) < len(cells) <= width:
             continue
+        if all(_COL_INDEX.match(c.strip()) for c in cells if c.strip()):
+            continue  # the "(1) (2) (3)" row under the header
         used.add(id(ln))
         task_cell = cells[cols["task"]].strip()
         if not task_cell or not cells[cols["lead"]].strip():
@@ -330,6 +336,12 @@ def _cell_deadline(cell: str) -> tuple[str | None, str | None, bool]:
     cell = _tidy(cell)
     if not cell:
         return None, None, False
+    fcell = fold_same_length(cell)
+    if _RECURRING_CELL.match(fcell):
+        return None, cell, True
+    year = _YEAR_CELL.match(fcell)
+    if year:
+        return iso_date(int(year.group(1))), cell, False
     iso, raw, recurring = find_deadline(cell)
     if iso or recurring:
         return iso, raw, recurring

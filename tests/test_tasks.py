@@ -349,3 +349,29 @@ def test_descriptive_items_of_a_schedule_are_not_tasks():
     assert [t.id for t in tasks] == ["3"]
     assert tasks[0].assignees == ["UBND các xã"]
     assert tasks[0].deadline == "2023-06-09"
+
+
+TABLE_WITH_NOTES = """PHỤ LỤC
+TT\tTên nhiệm vụ\tSở, ngành chủ trì tham mưu\tĐơn vị phối hợp thực hiện\tThời gian thực hiện\tGhi chú
+(1)\t(2)\t(3)\t(4)\t(5)
+1\tĐấu giá quyền khai thác khoáng sản\tSở Nông nghiệp và Môi trường\tCác sở, ban, ngành\tHàng năm
+2\tRà soát quy hoạch khoáng sản\tSở Công Thương\tCác địa phương\tTrong năm 2026
+"""
+
+
+def test_task_table_with_empty_notes_column_and_index_row():
+    tasks = _by_id(find_tasks(TABLE_WITH_NOTES))
+    assert list(tasks) == ["T1", "T2"]
+    assert tasks["T1"].recurring and tasks["T1"].deadline is None
+    assert tasks["T1"].deadline_text == "Hàng năm"
+    assert tasks["T2"].deadline == "2026"
+    assert tasks["T2"].assignees == ["Sở Công Thương"]
+    assert tasks["T2"].coordinators == ["Các địa phương"]
+
+
+def test_unit_heading_line_then_its_task():
+    text = ("1. Công an tỉnh: chỉ đạo xử lý vi phạm.\n"
+            "2. Bộ Chỉ huy Quân sự tỉnh\nChỉ đạo lực lượng chức năng tăng cường tuần tra.\n")
+    tasks = _by_id(find_tasks(text))
+    assert tasks["1"].assignees == ["Công an tỉnh"]
+    assert tasks["2"].assignees == ["Bộ Chỉ huy Quân sự tỉnh"]
