@@ -37,9 +37,11 @@ _ISSUERS = (
 )
 # "Số: 38/TB-UBND", "Số:    /SCT-CN", "Số 12-NQ/TU" (folded: "so: 38/tb-ubnd")
 _SO_LINE = re.compile(r"so\s*[:;.]?\s*\d{0,6}\s*[-/]\s*[a-z]")
-# an annex or regulation issued *with* the document on the pages before it
-_ATTACHED = re.compile(r"kem theo (?:quyet dinh|ke hoach|cong van|thong bao|nghi quyet|"
-                       r"chi thi|bao cao|to trinh|van ban)|\bphu luc\b")
+# an annex or regulation issued *with* the document on the pages before it: a caption line
+# "(Ban hành kèm theo Quyết định số ...)" or a "PHỤ LỤC" heading — not "kèm theo" in prose
+_ATTACHED = re.compile(r"^[(\[]?\s*(?:ban hanh |duoc )?kem theo (?:quyet dinh|ke hoach|"
+                       r"cong van|thong bao|nghi quyet|chi thi|bao cao|to trinh|van ban)"
+                       r"|^phu luc\b")
 
 
 def _top(text: str) -> tuple[list[str], list[bool]]:
@@ -88,8 +90,7 @@ def starts_document(text: str) -> bool:
                  for line, cap in zip(lines[:6], caps[:6], strict=True))
     if not (motto or party or (so_line and issuer)):
         return False
-    head = " ".join(lines)
-    return not _ATTACHED.search(head)
+    return not any(_ATTACHED.match(line) for line in lines)
 
 
 def split_documents(pages: Sequence[Page]) -> list[tuple[int, int]]:

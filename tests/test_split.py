@@ -135,3 +135,13 @@ def test_group_keeps_copies_and_unnumbered_apart() -> None:
     assert sorted(flat) == sorted(["scan_1.jpg", "scan_2 (1).jpg", "scan_2.jpg", "scan_01.png"])
     assert ["scan_2 (1).jpg"] in [[p.name for p in g] for g in groups]
     assert ["scan_01.png", "scan_2.jpg"] in [[p.name for p in g] for g in groups]
+
+
+def test_kem_theo_in_prose_does_not_hide_a_header() -> None:
+    letter = (TB_FIRST.split("THÔNG BÁO")[0]
+              + "V/v triển khai Kế hoạch kiểm tra\nKính gửi: Các phòng, ban chuyên môn\n"
+              + "Ủy ban nhân dân huyện gửi kèm theo Kế hoạch số 160/KH-UBND ngày 15/02/2023 "
+              + "và đề nghị các đơn vị thực hiện.\n")
+    assert starts_document(letter)
+    annex_heading = "PHỤ LỤC II\nDANH MỤC HỒ SƠ KIỂM CHỨNG\n" + TB_FIRST
+    assert not starts_document(annex_heading)
