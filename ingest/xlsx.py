@@ -8,9 +8,10 @@ after :data:`MAX_COLUMNS` cells (with a warning). The stored sheet dimension is 
 pad every row to 16,384 cells.
 
 Values: integral floats print without ``.0``, percentages formatted as ``%`` print as
-``62.5%``, dates as ISO ``2023-04-05``. Each sheet's text goes through
-``legacy.fix_text_encoding`` (Excel files typed in ``.VnTime`` fonts hold TCVN3 text)
-and ``clean_text``. Empty sheets are left out; a workbook with no cell text gives one
+``62.5%``, dates as ISO ``2023-04-05``. String cells set in a ``.VnTime``/``VNI-*`` font
+are converted by their font (``legacy.convert_run``); each sheet's remaining text then
+goes through ``legacy.fix_text_encoding`` (legacy text in Unicode-named fonts) and
+``clean_text``. Empty sheets are left out; a workbook with no cell text gives one
 empty page and a warning.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import warnings
 import zipfile
 import zlib
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 MAX_ROWS = 20_000
 MAX_COLUMNS = 256
 _MAX_SCANNED_ROWS = 200_000  # rows openpyxl yields, empty ones included
+_HIGH_LATIN = re.compile("[\u00a1-\u00ff]")
 # what openpyxl/zipfile/expat raise on damaged input (xml ParseError is a SyntaxError)
 _BROKEN_INPUT = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, EOFError,
                  SyntaxError, RuntimeError, NotImplementedError, AttributeError, TypeError,
@@ -65,23 +68,37 @@ def format_value(value: Any, number_format: str | None = None) -> str:
     return str(value)
 
 
+def _cell_text(cell: Any, fonts: set[str]) -> str:
+    value = getattr(cell, "value", None)
+    if isinstance(value, str) and _HIGH_LATIN.search(value):
+        # a string typed in a .VnTime/VNI-Times cell font holds legacy bytes
+        font = getattr(getattr(cell, "font", None), "name", None)
+        if font and legacy.font_encoding(font):
+            converted = legacy.convert_run(value, font)
+            if converted != value:
+                fonts.add(font)
+                value = converted
+    fmt = getattr(cell, "number_format", None) if value is not None else None
+    return format_value(value, fmt).replace("\t", " ").replace("\n", " ").strip()
+
+
 def _sheet_lines(ws: Any, warnings: list[str]) -> list[str]:
     lines: list[str] = []
     scanned = 0
+    fonts: set[str] = set()
     for row in ws.iter_rows():
         scanned += 1
         if scanned > _MAX_SCANNED_ROWS or len(lines) >= MAX_ROWS:
             warnings.append(f"sheet {ws.title!r}: stopped after {len(lines)} rows")
             break
-        cells = []
-        for cell in row[:MAX_COLUMNS]:
-            value = getattr(cell, "value", None)
-            fmt = getattr(cell, "number_format", None) if value is not None else None
-            cells.append(format_value(value, fmt).replace("\t", " ").replace("\n", " ").strip())
+        cells = [_cell_text(cell, fonts) for cell in row[:MAX_COLUMNS]]
         while cells and not cells[-1]:
             cells.pop()
         if cells:
             lines.append("\t".join(cells))
+    if fonts:
+        warnings.append(f"sheet {ws.title!r}: legacy-font cells converted to Unicode "
+                        f"({', '.join(sorted(fonts))})")
     return lines
 
 

@@ -78,6 +78,26 @@ def test_tcvn3_cells_converted(tmp_path: Path) -> None:
     assert any("TCVN3" in w for w in parsed.warnings)
 
 
+def test_legacy_cell_fonts(tmp_path: Path) -> None:
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "ñy ban nh©n d©n"
+    ws["A1"].font = Font(name=".VnTimeH")
+    ws["A2"] = "Coäng hoøa"
+    ws["A2"].font = Font(name="VNI-Times")
+    ws["A3"] = "Các cơ quan"  # Unicode typed in a .VnTime cell: kept
+    ws["A3"].font = Font(name=".VnTime")
+    ws["A4"] = "Nh©n"  # a Unicode font: left to the content check
+    p = tmp_path / "fonts.xlsx"
+    wb.save(str(p))
+    parsed = xlsx.parse(p, ParseOptions())
+    assert parsed.pages[0].text.split("\n") == ["ỦY BAN NHÂN DÂN", "Cộng hòa", "Các cơ quan",
+                                                "Nh©n"]
+    assert any(".VnTimeH" in w and "VNI-Times" in w for w in parsed.warnings)
+
+
 def test_empty_workbook(tmp_path: Path) -> None:
     p = tmp_path / "trong.xlsx"
     openpyxl.Workbook().save(str(p))
