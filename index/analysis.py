@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from evidence.extract.normalize import canonical_tones, clean_text, fold
@@ -190,6 +191,30 @@ def _near(a: str, b: str) -> bool:
     return a[i:] == b[i + 1:]
 
 
+@lru_cache(maxsize=1)
+def _variants() -> dict[str, str]:
+    """Folded letter -> every character folding to it (``a`` -> ``aàáảãạăằ...``)."""
+    out: dict[str, set[str]] = {}
+    for cp in [*range(0x41, 0x7B), *range(0xC0, 0x250), *range(0x1EA0, 0x1EFA)]:
+        ch = chr(cp)
+        if not ch.isalpha():
+            continue
+        f = fold(ch)
+        if len(f) == 1 and f.isascii():
+            out.setdefault(f, set()).update({ch, ch.lower(), ch.upper()})
+    return {k: "".join(sorted(v)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=256)
+def _terms_regex(terms: frozenset[str]) -> re.Pattern[str]:
+    """Accent-insensitive whole-word regex of folded terms (C-speed snippet search)."""
+    var = _variants()
+    alts = []
+    for t in sorted(terms, key=len, reverse=True):
+        alts.append("".join(f"[{re.escape(var[c])}]" if c in var else re.escape(c) for c in t))
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + r")(?![^\W_])")
+
+
 def make_snippet(
     text: str,
     terms: Iterable[str],
@@ -211,28 +236,59 @@ def make_snippet(
         mark: opening and closing marks.
     """
     text = text[:max_chars]
-    wanted = {t for t in terms if t}
-    toks = tokenize(text)
+    wanted = frozenset(t for t in terms if t)
+    if not text.strip():
+        return ""
+    # locate matches with one regex (fast), then tokenize only the chosen window
+    starts: list[tuple[int, str]] = []
+    if wanted:
+        for i, m in enumerate(_terms_regex(wanted).finditer(text)):
+            starts.append((m.start(), fold(m.group(0))))
+            if i >= 400:
+                break
+    if starts:
+        span = width * 7  # characters: ~7 per Vietnamese syllable with its space
+        best, best_key = 0, (-1, -1)
+        j = 0
+        for i, (pos, _) in enumerate(starts):
+            while j < len(starts) and starts[j][0] < pos + span:
+                j += 1
+            window = [t for _, t in starts[i:j]]
+            key = (len(set(window)), len(window))
+            if key > best_key:
+                best, best_key = i, key
+        lo = max(0, starts[best][0] - 40)
+    elif fuzzy:
+        lo = _first_near(text, wanted)
+    else:
+        lo = 0
+    hi = min(len(text), lo + width * 12)
+    # snap to whole tokens
+    while 0 < lo < len(text) and text[lo - 1].isalnum():
+        lo += 1  # do not start inside a word
+    toks = [Token(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text, lo, hi)]
     if not toks:
         return ""
+    toks = toks[:width]
     hit = []
     for t in toks:
         f = term_keys(t.text)[1]
         ok = f in wanted or (fuzzy and len(f) >= 4 and any(
             w[:1] == f[:1] and len(w) >= 4 and _near(f, w) for w in wanted))
         hit.append(f if ok else None)
-    # best window: most distinct terms, then most hits, earliest
-    best_start, best_key = 0, (-1, -1)
-    n = len(toks)
-    positions = [i for i, h in enumerate(hit) if h]
-    for i in positions:
-        window = [h for h in hit[i:i + width] if h]
-        key = (len(set(window)), len(window))
-        if key > best_key:
-            best_key, best_start = key, i
-    start_tok = max(0, best_start - 4) if positions else 0
-    end_tok = min(n, start_tok + width)
-    return _render(text, toks, hit, start_tok, end_tok, mark)
+    out = _render(text, toks, hit, 0, len(toks), mark)
+    prefix = "... " if toks[0].start > 0 and not out.startswith("... ") else ""
+    suffix = " ..." if toks[-1].end < len(text.rstrip()) and not out.endswith(" ...") else ""
+    return prefix + out.removeprefix("... ").removesuffix(" ...") + suffix
+
+
+def _first_near(text: str, wanted: frozenset[str], limit: int = 30_000) -> int:
+    """Offset of the first word one edit away from a wanted term (fuzzy snippets)."""
+    for m in _TOKEN.finditer(text, 0, min(len(text), limit)):
+        f = term_keys(m.group(0))[1]
+        if len(f) >= 4 and any(w[:1] == f[:1] and len(w) >= 4 and _near(f, w) for w in wanted):
+            return max(0, m.start() - 40)
+    return 0
 
 
 def _render(text: str, toks: list[Token], hit: list[str | None], a: int, b: int,

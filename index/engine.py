@@ -68,7 +68,7 @@ log = logging.getLogger(__name__)
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
 #: Bumped when fields or weights change; combined with the analyzer version in the marker.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MARKER = "evidence-index.json"
 
 # Ranking weights shared by both engines (subject above body, exact above folded,
@@ -328,7 +328,11 @@ def prepare(doc: Document) -> IndexedDoc:
         year=datenum // 10000, datenum=datenum, date=f.date,
         issuer=f.issuer, issuer_terms=analyze(issuers).folded if issuers else [],
         place=f.place, path=doc.path, subject=subject,
-        subj=analyze(subject or "", clean=False), body=analyze(text, clean=False), text=text,
+        subj=analyze(subject or "", clean=False),
+        # the body's terms include the subject's (search "anywhere" looks at the body only)
+        body=analyze(text if not subject or subject in text else f"{text}\n{subject}",
+                     clean=False),
+        text=text,
     )
 
 

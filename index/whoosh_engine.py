@@ -33,6 +33,7 @@ from evidence.index.query import FUZZY_MIN_LEN, QueryPlan
 from whoosh import fields, formats
 from whoosh import index as windex
 from whoosh import query as Q
+from whoosh.query.compound import DefaultOr
 from whoosh.system import pack_uint
 
 __all__ = ["TermsField", "WhooshEngine", "whoosh_schema"]
@@ -78,7 +79,10 @@ def whoosh_schema() -> fields.Schema:
         datenum=fields.NUMERIC(int, bits=32, sortable=True),
         issuer_f=TermsField(scorable=False),
         subj_x=TermsField(), subj_f=TermsField(), subj_b=TermsField(),
-        body_x=TermsField(), body_f=TermsField(), body_b=TermsField(),
+        # body exact keys and bigrams only record presence: a constant bonus at query time,
+        # and no per-posting field-length work at index time (the bulk of Whoosh's cost)
+        body_x=TermsField(scorable=False), body_f=TermsField(),
+        body_b=TermsField(scorable=False),
         symbol=fields.STORED(), doc_type=fields.STORED(), date=fields.STORED(),
         subject=fields.STORED(), issuer=fields.STORED(), place=fields.STORED(),
         path=fields.STORED(), ztext=fields.STORED(),
@@ -98,40 +102,57 @@ def _fields(d: IndexedDoc) -> dict[str, Any]:
     }
 
 
-def _group(f: str, e: str, fuzzy: bool = False) -> Q.Query:
-    qs: list[Q.Query] = [
-        Q.Term("subj_f", f, boost=W_SUBJ_F), Q.Term("body_f", f, boost=W_BODY_F),
-        Q.Term("subj_x", e, boost=W_SUBJ_X), Q.Term("body_x", e, boost=W_BODY_X),
-    ]
-    if fuzzy and len(f) >= FUZZY_MIN_LEN and not f.isdigit():
-        qs += [Q.FuzzyTerm("subj_f", f, boost=W_SUBJ_F / 2, maxdist=1, prefixlength=1),
-               Q.FuzzyTerm("body_f", f, boost=W_BODY_F / 2, maxdist=1, prefixlength=1)]
-    return Q.Or(qs)
+def _t(field: str, text: str, boost: float = 1.0) -> Q.Query:
+    return Q.Term(field, text, boost=boost)
 
 
-def _bigram(b: str) -> Q.Query:
-    return Q.Or([Q.Term("subj_b", b, boost=W_SUBJ_B), Q.Term("body_b", b, boost=W_BODY_B)])
+def _and(must: list[Q.Query], maybe: list[Q.Query]) -> Q.Query:
+    q = must[0] if len(must) == 1 else Q.And(must)
+    if maybe:
+        q = Q.AndMaybe(q, maybe[0] if len(maybe) == 1 else DefaultOr(maybe))
+    return q
 
 
-def build_query(plan: QueryPlan, fuzzy: bool = False) -> Q.Query:
-    """The Whoosh query of a plan (strict, or with fuzzy syllables)."""
-    must: list[Q.Query] = [_group(f, e, fuzzy) for f, e in plan.terms]
+def _fuzzy(field: str, f: str, boost: float) -> Q.Query:
+    q = _t(field, f, boost)
+    if len(f) >= FUZZY_MIN_LEN and not f.isdigit():
+        q = DefaultOr([q, Q.FuzzyTerm(field, f, boost=boost / 2, maxdist=1, prefixlength=1)])
+    return q
+
+
+def build_tiers(plan: QueryPlan, fuzzy: bool = False) -> list[Q.Query]:
+    """The queries of a plan, best tier first (see :class:`WhooshEngine`).
+
+    Required clauses are single-field term look-ups (an intersection of posting lists,
+    driven by the rarest); exact-diacritics keys and bigrams only add to the score. The
+    body terms include the subject's, so "anywhere" needs no subject clause.
+    """
+    exact = [_t("body_x", e, W_BODY_X) for f, e in plan.terms if e != f]
+    phrase_singles = [_t("body_f", f, W_BODY_F) for f, _ in plan.phrase_singles]
     if fuzzy:
-        # damaged words break bigrams: require the phrase syllables, fuzzily
-        for p, pe in zip(plan.phrases, plan.phrase_exact, strict=True):
-            must += [_group(f, e, True) for f, e in zip(p, pe, strict=True)]
-    else:
-        must += [_bigram(b) for b in plan.phrase_bigrams]
-        must += [_group(f, e) for f, e in plan.phrase_singles]
-    text_q: Q.Query | None = None
-    if must:
-        text_q = must[0] if len(must) == 1 else Q.And(must)
-        if plan.bigrams:
-            text_q = Q.AndMaybe(text_q, Q.Or([_bigram(b) for b in plan.bigrams]))
-    sym = [Q.Term("symkey", k, boost=W_SYMBOL) for k in plan.symkeys]
-    if sym and not fuzzy:
-        return Q.Or([*([text_q] if text_q else []), *sym])
-    return text_q if text_q is not None else Q.NullQuery
+        must = [_fuzzy("body_f", f, W_BODY_F) for f, _ in plan.terms]
+        must += [_fuzzy("body_f", f, W_BODY_F) for p in plan.phrases for f in p]
+        return [_and(must, exact)] if must else []
+    tiers: list[Q.Query] = []
+    if plan.symkeys:
+        tiers.append(DefaultOr([_t("symkey", k, W_SYMBOL) for k in plan.symkeys]))
+    if plan.terms or plan.phrases:
+        # 1. every word in the subject
+        must = [_t("subj_f", f, W_SUBJ_F) for f, _ in plan.terms]
+        must += [_t("subj_b", b, W_SUBJ_B) for b in plan.phrase_bigrams]
+        must += [_t("subj_f", f, W_SUBJ_F) for f, _ in plan.phrase_singles]
+        maybe = [_t("subj_x", e, W_SUBJ_X) for f, e in plan.terms if e != f]
+        tiers.append(_and(must, maybe + [_t("subj_b", b, W_SUBJ_B) for b in plan.bigrams]))
+    phrase_req = [_t("body_b", b, W_BODY_B) for b in plan.phrase_bigrams] + phrase_singles
+    if len(plan.terms) >= 2 and plan.bigrams:
+        # 2. the words as a contiguous phrase (all their bigrams), anywhere
+        must = [_t("body_b", b, W_BODY_B) for b in plan.bigrams] + phrase_req
+        tiers.append(_and(must, [_t("body_f", f, W_BODY_F) for f, _ in plan.terms] + exact))
+    if plan.terms or plan.phrases:
+        # 3. every word anywhere (default AND), contiguous pairs ranked higher
+        must = [_t("body_f", f, W_BODY_F) for f, _ in plan.terms] + phrase_req
+        tiers.append(_and(must, [_t("body_b", b, W_BODY_B) for b in plan.bigrams] + exact))
+    return tiers
 
 
 def build_filter(plan: QueryPlan) -> Q.Query | None:
@@ -151,9 +172,19 @@ def build_filter(plan: QueryPlan) -> Q.Query | None:
 
 
 class WhooshEngine(BaseEngine):
-    """:class:`~evidence.index.engine.SearchEngine` on Whoosh (``whoosh-reloaded``)."""
+    """:class:`~evidence.index.engine.SearchEngine` on Whoosh (``whoosh-reloaded``).
+
+    Queries run in tiers, best first, each scanned by a bounded collector
+    (:attr:`scan_cap` matches): a document number; every word in the subject; the words
+    as a contiguous phrase (bigram look-ups); every word anywhere. Results are ordered by
+    tier, then BM25F; the search stops once the earlier tiers fill the page. Pure-Python
+    posting lists are slow to walk in full (issue 4: 2-6 s per phrase query at 50k
+    documents with positional phrase queries); this keeps the work bounded.
+    """
 
     name = "whoosh"
+    #: matches scored per tier at most
+    scan_cap = 250
 
     def __init__(self, home: Path) -> None:
         super().__init__(home)
@@ -224,20 +255,53 @@ class WhooshEngine(BaseEngine):
         s = self._get_searcher()
         flt = build_filter(plan)
         if plan.empty:
-            if not plan.has_filters:
+            if flt is None:
                 return 0, []
             r = s.search(Q.Every(), filter=flt, limit=limit, sortedby="datenum", reverse=True)
-        else:
-            q = build_query(plan, fuzzy)
-            if q is Q.NullQuery:
-                return 0, []
-            r = s.search(q, filter=flt, limit=limit)
-        total = len(r) if r.has_exact_length() else int(r.estimated_length())
+            return len(r), [Candidate(h["id"], 0.0, h.fields()) for h in r]
+        found: dict[int, tuple[int, float]] = {}
+        complete = True
+        estimate = 0
+        tiers = build_tiers(plan, fuzzy)
+        for t, q in enumerate(tiers):
+            if flt is not None:
+                q = Q.And([q, flt])  # filter clauses add the same constant to every hit
+            hits, done = self._collect(s, q, self.scan_cap)
+            for d, score in hits:
+                if d not in found:
+                    found[d] = (t, score)
+            if not done:
+                complete = False
+                estimate = max(estimate, int(q.estimate_min_size(s.reader())))
+            if len(found) >= limit and t < len(tiers) - 1:
+                # later tiers rank below everything found so far
+                complete = False
+                estimate = max(estimate, int(tiers[-1].estimate_min_size(s.reader())))
+                break
+        ranked = sorted(found.items(), key=lambda kv: (kv[1][0], -kv[1][1], kv[0]))[:limit]
         out = []
-        for hit in r:
-            st = hit.fields()
-            out.append(Candidate(st["id"], float(hit.score or 0.0), st))
+        for d, (t, score) in ranked:
+            st = s.stored_fields(d)
+            # tier decides the order; the score shown is (tier bonus + BM25F)
+            out.append(Candidate(st["id"], (len(tiers) - t) * 1000.0 + score, st))
+        total = len(found) if complete else max(len(found), estimate)
         return total, out
+
+    @staticmethod
+    def _collect(s: Any, q: Q.Query, cap: int) -> tuple[list[tuple[int, float]], bool]:
+        """Score matching documents in index order, at most ``cap`` of them (a bounded
+        collector: a very common query is ranked among its first ``cap`` matches per
+        tier). Returns (docnum, score) pairs and whether the matches were exhausted."""
+        out: list[tuple[int, float]] = []
+        q = q.normalize()
+        for sub, offset in s.leaf_searchers():
+            m = q.matcher(sub, sub.context(weighting=s.weighting))
+            while m.is_active():
+                out.append((offset + m.id(), m.score()))
+                if len(out) >= cap:
+                    return out, False
+                m.next()
+        return out, True
 
     def _text(self, cand: Candidate) -> str:
         z = cand.stored.get("ztext")
