@@ -410,6 +410,7 @@ _ORG_HEAD = re.compile(
 )
 _PARTY_COMMITTEE = re.compile(r"^(?:TỈNH|HUYỆN|THÀNH|THỊ|ĐẢNG|QUẬN)\s+ỦY\b", re.IGNORECASE)
 _DRAFT_MARK = re.compile(r"^\(?\s*(?:DỰ\s+THẢO|BẢN\s+SAO|MẬT|TỐI\s+MẬT|TUYỆT\s+MẬT|KHẨN|THƯỢNG\s+KHẨN|HỎA\s+TỐC)\b", re.IGNORECASE)
+_VV_INSIDE = re.compile(r"(?<=\s)V/[vV](?=\s)")
 _DOC_TYPE_HEAD = re.compile(r"^(?:V/v|V/V|Về việc)\b")
 
 
@@ -578,6 +579,9 @@ def parse_header(text: str) -> HeaderFacts:
     if hf.subject is None:
         for i, c in enumerate(head_cells):
             t = c.text.strip()
+            vm = _VV_INSIDE.search(t)
+            if vm and not _DOC_TYPE_HEAD.match(t):
+                t = t[vm.start() :]  # "Số: 12/UBND-VP V/v …" glued on one line
             if _DOC_TYPE_HEAD.match(t):
                 subj, s, e = _subject_after(text, head_cells, i, t)
                 hf.subject, hf.vv = subj, t[:3].lower() == "v/v"
@@ -601,13 +605,16 @@ def _find_type_line(cells: list[Cell], after_line: int) -> int | None:
         if c.line < after_line:
             continue
         t = c.text.strip()
-        if not is_upper_text(t) or _is_motto(t):
+        if _is_motto(t):
             continue
         found = type_from_name(t)
         if found is None:
             continue
         code, name = found
         rest = t[len(name) :].strip()
+        # the type name in capitals; a subject glued after it may be mixed case
+        if not is_upper_text(name) or not (is_upper_text(t) or rest[:1].isupper()):
+            continue
         if rest.startswith(":"):
             continue  # "QUYẾT ĐỊNH:" opens the operative part, not a type line
         if code in ("QyĐ", "QC", "HD", "KL", "PA", "DA", "ĐA") and rest:

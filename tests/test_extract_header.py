@@ -181,3 +181,13 @@ V/v báo cáo tình hình lao động
     assert hf.issuer == "Ban Quản lý các khu công nghiệp"
     assert hf.parent_issuer == "Ủy ban nhân dân tỉnh Bắc Giang"
     assert (hf.place, hf.date) == ("Bắc Giang", "2024-09-21")
+
+
+def test_type_line_with_glued_subject_and_vv_glued_to_number() -> None:
+    typed = parse_header("UBND HUYỆN CAN LỘC\nSố: 52/KH-UBND\nCan Lộc, ngày 03 tháng 02 năm 2023\n"
+                         "KẾ HOẠCH Tuyên truyền cải cách hành chính năm 2023\n\nI. MỤC ĐÍCH\n")
+    assert (typed.type_code, typed.subject) == ("KH", "Tuyên truyền cải cách hành chính năm 2023")
+    letter = parse_header("UBND HUYỆN CAN LỘC\nSố: 1890/UBND-VP V/v chấn chỉnh giải quyết hồ sơ\n"
+                          "Can Lộc, ngày 10 tháng 7 năm 2023\nKính gửi: các xã\n")
+    assert letter.vv and letter.subject == "V/v chấn chỉnh giải quyết hồ sơ"
+    assert letter.symbol is not None and letter.symbol.symbol == "1890/UBND-VP"
