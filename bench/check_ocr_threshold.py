@@ -88,7 +88,7 @@ def found(kw: str, text: str, t: int) -> bool:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cache", default="/tmp/ocrpairs")
-    ap.add_argument("--per-doc", type=int, default=150)
+    ap.add_argument("--per-doc", type=int, default=300)
     args = ap.parse_args()
     if not SHARED.is_dir():
         print("../shared/data is absent", file=sys.stderr)
