@@ -66,7 +66,8 @@ class UnitMention:
         text: the display name (``Phòng Tư pháp`` for ``Tư pháp`` in ``các phòng: …``),
             as written otherwise, first letter capitalised.
         canonical: the gazetteer's canonical name (or ``text`` when unknown).
-        kind: ``department``, ``body``, ``collective``.
+        kind: ``department``, ``body``, ``collective`` (gazetteer entries), ``unit`` or
+            ``company`` (a generic head with capitalised words, not in the gazetteer).
         title: a head's title before the unit (``Trưởng phòng``), when present.
     """
 
@@ -91,6 +92,8 @@ class Gazetteer:
     canonical_by_key: dict[str, str]
     entry_info: list[tuple[str, str, bool]]
     start_rx: re.Pattern[str]
+    generic_rx: re.Pattern[str] | None
+    legal_rx: re.Pattern[str] | None
     level_place_rx: re.Pattern[str]
     unit_rx: dict[str, re.Pattern[str]]
     list_rx: re.Pattern[str]
@@ -220,8 +223,24 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
                       + _WORD_END)
         for w, idxs in by_word.items()
     }
+    generic = data.get("generic_heads") or {}
+
+    def alternation(names: list[str]) -> str:
+        return "|".join(r"\s+".join(map(re.escape, fold(n).split()))
+                        for n in sorted(names, key=len, reverse=True))
+
+    generic_units = list(generic.get("units") or [])
+    generic_companies = list(generic.get("companies") or [])
+    generic_rx = re.compile(
+        rf"(?:(?P<company>{alternation(generic_companies)})|(?P<unit>{alternation(generic_units)}))"
+        + _WORD_END) if generic_units and generic_companies else None
+    legal_rx = re.compile(
+        rf"(?:\s+(?:{alternation(list(generic.get('legal_forms') or []))}))+" + _WORD_END
+    ) if generic.get("legal_forms") else None
+    generic_firsts = {fold(n).split()[0] for n in [*generic_units, *generic_companies]}
     start_rx = re.compile(_WORD_START + "(?P<w>" + "|".join(
-        sorted(map(re.escape, [*by_word, "cac"]), key=len, reverse=True)) + ")" + _WORD_END)
+        sorted(map(re.escape, {*by_word, *generic_firsts, "cac"}), key=len, reverse=True))
+        + ")" + _WORD_END)
 
     # "các phòng: Tài chính – Kế hoạch, Văn hóa - Thông tin, Tư pháp"
     short_rx: dict[str, re.Pattern[str]] = {}
@@ -255,6 +274,7 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
         data=data, abbreviations=abbreviations, unit_codes=unit_codes,
         departments=departments, collectives=collectives, places=places,
         canonical_by_key=canonical_by_key, entry_info=entry_info, start_rx=start_rx,
+        generic_rx=generic_rx, legal_rx=legal_rx,
         level_place_rx=level_place_rx, unit_rx=unit_rx, list_rx=list_rx,
         heads={fold(h): h for h in short_rx},
         short_rx=short_rx, short_canonical=short_canonical, title_rx=title_rx,
@@ -372,6 +392,50 @@ def _extend_place(text: str, end: int) -> int:
     return pos if words >= 2 else end
 
 
+def _generic_mention(text: str, ftext: str, pos: int, g: Gazetteer) -> UnitMention | None:
+    """A unit outside the gazetteer: a generic head followed by capitalised words
+    (``phòng Quản lý Công nghiệp``, ``Công ty cổ phần Mông Sơn``); None otherwise."""
+    if g.generic_rx is None:
+        return None
+    m = g.generic_rx.match(ftext, pos)
+    if not m:
+        return None
+    company = m.group("company") is not None
+    end = m.end()
+    if company and g.legal_rx is not None:
+        lm = g.legal_rx.match(ftext, end)
+        if lm:
+            end = lm.end()
+    words = 0
+    while True:
+        w = _PLACE_WORD.match(text, end)
+        if not w or not w.group(1)[:1].isupper():
+            break
+        end = w.end()
+        words += 1
+        partner = _PLACE_WORD.match(text, end)
+        if not partner or not partner.group(1)[:1].islower():
+            continue
+        if not company:
+            end = partner.end()  # a compound's second syllable: "Quản lý", "Công nghiệp"
+            continue
+        # inside a company name only ("Khoáng sản Bảo Thắng", "Xây dựng và Cơ giới …"),
+        # never the verb after it ("Công ty TNHH Quang Đạt thực hiện")
+        nxt = _PLACE_WORD.match(text, partner.end())
+        if nxt and nxt.group(1) == "và":
+            after = _PLACE_WORD.match(text, nxt.end())
+            if after and after.group(1)[:1].isupper():
+                end = nxt.end()
+                continue
+        if nxt and nxt.group(1)[:1].isupper():
+            end = partner.end()
+    if not words:
+        return None
+    surface = _tidy(text[pos:end])
+    return UnitMention(pos, end, _capitalize(surface), _capitalize(surface),
+                       "company" if company else "unit")
+
+
 _LIST_SEP = re.compile(r"\s*(?:,|;|\bva\b)\s*")
 
 
@@ -432,6 +496,10 @@ def find_unit_mentions(text: str) -> list[UnitMention]:
         rx = g.unit_rx.get(word)
         m = rx.match(ftext, cand.start()) if rx else None
         if not m:
+            unknown = _generic_mention(text, ftext, cand.start(), g)
+            if unknown is not None:
+                found.append(unknown)
+                last_end = unknown.end
             continue
         s, e = m.start(), m.end()
         idx = int((m.lastgroup or "n0")[1:])

@@ -6,7 +6,6 @@ import unicodedata
 
 import pytest
 import yaml
-
 from evidence.extract.gazetteer import (
     DATA_FILE,
     canonical_unit,
@@ -125,3 +124,22 @@ def test_data_file_shape():
     assert len(names) == len(set(names))
     for n in names:
         assert unicodedata.is_normalized("NFC", n)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "kind"),
+    [
+        ("Giao phòng Quản lý Công nghiệp triển khai", "Phòng Quản lý Công nghiệp", "unit"),
+        ("đề nghị Công ty TNHH Quang Đạt thực hiện", "Công ty TNHH Quang Đạt", "company"),
+        ("Công ty cổ phần Khoáng sản Bảo Thắng:", "Công ty cổ phần Khoáng sản Bảo Thắng", "company"),
+        ("Công ty cổ phần Xây dựng và Cơ giới Vạn Thắng nộp",
+         "Công ty cổ phần Xây dựng và Cơ giới Vạn Thắng", "company"),
+    ],
+)
+def test_units_outside_the_gazetteer(text, expected, kind):
+    mentions = find_unit_mentions(text)
+    assert [(m.text, m.kind) for m in mentions] == [(expected, kind)]
+
+
+def test_generic_head_needs_a_capitalised_name():
+    assert find_unit_mentions("họp tại phòng họp số 2 của Đoàn kiểm tra") == []
