@@ -374,27 +374,45 @@ def repair_mojibake(text: str, *, force: bool = False) -> tuple[str, bool]:
     Each maximal run of cp1252 characters is mapped back to bytes and decoded as UTF-8.
     The repair is applied only when the text shows the pattern (at least 2 markers such
     as ``áº``/``á»``/``Ã¡``/``Ä‘``, and no more genuine Vietnamese letters than markers)
-    and at least 80 % of the runs holding a marker decode.
+    and at least 80 % of the runs holding a marker decode. Lines holding genuine
+    Vietnamese letters (ơ, ư, đ, ệ...) are never touched: mojibake has none, and Unicode
+    capitals such as ``XÃ HỘI`` must stay.
 
     Args:
         text: the text to repair.
-        force: skip the pattern-rate gate (the caller decided on a larger text).
+        force: skip the pattern-rate gates (the caller decided on a larger text).
 
     Returns:
         ``(text, repaired)``.
     """
-    original = text
-    markers = len(_MOJIBAKE_MARK.findall(text))
-    # real Vietnamese letters (ơ, ư, đ, ệ...) outnumbering the markers mean Unicode text
-    # that merely contains "Ã"/"Ä" (XÃ HỘI): leave it alone
-    if not force and (markers < 2 or markers < len(_UNICODE_ONLY.findall(text))):
-        return original, False
+    if not force:
+        markers = len(_MOJIBAKE_MARK.findall(text))
+        if markers < 2 or markers < len(_UNICODE_ONLY.findall(text)):
+            return text, False
+    marked = ok = 0
+    lines = []
+    for line in text.split("\n"):
+        if _UNICODE_ONLY.search(line):
+            lines.append(line)
+            continue
+        fixed, line_marked, line_ok = _repair_line(line)
+        marked += line_marked
+        ok += line_ok
+        lines.append(fixed)
+    if not force and (marked == 0 or ok < 0.8 * marked):
+        return text, False
+    result = unicodedata.normalize("NFC", "\n".join(lines))
+    return result, result != text
+
+
+def _repair_line(line: str) -> tuple[str, int, int]:
+    """(repaired line, runs holding a marker, of which decoded)."""
     # an NBSP that became a plain space splits "Ã\xa0" (à): put it back before decoding
-    text = text.replace("Ã ", "Ã\xa0")
+    line = line.replace("Ã ", "Ã\xa0")
     marked = ok = 0
     pieces: list[str] = []
     last = 0
-    for m in _MOJIBAKE_RUN.finditer(text):
+    for m in _MOJIBAKE_RUN.finditer(line):
         run = m.group(0)
         has_marker = bool(_MOJIBAKE_MARK.search(run))
         marked += has_marker
@@ -403,13 +421,11 @@ def repair_mojibake(text: str, *, force: bool = False) -> tuple[str, bool]:
         except UnicodeDecodeError:
             continue
         ok += has_marker
-        pieces.append(text[last:m.start()])
+        pieces.append(line[last:m.start()])
         pieces.append(fixed)
         last = m.end()
-    pieces.append(text[last:])
-    if not force and (marked == 0 or ok < 0.8 * marked):
-        return original, False
-    return unicodedata.normalize("NFC", "".join(pieces)), True
+    pieces.append(line[last:])
+    return "".join(pieces), marked, ok
 
 
 def fix_text_encoding(text: str) -> tuple[str, str | None]:

@@ -221,6 +221,14 @@ def test_mojibake_with_nbsp_turned_space() -> None:
     assert repair_mojibake(broken)[0] == good
 
 
+def test_mojibake_lines_with_real_letters_are_kept() -> None:
+    body = "\n".join(_as_cp1252(t) for t in UNICODE_SENTENCES[:4])
+    text = "UBND XÃ TÙNG ẢNH\n" + body
+    fixed, what = fix_text_encoding(text)
+    assert what == "mojibake"
+    assert fixed.split("\n") == ["UBND XÃ TÙNG ẢNH", *UNICODE_SENTENCES[:4]]
+
+
 def test_mojibake_needs_the_pattern() -> None:
     assert repair_mojibake("São Paulo, Ãgua") == ("São Paulo, Ãgua", False)
     assert repair_mojibake("Cộng hòa xã hội chủ nghĩa") == ("Cộng hòa xã hội chủ nghĩa", False)
