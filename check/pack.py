@@ -84,6 +84,7 @@ def safe_name(name: str, *, max_bytes: int = _MAX_NAME_BYTES) -> str:
     no leading dots or spaces, never ``.``/``..``, at most ``max_bytes`` UTF-8 bytes with the
     extension kept."""
     s = unicodedata.normalize("NFC", name)
+    s = re.sub(r"\s*:\s+", " - ", s)  # "Kiểm tra: kế hoạch" reads "Kiểm tra - kế hoạch"
     s = _BAD_CHARS.sub("-", s)
     s = " ".join(s.split()).strip(" .").lstrip("-. ")
     if not s or set(s) <= {"."}:

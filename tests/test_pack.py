@@ -88,7 +88,7 @@ def test_layout_manifest_and_readme(tmp_path: Path) -> None:
     assert plan.read_bytes() == (tmp_path / "goc" / "KH 111.docx").read_bytes()
     # separators in a title and in a symbol never make folders
     (folder,) = [p for p in out.iterdir() if p.name.startswith("5.1")]
-    assert folder.name == "5.1 Kiểm tra công vụ- tổ kiểm tra - kết quả"
+    assert folder.name == "5.1 Kiểm tra công vụ - tổ kiểm tra - kết quả"
     photos = sorted(p.name for p in folder.iterdir())
     assert len(photos) == 2 and all(p.startswith("5.1-a ") and p.endswith(".jpg") for p in photos)
     assert all("/" not in p and ".." not in p.split(" ")[1] for p in photos)
