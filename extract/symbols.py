@@ -46,7 +46,7 @@ _YEAR = rf"(?:{_HSP}/{_HSP}(?P<year>(?:19|20)\d\d){_HSP}(?=/))"
 _CHAIN = rf"(?P<chain>{_SEG}(?:{_HSP}(?:[/-]|//){_HSP}(?:{_SEG_N}|\n{_HSP}{_SEG}))*)"
 
 SYMBOL_PATTERN = re.compile(
-    rf"(?<![\w./,-])(?<![A-Z0-9]:){_NUM}{_YEAR}?{_HSP}(?P<sep>/{{1,2}}|-){_HSP}(?:\n{_HSP})?{_CHAIN}",
+    rf"(?:(?<![\w./,-])|(?<=số)|(?<=Số)|(?<=SỐ))(?<![A-Z0-9]:){_NUM}{_YEAR}?{_HSP}(?P<sep>/{{1,2}}|-){_HSP}(?:\n{_HSP})?{_CHAIN}",
 )
 # blank number after a Số prefix: "Số: /UBND-NV", "Số:  …/QĐ-UBND", "Số: ....../GM-UBND"
 _BLANK_AFTER_PREFIX = re.compile(

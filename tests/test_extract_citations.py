@@ -170,3 +170,8 @@ def test_cyrillic_lookalikes_in_a_damaged_text_layer() -> None:
     )
     f = extract_facts([page])
     assert [c.symbol for c in f.cited] == ["02/2026/TT-BCT"]
+
+
+def test_spaces_lost_in_the_text_layer() -> None:
+    (c,) = find_citations("Thực hiện Kếhoạch số160/KH-UBND ngày 15/02/2023 của UBND huyện")
+    assert (c.symbol, c.date, c.issuer) == ("160/KH-UBND", "2023-02-15", "UBND huyện")
