@@ -284,13 +284,13 @@ def _requirement(req: Requirement, views: list[DocView], kw_index: KeywordIndex,
     res.found = len(passing)
     if len(passing) >= req.min_count:
         res.status = "met"
-        res.documents = [_ref(c) for c in passing[:max(_MAX_DOCS, req.min_count)]]
+        res.documents = [_ref(c, req) for c in passing[:max(_MAX_DOCS, req.min_count)]]
         for d in res.documents[:req.min_count]:
             d.deciding = True
         return res
     res.status = "partial"
     failing = [c for c in ranked if c.failures]
-    res.documents = [_ref(c) for c in [*passing, *failing][:max(_MAX_DOCS, len(passing))]]
+    res.documents = [_ref(c, req) for c in [*passing, *failing][:max(_MAX_DOCS, len(passing))]]
     for d in res.documents[:req.min_count]:
         d.deciding = True  # the best found so far: what the officer must fix or complete
     problems: list[str] = []
@@ -353,7 +353,7 @@ def _name(v: DocView) -> str:
     return f.symbol or f.subject or v.doc.path
 
 
-def _ref(c: _Candidate) -> DocumentRef:
+def _ref(c: _Candidate, req: Requirement) -> DocumentRef:
     v = c.view
     f = v.doc.facts
     quote = next((x.quote for x in c.failures if x.quote), None)
@@ -366,6 +366,13 @@ def _ref(c: _Candidate) -> DocumentRef:
     if fig is not None:
         figure = {"value": fig.value, "text": format_number(fig.value) + (fig.unit or ""),
                   "unit": fig.unit, "quote": fig.quote}
+        n = req.numeric
+        if n is not None:
+            figure.update(op=n.op, target=n.value, full_score_at=n.full_score_at)
+            if n.full_score_at:
+                # share of the criterion's points the figure earns (linear up to full_score_at)
+                share = fig.value / n.full_score_at if n.op != "<=" else n.full_score_at / max(fig.value, 1e-9)
+                figure["score_share"] = round(min(1.0, max(0.0, share)), 3)
     return DocumentRef(
         id=v.doc.id, symbol=f.symbol, date=f.date, path=v.doc.path, doc_type=f.doc_type,
         issuer=f.issuer, subject=f.subject, files=[fr.path for fr in v.doc.files] or [v.doc.path],

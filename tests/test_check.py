@@ -256,6 +256,7 @@ def test_rate_below_target_is_partial_below_target_with_the_quoted_line() -> Non
     assert any("42,5%" in p and "50%" in p and "530/BC-UBND" in p for p in r["problems"])
     d = r["documents"][0]
     assert d["figure"]["value"] == 42.5
+    assert d["figure"]["target"] == 50 and d["figure"]["op"] == ">=" and d["figure"]["score_share"] == 0.85
     assert "42,5%" in d["quote"] and "trực tuyến" in d["quote"] and "45,3" not in d["quote"]
 
 
