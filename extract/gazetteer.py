@@ -146,7 +146,7 @@ def _first_words(name: str, pat: str, abbreviations: dict[str, str]) -> set[str]
 def _level_place(levels: list[str], place_pat: str) -> str:
     level_pat = "|".join(r"\s+".join(map(re.escape, fold(lv).split())) for lv in
                          sorted(levels, key=len, reverse=True))
-    return (rf"(?:[ \t]+(?:cac[ \t]+)?(?:cap[ \t]+)?(?P<level>{level_pat}|cac[ \t]+cap)(?:[ \t]+(?P<place>{place_pat}))?"
+    return (rf"(?:[ \t]+(?:cac[ \t]+)?(?:cap[ \t]+)?(?P<level>{level_pat}|cac[ \t]+cap)(?![ \t]+uy(?!\w))(?:[ \t]+(?P<place>{place_pat}))?"
             rf"|[ \t]+(?P<place2>{place_pat})){_WORD_END}")
 
 
@@ -523,7 +523,23 @@ def find_unit_mentions(text: str) -> list[UnitMention]:
             s_out = tm.start()
         found.append(UnitMention(s_out, e, _capitalize(surface), canon, kind, title))
     found.sort(key=lambda u: u.start)
-    return found
+    return _join_parent_bodies(text, found)
+
+
+def _join_parent_bodies(text: str, found: list[UnitMention]) -> list[UnitMention]:
+    """``Ban Tuyên giáo`` + ``Tỉnh ủy`` written next to each other is one unit (a board of
+    the parent body)."""
+    out: list[UnitMention] = []
+    for m in found:
+        prev = out[-1] if out else None
+        if (prev is not None and m.kind == "body" and m.title is None
+                and prev.kind in ("department", "unit")
+                and not text[prev.end:m.start].strip()):
+            out[-1] = UnitMention(prev.start, m.end, f"{prev.text} {m.text}",
+                                  f"{prev.canonical} {m.canonical}", prev.kind, prev.title)
+            continue
+        out.append(m)
+    return out
 
 
 def find_units(text: str) -> list[tuple[int, int, str]]:

@@ -143,3 +143,9 @@ def test_units_outside_the_gazetteer(text, expected, kind):
 
 def test_generic_head_needs_a_capitalised_name():
     assert find_unit_mentions("họp tại phòng họp số 2 của Đoàn kiểm tra") == []
+
+
+def test_board_of_a_parent_body_is_one_unit():
+    names = [m.text for m in find_unit_mentions(
+        "Ban Tuyên giáo Tỉnh ủy, Văn phòng Tỉnh ủy và Ban Dân vận Huyện ủy")]
+    assert names == ["Ban Tuyên giáo Tỉnh ủy", "Văn phòng Tỉnh ủy", "Ban Dân vận Huyện ủy"]
