@@ -6,8 +6,8 @@ Run from the repository root::
     .venv/bin/python corpus/generate.py --out /tmp/x --skip-doc
 
 Every output is deterministic: fixed timestamps and metadata, seeded noise, zip entries
-rewritten with fixed dates. The one exception is the Word 97 ``.doc`` made by LibreOffice
-(its bytes vary between runs); ``--skip-doc`` leaves it out. A format whose tool is missing
+rewritten with fixed dates. The Word 97 ``.doc`` is made by LibreOffice: stable run to run
+with one LibreOffice build, but not across versions; ``--skip-doc`` leaves it out. A format whose tool is missing
 (LibreOffice) is skipped with a message.
 
 Each source file is a YAML front matter (the facts the document states, used for
@@ -148,6 +148,7 @@ def expected_record(doc: SourceDoc, files: list[str]) -> dict[str, Any]:
         "files": files,
         "pages": m.get("pages"),
         "format": m["format"],
+        "unicode": m.get("unicode", "NFC"),
         "annex": f"corpus/files/{m['annex']}" if m.get("annex") else None,
         "doc_type": m["doc_type"],
         "doc_type_name": m["doc_type_name"],
@@ -400,6 +401,7 @@ def render_text_pdf(doc: SourceDoc, out: Path) -> None:
     from fpdf import FPDF
 
     pages = Layout(doc, stamps=False).build()
+    form = doc.meta.get("unicode", "NFC")  # NFD: a text layer of decomposed letters (§6.1)
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     for style, fname in FONT_FILES.items():
@@ -414,7 +416,7 @@ def render_text_pdf(doc: SourceDoc, out: Path) -> None:
         for op in ops:
             if op.kind == "text":
                 pdf.set_font("serif", op.style, op.size)
-                pdf.text(op.x, op.y, op.text)
+                pdf.text(op.x, op.y, unicodedata.normalize(form, op.text))
             elif op.kind == "line":
                 pdf.set_line_width(0.3)
                 pdf.line(op.x, op.y, op.x2, op.y2)
@@ -824,7 +826,10 @@ def soffice() -> str | None:
 
 
 def render_doc(doc: SourceDoc, out: Path) -> bool:
-    """Word 97 ``.doc``: render the DOCX, convert with LibreOffice headless (not byte-stable)."""
+    """Word 97 ``.doc``: render the DOCX, convert with LibreOffice headless.
+
+    The bytes depend on the LibreOffice version (stable run to run with one build).
+    """
     exe = soffice()
     if exe is None:
         log.warning("skipping %s: LibreOffice (soffice) is not installed", out.name)
