@@ -375,3 +375,19 @@ def test_unit_heading_line_then_its_task():
     tasks = _by_id(find_tasks(text))
     assert tasks["1"].assignees == ["Công an tỉnh"]
     assert tasks["2"].assignees == ["Bộ Chỉ huy Quân sự tỉnh"]
+
+
+_WORDS = ["1.", "2.", "a)", "-", "\t", "\n", ":", "STT", "Nội dung", "chủ trì", "phối hợp",
+          "Thời gian", "Giao", "Phòng", "Công ty", "TNHH", "Quang", "Đạt", "Điều 3.",
+          "chịu trách nhiệm thi hành Quyết định này", "UBND", "các xã", ",",
+          "trước ngày 15/11/2023", "hằng tháng", "Kính gửi:", "yêu cầu", "như sau", "II.",
+          "NHIỆM VỤ", "BÁO CÁO", "Tỉnh ủy", "Ban", "Quản lý", "(1)", "Hàng năm", "\f",
+          "Nơi nhận:", "TM.", "Văn phòng HĐND – UBND huyện", "các phòng: Tư pháp, Nội vụ"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=60).map(" ".join))
+def test_document_like_noise_never_raises_and_nfd_agrees(s):
+    nfc = tasks_module._find_tasks(clean_text(s))
+    nfd = find_tasks(unicodedata.normalize("NFD", s))
+    assert [t.__dict__ for t in nfc] == [t.__dict__ for t in nfd]
