@@ -70,7 +70,8 @@ class _LayerPage:
     text: str  # NFC, repaired
     usable: bool  # is_born_digital_text(text)
     has_images: bool  # only looked up for pages that are not usable
-    legacy: bool = False
+    legacy: bool = False  # TCVN3/VNI runs were converted
+    broken: bool = False  # pdfium could not load the page
 
 
 def parse(path: Path, options: ParseOptions) -> ParsedFile:
@@ -214,7 +215,12 @@ def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions) -> 
     plumber: Any = None
     try:
         for i in range(len(doc)):
-            page = doc[i]
+            try:
+                page = doc[i]
+            except pdfium.PdfiumError as exc:  # one damaged page must not lose the others
+                log.warning("%s: page %d unreadable: %s", path, i + 1, exc)
+                layers.append(_LayerPage(i + 1, "", False, False, broken=True))
+                continue
             try:
                 raw = "" if options.ocr is OcrMode.ALWAYS else _page_text(page)
                 text = repair_text_layer(clean_text(raw))
@@ -230,7 +236,7 @@ def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions) -> 
             if hinted:
                 if plumber is None:
                     plumber = _open_plumber(path)
-                converted = _legacy_text(plumber, i) if plumber is not None else None
+                converted = _legacy_text(plumber, i, path) if plumber is not None else None
                 if converted is not None:
                     # clean_text only after conversion: TCVN3 "ư" is the soft-hyphen byte
                     fixed = repair_text_layer(clean_text(converted))
@@ -298,8 +304,18 @@ def _open_plumber(path: Path) -> Any:
         return None
 
 
-def _legacy_text(plumber: Any, index: int) -> str | None:
-    """Page text with TCVN3/VNI runs converted, or None when no char uses such a font."""
+def _legacy_text(plumber: Any, index: int, path: Path) -> str | None:
+    """Page text with TCVN3/VNI runs converted, or None when no char uses such a font
+    (or pdfminer cannot read the page: pdfium's text is kept)."""
+    try:
+        return _legacy_page(plumber, index)
+    except Exception as exc:  # pdfminer on hostile input: any error means "no conversion"
+        log.warning("%s: page %d: legacy-font conversion failed (%s: %s)", path, index + 1,
+                    type(exc).__name__, exc)
+        return None
+
+
+def _legacy_page(plumber: Any, index: int) -> str | None:
     from evidence.ingest.legacy import convert_run, font_encoding
 
     page = plumber.pages[index]
@@ -371,6 +387,12 @@ def _decide(doc: pdfium.PdfDocument, layer: _LayerPage, options: ParseOptions, o
     def note(message: str) -> None:
         notes.setdefault(message, []).append(n)
 
+    if layer.broken:
+        note("page unreadable (damaged page object), left empty")
+        return Page(number=n, text="")
+    if layer.legacy:
+        note("legacy-font (TCVN3/VNI) text converted to Unicode")
+
     if options.ocr is OcrMode.NEVER:
         if not layer.usable:
             note("no usable text layer (OCR off)")
@@ -389,7 +411,12 @@ def _decide(doc: pdfium.PdfDocument, layer: _LayerPage, options: ParseOptions, o
     try:
         with tempfile.TemporaryDirectory(prefix="evidence-page-") as tmp:
             image = Path(tmp) / f"page-{n:04d}.pgm"
-            _render(doc, n - 1, options.dpi, image)
+            try:
+                _render(doc, n - 1, options.dpi, image)
+            except pdfium.PdfiumError as exc:
+                log.warning("%s: page %d cannot be rendered: %s", ocr.subject, n, exc)
+                note("page cannot be rendered for OCR")
+                return Page(number=n, text=text)
             result = engine(image)
     except OcrUnavailable as exc:
         # a lazy engine (the pipeline's) finds Tesseract missing only when first called:

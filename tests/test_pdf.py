@@ -220,7 +220,9 @@ def test_tcvn3_font_text_is_converted(tmp_path: Path) -> None:
     assert len(legacy_name) == len(name.group(1))  # same length: xref offsets stay valid
     path = tmp_path / "vntime.pdf"
     path.write_bytes(data.replace(name.group(1), legacy_name))
-    text = parse(path, ParseOptions(ocr_engine=ExplodingEngine())).pages[0].text
+    parsed = parse(path, ParseOptions(ocr_engine=ExplodingEngine()))
+    text = parsed.pages[0].text
+    assert parsed.warnings == ["page 1: legacy-font (TCVN3/VNI) text converted to Unicode"]
     assert "Cộng hoà xã hội chủ nghĩa Việt Nam" in text
     assert "Quyết định số 870/QĐ-UBND" in text
     assert "Uỷ ban nhân dân huyện Đức Thọ" in text
