@@ -918,6 +918,11 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     log.setLevel(logging.INFO)
+    missing = [f for f in FONT_FILES.values() if not (FONT_DIR / f).is_file()]
+    if missing:
+        log.error("error: %s: fonts missing (%s); install the Debian packages "
+                  "fonts-dejavu-core fonts-dejavu-extra", FONT_DIR, ", ".join(missing))
+        return 2
     paths = generate(args.out, expected=None if args.no_expected else args.expected,
                      skip_doc=args.skip_doc, only=args.only)
     total = sum(p.stat().st_size for p in paths)
