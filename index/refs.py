@@ -304,11 +304,11 @@ def _brief(d: Document) -> dict[str, Any]:
 def source_line(doc: Document, span: Span) -> str | None:
     """The whole source line of ``span`` in the document's page text (for quoting a
     field's provenance), or None when the page is not there."""
-    page = next((p for p in doc.page_texts if p.number == span.page), None)
-    if page is None and 0 < span.page <= len(doc.page_texts):
-        page = doc.page_texts[span.page - 1]
-    if page is None:
+    # spans count the document's pages from 1 in order (extract joins them so); pages of
+    # several files (page photos) may repeat their own numbers
+    if not 0 < span.page <= len(doc.page_texts):
         return None
+    page = doc.page_texts[span.page - 1]
     text = page.text
     start = max(0, min(span.start, len(text)))
     end = max(start, min(span.end, len(text)))
