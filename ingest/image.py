@@ -163,6 +163,11 @@ def _prepare(frame: Image.Image) -> Image.Image:
         frame.draft("L", (w // 2, h // 2))
     # a transposed copy, or a plain copy: TIFF frames share one object between seeks
     image = ImageOps.exif_transpose(frame)
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        # transparent pixels are black underneath: put the page on white paper first
+        paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        paper.alpha_composite(image.convert("RGBA"))
+        image = paper
     if image.mode != "L":
         image = image.convert("L")
     w, h = image.size

@@ -164,3 +164,13 @@ def test_real_tesseract_on_a_rotated_photo(tmp_path: Path, tesseract: str) -> No
 
     assert "cong hoa xa hoi chu nghia viet nam" in fold(parsed.pages[0].text)
     assert any("rotated 90" in w for w in parsed.warnings)
+
+
+def test_transparent_png_is_put_on_white(tmp_path: Path) -> None:
+    img = Image.new("RGBA", (300, 400), (0, 0, 0, 0))  # transparent black
+    ImageDraw.Draw(img).rectangle((20, 20, 120, 60), fill=(0, 0, 0, 255))
+    path = tmp_path / "trong-suot.png"
+    img.save(path)
+    (page,) = list(load_pages(path))
+    assert page.getpixel((250, 350)) == 255  # background: white paper
+    assert page.getpixel((50, 40)) == 0  # ink stays black
