@@ -156,6 +156,11 @@ _DATE_LINE = re.compile(
     r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày(?P<d>[^\n]{0,30}?)tháng(?P<m>[^\n]{0,30}?)năm\s*(?P<y>(?:19|20)\d\d)",
     re.IGNORECASE,
 )
+_DATE_LINE_SHORT = re.compile(
+    r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*"
+    r"(?P<y>(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
 _DATE_LINE_LOOSE = re.compile(
     r"(?P<place>[A-ZĐ][^\d,\n:;()]{1,38}?)\s+ngày(?P<d>[^\n]{0,30}?)tháng(?P<m>[^\n]{0,30}?)năm\s*(?P<y>(?:19|20)\d\d)"
 )
@@ -233,6 +238,11 @@ def _find_symbol_in(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, b
 def _find_date(cells: list[Cell], text: str, after: int | None = None) -> tuple[re.Match[str] | None, Cell | None]:
     for c in cells:
         m = _DATE_LINE.search(c.text)
+        if m:
+            return m, c
+    # "Đức Thọ, ngày 17/01/2023": the short form on the place-date line
+    for c in cells:
+        m = _DATE_LINE_SHORT.search(c.text)
         if m:
             return m, c
     # OCR often drops the comma: "Hà Nội ngày 05 tháng 3 năm 2024" (capitalised place words)

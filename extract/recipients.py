@@ -12,22 +12,27 @@ import re
 
 from .header import is_upper_text, split_cells
 
-__all__ = ["find_recipients"]
+__all__ = ["find_noi_nhan", "find_recipients"]
 
-_NOI_NHAN = re.compile(r"N[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)
+_NOI_NHAN = re.compile(r"(?:N[ơo]i\s+nh[ậa]n|N[ƠO]I\s+NH[ẬA]N)\s*:?")
 _MARK = re.compile(r"^[-–+•*~]\s*")  # "~" is how OCR often reads the dash
 _SIGNER = re.compile(r"^(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]?\s+\S")
 
 
-def find_recipients(text: str) -> tuple[list[str], tuple[int, int] | None]:
-    """The Nơi nhận items and the span of the block (``([], None)`` when absent)."""
-    m = None
+def find_noi_nhan(text: str) -> re.Match[str] | None:
+    """The ``Nơi nhận:`` anchor: at the start of a line (after emphasis marks) or of a
+    column (after a wide gap), never "nơi nhận hồ sơ" inside a sentence."""
     for cand in _NOI_NHAN.finditer(text):
         line_start = text.rfind("\n", 0, cand.start()) + 1
         before = text[line_start : cand.start()]
-        if before.strip() == "" or before.endswith(("   ", "\t")):
-            m = cand
-            break
+        if before.strip(" \t*_") == "" or before.endswith(("   ", "\t")):
+            return cand
+    return None
+
+
+def find_recipients(text: str) -> tuple[list[str], tuple[int, int] | None]:
+    """The Nơi nhận items and the span of the block (``([], None)`` when absent)."""
+    m = find_noi_nhan(text)
     if m is None:
         return [], None
     cells = split_cells(text, m.end(), min(len(text), m.end() + 4000))

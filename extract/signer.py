@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..model import Signer
 from .header import Cell, is_upper_text, position_case, split_cells
+from .recipients import find_noi_nhan
 
 __all__ = ["SignerBlock", "find_signer", "find_signer_block"]
 
@@ -24,7 +25,6 @@ _TITLE = re.compile(
     r"(?:TRƯỞNG|CHỦ\s+TỊCH|GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|BÍ\s+THƯ|CHÁNH\s|THƯ\s+KÝ|ỦY\s+VIÊN|"
     r"NGƯỜI\s|ĐẠI\s+DIỆN|TỔNG\s+KIỂM|KẾ\s+TOÁN|PHÓ\s)"
 )
-_NOI_NHAN = re.compile(r"N[ơo]i\s+nh[ậa]n\s*:?", re.IGNORECASE)
 _RANKS = re.compile(
     r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)|PGS\.?\s*TS\.?|GS\.?\s*TS\.?|TS\.|ThS\.|KS\.|Ông|Bà)\s+"
 )
@@ -124,12 +124,8 @@ def find_signer_block(text: str, *, party: bool = False) -> SignerBlock | None:
         party: a Party document: ``T/M``, ``K/T``, ``T/L`` are kept as printed (in state
             documents they are written as ``TM.``, ``KT.``, ``TL.``).
     """
-    anchor = None
-    for m in _NOI_NHAN.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        if text[line_start : m.start()].strip() == "" or re.match(r"\s", text[m.start() - 1 : m.start()] or " "):
-            anchor = m.start()
-            break
+    nm = find_noi_nhan(text)
+    anchor = nm.start() if nm else None
     if anchor is not None:
         lo = text.rfind("\n", 0, max(0, anchor - 2500)) + 1
         hi = min(len(text), anchor + 3500)

@@ -92,3 +92,10 @@ def test_unsigned_draft_has_title_but_no_name() -> None:
 def test_nothing_to_find(text: str) -> None:
     assert find_signer(text) is None
     assert find_recipients(text)[0] == []
+
+
+def test_noi_nhan_inside_a_sentence_is_not_the_anchor() -> None:
+    text = ("Hồ sơ gửi về nơi nhận hồ sơ của Bộ phận Một cửa trước ngày 15/11.\n"
+            "- Nội dung thứ nhất;\n\n" + SEQUENTIAL)
+    items, _ = find_recipients(text)
+    assert items == ["Như Điều 3", "Thường trực Huyện ủy", "Lưu: VT, NV"]

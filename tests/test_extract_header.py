@@ -191,3 +191,8 @@ def test_type_line_with_glued_subject_and_vv_glued_to_number() -> None:
                           "Can Lộc, ngày 10 tháng 7 năm 2023\nKính gửi: các xã\n")
     assert letter.vv and letter.subject == "V/v chấn chỉnh giải quyết hồ sơ"
     assert letter.symbol is not None and letter.symbol.symbol == "1890/UBND-VP"
+
+
+def test_short_date_form_on_the_place_date_line() -> None:
+    hf = parse_header("UBND HUYỆN CAN LỘC\nSố: 12/KH-UBND\nCan Lộc, ngày 07/02/2023\nKẾ HOẠCH\nTập huấn\n")
+    assert (hf.place, hf.date) == ("Can Lộc", "2023-02-07")
