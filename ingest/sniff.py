@@ -120,6 +120,10 @@ def detect(path: Path) -> Sniffed:
     if fmt in _TEXT_FORMATS and ext_format is not None and ext_format not in _TEXT_FORMATS:
         raise FileError(f"named {ext} but holds plain text, not a {_FORMAT_LABEL[ext_format]}",
                         subject=str(path), reason=FailReason.WRONG_EXTENSION)
+    if fmt in _TEXT_FORMATS and ext and ext_format is None:
+        # .json, .xml, .ini, .log, source code...: text, but not a document an officer files
+        raise UnsupportedFormat(f"unsupported file type: {ext} (text data, not a document)",
+                                subject=str(path))
     warning = extension_warning(path, fmt)
     return Sniffed(fmt, warning, detail)
 

@@ -92,6 +92,15 @@ def test_text_variants(tmp_path: Path) -> None:
     assert sniff(noext) == "txt"
 
 
+@pytest.mark.parametrize("name", ["metadata.json", "config.xml", "notes.ini", "run.log"])
+def test_text_data_files_are_not_documents(tmp_path: Path, name: str) -> None:
+    # sidecars and settings in an officer's folder are reported, never stored as documents
+    f = tmp_path / name
+    f.write_text('{"so_hieu": "111/KH-UBND"}', encoding="utf-8")
+    with pytest.raises(UnsupportedFormat, match=r"unsupported file type: \.(json|xml|ini|log)"):
+        sniff(f)
+
+
 def test_rtf_and_html_word_exports_go_to_libreoffice(tmp_path: Path) -> None:
     rtf = tmp_path / "a.rtf"
     rtf.write_bytes(b"{\\rtf1\\ansi Ke hoach}")
