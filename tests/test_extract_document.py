@@ -30,7 +30,7 @@ texts = st.lists(
 ).map("\n".join)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.lists(texts, min_size=1, max_size=3))
 def test_nfc_and_nfd_give_identical_facts(pages: list[str]) -> None:
     nfc = [unicodedata.normalize("NFC", p) for p in pages]
@@ -38,14 +38,14 @@ def test_nfc_and_nfd_give_identical_facts(pages: list[str]) -> None:
     assert extract_facts(nfc) == extract_facts(nfd)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.lists(st.text(), max_size=3), st.one_of(st.none(), st.text(max_size=30)))
 def test_arbitrary_text_never_raises(pages: list[str], filename: str | None) -> None:
     facts = extract_facts(pages, filename=filename)
     assert "extraction failed" not in facts.warnings
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(texts)
 def test_fragments_never_raise(text: str) -> None:
     facts = extract_facts([text], filename="CV-813-test.pdf")
