@@ -129,6 +129,9 @@ _QUARTER_DL = re.compile(
     r"(?:trong|truoc|hoan thanh trong|xong trong|cuoi|het)\s+quy\s+(?P<q>iv|iii|ii|i|[1-4])"
     r"\s*(?:/|nam)\s*(?P<y>(?:19|20)\d\d)(?!\d)"
 )
+_RELATIVE_DL = re.compile(
+    r"(?:trong|truoc|cham nhat|khong qua)\s+(?:vong|thoi han|thoi gian)?\s*\d{1,3}\s+"
+    r"(?:ngay lam viec|ngay|tuan|thang)(?:\s+(?:ke tu|tinh tu|sau)\s+(?:ngay\s+)?[^.;,]{0,40})?")
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -759,6 +762,10 @@ def find_deadline(text: str) -> tuple[str | None, str | None, bool]:
     for m in _RECURRING.finditer(ftext):
         candidates.append((m.start(), None, _tidy(text[m.start():m.end()]), True))
     if not candidates:
+        # relative to a date the text does not give: kept as text only
+        rel = _RELATIVE_DL.search(ftext)
+        if rel:
+            return None, _tidy(text[rel.start():rel.end()]), False
         return None, None, False
     # a recurring statement covering the same words wins over a partial date inside it
     candidates.sort(key=lambda c: (c[0], not c[3]))

@@ -434,13 +434,20 @@ def _assignee_matches(query: str, names: Sequence[str]) -> bool:
 
     q = fold(query).strip()
     qk = unit_key(canonical_unit(query))
+    commune = _COMMUNE_QUERY.search(unit_key(query))
     for n in names:
         if q and q in fold(n):
             return True
         nk = unit_key(canonical_unit(n))
         if qk and (qk == nk or qk in nk):
             return True
+        # "UBND xã Tùng Ảnh" is one of "UBND các xã, thị trấn"
+        if commune and re.search(rf"uy ban nhan dan cac\b.*\b{commune.group(1)}\b", nk):
+            return True
     return False
+
+
+_COMMUNE_QUERY = re.compile(r"^uy ban nhan dan (xa|phuong|thi tran)\b")
 
 
 def list_tasks(docs: Iterable[Document], assignee: str | None = None,
@@ -450,7 +457,8 @@ def list_tasks(docs: Iterable[Document], assignee: str | None = None,
     Args:
         docs: the documents.
         assignee: keep tasks one of whose assignees matches (accent- and case-insensitive
-            substring, or the same unit: ``Phòng TC-KH`` = ``Phòng Tài chính – Kế hoạch``).
+            substring, or the same unit: ``Phòng TC-KH`` = ``Phòng Tài chính – Kế hoạch``;
+            a commune's UBND also matches tasks of ``UBND các xã, thị trấn``).
         due_before: keep tasks with a deadline on or before this day (any form
             :func:`parse_due_date` takes; a month deadline counts by its last day).
             Recurring and undated tasks are left out when this is given.

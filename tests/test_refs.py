@@ -175,6 +175,12 @@ def test_tasks_assignee_accent_insensitive_and_abbreviations():
     assert list_tasks(DOCS, assignee="Phòng Tư pháp") == []
 
 
+def test_tasks_of_all_communes_match_one_commune():
+    assert [r.task.id for r in list_tasks(DOCS, assignee="UBND xã Phúc Đồng")] == ["3"]
+    assert [r.task.id for r in list_tasks(DOCS, assignee="Ủy ban nhân dân thị trấn Hương Khê")] == ["3"]
+    assert list_tasks(DOCS, assignee="UBND tỉnh") == []
+
+
 def test_tasks_due_before_inclusive_month_by_last_day_recurring_left_out():
     assert [r.task.id for r in list_tasks(DOCS, due_before="2023-11-15")] == ["1"]
     assert [r.task.id for r in list_tasks(DOCS, due_before="30/12/2023")] == ["1"]

@@ -391,3 +391,16 @@ def test_document_like_noise_never_raises_and_nfd_agrees(s):
     nfc = tasks_module._find_tasks(clean_text(s))
     nfd = find_tasks(unicodedata.normalize("NFD", s))
     assert [t.__dict__ for t in nfc] == [t.__dict__ for t in nfd]
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("báo cáo trong vòng 10 ngày kể từ ngày nhận được văn bản này.",
+         "trong vòng 10 ngày kể từ ngày nhận được văn bản này"),
+        ("gửi chậm nhất 05 ngày làm việc sau khi kết thúc kiểm tra; đồng thời",
+         "chậm nhất 05 ngày làm việc sau khi kết thúc kiểm tra"),
+    ],
+)
+def test_relative_deadlines_are_kept_as_text(text, raw):
+    assert find_deadline(text) == (None, raw, False)
