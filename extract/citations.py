@@ -124,6 +124,8 @@ def find_citations(
                 )
         start = m.start() - (len(near.group(0)) if near else 0)
         end = m.end() + tail_end
+        while end > m.end() and text[end - 1].isspace():
+            end -= 1
         out.append(
             Citation(
                 doc_type=doc_type,
