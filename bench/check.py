@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from evidence.check import check, load_catalogue
-from evidence.check.text import fold_fast, match_key
+from evidence.check.text import match_key
 from evidence.extract.normalize import fold
 from evidence.model import Citation, Document, Facts, FileRef, Page, Signer
 
@@ -164,7 +164,7 @@ def main() -> int:
     t0, c0 = time.perf_counter(), time.process_time()
     rep = check(cat, docs)
     t_check, c_check = time.perf_counter() - t0, time.process_time() - c0
-    t_raw, _ = raw_baseline(docs, cat, fold_fast)
+    t_raw, _ = raw_baseline(docs, cat, fold)
     t_raw_fold, _ = raw_baseline(docs, cat, fold)
     t_key = time.process_time()
     for d in docs:
@@ -172,7 +172,7 @@ def main() -> int:
     t_key = time.process_time() - t_key
     print(f"documents from: {where}; CPU seconds (wall seconds vary with machine load)")
     print(f"check():               {c_check:6.2f} s CPU ({t_check:.2f} s wall)  summary {rep.summary}")
-    print(f"raw (fold_fast):       {t_raw:6.2f} s CPU  -> check/raw = {c_check / t_raw:.1f}x")
+    print(f"raw (fold)     :       {t_raw:6.2f} s CPU  -> check/raw = {c_check / t_raw:.1f}x")
     print(f"raw (normalize.fold):  {t_raw_fold:6.2f} s CPU  -> check/raw-fold = {c_check / t_raw_fold:.2f}x")
     print(f"match_key of every text once: {t_key:.2f} s CPU")
     total = t_load + c_check

@@ -28,7 +28,8 @@ from pathlib import Path
 
 from evidence.check.catalogue import Requirement
 from evidence.check.numeric import FigureIndex, FigureMatch, compare, format_number
-from evidence.check.text import fold_fast, fold_keep_length_fast, match_key
+from evidence.check.text import match_key
+from evidence.extract.normalize import fold, fold_keep_length
 from evidence.model import Document
 from rapidfuzz import fuzz
 
@@ -100,7 +101,7 @@ class DocView:
         self.doc = doc
         self.order = order
         f = doc.facts
-        self.type_key = fold_fast(f.doc_type).strip() if f.doc_type else None
+        self.type_key = fold(f.doc_type).strip() if f.doc_type else None
         self.is_ocr = bool(doc.ocr or any(p.ocr for p in doc.page_texts))
         self.folder = str(Path(doc.path).parent) if doc.path else ""
         self._kw: dict[str, bool] = {}
@@ -163,7 +164,7 @@ class DocView:
 
     @cached_property
     def subject_years(self) -> list[tuple[int, int]]:
-        subj = fold_fast(self.doc.facts.subject or "")
+        subj = fold(self.doc.facts.subject or "")
         out = []
         for m in _YEAR_RANGE.finditer(subj):
             lo = int(m.group(1))
@@ -313,7 +314,7 @@ _KW_CACHE: dict[tuple[str, ...], tuple[str, ...]] = {}
 def type_keys(req: Requirement) -> frozenset[str]:
     keys = _TYPE_CACHE.get(req.doc_type)
     if keys is None:
-        keys = _TYPE_CACHE[req.doc_type] = frozenset(fold_fast(t).strip() for t in req.doc_type)
+        keys = _TYPE_CACHE[req.doc_type] = frozenset(fold(t).strip() for t in req.doc_type)
     return keys
 
 
@@ -529,7 +530,7 @@ def _annex_line(v: DocView) -> str | None:
     text = v.text
     m = _ANNEX_WORDS.search(text)
     if m is None:  # accents garbled by OCR: find it in the folded text (same offsets)
-        folded = fold_keep_length_fast(text)
+        folded = fold_keep_length(text)
         i = min((j for j in (folded.find("kem theo"), folded.find("phu luc")) if j >= 0), default=-1)
         if i < 0:
             return None

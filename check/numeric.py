@@ -14,7 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from evidence.check.text import fold_keep_length_fast, word_tokens
+from evidence.check.text import word_tokens
+from evidence.extract.normalize import fold_keep_length
 
 __all__ = ["FigureIndex", "FigureMatch", "compare", "find_figures", "find_metric_value", "format_number", "parse_number"]
 
@@ -193,7 +194,7 @@ def _unit_regex(unit: str | None) -> re.Pattern[str]:
     if unit is None:
         return _ANY
     nfc = unicodedata.normalize("NFC", unit).strip()
-    folded = fold_keep_length_fast(nfc)
+    folded = fold_keep_length(nfc)
     if folded in ("%", "phan tram"):
         return _PERCENT
     alts = "|".join(re.escape(u) for u in dict.fromkeys((nfc, folded)))

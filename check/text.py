@@ -1,9 +1,6 @@
-"""Matching keys for the check: accent/case folding at C speed, abbreviations expanded.
+"""Matching keys for the check: folded words with abbreviations expanded.
 
-:func:`fold_fast` gives exactly :func:`evidence.extract.normalize.fold` for Vietnamese text
-(the translation table is built by calling ``fold`` on every Latin character), but through
-``str.translate``: folding 5,000 stored documents per ``check`` run must take well under a
-second, and the per-character generator in ``fold`` does not. :func:`match_key` turns a
+:func:`match_key` turns a
 text into the space-padded word sequence keywords are searched in: punctuation is a space
 and administrative abbreviations are written out, so ``CCHC`` matches ``cải cách hành
 chính`` and ``UBND huyện`` matches ``Ủy ban nhân dân huyện``.
@@ -16,13 +13,9 @@ import string
 import unicodedata
 from collections.abc import Iterable, Iterator
 
-from evidence.extract.normalize import fold
-
 __all__ = [
     "ABBREVIATIONS",
     "expand_tokens",
-    "fold_fast",
-    "fold_keep_length_fast",
     "match_key",
     "word_tokens",
 ]
@@ -49,45 +42,6 @@ ABBREVIATIONS: dict[str, str] = {
     "cqdt": "chinh quyen dien tu",
     "cds": "chuyen doi so",
 }
-
-
-def _build_tables() -> tuple[dict[int, str | None], dict[int, str]]:
-    fold_table: dict[int, str | None] = {}
-    keep_table: dict[int, str] = {}
-    ranges = [(0x41, 0x5A), (0xC0, 0x24F), (0x1E00, 0x1EFF)]
-    for lo, hi in ranges:
-        for cp in range(lo, hi + 1):
-            ch = chr(cp)
-            f = fold(ch)
-            if f != ch:
-                fold_table[cp] = f
-            k = f[:1] if f else ch
-            if k != ch:
-                keep_table[cp] = k
-    for cp in range(0x300, 0x370):  # combining marks (NFD input): dropped when folding
-        fold_table[cp] = None
-    return fold_table, keep_table
-
-
-_FOLD, _KEEP = _build_tables()
-
-
-def fold_fast(text: str) -> str:
-    """:func:`evidence.extract.normalize.fold` through one ``str.translate`` call."""
-    return text.translate(_FOLD).casefold()
-
-
-def fold_keep_length_fast(text: str) -> str:
-    """Folded lowercase text with one output character per input character (NFC input):
-    offsets found in it are valid in ``text``."""
-    return text.translate(_KEEP).lower() if text.isascii() else _lower_keep(text.translate(_KEEP))
-
-
-def _lower_keep(text: str) -> str:
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 _ASCII_PUNCT = "".join(c for c in string.punctuation if c != "%")

@@ -50,22 +50,53 @@ def normalize_span(span: str) -> str:
     return re.sub(r"\s*([/-])\s*", r"\1", s).strip()
 
 
-def fold(text: str) -> str:
-    """Accent- and case-insensitive key: NFD, drop combining marks, đ/ð -> d, casefold."""
+def _fold_slow(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.translate(_ETH))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.replace("đ", "d").replace("Đ", "D").casefold()
+
+
+def _build_fold_tables() -> tuple[dict[int, str | None], dict[int, str]]:
+    """Per-character tables equal to :func:`_fold_slow` on Latin letters (built from it),
+    so folding is one ``str.translate`` call: checks fold thousands of documents."""
+    fold_table: dict[int, str | None] = {}
+    keep_table: dict[int, str] = {}
+    for lo, hi in ((0x41, 0x5A), (0xC0, 0x24F), (0x1E00, 0x1EFF)):
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            f = _fold_slow(ch)
+            if f != ch:
+                fold_table[cp] = f
+            k = f[:1] if f else ch
+            if k != ch:
+                keep_table[cp] = k
+    for cp in range(0x300, 0x370):  # combining marks (NFD input) are dropped
+        fold_table[cp] = None
+    return fold_table, keep_table
+
+
+_FOLD_TABLE, _KEEP_TABLE = _build_fold_tables()
+
+
+def fold(text: str) -> str:
+    """Accent- and case-insensitive key: NFD, drop combining marks, đ/ð -> d, casefold.
+
+    ``Đức Thọ`` -> ``duc tho``; NFC and NFD input give the same key."""
+    out = text.translate(_FOLD_TABLE).casefold()
+    if out.isascii():
+        return out
+    return _fold_slow(out)  # letters outside the tables (other scripts): the exact path
 
 
 def fold_keep_length(text: str) -> str:
     """Like :func:`fold` but one output character per input character (NFC input), so
     offsets found in the folded text are valid in the original. Used for snippets and
     keyword spans."""
-    out = []
-    for ch in text:
-        f = fold(ch)
-        out.append(f[0] if len(f) == 1 else (f[:1] or ch))
-    return "".join(out)
+    kept = text.translate(_KEEP_TABLE)
+    low = kept.lower()
+    if len(low) == len(kept):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in kept)
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
