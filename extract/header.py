@@ -443,18 +443,19 @@ def _issuer_lines(cells: list[Cell], stop_line: int, so_cell: Cell | None) -> li
     return out
 
 
-def _group_issuers(lines: list[str]) -> list[str]:
-    groups: list[str] = []
-    for t in lines:
+def _group_issuer_lines(lines: list[str]) -> list[tuple[str, list[int]]]:
+    """Join header lines into body names; each group keeps the indices of its lines."""
+    groups: list[tuple[str, list[int]]] = []
+    for i, t in enumerate(lines):
         t = t.strip(" *-_")
         if not t:
             continue
         head = _ORG_HEAD.match(t) or _PARTY_COMMITTEE.match(t)
         cont = (_ISSUER_CONT.match(t) or not head) and not _PARTY_COMMITTEE.match(t)
-        if groups and (cont or groups[-1].rstrip().endswith((",", " VÀ", "&"))):
-            groups[-1] = groups[-1].rstrip() + " " + t
+        if groups and (cont or groups[-1][0].rstrip().endswith((",", " VÀ", "&"))):
+            groups[-1] = (groups[-1][0].rstrip() + " " + t, [*groups[-1][1], i])
         else:
-            groups.append(t)
+            groups.append((t, [i]))
     return groups
 
 
@@ -565,13 +566,14 @@ def parse_header(text: str) -> HeaderFacts:
     issuer_cells = _issuer_lines(head_cells, stop_line, so_cell)
     if so_cell is not None and not so_cell.first:
         issuer_cells = [c for c in issuer_cells if c.line < so_cell.line or c.start < so_cell.start]
-    groups = _group_issuers([c.text for c in issuer_cells])
-    if groups:
-        hf.issuer = sentence_case(groups[-1])
-        if len(groups) > 1:
-            hf.parent_issuer = sentence_case(groups[-2])
+    grouped = _group_issuer_lines([c.text for c in issuer_cells])
+    if grouped:
+        hf.issuer = sentence_case(grouped[-1][0])
+        if len(grouped) > 1:
+            hf.parent_issuer = sentence_case(grouped[-2][0])
             hf.issuer = _qualify_committee(hf.issuer, hf.parent_issuer)
-        s, e = issuer_cells[0].start, issuer_cells[-1].end
+        own = grouped[-1][1]
+        s, e = issuer_cells[own[0]].start, issuer_cells[own[-1]].end
         hf.spans["issuer"] = (s, e, text[s:e])
 
     if type_idx is not None:
