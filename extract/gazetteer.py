@@ -38,7 +38,6 @@ __all__ = [
     "expand_abbreviation",
     "find_unit_mentions",
     "find_units",
-    "fold_same_length",
     "is_unit",
     "load_gazetteer",
     "unit_key",
@@ -282,19 +281,6 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
     )
 
 
-_FOLD_TABLE: dict[int, str] = {}
-
-
-def fold_same_length(text: str) -> str:
-    """Same result as :func:`~evidence.extract.normalize.fold_keep_length` (one output
-    character per input character), through a cached per-character translation table:
-    many times faster on long texts, which matters for unit scans of every document."""
-    missing = {c for c in set(text) if ord(c) not in _FOLD_TABLE}
-    for c in missing:
-        _FOLD_TABLE[ord(c)] = fold_keep_length(c)
-    return text.translate(_FOLD_TABLE)
-
-
 def unit_key(name: str) -> str:
     """Comparison key of a unit name: folded, abbreviations expanded, joiners and spaces
     unified (``Phòng Văn hoá - Thông tin`` == ``phong van hoa va thong tin``)."""
@@ -478,7 +464,7 @@ def find_unit_mentions(text: str) -> list[UnitMention]:
     if not text:
         return []
     g = load_gazetteer()
-    ftext = fold_same_length(text)
+    ftext = fold_keep_length(text)
     if len(ftext) != len(text):  # defensive: never misplace offsets
         return []
     found: list[UnitMention] = []

@@ -36,10 +36,9 @@ from evidence.extract.dates import find_dates, iso_date
 from evidence.extract.gazetteer import (
     UnitMention,
     find_unit_mentions,
-    fold_same_length,
     unit_key,
 )
-from evidence.extract.normalize import clean_text
+from evidence.extract.normalize import clean_text, fold_keep_length
 from evidence.model import Span, Task
 
 __all__ = ["find_deadline", "find_tasks"]
@@ -145,7 +144,7 @@ class _Line:
     @cached_property
     def fold(self) -> str:
         """Folded text of the line, computed only for the lines that need it."""
-        return fold_same_length(self.text)
+        return fold_keep_length(self.text)
 
 
 @dataclass
@@ -290,7 +289,7 @@ def _tables(lines: list[_Line], text: str) -> tuple[list[Task], set[int]]:
             continue
         gap = 0
         cells = ln.text.split("\t")
-        header = _columns([fold_same_length(c).strip() for c in cells])
+        header = _columns([fold_keep_length(c).strip() for c in cells])
         if header:
             cols, width = header, len(cells)
             out.append([])
@@ -339,7 +338,7 @@ def _cell_deadline(cell: str) -> tuple[str | None, str | None, bool]:
     cell = _tidy(cell)
     if not cell:
         return None, None, False
-    fcell = fold_same_length(cell)
+    fcell = fold_keep_length(cell)
     if _RECURRING_CELL.match(fcell):
         return None, cell, True
     year = _YEAR_CELL.match(fcell)
@@ -371,7 +370,7 @@ def _articles(body: list[_Line], text: str) -> list[_Block]:
             cur.end = ln.end
     # a cheap test on the NFC text first: folding every article of a long decree costs
     return [b for b in blocks if _ASSIGN_HINT.search(text, b.start, b.end)
-            and _ASSIGN_ARTICLE.search(fold_same_length(text[b.start:b.end]))]
+            and _ASSIGN_ARTICLE.search(fold_keep_length(text[b.start:b.end]))]
 
 
 def _addressees(body: list[_Line], text: str) -> list[UnitMention]:
@@ -446,7 +445,7 @@ def _items(body: list[_Line], text: str, addressees: list[UnitMention], *,
                 lead_defaults = _lead_in_defaults(free, text, addressees)
             flush_free()
             expect = n + 1
-            head_fold = fold_same_length(nm.group("t"))
+            head_fold = fold_keep_length(nm.group("t"))
             if (not section_ok and not _TASK_START.match(head_fold)) or _excluded_heading(head_fold):
                 close_item()
                 continue
@@ -582,7 +581,7 @@ def _lead_in_defaults(free: list[_Line], text: str,
         j -= 1
     start, end = free[j].start, free[-1].end
     seg = text[start:end]
-    fseg = fold_same_length(seg)
+    fseg = fold_keep_length(seg)
     if not seg.rstrip(" *_").endswith(":"):
         return []
     mentions = find_unit_mentions(seg)
@@ -633,7 +632,7 @@ def _chain(mentions: list[UnitMention], pos: int, fseg: str) -> list[UnitMention
 
 def _make_task(b: _Block, text: str) -> Task | None:
     seg = text[b.start:b.end]
-    fseg = fold_same_length(seg)
+    fseg = fold_keep_length(seg)
     mentions = find_unit_mentions(seg)
     coordinators: list[UnitMention] = []
     for m in _COORD.finditer(fseg):
@@ -741,7 +740,7 @@ def find_deadline(text: str) -> tuple[str | None, str | None, bool]:
         ``("2023-12", "trong tháng 12/2023", False)``; a recurring deadline gives
         ``(None, "trước ngày 15 hằng tháng", True)``; none gives ``(None, None, False)``.
     """
-    ftext = fold_same_length(text)
+    ftext = fold_keep_length(text)
     candidates: list[tuple[int, str | None, str, bool]] = []
     for dm in find_dates(text):
         lead = _DEADLINE_LEAD.search(ftext, max(0, dm.start - 45), dm.start)

@@ -12,11 +12,9 @@ from evidence.extract.gazetteer import (
     expand_abbreviation,
     find_unit_mentions,
     find_units,
-    fold_same_length,
     is_unit,
     unit_key,
 )
-from evidence.extract.normalize import fold_keep_length
 
 TEXT = (
     "Phòng Nội vụ, Văn phòng HĐND – UBND huyện, các phòng: Tài chính – Kế hoạch, "
@@ -98,14 +96,8 @@ def test_expand_abbreviation(text, expected):
 
 def test_nfd_input_same_units():
     nfd = unicodedata.normalize("NFD", TEXT)
-    # callers clean to NFC first; the folded scan itself also agrees
-    assert fold_same_length(unicodedata.normalize("NFC", nfd)) == fold_same_length(TEXT)
+    # callers clean to NFC first
     assert find_units(unicodedata.normalize("NFC", nfd)) == find_units(TEXT)
-
-
-def test_fast_fold_equals_fold_keep_length():
-    s = "Quyết định số 111/KH-UBND của Ủy ban nhân dân huyện Đức Thọ ß ǅ İ"
-    assert fold_same_length(s) == fold_keep_length(s)
 
 
 def test_data_file_shape():
