@@ -5,7 +5,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie poppler-utils libreoffice-writer-nogui
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie poppler-utils libreoffice-writer-nogui \
+	fonts-dejavu-core fonts-dejavu-extra
 DEMO_HOME ?= demo-home
 
 .PHONY: run test setup system-deps lint typecheck pytest bench clean-demo corpus
@@ -18,6 +19,8 @@ system-deps:
 	{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx vie; } || missing="$$missing tesseract-ocr-vie"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	{ command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; } || missing="$$missing libreoffice-writer-nogui"; \
+	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	test -f /usr/share/fonts/truetype/dejavu/DejaVuSerifCondensed.ttf || missing="$$missing fonts-dejavu-extra"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "installing Debian packages:$$missing" >&2; \
@@ -62,6 +65,14 @@ run: setup
 
 bench: setup
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/eval_extract.py
+	$(BIN)/python bench/search.py --sizes 10000
+	$(BIN)/python bench/relevance.py
+	$(BIN)/python bench/check.py
+
+# Regenerate corpus/files from corpus/src (deterministic; the outputs are committed).
+corpus: setup
+	$(BIN)/python corpus/generate.py
 
 clean-demo:
 	rm -rf $(DEMO_HOME)
