@@ -143,22 +143,24 @@ def _strip_zeros(part: str) -> str:
 
 
 def query_symbol_keys(folded: Sequence[str]) -> list[str]:
-    """Candidate symbol keys in a folded query: a number followed by up to three parts
-    (``111 kh ubnd``, ``05 2023 tt bnv``) or preceded by one to three letter parts
-    (``kh ubnd 111``). Wrong candidates cost one term look-up and match nothing."""
+    """Candidate symbol keys in a folded query: a number followed by up to four parts
+    (``111 kh ubnd``, ``05 2023 tt bnv``) or preceded by up to four parts ending in letters
+    (``kh ubnd 111``, ``2025 nd cp 178``). Wrong candidates cost one term look-up each and
+    match nothing."""
     out: list[str] = []
     for i, tok in enumerate(folded):
         if not tok[:1].isdigit():
             continue
         num = _strip_zeros(tok)
-        for k in range(1, 4):
+        for k in range(1, 5):
             tail = folded[i + 1:i + 1 + k]
             if len(tail) == k:
                 out.append("-".join([num, *(_strip_zeros(t) for t in tail)]))
-        for k in range(1, 4):
+        for k in range(1, 5):
             head = folded[max(0, i - k):i]
-            if len(head) == k and all(t.isalpha() for t in head):
-                out.append("-".join([num, *head]))
+            # "KH-UBND 111", "2025/NĐ-CP 178": letters (and a year) before the number
+            if len(head) == k and not head[-1].isdigit():
+                out.append("-".join([num, *(_strip_zeros(t) for t in head)]))
     return list(dict.fromkeys(out))
 
 
