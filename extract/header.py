@@ -550,6 +550,8 @@ def parse_header(text: str) -> HeaderFacts:
         if so_cell is not None and dcell is so_cell and parts is not None:
             place = dcell.text[parts.end - dcell.start : dm.end("place")].strip(" \t*_-,")
         place = re.sub(r"^.*\b(?:Số|SỐ)\b.*?\s(?=[A-ZĐ])", "", place) if "Số" in place else place
+        if place and is_upper_text(place):
+            place = " ".join(w[:1] + w[1:].lower() for w in place.split())  # "HÀ NỘI" -> "Hà Nội"
         hf.place = place or None
         s, e = dcell.start + dm.start(), dcell.start + dm.end()
         hf.spans["date"] = (s, e, text[s:e])
