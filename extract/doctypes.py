@@ -185,14 +185,12 @@ PROVINCES: tuple[str, ...] = (
 
 
 def canonical_code(code: str) -> str:
-    """Canonical case of a type code (``QYĐ`` -> ``QyĐ``, ``Ctr`` -> ``CTr``); other codes
-    are returned upper-cased (issuer codes like ``UBND``) except known mixed-case ones."""
+    """Canonical case of a code (``QYĐ`` -> ``QyĐ``, ``Ctr`` -> ``CTr``, ``TTG`` -> ``TTg``);
+    other codes (issuers such as ``UBND``) are upper-cased."""
     up = code.upper()
-    if code == "QĐi" or up == "QĐI":
-        return "QĐi"
     if up in _CANON:
         return _CANON[up]
-    return _ISSUER_CANON.get(up, up if not re.search(r"\d", code) else _upper_keep_digits(code))
+    return _ISSUER_CANON.get(up, up)
 
 
 def canonical_issuer_code(code: str) -> str:
@@ -201,17 +199,11 @@ def canonical_issuer_code(code: str) -> str:
     return _ISSUER_CANON.get(up, up)
 
 
-def _upper_keep_digits(code: str) -> str:
-    return code.upper()
-
-
 def is_type_code(code: str, *, party: bool = False) -> bool:
     """True when ``code`` (any case) is a document-type code of the state (or Party) table."""
     table = PARTY_CODES if party else STATE_CODES
     up = code.upper()
-    if up in ("QĐI",) and party:
-        return True
-    return any(c.upper() == up for c in table) and code != "Luật"
+    return any(c.upper() == up for c in table if c != "Luật")
 
 
 def type_name(code: str | None, *, party: bool = False) -> str | None:
