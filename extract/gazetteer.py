@@ -100,7 +100,6 @@ class Gazetteer:
     short_rx: dict[str, re.Pattern[str]]
     short_canonical: dict[str, dict[str, str]]
     title_rx: re.Pattern[str]
-    place_rx: re.Pattern[str]
 
 
 def _name_pattern(name: str, abbreviations: dict[str, str]) -> str:
@@ -267,7 +266,6 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
     title_pat = "|".join(r"\s+".join(map(re.escape, t.split())) for t in
                          sorted(title_forms, key=len, reverse=True))
     title_rx = re.compile(_WORD_START + rf"(?:{title_pat})\s+$")
-    place_rx = re.compile(_WORD_START + rf"(?:{place_pat})" + _WORD_END)
     log.debug("gazetteer: %d departments, %d places", len(departments), len(places))
     return Gazetteer(
         data=data, abbreviations=abbreviations, unit_codes=unit_codes,
@@ -277,7 +275,6 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
         level_place_rx=level_place_rx, unit_rx=unit_rx, list_rx=list_rx,
         heads={fold(h): h for h in short_rx},
         short_rx=short_rx, short_canonical=short_canonical, title_rx=title_rx,
-        place_rx=place_rx,
     )
 
 
