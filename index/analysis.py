@@ -46,6 +46,8 @@ ANALYZER_VERSION = 1
 
 _TOKEN = re.compile(r"[^\W_]+")
 _DIGITS = re.compile(r"\d+")
+# what may separate two highlighted words inside one [...] run ("ISO 9001", "111/KH-UBND")
+_JOIN = re.compile(r"\s*[/-]?\s*")
 
 # token -> (exact, folded). Vietnamese has a few thousand syllables, so this cache makes
 # key computation (NFD + mark stripping per token) nearly free after the first documents.
@@ -221,6 +223,7 @@ def make_snippet(
     text: str,
     terms: Iterable[str],
     *,
+    exact: Iterable[str] = (),
     fuzzy: bool = False,
     width: int = 24,
     max_chars: int = 200_000,
@@ -231,23 +234,37 @@ def make_snippet(
 
     Args:
         text: the stored (NFC) text.
-        terms: folded query terms.
+        terms: folded keys matching a word in any accent form (unaccented query words).
+        exact: exact keys of accented query words: they match that form, or the word
+            written without any accent (``cửa`` marks ``cửa`` and ``cua``, not ``của``).
         fuzzy: also mark words one edit away from a term (OCR-damaged words).
         width: window size in tokens.
         max_chars: only this much of the text is scanned (long documents).
         mark: opening and closing marks.
     """
     text = text[:max_chars]
-    wanted = frozenset(t for t in terms if t)
+    loose = frozenset(t for t in terms if t)
+    strict = frozenset(e for e in exact if e)
+    strict_folded = frozenset(fold(e) for e in strict)
+    wanted = loose | strict_folded
+
+    def matches(word: str) -> str | None:
+        e, f = term_keys(word)
+        if f in loose or e in strict or (f in strict_folded and e == f):
+            return f
+        return None
+
     if not text.strip():
         return ""
     # locate matches with one regex (fast), then tokenize only the chosen window
     starts: list[tuple[int, str]] = []
     if wanted:
-        for i, m in enumerate(_terms_regex(wanted).finditer(text)):
-            starts.append((m.start(), fold(m.group(0))))
-            if i >= 400:
-                break
+        for m in _terms_regex(wanted).finditer(text):
+            f = matches(m.group(0))
+            if f is not None:
+                starts.append((m.start(), f))
+                if len(starts) >= 2000:
+                    break
     if starts:
         span = width * 7  # characters: ~7 per Vietnamese syllable with its space
         best, best_key = 0, (-1, -1)
@@ -272,12 +289,15 @@ def make_snippet(
     if not toks:
         return ""
     toks = toks[:width]
-    hit = []
+    hit: list[str | None] = []
     for t in toks:
-        f = term_keys(t.text)[1]
-        ok = f in wanted or (fuzzy and len(f) >= 4 and any(
-            w[:1] == f[:1] and len(w) >= 4 and _near(f, w) for w in wanted))
-        hit.append(f if ok else None)
+        f = matches(t.text)
+        if f is None and fuzzy:
+            g = term_keys(t.text)[1]
+            if len(g) >= 4 and any(w[:1] == g[:1] and len(w) >= 4 and _near(g, w)
+                                   for w in wanted):
+                f = g
+        hit.append(f)
     out = _render(text, toks, hit, 0, len(toks), mark)
     prefix = "... " if toks[0].start > 0 and not out.startswith("... ") else ""
     suffix = " ..." if toks[-1].end < len(text.rstrip()) and not out.endswith(" ...") else ""
@@ -302,7 +322,7 @@ def _render(text: str, toks: list[Token], hit: list[str | None], a: int, b: int,
         if hit[i]:
             j = i
             # extend the run over following hits separated by spaces only
-            while j + 1 < b and hit[j + 1] and text[toks[j].end:toks[j + 1].start].strip() == "":
+            while j + 1 < b and hit[j + 1] and _JOIN.fullmatch(text[toks[j].end:toks[j + 1].start]):
                 j += 1
             out.append(text[pos:toks[i].start])
             out.append(mark[0] + text[toks[i].start:toks[j].end] + mark[1])

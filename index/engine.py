@@ -673,7 +673,8 @@ class BaseEngine:
                 id=c.id, symbol=s.get("symbol"), doc_type=s.get("doc_type"),
                 date=s.get("date"), subject=s.get("subject"), issuer=s.get("issuer"),
                 path=s.get("path"), score=c.score,
-                snippet=_make_snippet(self._text(c), plan.snippet_terms, fuzzy=c.fuzzy),
+                snippet=_make_snippet(self._text(c), plan.snippet_terms,
+                                      exact=plan.snippet_exact, fuzzy=c.fuzzy),
                 fuzzy=c.fuzzy,
             ))
         res.seconds = time.perf_counter() - t0

@@ -41,7 +41,9 @@ class QueryPlan:
         phrases: folded tokens of each quoted phrase (all must be present).
         phrase_exact: exact keys of the same.
         symkeys: candidate symbol keys.
-        snippet_terms: folded terms to highlight.
+        snippet_terms: folded keys of unaccented query words (highlight any accent form).
+        snippet_exact: exact keys of accented query words (highlight that form, or the
+            word written without accents).
         type_key, year, issuer_terms, date_lo, date_hi: filters (``None``/empty = none).
     """
 
@@ -52,6 +54,7 @@ class QueryPlan:
     phrase_exact: list[list[str]] = field(default_factory=list)
     symkeys: list[str] = field(default_factory=list)
     snippet_terms: set[str] = field(default_factory=set)
+    snippet_exact: set[str] = field(default_factory=set)
     type_key: str | None = None
     year: int | None = None
     issuer_terms: list[str] = field(default_factory=list)
@@ -138,10 +141,14 @@ def plan_query(q: SearchQuery) -> QueryPlan:
                 plan.terms.append((f, e))
         plan.bigrams += a.bigrams
     plan.bigrams = list(dict.fromkeys(plan.bigrams))
-    all_folded = analyze(text, clean=False).folded
+    whole = analyze(text, clean=False)
+    all_folded = whole.folded
     keys = query_symbol_keys(all_folded) + symbol_keys(text)
     plan.symkeys = list(dict.fromkeys(keys))
-    plan.snippet_terms = set(all_folded)
+    if whole.folded == whole.exact:  # typed without accents: highlight every accent form
+        plan.snippet_terms = set(whole.folded)
+    else:  # typed with accents: "an toàn" highlights "an", not "án"
+        plan.snippet_exact = set(whole.exact)
     if q.doc_type:
         plan.type_key = fold(q.doc_type.strip())
     plan.year = q.year
