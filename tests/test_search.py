@@ -8,7 +8,6 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-
 from evidence.errors import StoreBusy, StoreError
 from evidence.index.engine import SearchQuery, open_engine
 from evidence.model import Document, Facts, FileRef, Page

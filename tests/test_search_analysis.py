@@ -5,9 +5,6 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from evidence.index.analysis import (
     analyze,
     make_snippet,
@@ -18,6 +15,8 @@ from evidence.index.analysis import (
 )
 from evidence.index.engine import SearchQuery
 from evidence.index.query import date_bounds, plan_query
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 def test_tokens_keep_numbers_and_short_syllables():

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from evidence.cli import cli
 from evidence.index.catalogue import FileInfo
 from evidence.index.search import reindex, search
