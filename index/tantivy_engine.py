@@ -107,22 +107,19 @@ class TantivyEngine(BaseEngine):
         finally:
             w.wait_merging_threads()
 
-    def _all(self, path: Path) -> tuple[Any, list[Any]]:
-        ix = self._open(path)
-        ix.reload()
-        s = ix.searcher()
-        n = s.num_docs
-        hits = s.search(tantivy.Query.all_query(), limit=max(1, n)).hits if n else []
-        return s, hits
-
     def _count(self, path: Path) -> int:
         ix = self._open(path)
         ix.reload()
         return int(ix.searcher().num_docs)
 
     def _ids(self, path: Path) -> set[str]:
-        s, hits = self._all(path)
-        return {s.doc(addr)["id"][0] for _, addr in hits}
+        ix = self._open(path)
+        ix.reload()
+        s = ix.searcher()
+        # the term dictionary of "id", counted over live documents only (a deleted
+        # document's term lingers until a merge; the filter drops it)
+        terms = s.terms_with_prefix("id", "", filter_query=tantivy.Query.all_query())
+        return {t for t, n in terms if n > 0}
 
     def _release(self) -> None:
         self._index = None
