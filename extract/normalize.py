@@ -24,8 +24,10 @@ __all__ = [
 
 _ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 # zero-width and BOM characters that break tokens; soft hyphen too
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u3000": " "})
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_ODD_SPACES = "\u00a0\u2007\u202f\u3000"
+_SPACES = str.maketrans(dict.fromkeys(_ODD_SPACES, " "))
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"})
 _SLASHES = str.maketrans({"\u2215": "/", "\uff0f": "/", "\u2044": "/"})
 
@@ -34,9 +36,16 @@ _VOWELS = set("aăâeêioôơuưy")
 _MARKED_VOWELS = set("ăâêôơư")
 
 
+# every character clean_text changes besides NFC: a text without them that is already NFC
+# (the usual case: the pipeline cleans at ingest) is returned as it is, cheaply
+_UNCLEAN = re.compile(f"[\r\u00d0\u00f0{_INVISIBLE_CHARS}{_ODD_SPACES}]")
+
+
 def clean_text(text: str) -> str:
     """NFC, Ð/ð (eth) to Đ/đ, no zero-width characters, unusual spaces to spaces, ``\\n``
     line ends. Apply once at ingest, before any regex or index step."""
+    if unicodedata.is_normalized("NFC", text) and not _UNCLEAN.search(text):
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
     text = text.translate(_SPACES)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -169,22 +168,10 @@ def find_tasks(text: str) -> list[Task]:
         error is logged and an empty list returned, so one odd document never stops a batch.
     """
     try:
-        return _find_tasks(_clean(text or ""))
+        return _find_tasks(clean_text(text or ""))
     except Exception:  # the extractor's contract: no input makes it raise
         log.exception("task extraction failed")
         return []
-
-
-# characters clean_text changes besides NFC (CR, eth, invisibles, unusual spaces)
-_UNCLEAN = re.compile("[\r\u00d0\u00f0\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u2007\u202f\u3000]")
-
-
-def _clean(text: str) -> str:
-    """:func:`clean_text`, skipped when ``text`` is already clean (the usual case: the
-    pipeline cleans at ingest), which saves most of the time on long documents."""
-    if unicodedata.is_normalized("NFC", text) and not _UNCLEAN.search(text):
-        return text
-    return clean_text(text)
 
 
 def _lines(text: str) -> list[_Line]:
