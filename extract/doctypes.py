@@ -13,8 +13,6 @@
 
 from __future__ import annotations
 
-import re
-
 from .normalize import fold
 
 __all__ = [
@@ -160,7 +158,6 @@ ABBREVIATIONS: dict[str, str] = {
     "TP": "thành phố",
     "TX.": "thị xã",
     "TT.": "thị trấn",
-    "CP": "Chính phủ",
     "BCĐ": "Ban Chỉ đạo",
     "BQL": "Ban Quản lý",
     "KKT": "Khu kinh tế",

@@ -75,12 +75,12 @@ class HeaderFacts:
 # ---------------------------------------------------------------- cells and anchors
 
 _MOTTO = re.compile(
-    r"C\wNG\s+H\w{2}\s+X\w\s+H\wI\s+CH\w\s+NGH\wA\s+VI\wT\s+NAM"
+    r"C\wNG\s+H\w{2}\s+X\w\s+H\wI\s+CH\w\s+NGH\wA\s+V\S{1,6}\s+NAM"
     r"|Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+[Pp]húc"
     r"|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM",
     re.IGNORECASE,
 )
-_GAP = re.compile(r"\t+|[ \u00a0]{3,}| _ | \| ")
+_GAP = re.compile(r"\t+|[ \u00a0]{3,}| _ | \| | — ")
 # a signer prefix glued to the left column: "- Lưu: VT, VP.TL. CHỦ TỊCH", "Nơi nhận: TM. ỦY BAN"
 _GLUED_PREFIX = re.compile(r"(?<=[^\s])(?<![A-ZĐ])(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ][A-ZĐÀ-Ỹ]+\s+[A-ZĐÀ-Ỹ])|(?<=:\s)(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ])|(?<=[a-zà-ỹđ]\s)(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ]\w*\s+[A-ZĐỦ])")
 _RULE = re.compile(r"^[\s\-–—_=*.·~]*$")
@@ -161,6 +161,10 @@ _DATE_LINE_SHORT = re.compile(
     r"(?P<y>(?:19|20)\d\d)",
     re.IGNORECASE,
 )
+_DATE_LINE_GARBLED = re.compile(
+    r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày(?P<junk>[^\n]{1,40}?)năm\s*(?P<y>(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
 _DATE_LINE_LOOSE = re.compile(
     r"(?P<place>[A-ZĐ][^\d,\n:;()]{1,38}?)\s+ngày(?P<d>[^\n]{0,30}?)tháng(?P<m>[^\n]{0,30}?)năm\s*(?P<y>(?:19|20)\d\d)"
 )
@@ -187,7 +191,7 @@ def _clean_number(raw: str) -> tuple[str | None, bool]:
 
 
 _GARBLED_NUMBER = re.compile(
-    r"^[ \t]*(?P<junk>[^\s/]{1,8}?)[ \t]*(?P<rest>/[ \t]*(?:(?:19|20)\d\d[ \t]*/[ \t]*)?[A-ZĐ][^\s,;]*)"
+    r"^[ \t]*(?P<junk>[^\s/][^/\n]{0,11}?)[ \t]*(?P<rest>/[ \t]*(?:(?:19|20)\d\d[ \t]*/[ \t]*)?[A-ZĐ][^\s,;]*)"
 )
 
 
@@ -235,27 +239,37 @@ def _find_symbol_in(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, b
     return None, False, None
 
 
+def _plausible_place(place: str) -> bool:
+    """A place name ends with a capitalised word ("Hà Nội"); "Hôm nay, ngày …" is a
+    sentence of the body, not a place-date line."""
+    words = place.replace(".", " ").split()
+    return bool(words) and words[-1][:1].isupper()
+
+
 def _find_date(cells: list[Cell], text: str, after: int | None = None) -> tuple[re.Match[str] | None, Cell | None]:
-    for c in cells:
-        m = _DATE_LINE.search(c.text)
-        if m:
-            return m, c
-    # "Đức Thọ, ngày 17/01/2023": the short form on the place-date line
-    for c in cells:
-        m = _DATE_LINE_SHORT.search(c.text)
-        if m:
-            return m, c
+    for rx in (_DATE_LINE, _DATE_LINE_SHORT):
+        for c in cells:
+            m = rx.search(c.text)
+            if m and _plausible_place(m.group("place")):
+                return m, c
     # OCR often drops the comma: "Hà Nội ngày 05 tháng 3 năm 2024" (capitalised place words)
     for c in cells:
         m = _DATE_LINE_LOOSE.match(c.text.strip())
         if m and all(w[:1].isupper() or w == "." for w in m.group("place").split()):
             return _DATE_LINE_LOOSE.search(c.text), c
+    # the day and month lost to OCR ("ngày 21 LJJ141/124 _5 năm 2024"): the year is sure
+    for c in cells:
+        m = _DATE_LINE_GARBLED.search(c.text)
+        if m and _plausible_place(m.group("place")):
+            return m, c
     return None, None
 
 
 def _date_parts(m: re.Match[str]) -> tuple[str | None, bool]:
     """ISO date from a date-line match; True when a part is unreadable (OCR garbage)."""
     y = int(m.group("y"))
+    if "junk" in m.groupdict():
+        return iso_date(y), True
     parts: list[int | None] = []
     bad = False
     for g in ("m", "d"):
@@ -327,7 +341,8 @@ def sentence_case(text: str) -> str:
     if not is_upper_text(text):
         out = " ".join(tokens)
         return canonical_tones(_cap(out))
-    low = [t if _is_code(t) else t.lower() for t in tokens]
+    tokens = _company_forms(tokens)
+    low = [t if _is_code(t) or t in _KEEP_UPPER else t.lower() for t in tokens]
     caps = [False] * len(low)
     caps[0] = True
     # org head at the start: capitalise the next word, and the first word after "," / "và"
@@ -357,6 +372,18 @@ def sentence_case(text: str) -> str:
     out = " ".join(words)
     out = _apply_lexicon(out)
     return canonical_tones(_cap(out))
+
+
+_KEEP_UPPER = {"TNHH", "MTV", "XNK", "KCN", "CCN", "HTX"}
+
+
+def _company_forms(tokens: list[str]) -> list[str]:
+    """``CÔNG TY CP`` is a joint-stock company (cổ phần), not the Government (CP)."""
+    out = list(tokens)
+    for i in range(1, len(out)):
+        if out[i] == "CP" and i >= 2 and [w.upper() for w in out[i - 2 : i]] == ["CÔNG", "TY"]:
+            out[i] = "CỔ PHẦN"
+    return " ".join(out).split()
 
 
 def _apply_lexicon(out: str) -> str:
@@ -421,7 +448,7 @@ _ORG_HEAD = re.compile(
 _PARTY_COMMITTEE = re.compile(r"^(?:TỈNH|HUYỆN|THÀNH|THỊ|ĐẢNG|QUẬN)\s+ỦY\b", re.IGNORECASE)
 _DRAFT_MARK = re.compile(r"^\(?\s*(?:DỰ\s+THẢO|BẢN\s+SAO|MẬT|TỐI\s+MẬT|TUYỆT\s+MẬT|KHẨN|THƯỢNG\s+KHẨN|HỎA\s+TỐC)\b", re.IGNORECASE)
 _VV_INSIDE = re.compile(r"(?<=\s)V/[vV](?=\s)")
-_DOC_TYPE_HEAD = re.compile(r"^(?:V/v|V/V|Về việc)\b")
+_DOC_TYPE_HEAD = re.compile(r"^(?:[VW]\s?[/⁄|]\s?[vV]|Về việc)(?=[\s:.])")
 
 
 def _issuer_lines(cells: list[Cell], stop_line: int, so_cell: Cell | None) -> list[Cell]:
@@ -556,9 +583,8 @@ def parse_header(text: str) -> HeaderFacts:
         s, e = dcell.start + dm.start(), dcell.start + dm.end()
         hf.spans["date"] = (s, e, text[s:e])
 
-    anchor_lines = [c.line for c in (so_cell, dcell) if c is not None]
     # issuer: upper-case cells above the Số line (or above the type line)
-    type_idx = _find_type_line(head_cells, after_line=min(anchor_lines) if anchor_lines else 0)
+    type_idx = _find_type_line(head_cells, after_line=so_cell.line if so_cell is not None else 0)
     stop_line = so_cell.line if so_cell is not None else None
     if stop_line is None:
         stop_line = head_cells[type_idx].line if type_idx is not None else (
@@ -596,9 +622,13 @@ def parse_header(text: str) -> HeaderFacts:
             vm = _VV_INSIDE.search(t)
             if vm and not _DOC_TYPE_HEAD.match(t):
                 t = t[vm.start() :]  # "Số: 12/UBND-VP V/v …" glued on one line
-            if _DOC_TYPE_HEAD.match(t):
+            hm = _DOC_TYPE_HEAD.match(t)
+            if hm:
+                vv = not hm.group(0).startswith("Về")
+                if vv:
+                    t = "V/v" + t[hm.end() :]  # OCR "W⁄v" is the V/v of a công văn
                 subj, s, e = _subject_after(text, head_cells, i, t)
-                hf.subject, hf.vv = subj, t[:3].lower() == "v/v"
+                hf.subject, hf.vv = subj, vv
                 hf.spans["subject"] = (s, e, text[s:e])
                 break
     return hf

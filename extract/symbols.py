@@ -98,6 +98,10 @@ def _segments(chain: str) -> tuple[list[str], list[str]]:
     return [p.strip() for p in parts[0::2] if p.strip()], parts[1::2]
 
 
+# ASCII-folded type codes met in file names, URLs and OCR ("ND-CP", "QD-UBND")
+_ASCII_TYPES = {"ND": "NĐ", "QD": "QĐ"}
+
+
 def _interpret(number: str | None, year: str | None, sep: str, chain: str) -> SymbolParts:
     segs, seps = _segments(chain)
     printed_chain = "".join(s + (seps[i] if i < len(seps) else "") for i, s in enumerate(segs))
@@ -108,6 +112,9 @@ def _interpret(number: str | None, year: str | None, sep: str, chain: str) -> Sy
     if not segs:
         return parts
     first = segs[0].upper()
+    if first in _ASCII_TYPES and len(segs) > 1:
+        first = _ASCII_TYPES[first]
+        segs = [first, *segs[1:]]
     if sep == "-" and seps and seps[0] == "/":
         # Party: n-TYPE/ISSUER
         parts.party = True
@@ -222,9 +229,12 @@ def normalize_symbol(s: str) -> str:
     if m:
         t = str(int(m.group(1))) + (m.group(2) or "") + t[m.end():]
     out = []
-    for tok in re.split(r"([/-])", t):
+    toks = re.split(r"([/-])", t)
+    for i, tok in enumerate(toks):
         if not tok or tok in "/-" or tok[0].isdigit():
             out.append(tok)
+        elif tok.upper() in _ASCII_TYPES and i + 1 < len(toks) and toks[i + 1] == "-":
+            out.append(_ASCII_TYPES[tok.upper()])
         else:
             out.append(canonical_code(tok))
     return "".join(out)

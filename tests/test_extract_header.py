@@ -196,3 +196,26 @@ def test_type_line_with_glued_subject_and_vv_glued_to_number() -> None:
 def test_short_date_form_on_the_place_date_line() -> None:
     hf = parse_header("UBND HUYỆN CAN LỘC\nSố: 12/KH-UBND\nCan Lộc, ngày 07/02/2023\nKẾ HOẠCH\nTập huấn\n")
     assert (hf.place, hf.date) == ("Can Lộc", "2023-02-07")
+
+
+def test_ocr_damage_in_a_signed_scan() -> None:
+    text = """BỘ KHOA HỌC VÀ CÔNG NGHỆ — CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIƒ⁄f' NAM
+Độc lập - Tự do - Hạnh phúc
+Số: Ả € 1 /GP-BKHCN Hà Nội, ngày 21 LJJ141/124 _5 năm 2024
+W⁄v cấp giấy phép vận chuyển
+"""
+    hf = parse_header(text)
+    assert hf.issuer == "Bộ Khoa học và Công nghệ" and hf.parent_issuer is None
+    assert hf.symbol is not None and hf.symbol.symbol == "/GP-BKHCN" and hf.number_unreadable
+    assert (hf.place, hf.date, hf.date_unreadable) == ("Hà Nội", "2024", True)
+    assert hf.vv and hf.subject == "V/v cấp giấy phép vận chuyển"
+
+
+def test_body_sentence_is_not_a_place_date_line() -> None:
+    hf = parse_header("BIÊN BẢN KIỂM TRA\n\nHôm nay, ngày 08/6/2026, tại trụ sở Công ty, đoàn kiểm tra gồm:\n")
+    assert hf.date is None and hf.place is None
+
+
+def test_company_header() -> None:
+    assert sentence_case("CÔNG TY CP ĐẦU TƯ XÂY DỰNG") == "Công ty cổ phần đầu tư xây dựng"
+    assert sentence_case("CÔNG TY TNHH MTV THỦY ĐIỆN") == "Công ty TNHH MTV thủy điện"

@@ -177,3 +177,11 @@ def test_type_from_name(line: str, code: str) -> None:
 def test_type_from_name_needs_whole_word() -> None:
     assert type_from_name("LUẬTSƯ") is None
     assert type_from_name("Kính gửi") is None
+
+
+def test_ascii_folded_type_codes() -> None:
+    parts = parse_symbol("Nghị định số 26/2026/ND-CP")
+    assert parts is not None and parts.doc_type == "NĐ" and parts.issuers == ["CP"]
+    assert normalize_symbol("26/2026/ND-CP") == normalize_symbol("26/2026/NĐ-CP")
+    assert normalize_symbol("15/QD-UBND") == normalize_symbol("15/QĐ-UBND")
+    assert normalize_symbol("15/HD-UBND") != normalize_symbol("15/HĐ-UBND")
