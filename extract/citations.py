@@ -39,6 +39,8 @@ _TW_NEAR = re.compile(rf"(?P<tw>{_TW})\s*(?:số|SỐ|Số)?\s*(?:hiệu)?\s*[:.
 _TW_FAR = re.compile(
     rf"(?P<tw>{_TW})\b[^;.\n()]{{0,90}}?\s(?:số|SỐ|Số)\s*[:.]?\s*$", re.IGNORECASE
 )
+_TW_WORD = re.compile(rf"(?<!\w)(?P<tw>{_TW})(?!\w)", re.IGNORECASE)
+_TW_FAR_TAIL = re.compile(r"[^;.\n()]{0,90}?\s(?:số|SỐ|Số)\s*[:.]?\s*$")
 _SO_NEAR = re.compile(r"(?:số|SỐ|Số)\s*(?:hiệu)?\s*[:.]?\s*$")
 _LIST_GAP = re.compile(r"^[\s,;]*(?:và|hoặc|,|;)?[\s,]*(?:các\s+)?(?:số\s*:?)?\s*$", re.IGNORECASE)
 _DATE_AFTER = re.compile(r"^\s*,?\s*(?:được\s+)?(?:ban\s+hành\s+)?(?:ngày|ngay)\s*", re.IGNORECASE)
@@ -95,9 +97,11 @@ def find_citations(
         if near:
             tw = near.group("tw")
         else:
-            far = _TW_FAR.search(head)
-            if far:
-                tw = far.group("tw")
+            # the nearest type word whose clause reaches "số" ("Giấy phép khai thác số …")
+            for far in reversed(list(_TW_WORD.finditer(head))):
+                if _TW_FAR_TAIL.match(head, far.end()):
+                    tw = far.group("tw")
+                    break
         has_so = bool(_SO_NEAR.search(head[-20:]))
         gap = text[prev_end : m.start()] if prev_end >= 0 else None
         if tw is None and gap is not None and prev_tw and _LIST_GAP.match(_strip_date_issuer(gap)):

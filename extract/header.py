@@ -82,7 +82,12 @@ _MOTTO = re.compile(
 )
 _GAP = re.compile(r"\t+|[ \u00a0]{3,}| _ | \| | — ")
 # a signer prefix glued to the left column: "- Lưu: VT, VP.TL. CHỦ TỊCH", "Nơi nhận: TM. ỦY BAN"
-_GLUED_PREFIX = re.compile(r"(?<=[^\s])(?<![A-ZĐ])(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ][A-ZĐÀ-Ỹ]+\s+[A-ZĐÀ-Ỹ])|(?<=:\s)(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ])|(?<=[a-zà-ỹđ]\s)(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ]\w*\s+[A-ZĐỦ])")
+_GLUED_PREFIX = re.compile(r"(?<=[^\s])(?<![A-ZĐ])(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ][A-ZĐÀ-Ỹ]+\s+[A-ZĐÀ-Ỹ])|(?<=:\s)(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ])|(?<=[a-zà-ỹđ;,)]\s)(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ]\w*\s+[A-ZĐỦ])")
+_GLUED_TITLE = re.compile(
+    r"(?<=\S\s)(?<!PHÓ\s)(?<!TM\.\s)(?<!KT\.\s)(?<!TL\.\s)(?<!TUQ\.\s)(?=(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|CHÁNH\s+VĂN\s+PHÒNG|BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|"
+    r"CỤC\s+TRƯỞNG|TRƯỞNG\s+[A-ZĐÀ-Ỹ]+)\s*$)",
+    re.MULTILINE,
+)
 _RULE = re.compile(r"^[\s\-–—_=*.·~]*$")
 
 
@@ -113,6 +118,11 @@ def _cell_bounds(text: str, s: int, e: int) -> list[tuple[int, int]]:
         cut += [m.start(), m.start(), m.end(), m.end()]
     for m in _GLUED_PREFIX.finditer(text, s, e):
         cut += [m.start(), m.start()]
+    if text[s:e].lstrip().startswith(("-", "+", "~")) and not _GAP.search(text, s, e):
+        # a recipient line with the signer's title glued at its end: "- Lưu: VT.NV PHÓ CHỦ TỊCH"
+        tm = _GLUED_TITLE.search(text, s, e)
+        if tm:
+            cut += [tm.start(), tm.start()]
     cut.append(e)
     cut.sort()
     for a, b in zip(cut[0::2], cut[1::2], strict=False):
@@ -150,7 +160,12 @@ def is_upper_text(s: str) -> bool:
     return lower <= max(1, len(letters) // 12)
 
 
-_SO = re.compile(r"(?:(?<=\s)|^)(?:Luật\s+|LUẬT\s+)?(?:Số|SỐ|số|Sô|S0)\s*(?:hiệu)?\s*[:.;]?", re.MULTILINE)
+# "Số" capitalised, or "số:" with its colon (OCR lower-cases it); a wrapped body line that
+# starts with "số 512/QĐ-UBND" is not the Số line
+_SO = re.compile(
+    r"(?:(?<=\s)|^)(?:Luật\s+|LUẬT\s+)?(?:(?:Số|SỐ|Sô|S0)\s*(?:hiệu)?\s*[:.;]?|số\s*(?:hiệu)?\s*:)",
+    re.MULTILINE,
+)
 # a date line: place (no digits), comma, ngày <junk> tháng <junk> năm yyyy
 _DATE_LINE = re.compile(
     r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày(?P<d>[^\n]{0,30}?)tháng(?P<m>[^\n]{0,30}?)năm\s*(?P<y>(?:19|20)\d\d)",
@@ -278,6 +293,9 @@ def _date_parts(m: re.Match[str]) -> tuple[str | None, bool]:
             parts.append(None)
         elif raw.isdigit() and len(raw) <= 2:
             parts.append(int(raw))
+        elif re.fullmatch(r"\d{1,2}[^\w\s]", raw):
+            parts.append(int(raw[:-1]))  # "tháng 5$": one stray mark after the digits
+            bad = True
         else:
             digits = re.fullmatch(r"[\dIlO]{1,2}", raw)
             if digits:
@@ -342,6 +360,8 @@ def sentence_case(text: str) -> str:
         out = " ".join(tokens)
         return canonical_tones(_cap(out))
     tokens = _company_forms(tokens)
+    # OCR reads TỈNH as TĨNH, HUYỆN as HUYÊN: a header names a tỉnh or a huyện
+    tokens = [_ADMIN_FIX.get(fold(t), t) if fold(t) in _ADMIN_FIX else t for t in tokens]
     low = [t if _is_code(t) or t in _KEEP_UPPER else t.lower() for t in tokens]
     caps = [False] * len(low)
     caps[0] = True
@@ -374,6 +394,7 @@ def sentence_case(text: str) -> str:
     return canonical_tones(_cap(out))
 
 
+_ADMIN_FIX = {"tinh": "TỈNH", "huyen": "HUYỆN"}
 _KEEP_UPPER = {"TNHH", "MTV", "XNK", "KCN", "CCN", "HTX"}
 
 
@@ -461,13 +482,21 @@ def _issuer_lines(cells: list[Cell], stop_line: int, so_cell: Cell | None) -> li
             continue
         if t.startswith(("@", "(")) or ":" in t or _DRAFT_MARK.match(t):
             continue
-        if not is_upper_text(t) or len(t) > 90:
+        if not is_upper_text(t) or len(t) > 90 or not _wordy(t):
             continue
         if type_from_name(t) and not out:
             # "QUYẾT ĐỊNH" before any issuer line is a type line, not an issuer
             continue
         out.append(c)
     return out
+
+
+def _wordy(t: str) -> bool:
+    """OCR debris ("„ ^ » ˆ LFA Ä A .ˆ") is not a header line: mostly letters, two words."""
+    chars = [c for c in t if not c.isspace()]
+    letters = sum(1 for c in chars if c.isalnum())
+    words = [w for w in t.split() if sum(ch.isalpha() for ch in w) >= 2]
+    return bool(chars) and letters / len(chars) >= 0.7 and (len(words) >= 2 or len(t.strip()) >= 4)
 
 
 def _group_issuer_lines(lines: list[str]) -> list[tuple[str, list[int]]]:

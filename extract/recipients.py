@@ -19,6 +19,23 @@ _MARK = re.compile(r"^[-–+•*~]\s*")  # "~" is how OCR often reads the dash
 _SIGNER = re.compile(r"^(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]?\s+\S")
 
 
+# a signer title of the right column glued at the end of an item (OCR, .doc)
+_TRAILING_TITLE = re.compile(
+    r"\s+(?:(?:KT|TM|TL|TUQ)\.\s*)?(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|CHÁNH\s+VĂN\s+PHÒNG|"
+    r"BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|CỤC\s+TRƯỞNG|TRƯỞNG\s+[A-ZĐÀ-Ỹ]+)\s*$"
+)
+
+
+def _clean_item(item: str) -> str:
+    t = re.sub(r"\s+", " ", item).strip()
+    t = _TRAILING_TITLE.sub("", t)
+    # OCR debris after the item's own ";" ("UBND huyện; . 'Yh"): no word of three letters
+    head, sep, tail = t.partition(";")
+    if sep and tail.strip() and not re.search(r"[^\W\d_]{3,}", tail):
+        t = head
+    return t.strip().rstrip(";.,").strip()
+
+
 def find_noi_nhan(text: str) -> re.Match[str] | None:
     """The ``Nơi nhận:`` anchor: at the start of a line (after emphasis marks) or of a
     column (after a wide gap), never "nơi nhận hồ sơ" inside a sentence."""
@@ -49,10 +66,11 @@ def find_recipients(text: str) -> tuple[list[str], tuple[int, int] | None]:
                 pass
             else:
                 continue
-        if c.line > last_line + 1 and started and not open_item:
-            break
-        if c.line > last_line + 2 and started:
-            break
+        if started and c.line > last_line + 1:
+            # a blank line ends the list, unless the next line is one more item (OCR and
+            # some converters put blank lines between items)
+            if not (_MARK.match(t) and c.line <= last_line + 3):
+                break
         if _SIGNER.match(t) or (is_upper_text(t) and not _MARK.match(t)):
             # a signer line of the right column interleaved with the items
             if started:
@@ -75,6 +93,6 @@ def find_recipients(text: str) -> tuple[list[str], tuple[int, int] | None]:
         open_item = not items[-1].rstrip().endswith((";", "."))
         if re.match(r"^Lưu\b", items[-1]) and not items[-1].rstrip().endswith(","):
             break
-    cleaned = [re.sub(r"\s+", " ", i).strip().rstrip(";.,").strip() for i in items]
+    cleaned = [_clean_item(i) for i in items]
     cleaned = [i for i in cleaned if i]
     return cleaned, (m.start(), end)

@@ -99,3 +99,32 @@ def test_noi_nhan_inside_a_sentence_is_not_the_anchor() -> None:
             "- Nội dung thứ nhất;\n\n" + SEQUENTIAL)
     items, _ = find_recipients(text)
     assert items == ["Như Điều 3", "Thường trực Huyện ủy", "Lưu: VT, NV"]
+
+
+def test_ocr_footer_glued_columns_and_blank_lines() -> None:
+    text = """hoàn thành trong quý IV./.
+
+Nơi nhận: TM. ỦY BAN NHÂN DÂN
+- Sở Nội vụ (b/c); KT. CHỦ TỊCH
+
+- Chủ tịch, các PCT UBND huyện; . 'Yh
+
+- Lưu: VT, NV PHÓ CHỦ TỊCH
+
+PHan Thị Thu Hà
+"""
+    items, _ = find_recipients(text)
+    assert items == ["Sở Nội vụ (b/c)", "Chủ tịch, các PCT UBND huyện", "Lưu: VT, NV"]
+    s = find_signer(text)
+    assert s is not None
+    assert (s.name, s.position, s.authority, s.authority_chain) == (
+        "Phan Thị Thu Hà", "Phó Chủ tịch", "KT.", ["TM.", "KT."]
+    )
+
+
+def test_doc_converter_glues_the_prefix_to_the_last_item() -> None:
+    text = "Nơi nhận:\n- Các phòng, ban;\n- Lưu: VT, VP.TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\n\nNguyễn Hữu Phước\n"
+    assert find_recipients(text)[0] == ["Các phòng, ban", "Lưu: VT, VP"]
+    s = find_signer(text)
+    assert s is not None
+    assert (s.name, s.position, s.authority) == ("Nguyễn Hữu Phước", "Chánh Văn phòng", "TL.")
