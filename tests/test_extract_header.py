@@ -219,3 +219,9 @@ def test_body_sentence_is_not_a_place_date_line() -> None:
 def test_company_header() -> None:
     assert sentence_case("CÔNG TY CP ĐẦU TƯ XÂY DỰNG") == "Công ty cổ phần đầu tư xây dựng"
     assert sentence_case("CÔNG TY TNHH MTV THỦY ĐIỆN") == "Công ty TNHH MTV thủy điện"
+
+
+def test_ocr_admin_word_and_stray_mark_in_month() -> None:
+    assert sentence_case("ỦY BAN NHÂN DÂN TĨNH LÀO CAI") == "Ủy ban nhân dân tỉnh Lào Cai"
+    hf = parse_header("UBND TỈNH LÀO CAI\nVĂN PHÒNG\nSố: 466 /PC-VPUBND\nLào Cai, ngày 12 tháng 5$ năm 2026\n")
+    assert hf.date == "2026-05-12" and hf.date_unreadable
