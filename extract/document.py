@@ -139,8 +139,10 @@ def _extract(pages: list[str], filename: str | None) -> Facts:
         s, e = block.name_span or (block.start, block.end)
         facts.provenance["signer"] = where.span(text, s, e)
 
-    recipients, _ = find_recipients(text)
+    recipients, rspan = find_recipients(text)
     facts.recipients = recipients
+    if recipients and rspan is not None:
+        facts.provenance["recipients"] = where.span(text, *rspan)
 
     facts.cited = find_citations(
         text,

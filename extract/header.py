@@ -641,6 +641,7 @@ def parse_header(text: str) -> HeaderFacts:
             hf.type_code = code
             rest = c.text.strip()[len(name) :].strip(" :")
             hf.type_name = _cap(name.lower()) if code in STATE_CODES else name
+            hf.spans["doc_type"] = (c.start, c.start + len(c.text.strip()), c.text.strip())
             subj, s, e = _subject_after(text, head_cells, type_idx, rest)
             if subj:
                 hf.subject = subj
