@@ -185,7 +185,7 @@ _DATE_LINE_LOOSE = re.compile(
 )
 _BODY_START = re.compile(
     r"^\s*(?:Căn\s+cứ|CĂN\s+CỨ|Kính\s+gửi|KÍNH\s+GỬI|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị"
-    r"|Điều\s+1\b|Chương\s+I\b|Hôm\s+nay)"
+    r"|Điều\s+1\b|Chương\s+I\b|Hôm\s+nay|Ngày\s+\d{1,2}\s*(?:/|tháng))"
 )
 _SUBJECT_STOP = re.compile(r"^\s*(?:\(|(?:[IVX]+|\d+)[.)]\s)")
 

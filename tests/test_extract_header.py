@@ -225,3 +225,10 @@ def test_ocr_admin_word_and_stray_mark_in_month() -> None:
     assert sentence_case("ỦY BAN NHÂN DÂN TĨNH LÀO CAI") == "Ủy ban nhân dân tỉnh Lào Cai"
     hf = parse_header("UBND TỈNH LÀO CAI\nVĂN PHÒNG\nSố: 466 /PC-VPUBND\nLào Cai, ngày 12 tháng 5$ năm 2026\n")
     assert hf.date == "2026-05-12" and hf.date_unreadable
+
+
+def test_subject_ends_where_the_body_starts_without_a_blank_line() -> None:
+    hf = parse_header("UBND HUYỆN NGHI XUÂN\nVĂN PHÒNG\nSố: 88/TB-VP\nNghi Xuân, ngày 25 tháng 8 năm 2023\n"
+                      "THÔNG BÁO\nKết luận của đồng chí Chủ tịch tại cuộc họp\nvề công tác cải cách hành chính\n"
+                      "Ngày 22/8/2023, đồng chí Chủ tịch chủ trì cuộc họp.\n")
+    assert hf.subject == "Kết luận của đồng chí Chủ tịch tại cuộc họp về công tác cải cách hành chính"
