@@ -111,7 +111,7 @@ def find_citations(
         prev_end, prev_tw = m.end(), tw
         key = normalize_symbol(parts.symbol)
         counts[key] = counts.get(key, 0) + 1
-        if key == own or key in seen:
+        if key == own or key in seen or (own and own.startswith(key + "-")):
             continue
         seen.add(key)
         tail = text[m.end() : m.end() + 200]

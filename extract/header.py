@@ -227,7 +227,7 @@ def _find_symbol(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, bool
 
 
 def _find_symbol_in(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, bool, Cell | None]:
-    for c in cells:
+    for i, c in enumerate(cells):
         m = _SO.search(c.text)
         if not m or m.start() > 12:
             continue
@@ -237,6 +237,8 @@ def _find_symbol_in(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, b
             off = c.start + m.end() - 3
             parts.start += off
             parts.end += off
+            if text[parts.end : parts.end + 1] == "-":
+                parts = _continued_symbol(text, cells[i + 1 :], c, parts)
             return parts, False, c
         g = _GARBLED_NUMBER.match(after)
         if g:
@@ -259,6 +261,22 @@ def _plausible_place(place: str) -> bool:
     sentence of the body, not a place-date line."""
     words = place.replace(".", " ").split()
     return bool(words) and words[-1][:1].isupper()
+
+
+_SYMBOL_TAIL = re.compile(r"^[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ][A-ZĐ0-9]*)*$")
+
+
+def _continued_symbol(text: str, rest: list[Cell], cell: Cell, parts: SymbolParts) -> SymbolParts:
+    """A long joint symbol wrapped onto the next line: ``24/HDLN-BCA-BQP-BYT-`` /
+    ``BCT-BTC-VKSNDTC-TANDTC`` (the next line's first cell holds only codes)."""
+    nxt = next((c for c in rest if c.line == cell.line + 1 and c.first), None)
+    if nxt is None or not _SYMBOL_TAIL.match(nxt.text.strip()):
+        return parts
+    joined = parse_symbol(f"Số: {parts.symbol}-{nxt.text.strip()}")
+    if joined is None:
+        return parts
+    joined.start, joined.end = parts.start, nxt.end
+    return joined
 
 
 def _find_date(cells: list[Cell], text: str, after: int | None = None) -> tuple[re.Match[str] | None, Cell | None]:
@@ -602,8 +620,9 @@ def parse_header(text: str) -> HeaderFacts:
             hf.warnings.append("day or month unreadable")
         elif iso is None:
             hf.warnings.append(f"date impossible: {dm.group(0).strip()}")
-        place = dm.group("place").strip(" \t*_-")
-        if so_cell is not None and dcell is so_cell and parts is not None:
+        # the place is what follows the last column gap ("…BYT-      Hà Nội, ngày …")
+        place = re.split(r"\t|\s{3,}", dm.group("place"))[-1].strip(" \t*_-")
+        if so_cell is not None and dcell is so_cell and parts is not None and parts.end <= dcell.end:
             place = dcell.text[parts.end - dcell.start : dm.end("place")].strip(" \t*_-,")
         place = re.sub(r"^.*\b(?:Số|SỐ)\b.*?\s(?=[A-ZĐ])", "", place) if "Số" in place else place
         if place and is_upper_text(place):
