@@ -232,3 +232,14 @@ def test_subject_ends_where_the_body_starts_without_a_blank_line() -> None:
                       "THÔNG BÁO\nKết luận của đồng chí Chủ tịch tại cuộc họp\nvề công tác cải cách hành chính\n"
                       "Ngày 22/8/2023, đồng chí Chủ tịch chủ trì cuộc họp.\n")
     assert hf.subject == "Kết luận của đồng chí Chủ tịch tại cuộc họp về công tác cải cách hành chính"
+
+
+def test_joint_symbol_wrapped_onto_the_next_line() -> None:
+    text = ("BỘ NỘI VỤ - BỘ TÀI CHÍNH\n"
+            " Số: 07 /TTLT-BNV-BTC-                          Hà Nội, ngày 02 tháng 3 năm 2025\n"
+            " BKHĐT-BTP\n\n              THÔNG TƯ LIÊN TỊCH\n   Hướng dẫn thực hiện chế độ phụ cấp\n")
+    hf = parse_header(text)
+    assert hf.symbol is not None
+    assert hf.symbol.symbol == "07/TTLT-BNV-BTC-BKHĐT-BTP"
+    assert hf.symbol.issuers == ["BNV", "BTC", "BKHĐT", "BTP"]
+    assert (hf.place, hf.date, hf.type_code) == ("Hà Nội", "2025-03-02", "TTLT")
