@@ -570,8 +570,16 @@ def _subject_after(text: str, cells: list[Cell], idx: int, first: str) -> tuple[
         prev_line = c.line
         if len(parts) > 8:
             break
-    subject = re.sub(r"\s+", " ", " ".join(parts)).strip().rstrip(".;")
+    subject = re.sub(r"\s+", " ", " ".join(parts)).strip()
+    # a place-date line glued into the subject by OCR: "V/v … thủ tục cấp Hà Nội, ngày …"
+    pd = _PLACE_DATE_INSIDE.search(subject)
+    if pd and pd.start() > 10:
+        subject = subject[: pd.start()]
+    subject = subject.strip().rstrip(".;")
     return subject, start, end
+
+
+_PLACE_DATE_INSIDE = re.compile(r"\s(?:(?:TP\.\s?)?[A-ZĐ][^\s,]*\s?){1,4},\s*ngày")
 
 
 _AUTH_WORDS = re.compile(

@@ -243,3 +243,9 @@ def test_joint_symbol_wrapped_onto_the_next_line() -> None:
     assert hf.symbol.symbol == "07/TTLT-BNV-BTC-BKHĐT-BTP"
     assert hf.symbol.issuers == ["BNV", "BTC", "BKHĐT", "BTP"]
     assert (hf.place, hf.date, hf.type_code) == ("Hà Nội", "2025-03-02", "TTLT")
+
+
+def test_place_date_glued_into_the_subject_by_ocr() -> None:
+    hf = parse_header("BỘ CÔNG THƯƠNG\nSố: 12/BCT-ATMT\n"
+                      "V/v triển khai thủ tục cấp Hà Nội, ngày0} thángh măm 2026\n\nKính gửi: các tỉnh\n")
+    assert hf.subject == "V/v triển khai thủ tục cấp"
