@@ -200,7 +200,7 @@ class TantivyEngine(BaseEngine):
         for score, addr in r.hits:
             d = s.doc(addr).to_dict()
             st = {k: (v[0] if v else None) for k, v in d.items()}
-            out.append(Candidate(st["id"], float(score) if not order else 0.0, st))
+            out.append(Candidate(str(st["id"]), float(score) if not order else 0.0, st))
         return int(r.count or 0), out
 
     def _text(self, cand: Candidate) -> str:
