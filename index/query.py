@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from evidence.extract.doctypes import ABBREVIATIONS, STATE_CODES
 from evidence.extract.normalize import clean_text, fold
 from evidence.index.analysis import analyze, bigrams, query_symbol_keys, symbol_keys
 
@@ -25,8 +26,11 @@ if TYPE_CHECKING:
 __all__ = ["QueryPlan", "date_bounds", "plan_query"]
 
 _QUOTED = re.compile(r"[\"“”„«»]([^\"“”„«»]*)[\"“”„«»]?")
-# issuer abbreviations officers type in filters (vn-format.md: issuers are expanded)
-_ISSUER_ABBR = {"ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan"}
+# issuer abbreviations officers type in filters (vn-format.md: issuers are expanded), from
+# the header table that expands them in stored issuers; type codes (QĐ) are not issuers
+_ISSUER_ABBR = {
+    fold(k): fold(v) for k, v in ABBREVIATIONS.items() if k.isalpha() and k not in STATE_CODES
+}
 #: folded syllables shorter than this are never fuzzed (too many neighbours)
 FUZZY_MIN_LEN = 4
 
