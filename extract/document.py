@@ -34,8 +34,6 @@ PAGE_JOIN = "\n\f\n"
 _FILENAME_HINT = re.compile(r"(?<![0-9.])(?P<num>\d{1,5})(?![0-9])")
 
 
-# some PDF fonts map ư/Ư to the Latin "oi" letters U+01A3/U+01A2 ("Nhƣ trên")
-_HORN = str.maketrans({"\u01a3": "ư", "\u01a2": "Ư"})
 # Cyrillic look-alikes in Latin text (damaged text layers: "ВСТ" for "BCT")
 _CYRILLIC = str.maketrans(dict(zip("АВСЕНКМОРТХаеорсху", "ABCEHKMOPTXaeopcxy", strict=True)))
 _CYRILLIC_RX = re.compile("[\u0400-\u04ff]")
@@ -86,7 +84,7 @@ def extract_facts(pages: list[str], *, filename: str | None = None) -> Facts:
 
 
 def _extract(pages: list[str], filename: str | None) -> Facts:
-    clean = [_fix_lookalikes(clean_text(p).translate(_HORN)) for p in (pages or [""])]
+    clean = [_fix_lookalikes(clean_text(p)) for p in (pages or [""])]
     text = PAGE_JOIN.join(clean)
     where = _Pages(clean)
     facts = Facts()

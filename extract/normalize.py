@@ -22,7 +22,9 @@ __all__ = [
     "normalize_span",
 ]
 
-_ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+# eth for Đ/đ (§6.3), and the Latin "oi" letters U+01A2/U+01A3 that some PDF fonts emit
+# for Ư/ư ("Nhƣ trên"); no Vietnamese word uses either
+_ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u01a2": "Ư", "\u01a3": "ư"})
 # zero-width and BOM characters that break tokens; soft hyphen too
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
@@ -38,11 +40,11 @@ _MARKED_VOWELS = set("ăâêôơư")
 
 # every character clean_text changes besides NFC: a text without them that is already NFC
 # (the usual case: the pipeline cleans at ingest) is returned as it is, cheaply
-_UNCLEAN = re.compile(f"[\r\u00d0\u00f0{_INVISIBLE_CHARS}{_ODD_SPACES}]")
+_UNCLEAN = re.compile(f"[\r\u00d0\u00f0\u01a2\u01a3{_INVISIBLE_CHARS}{_ODD_SPACES}]")
 
 
 def clean_text(text: str) -> str:
-    """NFC, Ð/ð (eth) to Đ/đ, no zero-width characters, unusual spaces to spaces, ``\\n``
+    """NFC, Ð/ð (eth) to Đ/đ, ƣ to ư, no zero-width characters, unusual spaces to spaces, ``\\n``
     line ends. Apply once at ingest, before any regex or index step."""
     if unicodedata.is_normalized("NFC", text) and not _UNCLEAN.search(text):
         return text

@@ -31,6 +31,11 @@ def test_clean_text_nfc_eth_invisibles() -> None:
     assert unicodedata.is_normalized("NFC", out)
 
 
+def test_clean_text_maps_oi_letters_of_broken_pdf_fonts() -> None:
+    assert clean_text("Nơi nhận:\n- Nhƣ trên;\n- ƢU TIÊN") == "Nơi nhận:\n- Như trên;\n- ƯU TIÊN"
+    assert fold("Nhƣ") == "nhu"
+
+
 @pytest.mark.parametrize(("raw", "expected"), [
     ("137 /KH-UBND", "137/KH-UBND"),
     ("Số:12/KH\u2013UBND", "Số:12/KH-UBND"),
