@@ -41,7 +41,6 @@ from evidence.ingest.base import OcrEngine, OcrMode, ParsedFile, ParseOptions
 from evidence.ingest.textlayer import (
     MIN_LETTERS,
     is_born_digital_text,
-    repair_text_layer,
     text_quality,
 )
 from evidence.model import Page
@@ -223,7 +222,7 @@ def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions) -> 
                 continue
             try:
                 raw = "" if options.ocr is OcrMode.ALWAYS else _page_text(page)
-                text = repair_text_layer(clean_text(raw))
+                text = clean_text(raw)
                 usable = is_born_digital_text(text)
                 # even a page that reads well may hold a heading in .VnTimeH
                 hinted = (len(_LEGACY_HINT.findall(raw)) >= _LEGACY_HINT_MIN
@@ -239,7 +238,7 @@ def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions) -> 
                 converted = _legacy_text(plumber, i, path) if plumber is not None else None
                 if converted is not None:
                     # clean_text only after conversion: TCVN3 "ư" is the soft-hyphen byte
-                    fixed = repair_text_layer(clean_text(converted))
+                    fixed = clean_text(converted)
                     if text_quality(fixed) > text_quality(text):
                         text, legacy = fixed, True
                         usable = is_born_digital_text(text)

@@ -24,12 +24,13 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from evidence.extract.normalize import clean_text
+
 __all__ = [
     "MIN_LETTERS",
     "QUALITY_THRESHOLD",
     "TextScore",
     "is_born_digital_text",
-    "repair_text_layer",
     "score_text",
     "text_quality",
 ]
@@ -44,9 +45,6 @@ _VN_LETTERS = frozenset(
     "abcdefghijklmnopqrstuvwxyz"
     "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
 )
-# ``ƣ``/``Ƣ`` (U+01A3/U+01A2, "oi") stand for ``ư``/``Ư`` in a common broken PDF font
-# encoding; the text is otherwise clean, so they are repaired, not scored as garbage.
-_OI_FIX = str.maketrans({"\u01a3": "ư", "\u01a2": "Ư"})
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 _ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
@@ -81,20 +79,6 @@ class TextScore:
     foreign_rate: float  # characters no Vietnamese text has / non-space characters
     diacritic_rate: float  # valid syllables with Vietnamese diacritics / valid syllables
     quality: float
-
-
-def repair_text_layer(text: str) -> str:
-    """Repair glyph substitutions that are unambiguous in Vietnamese text (``ƣ`` for ``ư``).
-
-    Args:
-        text: NFC page text from a PDF text layer.
-
-    Returns:
-        The text with ``ƣ``/``Ƣ`` replaced by ``ư``/``Ư`` (no Vietnamese word uses them).
-    """
-    if "\u01a3" in text or "\u01a2" in text:  # str.translate is slow on clean pages
-        return text.translate(_OI_FIX)
-    return text
 
 
 @lru_cache(maxsize=65536)
@@ -155,7 +139,9 @@ def score_text(text: str) -> TextScore:
     Returns:
         A :class:`TextScore`; ``quality`` is in [0, 1].
     """
-    text = _CID.sub("\ufffd", repair_text_layer(text))
+    # clean_text maps the ``ƣ`` of a common broken PDF font encoding to ``ư``: such a layer
+    # is otherwise clean, so it is repaired, not scored as garbage
+    text = _CID.sub("\ufffd", clean_text(text))
     nonspace = len(_NONSPACE.sub("", text))
     letters = len(_NONLETTER.sub("", text))
     # only characters outside the common set need a closer look (speed: C regex first)
