@@ -1,6 +1,7 @@
 """Relevance check (issue 4): symbol queries rank the document first (target >= 99 %); an
 unaccented query made of the first eight words of a subject finds the document in the
-top 3 (target >= 95 %).
+top 3 (target >= 95 %). Documents whose subjects begin with the same eight words (twins)
+cannot all be in a top 3, so the best possible rate is printed beside it.
 
 Documents: the bundled ``corpus/`` (text sources + ``corpus/expected.json``) and
 ``../shared/data/realdocs`` (text + ``realdocs-truth`` JSON), each present or skipped.
@@ -104,6 +105,15 @@ def run(engine_name: str, docs: list[tuple[str, Any, dict[str, Any]]]) -> dict[s
             by_key.setdefault(k, set()).add(d.id)
         by_prefix.setdefault(fold(" ".join((d.facts.subject or "").split()[:8])), set()).add(d.id)
     uniq_n = uniq_ok = 0
+    # the best any ranking can do: documents sharing the same query (twins) are told apart
+    # by nothing in it, and a top 3 holds at most three of them
+    groups: dict[str, int] = {}
+    for _, d, _ in docs:
+        words = (d.facts.subject or "").split()
+        if len(words) >= 3:
+            q = fold(" ".join(words[:8]))
+            groups[q] = groups.get(q, 0) + 1
+    ceiling = sum(min(n, 3) for n in groups.values())
     for label, d, _tr in docs:
         f = d.facts
         if f.symbol and f.number and symbol_keys(f.symbol):
@@ -137,7 +147,7 @@ def run(engine_name: str, docs: list[tuple[str, Any, dict[str, Any]]]) -> dict[s
     eng.close()
     return {"engine": engine_name, "documents": len(docs), "build_s": build,
             "symbol": (sym_ok, sym_n), "shapes": (shape_ok, shape_n),
-            "subject": (subj_ok, subj_n), "unique": (uniq_ok, uniq_n), "fails": fails}
+            "subject": (subj_ok, subj_n), "ceiling": (ceiling, subj_n), "unique": (uniq_ok, uniq_n), "fails": fails}
 
 
 def main() -> None:
@@ -154,8 +164,9 @@ def main() -> None:
     print(f"{len(docs)} documents ({', '.join(f'{lbl}: {sum(x[0] == lbl for x in docs)}' for lbl in labels)}); "
           f"facts from {'the truth files' if a.facts == 'truth' else 'extract_facts'}")
     print("| engine | symbol query -> first | 4 shapes -> first | unaccented subject (8 words) "
-          "-> top 3 | same, subjects whose 8 words are unique |")
-    print("|---|---|---|---|---|")
+          "-> top 3 | best possible (twins share a query) | same, subjects whose 8 words "
+          "are unique |")
+    print("|---|---|---|---|---|---|")
     for e in a.engines.split(","):
         r = run(e, docs)
 
@@ -163,7 +174,7 @@ def main() -> None:
             return f"{t[0]}/{t[1]} = {t[0] / max(1, t[1]):.1%}"
 
         print(f"| {e} | {pct(r['symbol'])} | {pct(r['shapes'])} | {pct(r['subject'])} | "
-              f"{pct(r['unique'])} |")
+              f"{pct(r['ceiling'])} | {pct(r['unique'])} |")
         for line in r["fails"][:a.show_fails]:
             print(f"    miss: {line}")
 

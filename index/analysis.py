@@ -36,6 +36,7 @@ __all__ = [
     "folded_terms",
     "make_snippet",
     "query_symbol_keys",
+    "start_keys",
     "symbol_keys",
     "term_keys",
     "tokenize",
@@ -114,6 +115,22 @@ def analyze(text: str, *, clean: bool = True) -> Analysis:
         exact.append(k[0])
         folded.append(k[1])
     return Analysis(exact, folded, bigrams(folded))
+
+
+#: leading words of a subject that carry no content ("V/v", "Về việc")
+_SUBJECT_LEADS = (("v", "v"), ("ve", "viec"))
+
+
+def start_keys(folded: Sequence[str]) -> list[str]:
+    """Keys of how a subject line begins: ``^`` and its first two folded tokens
+    (``^ke_hoach``), also after a leading "V/v" or "Về việc". They live in the subject's
+    bigram field (``^`` never occurs in a token), so "the subject starts with these words"
+    is one term look-up: officers type the subject they remember from its beginning."""
+    out = [f"^{folded[0]}_{folded[1]}"] if len(folded) >= 2 else []
+    for lead in _SUBJECT_LEADS:
+        if tuple(folded[:2]) == lead and len(folded) >= 4:
+            out.append(f"^{folded[2]}_{folded[3]}")
+    return out
 
 
 def folded_terms(text: str) -> list[str]:

@@ -35,6 +35,7 @@ from evidence.index.analysis import (
     Analysis,
     analyze,
     contains_phrase,
+    start_keys,
     symbol_keys,
 )
 from evidence.index.analysis import make_snippet as _make_snippet
@@ -47,6 +48,7 @@ __all__ = [
     "DEFAULT_ENGINE",
     "ENGINES",
     "SCHEMA_VERSION",
+    "TIER_BONUS",
     "BaseEngine",
     "Candidate",
     "IndexStatus",
@@ -68,14 +70,20 @@ log = logging.getLogger(__name__)
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
 #: Bumped when fields or weights change; combined with the analyzer version in the marker.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MARKER = "evidence-index.json"
 
 # Ranking weights shared by both engines (subject above body, exact above folded,
 # adjacent pairs above scattered syllables, a symbol hit above everything).
 W_SUBJ_F, W_SUBJ_X, W_BODY_F, W_BODY_X = 3.0, 2.0, 1.0, 0.5
 W_SUBJ_B, W_BODY_B = 4.0, 2.0
+#: the subject begins with the query's first two words (``analysis.start_keys``), per
+#: query word: a long query sums many term scores, and the start must still count
+W_SUBJ_START = 4.0
 W_SYMBOL = 200.0
+#: score between two ranking tiers (subject phrase > all words in the subject > phrase
+#: anywhere > words anywhere; see the engines)
+TIER_BONUS = 1000.0
 #: Strict results below this number trigger the fuzzy (OCR-tolerant) fallback.
 FUZZY_BELOW = 3
 
@@ -177,6 +185,8 @@ class IndexedDoc:
     path: str | None
     subject: str | None
     subj: Analysis
+    #: how the subject begins (``analysis.start_keys``), indexed with its bigrams
+    subj_start: list[str]
     body: Analysis
     text: str
 
@@ -322,13 +332,14 @@ def prepare(doc: Document) -> IndexedDoc:
         keys += [k for k in symbol_keys(f.symbol) if k not in keys]
     issuers = " ".join(x for x in (f.issuer, f.parent_issuer) if x)
     datenum = _datenum(f.date)
+    subj = analyze(subject or "", clean=False)
     return IndexedDoc(
         id=doc.id, symbol=symbol, symkeys=keys, doc_type=f.doc_type,
         type_key=fold(f.doc_type) if f.doc_type else "",
         year=datenum // 10000, datenum=datenum, date=f.date,
         issuer=f.issuer, issuer_terms=analyze(issuers).folded if issuers else [],
         place=f.place, path=doc.path, subject=subject,
-        subj=analyze(subject or "", clean=False),
+        subj=subj, subj_start=start_keys(subj.folded),
         # the body's terms include the subject's (search "anywhere" looks at the body only)
         body=analyze(text if not subject or subject in text else f"{text}\n{subject}",
                      clean=False),

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING
 
 from evidence.extract.doctypes import ABBREVIATIONS, STATE_CODES
 from evidence.extract.normalize import clean_text, fold
-from evidence.index.analysis import analyze, bigrams, query_symbol_keys, symbol_keys
+from evidence.index.analysis import (
+    analyze,
+    bigrams,
+    query_symbol_keys,
+    start_keys,
+    symbol_keys,
+)
 
 if TYPE_CHECKING:
     from evidence.index.engine import SearchQuery
@@ -45,6 +51,8 @@ class QueryPlan:
         phrases: folded tokens of each quoted phrase (all must be present).
         phrase_exact: exact keys of the same.
         symkeys: candidate symbol keys.
+        start_key: the subject-start key of the first two words, when the query begins
+            with unquoted words (ranks subjects that begin that way higher).
         snippet_terms: folded keys of unaccented query words (highlight any accent form).
         snippet_exact: exact keys of accented query words (highlight that form, or the
             word written without accents).
@@ -57,6 +65,7 @@ class QueryPlan:
     phrases: list[list[str]] = field(default_factory=list)
     phrase_exact: list[list[str]] = field(default_factory=list)
     symkeys: list[str] = field(default_factory=list)
+    start_key: str | None = None
     snippet_terms: set[str] = field(default_factory=set)
     snippet_exact: set[str] = field(default_factory=set)
     type_key: str | None = None
@@ -136,6 +145,8 @@ def plan_query(q: SearchQuery) -> QueryPlan:
             plan.phrase_exact.append(a.exact)
         pos = m.end()
     outside.append(text[pos:])
+    starts = start_keys(analyze(outside[0], clean=False).folded)
+    plan.start_key = starts[0] if starts else None
     seen: set[tuple[str, str]] = set()
     for seg in outside:
         a = analyze(seg, clean=False)

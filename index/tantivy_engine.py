@@ -15,11 +15,13 @@ from typing import Any
 
 import tantivy
 from evidence.index.engine import (
+    TIER_BONUS,
     W_BODY_B,
     W_BODY_F,
     W_BODY_X,
     W_SUBJ_B,
     W_SUBJ_F,
+    W_SUBJ_START,
     W_SUBJ_X,
     W_SYMBOL,
     BaseEngine,
@@ -58,7 +60,7 @@ def _document(d: IndexedDoc) -> tantivy.Document:
     doc.add_text("id", d.id)
     values = {
         "symkey": d.symkeys, "subj_x": d.subj.exact, "subj_f": d.subj.folded,
-        "subj_b": d.subj.bigrams, "body_x": d.body.exact, "body_f": d.body.folded,
+        "subj_b": d.subj.bigrams + d.subj_start, "body_x": d.body.exact, "body_f": d.body.folded,
         "body_b": d.body.bigrams, "type_key": [d.type_key] if d.type_key else [],
         "year": [str(d.year)] if d.year else [], "issuer_f": d.issuer_terms,
     }
@@ -159,12 +161,38 @@ class TantivyEngine(BaseEngine):
         text_q = None
         if must:
             clauses = [(tantivy.Occur.Must, q) for q in must]
+            if not fuzzy:
+                clauses += [(tantivy.Occur.Should, q) for q in self._tier_bonuses(plan)]
             clauses += [(tantivy.Occur.Should, self._bigram(b)) for b in plan.bigrams]
+            if plan.start_key:
+                clauses.append((tantivy.Occur.Should,
+                                self._term("subj_b", plan.start_key,
+                                W_SUBJ_START * len(plan.terms))))
             text_q = tantivy.Query.boolean_query(clauses)
         if plan.symkeys and not fuzzy:
             sym = [self._term("symkey", k, W_SYMBOL) for k in plan.symkeys]
+            # the document whose number was typed ranks above every text tier
+            sym.append(tantivy.Query.const_score_query(_should(sym), 4 * TIER_BONUS))
             return _should(([text_q] if text_q is not None else []) + sym)
         return text_q
+
+    def _tier_bonuses(self, plan: QueryPlan) -> list[Any]:
+        """Constant bonuses mirroring the Whoosh engine's tiers (subject phrase, every word
+        in the subject, phrase anywhere), so both engines order results alike; BM25F
+        then ranks within a tier."""
+        subj = [self._term("subj_f", f) for f, _ in plan.terms]
+        subj += [self._term("subj_b", b) for b in plan.phrase_bigrams]
+        subj += [self._term("subj_f", f) for f, _ in plan.phrase_singles]
+        out = []
+        if len(plan.terms) >= 2 and plan.bigrams:
+            sb = subj + [self._term("subj_b", b) for b in plan.bigrams]
+            out.append(tantivy.Query.const_score_query(_all(sb), TIER_BONUS))
+        if subj:
+            out.append(tantivy.Query.const_score_query(_all(subj), TIER_BONUS))
+        if len(plan.terms) >= 2 and plan.bigrams:
+            body = [self._term("body_b", b) for b in plan.bigrams + plan.phrase_bigrams]
+            out.append(tantivy.Query.const_score_query(_all(body), TIER_BONUS))
+        return out
 
     def _filters(self, plan: QueryPlan) -> list[Any]:
         fs = []
@@ -206,6 +234,12 @@ class TantivyEngine(BaseEngine):
     def _text(self, cand: Candidate) -> str:
         t = cand.stored.get("text")
         return bytes(t).decode("utf-8") if t else ""
+
+
+def _all(qs: list[Any]) -> Any:
+    if len(qs) == 1:
+        return qs[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in qs])
 
 
 def _should(qs: list[Any]) -> Any:

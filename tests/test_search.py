@@ -163,6 +163,36 @@ def test_contiguous_phrase_ranks_first(engine):
     assert found.index("111/KH-UBND") < found.index("12-NQ/TU") if "12-NQ/TU" in found else True
 
 
+def test_subject_remembered_from_its_beginning_ranks_first(fresh):
+    # a short subject with the same words (and a repeat) would win on BM25 alone
+    fresh.add([
+        make_doc(20, "Nội dung kế hoạch.", symbol="31/KH-SCT", subject=(
+            "Kiểm tra, cấp Giấy chứng nhận huấn luyện kỹ thuật an toàn vật liệu nổ công "
+            "nghiệp, tiền chất thuốc nổ trên địa bàn tỉnh năm 2024")),
+        make_doc(21, "Nội dung công văn.", symbol="77/SCT-CN", doc_type="CV",
+                 subject="V/v đề nghị huấn luyện, kiểm tra cấp Giấy chứng nhận huấn luyện"),
+        make_doc(22, "Nội dung quyết định.", symbol="78/QĐ-UBND", doc_type="QĐ",
+                 subject="Về việc phê duyệt phương án nổ mìn tại mỏ đá"),
+    ])
+    fresh.flush()
+    assert first(fresh, "kiem tra, cap giay chung nhan huan luyen") == "31/KH-SCT"
+    assert first(fresh, nfd("Kiểm tra cấp giấy chứng nhận")) == "31/KH-SCT"
+    # "V/v" and "Về việc" are not part of what an officer remembers
+    assert first(fresh, "de nghi huan luyen kiem tra") == "77/SCT-CN"
+    assert first(fresh, "phe duyet phuong an no min") == "78/QĐ-UBND"
+
+
+def test_typed_number_outranks_every_text_tier(fresh):
+    # the words of the number also appear, as a phrase, in another document's subject
+    fresh.add([make_doc(23, "Nội dung.", symbol="14/BC-UBND", doc_type="BC",
+                        subject="Báo cáo 137 KH UBND năm 2023")])
+    fresh.flush()
+    fresh.add([make_doc(24, "Nội dung.", symbol="137/KH-UBND", subject="Kế hoạch tuyên truyền")])
+    fresh.flush()
+    for q in ("137/KH-UBND", "137 KH UBND", "KH-UBND 137"):
+        assert first(fresh, q) == "137/KH-UBND", q
+
+
 def test_quoted_phrase_is_exact(engine):
     assert ids(engine, '"chính sách hành động"', fuzzy=False) == ["12-NQ/TU"]
     assert ids(engine, '"hành động chính sách"', fuzzy=False) == []
