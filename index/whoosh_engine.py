@@ -33,11 +33,10 @@ from evidence.index.engine import (
     IndexedDoc,
 )
 from evidence.index.query import FUZZY_MIN_LEN, QueryPlan
+from evidence.index.whoosh_eval import Clause, Filter, PostingCache, Tier
 from whoosh import fields, formats
 from whoosh import index as windex
-from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3Segment
-from whoosh.query.compound import DefaultOr
 from whoosh.system import pack_uint
 
 __all__ = ["TermsField", "WhooshEngine", "whoosh_schema"]
@@ -138,91 +137,81 @@ def _accented(a: Analysis) -> list[str]:
     return [e for e, f in zip(a.exact, a.folded, strict=True) if e != f]
 
 
-def _t(field: str, text: str, boost: float = 1.0) -> Q.Query:
-    return Q.Term(field, text, boost=boost)
+def _c(field: str, term: str, boost: float = 1.0) -> Clause:
+    return Clause(field, term, boost)
 
 
-def _and(must: list[Q.Query], maybe: list[Q.Query]) -> Q.Query:
-    q = must[0] if len(must) == 1 else Q.And(must)
-    if maybe:
-        q = Q.AndMaybe(q, maybe[0] if len(maybe) == 1 else DefaultOr(maybe))
-    return q
+def _each(clauses: list[Clause]) -> list[list[Clause]]:
+    """Every clause required (one group each)."""
+    return [[c] for c in clauses]
 
 
-def _fuzzy(field: str, f: str, boost: float) -> Q.Query:
-    q = _t(field, f, boost)
-    if len(f) >= FUZZY_MIN_LEN and not f.isdigit():
-        q = DefaultOr([q, Q.FuzzyTerm(field, f, boost=boost / 2, maxdist=1, prefixlength=1)])
-    return q
+def build_tiers(plan: QueryPlan, fuzzy: bool = False) -> list[Tier]:
+    """The tiers of a plan, best first (see :class:`WhooshEngine`).
 
-
-def build_tiers(plan: QueryPlan, fuzzy: bool = False) -> list[Q.Query]:
-    """The queries of a plan, best tier first (see :class:`WhooshEngine`).
-
-    Required clauses are single-field term look-ups (an intersection of posting lists,
-    driven by the rarest); exact-diacritics keys and bigrams only add to the score. The
-    body terms include the subject's, so "anywhere" needs no subject clause.
+    Required clauses are single-field term look-ups; exact-diacritics keys and bigrams
+    only add to the score. The body terms include the subject's, so "anywhere" needs no
+    subject clause.
     """
-    exact = [_t("body_x", e, W_BODY_X) for f, e in plan.terms if e != f]
-    phrase_singles = [_t("body_f", f, W_BODY_F) for f, _ in plan.phrase_singles]
+    exact = [_c("body_x", e, W_BODY_X) for f, e in plan.terms if e != f]
+    phrase_singles = [_c("body_f", f, W_BODY_F) for f, _ in plan.phrase_singles]
     if fuzzy:
-        must = [_fuzzy("body_f", f, W_BODY_F) for f, _ in plan.terms]
-        must += [_fuzzy("body_f", f, W_BODY_F) for p in plan.phrases for f in p]
-        return [_and(must, exact)] if must else []
-    tiers: list[Q.Query] = []
+        words = [f for f, _ in plan.terms] + [f for p in plan.phrases for f in p]
+        groups = [[Clause("body_f", f, W_BODY_F,
+                          fuzzy=len(f) >= FUZZY_MIN_LEN and not f.isdigit())] for f in words]
+        return [Tier(groups, exact)] if groups else []
+    tiers: list[Tier] = []
     if plan.symkeys:
-        tiers.append(DefaultOr([_t("symkey", k, W_SYMBOL) for k in plan.symkeys]))
+        tiers.append(Tier([[_c("symkey", k, W_SYMBOL) for k in plan.symkeys]]))
     if plan.terms or plan.phrases:
-        must = [_t("subj_f", f, W_SUBJ_F) for f, _ in plan.terms]
-        must += [_t("subj_b", b, W_SUBJ_B) for b in plan.phrase_bigrams]
-        must += [_t("subj_f", f, W_SUBJ_F) for f, _ in plan.phrase_singles]
-        maybe = [_t("subj_x", e, W_SUBJ_X) for f, e in plan.terms if e != f]
-        sbig = [_t("subj_b", b, W_SUBJ_B) for b in plan.bigrams]
+        must = [_c("subj_f", f, W_SUBJ_F) for f, _ in plan.terms]
+        must += [_c("subj_b", b, W_SUBJ_B) for b in plan.phrase_bigrams]
+        must += [_c("subj_f", f, W_SUBJ_F) for f, _ in plan.phrase_singles]
+        maybe = [_c("subj_x", e, W_SUBJ_X) for f, e in plan.terms if e != f]
+        sbig = [_c("subj_b", b, W_SUBJ_B) for b in plan.bigrams]
         if plan.start_key:
-            maybe.append(_t("subj_b", plan.start_key,
-                                W_SUBJ_START * len(plan.terms)))
+            maybe.append(_c("subj_b", plan.start_key, W_SUBJ_START * len(plan.terms)))
         if len(plan.terms) >= 2 and plan.bigrams:
             # 1. the words as a contiguous phrase in the subject
-            tiers.append(_and(must + sbig, maybe))
+            tiers.append(Tier(_each(must + sbig), maybe))
         # 2. every word in the subject
-        tiers.append(_and(must, maybe + sbig))
-    phrase_req = [_t("body_b", b, W_BODY_B) for b in plan.phrase_bigrams] + phrase_singles
+        tiers.append(Tier(_each(must), maybe + sbig))
+    phrase_req = [_c("body_b", b, W_BODY_B) for b in plan.phrase_bigrams] + phrase_singles
     if len(plan.terms) >= 2 and plan.bigrams:
         # 3. the words as a contiguous phrase (all their bigrams), anywhere
-        must = [_t("body_b", b, W_BODY_B) for b in plan.bigrams] + phrase_req
-        tiers.append(_and(must, [_t("body_f", f, W_BODY_F) for f, _ in plan.terms] + exact))
+        must = [_c("body_b", b, W_BODY_B) for b in plan.bigrams] + phrase_req
+        tiers.append(Tier(_each(must), [_c("body_f", f, W_BODY_F) for f, _ in plan.terms]
+                          + exact))
     if plan.terms or plan.phrases:
         # 4. every word anywhere (default AND), contiguous pairs ranked higher
-        must = [_t("body_f", f, W_BODY_F) for f, _ in plan.terms] + phrase_req
-        tiers.append(_and(must, [_t("body_b", b, W_BODY_B) for b in plan.bigrams] + exact))
+        must = [_c("body_f", f, W_BODY_F) for f, _ in plan.terms] + phrase_req
+        tiers.append(Tier(_each(must), [_c("body_b", b, W_BODY_B) for b in plan.bigrams]
+                          + exact))
     return tiers
 
 
-def build_filter(plan: QueryPlan) -> Q.Query | None:
+def build_filter(plan: QueryPlan) -> Filter:
     """The unscored filter of a plan."""
-    fs: list[Q.Query] = []
+    terms: list[tuple[str, str]] = []
     if plan.type_key:
-        fs.append(Q.Term("type_key", plan.type_key))
+        terms.append(("type_key", plan.type_key))
     if plan.year:
-        fs.append(Q.Term("year", str(plan.year)))
-    fs += [Q.Term("issuer_f", t) for t in plan.issuer_terms]
-    if plan.date_lo is not None or plan.date_hi is not None:
-        fs.append(Q.NumericRange("datenum", plan.date_lo if plan.date_lo is not None else 1,
-                                 plan.date_hi))
-    if not fs:
-        return None
-    return fs[0] if len(fs) == 1 else Q.And(fs)
+        terms.append(("year", str(plan.year)))
+    terms += [("issuer_f", t) for t in plan.issuer_terms]
+    return Filter(terms, plan.date_lo, plan.date_hi)
 
 
 class WhooshEngine(BaseEngine):
     """:class:`~evidence.index.engine.SearchEngine` on Whoosh (``whoosh-reloaded``).
 
-    Queries run in tiers, best first, each scanned by a bounded collector
-    (:attr:`scan_cap` matches): a document number; every word in the subject; the words
-    as a contiguous phrase (bigram look-ups); every word anywhere. Results are ordered by
-    tier, then BM25F; the search stops once the earlier tiers fill the page. Pure-Python
-    posting lists are slow to walk in full (issue 4: 2-6 s per phrase query at 50k
-    documents with positional phrase queries); this keeps the work bounded.
+    Queries run in tiers, best first: a document number; the words as a phrase in the
+    subject; every word in the subject; the words as a contiguous phrase (bigram
+    look-ups); every word anywhere. Each tier is a set intersection of posting lists
+    (``index/whoosh_eval.py``); at most :attr:`scan_cap` new matches per tier are scored
+    (BM25F). Results are ordered by tier, then score; the search stops once the earlier
+    tiers fill the page. (Bare Whoosh took 2-6 s per positional phrase query at 50k
+    documents, issue 4; its matcher trees were still the slow part of many-word and
+    filtered queries.)
     """
 
     name = "whoosh"
@@ -296,55 +285,45 @@ class WhooshEngine(BaseEngine):
 
     def _query(self, plan: QueryPlan, limit: int, fuzzy: bool) -> tuple[int, list[Candidate]]:
         s = self._get_searcher()
+        pc = PostingCache(s)
         flt = build_filter(plan)
+        restrict = pc.filtered(flt)
         if plan.empty:
-            if flt is None:
+            if flt.empty:
                 return 0, []
-            r = s.search(Q.Every(), filter=flt, limit=limit, sortedby="datenum", reverse=True)
-            return len(r), [Candidate(h["id"], 0.0, h.fields()) for h in r]
+            pool = restrict if restrict is not None else s.reader().all_doc_ids()
+            docs = [d for d in pool if pc.in_dates(d, flt)]
+            col = s.reader().column_reader("datenum")
+            ranked = sorted(docs, key=lambda d: (-(col[d] or 0), d))[:limit]
+            return len(docs), [Candidate(s.stored_fields(d)["id"], 0.0, s.stored_fields(d))
+                               for d in ranked]
         found: dict[int, tuple[int, float]] = {}
         complete = True
-        estimate = 0
         tiers = build_tiers(plan, fuzzy)
-        for t, q in enumerate(tiers):
-            if flt is not None:
-                q = Q.And([q, flt])  # filter clauses add the same constant to every hit
-            hits, done = self._collect(s, q, self.scan_cap)
-            for d, score in hits:
-                if d not in found:
-                    found[d] = (t, score)
-            if not done:
-                complete = False
-                estimate = max(estimate, int(q.estimate_min_size(s.reader())))
+        for t, tier in enumerate(tiers):
+            new, done = pc.match(tier, flt, restrict, found, self.scan_cap)
+            complete = complete and done
+            for d in new:
+                found[d] = (t, pc.score(d, tier))
             if len(found) >= limit and t < len(tiers) - 1:
-                # later tiers rank below everything found so far
-                complete = False
-                estimate = max(estimate, int(tiers[-1].estimate_min_size(s.reader())))
+                complete = False  # later tiers rank below everything found so far
                 break
-        ranked = sorted(found.items(), key=lambda kv: (kv[1][0], -kv[1][1], kv[0]))[:limit]
+        best = sorted(found.items(), key=lambda kv: (kv[1][0], -kv[1][1], kv[0]))[:limit]
         out = []
-        for d, (t, score) in ranked:
+        for d, (t, score) in best:
             st = s.stored_fields(d)
             # tier decides the order; the score shown is (tier bonus + BM25F)
             out.append(Candidate(st["id"], (len(tiers) - t) * TIER_BONUS + score, st))
-        total = len(found) if complete else max(len(found), estimate)
+        total = len(found)
+        if not complete and tiers:
+            # the last tier holds every text match: its rarest required term (or the
+            # filtered documents) bounds the total, an estimate (docs/search.md)
+            rarest = min(sum(pc.doc_frequency(c.field, c.term) for c in g)
+                         for g in tiers[-1].must)
+            if restrict is not None:
+                rarest = min(rarest, len(restrict))
+            total = max(total, rarest)
         return total, out
-
-    @staticmethod
-    def _collect(s: Any, q: Q.Query, cap: int) -> tuple[list[tuple[int, float]], bool]:
-        """Score matching documents in index order, at most ``cap`` of them (a bounded
-        collector: a very common query is ranked among its first ``cap`` matches per
-        tier). Returns (docnum, score) pairs and whether the matches were exhausted."""
-        out: list[tuple[int, float]] = []
-        q = q.normalize()
-        for sub, offset in s.leaf_searchers():
-            m = q.matcher(sub, sub.context(weighting=s.weighting))
-            while m.is_active():
-                out.append((offset + m.id(), m.score()))
-                if len(out) >= cap:
-                    return out, False
-                m.next()
-        return out, True
 
     def _text(self, cand: Candidate) -> str:
         z = cand.stored.get("ztext")

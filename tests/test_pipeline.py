@@ -420,7 +420,9 @@ def test_worker_past_its_time_limit_is_replaced(tmp_path: Path) -> None:
     d = _mixed_folder(tmp_path)
     home = tmp_path / "home"
     s = ingest(d, home, jobs=2, timeout=0.001)
-    assert s.failed and all(r.reason is FailReason.TIMEOUT for r in s.failed)
+    # nul.txt may fail for its own reason before the timer fires (a loaded machine)
+    assert any(r.reason is FailReason.TIMEOUT for r in s.failed)
+    assert all(r.reason is FailReason.TIMEOUT or r.path.endswith("nul.txt") for r in s.failed)
     # the next run retries them with a sane limit and ends like a clean run
     s = ingest(d, home, jobs=2)
     assert len(s.failed) == 1  # nul.txt

@@ -1,0 +1,314 @@
+"""Query evaluation on a Whoosh index with posting *sets* instead of matcher trees.
+
+Whoosh answers ``a AND b AND c`` with a binary tree of intersection matchers whose every
+``skip_to`` is Python code, per segment; on tens of thousands of documents a filtered or
+many-word query spent most of its time there (issue 4: p95 over 100 ms). Here each term's
+postings are read once per query, a block at a time, into a ``{docnum: weight}`` dict;
+intersections are C-level set operations, smallest first; only the documents that are
+shown are scored (BM25F with Whoosh's own formula and statistics). A query is a list of
+:class:`Tier` objects, best first (see ``whoosh_engine.build_tiers``).
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left
+from collections.abc import Container, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.scoring import bm25
+
+__all__ = ["Clause", "Filter", "PostingCache", "Tier"]
+
+#: BM25F parameters (Whoosh's defaults, as its ``BM25F`` weighting uses)
+B, K1 = 0.75, 1.2
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One term look-up: ``field:term`` adding ``boost`` times its BM25F score (or
+    ``boost`` alone in an unscored field). ``fuzzy``: also terms one edit away (same
+    first letter), at half the boost."""
+
+    field: str
+    term: str
+    boost: float = 1.0
+    fuzzy: bool = False
+
+
+@dataclass(slots=True)
+class Tier:
+    """Documents matching every group of ``must`` (a group matches when any of its
+    clauses does), scored by the clauses they match in ``must`` and ``maybe``."""
+
+    must: list[list[Clause]]
+    maybe: list[Clause] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Filter:
+    """Unscored restrictions: documents holding every term of ``terms`` (field, term),
+    dated within [``date_lo``, ``date_hi``] when given."""
+
+    terms: list[tuple[str, str]] = field(default_factory=list)
+    date_lo: int | None = None
+    date_hi: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms and self.date_lo is None and self.date_hi is None
+
+
+class Postings:
+    """One term's postings with random access by block.
+
+    On first use the block headers are walked (each holds its largest docnum; the data
+    stays compressed); a block is decoded only when a document in its range is asked
+    for. So checking a few candidates against a long list decodes a few blocks, and
+    any order of access is exact. Whoosh's block matcher hands over its decoded ids
+    and weights arrays; any other matcher (inlined postings) is read posting by posting.
+    """
+
+    __slots__ = ("_blocks", "_built", "_maxids", "_segs", "weights")
+
+    def __init__(self, segs: list[tuple[Any, int]]) -> None:
+        self._segs = segs  # (matcher, docnum offset) per segment holding the term
+        self._built = False
+        self._maxids: list[int] = []  # largest global docnum of each block
+        # per block: (matcher, position, offset, deleted) until decoded, then its ids
+        self._blocks: list[Any] = []
+        self.weights: dict[int, float] = {}
+
+    def _build(self) -> None:
+        self._built = True
+        for m, off in self._segs:
+            deleted: Any = frozenset()
+            if isinstance(m, FilterMatcher) and m._exclude:  # a segment with deletions
+                deleted, m = m._ids, m.child
+            if type(m) is W3LeafMatcher:
+                pos = m._baseoffset
+                while True:
+                    m._goto(pos)
+                    self._maxids.append(off + m._maxid)
+                    self._blocks.append((m, pos, off, deleted))
+                    if m._lastblock:
+                        break
+                    pos = m._nextoffset
+                continue
+            ids: list[int] = []
+            while m.is_active():
+                d = m.id()
+                if d not in deleted:
+                    ids.append(off + d)
+                    self.weights[off + d] = m.weight()
+                m.next()
+            if ids:
+                self._maxids.append(ids[-1])
+                self._blocks.append(ids)
+
+    def _decode(self, i: int) -> list[int]:
+        b = self._blocks[i]
+        if isinstance(b, list):
+            return b
+        m, pos, off, deleted = b
+        m._goto(pos)
+        m._read_ids()
+        m._read_weights()
+        ids: list[int] = []
+        w = self.weights
+        for d, wt in zip(m._ids, m._weights, strict=True):
+            if d not in deleted:
+                ids.append(off + d)
+                w[off + d] = wt
+        self._blocks[i] = ids
+        return ids
+
+    def get(self, doc: int) -> float | None:
+        """The weight of ``doc``, or None when the term is not in it."""
+        w = self.weights.get(doc)
+        if w is not None:
+            return w
+        if not self._built:
+            self._build()
+        i = bisect_left(self._maxids, doc)
+        if i == len(self._maxids) or isinstance(self._blocks[i], list):
+            return None
+        self._decode(i)
+        return self.weights.get(doc)
+
+    def __contains__(self, doc: object) -> bool:
+        return isinstance(doc, int) and self.get(doc) is not None
+
+    def __iter__(self) -> Iterator[int]:
+        """Docnums in order, decoding as it goes."""
+        if not self._built:
+            self._build()
+        for i in range(len(self._blocks)):
+            yield from self._decode(i)
+
+    def all(self) -> list[int]:
+        """Every docnum, in order."""
+        return list(self)
+
+
+class AnyOf:
+    """Documents holding any of several terms (fuzzy variants, symbol keys), lazily."""
+
+    __slots__ = ("_alts",)
+
+    def __init__(self, alts: list[Postings]) -> None:
+        self._alts = alts
+
+    def __contains__(self, doc: object) -> bool:
+        return any(doc in p for p in self._alts)
+
+    def __iter__(self) -> Iterator[int]:
+        last = -1
+        for d in heapq.merge(*self._alts):
+            if d != last:
+                yield d
+                last = d
+
+
+class PostingCache:
+    """The postings of the terms of one query over one searcher, read once each."""
+
+    def __init__(self, searcher: Any) -> None:
+        self.s = searcher
+        self.reader = searcher.reader()
+        self.leaves = [(sub.reader(), off) for sub, off in searcher.leaf_searchers()]
+        self._postings: dict[tuple[str, str], Postings] = {}
+        self._df: dict[tuple[str, str], int] = {}
+        self._fuzzy: dict[tuple[str, str], list[str]] = {}
+        self._lengths: dict[tuple[int, str], int] = {}
+        self._idf: dict[tuple[str, str], float] = {}
+        self._avgfl: dict[str, float] = {}
+        self._scorable: dict[str, bool] = {}
+        self._dates: Any = None
+        self._clauses: dict[int, list[Clause]] = {}
+
+    # -- postings ------------------------------------------------------------------------
+    def postings(self, fieldname: str, term: str) -> Postings:
+        """A term's postings (empty when absent), read lazily."""
+        key = (fieldname, term)
+        got = self._postings.get(key)
+        if got is None:
+            got = self._postings[key] = Postings(
+                [(r.postings(fieldname, term), off) for r, off in self.leaves
+                 if (fieldname, term) in r])
+        return got
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        """Documents holding the term, from the term dictionary (no postings read)."""
+        key = (fieldname, term)
+        n = self._df.get(key)
+        if n is None:
+            n = self._df[key] = int(self.reader.doc_frequency(fieldname, term))
+        return n
+
+    def variants(self, c: Clause) -> list[Clause]:
+        """The clause itself, plus its one-edit neighbours when fuzzy."""
+        if not c.fuzzy:
+            return [c]
+        key = (c.field, c.term)
+        near = self._fuzzy.get(key)
+        if near is None:
+            # per segment: a segment reader walks its term list with an automaton
+            found: set[str] = set()
+            for r, _ in self.leaves:
+                found.update(r.terms_within(c.field, c.term, 1, prefix=1))
+            found.discard(c.term)
+            near = sorted(found)
+            self._fuzzy[key] = near
+        return [Clause(c.field, c.term, c.boost)] + [Clause(c.field, t, c.boost / 2)
+                                                      for t in near]
+
+    def _group(self, group: list[Clause]) -> Postings | AnyOf:
+        """A group's documents: one term's postings, or the union of its alternatives."""
+        alts = [v for c in group for v in self.variants(c)]
+        if len(alts) == 1:
+            return self.postings(alts[0].field, alts[0].term)
+        return AnyOf([self.postings(a.field, a.term) for a in alts])
+
+    def filtered(self, flt: Filter) -> list[int] | None:
+        """Docnums passing the term filters, in order (``None``: no term filter)."""
+        if not flt.terms:
+            return None
+        terms = sorted(flt.terms, key=lambda ft: self.doc_frequency(*ft))
+        lists = [self.postings(f, t) for f, t in terms]
+        return [d for d in lists[0].all() if all(d in p for p in lists[1:])]
+
+    def in_dates(self, doc: int, flt: Filter) -> bool:
+        """Whether ``doc`` is dated within the filter's range (always, without one)."""
+        if flt.date_lo is None and flt.date_hi is None:
+            return True
+        if self._dates is None:
+            self._dates = self.reader.column_reader("datenum")
+        v = self._dates[doc] or 0
+        return (flt.date_lo is None or v >= flt.date_lo) and (flt.date_hi is None
+                                                              or v <= flt.date_hi)
+
+    # -- matching and scoring ------------------------------------------------------------
+    def match(self, tier: Tier, flt: Filter, restrict: list[int] | None,
+              skip: Container[int], want: int) -> tuple[list[int], bool]:
+        """Documents matching every group of the tier, in docnum order, that pass the
+        filter and are not in ``skip``: the first ``want`` of them, and whether that is
+        all of them. The rarest list (or the filtered docnums) drives; the others are
+        read only as far as the candidates go."""
+        def size(g: list[Clause]) -> int:
+            return sum(self.doc_frequency(v.field, v.term) for c in g for v in self.variants(c))
+
+        groups = sorted(tier.must, key=size)
+        if not groups:
+            return [], True
+        if restrict is not None and len(restrict) <= size(groups[0]):
+            driver: Iterable[int] = restrict
+            checks: list[Container[int]] = [self._group(g) for g in groups]
+        else:
+            driver = self._group(groups[0])
+            checks = [self._group(g) for g in groups[1:]]
+            if restrict is not None:
+                checks.insert(0, set(restrict))
+        out: list[int] = []
+        for d in driver:
+            if d in skip or not all(d in c for c in checks) or not self.in_dates(d, flt):
+                continue
+            if len(out) >= want:
+                return out, False
+            out.append(d)
+        return out, True
+
+    def score(self, doc: int, tier: Tier) -> float:
+        """BM25F of a document for the clauses of a tier it matches."""
+        total = 0.0
+        clauses = self._clauses.get(id(tier))
+        if clauses is None:
+            clauses = [v for g in tier.must for c in g for v in self.variants(c)] + tier.maybe
+            self._clauses[id(tier)] = clauses
+        for c in clauses:
+            w = self.postings(c.field, c.term).get(doc)
+            if w is not None:
+                total += c.boost * self._term_score(doc, c.field, c.term, w)
+        return total
+
+    def _term_score(self, doc: int, fieldname: str, term: str, weight: float) -> float:
+        scorable = self._scorable.get(fieldname)
+        if scorable is None:
+            scorable = self._scorable[fieldname] = bool(self.s.schema[fieldname].scorable)
+        if not scorable:
+            return weight
+        key = (fieldname, term)
+        idf = self._idf.get(key)
+        if idf is None:
+            idf = self._idf[key] = float(self.s.idf(fieldname, term))
+        avgfl = self._avgfl.get(fieldname)
+        if avgfl is None:
+            avgfl = self._avgfl[fieldname] = float(self.s.avg_field_length(fieldname) or 1)
+        lk = (doc, fieldname)
+        fl = self._lengths.get(lk)
+        if fl is None:
+            fl = self._lengths[lk] = int(self.reader.doc_field_length(doc, fieldname))
+        return float(bm25(idf, weight, fl, avgfl, B, K1))
