@@ -34,6 +34,7 @@ from evidence.index.engine import (
 )
 from evidence.index.query import FUZZY_MIN_LEN, QueryPlan
 from evidence.index.whoosh_eval import Clause, Filter, PostingCache, Tier
+from evidence.index.whoosh_merge import MergingWriter, tiered_merge
 from whoosh import fields, formats
 from whoosh import index as windex
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3Segment
@@ -233,7 +234,7 @@ class WhooshEngine(BaseEngine):
     def _write(self, path: Path, docs: list[IndexedDoc], delete: Iterable[str]) -> None:
         ix = self._open(path)
         # our own WriterLock serialises processes; Whoosh's lock is a second guard
-        w = ix.writer(timeout=5.0, codec=_WriterCodec())
+        w = MergingWriter(ix, timeout=5.0, codec=_WriterCodec())
         try:
             for i in delete:
                 w.delete_by_term("id", i)
@@ -242,7 +243,7 @@ class WhooshEngine(BaseEngine):
         except BaseException:
             w.cancel()
             raise
-        w.commit()
+        w.commit(mergetype=tiered_merge)
         ix.close()
 
     def _count(self, path: Path) -> int:

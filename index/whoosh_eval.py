@@ -21,7 +21,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import bm25
 
-__all__ = ["Clause", "Filter", "PostingCache", "Tier"]
+__all__ = ["Clause", "Filter", "PostingCache", "Tier", "unwrap_deletions"]
 
 #: BM25F parameters (Whoosh's defaults, as its ``BM25F`` weighting uses)
 B, K1 = 0.75, 1.2
@@ -62,6 +62,14 @@ class Filter:
         return not self.terms and self.date_lo is None and self.date_hi is None
 
 
+def unwrap_deletions(m: Any) -> tuple[Any, Any]:
+    """A segment's term matcher without the wrapper that hides deleted documents, and
+    those deleted docnums (empty when the segment has none)."""
+    if isinstance(m, FilterMatcher) and m._exclude:
+        return m.child, m._ids
+    return m, frozenset()
+
+
 class Postings:
     """One term's postings with random access by block.
 
@@ -85,9 +93,7 @@ class Postings:
     def _build(self) -> None:
         self._built = True
         for m, off in self._segs:
-            deleted: Any = frozenset()
-            if isinstance(m, FilterMatcher) and m._exclude:  # a segment with deletions
-                deleted, m = m._ids, m.child
+            m, deleted = unwrap_deletions(m)
             if type(m) is W3LeafMatcher:
                 pos = m._baseoffset
                 while True:
