@@ -147,19 +147,22 @@ def _each(clauses: list[Clause]) -> list[list[Clause]]:
     return [[c] for c in clauses]
 
 
-def build_tiers(plan: QueryPlan, fuzzy: bool = False) -> list[Tier]:
+def build_tiers(plan: QueryPlan, fuzzy: bool = False,
+                fuzz: set[str] | None = None) -> list[Tier]:
     """The tiers of a plan, best first (see :class:`WhooshEngine`).
 
     Required clauses are single-field term look-ups; exact-diacritics keys and bigrams
     only add to the score. The body terms include the subject's, so "anywhere" needs no
-    subject clause.
+    subject clause. ``fuzzy``: one tier whose words also match one-edit neighbours (only
+    the words in ``fuzz``, when given).
     """
     exact = [_c("body_x", e, W_BODY_X) for f, e in plan.terms if e != f]
     phrase_singles = [_c("body_f", f, W_BODY_F) for f, _ in plan.phrase_singles]
     if fuzzy:
         words = [f for f, _ in plan.terms] + [f for p in plan.phrases for f in p]
         groups = [[Clause("body_f", f, W_BODY_F,
-                          fuzzy=len(f) >= FUZZY_MIN_LEN and not f.isdigit())] for f in words]
+                          fuzzy=len(f) >= FUZZY_MIN_LEN and not f.isdigit()
+                          and (fuzz is None or f in fuzz))] for f in words]
         return [Tier(groups, exact)] if groups else []
     tiers: list[Tier] = []
     if plan.symkeys:
@@ -300,7 +303,13 @@ class WhooshEngine(BaseEngine):
                                for d in ranked]
         found: dict[int, tuple[int, float]] = {}
         complete = True
-        tiers = build_tiers(plan, fuzzy)
+        fuzz = None
+        if fuzzy:
+            # words the index does not know are the likely OCR slips or typos: when there
+            # are some, only they are widened (each widening walks every segment's terms)
+            words = [f for f, _ in plan.terms] + [f for p in plan.phrases for f in p]
+            fuzz = {f for f in words if not pc.doc_frequency("body_f", f)} or None
+        tiers = build_tiers(plan, fuzzy, fuzz)
         for t, tier in enumerate(tiers):
             new, done = pc.match(tier, flt, restrict, found, self.scan_cap)
             complete = complete and done

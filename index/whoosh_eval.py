@@ -12,9 +12,11 @@ shown are scored (BM25F with Whoosh's own formula and statistics). A query is a 
 from __future__ import annotations
 
 import heapq
+import math
 from bisect import bisect_left
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -25,6 +27,9 @@ __all__ = ["Clause", "Filter", "PostingCache", "Tier", "unwrap_deletions"]
 
 #: BM25F parameters (Whoosh's defaults, as its ``BM25F`` weighting uses)
 B, K1 = 0.75, 1.2
+#: an optional (scoring-only) clause whose term is in more than this share of the
+#: documents is not scored
+COMMON = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,37 +78,34 @@ def unwrap_deletions(m: Any) -> tuple[Any, Any]:
 class Postings:
     """One term's postings with random access by block.
 
-    On first use the block headers are walked (each holds its largest docnum; the data
-    stays compressed); a block is decoded only when a document in its range is asked
-    for. So checking a few candidates against a long list decodes a few blocks, and
+    Block headers are walked only as far as the documents asked for (each holds its
+    largest docnum; the data stays compressed), and a block is decoded only when a
+    document in its range is asked for. So checking a few candidates against a long list decodes a few blocks, and
     any order of access is exact. Whoosh's block matcher hands over its decoded ids
     and weights arrays; any other matcher (inlined postings) is read posting by posting.
     """
 
-    __slots__ = ("_blocks", "_built", "_maxids", "_segs", "weights")
+    __slots__ = ("_blocks", "_maxids", "_pos", "_segs", "weights")
 
     def __init__(self, segs: list[tuple[Any, int]]) -> None:
-        self._segs = segs  # (matcher, docnum offset) per segment holding the term
-        self._built = False
-        self._maxids: list[int] = []  # largest global docnum of each block
+        # (matcher, docnum offset) per segment holding the term, walked in order
+        self._segs = segs[::-1]
+        self._pos: tuple[Any, int, int, Any] | None = None  # where the walk is
+        self._maxids: list[int] = []  # largest global docnum of each block walked
         # per block: (matcher, position, offset, deleted) until decoded, then its ids
         self._blocks: list[Any] = []
         self.weights: dict[int, float] = {}
 
-    def _build(self) -> None:
-        self._built = True
-        for m, off in self._segs:
+    def _walk(self) -> bool:
+        """Read the next block header (or a whole non-block segment); False at the end."""
+        while self._pos is None:
+            if not self._segs:
+                return False
+            m, off = self._segs.pop()
             m, deleted = unwrap_deletions(m)
             if type(m) is W3LeafMatcher:
-                pos = m._baseoffset
-                while True:
-                    m._goto(pos)
-                    self._maxids.append(off + m._maxid)
-                    self._blocks.append((m, pos, off, deleted))
-                    if m._lastblock:
-                        break
-                    pos = m._nextoffset
-                continue
+                self._pos = (m, m._baseoffset, off, deleted)
+                break
             ids: list[int] = []
             while m.is_active():
                 d = m.id()
@@ -114,6 +116,13 @@ class Postings:
             if ids:
                 self._maxids.append(ids[-1])
                 self._blocks.append(ids)
+                return True
+        m, pos, off, deleted = self._pos
+        m._goto(pos)
+        self._maxids.append(off + m._maxid)
+        self._blocks.append((m, pos, off, deleted))
+        self._pos = None if m._lastblock else (m, m._nextoffset, off, deleted)
+        return True
 
     def _decode(self, i: int) -> list[int]:
         b = self._blocks[i]
@@ -121,14 +130,17 @@ class Postings:
             return b
         m, pos, off, deleted = b
         m._goto(pos)
-        m._read_ids()
+        m._read_data()
+        # the block's ids are delta-encoded (whoosh3 W3LeafMatcher._read_ids)
+        raw: Any = accumulate(m._data[0])
         m._read_weights()
-        ids: list[int] = []
-        w = self.weights
-        for d, wt in zip(m._ids, m._weights, strict=True):
-            if d not in deleted:
-                ids.append(off + d)
-                w[off + d] = wt
+        if deleted:
+            keep = [(d, w) for d, w in zip(raw, m._weights, strict=True) if d not in deleted]
+            ids = [off + d for d, _ in keep]
+            self.weights.update(zip(ids, (w for _, w in keep), strict=True))
+        else:
+            ids = [off + d for d in raw] if off else list(raw)
+            self.weights.update(zip(ids, m._weights, strict=True))
         self._blocks[i] = ids
         return ids
 
@@ -137,10 +149,11 @@ class Postings:
         w = self.weights.get(doc)
         if w is not None:
             return w
-        if not self._built:
-            self._build()
-        i = bisect_left(self._maxids, doc)
-        if i == len(self._maxids) or isinstance(self._blocks[i], list):
+        maxids = self._maxids
+        while (not maxids or maxids[-1] < doc) and self._walk():
+            pass
+        i = bisect_left(maxids, doc)
+        if i == len(maxids) or isinstance(self._blocks[i], list):
             return None
         self._decode(i)
         return self.weights.get(doc)
@@ -150,10 +163,10 @@ class Postings:
 
     def __iter__(self) -> Iterator[int]:
         """Docnums in order, decoding as it goes."""
-        if not self._built:
-            self._build()
-        for i in range(len(self._blocks)):
+        i = 0
+        while i < len(self._blocks) or self._walk():
             yield from self._decode(i)
+            i += 1
 
     def all(self) -> list[int]:
         """Every docnum, in order."""
@@ -292,7 +305,11 @@ class PostingCache:
         total = 0.0
         clauses = self._clauses.get(id(tier))
         if clauses is None:
-            clauses = [v for g in tier.must for c in g for v in self.variants(c)] + tier.maybe
+            # optional clauses on terms in most documents are left out: they tell documents
+            # apart least, and probing their long lists costs a block decode per document
+            common = COMMON * self.reader.doc_count_all()
+            clauses = [v for g in tier.must for c in g for v in self.variants(c)]
+            clauses += [c for c in tier.maybe if self.doc_frequency(c.field, c.term) <= common]
             self._clauses[id(tier)] = clauses
         for c in clauses:
             w = self.postings(c.field, c.term).get(doc)
@@ -308,8 +325,9 @@ class PostingCache:
             return weight
         key = (fieldname, term)
         idf = self._idf.get(key)
-        if idf is None:
-            idf = self._idf[key] = float(self.s.idf(fieldname, term))
+        if idf is None:  # Whoosh's idf, from the document frequency already looked up
+            n = self.reader.doc_count_all()
+            idf = self._idf[key] = math.log(n / (self.doc_frequency(fieldname, term) + 1)) + 1
         avgfl = self._avgfl.get(fieldname)
         if avgfl is None:
             avgfl = self._avgfl[fieldname] = float(self.s.avg_field_length(fieldname) or 1)
