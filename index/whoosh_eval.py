@@ -79,22 +79,25 @@ class Postings:
     """One term's postings with random access by block.
 
     Block headers are walked only as far as the documents asked for (each holds its
-    largest docnum; the data stays compressed), and a block is decoded only when a
-    document in its range is asked for. So checking a few candidates against a long list decodes a few blocks, and
-    any order of access is exact. Whoosh's block matcher hands over its decoded ids
-    and weights arrays; any other matcher (inlined postings) is read posting by posting.
+    largest docnum; the data stays compressed), and a block's docnums are decoded only
+    when a document in its range is asked for; its weights are kept raw and read only
+    for the documents that get scored. So checking a few candidates against a long list
+    decodes a few blocks, and any order of access is exact. Whoosh's block matcher
+    hands over its block data; any other matcher (inlined postings) is read posting by
+    posting.
     """
 
-    __slots__ = ("_blocks", "_maxids", "_pos", "_segs", "weights")
+    __slots__ = ("_blocks", "_docs", "_maxids", "_pos", "_segs")
 
     def __init__(self, segs: list[tuple[Any, int]]) -> None:
         # (matcher, docnum offset) per segment holding the term, walked in order
         self._segs = segs[::-1]
         self._pos: tuple[Any, int, int, Any] | None = None  # where the walk is
         self._maxids: list[int] = []  # largest global docnum of each block walked
-        # per block: (matcher, position, offset, deleted) until decoded, then its ids
+        # per block: a tuple (matcher, position, offset, deleted) until decoded, then a
+        # list [docnums incl. deleted ones, raw weights, live docnums]
         self._blocks: list[Any] = []
-        self.weights: dict[int, float] = {}
+        self._docs: set[int] = set()  # live docnums of the decoded blocks
 
     def _walk(self) -> bool:
         """Read the next block header (or a whole non-block segment); False at the end."""
@@ -107,15 +110,16 @@ class Postings:
                 self._pos = (m, m._baseoffset, off, deleted)
                 break
             ids: list[int] = []
+            weights: list[float] = []
             while m.is_active():
-                d = m.id()
-                if d not in deleted:
-                    ids.append(off + d)
-                    self.weights[off + d] = m.weight()
+                if m.id() not in deleted:
+                    ids.append(off + m.id())
+                    weights.append(m.weight())
                 m.next()
             if ids:
                 self._maxids.append(ids[-1])
-                self._blocks.append(ids)
+                self._blocks.append([ids, weights, ids])
+                self._docs.update(ids)
                 return True
         m, pos, off, deleted = self._pos
         m._goto(pos)
@@ -124,48 +128,52 @@ class Postings:
         self._pos = None if m._lastblock else (m, m._nextoffset, off, deleted)
         return True
 
-    def _decode(self, i: int) -> list[int]:
+    def _decode(self, i: int) -> list[Any]:
         b = self._blocks[i]
-        if isinstance(b, list):
+        if type(b) is list:
             return b
         m, pos, off, deleted = b
         m._goto(pos)
         m._read_data()
-        # the block's ids are delta-encoded (whoosh3 W3LeafMatcher._read_ids)
+        # the block's ids are delta-encoded (whoosh3 W3LeafMatcher._read_ids); its weights
+        # None (all 1.0), one float for all, or an array (W3LeafMatcher._read_weights)
         raw: Any = accumulate(m._data[0])
-        m._read_weights()
-        if deleted:
-            keep = [(d, w) for d, w in zip(raw, m._weights, strict=True) if d not in deleted]
-            ids = [off + d for d, _ in keep]
-            self.weights.update(zip(ids, (w for _, w in keep), strict=True))
-        else:
-            ids = [off + d for d in raw] if off else list(raw)
-            self.weights.update(zip(ids, m._weights, strict=True))
-        self._blocks[i] = ids
-        return ids
+        ids = [off + d for d in raw] if off else list(raw)
+        live = [d for d in ids if d - off not in deleted] if deleted else ids
+        b = self._blocks[i] = [ids, m._data[1], live]
+        self._docs.update(live)
+        return b
 
-    def get(self, doc: int) -> float | None:
-        """The weight of ``doc``, or None when the term is not in it."""
-        w = self.weights.get(doc)
-        if w is not None:
-            return w
+    def _block(self, doc: int) -> list[Any] | None:
+        """The decoded block whose range holds ``doc`` (None: past the last one)."""
         maxids = self._maxids
         while (not maxids or maxids[-1] < doc) and self._walk():
             pass
         i = bisect_left(maxids, doc)
-        if i == len(maxids) or isinstance(self._blocks[i], list):
-            return None
-        self._decode(i)
-        return self.weights.get(doc)
+        return None if i == len(maxids) else self._decode(i)
 
     def __contains__(self, doc: object) -> bool:
-        return isinstance(doc, int) and self.get(doc) is not None
+        if doc in self._docs:
+            return True
+        return isinstance(doc, int) and self._block(doc) is not None and doc in self._docs
+
+    def get(self, doc: int) -> float | None:
+        """The weight of ``doc`` (its term frequency), or None when the term is not in
+        it."""
+        if doc not in self:
+            return None
+        ids, raw, _ = self._block(doc) or ([], None, [])
+        if raw is None:
+            return 1.0
+        if isinstance(raw, float):
+            return raw
+        return float(raw[bisect_left(ids, doc)])
 
     def __iter__(self) -> Iterator[int]:
         """Docnums in order, decoding as it goes."""
         i = 0
         while i < len(self._blocks) or self._walk():
-            yield from self._decode(i)
+            yield from self._decode(i)[2]
             i += 1
 
     def all(self) -> list[int]:
@@ -292,12 +300,29 @@ class PostingCache:
             if restrict is not None:
                 checks.insert(0, set(restrict))
         out: list[int] = []
+        # the lists are correlated (a topic's words come together), so the order that
+        # rejects candidates soonest is learnt as we go: every 64 candidates the checks
+        # are re-sorted by how many they rejected
+        rejects = [0] * len(checks)
+        seen = 0
         for d in driver:
-            if d in skip or not all(d in c for c in checks) or not self.in_dates(d, flt):
+            if d in skip:
                 continue
-            if len(out) >= want:
-                return out, False
-            out.append(d)
+            seen += 1
+            if not seen & 63 and len(checks) > 1:
+                order = sorted(range(len(checks)), key=lambda k: -rejects[k])
+                checks = [checks[k] for k in order]
+                rejects = [rejects[k] for k in order]
+            for k, c in enumerate(checks):
+                if d not in c:
+                    rejects[k] += 1
+                    break
+            else:
+                if not self.in_dates(d, flt):
+                    continue
+                if len(out) >= want:
+                    return out, False
+                out.append(d)
         return out, True
 
     def score(self, doc: int, tier: Tier) -> float:
