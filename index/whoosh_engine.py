@@ -299,8 +299,8 @@ class WhooshEngine(BaseEngine):
             docs = [d for d in pool if pc.in_dates(d, flt)]
             col = s.reader().column_reader("datenum")
             ranked = sorted(docs, key=lambda d: (-(col[d] or 0), d))[:limit]
-            return len(docs), [Candidate(s.stored_fields(d)["id"], 0.0, s.stored_fields(d))
-                               for d in ranked]
+            stored = [s.stored_fields(d) for d in ranked]
+            return len(docs), [Candidate(st["id"], 0.0, st) for st in stored]
         found: dict[int, tuple[int, float]] = {}
         complete = True
         fuzz = None
