@@ -78,7 +78,7 @@ MARKER = "evidence-index.json"
 W_SUBJ_F, W_SUBJ_X, W_BODY_F, W_BODY_X = 3.0, 2.0, 1.0, 0.5
 W_SUBJ_B, W_BODY_B = 4.0, 2.0
 #: the subject begins with the query's first two words (``analysis.start_keys``), per
-#: query word: a long query sums many term scores, and the start must still count
+#: query word (``QueryPlan.start_boost``)
 W_SUBJ_START = 4.0
 W_SYMBOL = 200.0
 #: score between two ranking tiers (subject phrase > all words in the subject > phrase

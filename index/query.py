@@ -99,6 +99,14 @@ class QueryPlan:
                 if len(p) == 1]
 
     @property
+    def start_boost(self) -> float:
+        """Weight of :attr:`start_key`: per query word, since a long query sums many
+        term scores and the start must still count."""
+        from evidence.index.engine import W_SUBJ_START
+
+        return W_SUBJ_START * len(self.terms)
+
+    @property
     def can_fuzzy(self) -> bool:
         words = [f for f, _ in self.terms] + [t for p in self.phrases for t in p]
         return any(len(w) >= FUZZY_MIN_LEN and not w.isdigit() for w in words)
@@ -145,11 +153,12 @@ def plan_query(q: SearchQuery) -> QueryPlan:
             plan.phrase_exact.append(a.exact)
         pos = m.end()
     outside.append(text[pos:])
-    starts = start_keys(analyze(outside[0], clean=False).folded)
-    plan.start_key = starts[0] if starts else None
     seen: set[tuple[str, str]] = set()
-    for seg in outside:
+    for i, seg in enumerate(outside):
         a = analyze(seg, clean=False)
+        if i == 0:  # the words before any quote: how a remembered subject begins
+            starts = start_keys(a.folded)
+            plan.start_key = starts[0] if starts else None
         for f, e in zip(a.folded, a.exact, strict=True):
             if (f, e) not in seen:
                 seen.add((f, e))

@@ -21,7 +21,6 @@ from evidence.index.engine import (
     W_BODY_X,
     W_SUBJ_B,
     W_SUBJ_F,
-    W_SUBJ_START,
     W_SUBJ_X,
     W_SYMBOL,
     BaseEngine,
@@ -166,8 +165,7 @@ class TantivyEngine(BaseEngine):
             clauses += [(tantivy.Occur.Should, self._bigram(b)) for b in plan.bigrams]
             if plan.start_key:
                 clauses.append((tantivy.Occur.Should,
-                                self._term("subj_b", plan.start_key,
-                                W_SUBJ_START * len(plan.terms))))
+                                self._term("subj_b", plan.start_key, plan.start_boost)))
             text_q = tantivy.Query.boolean_query(clauses)
         if plan.symkeys and not fuzzy:
             sym = [self._term("symkey", k, W_SYMBOL) for k in plan.symkeys]

@@ -25,7 +25,6 @@ from evidence.index.engine import (
     W_BODY_X,
     W_SUBJ_B,
     W_SUBJ_F,
-    W_SUBJ_START,
     W_SUBJ_X,
     W_SYMBOL,
     BaseEngine,
@@ -174,7 +173,7 @@ def build_tiers(plan: QueryPlan, fuzzy: bool = False,
         maybe = [_c("subj_x", e, W_SUBJ_X) for f, e in plan.terms if e != f]
         sbig = [_c("subj_b", b, W_SUBJ_B) for b in plan.bigrams]
         if plan.start_key:
-            maybe.append(_c("subj_b", plan.start_key, W_SUBJ_START * len(plan.terms)))
+            maybe.append(_c("subj_b", plan.start_key, plan.start_boost))
         if len(plan.terms) >= 2 and plan.bigrams:
             # 1. the words as a contiguous phrase in the subject
             tiers.append(Tier(_each(must + sbig), maybe))

@@ -21,6 +21,7 @@ from typing import Any
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.scoring import bm25
 
 __all__ = ["Clause", "Filter", "PostingCache", "Tier", "unwrap_deletions"]
@@ -223,9 +224,13 @@ class PostingCache:
         key = (fieldname, term)
         got = self._postings.get(key)
         if got is None:
-            got = self._postings[key] = Postings(
-                [(r.postings(fieldname, term), off) for r, off in self.leaves
-                 if (fieldname, term) in r])
+            segs = []
+            for r, off in self.leaves:
+                try:  # one term-dictionary look-up per segment (no separate `in` test)
+                    segs.append((r.postings(fieldname, term), off))
+                except TermNotFound:
+                    continue
+            got = self._postings[key] = Postings(segs)
         return got
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
