@@ -19,6 +19,9 @@ class Span:
     start: int
     end: int
     text: str
+    # where on the page, for OCR'd or positioned text: [x0, y0, x1, y1] as fractions of the
+    # page (0-1, origin top left), whatever the resolution (contract additions)
+    box: list[float] | None = None
 
 
 @dataclass
@@ -27,6 +30,59 @@ class Signer:
     position: str | None = None
     authority: str | None = None
     authority_chain: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Signature:
+    """One signature field of a signed PDF (contract additions, ``signatures``).
+
+    Read from the file, not the text: no claim of cryptographic validity is made."""
+
+    name: str | None = None  # certificate subject CN
+    org: str | None = None  # certificate subject O (the văn thư's certificate names a body)
+    time: str | None = None  # ISO 8601 with offset, "2025-12-15T20:18:21+07:00"
+    page: int | None = None  # 1-based page of the widget
+    box: list[float] | None = None  # widget rectangle, fractions of the page, origin top left
+    stamp_text: str | None = None  # the visible appearance text
+    covers_whole_file: bool | None = None  # signed byte range reaches the end of the file
+
+
+@dataclass
+class ReviewItem:
+    """A field left empty or uncertain, for the officer to check (contract ``review``).
+
+    ``reason``: handwritten | low_confidence | stamp_only | garbage_text | conflict.
+    A field blank by design (an unnumbered draft) is not a review item."""
+
+    field: str
+    reason: str
+    page: int | None = None
+    detail: str | None = None  # what was seen, e.g. the OCR reading that was not trusted
+
+
+@dataclass
+class Correction:
+    """An officer's correction of one field, applied over extraction (contract ``corrections``)."""
+
+    field: str
+    value: Any
+    was: Any = None
+    at: str | None = None  # ISO timestamp
+    note: str | None = None
+    stale: bool = False  # the file at its path now holds other content
+
+
+@dataclass
+class ManualLink:
+    """An officer's decision that a document does (``counts``) or does not count for a
+    requirement of a criteria catalogue. Overrides the content match only."""
+
+    catalogue: str  # the catalogue's id
+    requirement: str  # requirement id, "1.1-a"
+    doc_id: str
+    counts: bool = True
+    note: str | None = None
+    at: str | None = None
 
 
 @dataclass
@@ -75,6 +131,13 @@ class Facts:
     provenance: dict[str, Span] = field(default_factory=dict)
     # field name -> how it was obtained when not read from the text ("filename" fallback)
     fallbacks: dict[str, str] = field(default_factory=dict)
+    # signature fields of a signed PDF, copied from the pages (see Page.signatures)
+    signatures: list[Signature] = field(default_factory=list)
+    # fields left empty or uncertain, with the reason (handwritten, low_confidence, ...)
+    review: list[ReviewItem] = field(default_factory=list)
+    # the type line + the whole title block as printed (every trích yếu line up to the first
+    # body line): what a document IS, for schema-v2 ``subject_*`` conditions
+    title_block: str | None = None
 
 
 @dataclass
@@ -92,6 +155,32 @@ class Page:
     ocr: bool = False
     confidence: float | None = None  # Tesseract mean word confidence 0-100 when OCR
     source: str | None = None  # file path when pages of one document come from several files
+    # OCR word boxes of this page (fractions of the page, origin top left) when OCR'd
+    words: list[Word] = field(default_factory=list)
+    # coloured ink found on the page image: seals, pen marks (handwritten numbers and days)
+    ink: list[InkMark] = field(default_factory=list)
+    # signature fields whose widget lies on this page (signed PDFs)
+    signatures: list[Signature] = field(default_factory=list)
+
+
+@dataclass
+class Word:
+    """One OCR word: its text as it stands in ``Page.text`` from ``start`` to ``end``."""
+
+    text: str
+    conf: float  # 0-100
+    box: list[float]  # [x0, y0, x1, y1], fractions of the page, origin top left
+    start: int = -1  # offset in Page.text, -1 when not placed
+    end: int = -1
+
+
+@dataclass
+class InkMark:
+    """A region of coloured ink on a page image: ``kind`` seal | pen; ``color`` red | blue."""
+
+    kind: str
+    color: str
+    box: list[float]  # fractions of the page, origin top left
 
 
 @dataclass
@@ -105,6 +194,8 @@ class Document:
     facts: Facts = field(default_factory=Facts)
     page_texts: list[Page] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # ingest warnings (facts have their own)
+    # the officer's corrections applied over ``facts`` (set by the store)
+    corrections: list[Correction] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -135,7 +226,12 @@ class Document:
             "warnings": [*self.warnings, *f.warnings],
             "provenance": {k: asdict(v) for k, v in f.provenance.items()},
             "fallbacks": dict(f.fallbacks),
+            "signatures": [asdict(sg) for sg in f.signatures],
+            "review": [_review_dict(r) for r in f.review],
+            "corrections": [asdict(c) for c in self.corrections],
         }
+        if f.title_block:
+            out["title_block"] = f.title_block
         if include_text:
             out["text"] = [
                 {"page": p.number, "text": p.text, "ocr": p.ocr, "confidence": p.confidence}
@@ -150,6 +246,15 @@ def _signer_dict(s: Signer | None) -> dict[str, Any] | None:
     d: dict[str, Any] = {"name": s.name, "position": s.position, "authority": s.authority}
     if s.authority_chain:
         d["authority_chain"] = list(s.authority_chain)
+    return d
+
+
+def _review_dict(r: ReviewItem) -> dict[str, Any]:
+    d: dict[str, Any] = {"field": r.field, "reason": r.reason}
+    if r.page is not None:
+        d["page"] = r.page
+    if r.detail:
+        d["detail"] = r.detail
     return d
 
 
@@ -227,6 +332,9 @@ def facts_from_dict(d: dict[str, Any]) -> Facts:
         warnings=list(d.get("warnings") or []),
         provenance={k: Span(**v) for k, v in (d.get("provenance") or {}).items()},
         fallbacks=dict(d.get("fallbacks") or {}),
+        signatures=[Signature(**sg) for sg in d.get("signatures") or []],
+        review=[ReviewItem(**r) for r in d.get("review") or []],
+        title_block=d.get("title_block"),
     )
 
 
