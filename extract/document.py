@@ -12,9 +12,10 @@ import logging
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Sequence
 from pathlib import PurePath
 
-from ..model import Facts, Span
+from ..model import Facts, Page, Span
 from .citations import find_citations
 from .doctypes import STATE_CODES, type_name
 from .header import parse_header
@@ -64,26 +65,31 @@ class _Pages:
         return Span(page=i + 1, start=start - base, end=end - base, text=text[start:end])
 
 
-def extract_facts(pages: list[str], *, filename: str | None = None) -> Facts:
+def extract_facts(
+    pages: list[str], *, filename: str | None = None, layout: Sequence[Page] | None = None
+) -> Facts:
     """Extract the Decree-30 metadata, citations and tasks of one document.
 
     Args:
         pages: the text of each page (any Unicode form; cleaned to NFC here).
         filename: the file's name, used only as a last-resort hint for a number that the
             text does not give (recorded in ``Facts.fallbacks``).
+        layout: the ingested pages behind ``pages`` (same order), when known: their OCR
+            words and confidences, coloured ink marks and signature fields. Optional; text
+            alone gives the same facts minus what only the layout can tell.
 
     Returns:
         The facts. Fields that cannot be read are ``None``/empty, with a warning when the
         document shows the field but it is unreadable or blank.
     """
     try:
-        return _extract(pages, filename)
+        return _extract(pages, filename, list(layout or []))
     except Exception:  # never stop a batch on one document
         log.exception("extraction failed%s", f" for {filename}" if filename else "")
         return Facts(warnings=["extraction failed"])
 
 
-def _extract(pages: list[str], filename: str | None) -> Facts:
+def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Facts:
     clean = [_fix_lookalikes(clean_text(p)) for p in (pages or [""])]
     text = PAGE_JOIN.join(clean)
     where = _Pages(clean)

@@ -294,8 +294,7 @@ def build_documents(parsed: Sequence[tuple[FileInfo, ParsedFile]]) -> list[Docum
         return []
     several = len(parsed) > 1
     # split positions are 1-based over this sequence, whatever the pages' own numbers
-    seq = [Page(number=i + 1, text=p.text, ocr=p.ocr, confidence=p.confidence,
-                source=info.path) for i, (info, _pf, p) in enumerate(flat)]
+    seq = [replace(p, number=i + 1, source=info.path) for i, (info, _pf, p) in enumerate(flat)]
     ranges = _clean_ranges(split_documents(seq), len(seq))
     docs: list[Document] = []
     for first, last in ranges:
@@ -338,12 +337,11 @@ def _document(chunk: list[tuple[FileInfo, ParsedFile, Page]], several: bool) -> 
     # a document that is exactly one whole file has that file's id, whatever the grouping
     whole = len(parts) == 1 and [p.number for _, _, p in chunk] == [p.number for p in pf0.pages]
     doc_id = info0.sha256 if whole else part_id([(i.sha256, a, b) for i, _, a, b in parts])
-    pages = [Page(number=p.number, text=p.text, ocr=p.ocr, confidence=p.confidence,
-                  source=info.path if several else None) for info, _pf, p in chunk]
+    pages = [replace(p, source=info.path if several else None) for info, _pf, p in chunk]
     warnings: list[str] = []
     for _i, pf, _a, _b in parts:
         warnings.extend(w for w in pf.warnings if w not in warnings)
-    facts = _extract([p.text for p in pages], Path(info0.path).name, warnings)
+    facts = _extract(pages, Path(info0.path).name, warnings)
     fmt = pf0.format
     return Document(
         id=doc_id,
@@ -358,11 +356,11 @@ def _document(chunk: list[tuple[FileInfo, ParsedFile, Page]], several: bool) -> 
     )
 
 
-def _extract(texts: list[str], filename: str, warnings: list[str]) -> Facts:
+def _extract(pages: list[Page], filename: str, warnings: list[str]) -> Facts:
     from evidence.extract import extract_facts
 
     try:
-        return extract_facts(texts, filename=filename)
+        return extract_facts([p.text for p in pages], filename=filename, layout=pages)
     except _Timeout:
         raise
     except Exception as exc:
