@@ -106,7 +106,7 @@ def prepare_page(image: Image.Image, page_inches: tuple[float, float] | None = N
         blue = ImageChops.subtract(b, ImageChops.lighter(r, g)).point(
             _threshold(int(INK_MARGIN * 0.7)))
         have = effective_dpi(image.size, page_inches)
-        ink = _marks(red, "red", have) + _marks(blue, "blue", have)
+        ink = _inside_seals(_marks(red, "red", have)) + _marks(blue, "blue", have)
         gray_img = image.convert("L")
         if any(m.color == "red" for m in ink):
             # red ink becomes paper: what stays dark under a seal is the print
@@ -174,6 +174,17 @@ def _marks(mask: Image.Image, color: str, dpi: float) -> list[InkMark]:
                round(min(w, x1 * cell) / w, 4), round(min(h, y1 * cell) / h, 4)]
         marks.append(InkMark(kind="seal" if seal else "pen", color=color, box=box))
     return marks
+
+
+def _inside_seals(marks: list[InkMark]) -> list[InkMark]:
+    """Red marks lying within a seal (its star, its emblem) are part of it."""
+    seals = [m.box for m in marks if m.kind == "seal"]
+
+    def inside(b: list[float]) -> bool:
+        return any(s[0] <= b[0] and s[1] <= b[1] and b[2] <= s[2] and b[3] <= s[3]
+                   for s in seals)
+
+    return [m for m in marks if m.kind == "seal" or not inside(m.box)]
 
 
 def _components(grid: np.ndarray) -> list[tuple[int, int, int, int, int]]:
