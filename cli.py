@@ -49,6 +49,25 @@ def json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON on stdout.")(f)
 
 
+class UserDate(click.ParamType):
+    """The one option type of every date a user types (``--from``, ``--to``,
+    ``--due-before``...): the grammar of :func:`evidence.extract.dates.parse_user_date`;
+    the value passed on is ISO (``2023-01-31``, or ``2023-01`` / ``2023`` when ``partial``)."""
+
+    name = "date"
+
+    def __init__(self, *, partial: bool = True) -> None:
+        self.partial = partial
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from evidence.extract.dates import UserDateError, parse_user_date
+
+        try:
+            return parse_user_date(str(value), partial=self.partial).iso or ""
+        except UserDateError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 def handle_errors(f: F) -> F:
     """The one error handler: ``error: <thing>: <reason>`` on stderr, the contract's exit code."""
 
@@ -102,8 +121,8 @@ def cli(ctx: click.Context, home: str | None, verbose: bool, quiet: bool) -> Non
 @click.option("--type", "doc_type", metavar="CODE", help="Document type: KH, QĐ (or QD), BC, CV...")
 @click.option("--year", type=int, help="Year of the document's date.")
 @click.option("--issuer", metavar="TEXT", help="Words of the issuing body (UBND = Ủy ban nhân dân).")
-@click.option("--from", "date_from", metavar="DATE", help="Earliest date (2023-01-31 or 31/01/2023).")
-@click.option("--to", "date_to", metavar="DATE", help="Latest date; 2023-03 includes all of March.")
+@click.option("--from", "date_from", type=UserDate(), metavar="DATE", help="Earliest date (2023-01-31 or 31/01/2023).")
+@click.option("--to", "date_to", type=UserDate(), metavar="DATE", help="Latest date; 2023-03 includes all of March.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @json_option
 @click.pass_obj
@@ -120,11 +139,8 @@ def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, iss
     """
     from evidence.index.search import render_results, search
 
-    try:
-        res = search(obj.home, query, doc_type=doc_type, year=year, issuer=issuer,
-                     date_from=date_from, date_to=date_to, limit=limit)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="'--from' / '--to'") from exc
+    res = search(obj.home, query, doc_type=doc_type, year=year, issuer=issuer,
+                 date_from=date_from, date_to=date_to, limit=limit)
     if as_json:
         emit_json(res.to_dict())
         for w in res.warnings:
@@ -420,7 +436,7 @@ def refs_cmd(obj: Ctx, missing: bool, as_json: bool) -> None:
 # ---- tasks
 @cli.command(name="tasks")
 @click.option("--assignee", metavar="TEXT", help="Unit in charge (accent-insensitive: 'noi vu').")
-@click.option("--due-before", metavar="DATE", help="Deadline on or before DATE (2023-11-30, 30/11/2023, 2023-12).")
+@click.option("--due-before", type=UserDate(), metavar="DATE", help="Deadline on or before DATE (2023-11-30, 30/11/2023, 2023-12).")
 @json_option
 @click.pass_obj
 @handle_errors
@@ -432,14 +448,9 @@ def tasks_cmd(obj: Ctx, assignee: str | None, due_before: str | None, as_json: b
         evidence tasks --assignee "Phòng Nội vụ"
         evidence tasks --due-before 2023-12-31 --json
     """
-    from evidence.index.refs import parse_due_date, tasks
+    from evidence.index.refs import tasks
     from evidence.index.store import Store
 
-    if due_before:
-        try:
-            parse_due_date(due_before)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="'--due-before'") from exc
     with Store.open(obj.home, create=False) as store:
         rows = tasks(store, assignee=assignee, due_before=due_before)
     if as_json:

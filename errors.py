@@ -104,5 +104,11 @@ class NotFound(EvidenceError):
     """A document reference (symbol, id, path) matches nothing in the store."""
 
 
+class BadQuery(EvidenceError, ValueError):
+    """A search query or filter that cannot be run (a filter date that is not a date).
+
+    Also a ``ValueError``, which these filters raised before it existed."""
+
+
 class BadCriteriaFile(EvidenceError):
     """A criteria catalogue that does not follow schema_version 1."""

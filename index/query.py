@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from evidence.errors import BadQuery
+from evidence.extract.dates import UserDateError, parse_user_date
 from evidence.extract.doctypes import ABBREVIATIONS, STATE_CODES
 from evidence.extract.normalize import clean_text, fold
 from evidence.index.analysis import (
@@ -29,7 +31,7 @@ from evidence.index.analysis import (
 if TYPE_CHECKING:
     from evidence.index.engine import SearchQuery
 
-__all__ = ["QueryPlan", "date_bounds", "plan_query"]
+__all__ = ["QueryPlan", "date_bounds", "filter_date", "plan_query"]
 
 _QUOTED = re.compile(r"[\"“”„«»]([^\"“”„«»]*)[\"“”„«»]?")
 # issuer abbreviations officers type in filters (vn-format.md: issuers are expanded), from
@@ -112,30 +114,34 @@ class QueryPlan:
         return any(len(w) >= FUZZY_MIN_LEN and not w.isdigit() for w in words)
 
 
+def filter_date(value: str) -> str:
+    """A date filter's value as ISO text (``2023-01-31``, ``2023-01`` or ``2023``).
+
+    Raises:
+        BadQuery: not a date, or an impossible one (``31/02/2023``); the reason is
+            :func:`evidence.extract.dates.parse_user_date`'s.
+    """
+    try:
+        return parse_user_date(value).iso or ""
+    except UserDateError as exc:
+        raise BadQuery(str(exc), subject=str(value)) from exc
+
+
 def date_bounds(value: str | None, *, upper: bool) -> int | None:
     """A ``--from``/``--to`` value as the index's date number (``20230117``).
 
-    Accepts ``2023-01-17``, ``2023-01``, ``2023`` and ``17/01/2023``; a partial date covers
-    its whole month or year (``--to 2023-03`` includes 31 March).
+    Any form of :func:`evidence.extract.dates.parse_user_date` (``2023-01-17``,
+    ``17/01/2023``, ``2023-01``, ``2023``); a partial date covers its whole month or year
+    (``--to 2023-03`` includes 31 March).
 
     Raises:
-        ValueError: not a date.
+        BadQuery: see :func:`filter_date`.
     """
     if value is None or not str(value).strip():
         return None
-    v = str(value).strip()
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", v)
-    if m:
-        y, mo, d = int(m.group(1)), m.group(2), m.group(3)
-    else:
-        m = re.fullmatch(r"(?:(\d{1,2})[/.-])?(\d{1,2})[/.-](\d{4})", v)
-        if not m:
-            raise ValueError(f"not a date: {value!r} (use 2023-01-31 or 31/01/2023)")
-        y, mo, d = int(m.group(3)), m.group(2), m.group(1)
-    month = int(mo) if mo else (99 if upper else 0)
-    day = int(d) if d else (99 if upper else 0)
-    if not (0 <= month <= 12 or month == 99) or not (0 <= day <= 31 or day == 99):
-        raise ValueError(f"not a date: {value!r}")
+    parts = [int(x) for x in filter_date(value).split("-")]
+    fill = 99 if upper else 0
+    y, month, day = (*parts, fill, fill)[:3]
     return y * 10000 + month * 100 + day
 
 

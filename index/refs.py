@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from evidence.errors import NotFound
-from evidence.extract.dates import iso_date, parse_date
 from evidence.extract.normalize import fold
+from evidence.index.query import filter_date
 from evidence.model import Citation, Document, Span, Task
 
 if TYPE_CHECKING:
@@ -388,27 +388,14 @@ class TaskRow:
 
 
 def parse_due_date(text: str) -> str:
-    """``--due-before`` value to an ISO day: ``2023-11-30``, ``30/11/2023``; a month
+    """``--due-before`` value to an ISO day: any form of
+    :func:`evidence.extract.dates.parse_user_date` (``2023-11-30``, ``30/11/2023``); a month
     (``2023-12``, ``12/2023``) or a year means its last day.
 
     Raises:
-        ValueError: not a date.
+        BadQuery: not a date, or an impossible one (``31/02/2023``).
     """
-    t = text.strip()
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", t)
-    iso: str | None = None
-    if m:
-        iso = iso_date(int(m.group(1)), int(m.group(2)) if m.group(2) else None,
-                       int(m.group(3)) if m.group(3) else None)
-    else:
-        mm = re.fullmatch(r"(\d{1,2})\s*[/.-]\s*(\d{4})", t)
-        if mm:
-            iso = iso_date(int(mm.group(2)), int(mm.group(1)))
-        else:
-            dm = parse_date(t)
-            iso = dm.iso if dm and dm.start == 0 and dm.end == len(t) else None
-    if not iso:
-        raise ValueError(f"not a date: {text!r} (use 2023-11-30 or 30/11/2023)")
+    iso = filter_date(text)
     return deadline_last_day(iso) or iso
 
 
@@ -467,7 +454,7 @@ def list_tasks(docs: Iterable[Document], assignee: str | None = None,
         Rows ordered by deadline (undated last), then document date and task order.
 
     Raises:
-        ValueError: ``due_before`` is not a date.
+        BadQuery: ``due_before`` is not a date, or an impossible one.
     """
     limit = parse_due_date(due_before) if due_before else None
     rows: list[TaskRow] = []
