@@ -153,8 +153,8 @@ def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, iss
 
 # ---- reindex
 @cli.command(name="reindex")
-@click.option("--engine", type=click.Choice(["whoosh", "tantivy"]), default=None,
-              help="Switch the store to this search engine and build its index.")
+@click.option("--engine", metavar="NAME", default=None,
+              help="Switch the store to this search engine (whoosh, tantivy) and build its index.")
 @click.option("--sync", "sync_only", is_flag=True,
               help="Only add what the index lacks and drop what the catalogue lost.")
 @json_option
