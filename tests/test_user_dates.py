@@ -113,6 +113,7 @@ def test_every_date_option_refuses_an_impossible_date_the_same_way(
         args = ["x" for a in cmd.params if isinstance(a, click.Argument) and a.required]
         r = CliRunner().invoke(cli, ["--home", str(tmp_path), name, *args, p.opts[0], bad])
         assert r.exit_code == 2, (name, p.opts[0], r.output)
-        last = [line for line in r.stderr.splitlines() if line.strip()][-1]
-        assert reason in last and p.opts[0] in last, (name, p.opts[0], r.stderr)
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: evidence {name}: "), r.stderr
+        assert reason in lines[0] and p.opts[0] in lines[0], (name, p.opts[0], r.stderr)
         assert not (tmp_path / "catalogue.sqlite3").exists()  # refused before any work
