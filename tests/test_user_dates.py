@@ -111,7 +111,8 @@ def test_every_date_option_refuses_an_impossible_date_the_same_way(
     reason = _reason(bad)
     for name, cmd, p in _date_options():
         args = ["x" for a in cmd.params if isinstance(a, click.Argument) and a.required]
-        r = CliRunner().invoke(cli, ["--home", str(tmp_path), name, *args, p.opts[0], bad])
+        r = CliRunner().invoke(cli, ["--home", str(tmp_path), name, *args, p.opts[0], bad],
+                               prog_name="evidence")
         assert r.exit_code == 2, (name, p.opts[0], r.output)
         lines = r.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"error: evidence {name}: "), r.stderr
