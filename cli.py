@@ -103,7 +103,7 @@ class UserDate(click.ParamType):
         try:
             return parse_user_date(str(value), partial=self.partial).iso or ""
         except UserDateError as exc:
-            self.fail(str(exc), param, ctx)
+            self.fail(translate(str(exc))[1], param, ctx)
 
 
 def handle_errors(f: F) -> F:

@@ -8,8 +8,8 @@ It is also the one grammar of the dates users type (``--from``, ``--to``, ``--du
 ...): :func:`parse_user_date` takes ``31/01/2023``, ``3/8/2023``, ``31-01-2023``,
 ``31.01.2023``, ISO ``2023-01-31`` and, where the option allows a partial date,
 ``01/2023``, ``2023-01``, ``2023`` (and the long forms ``ngày 31 tháng 01 năm 2023``,
-``tháng 01/2023``); an impossible date (``31/02/2023``) is refused with a
-Vietnamese reason (:class:`UserDateError`).
+``tháng 01/2023``); an impossible date (``31/02/2023``) is refused with the reason
+(:class:`UserDateError`, shown in Vietnamese by the message catalogue).
 """
 
 from __future__ import annotations
@@ -146,18 +146,14 @@ _USER_ISO = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?")
 # "31/01/2023", "3/8/2023", "31-01-2023", "31.01.2023", "01/2023"
 _USER_DMY = re.compile(
     r"(?:(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*)?(?P<m>\d{1,2})\s*(?(sep)(?P=sep)|[/.-])\s*(?P<y>\d{4})")
-_USER_FORMS = "31/01/2023 hoặc 2023-01-31"
-_USER_PARTIAL_FORMS = "31/01/2023, 2023-01-31, 01/2023, 2023-01 hoặc 2023"
+_USER_FORMS = "31/01/2023, 2023-01-31"
+_USER_PARTIAL_FORMS = "31/01/2023, 2023-01-31, 01/2023, 2023-01, 2023"
 
 
 class UserDateError(ValueError):
-    """A date typed by a user that is not a date: ``str()`` is the Vietnamese reason, ``code``
-    a stable English code (``date_format``, ``date_impossible``, ``date_partial``)."""
-
-    def __init__(self, text: str, code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.text = text
-        self.code = code
+    """A date typed by a user that is not a date. ``str()`` is the library's English
+    message (``not a date: …``, ``not a whole date: …``, ``date impossible: …``); the CLI
+    shows it in Vietnamese through the message catalogue (``messages.py``)."""
 
 
 def parse_user_date(text: str, *, partial: bool = True) -> DateMatch:
@@ -180,23 +176,23 @@ def parse_user_date(text: str, *, partial: bool = True) -> DateMatch:
          or _MONTH.fullmatch(t))
     forms = _USER_PARTIAL_FORMS if partial else _USER_FORMS
     if m is None:
-        raise UserDateError(text, "date_format", f"không phải ngày: {t!r} (viết {forms})")
+        raise UserDateError(f"not a date: {t!r} (use {forms})")
     parts = m.groupdict()
     y = int(parts["y"])
     mo = int(parts["m"]) if parts["m"] else None
     d = int(parts["d"]) if parts.get("d") else None
     if (mo is None or d is None) and not partial:
-        raise UserDateError(text, "date_partial", f"cần ngày đầy đủ: {t!r} (viết {forms})")
+        raise UserDateError(f"not a whole date: {t!r} (use {forms})")
     iso = iso_date(y, mo, d)
     if iso is None:
-        raise UserDateError(text, "date_impossible", f"ngày không có thật: {t!r} ({_why(y, mo, d)})")
+        raise UserDateError(f"date impossible: {t!r} ({_why(y, mo)})")
     precision = ("year", "month", "day")[iso.count("-")]
     return DateMatch(iso, precision, 0, len(t), t)
 
 
-def _why(year: int, month: int | None, day: int | None) -> str:
+def _why(year: int, month: int | None) -> str:
     if not 1900 <= year <= 2100:
-        return "năm phải từ 1900 đến 2100"
+        return "years run from 1900 to 2100"
     if month is None or not 1 <= month <= 12:
-        return "tháng phải từ 1 đến 12"
-    return f"tháng {month}/{year} có {calendar.monthrange(year, month)[1]} ngày"
+        return "months run from 1 to 12"
+    return f"month {month}/{year} has {calendar.monthrange(year, month)[1]} days"

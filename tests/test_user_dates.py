@@ -13,6 +13,7 @@ from evidence.errors import BadQuery
 from evidence.extract.dates import UserDateError, parse_user_date
 from evidence.index.query import date_bounds
 from evidence.index.refs import parse_due_date
+from evidence.messages import translate
 
 
 @pytest.mark.parametrize(("text", "iso", "precision"), [
@@ -36,22 +37,23 @@ def test_forms(text: str, iso: str, precision: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "code", "reason"), [
-    ("31/02/2023", "date_impossible", "tháng 2/2023 có 28 ngày"),
-    ("2023-02-31", "date_impossible", "tháng 2/2023 có 28 ngày"),
-    ("29/02/2023", "date_impossible", "tháng 2/2023 có 28 ngày"),
-    ("31/04/2023", "date_impossible", "tháng 4/2023 có 30 ngày"),
-    ("0/1/2023", "date_impossible", "tháng 1/2023 có 31 ngày"),
-    ("2023-13", "date_impossible", "tháng phải từ 1 đến 12"),
-    ("13/2023", "date_impossible", "tháng phải từ 1 đến 12"),
-    ("1800", "date_impossible", "năm phải từ 1900 đến 2100"),
-    ("hôm qua", "date_format", "không phải ngày"),
-    ("31/01-2023", "date_format", "không phải ngày"),  # mixed separators
-    ("", "date_format", "không phải ngày"),
+    ("31/02/2023", "user_date_days", "ngày không có thật: '31/02/2023' (tháng 2/2023 có 28 ngày)"),
+    ("2023-02-31", "user_date_days", "(tháng 2/2023 có 28 ngày)"),
+    ("29/02/2023", "user_date_days", "(tháng 2/2023 có 28 ngày)"),
+    ("31/04/2023", "user_date_days", "(tháng 4/2023 có 30 ngày)"),
+    ("0/1/2023", "user_date_days", "(tháng 1/2023 có 31 ngày)"),
+    ("2023-13", "user_date_month", "(tháng phải từ 1 đến 12)"),
+    ("13/2023", "user_date_month", "(tháng phải từ 1 đến 12)"),
+    ("1800", "user_date_year", "(năm phải từ 1900 đến 2100)"),
+    ("hôm qua", "user_date_format", "không phải ngày: 'hôm qua' (viết 31/01/2023, 2023-01-31"),
+    ("31/01-2023", "user_date_format", "không phải ngày"),  # mixed separators
+    ("", "user_date_format", "không phải ngày"),
 ])
 def test_refused_with_a_vietnamese_reason(text: str, code: str, reason: str) -> None:
     with pytest.raises(UserDateError) as info:
         parse_user_date(text)
-    assert info.value.code == code and reason in str(info.value)
+    assert translate(str(info.value)) == (code, translate(str(info.value))[1])
+    assert reason in translate(str(info.value))[1]
     assert "\n" not in str(info.value)
 
 
@@ -59,14 +61,14 @@ def test_a_partial_date_only_where_allowed() -> None:
     for text in ("2023-03", "03/2023", "2023"):
         with pytest.raises(UserDateError) as info:
             parse_user_date(text, partial=False)
-        assert info.value.code == "date_partial"
+        assert translate(str(info.value))[0] == "user_date_partial"
     assert parse_user_date("31/03/2023", partial=False).iso == "2023-03-31"
 
 
 def _reason(bad: str) -> str:
     with pytest.raises(UserDateError) as info:
         parse_user_date(bad)
-    return str(info.value)
+    return translate(str(info.value))[1]
 
 
 def test_the_library_filters_use_the_same_grammar() -> None:
@@ -79,7 +81,7 @@ def test_the_library_filters_use_the_same_grammar() -> None:
             date_bounds(bad, upper=True)
         with pytest.raises(BadQuery) as b:
             parse_due_date(bad)
-        assert str(a.value) == str(b.value) == _reason(bad)
+        assert translate(str(a.value))[1] == translate(str(b.value))[1] == _reason(bad)
 
 
 _DATE_NAME = re.compile(r"date|due|from|^to$|before|after|since|until", re.I)
