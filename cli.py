@@ -275,7 +275,7 @@ def status_cmd(obj: Ctx, as_json: bool) -> None:
 # ---- check
 @cli.command(name="check")
 @click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Criteria catalogue (YAML, schema_version 1). Default: the shipped one.")
+              help="Criteria catalogue (YAML, schema_version 2 or 1). Default: the shipped one.")
 @click.option("--year", type=click.IntRange(1990, 2100), default=None,
               help="Assessment year (re-targets the catalogue's deadlines and years).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any criterion is not met.")
@@ -304,6 +304,8 @@ def check_cmd(obj: Ctx, criteria: Path | None, year: int | None, strict: bool, f
     if fmt == "xlsx" and out is None:
         raise click.UsageError("--format xlsx needs --out FILE")
     report = run_check(obj.home, criteria, year=year)
+    for w in report.warnings:
+        click.echo(f"warning: {w}", err=True)
     if out is not None:
         write_report(report, fmt, out)
         if not obj.quiet:

@@ -798,7 +798,7 @@ def content_reasons(v: DocView, req: Requirement, *, year: int | None) -> list[R
         else:
             detail = f"{place} không có {_quoted(w for w, _ in lost)}"
             if r.where == "identity":
-                where = mentioned(v, [k for _, k in lost] if r.mode == "all" else [lost[0][1]])
+                where = mentioned(v, lost if r.mode == "all" else lost[:1])
                 if where:
                     detail += f"; {where}"
         out.append((r.condition, ok, detail))
@@ -809,18 +809,33 @@ def content_reasons(v: DocView, req: Requirement, *, year: int | None) -> list[R
     return out
 
 
-def mentioned(v: DocView, keys: list[str]) -> str | None:
-    """Where words missing from the identity are only mentioned: in a task of the
-    document (a plan listing the plans it asks for), or in its text; None if nowhere."""
+def mentioned(v: DocView, words: list[tuple[str, str]]) -> str | None:
+    """Where words missing from the identity (``(word, key)`` pairs) are only mentioned: in
+    a task of the document (a plan listing the plans it asks for), or in its text; the
+    quote is centred on the first word. None when they are not all in the text."""
+    keys = [k for _, k in words]
     if not keys or not all(v.has(k) for k in keys):
         return None
     name = v.short_name
+    first = words[0][0]
     for t in v.doc.facts.tasks:
         tk = match_key(t.text)
         if all(k in tk for k in keys):
-            return f"chỉ được nhắc đến trong nhiệm vụ của {name}: «{_short(t.text, 160)}»"
+            return f"chỉ được nhắc đến trong nhiệm vụ của {name}: «{_around(t.text, first)}»"
     line = _line_with(v.text, keys)
-    return f"chỉ được nhắc đến trong nội dung của {name}" + (f": «{line}»" if line else "")
+    return f"chỉ được nhắc đến trong nội dung của {name}" + (f": «{_around(line, first)}»" if line else "")
+
+
+def _around(text: str, word: str, before: int = 50, after: int = 90) -> str:
+    """``text`` on one line, cut to a window around ``word`` (folded search) with ``…``."""
+    text = " ".join(text.split())
+    i = fold_keep_length(text).lower().find(fold(word).lower())
+    if i < 0:
+        return _short(text, before + after)
+    lo, hi = max(0, i - before), min(len(text), i + len(word) + after)
+    if lo > 0:
+        lo = text.find(" ", lo) + 1 or lo
+    return ("…" if lo > 0 else "") + text[lo:hi].strip() + ("…" if hi < len(text) else "")
 
 
 def _line_with(text: str, keys: list[str]) -> str | None:
@@ -828,7 +843,7 @@ def _line_with(text: str, keys: list[str]) -> str | None:
     for i in range(len(lines)):
         window = " ".join(lines[i:i + 2])
         if all(k in match_key(window) for k in keys):
-            return _short(window, 160)
+            return window
     return None
 
 
