@@ -243,8 +243,8 @@ def test_cli_show_table_and_several_matches(store_home: Path):
     r = _run(store_home, "show", "98/KH-UBND")
     assert r.exit_code == 0, r.stderr
     assert "Số ký hiệu" in r.stdout and "Cơ quan ban hành" in r.stdout
-    assert "3 documents match" in r.stderr
-    assert f"showing {KH_TINH.id[:12]}" in r.stderr  # the most recent
+    assert "3 văn bản khớp" in r.stderr
+    assert f"đang hiển thị {KH_TINH.id[:12]}" in r.stderr  # the most recent
     r = _run(store_home, "show", KH_HUYEN.id[:12])
     assert "Được trích dẫn bởi" in r.stdout and "1432/UBND-NV" in r.stdout
     r = _run(store_home, "show", "1432/UBND-NV")
