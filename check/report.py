@@ -169,8 +169,8 @@ def render_table(report: CheckReport, console: Any = None) -> None:
                 body = Text(r.text + ("" if r.required else " (không bắt buộc)"))
                 for prob in r.problems[:4]:
                     body.append("\n• " + prob, style=STATUS_COLOURS[r.status])
-                for line in reason_lines(r, full=False, docs=1 if r.status != "missing" else 2):
-                    body.append("\n  " + line, style="dim")
+                for why in reason_lines(r, full=False, docs=1 if r.status != "missing" else 2):
+                    body.append("\n  " + why, style="dim")
                 docs = "\n".join(_doc_line(d) for d in r.documents[:2])
                 table.add_row(Text(r.id, style="dim"), body,
                               Text(STATUS_LABELS[r.status], style=STATUS_COLOURS[r.status]), docs)

@@ -42,6 +42,9 @@ from evidence.check.matching import (
     formal_failures,
     formal_reasons,
     keyword_hits,
+    requirement_year,
+    rule_holds,
+    type_keys,
     word_rules,
 )
 from evidence.check.numeric import format_number
@@ -438,9 +441,9 @@ def _near_misses(req: Requirement, ctx: _Context, *, exclude: set[str]) -> list[
         v = ctx.views[o]
         if v.doc.id in exclude:
             continue
-        reasons = content_reasons(v, req, year=ctx.year)
-        passed = sum(ok for _, ok, _ in reasons)
-        right_type = all(ok for c, ok, _ in reasons if c == "type")
+        right_type = not req.doc_type or v.type_key in type_keys(req)
+        y = requirement_year(req, ctx.year)
+        passed = right_type + sum(rule_holds(v, r) for r in word_rules(req)) + (y is None or v.about_year(y))
         scored.append((-passed, not right_type, v.order, v))
     scored.sort(key=lambda t: t[:3])
     return [t[3] for t in scored[:_MAX_NEAR]]

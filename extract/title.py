@@ -38,7 +38,10 @@ _BODY = re.compile(
     r"^\s*(?:Căn\s+cứ|Kính\s+gửi|Kính\s+trình|Thực\s+hiện|Triển\s+khai|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị"
     r"|Theo\s+quy\s+định|Điều\s+1\b|Chương\s+I\b|Phần\s+(?:I|1|thứ\s+nhất)\b|Mục\s+(?:I|1)\b|Hôm\s+nay"
     r"|Ngày\s+\d{1,2}\s*(?:/|tháng)|Nơi\s+nhận|(?:Trong|Qua|Sau|Đến\s+nay|Hiện\s+nay|Năm)\s+[^\n]{0,30},\s"
-    r"|Để\s|Nhằm\s|Tiếp\s+tục\s|Thời\s+gian\s+qua|[IVX]{1,4}\s*[.)/-]\s|\d{1,2}\s*[.)]\s|[a-zđ]\)\s|[-+•*]\s)",
+    r"|Để\s|Nhằm\s|Tiếp\s+tục\s|Thời\s+gian\s+qua"
+    # "Ủy ban nhân dân huyện ban hành Kế hoạch … như sau:" (a body sentence, maybe wrapped)
+    r"|(?:(?:Ủy|Uỷ)\s+ban\s+nhân\s+dân|UBND|Hội\s+đồng\s+nhân\s+dân|HĐND)\b[^\n]{0,60}?\s"
+    r"(?:ban\s+hành|xây\s+dựng|báo\s+cáo|thông\s+báo|triển\s+khai|yêu\s+cầu|đề\s+nghị|trân\s+trọng)\b|[IVX]{1,4}\s*[.)/-]\s|\d{1,2}\s*[.)]\s|[a-zđ]\)\s|[-+•*]\s)",
     re.IGNORECASE,
 )
 # enacting formulas: "QUYẾT ĐỊNH:", "QUYẾT NGHỊ:", "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN ..."
