@@ -428,6 +428,8 @@ def check_cmd(obj: Ctx, criteria: Path | None, year: int | None, strict: bool, f
     if fmt == "xlsx" and out is None:
         raise click.UsageError(t("check.xlsx_needs_out"))
     report = run_check(obj.home, criteria, year=year)
+    for w in getattr(report, "warnings", ()):  # said once: a v1 catalogue
+        click.echo(f"warning: {w}", err=True)
     if out is not None:
         write_report(report, fmt, out)
         if not obj.quiet:
