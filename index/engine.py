@@ -71,7 +71,7 @@ log = logging.getLogger(__name__)
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
 #: Bumped when fields or weights change; combined with the analyzer version in the marker.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MARKER = "evidence-index.json"
 
 
@@ -282,18 +282,6 @@ def open_engine(home: Path, name: str | None = None) -> SearchEngine:
     return WhooshEngine(home)
 
 
-def _normalized_symbol(symbol: str | None) -> str | None:
-    if not symbol:
-        return symbol
-    try:  # helper A's canonical form; imported lazily (search start-up, issue 4)
-        from evidence.extract.symbols import normalize_symbol
-    except ImportError:
-        from evidence.extract.normalize import normalize_span
-
-        return normalize_span(symbol).replace(" ", "")
-    return normalize_symbol(symbol)
-
-
 def number_key(number: str | None) -> str | None:
     """The number a document bears, as the index keys it: its leading digits without
     leading zeros (``05`` and ``05/CT-UBND`` -> ``5``); None without one."""
@@ -322,10 +310,12 @@ def prepare(doc: Document) -> IndexedDoc:
     f = doc.facts
     text = clean_text(doc.text)
     subject = clean_text(f.subject) if f.subject else None
-    symbol = _normalized_symbol(f.symbol)
-    keys = symbol_keys(symbol)
-    if f.symbol and f.symbol != symbol:
-        keys += [k for k in symbol_keys(f.symbol) if k not in keys]
+    from evidence.extract.symbols import symbol_key
+
+    # shown as printed (``05/CT-UBND``); only the keys are normalised
+    symbol = " ".join(clean_text(f.symbol).split()) if f.symbol else None
+    keys = symbol_keys(symbol_key(symbol))
+    keys += [k for k in symbol_keys(symbol) if k not in keys]
     issuers = " ".join(x for x in (f.issuer, f.parent_issuer) if x)
     datenum = _datenum(f.date)
     subj = analyze(subject or "", clean=False)
