@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from evidence.errors import NotFound
 from evidence.extract.normalize import fold
+from evidence.extract.symbols import symbol_key
 from evidence.index.query import filter_date
 from evidence.model import Citation, Document, Span, Task
 
@@ -56,16 +57,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _LEVELS = ("tinh", "huyen", "xa", "phuong", "thi tran", "thi xa", "thanh pho", "quan")
-
-
-def _symbol_key(symbol: str | None) -> str | None:
-    if not symbol:
-        return None
-    from evidence.extract.symbols import normalize_symbol  # helper A's module, lazily
-
-    key = normalize_symbol(symbol)
-    # a blank number ("/UBND-NV") identifies nothing
-    return key if key and key[0].isdigit() else None
 
 
 def _year(iso: str | None) -> str | None:
@@ -112,7 +103,7 @@ class CitationIndex:
         self.by_key: dict[str, list[Document]] = {}
         self.by_loose: dict[str, list[Document]] = {}
         for d in self.docs:
-            key = _symbol_key(d.facts.symbol) if d.facts.number else None
+            key = symbol_key(d.facts.symbol, numbered=True) if d.facts.number else None
             if key:
                 self.by_key.setdefault(key, []).append(d)
                 self.by_loose.setdefault(_loose(key), []).append(d)
@@ -120,7 +111,7 @@ class CitationIndex:
     def candidates(self, symbol: str, date: str | None = None) -> list[Document]:
         """Documents with this symbol; failing that, with this symbol up to its dashes
         (OCR drops them: ``05/CTUBND``) *and* exactly this date."""
-        key = _symbol_key(symbol)
+        key = symbol_key(symbol, numbered=True)
         if not key:
             return []
         exact = self.by_key.get(key)
@@ -272,7 +263,7 @@ def missing_citations(docs: Sequence[Document] | Iterable[Document] | CitationGr
     for e in graph.edges:
         if e.target is not None:
             continue
-        key = _symbol_key(e.citation.symbol) or e.citation.symbol
+        key = symbol_key(e.citation.symbol, numbered=True) or e.citation.symbol
         groups.setdefault((key, _year(e.citation.date)), []).append(e)
     # citations without a date join the one dated group of their symbol
     for (key, year) in [k for k in groups if k[1] is None]:
