@@ -56,6 +56,9 @@ def list_documents(store: Store, *, doc_type: str | None = None, year: int | Non
 
     if doc_type:
         doc_type = parse_value("doc_type", doc_type)
+    for value in (date_from, date_to):
+        if value:
+            parse_value("date", value)  # impossible days refused (31/02/2023)
     plan = plan_query(SearchQuery(text="", doc_type=doc_type, year=year, issuer=issuer,
                                   date_from=date_from, date_to=date_to))
     from evidence.extract.normalize import fold

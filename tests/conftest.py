@@ -129,3 +129,26 @@ def officer_store(tmp_path: Path) -> tuple[Path, Path]:
         summary = ingest_paths([folder], store, jobs=1)
     assert not summary.failed, summary.failed
     return folder, home
+
+
+class EvidenceCli:
+    """Runs ``evidence --home HOME ...`` in-process (a wide terminal, so tables keep their
+    headers on one line)."""
+
+    def run(self, home: Path, *args: str):  # type: ignore[no-untyped-def]
+        from click.testing import CliRunner
+        from evidence.cli import cli
+
+        return CliRunner(env={"COLUMNS": "200"}).invoke(cli, ["--home", str(home), *args])
+
+    def json(self, home: Path, *args: str):  # type: ignore[no-untyped-def]
+        import json
+
+        r = self.run(home, *args, "--json")
+        assert r.exit_code == 0, r.stderr
+        return json.loads(r.stdout)
+
+
+@pytest.fixture(scope="session")
+def ev() -> EvidenceCli:
+    return EvidenceCli()
