@@ -8,20 +8,28 @@ adds the traceback.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import sys
 import traceback
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from evidence.errors import EvidenceError
+from evidence.errors import EvidenceError, ExitCode
+from evidence.messages import install_click_translation, t, translate
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+_HOME_HELP = "Thư mục kho (mặc định: $EVIDENCE_HOME, nếu không thì thư mục dữ liệu người dùng)."
+_VERBOSE_HELP = "In nhật ký chi tiết và traceback ra stderr."
+_QUIET_HELP = "Không in tiến độ và thông tin ra stderr."
+_OCR_HELP = "OCR các trang không có lớp chữ dùng được (auto), mọi trang (always) hay không OCR (never)."
+_CRITERIA_HELP = "Bộ tiêu chí (YAML). Mặc định: bộ tiêu chí kèm theo chương trình."
 
 
 class Ctx:
@@ -46,7 +54,37 @@ def emit_json(obj: Any) -> None:
 
 
 def json_option(f: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON on stdout.")(f)
+    return click.option("--json", "as_json", is_flag=True,
+                        help="In kết quả dạng JSON (theo hợp đồng) ra stdout.")(f)
+
+
+def error_line(thing: str | None, reason: str) -> str:
+    """The contract's one error line, the reason in Vietnamese."""
+    head = f"{thing}: " if thing else ""
+    return f"error: {head}{translate(reason)[1]}".replace("\n", " ")
+
+
+# errno -> what an officer reads when a file or folder cannot be written or read
+_OS_REASONS = {
+    errno.ENOENT: "thư mục hoặc tệp không tồn tại",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.EISDIR: "là thư mục, không phải tệp",
+    errno.EACCES: "không có quyền truy cập",
+    errno.EPERM: "không được phép",
+    errno.EROFS: "ổ đĩa chỉ đọc",
+    errno.ENOSPC: "đĩa đã đầy",
+    errno.EDQUOT: "đã hết hạn mức đĩa",
+    errno.EEXIST: "đã có một tệp trùng tên ở đây (cần một thư mục)",
+    errno.ENAMETOOLONG: "tên quá dài",
+}
+
+
+def os_error_line(exc: OSError) -> str:
+    reason = _OS_REASONS.get(exc.errno or -1) or exc.strerror or str(exc)
+    thing = exc.filename if exc.filename is not None else None
+    if isinstance(thing, bytes):
+        thing = thing.decode("utf-8", "backslashreplace")
+    return error_line(str(thing) if thing is not None else None, reason)
 
 
 def handle_errors(f: F) -> F:
@@ -61,37 +99,100 @@ def handle_errors(f: F) -> F:
         except EvidenceError as exc:
             if verbose:
                 traceback.print_exc(file=sys.stderr)
-            click.echo(exc.one_line(), err=True)
+            click.echo(error_line(exc.subject, exc.message), err=True)
             for line in exc.details:
                 click.echo(f"  {line}", err=True)
             ctx.exit(int(exc.exit_code))
+        except OSError as exc:  # an output path that cannot be written, a full disk
+            if verbose:
+                traceback.print_exc(file=sys.stderr)
+            click.echo(os_error_line(exc), err=True)
+            ctx.exit(int(ExitCode.USAGE))
         except KeyboardInterrupt:
-            click.echo("error: interrupted (work done so far is kept; run again to resume)", err=True)
-            ctx.exit(130)
+            click.echo(error_line(None, t("interrupted")), err=True)
+            ctx.exit(int(ExitCode.INTERRUPTED))
 
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--home", type=click.Path(file_okay=False), default=None,
-              help="Store folder (default: $EVIDENCE_HOME, else the user data folder).")
-@click.option("-v", "--verbose", is_flag=True, help="Debug logs and tracebacks on stderr.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress or info logs on stderr.")
+class EvidenceGroup(click.Group):
+    """The ``evidence`` group: click speaks Vietnamese, and its own usage errors are one
+    line like every other error (``error: <command>: <reason> (xem: … --help)``)."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        install_click_translation()
+        standalone = standalone_mode
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            if not standalone:
+                raise
+            click.echo(_usage_error_line(exc), err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            if not standalone:
+                raise
+            click.echo(error_line(None, t("interrupted")), err=True)
+            sys.exit(int(ExitCode.INTERRUPTED))
+        if not standalone:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=EvidenceGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(file_okay=False), default=None, help=_HOME_HELP)
+@click.option("-v", "--verbose", is_flag=True, help=_VERBOSE_HELP)
+@click.option("-q", "--quiet", is_flag=True, help=_QUIET_HELP)
 @click.version_option(package_name="evidence")
 @click.pass_context
 def cli(ctx: click.Context, home: str | None, verbose: bool, quiet: bool) -> None:
-    """evidence: find, extract and check verification documents (tài liệu kiểm chứng)
-    for administrative-reform (CCHC) assessments.
+    """evidence: tìm, đọc và kiểm tra tài liệu kiểm chứng của chỉ số cải cách hành chính
+    (CCHC / PAR Index).
+
+    Các tùy chọn chung (--home, --verbose, --quiet) đặt trước hoặc sau tên lệnh đều được.
 
     \b
-    Example:
+    Ví dụ:
         evidence ingest ~/KiemChung/2023
         evidence search "ISO 9001"
-        evidence check --criteria tieu-chi.yaml --format xlsx --out bao-cao.xlsx
+        evidence check --format xlsx --out bao-cao.xlsx
+        evidence show 111/KH-UBND
     """
     ctx.obj = Ctx(home, verbose, quiet)
-    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    _set_log_level(ctx.obj)
+
+
+def _set_log_level(obj: Ctx) -> None:
+    level = logging.DEBUG if obj.verbose else logging.WARNING if obj.quiet else logging.INFO
+    logging.getLogger().setLevel(level)
+
+
+def _late_global(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """A global option written after the command name (``evidence search ISO --home d``)."""
+    if value in (None, False):
+        return
+    obj = ctx.find_object(Ctx)
+    if obj is None:
+        return
+    if param.name == "home":
+        obj.home_arg = value
+    else:
+        setattr(obj, str(param.name), True)
+        _set_log_level(obj)
+
+
+def _global_params() -> list[click.Parameter]:
+    return [
+        click.Option(["--home"], type=click.Path(file_okay=False), default=None,
+                     expose_value=False, callback=_late_global, help=_HOME_HELP),
+        click.Option(["-v", "--verbose"], is_flag=True, expose_value=False,
+                     callback=_late_global, help=_VERBOSE_HELP),
+        click.Option(["-q", "--quiet"], is_flag=True, expose_value=False,
+                     callback=_late_global, help=_QUIET_HELP),
+    ]
 
 
 # ---- commands ----------------------------------------------------------------------------
@@ -101,24 +202,27 @@ def cli(ctx: click.Context, home: str | None, verbose: bool, quiet: bool) -> Non
 # ---- search
 @cli.command(name="search")
 @click.argument("query")
-@click.option("--type", "doc_type", metavar="CODE", help="Document type: KH, QĐ (or QD), BC, CV...")
-@click.option("--year", type=int, help="Year of the document's date.")
-@click.option("--issuer", metavar="TEXT", help="Words of the issuing body (UBND = Ủy ban nhân dân).")
-@click.option("--from", "date_from", metavar="DATE", help="Earliest date (2023-01-31 or 31/01/2023).")
-@click.option("--to", "date_to", metavar="DATE", help="Latest date; 2023-03 includes all of March.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--type", "doc_type", metavar="MÃ", help="Loại văn bản: KH, QĐ (hoặc QD), BC, CV…")
+@click.option("--year", type=int, metavar="NĂM", help="Năm ban hành.")
+@click.option("--issuer", metavar="CHỮ", help="Cơ quan ban hành (UBND = Ủy ban nhân dân).")
+@click.option("--from", "date_from", metavar="NGÀY", help="Từ ngày (31/01/2023 hoặc 2023-01-31).")
+@click.option("--to", "date_to", metavar="NGÀY", help="Đến ngày; 2023-03 gồm cả tháng 3.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              metavar="N", help="Số kết quả tối đa.")
 @json_option
 @click.pass_obj
 @handle_errors
 def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, issuer: str | None,
                date_from: str | None, date_to: str | None, limit: int, as_json: bool) -> None:
-    """Ranked full-text search: accent-insensitive, "phrases in quotes", and a document
-    number (111/KH-UBND, 111 KH UBND, KH-UBND 111) finds that document first.
+    """Tìm kiếm toàn văn, xếp hạng theo độ liên quan. Gõ có dấu hay không dấu đều được;
+    "cụm từ trong ngoặc kép" tìm đúng cụm; số văn bản (111/KH-UBND, 111 KH UBND) tìm thấy
+    chính văn bản đó trước tiên.
 
     \b
-    Example:
+    Ví dụ:
         evidence search "ISO 9001"
         evidence search "ke hoach cai cach hanh chinh" --year 2023 --type KH
+        evidence search 111/KH-UBND
     """
     from evidence.index.search import render_results, search
 
@@ -130,7 +234,7 @@ def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, iss
     if as_json:
         emit_json(res.to_dict())
         for w in res.warnings:
-            click.echo(f"warning: {w}", err=True)
+            click.echo(f"warning: {translate(w)[1]}", err=True)
     else:
         from rich.console import Console
 
@@ -140,18 +244,18 @@ def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, iss
 # ---- reindex
 @cli.command(name="reindex")
 @click.option("--engine", type=click.Choice(["whoosh", "tantivy"]), default=None,
-              help="Switch the store to this search engine and build its index.")
+              help="Chuyển kho sang bộ máy tìm kiếm này và lập chỉ mục cho nó.")
 @click.option("--sync", "sync_only", is_flag=True,
-              help="Only add what the index lacks and drop what the catalogue lost.")
+              help="Chỉ bổ sung phần chỉ mục còn thiếu và bỏ phần danh mục đã xóa.")
 @json_option
 @click.pass_obj
 @handle_errors
 def reindex_cmd(obj: Ctx, engine: str | None, sync_only: bool, as_json: bool) -> None:
-    """Rebuild the search index from the catalogue. Commits in batches: an interrupted
-    run resumes where it stopped; searches keep using the old index until it is done.
+    """Lập lại chỉ mục tìm kiếm từ danh mục. Ghi theo từng đợt: bị ngắt thì lần sau chạy
+    tiếp từ chỗ dừng; trong lúc lập, tìm kiếm vẫn dùng chỉ mục cũ.
 
     \b
-    Example:
+    Ví dụ:
         evidence reindex
         evidence reindex --engine tantivy
     """
@@ -162,33 +266,33 @@ def reindex_cmd(obj: Ctx, engine: str | None, sync_only: bool, as_json: bool) ->
     if as_json:
         emit_json(res.to_dict())
     elif not obj.quiet:
-        click.echo(f"{res.engine}: {res.documents} documents indexed ({res.mode}, "
-                   f"{res.seconds:.1f} s)", err=True)
+        click.echo(t("reindex.summary", engine=res.engine, documents=res.documents,
+                     mode=res.mode, seconds=res.seconds), err=True)
 
 
 # ---- ingest
 @cli.command(name="ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="OCR pages without a usable text layer, all pages, or none.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: CPU count); 1 runs in this process.")
-@click.option("--force", is_flag=True, help="Re-ingest files even when unchanged.")
-@click.option("--prune", is_flag=True, help="Remove files gone from disk, and their documents.")
+              show_default=True, help=_OCR_HELP)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Số tiến trình xử lý (mặc định: số lõi CPU); 1 = chạy ngay trong tiến trình này.")
+@click.option("--force", is_flag=True, help="Nạp lại cả các tệp không thay đổi.")
+@click.option("--prune", is_flag=True, help="Xóa khỏi kho các tệp đã không còn trên đĩa.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True,
-              help="Seconds per file before it is abandoned (reason: timeout).")
+              metavar="GIÂY", help="Thời gian tối đa cho mỗi tệp (quá thì bỏ qua, lý do: timeout).")
 @json_option
 @click.pass_obj
 @handle_errors
 def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, force: bool,
                prune: bool, timeout: float, as_json: bool) -> None:
-    """Ingest files and folders (recursively) into the store: parse, OCR, extract, index.
-    Unchanged files are skipped; exit 1 when some file failed (listed on stderr).
+    """Nạp tệp và thư mục (kể cả thư mục con) vào kho: đọc, OCR bản quét, trích xuất thông
+    tin, lập chỉ mục. Tệp không đổi được bỏ qua; mã thoát 1 khi có tệp lỗi (in ra stderr).
 
     \b
-    Example:
+    Ví dụ:
         evidence ingest ~/KiemChung/2023
-        evidence ingest --jobs 2 --ocr always scans/ --json
+        evidence ingest --jobs 2 --ocr always ban-quet/ --json
     """
     from evidence.errors import ExitCode
     from evidence.index.store import Store
@@ -216,18 +320,19 @@ def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, fo
 @cli.command(name="extract")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="OCR pages without a usable text layer, all pages, or none.")
-@click.option("--text", "with_text", is_flag=True, help="Include the page texts in the JSON.")
+              show_default=True, help=_OCR_HELP)
+@click.option("--text", "with_text", is_flag=True, help="Kèm nội dung từng trang trong JSON.")
 @json_option
 @click.pass_obj
 @handle_errors
 def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, as_json: bool) -> None:
-    """Parse and extract one file without touching the store. A batch scan holding several
-    documents shows the first, with a warning naming the others.
+    """Đọc và trích xuất một tệp, không ghi vào kho. Tệp quét chứa nhiều văn bản thì hiện
+    văn bản đầu, kèm cảnh báo nêu các văn bản còn lại.
 
     \b
-    Example:
-        evidence extract cong-van-2650.docx --json
+    Ví dụ:
+        evidence extract cong-van-2650.docx
+        evidence extract ban-quet.pdf --json
     """
     from evidence.errors import ExitCode, FileError
     from evidence.ingest.base import OcrMode
@@ -243,7 +348,7 @@ def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, as_json: bool) 
     warning = several_documents_warning(docs)
     if warning:
         doc.warnings.append(warning)
-        click.echo(f"warning: {file}: {warning}", err=True)
+        click.echo(f"warning: {file}: {translate(warning)[1]}", err=True)
     if as_json:
         emit_json(doc.to_dict(include_text=with_text))
     else:
@@ -256,10 +361,11 @@ def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, as_json: bool) 
 @click.pass_obj
 @handle_errors
 def status_cmd(obj: Ctx, as_json: bool) -> None:
-    """Counts of the store by type, year, format and OCR; failed and missing files; size.
+    """Thống kê kho: số văn bản theo loại, năm, định dạng, OCR; tệp lỗi, tệp đã mất;
+    dung lượng.
 
     \b
-    Example:
+    Ví dụ:
         evidence status
         evidence status --json
     """
@@ -277,24 +383,24 @@ def status_cmd(obj: Ctx, as_json: bool) -> None:
 # ---- check
 @cli.command(name="check")
 @click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Criteria catalogue (YAML, schema_version 1). Default: the shipped one.")
-@click.option("--year", type=click.IntRange(1990, 2100), default=None,
-              help="Assessment year (re-targets the catalogue's deadlines and years).")
-@click.option("--strict", is_flag=True, help="Exit 1 when any criterion is not met.")
+              metavar="TỆP", help=_CRITERIA_HELP)
+@click.option("--year", type=click.IntRange(1990, 2100), default=None, metavar="NĂM",
+              help="Năm đánh giá (đổi hạn và năm của bộ tiêu chí theo năm này).")
+@click.option("--strict", is_flag=True, help="Mã thoát 1 khi có tiêu chí chưa đạt.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "md", "xlsx"]),
-              default="table", show_default=True)
+              default="table", show_default=True, help="Dạng báo cáo: bảng, JSON, Markdown, Excel.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report to this file (required for xlsx).")
+              metavar="TỆP", help="Ghi báo cáo ra tệp này (bắt buộc với xlsx).")
 @json_option
 @click.pass_obj
 @handle_errors
 def check_cmd(obj: Ctx, criteria: Path | None, year: int | None, strict: bool, fmt: str,
               out: Path | None, as_json: bool) -> None:
-    """Completeness of the verification documents per criterion: met, partial (with the
-    reasons) or missing.
+    """Kiểm tra mức đầy đủ của tài liệu kiểm chứng theo từng tiêu chí: đạt, đạt một phần
+    (kèm lý do) hay chưa có tài liệu.
 
     \b
-    Example:
+    Ví dụ:
         evidence check
         evidence check --criteria tieu-chi-2023.yaml --format xlsx --out bao-cao.xlsx
         evidence check --json --strict
@@ -304,14 +410,13 @@ def check_cmd(obj: Ctx, criteria: Path | None, year: int | None, strict: bool, f
 
     fmt = "json" if as_json else fmt
     if fmt == "xlsx" and out is None:
-        raise click.UsageError("--format xlsx needs --out FILE")
+        raise click.UsageError(t("check.xlsx_needs_out"))
     report = run_check(obj.home, criteria, year=year)
     if out is not None:
         write_report(report, fmt, out)
         if not obj.quiet:
             s = report.summary
-            click.echo(f"{out}: {s['met']} met, {s['partial']} partial, {s['missing']} missing",
-                       err=True)
+            click.echo(t("check.written", out=out, **s), err=True)
     elif fmt == "json":
         emit_json(report.to_dict())
     elif fmt == "md":
@@ -319,28 +424,30 @@ def check_cmd(obj: Ctx, criteria: Path | None, year: int | None, strict: bool, f
     else:
         render_table(report)
     if strict and not report.all_met:
-        click.get_current_context().exit(1)
+        click.get_current_context().exit(int(ExitCode.ATTENTION))
 
 
 # ---- pack
 @cli.command(name="pack")
 @click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Criteria catalogue (YAML). Default: the shipped one.")
+              metavar="TỆP", help=_CRITERIA_HELP)
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Pack folder (created; must be empty unless --force).")
-@click.option("--year", type=click.IntRange(1990, 2100), default=None, help="Assessment year.")
-@click.option("--force", is_flag=True, help="Write into a non-empty folder.")
+              metavar="THƯ_MỤC", help="Thư mục hồ sơ (được tạo mới; phải trống, trừ khi có --force).")
+@click.option("--year", type=click.IntRange(1990, 2100), default=None, metavar="NĂM",
+              help="Năm đánh giá.")
+@click.option("--force", is_flag=True, help="Ghi vào thư mục đã có tệp.")
 @json_option
 @click.pass_obj
 @handle_errors
 def pack_cmd(obj: Ctx, criteria: Path | None, out_dir: Path, year: int | None, force: bool,
              as_json: bool) -> None:
-    """Evidence pack: one folder per criterion with copies of the deciding documents, a
-    manifest (CSV, JSON, SHA-256) and a README in Vietnamese. Originals are never modified.
+    """Lập hồ sơ kiểm chứng: mỗi tiêu chí một thư mục chứa bản sao các văn bản quyết định,
+    kèm bảng kê (CSV, JSON, SHA-256) và tệp hướng dẫn. Tệp gốc không bao giờ bị sửa.
 
     \b
-    Example:
-        evidence pack --criteria tieu-chi-2023.yaml --out ho-so-kiem-chung/
+    Ví dụ:
+        evidence pack --out ho-so-kiem-chung/
+        evidence pack --criteria tieu-chi-2023.yaml --out ho-so-2023/ --force
     """
     from evidence.check.pack import write_pack
     from evidence.check.run import run_check
@@ -349,7 +456,7 @@ def pack_cmd(obj: Ctx, criteria: Path | None, out_dir: Path, year: int | None, f
     if as_json:
         emit_json(result.to_dict())
     elif not obj.quiet:
-        click.echo(f"{out_dir}: {result.folders} criterion folders, {result.copied} files copied",
+        click.echo(t("pack.summary", out=out_dir, folders=result.folders, copied=result.copied),
                    err=True)
 
 
@@ -386,16 +493,16 @@ def show_cmd(obj: Ctx, ref: str, as_json: bool) -> None:
 
 # ---- refs
 @cli.command(name="refs")
-@click.option("--missing", is_flag=True, help="Only documents cited but not in the store.")
+@click.option("--missing", is_flag=True, help="Chỉ các văn bản được dẫn chiếu mà kho chưa có.")
 @json_option
 @click.pass_obj
 @handle_errors
 def refs_cmd(obj: Ctx, missing: bool, as_json: bool) -> None:
-    """Citation graph of the store; --missing lists the documents that stored documents
-    cite but that are not in the store, with who cites them.
+    """Quan hệ dẫn chiếu giữa các văn bản trong kho; --missing liệt kê văn bản được dẫn
+    chiếu nhưng chưa có trong kho, kèm văn bản nào dẫn chiếu đến.
 
     \b
-    Example:
+    Ví dụ:
         evidence refs --missing
         evidence refs --json
     """
@@ -419,18 +526,19 @@ def refs_cmd(obj: Ctx, missing: bool, as_json: bool) -> None:
 
 # ---- tasks
 @cli.command(name="tasks")
-@click.option("--assignee", metavar="TEXT", help="Unit in charge (accent-insensitive: 'noi vu').")
-@click.option("--due-before", metavar="DATE", help="Deadline on or before DATE (2023-11-30, 30/11/2023, 2023-12).")
+@click.option("--assignee", metavar="CHỮ", help="Đơn vị chủ trì (không cần dấu: 'noi vu').")
+@click.option("--due-before", metavar="NGÀY",
+              help="Hạn chậm nhất đến NGÀY (30/11/2023, 2023-11-30, 2023-12).")
 @json_option
 @click.pass_obj
 @handle_errors
 def tasks_cmd(obj: Ctx, assignee: str | None, due_before: str | None, as_json: bool) -> None:
-    """Tasks assigned by the stored documents: unit in charge, coordinating units, deadline.
+    """Nhiệm vụ được giao trong các văn bản của kho: đơn vị chủ trì, đơn vị phối hợp, thời hạn.
 
     \b
-    Example:
+    Ví dụ:
         evidence tasks --assignee "Phòng Nội vụ"
-        evidence tasks --due-before 2023-12-31 --json
+        evidence tasks --due-before 31/12/2023 --json
     """
     from evidence.index.refs import parse_due_date, tasks
     from evidence.index.store import Store
@@ -788,8 +896,26 @@ def remove_cmd(obj: Ctx, refs: tuple[str, ...], purge: bool, note: str | None,
             click.echo(f"{r['path']}: đã gỡ {r['symbol'] or r['id'][:12]} khỏi kho", err=True)
 
 
+def _accept_global_options_everywhere() -> None:
+    for command in cli.commands.values():
+        names = {n for p in command.params for n in getattr(p, "opts", [])}
+        command.params.extend(p for p in _global_params() if not names & set(p.opts))
+
+
+def _usage_error_line(exc: click.ClickException) -> str:
+    ctx = getattr(exc, "ctx", None)
+    thing = ctx.command_path if ctx is not None else "evidence"
+    hint = ""
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        hint = f" (xem: {ctx.command_path} --help)"
+    return f"error: {thing}: {exc.format_message()}{hint}".replace("\n", " ")
+
+
 def main() -> None:
     cli(prog_name="evidence")
+
+
+_accept_global_options_everywhere()
 
 
 if __name__ == "__main__":

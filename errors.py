@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     OK = 0
     ATTENTION = 1
     USAGE = 2
+    INTERRUPTED = 130
 
 
 class FailReason(StrEnum):

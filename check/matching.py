@@ -26,7 +26,7 @@ from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from evidence.check.catalogue import Requirement
+from evidence.check.criteria import Requirement
 from evidence.check.numeric import FigureIndex, FigureMatch, compare, format_number
 from evidence.check.text import match_key
 from evidence.extract.normalize import fold, fold_keep_length

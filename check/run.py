@@ -12,7 +12,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from evidence.check.catalogue import load_catalogue
+from evidence.check.criteria import load_catalogue
 from evidence.check.matching import DocView
 from evidence.check.verdicts import CheckReport, check
 from evidence.model import Document

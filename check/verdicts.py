@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidence.check.catalogue import Catalogue, Criterion, Requirement
+from evidence.check.criteria import Catalogue, Criterion, Requirement
 from evidence.check.matching import (
     DocView,
     Failure,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from evidence.messages import translate
+
 if TYPE_CHECKING:
     from evidence.ingest.pipeline import IngestSummary
     from evidence.model import Document
@@ -97,7 +99,7 @@ def render_status(stats: dict[str, Any], console: Console | None = None) -> None
         ft.add_column("Mã lỗi")
         ft.add_column("Lý do", overflow="fold")
         for f in stats["failed"]:
-            ft.add_row(f["path"], f["reason"] or "", f["error"] or "")
+            ft.add_row(f["path"], f["reason"] or "", translate(f["error"] or "")[1])
         console.print(ft)
     if stats["missing"]:
         mt = Table(title="Tệp không còn trên đĩa (xóa khỏi kho: evidence ingest --prune)",

@@ -215,6 +215,6 @@ def test_cli_pack_writes_folders_and_refuses_non_empty(store_home: Path, tmp_pat
     assert (out / "1.1 Kế hoạch CCHC năm của xã" / "1.1-a 12-KH-UBND 2024-01-10.docx").is_file()
     assert (out / "manifest.csv").is_file() and (out / "README.md").is_file()
     res = run("pack", "--criteria", crit, "--out", str(out))
-    assert res.exit_code == 2 and "not empty" in res.stderr
+    assert res.exit_code == 2 and "không trống" in res.stderr
     res = run("pack", "--criteria", crit, "--out", str(out), "--force")
     assert res.exit_code == 0
