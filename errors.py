@@ -40,11 +40,14 @@ class EvidenceError(Exception):
 
     exit_code: ExitCode = ExitCode.USAGE
     reason: FailReason = FailReason.INTERNAL
+    #: lines printed after the error line (e.g. the candidates of an ambiguous reference)
+    details: list[str]
 
     def __init__(self, message: str, *, subject: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.subject = subject  # the file or thing the error is about
+        self.details = []
 
     def one_line(self) -> str:
         head = f"{self.subject}: " if self.subject else ""

@@ -25,7 +25,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from evidence.errors import NotFound
 from evidence.extract.normalize import fold
 from evidence.extract.symbols import symbol_key
 from evidence.index.query import filter_date
@@ -43,6 +42,7 @@ __all__ = [
     "TaskRow",
     "citation_graph",
     "deadline_last_day",
+    "issuer_score",
     "list_tasks",
     "missing_citations",
     "parse_due_date",
@@ -78,7 +78,7 @@ def _level(words: set[str], text: str) -> str | None:
     return None
 
 
-def _issuer_score(cited: str | None, doc: Document) -> float:
+def issuer_score(cited: str | None, doc: Document) -> float:
     """How well a cited issuer phrase (``UBND huyện``) fits a document's issuer:
     share of its words found, -1 when the administrative levels disagree."""
     cw = _words(cited)
@@ -153,7 +153,7 @@ def resolve_citation(c: Citation, docs: Sequence[Document] | CitationIndex, *,
         if exact:
             cands = exact
     if len(cands) > 1 and c.issuer:
-        scored = [(_issuer_score(c.issuer, d), d) for d in cands]
+        scored = [(issuer_score(c.issuer, d), d) for d in cands]
         best = max(s for s, _ in scored)
         cands = [d for s, d in scored if s == best]
     if len(cands) > 1 and citing is not None and citing.facts.date:
@@ -336,23 +336,30 @@ class ShowResult:
 
 
 def show(store: Store, ref: str) -> ShowResult:
-    """Find ``ref`` (symbol, id, id prefix or path) in the store and build its view; when
-    several documents match, the most recent is shown and the others listed.
+    """Find ``ref`` (any form :func:`evidence.index.resolve.resolve` takes) and build its
+    view, with the officer's to-do items (``review_items``) and the corrections made on
+    the content the file held before (``stale_corrections``).
 
     Raises:
         NotFound: nothing matches ``ref``.
+        Ambiguous: several documents match (the candidates are listed).
     """
-    found = store.catalogue.find_documents(ref)
-    if not found:
-        raise NotFound("không tìm thấy văn bản", subject=ref)
-    # several documents share a symbol (years, issuers, copies): the most recent first
-    found.sort(key=lambda d: (d.facts.date or "", d.id), reverse=True)
-    doc = found[0]
+    from evidence.index.corrections import REASON_TEXT, review_items
+    from evidence.index.decisions import correction_list
+    from evidence.index.resolve import resolve
+
+    doc = resolve(store.catalogue, ref)
     graph = citation_graph([
         doc if d.id == doc.id else d
         for d in store.catalogue.iter_documents(with_pages=False)
     ])
-    return ShowResult(show_data(doc, graph), [_brief(d) for d in found[1:]])
+    data = show_data(doc, graph)
+    data["review_items"] = [
+        {"field": r.field, "reason": r.reason, "reason_text": REASON_TEXT.get(r.reason, r.reason),
+         "page": r.page} for r in review_items(doc)]
+    data["stale_corrections"] = [c for c in correction_list(store)
+                                 if c["stale"] and doc.id in c.get("current", [])]
+    return ShowResult(data, [])
 
 
 def refs(store: Store) -> CitationGraph:
