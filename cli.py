@@ -45,6 +45,21 @@ def emit_json(obj: Any) -> None:
     click.echo(unicodedata.normalize("NFC", text))
 
 
+def _max_memory(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    from evidence.ingest.pipeline import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def max_memory_option(f: F) -> F:
+    return click.option(
+        "--max-memory", default="1G", show_default=True, metavar="SIZE", callback=_max_memory,
+        help="Bộ nhớ tối đa để đọc một tệp (512M, 2G); vượt quá: lỗi too_large.")(f)
+
+
 def json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON on stdout.")(f)
 
@@ -170,16 +185,23 @@ def reindex_cmd(obj: Ctx, engine: str | None, sync_only: bool, as_json: bool) ->
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="OCR pages without a usable text layer, all pages, or none.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: CPU count); 1 runs in this process.")
+              help="Worker processes (default: CPU count); 1 reads one file at a time, "
+                   "still in a worker, under the time and memory limits.")
 @click.option("--force", is_flag=True, help="Re-ingest files even when unchanged.")
 @click.option("--prune", is_flag=True, help="Remove files gone from disk, and their documents.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True,
               help="Seconds per file before it is abandoned (reason: timeout).")
+@click.option("--exclude", "excludes", multiple=True, metavar="GLOB",
+              help="Bỏ qua các tệp khớp mẫu (cú pháp .gitignore; lặp lại được), "
+                   "ví dụ --exclude '*.json' --exclude 'nhap/'. Tệp .evidenceignore trong "
+                   "thư mục được nạp cũng được đọc.")
+@max_memory_option
 @json_option
 @click.pass_obj
 @handle_errors
 def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, force: bool,
-               prune: bool, timeout: float, as_json: bool) -> None:
+               prune: bool, timeout: float, excludes: tuple[str, ...], max_memory: int,
+               as_json: bool) -> None:
     """Ingest files and folders (recursively) into the store: parse, OCR, extract, index.
     Unchanged files are skipped; exit 1 when some file failed (listed on stderr).
 
@@ -199,7 +221,8 @@ def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, fo
     with Store.open(obj.home) as store:
         try:
             summary = ingest_paths(list(paths), store, ocr=OcrMode(ocr), jobs=jobs, force=force,
-                                   prune=prune, timeout=timeout, progress=progress)
+                                   prune=prune, timeout=timeout, progress=progress,
+                                   exclude=excludes, max_memory=max_memory)
         finally:
             progress.stop()
     if as_json:
@@ -216,10 +239,12 @@ def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, fo
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="OCR pages without a usable text layer, all pages, or none.")
 @click.option("--text", "with_text", is_flag=True, help="Include the page texts in the JSON.")
+@max_memory_option
 @json_option
 @click.pass_obj
 @handle_errors
-def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, as_json: bool) -> None:
+def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, max_memory: int,
+                as_json: bool) -> None:
     """Parse and extract one file without touching the store. A batch scan holding several
     documents shows the first, with a warning naming the others.
 
@@ -233,7 +258,7 @@ def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, as_json: bool) 
     from evidence.ingest.report import render_document
 
     try:
-        docs = extract_file(file, ocr=OcrMode(ocr))
+        docs = extract_file(file, ocr=OcrMode(ocr), max_memory=max_memory)
     except FileError as exc:
         exc.exit_code = ExitCode.USAGE  # the one input is unreadable: the command could not run
         raise
