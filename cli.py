@@ -53,6 +53,21 @@ def emit_json(obj: Any) -> None:
     click.echo(unicodedata.normalize("NFC", text))
 
 
+def _max_memory(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    from evidence.ingest.pipeline import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def max_memory_option(f: F) -> F:
+    return click.option(
+        "--max-memory", default="1G", show_default=True, metavar="CỠ", callback=_max_memory,
+        help="Bộ nhớ tối đa để đọc một tệp (512M, 2G); vượt quá: lỗi too_large.")(f)
+
+
 def json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True,
                         help="In kết quả dạng JSON (theo hợp đồng) ra stdout.")(f)
@@ -294,18 +309,26 @@ def reindex_cmd(obj: Ctx, engine: str | None, sync_only: bool, as_json: bool) ->
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help=_OCR_HELP)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Số tiến trình xử lý (mặc định: số lõi CPU); 1 = chạy ngay trong tiến trình này.")
+              help="Số tiến trình xử lý (mặc định: số lõi CPU); 1 = đọc lần lượt từng tệp, "
+                   "vẫn trong giới hạn thời gian và bộ nhớ.")
 @click.option("--force", is_flag=True, help="Nạp lại cả các tệp không thay đổi.")
 @click.option("--prune", is_flag=True, help="Xóa khỏi kho các tệp đã không còn trên đĩa.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True,
               metavar="GIÂY", help="Thời gian tối đa cho mỗi tệp (quá thì bỏ qua, lý do: timeout).")
+@click.option("--exclude", "excludes", multiple=True, metavar="MẪU",
+              help="Bỏ qua các tệp khớp mẫu (cú pháp .gitignore; lặp lại được), "
+                   "ví dụ --exclude '*.json' --exclude 'nhap/'. Tệp .evidenceignore trong "
+                   "thư mục được nạp cũng được đọc.")
+@max_memory_option
 @json_option
 @click.pass_obj
 @handle_errors
 def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, force: bool,
-               prune: bool, timeout: float, as_json: bool) -> None:
+               prune: bool, timeout: float, excludes: tuple[str, ...], max_memory: int,
+               as_json: bool) -> None:
     """Nạp tệp và thư mục (kể cả thư mục con) vào kho: đọc, OCR bản quét, trích xuất thông
-    tin, lập chỉ mục. Tệp không đổi được bỏ qua; mã thoát 1 khi có tệp lỗi (in ra stderr).
+    tin, lập chỉ mục. Tệp không đổi được bỏ qua; tệp không phải văn bản (README, tệp .json
+    kèm theo, tệp rác của hệ điều hành) được liệt kê là bỏ qua; mã thoát 1 khi có tệp lỗi.
 
     \b
     Ví dụ:
@@ -323,7 +346,8 @@ def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, fo
     with Store.open(obj.home) as store:
         try:
             summary = ingest_paths(list(paths), store, ocr=OcrMode(ocr), jobs=jobs, force=force,
-                                   prune=prune, timeout=timeout, progress=progress)
+                                   prune=prune, timeout=timeout, progress=progress,
+                                   exclude=excludes, max_memory=max_memory)
         finally:
             progress.stop()
     if as_json:
@@ -340,10 +364,12 @@ def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, fo
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help=_OCR_HELP)
 @click.option("--text", "with_text", is_flag=True, help="Kèm nội dung từng trang trong JSON.")
+@max_memory_option
 @json_option
 @click.pass_obj
 @handle_errors
-def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, as_json: bool) -> None:
+def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, max_memory: int,
+                as_json: bool) -> None:
     """Đọc và trích xuất một tệp, không ghi vào kho. Tệp quét chứa nhiều văn bản thì hiện
     văn bản đầu, kèm cảnh báo nêu các văn bản còn lại.
 
@@ -358,7 +384,7 @@ def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, as_json: bool) 
     from evidence.ingest.report import render_document
 
     try:
-        docs = extract_file(file, ocr=OcrMode(ocr))
+        docs = extract_file(file, ocr=OcrMode(ocr), max_memory=max_memory)
     except FileError as exc:
         exc.exit_code = ExitCode.USAGE  # the one input is unreadable: the command could not run
         raise

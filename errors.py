@@ -22,6 +22,7 @@ class FailReason(StrEnum):
 
     ENCRYPTED = "encrypted"
     CORRUPT = "corrupt"
+    PERMISSION = "permission"  # the file or folder cannot be read (access denied)
     TRUNCATED = "truncated"
     EMPTY = "empty"
     WRONG_EXTENSION = "wrong_extension"
