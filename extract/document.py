@@ -19,6 +19,7 @@ from ..model import Facts, Page, Span
 from .citations import find_citations
 from .doctypes import STATE_CODES, type_name
 from .header import parse_header
+from .layoutcheck import check_layout
 from .normalize import clean_text
 from .recipients import find_recipients
 from .signer import find_signer_block
@@ -162,6 +163,7 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
         facts.provenance[name] = where.span(text, s, e)
         if name == "symbol" and "number" not in facts.fallbacks:
             facts.provenance["number"] = where.span(text, s, e)
+    check_layout(facts, layout, clean, filename)
     return facts
 
 
