@@ -25,6 +25,7 @@ from .recipients import find_recipients
 from .signer import find_signer_block
 from .symbols import parse_symbol
 from .tasks import find_tasks
+from .title import title_block
 
 __all__ = ["PAGE_JOIN", "extract_facts"]
 
@@ -136,6 +137,7 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
     facts.issuer = hf.issuer
     facts.parent_issuer = hf.parent_issuer
     facts.subject = hf.subject
+    facts.title_block = title_block(text)
 
     party = bool(hf.symbol and hf.symbol.party) or hf.party_motto
     block = find_signer_block(text, party=party)
