@@ -182,13 +182,14 @@ def _number_slot(facts: Facts, pages: dict[int, Page],
             return None
         words = page.words
         reading = None
-        for j, w in enumerate(words):
-            if w.box[1] > HEADER_BAND or not _is_label(w.text):
+        for k, w in enumerate(words):
+            if w.box[1] > HEADER_BAND or not _SUFFIX.match(w.text):
                 continue
-            k = next((i for i in range(j + 1, min(len(words), j + 5))
-                      if "/" in words[i].text and _same_line(words[i], w)), None)
-            if k is not None:
-                reading = _number_reading(words, k, j + 1, None)
+            # a symbol's suffix ("/CAT-PA05") with a label or a glued "Số:…" before it
+            near = [j for j in range(max(0, k - 3), k) if _same_line(words[j], w)]
+            if any(_is_label(words[j].text) or _GLUED_LABEL.match(words[j].text)
+                   for j in near):
+                reading = _number_reading(words, k, near[0], None)
                 break
         page_no = 1
     if reading is None:
@@ -197,7 +198,15 @@ def _number_slot(facts: Facts, pages: dict[int, Page],
 
 
 def _is_label(text: str) -> bool:
-    return _fold(text).rstrip(":").strip() in ("so", "s0", "s6")
+    """``Số`` / ``Số:`` and what OCR makes of it next to handwriting (``Sá:``, ``S6:``)."""
+    f = _fold(text).strip()
+    return f.rstrip(":") == "so" or bool(re.fullmatch(r"s[oa06]:", f))
+
+
+# "Só:đÓ6": the label glued to what OCR read in the blank
+_GLUED_LABEL = re.compile(r"^[Ss]\w?:(?P<v>.+)$")
+# the ký hiệu after the number: "/CAT-PA05", "/QĐ-TTg"
+_SUFFIX = re.compile(r"^/[A-ZĐ]")
 
 
 def _number_reading(words: list[Word], k: int, first: int,
@@ -209,6 +218,12 @@ def _number_reading(words: list[Word], k: int, first: int,
                  None)
     start = label + 1 if label is not None else first
     value = [w for w in words[start:k] if _same_line(w, slash)]
+    if label is None and value and (glued := _GLUED_LABEL.match(value[0].text)):
+        label_box = value[0].box
+        value[0] = Word(glued.group("v"), value[0].conf, value[0].box)
+        left = label_box[0] + (label_box[2] - label_box[0]) * 0.3
+        right = slash.box[0] if slash.text.startswith("/") else slash.box[2]
+        return _Reading(value, _band(left, right, slash))
     head = slash.text.split("/", 1)[0].split(":")[-1]  # "Số:402/BCA" -> "402"
     if head and not slash.text.startswith("/"):
         value.append(Word(head, slash.conf, slash.box))
