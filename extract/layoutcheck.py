@@ -221,9 +221,9 @@ def _number_reading(words: list[Word], k: int, first: int,
     if label is None and value and (glued := _GLUED_LABEL.match(value[0].text)):
         label_box = value[0].box
         value[0] = Word(glued.group("v"), value[0].conf, value[0].box)
-        left = label_box[0] + (label_box[2] - label_box[0]) * 0.3
+        glued_left = label_box[0] + (label_box[2] - label_box[0]) * 0.3
         right = slash.box[0] if slash.text.startswith("/") else slash.box[2]
-        return _Reading(value, _band(left, right, slash))
+        return _Reading(value, _band(glued_left, right, slash))
     head = slash.text.split("/", 1)[0].split(":")[-1]  # "Số:402/BCA" -> "402"
     if head and not slash.text.startswith("/"):
         value.append(Word(head, slash.conf, slash.box))
