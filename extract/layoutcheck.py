@@ -55,6 +55,10 @@ class _Reading:
 
     words: list[Word]
     region: list[float] | None  # [x0, y0, x1, y1] page fractions
+    # the number glued to its symbol ("309/NQ-HHDN"), as printed numbers are: the word's
+    # confidence is the whole token's (a long code scores low against the dictionary),
+    # so it says nothing about the digits
+    glued: bool = False
 
     @property
     def text(self) -> str:
@@ -64,7 +68,10 @@ class _Reading:
         return bool(self.words) and all(_DIGITS.match(w.text) for w in self.words)
 
     def min_conf(self) -> float:
-        return min((w.conf for w in self.words), default=0.0)
+        confs = [w.conf for w in (self.words[:-1] if self.glued else self.words)]
+        if self.glued and not confs:
+            return 100.0
+        return min(confs, default=0.0)
 
 
 def check_layout(facts: Facts, layout: Sequence[Page], texts: Sequence[str],
@@ -218,22 +225,23 @@ def _number_reading(words: list[Word], k: int, first: int,
                  None)
     start = label + 1 if label is not None else first
     value = [w for w in words[start:k] if _same_line(w, slash)]
-    if label is None and value and (glued := _GLUED_LABEL.match(value[0].text)):
+    if label is None and value and (stuck := _GLUED_LABEL.match(value[0].text)):
         label_box = value[0].box
-        value[0] = Word(glued.group("v"), value[0].conf, value[0].box)
+        value[0] = Word(stuck.group("v"), value[0].conf, value[0].box)
         glued_left = label_box[0] + (label_box[2] - label_box[0]) * 0.3
         right = slash.box[0] if slash.text.startswith("/") else slash.box[2]
         return _Reading(value, _band(glued_left, right, slash))
     head = slash.text.split("/", 1)[0].split(":")[-1]  # "Số:402/BCA" -> "402"
-    if head and not slash.text.startswith("/"):
+    glued = bool(head) and not slash.text.startswith("/")
+    if glued:
         value.append(Word(head, slash.conf, slash.box))
     if number is not None and not value:
         return None
     left = words[label].box[2] if label is not None else (value[0].box[0] if value else None)
     if left is None:
-        return _Reading(value, None)
+        return _Reading(value, None, glued)
     right = slash.box[0] if slash.text.startswith("/") else slash.box[2]
-    return _Reading(value, _band(left, right, slash))
+    return _Reading(value, _band(left, right, slash), glued)
 
 
 def _in_filename(number: str, filename: str | None) -> bool:

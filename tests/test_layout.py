@@ -210,3 +210,15 @@ def test_a_number_line_the_header_cannot_read_still_gets_its_review_entry() -> N
     assert facts.number is None
     assert [(r.field, r.reason, r.detail) for r in facts.review] == [
         ("number", "handwritten", "đÓ6")]
+
+
+def test_a_printed_number_glued_to_its_symbol_is_not_judged_by_the_token_confidence() -> None:
+    # Tesseract scores the long token "309/SNV-TCBC" low: that says nothing of the digits
+    read = [TsvWord("309/SNV-TCBC", 27.0, 380, 430, 300, 46, (2, 1, 1))]
+    page = _page(read, [])
+    facts = extract_facts([page.text], layout=[page])
+    assert (facts.number, facts.symbol, facts.review) == ("309", "309/SNV-TCBC", [])
+    # ... but pen over it still means a number written by hand
+    page = _page(read, [InkMark("pen", "blue", _box(380, 420, 470, 480))])
+    facts = extract_facts([page.text], layout=[page])
+    assert facts.number is None and facts.review[0].reason == "handwritten"
