@@ -33,6 +33,7 @@ class FailReason(StrEnum):
 
     ENCRYPTED = "encrypted"
     CORRUPT = "corrupt"
+    PERMISSION = "permission"  # the file or folder cannot be read (access denied)
     TRUNCATED = "truncated"
     EMPTY = "empty"
     WRONG_EXTENSION = "wrong_extension"
@@ -59,12 +60,15 @@ class EvidenceError(Exception):
     #: the stable code of an error that is not about one file (``docs/errors.md``)
     kind: ClassVar[str] = "error"
     reason: FailReason = FailReason.INTERNAL
+    #: lines printed after the error line (e.g. the candidates of an ambiguous reference)
+    details: list[str]
 
     def __init__(self, message: str, *, subject: str | None = None,
                  reason: FailReason | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.subject = subject
+        self.details = []
         if reason is not None:
             self.reason = reason
 

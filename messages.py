@@ -54,6 +54,7 @@ HINTS: dict[str, str] = {
     # a file's failure reason (FailReason)
     "encrypted": "gỡ mật khẩu (mở tệp, lưu một bản không đặt mật khẩu) rồi nạp lại",
     "corrupt": "mở thử tệp bằng phần mềm của nó; nếu hỏng, lấy lại bản gốc",
+    "permission": "cấp quyền đọc tệp hoặc thư mục cho người đang chạy evidence rồi nạp lại",
     "truncated": "tệp bị cắt dở (tải hoặc sao chép chưa xong): sao chép lại từ bản gốc",
     "empty": "sao chép lại tệp từ bản gốc",
     "wrong_extension": "đổi đuôi tệp cho đúng định dạng thật rồi nạp lại",

@@ -27,6 +27,7 @@ from evidence.index.analysis import (
     start_keys,
     symbol_keys,
 )
+from evidence.index.ranking import FUZZY_MIN_LEN
 
 if TYPE_CHECKING:
     from evidence.index.engine import SearchQuery
@@ -39,8 +40,6 @@ _QUOTED = re.compile(r"[\"“”„«»]([^\"“”„«»]*)[\"“”„«»]?"
 _ISSUER_ABBR = {
     fold(k): fold(v) for k, v in ABBREVIATIONS.items() if k.isalpha() and k not in STATE_CODES
 }
-#: folded syllables shorter than this are never fuzzed (too many neighbours)
-FUZZY_MIN_LEN = 4
 
 
 @dataclass
@@ -58,6 +57,14 @@ class QueryPlan:
         snippet_terms: folded keys of unaccented query words (highlight any accent form).
         snippet_exact: exact keys of accented query words (highlight that form, or the
             word written without accents).
+        number: the number of a query that is only a number, or a type word and a number
+            (``111``, ``QĐ 1074``), leading zeros dropped.
+        number_type: the folded type code typed with that number (``qd``).
+        prefer_type: the folded type code of the type word the query opens with
+            (``kế hoạch …`` -> ``kh``): documents of that type rank first in each tier.
+        alternatives: the other sides of ``OR`` (plans without filters of their own).
+        exclude, exclude_bigrams: folded words (``-word``) and bigrams (``-"two words"``)
+            no result may contain.
         type_key, year, issuer_terms, date_lo, date_hi: filters (``None``/empty = none).
     """
 
@@ -75,16 +82,22 @@ class QueryPlan:
     issuer_terms: list[str] = field(default_factory=list)
     date_lo: int | None = None
     date_hi: int | None = None
+    number: str | None = None
+    number_type: str | None = None
+    prefer_type: str | None = None
+    alternatives: list[QueryPlan] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    exclude_bigrams: list[str] = field(default_factory=list)
+
+    @property
+    def branches(self) -> list[QueryPlan]:
+        """This plan and its ``OR`` alternatives."""
+        return [self, *self.alternatives]
 
     @property
     def empty(self) -> bool:
         """No words at all: a filter-only query (all documents, filtered)."""
-        return not self.terms and not self.phrases and not self.symkeys
-
-    @property
-    def has_filters(self) -> bool:
-        return bool(self.type_key or self.year or self.issuer_terms
-                    or self.date_lo is not None or self.date_hi is not None)
+        return not any(b.terms or b.phrases or b.symkeys or b.number for b in self.branches)
 
     @property
     def phrase_bigrams(self) -> list[str]:
@@ -101,16 +114,9 @@ class QueryPlan:
                 if len(p) == 1]
 
     @property
-    def start_boost(self) -> float:
-        """Weight of :attr:`start_key`: per query word, since a long query sums many
-        term scores and the start must still count."""
-        from evidence.index.engine import W_SUBJ_START
-
-        return W_SUBJ_START * len(self.terms)
-
-    @property
     def can_fuzzy(self) -> bool:
-        words = [f for f, _ in self.terms] + [t for p in self.phrases for t in p]
+        words = [f for b in self.branches for f, _ in b.terms]
+        words += [t for b in self.branches for p in b.phrases for t in p]
         return any(len(w) >= FUZZY_MIN_LEN and not w.isdigit() for w in words)
 
 

@@ -242,11 +242,15 @@ def test_cli_show_json(store_home: Path):
 
 
 def test_cli_show_table_and_several_matches(store_home: Path):
+    # several documents share the symbol: an error listing them (most recent first), exit 2
     r = _run(store_home, "show", "98/KH-UBND")
+    assert r.exit_code == 2 and r.stdout == ""
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith("error: 98/KH-UBND: 3 văn bản khớp")
+    assert lines[1].split()[0] == KH_TINH.id[:12] and "Ủy ban nhân dân tỉnh Hà Tĩnh" in lines[1]
+    r = _run(store_home, "show", KH_TINH.id[:12])
     assert r.exit_code == 0, r.stderr
     assert "Số ký hiệu" in r.stdout and "Cơ quan ban hành" in r.stdout
-    assert "3 văn bản khớp" in r.stderr
-    assert f"đang hiển thị {KH_TINH.id[:12]}" in r.stderr  # the most recent
     r = _run(store_home, "show", KH_HUYEN.id[:12])
     assert "Được trích dẫn bởi" in r.stdout and "1432/UBND-NV" in r.stdout
     r = _run(store_home, "show", "1432/UBND-NV")
