@@ -877,13 +877,10 @@ def list_cmd(obj: Ctx, doc_type: str | None, year: int | None, issuer: str | Non
     from evidence.index.store import Store
 
     with Store.open(obj.home, create=False) as store:
-        try:
-            res = list_documents(store, doc_type=doc_type, year=year, issuer=issuer,
-                                 date_from=date_from, date_to=date_to,
-                                 needs_review=needs_review, file_type=file_type, ocr=ocr,
-                                 limit=limit)
-        except ValueError as exc:
-            raise EvidenceError(str(exc), subject="list") from exc
+        res = list_documents(store, doc_type=doc_type, year=year, issuer=issuer,
+                             date_from=date_from, date_to=date_to,
+                             needs_review=needs_review, file_type=file_type, ocr=ocr,
+                             limit=limit)
     if export is not None:
         from evidence.index.export import export_rows
 
