@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import click
 from evidence.errors import EvidenceError, ExitCode
-from evidence.messages import install_click_translation, t, translate
+from evidence.messages import hint, install_click_translation, t, translate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -73,10 +73,11 @@ def json_option(f: F) -> F:
                         help="In kết quả dạng JSON (theo hợp đồng) ra stdout.")(f)
 
 
-def error_line(thing: str | None, reason: str) -> str:
-    """The contract's one error line, the reason in Vietnamese."""
+def error_line(thing: str | None, reason: str, fix: str | None = None) -> str:
+    """The contract's one error line, the reason in Vietnamese, then the fix hint if any."""
     head = f"{thing}: " if thing else ""
-    return f"error: {head}{translate(reason)[1]}".replace("\n", " ")
+    tail = f" (gợi ý: {fix})" if fix else ""
+    return f"error: {head}{translate(reason)[1]}{tail}".replace("\n", " ")
 
 
 # errno -> what an officer reads when a file or folder cannot be written or read
@@ -133,7 +134,7 @@ def handle_errors(f: F) -> F:
         except EvidenceError as exc:
             if verbose:
                 traceback.print_exc(file=sys.stderr)
-            click.echo(error_line(exc.subject, exc.message), err=True)
+            click.echo(error_line(exc.subject, exc.message, hint(exc.code)), err=True)
             for line in exc.details:
                 click.echo(f"  {line}", err=True)
             ctx.exit(int(exc.exit_code))
@@ -378,16 +379,15 @@ def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, max_memory: int
         evidence extract cong-van-2650.docx
         evidence extract ban-quet.pdf --json
     """
-    from evidence.errors import ExitCode, FileError
+    from evidence.errors import FileError, UnreadableInput
     from evidence.ingest.base import OcrMode
     from evidence.ingest.pipeline import extract_file, several_documents_warning
     from evidence.ingest.report import render_document
 
     try:
         docs = extract_file(file, ocr=OcrMode(ocr), max_memory=max_memory)
-    except FileError as exc:
-        exc.exit_code = ExitCode.USAGE  # the one input is unreadable: the command could not run
-        raise
+    except FileError as exc:  # the one input is unreadable: the command could not run
+        raise UnreadableInput(exc.message, subject=exc.subject, reason=exc.reason) from exc
     doc = docs[0]
     warning = several_documents_warning(docs)
     if warning:
@@ -877,13 +877,10 @@ def list_cmd(obj: Ctx, doc_type: str | None, year: int | None, issuer: str | Non
     from evidence.index.store import Store
 
     with Store.open(obj.home, create=False) as store:
-        try:
-            res = list_documents(store, doc_type=doc_type, year=year, issuer=issuer,
-                                 date_from=date_from, date_to=date_to,
-                                 needs_review=needs_review, file_type=file_type, ocr=ocr,
-                                 limit=limit)
-        except ValueError as exc:
-            raise EvidenceError(str(exc), subject="list") from exc
+        res = list_documents(store, doc_type=doc_type, year=year, issuer=issuer,
+                             date_from=date_from, date_to=date_to,
+                             needs_review=needs_review, file_type=file_type, ocr=ocr,
+                             limit=limit)
     if export is not None:
         from evidence.index.export import export_rows
 

@@ -343,10 +343,6 @@ def facts_from_dict(d: dict[str, Any]) -> Facts:
     )
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def part_id(parts: list[tuple[str, int, int]]) -> str:
     """Id of a document that is part of a file or spans several: sha256 over
     ``(file sha256, first page, last page)`` triples, per the contract."""

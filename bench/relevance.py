@@ -1,4 +1,4 @@
-"""Relevance check (issue 4): symbol queries rank the document first (target >= 99 %); an
+"""Relevance check: symbol queries rank the document first (target >= 99 %); an
 unaccented query made of the first eight words of a subject finds the document in the
 top 3 (target >= 95 %). Documents whose subjects begin with the same eight words (twins)
 cannot all be in a top 3, so the best possible rate is printed beside it.

@@ -1,4 +1,4 @@
-"""The SQLite catalogue: the store's source of truth (issue 2, "Store").
+"""The SQLite catalogue: the store's source of truth.
 
 Tables (schema version :data:`SCHEMA_VERSION`, recorded in ``meta``):
 
@@ -388,13 +388,6 @@ class Catalogue:
                 f"SELECT {_FILE_COLS} FROM files WHERE status = ? ORDER BY path", (status,))
         for r in rows.fetchall():
             yield FileRow(*r)
-
-    def record_files(self, infos: Iterable[FileInfo]) -> None:
-        """Mark files as ingested (``ok``), in one transaction: written after all the
-        documents of those files, so a run killed before this point redoes them."""
-        with self._tx():
-            for info in infos:
-                self._upsert_file(info, "ok", None, None)
 
     def finish_files(self, ok: Iterable[FileInfo],
                      failed: Iterable[tuple[FileInfo, FailReason | str, str]]) -> None:
@@ -1007,7 +1000,7 @@ class Catalogue:
                                    [(i,) for i in ids])
 
     def refresh_cited_numbers(self) -> list[str]:
-        """Recompute the numbers filled from citing documents (issue 9, item 4): a stored
+        """Recompute the numbers filled from citing documents: a stored
         document whose number is empty with a ``handwritten`` / ``low_confidence`` review
         item takes the number that the stored documents citing it (same type, date and
         issuer) agree on; a number printed or corrected is never overridden, and a filled

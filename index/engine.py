@@ -675,7 +675,7 @@ class BaseEngine:
         total, cands = self._query(plan, limit * 3 + 10 if plan.phrases else limit, False)
         if plan.phrases:
             # bigrams are necessary, not sufficient: check the phrase itself, lazily, on
-            # candidates in rank order (issue 4: positional checks on top hits only)
+            # candidates in rank order (positional checks on top hits only)
             kept, checked = self._check_phrases(cands, plan, limit)
             total -= checked - len(kept)
             cands = kept

@@ -1,6 +1,6 @@
 """PDF files, page by page: a fast text path, legacy-font conversion, OCR where needed.
 
-Speed (issue 2, measured on 260 Vietnamese text pages): pdfplumber 6.9 pages/s, pypdfium2
+Speed (measured on 260 Vietnamese text pages): pdfplumber 6.9 pages/s, pypdfium2
 520 pages/s. Every page is therefore read with pypdfium2; pdfplumber opens the file only
 for pages whose text shows the Latin-1 letters of a legacy 8-bit font (TCVN3/VNI, spec
 §6.4), because only its per-character font names tell which runs to convert.

@@ -1,4 +1,4 @@
-"""Search analysis (issue 4): tokens, keys, symbol keys, query plans, snippets."""
+"""Search analysis: tokens, keys, symbol keys, query plans, snippets."""
 
 from __future__ import annotations
 
