@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import PurePath
 
-from ..model import Facts, Page, ReviewItem, Signature, Span
+from ..model import Attachment, Facts, Page, ReviewItem, Signature, Span
+from .bundle import attachment_pages, starts_document
 from .citations import find_citations
 from .doctypes import STATE_CODES, type_name
 from .header import parse_header
@@ -95,7 +96,17 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
     text = PAGE_JOIN.join(clean)
     where = _Pages(clean)
     facts = Facts()
-    hf = parse_header(text)
+    # a later page with a header of its own is an attachment (the pipeline splits issued
+    # documents apart): the fields come from the pages before it, citations from all
+    cut = attachment_pages(clean)
+    main = PAGE_JOIN.join(clean[:cut]) if cut else text
+    if cut:
+        facts.attachments = _attachments(clean, cut)
+        for a in facts.attachments:
+            what = " ".join(x for x in (a.doc_type, a.symbol) if x) or "no header fields"
+            facts.warnings.append(f"pages {a.pages[0]}-{a.pages[1]}: attached document "
+                                  f"({what}); not read for this document's fields")
+    hf = parse_header(main)
     facts.warnings.extend(hf.warnings)
 
     # number and symbol
@@ -138,13 +149,13 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
     facts.subject = hf.subject
 
     party = bool(hf.symbol and hf.symbol.party) or hf.party_motto
-    block = find_signer_block(text, party=party)
+    block = find_signer_block(main, party=party)
     if block is not None:
         facts.signer = block.signer
         s, e = block.name_span or (block.start, block.end)
         facts.provenance["signer"] = where.span(text, s, e)
 
-    recipients, rspan = find_recipients(text)
+    recipients, rspan = find_recipients(main)
     facts.recipients = recipients
     if recipients and rspan is not None:
         facts.provenance["recipients"] = where.span(text, *rspan)
@@ -155,7 +166,7 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
         locate=lambda s, e: where.span(text, s, e),
         warnings=facts.warnings,
     )
-    facts.tasks = find_tasks(text)
+    facts.tasks = find_tasks(main)
 
     for name, (s, e, _t) in hf.spans.items():
         facts.provenance[name] = where.span(text, s, e)
@@ -230,7 +241,7 @@ def _person_name(cert: str) -> str:
 
 
 def _same_person(cert: str | None, name: str) -> bool:
-    return bool(cert) and fold(cert).split() == fold(name).split()
+    return cert is not None and fold(cert).split() == fold(name).split()
 
 
 def _date_from_signature(facts: Facts, own: list[Signature], date_unreadable: bool) -> None:
@@ -249,6 +260,20 @@ def _date_from_signature(facts: Facts, own: list[Signature], date_unreadable: bo
             facts.warnings.append("date: the day is blank; taken from the issuing body's "
                                   "signing time")
             return
+
+
+def _attachments(pages: list[str], cut: int) -> list[Attachment]:
+    """The attached documents from page ``cut`` (0-based) on, one per header."""
+    starts = [cut] + [k for k in range(cut + 1, len(pages)) if starts_document(pages[k])]
+    out = []
+    for i, first in enumerate(starts):
+        last = starts[i + 1] if i + 1 < len(starts) else len(pages)
+        hf = parse_header(PAGE_JOIN.join(pages[first:last]))
+        out.append(Attachment(
+            pages=[first + 1, last],
+            doc_type=hf.type_code or (hf.symbol.doc_type if hf.symbol else None),
+            symbol=hf.symbol.symbol if hf.symbol else None, subject=hf.subject))
+    return out
 
 
 def _number_from_filename(filename: str, symbol: str | None) -> str | None:
