@@ -37,7 +37,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-HEADER_LINES = 45  # the header never runs longer than this many lines
+HEADER_LINES = 45  # the header never runs longer than this many non-blank lines
 
 
 @dataclass(frozen=True)
@@ -269,7 +269,7 @@ _SYMBOL_TAIL = re.compile(r"^[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ][A-ZĐ0-9]*)*$")
 def _continued_symbol(text: str, rest: list[Cell], cell: Cell, parts: SymbolParts) -> SymbolParts:
     """A long joint symbol wrapped onto the next line: ``24/HDLN-BCA-BQP-BYT-`` /
     ``BCT-BTC-VKSNDTC-TANDTC`` (the next line's first cell holds only codes)."""
-    nxt = next((c for c in rest if c.line == cell.line + 1 and c.first), None)
+    nxt = next((c for c in rest if c.first and cell.line < c.line <= cell.line + 3), None)
     if nxt is None or not _SYMBOL_TAIL.match(nxt.text.strip()):
         return parts
     joined = parse_symbol(f"Số: {parts.symbol}-{nxt.text.strip()}")
@@ -533,42 +533,62 @@ def _group_issuer_lines(lines: list[str]) -> list[tuple[str, list[int]]]:
     return groups
 
 
-def _subject_after(text: str, cells: list[Cell], idx: int, first: str) -> tuple[str, int, int]:
-    """Lines after the type line (or the V/v line) until a blank line or a body anchor."""
+def _subject_after(
+    text: str, cells: list[Cell], idx: int, first: str, body_cut: bool = False
+) -> tuple[str, int, int]:
+    """Lines after the type line (or the V/v line) until the body starts.
+
+    The trích yếu may run over several lines separated by blank lines (DOCX paragraphs,
+    PDF and HTML extraction). It ends at the first body line: ``Căn cứ``, ``Kính gửi``,
+    ``Thực hiện``, an enacting formula (``BỘ TRƯỞNG BỘ …``, ``ỦY BAN NHÂN DÂN TỈNH …``,
+    ``QUYẾT ĐỊNH:``), ``Điều 1``, ``Phần I``, a table, the rule drawn under it, a change of
+    case (capitals after a sentence-case subject and the reverse). After a blank line a
+    sentence-case subject goes on only with a line that visibly continues it (lower-case
+    start, or the line above ends with a joining word) or a short unpunctuated line that
+    the body anchor follows (``body_cut``: ``cells`` stop where the body's first line is).
+    """
     parts = [first] if first else []
     start = cells[idx].start
     end = cells[idx].end
     prev_line = cells[idx].line
     seen_text = bool(first)
-    for c in cells[idx + 1 :]:
-        if c.line > prev_line + 1 and seen_text:
-            # a blank line ends the subject, except a wrapped V/v split by a date cell
-            break
+    firsts = [c for c in cells[idx + 1 :] if c.first or c.line != cells[idx].line]
+    for k, c in enumerate(firsts):
         if not c.first and c.line == prev_line:
             continue
         t = c.text.strip()
-        if _is_motto(t) or _RULE.match(t):
+        gap = c.line - prev_line - 1
+        if _is_motto(t):
             prev_line = c.line
             continue
-        if (
-            _BODY_START.match(t) or _DATE_LINE.search(t) or _SO.match(t)
-            or t.endswith(":") or re.match(r"^(?:QUYẾT|QUYẾT ĐỊNH|NGHỊ QUYẾT)\s*:", t)
-        ):
+        if _RULE.match(t):
+            if seen_text and c.first and len(t) >= 3:
+                break  # the short rule drawn under the trích yếu
+            prev_line = c.line
+            continue
+        if seen_text and gap > 2:
             break
-        if seen_text and is_upper_text(t) and not is_upper_text(" ".join(parts)):
+        if _ends_subject(t, text, c):
             break
+        whole = " ".join(parts)
         own = parts[1:] if first else parts
-        if own and is_upper_text(" ".join(own)) and not is_upper_text(t):
+        upper_subject = bool(own) and is_upper_text(" ".join(own))
+        if seen_text and is_upper_text(t) and not is_upper_text(whole) and not _joins(whole):
+            break  # "BỘ TRƯỞNG BỘ Y TẾ" after a sentence-case subject
+        if upper_subject and not is_upper_text(t):
             break  # an upper-case subject ends where mixed-case body text starts
         if _SUBJECT_STOP.match(t) or (seen_text and len(t) > 250):
             break
-        if parts and is_upper_text(" ".join(parts)) and is_upper_text(t) and _is_authority_line(t):
+        if (parts and is_upper_text(whole) and is_upper_text(t) and _is_authority_line(t)
+                and not _joins(whole)):
+            break
+        if seen_text and gap and not _continues_after_gap(whole, t, firsts[k + 1 :], text, body_cut):
             break
         parts.append(t)
         seen_text = True
         end = c.end
         prev_line = c.line
-        if len(parts) > 8:
+        if len(parts) > 10:
             break
     subject = re.sub(r"\s+", " ", " ".join(parts)).strip()
     # a place-date line glued into the subject by OCR: "V/v … thủ tục cấp Hà Nội, ngày …"
@@ -579,11 +599,74 @@ def _subject_after(text: str, cells: list[Cell], idx: int, first: str) -> tuple[
     return subject, start, end
 
 
+# the enacting formula and the body's first words end the trích yếu
+_ENACTING_END = re.compile(r"(?:QUYẾT\s+ĐỊNH|QUYẾT\s+NGHỊ|NGHỊ\s+QUYẾT|CHỈ\s+THỊ|BAN\s+HÀNH)\s*:\s*$")
+_PART_HEAD = re.compile(r"^(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+(?:[IVXLC]+|\d+|thứ\s+\w+|THỨ\s+\w+)\b")
+# a line ending with one of these words is cut: the next line continues it
+_JOINING_END = re.compile(
+    r"(?:[,\-–(&]|\b(?:và|của|về|cho|tại|thuộc|với|đối với|trên|trong|theo|đến|từ|các|những|"
+    r"để|năm|giai đoạn|số|ngày|tháng|nhằm|giữa|qua|vào|sau|trước|do|bởi|là|được|có|"
+    r"VÀ|CỦA|VỀ|CHO|TẠI|THUỘC|VỚI|ĐỐI VỚI|TRÊN|TRONG|THEO|ĐẾN|TỪ|CÁC|NHỮNG|ĐỂ|NĂM|"
+    r"GIAI ĐOẠN|SỐ|NHẰM|GIỮA|QUA|VÀO|SAU|TRƯỚC|DO|BỞI|LÀ|ĐƯỢC|CÓ))$"
+)
+
+
+def _joins(whole: str) -> bool:
+    return bool(_JOINING_END.search(whole.rstrip()))
+
+
+def _ends_subject(t: str, text: str, c: Cell) -> bool:
+    """A body line: anchors, the enacting formula, a part heading, a table row."""
+    if (
+        _BODY_START.match(t) or _DATE_LINE.search(t) or _SO.match(t) or t.endswith(":")
+        or _ENACTING_END.search(t) or _PART_HEAD.match(t)
+        or re.match(r"^(?:QUYẾT|QUYẾT ĐỊNH|NGHỊ QUYẾT)\s*:", t)
+    ):
+        return True
+    line_end = text.find("\n", c.start)
+    row = text[text.rfind("\n", 0, c.start) + 1 : len(text) if line_end < 0 else line_end]
+    return row.count("\t") >= 2 and len([x for x in row.split("\t") if x.strip()]) >= 3
+
+
+_LABEL = re.compile(r"^[^:]{2,40}:\s*\S")
+
+
+def _continues_after_gap(whole: str, t: str, rest: list[Cell], text: str, body_cut: bool) -> bool:
+    """Whether ``t``, after a blank line, still belongs to the trích yếu ``whole``."""
+    if is_upper_text(whole) and is_upper_text(t):
+        return True  # capitals go on in capitals (the enacting formula was caught before)
+    if t[:1].islower() or t[:1] in "(\"“'" or t[:1].isdigit() or _joins(whole):
+        return True
+    if len(t) > 160 or _LABEL.match(t):
+        return False  # "Mã số dự án: 4275604886" is a field of the form, not the subject
+    # short capitalised lines: part of the subject when the body's first line follows them
+    # (a final stop only on the last of them: "… vào sử dụng." / "Kính gửi: …")
+    ahead = 0
+    final = t.endswith((".", ";", "!", "?"))
+    for c in rest:
+        n = c.text.strip()
+        if not c.first or not n or _is_motto(n):
+            continue
+        if _RULE.match(n) or _ends_subject(n, text, c) or (is_upper_text(n) and _is_authority_line(n)):
+            return True
+        if final or len(n) > 160:
+            return False
+        final = n.endswith((".", ";", "!", "?"))
+        ahead += 1
+        if ahead > 3:
+            return False
+    return body_cut  # the cells end where the body starts
+
+
 _PLACE_DATE_INSIDE = re.compile(r"\s(?:(?:TP\.\s?)?[A-ZĐ][^\s,]*\s?){1,4},\s*ngày")
 
 
 _AUTH_WORDS = re.compile(
-    r"^(?:CHỦ TỊCH|BỘ TRƯỞNG|GIÁM ĐỐC|THỦ TƯỚNG|CHÍNH PHỦ|QUỐC HỘI|CỤC TRƯỞNG|TRƯỞNG BAN|ỦY BAN|UBND|HỘI ĐỒNG)\b"
+    r"^(?:CHỦ\s+TỊCH|BỘ\s+TRƯỞNG|(?:TỔNG\s+)?GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|CHÍNH\s+PHỦ|QUỐC\s+HỘI|"
+    r"CỤC\s+TRƯỞNG|VỤ\s+TRƯỞNG|TRƯỞNG\s+BAN|VIỆN\s+TRƯỞNG|CHÁNH\s+ÁN|THỐNG\s+ĐỐC|"
+    r"TỔNG\s+KIỂM\s+TOÁN|CHÁNH\s+VĂN\s+PHÒNG|CHÁNH\s+THANH\s+TRA|HIỆU\s+TRƯỞNG|"
+    r"ỦY\s+BAN|UỶ\s+BAN|UBND|HỘI\s+ĐỒNG|HĐND|BAN\s+CHẤP\s+HÀNH|BAN\s+THƯỜNG\s+VỤ|"
+    r"THƯỜNG\s+TRỰC|BAN\s+BÍ\s+THƯ|BỘ\s+CHÍNH\s+TRỊ|TỈNH\s+ỦY|HUYỆN\s+ỦY|THÀNH\s+ỦY)\b"
 )
 
 
@@ -594,13 +677,16 @@ def _is_authority_line(t: str) -> bool:
 def parse_header(text: str) -> HeaderFacts:
     """Read the header anchors of a document's text (all pages joined)."""
     hf = HeaderFacts()
-    # the header zone: the first HEADER_LINES lines
+    # the header zone: the first HEADER_LINES lines that hold text (blank lines between
+    # paragraphs do not count: DOCX and HTML extraction double them)
     stop = 0
-    for _ in range(HEADER_LINES):
+    lines = 0
+    while lines < HEADER_LINES:
         nl = text.find("\n", stop)
         if nl < 0:
             stop = len(text)
             break
+        lines += bool(text[stop:nl].strip())
         stop = nl + 1
     cells = split_cells(text, 0, stop)
     hf.party_motto = any(
@@ -669,7 +755,7 @@ def parse_header(text: str) -> HeaderFacts:
             rest = c.text.strip()[len(name) :].strip(" :")
             hf.type_name = _cap(name.lower()) if code in STATE_CODES else name
             hf.spans["doc_type"] = (c.start, c.start + len(c.text.strip()), c.text.strip())
-            subj, s, e = _subject_after(text, head_cells, type_idx, rest)
+            subj, s, e = _subject_after(text, head_cells, type_idx, rest, body_line is not None)
             if subj:
                 hf.subject = subj
                 hf.spans["subject"] = (s, e, text[s:e])
@@ -684,7 +770,7 @@ def parse_header(text: str) -> HeaderFacts:
                 vv = not hm.group(0).startswith("Về")
                 if vv:
                     t = "V/v" + t[hm.end() :]  # OCR "W⁄v" is the V/v of a công văn
-                subj, s, e = _subject_after(text, head_cells, i, t)
+                subj, s, e = _subject_after(text, head_cells, i, t, body_line is not None)
                 hf.subject, hf.vv = subj, vv
                 hf.spans["subject"] = (s, e, text[s:e])
                 break

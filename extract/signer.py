@@ -68,20 +68,23 @@ def _name_of(t: str) -> str | None:
 
 
 def _unmark(cells: list[Cell]) -> list[Cell]:
-    """Cells without Markdown emphasis marks (``**TM. ỦY BAN NHÂN DÂN``, ``CHỦ TỊCH**``)."""
+    """Cells without Markdown emphasis marks (``**TM. ỦY BAN NHÂN DÂN``, ``CHỦ TỊCH**``),
+    their lines counted without the blank ones (paragraph breaks of DOCX and HTML text
+    double the lines of a block)."""
     out = []
+    rank: dict[int, int] = {}
     for c in cells:
         t = c.text
         lead = len(t) - len(t.lstrip("*_ "))
         body = t.strip("*_ ")
         if body:
-            out.append(Cell(body, c.start + lead, c.start + lead + len(body), c.line, c.first))
+            line = rank.setdefault(c.line, len(rank))
+            out.append(Cell(body, c.start + lead, c.start + lead + len(body), line, c.first))
     return out
 
 
 def _blocks(cells: list[Cell]) -> list[tuple[list[Cell], Cell | None]]:
     """Runs of title cells (consecutive lines) and the name cell that follows each."""
-    cells = _unmark(cells)
     out: list[tuple[list[Cell], Cell | None]] = []
     i = 0
     n = len(cells)
@@ -129,10 +132,10 @@ def find_signer_block(text: str, *, party: bool = False) -> SignerBlock | None:
     if anchor is not None:
         lo = text.rfind("\n", 0, max(0, anchor - 2500)) + 1
         hi = min(len(text), anchor + 3500)
-        cells = split_cells(text, lo, hi)
+        cells = _unmark(split_cells(text, lo, hi))
         blocks = _blocks(cells)
         if blocks:
-            aline = text.count("\n", 0, anchor)
+            aline = next((c.line for c in cells if c.end > anchor), cells[-1].line)
             # nearest block to the anchor; ties go to the block after it
             def dist(b: tuple[list[Cell], Cell | None]) -> tuple[int, int]:
                 run = b[0]
@@ -140,7 +143,7 @@ def find_signer_block(text: str, *, party: bool = False) -> SignerBlock | None:
                 return (0 if b[1] else 1, d)
             best = min(blocks, key=dist)
             return _make(best, party)
-    cells = split_cells(text, max(0, len(text) - 6000))
+    cells = _unmark(split_cells(text, max(0, len(text) - 6000)))
     named = [b for b in _blocks(cells) if b[1] is not None]
     if named:
         return _make(named[-1], party)
