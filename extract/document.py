@@ -15,7 +15,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from ..model import Facts, Page, Span
+from ..model import Facts, Page, Received, ReviewItem, Span
 from .citations import find_citations
 from .doctypes import STATE_CODES, type_name
 from .header import parse_header
@@ -135,6 +135,9 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
     facts.issuer = hf.issuer
     facts.parent_issuer = hf.parent_issuer
     facts.subject = hf.subject
+    facts.issuers = hf.issuers or ([hf.issuer] if hf.issuer else [])
+    facts.received = [Received(k, n, d, t, where.span(text, at, at).page) for k, n, d, t, at in hf.stamps]
+    facts.review.extend(ReviewItem(f, r, detail=d) for f, r, d in hf.review)
 
     party = bool(hf.symbol and hf.symbol.party) or hf.party_motto
     block = find_signer_block(text, party=party)
