@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import PurePath
 
-from ..model import Attachment, Facts, Page, ReviewItem, Signature, Span
+from ..model import Attachment, Facts, Page, Received, ReviewItem, Signature, Span
 from .bundle import attachment_pages, starts_document
 from .citations import find_citations
 from .doctypes import STATE_CODES, type_name
@@ -150,6 +150,9 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
     facts.parent_issuer = hf.parent_issuer
     facts.subject = hf.subject
     facts.title_block = title_block(text)
+    facts.issuers = hf.issuers or ([hf.issuer] if hf.issuer else [])
+    facts.received = [Received(k, n, d, t, where.span(text, at, at).page) for k, n, d, t, at in hf.stamps]
+    facts.review.extend(ReviewItem(f, r, detail=d) for f, r, d in hf.review)
 
     party = bool(hf.symbol and hf.symbol.party) or hf.party_motto
     block = find_signer_block(main, party=party)
