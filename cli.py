@@ -99,32 +99,33 @@ def cli(ctx: click.Context, home: str | None, verbose: bool, quiet: bool) -> Non
 # ---- search
 @cli.command(name="search")
 @click.argument("query")
-@click.option("--type", "doc_type", metavar="CODE", help="Document type: KH, QĐ (or QD), BC, CV...")
-@click.option("--year", type=int, help="Year of the document's date.")
-@click.option("--issuer", metavar="TEXT", help="Words of the issuing body (UBND = Ủy ban nhân dân).")
-@click.option("--from", "date_from", metavar="DATE", help="Earliest date (2023-01-31 or 31/01/2023).")
-@click.option("--to", "date_to", metavar="DATE", help="Latest date; 2023-03 includes all of March.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--type", "doc_type", metavar="MÃ",
+              help="Loại văn bản: KH, QĐ (hoặc QD), BC, CV... (mã lạ bị từ chối, có danh sách).")
+@click.option("--year", type=int, help="Năm ban hành.")
+@click.option("--issuer", metavar="TÊN", help="Cơ quan ban hành (UBND = Ủy ban nhân dân).")
+@click.option("--from", "date_from", metavar="NGÀY", help="Từ ngày (2023-01-31 hoặc 31/01/2023).")
+@click.option("--to", "date_to", metavar="NGÀY", help="Đến ngày; 2023-03 gồm cả tháng 3.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="Số kết quả tối đa.")
 @json_option
 @click.pass_obj
 @handle_errors
 def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, issuer: str | None,
                date_from: str | None, date_to: str | None, limit: int, as_json: bool) -> None:
-    """Ranked full-text search: accent-insensitive, "phrases in quotes", and a document
-    number (111/KH-UBND, 111 KH UBND, KH-UBND 111) finds that document first.
+    """Tìm văn bản: không cần dấu, "cụm từ trong ngoặc kép", A OR B, -từ để loại; một số
+    (111) hay số ký hiệu (111/KH-UBND, QĐ 1074) đưa văn bản mang số đó lên đầu.
 
     \b
-    Example:
+    Ví dụ:
         evidence search "ISO 9001"
         evidence search "ke hoach cai cach hanh chinh" --year 2023 --type KH
+        evidence search "QĐ 1074"
+        evidence search '"một cửa" OR "liên thông" -"trễ hẹn"'
     """
     from evidence.index.search import render_results, search
 
-    try:
-        res = search(obj.home, query, doc_type=doc_type, year=year, issuer=issuer,
-                     date_from=date_from, date_to=date_to, limit=limit)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="'--from' / '--to'") from exc
+    res = search(obj.home, query, doc_type=doc_type, year=year, issuer=issuer,
+                 date_from=date_from, date_to=date_to, limit=limit)
     if as_json:
         emit_json(res.to_dict())
         for w in res.warnings:
