@@ -667,7 +667,7 @@ def fix_cmd(obj: Ctx, ref: str | None, note: str | None, clear: tuple[str, ...],
 # ---- link / unlink (the officer's decision that a document counts or not)
 def _criteria_ids(criteria: Path | None) -> tuple[str, set[str]]:
     """The catalogue's id and its requirement ids."""
-    from evidence.check.catalogue import load_catalogue
+    from evidence.check.criteria import load_catalogue
 
     cat = load_catalogue(criteria)
     ident = cat.id or (Path(cat.path).stem if cat.path else "default")
