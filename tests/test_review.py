@@ -65,8 +65,14 @@ def test_review_items_from_extraction_and_confirm_clears() -> None:
     doc2 = _doc([hand], signer=None)
     assert [(r.field, r.reason) for r in review_items(doc2)] == [
         ("number", "handwritten"), ("signer", "not_found")]
-    # an unnumbered draft: nothing
+    # an unnumbered draft, an annex sheet without a header: nothing
     assert review_items(_doc([], signer=None, date="2025")) == []
+    assert review_items(_doc([], symbol=None, doc_type=None, issuer=None, signer=None,
+                             date=None)) == []
+    # a numbered document without date and issuer: both listed
+    assert [(r.field, r.reason) for r in review_items(
+        _doc([], number="12", symbol="12/TTr-UBND", date=None, issuer=None))] == [
+        ("date", "not_found"), ("issuer", "not_found")]
     # the officer confirms the date was right, and gives the number
     apply_overlay(doc, [Correction("date", None, None, confirmed=True),
                         Correction("number", "347", None)])
