@@ -53,6 +53,21 @@ def emit_json(obj: Any) -> None:
     click.echo(unicodedata.normalize("NFC", text))
 
 
+def _max_memory(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    from evidence.ingest.pipeline import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def max_memory_option(f: F) -> F:
+    return click.option(
+        "--max-memory", default="1G", show_default=True, metavar="CỠ", callback=_max_memory,
+        help="Bộ nhớ tối đa để đọc một tệp (512M, 2G); vượt quá: lỗi too_large.")(f)
+
+
 def json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True,
                         help="In kết quả dạng JSON (theo hợp đồng) ra stdout.")(f)
@@ -85,6 +100,25 @@ def os_error_line(exc: OSError) -> str:
     if isinstance(thing, bytes):
         thing = thing.decode("utf-8", "backslashreplace")
     return error_line(str(thing) if thing is not None else None, reason)
+
+
+class UserDate(click.ParamType):
+    """The one option type of every date a user types (``--from``, ``--to``,
+    ``--due-before``...): the grammar of :func:`evidence.extract.dates.parse_user_date`;
+    the value passed on is ISO (``2023-01-31``, or ``2023-01`` / ``2023`` when ``partial``)."""
+
+    name = "date"
+
+    def __init__(self, *, partial: bool = True) -> None:
+        self.partial = partial
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from evidence.extract.dates import UserDateError, parse_user_date
+
+        try:
+            return parse_user_date(str(value), partial=self.partial).iso or ""
+        except UserDateError as exc:
+            self.fail(translate(str(exc))[1], param, ctx)
 
 
 def handle_errors(f: F) -> F:
@@ -205,8 +239,10 @@ def _global_params() -> list[click.Parameter]:
 @click.option("--type", "doc_type", metavar="MÃ", help="Loại văn bản: KH, QĐ (hoặc QD), BC, CV…")
 @click.option("--year", type=int, metavar="NĂM", help="Năm ban hành.")
 @click.option("--issuer", metavar="CHỮ", help="Cơ quan ban hành (UBND = Ủy ban nhân dân).")
-@click.option("--from", "date_from", metavar="NGÀY", help="Từ ngày (31/01/2023 hoặc 2023-01-31).")
-@click.option("--to", "date_to", metavar="NGÀY", help="Đến ngày; 2023-03 gồm cả tháng 3.")
+@click.option("--from", "date_from", type=UserDate(), metavar="NGÀY",
+              help="Từ ngày (31/01/2023 hoặc 2023-01-31).")
+@click.option("--to", "date_to", type=UserDate(), metavar="NGÀY",
+              help="Đến ngày; 2023-03 gồm cả tháng 3.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
               metavar="N", help="Số kết quả tối đa.")
 @json_option
@@ -226,11 +262,8 @@ def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, iss
     """
     from evidence.index.search import render_results, search
 
-    try:
-        res = search(obj.home, query, doc_type=doc_type, year=year, issuer=issuer,
-                     date_from=date_from, date_to=date_to, limit=limit)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="'--from' / '--to'") from exc
+    res = search(obj.home, query, doc_type=doc_type, year=year, issuer=issuer,
+                 date_from=date_from, date_to=date_to, limit=limit)
     if as_json:
         emit_json(res.to_dict())
         for w in res.warnings:
@@ -243,8 +276,8 @@ def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, iss
 
 # ---- reindex
 @cli.command(name="reindex")
-@click.option("--engine", type=click.Choice(["whoosh", "tantivy"]), default=None,
-              help="Chuyển kho sang bộ máy tìm kiếm này và lập chỉ mục cho nó.")
+@click.option("--engine", metavar="TÊN", default=None,
+              help="Chuyển kho sang bộ máy tìm kiếm này (whoosh, tantivy) và lập chỉ mục cho nó.")
 @click.option("--sync", "sync_only", is_flag=True,
               help="Chỉ bổ sung phần chỉ mục còn thiếu và bỏ phần danh mục đã xóa.")
 @json_option
@@ -276,18 +309,26 @@ def reindex_cmd(obj: Ctx, engine: str | None, sync_only: bool, as_json: bool) ->
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help=_OCR_HELP)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Số tiến trình xử lý (mặc định: số lõi CPU); 1 = chạy ngay trong tiến trình này.")
+              help="Số tiến trình xử lý (mặc định: số lõi CPU); 1 = đọc lần lượt từng tệp, "
+                   "vẫn trong giới hạn thời gian và bộ nhớ.")
 @click.option("--force", is_flag=True, help="Nạp lại cả các tệp không thay đổi.")
 @click.option("--prune", is_flag=True, help="Xóa khỏi kho các tệp đã không còn trên đĩa.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True,
               metavar="GIÂY", help="Thời gian tối đa cho mỗi tệp (quá thì bỏ qua, lý do: timeout).")
+@click.option("--exclude", "excludes", multiple=True, metavar="MẪU",
+              help="Bỏ qua các tệp khớp mẫu (cú pháp .gitignore; lặp lại được), "
+                   "ví dụ --exclude '*.json' --exclude 'nhap/'. Tệp .evidenceignore trong "
+                   "thư mục được nạp cũng được đọc.")
+@max_memory_option
 @json_option
 @click.pass_obj
 @handle_errors
 def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, force: bool,
-               prune: bool, timeout: float, as_json: bool) -> None:
+               prune: bool, timeout: float, excludes: tuple[str, ...], max_memory: int,
+               as_json: bool) -> None:
     """Nạp tệp và thư mục (kể cả thư mục con) vào kho: đọc, OCR bản quét, trích xuất thông
-    tin, lập chỉ mục. Tệp không đổi được bỏ qua; mã thoát 1 khi có tệp lỗi (in ra stderr).
+    tin, lập chỉ mục. Tệp không đổi được bỏ qua; tệp không phải văn bản (README, tệp .json
+    kèm theo, tệp rác của hệ điều hành) được liệt kê là bỏ qua; mã thoát 1 khi có tệp lỗi.
 
     \b
     Ví dụ:
@@ -305,7 +346,8 @@ def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, fo
     with Store.open(obj.home) as store:
         try:
             summary = ingest_paths(list(paths), store, ocr=OcrMode(ocr), jobs=jobs, force=force,
-                                   prune=prune, timeout=timeout, progress=progress)
+                                   prune=prune, timeout=timeout, progress=progress,
+                                   exclude=excludes, max_memory=max_memory)
         finally:
             progress.stop()
     if as_json:
@@ -322,10 +364,12 @@ def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, fo
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help=_OCR_HELP)
 @click.option("--text", "with_text", is_flag=True, help="Kèm nội dung từng trang trong JSON.")
+@max_memory_option
 @json_option
 @click.pass_obj
 @handle_errors
-def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, as_json: bool) -> None:
+def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, max_memory: int,
+                as_json: bool) -> None:
     """Đọc và trích xuất một tệp, không ghi vào kho. Tệp quét chứa nhiều văn bản thì hiện
     văn bản đầu, kèm cảnh báo nêu các văn bản còn lại.
 
@@ -340,7 +384,7 @@ def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, as_json: bool) 
     from evidence.ingest.report import render_document
 
     try:
-        docs = extract_file(file, ocr=OcrMode(ocr))
+        docs = extract_file(file, ocr=OcrMode(ocr), max_memory=max_memory)
     except FileError as exc:
         exc.exit_code = ExitCode.USAGE  # the one input is unreadable: the command could not run
         raise
@@ -412,6 +456,8 @@ def check_cmd(obj: Ctx, criteria: Path | None, year: int | None, strict: bool, f
     if fmt == "xlsx" and out is None:
         raise click.UsageError(t("check.xlsx_needs_out"))
     report = run_check(obj.home, criteria, year=year)
+    for w in getattr(report, "warnings", ()):  # said once: a v1 catalogue
+        click.echo(f"warning: {w}", err=True)
     if out is not None:
         write_report(report, fmt, out)
         if not obj.quiet:
@@ -527,7 +573,7 @@ def refs_cmd(obj: Ctx, missing: bool, as_json: bool) -> None:
 # ---- tasks
 @cli.command(name="tasks")
 @click.option("--assignee", metavar="CHỮ", help="Đơn vị chủ trì (không cần dấu: 'noi vu').")
-@click.option("--due-before", metavar="NGÀY",
+@click.option("--due-before", type=UserDate(), metavar="NGÀY",
               help="Hạn chậm nhất đến NGÀY (30/11/2023, 2023-11-30, 2023-12).")
 @json_option
 @click.pass_obj
@@ -540,14 +586,9 @@ def tasks_cmd(obj: Ctx, assignee: str | None, due_before: str | None, as_json: b
         evidence tasks --assignee "Phòng Nội vụ"
         evidence tasks --due-before 31/12/2023 --json
     """
-    from evidence.index.refs import parse_due_date, tasks
+    from evidence.index.refs import tasks
     from evidence.index.store import Store
 
-    if due_before:
-        try:
-            parse_due_date(due_before)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="'--due-before'") from exc
     with Store.open(obj.home, create=False) as store:
         rows = tasks(store, assignee=assignee, due_before=due_before)
     if as_json:

@@ -22,6 +22,7 @@ class FailReason(StrEnum):
 
     ENCRYPTED = "encrypted"
     CORRUPT = "corrupt"
+    PERMISSION = "permission"  # the file or folder cannot be read (access denied)
     TRUNCATED = "truncated"
     EMPTY = "empty"
     WRONG_EXTENSION = "wrong_extension"
@@ -106,6 +107,12 @@ class StoreBusy(StoreError):
 
 class NotFound(EvidenceError):
     """A document reference (symbol, id, path) matches nothing in the store."""
+
+
+class BadQuery(EvidenceError, ValueError):
+    """A search query or filter that cannot be run (a filter date that is not a date).
+
+    Also a ``ValueError``, which these filters raised before it existed."""
 
 
 class BadCriteriaFile(EvidenceError):

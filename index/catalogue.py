@@ -1235,10 +1235,8 @@ def _year(date: str | None) -> int | None:
 
 
 def symbol_key(symbol: str | None) -> str | None:
-    """The lookup key of a symbol (``normalize_symbol``), None for none."""
-    if not symbol:
-        return None
-    from evidence.extract.symbols import normalize_symbol
+    """The lookup key of a symbol: :func:`evidence.extract.symbols.symbol_key`, imported
+    lazily (search start-up)."""
+    from evidence.extract.symbols import symbol_key as key
 
-    key = normalize_symbol(symbol)
-    return key or None
+    return key(symbol)

@@ -121,11 +121,11 @@ def parse_value(fieldname: str, text: str) -> str:
             raise ValueError(f"số văn bản phải là chữ số, ví dụ 111 (nhận được {value!r})")
         return value
     if fieldname == "date":
-        from evidence.index.refs import parse_user_date
+        from evidence.extract.dates import UserDateError, parse_user_date
 
         try:
-            return parse_user_date(value)
-        except ValueError:
+            return parse_user_date(value).iso or ""
+        except UserDateError:
             raise ValueError(f"ngày không hợp lệ: {value!r} "
                              "(dùng 2023-01-17 hoặc 17/01/2023)") from None
     if fieldname == "doc_type":

@@ -27,11 +27,10 @@ from evidence.model import Document
 if TYPE_CHECKING:
     from evidence.index.engine import SearchEngine
 
-__all__ = ["DEFAULT_ENGINE", "LOCK_NAME", "Store"]
+__all__ = ["LOCK_NAME", "Store"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ENGINE = "whoosh"
 LOCK_NAME = "ingest.lock"
 _INDEX_BATCH = 200
 
@@ -54,19 +53,24 @@ class Store:
             home: the store folder (see :func:`evidence.index.home.resolve_home`).
             create: create an empty store when there is none; otherwise raise.
             engine: search engine name. Default: the one recorded in the store, else
-                ``$EVIDENCE_ENGINE``, else ``whoosh``. Naming another engine than the
+                ``$EVIDENCE_ENGINE``, else ``whoosh`` (:mod:`evidence.index.engine` is the
+                one place that knows the engines). Naming another engine than the
                 recorded one switches the store to it (the next ``ingest`` indexes every
                 document into it, :meth:`sync_index`).
 
         Raises:
-            StoreError: no store and ``create`` is false, a damaged catalogue, or one
-                written by a newer evidence.
+            StoreError: no store and ``create`` is false, a damaged catalogue, one
+                written by a newer evidence, or an unknown engine name (in ``engine`` or
+                ``$EVIDENCE_ENGINE``: refused before anything is written).
         """
+        from evidence.index.engine import ENGINES, default_engine, valid_engine
+
         home = Path(home)
-        default = engine or os.environ.get("EVIDENCE_ENGINE") or DEFAULT_ENGINE
+        default = valid_engine(engine) if engine else default_engine()
         cat = Catalogue.open(home / CATALOGUE_NAME, create=create, engine=default)
         recorded = cat.engine_name
-        name = engine or recorded or default
+        # a store a version without this check recorded an unknown engine in: the default
+        name = default if engine or recorded not in ENGINES else str(recorded)
         if recorded != name:
             cat.set_meta("engine", name)
         store = cls(home, cat, name)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from evidence.cli import cli
+from evidence.errors import BadQuery
 from evidence.index.catalogue import FileInfo
 from evidence.index.refs import (
     citation_graph,
@@ -199,7 +200,7 @@ def test_parse_due_date(text, iso):
 
 @pytest.mark.parametrize("bad", ["hôm qua", "31/02/2023", "2023-13", ""])
 def test_parse_due_date_rejects(bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(BadQuery):
         parse_due_date(bad)
 
 
