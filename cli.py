@@ -247,11 +247,14 @@ def _global_params() -> list[click.Parameter]:
               help="Đến ngày; 2023-03 gồm cả tháng 3.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
               metavar="N", help="Số kết quả tối đa.")
+@click.option("--export", "export", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Xuất kết quả ra tệp .xlsx hoặc .csv.")
 @json_option
 @click.pass_obj
 @handle_errors
 def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, issuer: str | None,
-               date_from: str | None, date_to: str | None, limit: int, as_json: bool) -> None:
+               date_from: str | None, date_to: str | None, limit: int, export: Path | None,
+               as_json: bool) -> None:
     """Tìm văn bản: không cần dấu, "cụm từ trong ngoặc kép", A OR B, -từ để loại; một số
     (111) hay số ký hiệu (111/KH-UBND, QĐ 1074) đưa văn bản mang số đó lên đầu.
 
@@ -262,11 +265,18 @@ def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, iss
         evidence search 111/KH-UBND
         evidence search "QĐ 1074"
         evidence search '"một cửa" OR "liên thông" -"trễ hẹn"'
+        evidence search "ISO 9001" --limit 100 --export ket-qua.xlsx
     """
     from evidence.index.search import render_results, search
 
     res = search(obj.home, query, doc_type=doc_type, year=year, issuer=issuer,
                  date_from=date_from, date_to=date_to, limit=limit)
+    if export is not None:
+        from evidence.index.export import SEARCH_COLUMNS, export_rows
+
+        export_rows(export, [h.to_dict() for h in res.hits], SEARCH_COLUMNS)
+        if not obj.quiet:
+            click.echo(f"{export}: {len(res.hits)} văn bản", err=True)
     if as_json:
         emit_json(res.to_dict())
         for w in res.warnings:

@@ -1060,15 +1060,36 @@ class Catalogue:
         return False
 
     def review_count(self) -> dict[str, int]:
-        """How many documents need the officer, and how many items (``evidence review``)."""
+        """How many documents need the officer, and how many items (``evidence review``),
+        read from the lookup columns and two JSON paths of the facts (no full parse: this
+        is in every ``status``)."""
         from evidence.index.corrections import review_items
+        from evidence.model import ReviewItem, Signer
 
         docs = items = 0
-        for doc in self.iter_documents(with_pages=False):
-            n = len(review_items(doc))
-            docs += bool(n)
-            items += n
-        return {"documents": docs, "items": items}
+        last = ""
+        while True:
+            rows = self._conn.execute(
+                "SELECT id, number, symbol, date, issuer, json_extract(facts, '$.signer.name'), "
+                "json_extract(facts, '$.review') FROM documents WHERE id > ? ORDER BY id "
+                f"LIMIT {_BATCH * 5}", (last,)).fetchall()
+            if not rows:
+                return {"documents": docs, "items": items}
+            ids = [r[0] for r in rows]
+            corr = self.corrections_for(ids)
+            cited = self._cited_for(ids)
+            for doc_id, number, symbol, date, issuer, signer, review in rows:
+                kept = [ReviewItem(field=r["field"], reason=r["reason"])
+                        for r in json.loads(review or "[]")
+                        if not (doc_id in cited and r["field"] == "number")]
+                facts = Facts(number=number, symbol=symbol, date=date, issuer=issuer,
+                              signer=Signer(name=signer) if signer else None, review=kept)
+                doc = Document(id=doc_id, files=[], path="", format="", ocr=False, pages=None,
+                               facts=facts, corrections=corr.get(doc_id, []))
+                n = len(review_items(doc))
+                docs += bool(n)
+                items += n
+            last = rows[-1][0]
 
     # ---- status ------------------------------------------------------------------------
 
