@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 import traceback
 import unicodedata
@@ -78,6 +79,14 @@ def handle_errors(f: F) -> F:
                 traceback.print_exc(file=sys.stderr)
             click.echo(exc.one_line(), err=True)
             ctx.exit(int(exc.exit_code))
+        except sqlite3.DatabaseError as exc:  # damaged pages met while reading
+            from evidence.index.catalogue import CATALOGUE_NAME, damaged
+
+            if verbose:
+                traceback.print_exc(file=sys.stderr)
+            err = damaged(ctx.find_object(Ctx).home / CATALOGUE_NAME, str(exc))
+            click.echo(err.one_line(), err=True)
+            ctx.exit(int(err.exit_code))
         except KeyboardInterrupt:
             click.echo("error: interrupted (work done so far is kept; run again to resume)", err=True)
             ctx.exit(130)

@@ -152,7 +152,7 @@ def test_busy_store_is_refused(folder: Path, home: Path) -> None:
     with Store.open(home) as store, store.writer_lock():
         r = run("ingest", "-j", "1", str(folder))
     assert r.exit_code == 2
-    assert "another `evidence ingest`" in r.stderr
+    assert "đang có một lần nạp khác" in r.stderr
 
 
 def test_extract_json_is_a_document_and_touches_no_store(folder: Path, home: Path) -> None:
