@@ -177,8 +177,7 @@ def _damage_pages(db: Path) -> None:
 
 def test_damaged_catalogue_gives_one_line_and_is_never_written(indexed: Path) -> None:
     db = indexed / CATALOGUE_NAME
-    with sqlite_checkpoint(db):
-        pass
+    checkpoint(db)
     _damage_pages(db)
     damaged = db.read_bytes()
     for args in (["status"], ["show", "201/KH-UBND"], ["check"], ["status", "--json"]):
@@ -192,21 +191,13 @@ def test_damaged_catalogue_gives_one_line_and_is_never_written(indexed: Path) ->
     assert db.read_bytes() == damaged
 
 
-class sqlite_checkpoint:  # noqa: N801 - a context manager used like a function
+def checkpoint(db: Path) -> None:
     """Fold the WAL into the main file, so damaging the file damages the data."""
+    import sqlite3
 
-    def __init__(self, db: Path) -> None:
-        self.db = db
-
-    def __enter__(self) -> None:
-        import sqlite3
-
-        con = sqlite3.connect(self.db)
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        con.close()
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
 
 
 def test_unclean_stop_makes_the_next_writer_check_the_whole_catalogue(
