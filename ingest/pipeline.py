@@ -932,6 +932,8 @@ def ingest_paths(
             if removed:
                 store.engine.delete(removed)
             summary.removed_documents += len(removed)
+        if summary.documents or summary.removed_documents:
+            store.settle_cited_numbers()
         store.flush()
     summary.seconds = time.monotonic() - t0
     return summary
@@ -1080,7 +1082,7 @@ class _Batch:
         # 2. the new documents, one catalogue transaction each
         ok_infos = [fo.info for fo in outcome.files if fo.reason is None]
         for doc in outcome.documents:
-            self.store.put_document(doc, ok_infos)
+            self.store.put_document(doc, ok_infos, force=self.force)
         # 3. the files rows, last: a run killed before here redoes this unit
         self.cat.finish_files(ok_infos, [(fo.info, fo.reason, fo.error or "")
                                          for fo in outcome.files if fo.reason is not None])
