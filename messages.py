@@ -208,6 +208,8 @@ LIBRARY: tuple[Entry, ...] = (
        "phần nhúng nằm ngoài tệp không được đọc ({x})"),
     _e("docx_missing_parts", r"^parts missing from the DOCX were left out: (?P<x>.*)$",
        "bỏ qua các phần không có trong tệp DOCX: {x}"),
+    _e("pdf_claimed_pages", r"^(?P<p>.*): the PDF claims (?P<n>\d+) pages; only these exist$",
+       "{p}: tệp PDF ghi có {n} trang; chỉ những trang này có thật"),
     _e("rebuild_interrupted", r"^a rebuild was interrupted: run `evidence reindex` to resume it$",
        "lần lập chỉ mục trước bị ngắt: chạy `evidence reindex` để làm tiếp"),
     _e("store_busy", r"^another `evidence ingest` is writing this store(?P<x>.*)$",

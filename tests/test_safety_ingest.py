@@ -218,15 +218,16 @@ def test_realfiles_sidecars_and_readme_are_skipped(shared_dir: Path) -> None:
 # ---- memory ceiling --------------------------------------------------------------------
 
 
-def _text_bomb_pdf(path: Path, chars: int) -> None:
-    """One page holding ``chars`` characters of text in a small compressed stream."""
+def _text_bomb_pdf(path: Path, chars: int, claim: int = 1) -> None:
+    """One page holding ``chars`` characters of text in a small compressed stream (its
+    page tree claiming ``claim`` pages)."""
     import zlib
 
     line = "(thu tuc hanh chinh cai cach ke hoach bao cao so lieu tong hop) Tj 0 1 Td\n"
     ops = "BT /F1 1 Tf 0 0 Td\n" + line * (chars // 64) + "ET"
     stream = zlib.compress(ops.encode(), 9)
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+            b"<< /Type /Pages /Kids [4 0 R] /Count %d >>" % claim,
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
             b"/Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
@@ -335,3 +336,12 @@ def test_a_worker_killed_on_timeout_leaves_no_temporary_folder(
         s = ingest_paths([src], store, jobs=2, timeout=1.0, max_memory=8 << 30)
     assert [f.reason for f in s.failed] == ["timeout"]
     assert [p.name for p in tmp.iterdir() if p.name.startswith("evidence-")] == []
+
+
+def test_a_pdf_claiming_100000_pages_is_read_for_its_real_page(tmp_path: Path) -> None:
+    _text_bomb_pdf(tmp_path / "khai-khong.pdf", 3000, claim=100_000)
+    r = run(tmp_path / "home", "extract", "--json", str(tmp_path / "khai-khong.pdf"))
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["pages"] == 1
+    assert any("100000" in w for w in doc["warnings"])
