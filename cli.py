@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import sqlite3
 import sys
 import traceback
 import unicodedata
@@ -138,6 +139,14 @@ def handle_errors(f: F) -> F:
             for line in exc.details:
                 click.echo(f"  {line}", err=True)
             ctx.exit(int(exc.exit_code))
+        except sqlite3.DatabaseError as exc:  # damaged pages met while reading
+            from evidence.index.catalogue import CATALOGUE_NAME, damaged
+
+            if verbose:
+                traceback.print_exc(file=sys.stderr)
+            err = damaged(ctx.find_object(Ctx).home / CATALOGUE_NAME, str(exc))
+            click.echo(error_line(err.subject, err.message), err=True)
+            ctx.exit(int(err.exit_code))
         except OSError as exc:  # an output path that cannot be written, a full disk
             if verbose:
                 traceback.print_exc(file=sys.stderr)

@@ -246,10 +246,19 @@ LIBRARY: tuple[Entry, ...] = (
        "Tesseract chưa có dữ liệu ngôn ngữ {l}; cài bằng: {x}"),
     _e("index_stale", r"^the search index was built by another version(?P<x>.*)$",
        "chỉ mục tìm kiếm do phiên bản khác lập: chạy `evidence reindex` (danh mục không bị ảnh hưởng)"),
+    _e("index_damaged", r"^the search index cannot be read \((?P<x>.*)\): run `evidence reindex`(?P<y>.*)$",
+       "chỉ mục tìm kiếm không đọc được ({x}): chạy `evidence reindex` để dựng lại từ danh mục"),
+    _e("docx_external_chunk", r"^embedded chunk outside the file not read \((?P<x>.*)\)$",
+       "phần nhúng nằm ngoài tệp không được đọc ({x})"),
+    _e("docx_missing_parts", r"^parts missing from the DOCX were left out: (?P<x>.*)$",
+       "bỏ qua các phần không có trong tệp DOCX: {x}"),
+    _e("pdf_claimed_pages", r"^(?P<p>.*): the PDF claims (?P<n>\d+) pages; only these exist$",
+       "{p}: tệp PDF ghi có {n} trang; chỉ những trang này có thật"),
     _e("rebuild_interrupted", r"^a rebuild was interrupted: run `evidence reindex` to resume it$",
        "lần lập chỉ mục trước bị ngắt: chạy `evidence reindex` để làm tiếp"),
     _e("store_busy", r"^another `evidence ingest` is writing this store(?P<x>.*)$",
-       "một lần `evidence ingest` khác đang ghi vào kho này; chờ nó xong rồi chạy lại"),
+       "đang có một lần nạp khác (một lần `evidence ingest` khác đang ghi vào kho này); "
+       "chờ nó xong rồi chạy lại"),
 )
 
 # stable codes that appear inside library messages, as an officer reads them

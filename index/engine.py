@@ -161,6 +161,8 @@ class IndexStatus:
     schema_ok: bool
     rebuilding: bool
     message: str | None = None
+    #: the index cannot be read (a truncated segment, a lost table of contents)
+    damaged: bool = False
 
 
 @dataclass(slots=True)
@@ -595,33 +597,60 @@ class BaseEngine:
         self._pending_deletes.clear()
 
     def count(self) -> int:
-        """Documents in the live index (committed)."""
-        if not self.dir.exists():
-            return 0
-        return self._count(self.dir)
+        """Documents in the live index (committed); 0 when it cannot be read."""
+        return self._probe(self.dir)[0]
 
     def ids(self) -> set[str]:
-        """Ids of the documents in the live index (committed)."""
-        if not self.dir.exists():
+        """Ids of the documents in the live index (committed); empty when it cannot be
+        read (:meth:`status` says it is damaged; a rebuild repairs it)."""
+        return self._probe_ids(self.dir)
+
+    def _probe(self, path: Path) -> tuple[int, str | None]:
+        """(documents, None), or (0, why) when the index at ``path`` cannot be read."""
+        if not path.exists():
+            return 0, None
+        try:
+            return self._count(path), None
+        except Exception as exc:  # whatever a damaged index makes the library raise
+            log.debug("%s: unreadable index", path, exc_info=True)
+            return 0, f"{type(exc).__name__}: {exc}"[:200]
+
+    def _probe_ids(self, path: Path) -> set[str]:
+        n, why = self._probe(path)
+        if not n or why:
             return set()
-        return self._ids(self.dir)
+        try:
+            return self._ids(path)
+        except Exception:
+            log.debug("%s: unreadable index", path, exc_info=True)
+            return set()
 
     def writer_active(self) -> bool:
-        """Whether another process is writing this index right now (ingest, reindex)."""
-        return self.lock.held_elsewhere()
+        """Whether another process is writing this index or its store right now (an
+        ingest between two index commits, a reindex)."""
+        from evidence.index.store import lock_held_elsewhere
+
+        return self.lock.held_elsewhere() or lock_held_elsewhere(self.home)
 
     def status(self) -> IndexStatus:
-        """Whether the index exists, its size, and whether its version matches."""
+        """Whether the index exists, its size, whether its version matches and whether
+        it can be read at all."""
         exists = self.dir.exists()
         schema_ok = (not exists) or self._marker_ok(self.dir)
         m = self._marker(self.building_dir)
         rebuilding = bool(m and m.get("state") == "building")
-        st = IndexStatus(self.name, exists, self.count() if exists and schema_ok else 0,
-                         schema_ok, rebuilding)
+        count, why = self._probe(self.dir) if exists and schema_ok else (0, None)
+        st = IndexStatus(self.name, exists, count, schema_ok, rebuilding, damaged=why is not None)
         if not schema_ok:
             st.message = self._stale_message()
+        elif why is not None:
+            st.message = (f"the search index cannot be read ({why}): run `evidence reindex` "
+                          "to rebuild it from the catalogue")
         elif rebuilding:
             st.message = "a rebuild was interrupted: run `evidence reindex` to resume it"
+        if st.message and self.writer_active():
+            st.message = ("đang có một lần nạp (evidence ingest) ghi vào kho: chỉ mục sẽ "
+                          "đủ khi nó xong")
         return st
 
     def rebuild(self, docs: Iterable[Document], total: int | None = None,
@@ -641,20 +670,31 @@ class BaseEngine:
         Returns:
             the number of documents in the new index.
         """
-        self.flush()
+        # what is buffered is in the catalogue, which ``docs`` reads: the old index is
+        # never opened (it may be the damaged thing being replaced)
+        self._buffer.clear()
+        self._pending_deletes.clear()
         with self.lock.hold():
             b = self.building_dir
             if b.exists() and not (self._marker_ok(b)
                                    and (self._marker(b) or {}).get("state") == "building"):
                 shutil.rmtree(b)  # a build of another version, never the live index
+            done: set[str] = set()
             if b.exists():
-                done = self._ids(b)
-                log.info("resuming an interrupted rebuild: %d documents already indexed", len(done))
-            else:
+                n, why = self._probe(b)
+                if why is not None:
+                    # killed mid-commit, or damaged: start the build again
+                    log.warning("%s: the interrupted rebuild cannot be read (%s); starting "
+                                "it again", b, why)
+                    shutil.rmtree(b)
+                else:
+                    done = self._probe_ids(b) if n else set()
+                    log.info("resuming an interrupted rebuild: %d documents already indexed",
+                             len(done))
+            if not b.exists():
                 b.mkdir(parents=True)
                 self._create(b)
                 self._write_marker(b, "building")
-                done = set()
             seen: set[str] = set()
             batch: list[IndexedDoc] = []
             n_done = len(done)
