@@ -237,9 +237,10 @@ def _global_params() -> list[click.Parameter]:
 # ---- search
 @cli.command(name="search")
 @click.argument("query")
-@click.option("--type", "doc_type", metavar="MÃ", help="Loại văn bản: KH, QĐ (hoặc QD), BC, CV…")
+@click.option("--type", "doc_type", metavar="MÃ",
+              help="Loại văn bản: KH, QĐ (hoặc QD), BC, CV... (mã lạ bị từ chối, có danh sách).")
 @click.option("--year", type=int, metavar="NĂM", help="Năm ban hành.")
-@click.option("--issuer", metavar="CHỮ", help="Cơ quan ban hành (UBND = Ủy ban nhân dân).")
+@click.option("--issuer", metavar="TÊN", help="Cơ quan ban hành (UBND = Ủy ban nhân dân).")
 @click.option("--from", "date_from", type=UserDate(), metavar="NGÀY",
               help="Từ ngày (31/01/2023 hoặc 2023-01-31).")
 @click.option("--to", "date_to", type=UserDate(), metavar="NGÀY",
@@ -251,15 +252,16 @@ def _global_params() -> list[click.Parameter]:
 @handle_errors
 def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, issuer: str | None,
                date_from: str | None, date_to: str | None, limit: int, as_json: bool) -> None:
-    """Tìm kiếm toàn văn, xếp hạng theo độ liên quan. Gõ có dấu hay không dấu đều được;
-    "cụm từ trong ngoặc kép" tìm đúng cụm; số văn bản (111/KH-UBND, 111 KH UBND) tìm thấy
-    chính văn bản đó trước tiên.
+    """Tìm văn bản: không cần dấu, "cụm từ trong ngoặc kép", A OR B, -từ để loại; một số
+    (111) hay số ký hiệu (111/KH-UBND, QĐ 1074) đưa văn bản mang số đó lên đầu.
 
     \b
     Ví dụ:
         evidence search "ISO 9001"
         evidence search "ke hoach cai cach hanh chinh" --year 2023 --type KH
         evidence search 111/KH-UBND
+        evidence search "QĐ 1074"
+        evidence search '"một cửa" OR "liên thông" -"trễ hẹn"'
     """
     from evidence.index.search import render_results, search
 

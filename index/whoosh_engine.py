@@ -238,7 +238,8 @@ class WhooshEngine(BaseEngine):
         return int(self._get_searcher().reader().doc_frequency(field, term))
 
     def _terms_with_prefix(self, field: str, prefix: str) -> list[str]:
-        return list(self._get_searcher().reader().expand_prefix(field, prefix))
+        terms = self._get_searcher().reader().expand_prefix(field, prefix)
+        return [t.decode("utf-8") if isinstance(t, bytes) else t for t in terms]
 
     def _text(self, cand: Candidate) -> str:
         z = cand.stored.get("ztext")
