@@ -95,7 +95,14 @@ _ASSIGN_ARTICLE = re.compile(
 _ASK_ALL = re.compile(r"(?<!\w)(?:yeu cau|de nghi)(?:\s+cac\s+noi dung\s+sau|\s+nhu\s+sau)?\s*:$")
 _ADDRESSEE_END = re.compile(
     r"\s*:|\s+(?:thuc hien|trien khai|khan truong|nghiem tuc|tap trung|chu dong|quan tam|"
-    r"tiep tuc)(?!\w)")
+    r"tiep tuc|ra soat|hoan thien|bo sung|chinh sua|hieu chinh|dieu chinh|kiem tra|bao cao|"
+    r"cung cap|nghien cuu|xem xet|lam ro|khac phuc|gui|nop|to chuc|chuan bi|cap nhat|"
+    r"lap|thuc hien)(?!\w)")
+# the addressee named only by its kind ("đề nghị Công ty hoàn thiện …:"): the letter's
+# own addressee (Kính gửi) is meant
+_GENERIC_ADDRESSEE = re.compile(
+    r"^(?:quy\s+)?(?:cong ty|doanh nghiep|don vi|co quan|chu dau tu|nha dau tu|quy co quan|"
+    r"quy don vi|quy cong ty|hop tac xa|to chuc)$")
 _KINH_GUI = re.compile(r"^[\s*_]*kinh gui\s*:?")
 # the executing clause of a decision: "… chịu trách nhiệm thi hành Quyết định này"
 _EXECUTE = re.compile(
@@ -594,6 +601,8 @@ def _lead_in_defaults(free: list[_Line], text: str,
         # chức, doanh nghiệp … thực hiện một số nội dung sau:"): the words the text names
         m = asks[-1]
         stop = _ADDRESSEE_END.search(fseg, m.end())
+        if stop and _GENERIC_ADDRESSEE.match(re.sub(r"\s+", " ", fseg[m.end():stop.start()]).strip(" ,;")):
+            return list(addressees)
         if stop:
             phrase = re.sub(r"\s+", " ", seg[m.end():stop.start()]).strip(" ,;")
             if 2 <= len(phrase.split()) <= 24 and (phrase[0].isupper() or
