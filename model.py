@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .messages import translate_all
+
 
 @dataclass
 class Span:
@@ -70,6 +72,7 @@ class Correction:
     at: str | None = None  # ISO timestamp
     note: str | None = None
     stale: bool = False  # the file at its path now holds other content
+    confirmed: bool = False  # the officer confirmed the extracted value (a review item was right)
 
 
 @dataclass
@@ -223,7 +226,9 @@ class Document:
             "recipients": list(f.recipients),
             "cited": [_citation_dict(c) for c in f.cited],
             "tasks": [_task_dict(t) for t in f.tasks],
-            "warnings": [*self.warnings, *f.warnings],
+            # Vietnamese texts for the officer, stable codes beside them (messages.py)
+            "warnings": (warnings := translate_all([*self.warnings, *f.warnings]))[0],
+            "warning_codes": warnings[1],
             "provenance": {k: asdict(v) for k, v in f.provenance.items()},
             "fallbacks": dict(f.fallbacks),
             "signatures": [asdict(sg) for sg in f.signatures],

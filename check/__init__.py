@@ -9,7 +9,7 @@ Public API::
 
 from __future__ import annotations
 
-from evidence.check.catalogue import (
+from evidence.check.criteria import (
     Area,
     Catalogue,
     Criterion,

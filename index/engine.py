@@ -60,10 +60,12 @@ __all__ = [
     "SearchResults",
     "WriterLock",
     "choose_engine",
+    "default_engine",
     "engine_dir",
     "open_engine",
     "prepare",
     "recorded_engine",
+    "valid_engine",
 ]
 
 log = logging.getLogger(__name__)
@@ -254,15 +256,39 @@ def _atomic_write(path: Path, obj: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def choose_engine(home: Path, name: str | None = None) -> str:
-    """Explicit ``name``, else the store's recorded engine, else ``$EVIDENCE_ENGINE``,
-    else Whoosh."""
-    chosen = name or (recorded_engine(home) if not name else None) or os.environ.get("EVIDENCE_ENGINE") or DEFAULT_ENGINE
-    chosen = chosen.strip().lower()
+def valid_engine(name: str, *, subject: str = "engine") -> str:
+    """``name`` as one of :data:`ENGINES` (case and spaces ignored).
+
+    Raises:
+        StoreError: not an engine this program has.
+    """
+    chosen = name.strip().lower()
     if chosen not in ENGINES:
-        raise StoreError(f"unknown search engine {chosen!r} (use one of: {', '.join(ENGINES)})",
-                         subject="engine")
+        raise StoreError(f"unknown search engine {name!r} (use one of: {', '.join(ENGINES)})",
+                         subject=subject)
     return chosen
+
+
+def default_engine() -> str:
+    """The engine of a new store: ``$EVIDENCE_ENGINE``, else :data:`DEFAULT_ENGINE`.
+
+    Raises:
+        StoreError: ``$EVIDENCE_ENGINE`` names no engine (refused before any store is
+            written with it).
+    """
+    env = os.environ.get("EVIDENCE_ENGINE", "").strip()
+    return valid_engine(env, subject="EVIDENCE_ENGINE") if env else DEFAULT_ENGINE
+
+
+def choose_engine(home: Path, name: str | None = None) -> str:
+    """Explicit ``name``, else the store's recorded engine, else :func:`default_engine`.
+
+    Raises:
+        StoreError: ``name`` or ``$EVIDENCE_ENGINE`` names no engine.
+    """
+    if name:
+        return valid_engine(name)
+    return recorded_engine(home) or default_engine()
 
 
 def open_engine(home: Path, name: str | None = None) -> SearchEngine:

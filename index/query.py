@@ -12,14 +12,14 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from evidence.errors import EvidenceError
+from evidence.errors import BadQuery
+from evidence.extract.dates import UserDateError, parse_user_date
 from evidence.extract.doctypes import (
     ABBREVIATIONS,
     PARTY_CODES,
@@ -40,7 +40,8 @@ from evidence.index.ranking import FUZZY_MIN_LEN
 if TYPE_CHECKING:
     from evidence.index.engine import SearchQuery
 
-__all__ = ["QueryPlan", "date_bounds", "known_type_codes", "plan_query", "type_key"]
+__all__ = ["QueryPlan", "date_bounds", "filter_date", "known_type_codes", "plan_query",
+           "type_key"]
 
 _QUOTED = re.compile(r"[\"“”„«»]([^\"“”„«»]*)[\"“”„«»]?")
 # "-word" or -"words" after a space (not the dash of 111/KH-UBND)
@@ -143,45 +144,42 @@ class QueryPlan:
         return any(len(w) >= FUZZY_MIN_LEN and not w.isdigit() for w in words)
 
 
+def filter_date(value: str) -> str:
+    """A date filter's value as ISO text (``2023-01-31``, ``2023-01`` or ``2023``).
+
+    Raises:
+        BadQuery: not a date, or an impossible one (``31/02/2023``); the reason is
+            :func:`evidence.extract.dates.parse_user_date`'s.
+    """
+    try:
+        return parse_user_date(value).iso or ""
+    except UserDateError as exc:
+        raise BadQuery(str(exc), subject=str(value)) from exc
+
+
 def date_bounds(value: str | None, *, upper: bool) -> int | None:
     """A ``--from``/``--to`` value as the index's date number (``20230117``).
 
-    Accepts ``2023-01-17``, ``2023-01``, ``2023`` and ``17/01/2023``; a partial date covers
-    its whole month or year (``--to 2023-03`` includes 31 March).
+    Any form of :func:`evidence.extract.dates.parse_user_date` (``2023-01-17``,
+    ``17/01/2023``, ``2023-01``, ``2023``); a partial date covers its whole month or year
+    (``--to 2023-03`` includes 31 March).
 
     Raises:
-        EvidenceError: not a date, or a day the month does not have (31/02/2023).
+        BadQuery: see :func:`filter_date`.
     """
     if value is None or not str(value).strip():
         return None
-    v = str(value).strip()
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", v)
-    if m:
-        y, mo, d = int(m.group(1)), m.group(2), m.group(3)
-    else:
-        m = re.fullmatch(r"(?:(\d{1,2})[/.-])?(\d{1,2})[/.-](\d{4})", v)
-        if not m:
-            raise _bad_date(v, upper)
-        y, mo, d = int(m.group(3)), m.group(2), m.group(1)
-    month = int(mo) if mo else (99 if upper else 0)
-    day = int(d) if d else (99 if upper else 0)
-    if mo and not 1 <= month <= 12:
-        raise _bad_date(v, upper)
-    if d and not 1 <= day <= calendar.monthrange(y, month)[1]:
-        raise _bad_date(v, upper)
+    parts = [int(x) for x in filter_date(value).split("-")]
+    fill = 99 if upper else 0
+    y, month, day = (*parts, fill, fill)[:3]
     return y * 10000 + month * 100 + day
-
-
-def _bad_date(value: str, upper: bool) -> EvidenceError:
-    return EvidenceError(f"không phải ngày hợp lệ: {value} (dùng 2023-01-31 hoặc 31/01/2023)",
-                         subject="--to" if upper else "--from")
 
 
 def plan_query(q: SearchQuery) -> QueryPlan:
     """Parse a :class:`~evidence.index.engine.SearchQuery` into a :class:`QueryPlan`.
 
     Raises:
-        EvidenceError: an empty or punctuation-only query without filters, or a
+        BadQuery: an empty or punctuation-only query without filters, or a
             ``--type`` that is no known type code.
     """
     text = clean_text(q.text or "")
@@ -221,10 +219,9 @@ def plan_query(q: SearchQuery) -> QueryPlan:
     if plan.empty and not (plan.type_key or plan.year or plan.issuer_terms or plan.exclude
                            or plan.exclude_bigrams or plan.date_lo is not None
                            or plan.date_hi is not None):
-        reason = ("câu tìm kiếm trống: hãy gõ vài từ, một số ký hiệu hoặc một bộ lọc"
-                  if not text.strip() else
-                  "câu tìm kiếm không có chữ hay số nào để tìm")
-        raise EvidenceError(reason, subject=f"“{text.strip()}”" if text.strip() else "search")
+        reason = ("empty query: type some words, a document number or a filter"
+                  if not text.strip() else "nothing to search for: no letter or digit in the query")
+        raise BadQuery(reason, subject=f"“{text.strip()}”" if text.strip() else "search")
     return plan
 
 
@@ -329,7 +326,7 @@ def type_key(value: str) -> str:
     ``qđ``) or a type name (``kế hoạch``).
 
     Raises:
-        EvidenceError: not a known type (the message lists the codes).
+        BadQuery: not a known type (the message lists the codes).
     """
     v = value.strip()
     f = fold(v)
@@ -339,5 +336,5 @@ def type_key(value: str) -> str:
     named = type_from_name(v)
     if named and len(fold(named[1])) == len(f):
         return fold(named[0])
-    raise EvidenceError("loại văn bản không có trong bảng mã; các mã dùng được: "
-                        + ", ".join(known_type_codes()), subject=f"--type {v}")
+    raise BadQuery("unknown document type (known codes: " + ", ".join(known_type_codes()) + ")",
+                   subject=f"--type {v}")

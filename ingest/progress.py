@@ -14,6 +14,8 @@ import logging
 import sys
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
+from evidence.messages import translate
+
 if TYPE_CHECKING:
     from evidence.ingest.pipeline import IngestResult
     from rich.console import Console
@@ -51,7 +53,7 @@ class ErrorLines:
 
     def file_done(self, result: IngestResult) -> None:
         if result.status == "failed":
-            self._print(f"error: {result.path}: {result.error}")
+            self._print(f"error: {result.path}: {translate(result.error)[1]}")
 
     def _print(self, line: str) -> None:
         stream = self._stream or sys.stderr
@@ -117,7 +119,7 @@ class RichProgress(ErrorLines):
 
     def file_done(self, result: IngestResult) -> None:
         if result.status == "failed":
-            self._print(f"error: {result.path}: {result.error}")
+            self._print(f"error: {result.path}: {translate(result.error)[1]}")
         if self._progress is not None:
             self._progress.advance(self._task)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from evidence.messages import translate
+
 if TYPE_CHECKING:
     from evidence.ingest.pipeline import IngestSummary
     from evidence.model import Document
@@ -67,6 +69,12 @@ def render_status(stats: dict[str, Any], console: Console | None = None) -> None
     t.add_row("Văn bản đọc bằng OCR", f"{ocr['documents']} / {stats['documents']}")
     t.add_row("Tệp", f"{files['ok']} đã nạp, {files['failed']} lỗi, "
                      f"{files['missing']} không còn trên đĩa")
+    if "review" in stats:
+        rv = stats["review"]
+        t.add_row("Cần cán bộ kiểm tra", f"{rv['documents']} văn bản, {rv['items']} mục "
+                                         "(evidence review)")
+        t.add_row("Đã sửa / liên kết / gỡ khỏi kho",
+                  f"{stats['corrections']} trường / {stats['links']} / {stats['removed']}")
     t.add_row("Dung lượng kho", _size(stats["store_bytes"]))
     idx = f"{stats['engine']}: {index.get('documents', 0)} văn bản"
     if index.get("message"):
@@ -91,7 +99,7 @@ def render_status(stats: dict[str, Any], console: Console | None = None) -> None
         ft.add_column("Mã lỗi")
         ft.add_column("Lý do", overflow="fold")
         for f in stats["failed"]:
-            ft.add_row(f["path"], f["reason"] or "", f["error"] or "")
+            ft.add_row(f["path"], f["reason"] or "", translate(f["error"] or "")[1])
         console.print(ft)
     if stats["missing"]:
         mt = Table(title="Tệp không còn trên đĩa (xóa khỏi kho: evidence ingest --prune)",

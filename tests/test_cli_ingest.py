@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from evidence.cli import cli
+from evidence.index.catalogue import SCHEMA_VERSION
+from evidence.messages import translate
 
 LETTER = (
     "ỦY BAN NHÂN DÂN\nHUYỆN VŨ QUANG\nSố: 318/KH-UBND\n"
@@ -72,7 +74,7 @@ def test_ingest_failure_is_one_stderr_line_and_exit_1(folder: Path, home: Path) 
     assert out["failed"] == [{"path": str(bad), "error": out["failed"][0]["error"],
                               "reason": "truncated"}]
     lines = [x for x in r.stderr.splitlines() if x.startswith("error:")]
-    assert lines == [f"error: {bad}: {out['failed'][0]['error']}"]
+    assert lines == [f"error: {bad}: {translate(out['failed'][0]['error'])[1]}"]
 
 
 def test_ingest_human_summary_without_json(folder: Path, home: Path) -> None:
@@ -116,7 +118,7 @@ def test_status_json_shape(folder: Path, home: Path) -> None:
                             "error": s["failed"][0]["error"]}]
     assert s["missing"] == [str(folder / "thong-bao-41.txt")]
     assert isinstance(s["store_bytes"], int) and s["store_bytes"] > 0
-    assert s["index"]["documents"] == 2 and s["schema_version"] == 1
+    assert s["index"]["documents"] == 2 and s["schema_version"] == SCHEMA_VERSION
     human = run("status")
     assert human.exit_code == 0
     for label in ("Văn bản", "Theo loại văn bản", "Tệp không nạp được", "Dung lượng kho"):
@@ -152,7 +154,7 @@ def test_busy_store_is_refused(folder: Path, home: Path) -> None:
     with Store.open(home) as store, store.writer_lock():
         r = run("ingest", "-j", "1", str(folder))
     assert r.exit_code == 2
-    assert "another `evidence ingest`" in r.stderr
+    assert "một lần `evidence ingest` khác" in r.stderr
 
 
 def test_extract_json_is_a_document_and_touches_no_store(folder: Path, home: Path) -> None:
@@ -178,7 +180,8 @@ def test_extract_batch_scan_shows_the_first_and_names_the_others(folder: Path) -
     assert r.exit_code == 0
     doc = json.loads(r.stdout)
     assert doc["symbol"] == "318/KH-UBND"
-    assert any("41/TB-UBND" in w and "2 documents" in w for w in doc["warnings"])
+    assert any("41/TB-UBND" in w and "2 văn bản" in w for w in doc["warnings"])
+    assert "several_documents" in doc["warning_codes"]
     assert r.stderr.startswith(f"warning: {f}: ")
 
 
@@ -188,7 +191,7 @@ def test_extract_unreadable_file_exits_2(folder: Path) -> None:
     r = run("extract", "--json", str(bad))
     assert r.exit_code == 2
     assert r.stdout == ""
-    assert r.stderr.strip() == f"error: {bad}: empty file (0 bytes)"
+    assert r.stderr.strip() == f"error: {bad}: tệp rỗng (0 byte)"
 
 
 def test_extract_human_output(folder: Path) -> None:

@@ -1,0 +1,318 @@
+"""The message catalogue: every text an officer reads, in Vietnamese, under a stable code.
+
+The library writes its errors and warnings in English (the message ids, as with gettext:
+tests and logs keep them, ``--verbose`` tracebacks show them); this module is the one place
+that turns them into the Vietnamese an officer reads, and gives each a stable code for JSON
+(``reason``, ``warning_codes``). Three tables:
+
+- :data:`TEXTS` — the command line's own sentences (summaries, hints), by code;
+- :data:`LIBRARY` — patterns of the library's messages (errors, per-file failures, ingest and
+  extraction warnings) with their code and Vietnamese template; ``{name}`` in a template is
+  the pattern's named group of that name;
+- :data:`CLICK` — click's own usage strings (``Usage:``, ``Missing argument`` …).
+
+A message no pattern knows is shown as it is, under the code ``other``; the test
+``tests/test_messages.py`` scans the source for literal messages so none goes untranslated.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["CLICK", "LIBRARY", "TEXTS", "install_click_translation", "t", "translate"]
+
+# ---- the command line's own sentences ---------------------------------------------------
+
+TEXTS: dict[str, str] = {
+    "check.summary": "{met} tiêu chí đạt, {partial} đạt một phần, {missing} chưa có tài liệu",
+    "check.written": "{out}: {met} đạt, {partial} đạt một phần, {missing} chưa có tài liệu",
+    "check.xlsx_needs_out": "--format xlsx cần --out TỆP",
+    "pack.summary": "{out}: {folders} thư mục tiêu chí, đã sao chép {copied} tệp",
+    "reindex.summary": "{engine}: đã lập chỉ mục {documents} văn bản ({mode}, {seconds:.1f} giây)",
+    "show.ambiguous": "{n} văn bản khớp; đang hiển thị {shown}; các văn bản khác: {others}",
+    "interrupted": "đã dừng theo yêu cầu (phần đã làm được giữ lại; chạy lại để làm tiếp)",
+    "several_documents": "tệp chứa {n} văn bản; đang hiển thị văn bản đầu tiên",
+}
+
+
+def t(code: str, **values: Any) -> str:
+    """The Vietnamese sentence ``code`` of :data:`TEXTS`, filled with ``values``."""
+    return TEXTS[code].format(**values)
+
+
+# ---- the library's messages -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    pattern: re.Pattern[str]
+    vi: str
+
+
+def _e(code: str, pattern: str, vi: str) -> Entry:
+    return Entry(code, re.compile(pattern, re.S), vi)
+
+
+# Most specific first. Groups named in the template are carried over as they are.
+LIBRARY: tuple[Entry, ...] = (
+    # --- extraction warnings
+    _e("number_blank", r"^number is blank: unnumbered draft$", "số văn bản để trống: bản dự thảo chưa cấp số"),
+    _e("number_from_filename", r"^number taken from the file name$", "số văn bản lấy từ tên tệp"),
+    _e("number_unreadable", r"^number unreadable$", "không đọc được số văn bản"),
+    _e("day_month_unreadable", r"^day or month unreadable$", "không đọc được ngày hoặc tháng"),
+    # --- dates typed by users (extract.dates.parse_user_date)
+    _e("user_date_days", r"^date impossible: (?P<x>.+?) \(month (?P<m>\d+/\d+) has (?P<n>\d+) days\)$",
+       "ngày không có thật: {x} (tháng {m} có {n} ngày)"),
+    _e("user_date_month", r"^date impossible: (?P<x>.+?) \(months run from 1 to 12\)$",
+       "ngày không có thật: {x} (tháng phải từ 1 đến 12)"),
+    _e("user_date_year", r"^date impossible: (?P<x>.+?) \(years run from 1900 to 2100\)$",
+       "ngày không có thật: {x} (năm phải từ 1900 đến 2100)"),
+    _e("user_date_partial", r"^not a whole date: (?P<x>.+?) \(use (?P<u>[^)]*)\)$",
+       "cần ngày đầy đủ: {x} (viết {u})"),
+    _e("user_date_format", r"^not a date: (?P<x>.+?) \(use (?P<u>[^)]*)\)$",
+       "không phải ngày: {x} (viết {u})"),
+    _e("date_impossible", r"^date impossible: (?P<x>.*)$", "ngày không có thật: {x}"),
+    _e("type_mismatch", r"^doc_type: the type line says (?P<a>.*), the symbol says (?P<b>.*)$",
+       "loại văn bản: dòng tên loại ghi {a}, ký hiệu ghi {b}"),
+    _e("citation_type_mismatch", r"^citation (?P<s>\S+): cited as (?P<a>.*), symbol type (?P<b>.*)$",
+       "trích dẫn {s}: được gọi là {a} nhưng ký hiệu là loại {b}"),
+    _e("extraction_failed", r"^(?:fact )?extraction failed(?P<x>.*)$", "không trích xuất được thông tin{x}"),
+    _e("several_documents", r"^the file holds (?P<n>\d+) documents; shown: the first \(pages (?P<p>[^)]*)\); others: (?P<o>.*); `evidence ingest` stores each$",
+       "tệp chứa {n} văn bản; đang hiện văn bản đầu (trang {p}); các văn bản khác: {o}; `evidence ingest` lưu từng văn bản"),
+    # --- ingest warnings
+    _e("embedded_chunk", r"^embedded (?P<x>.*) chunk not read$", "không đọc được phần nhúng ({x})"),
+    _e("legacy_font", r"^legacy-font (?:\(TCVN3/VNI\) )?text converted to Unicode:? ?(?P<x>.*)$",
+       "đã chuyển phông chữ cũ (TCVN3/VNI) sang Unicode {x}"),
+    _e("legacy_runs", r"^(?P<x>\S+) text in (?:Unicode-font runs|a Unicode file): converted to Unicode$",
+       "chữ {x} trong phông Unicode: đã chuyển sang Unicode"),
+    _e("mojibake", r"^UTF-8 text read as cp1252 \(mojibake\): repaired$",
+       "chữ UTF-8 bị đọc nhầm bảng mã cp1252: đã sửa"),
+    _e("no_text_document", r"^no text in the document$", "văn bản không có chữ"),
+    _e("decoded_as", r"^decoded as (?P<x>.*)$", "đọc theo bảng mã {x}"),
+    _e("sheet_truncated", r"^sheet (?P<s>.*): stopped after (?P<n>\d+) rows$", "trang tính {s}: chỉ đọc {n} dòng đầu"),
+    _e("sheet_legacy", r"^sheet (?P<s>.*): legacy-font cells converted to Unicode (?P<x>.*)$",
+       "trang tính {s}: đã chuyển các ô phông chữ cũ sang Unicode {x}"),
+    _e("page_damaged", r"^page unreadable \(damaged page object\), left empty$",
+       "trang hỏng, không đọc được: để trống"),
+    _e("no_text_layer", r"^no usable text layer \(OCR off\)$", "không có lớp chữ dùng được (OCR đang tắt)"),
+    _e("ocr_unavailable", r"^need OCR but Tesseract is unavailable$", "cần OCR nhưng chưa cài Tesseract"),
+    _e("render_failed", r"^page cannot be rendered for OCR$", "không dựng được ảnh trang để OCR"),
+    _e("garbage_layer", r"^unreadable text layer replaced by OCR$", "lớp chữ hỏng: đã đọc lại bằng OCR"),
+    _e("rotated", r"^scanned rotated (?P<d>\d+)°, turned for OCR$", "trang quét bị xoay {d}°: đã xoay lại để OCR"),
+    _e("named_as", r"^named (?P<ext>\S+) but is an? (?P<k>.*); read as (?P<r>.*)$",
+       "tên tệp là {ext} nhưng thực chất là {k}; đã đọc như {r}"),
+    _e("index_behind_ingest", r"^an ingest is running: (?P<n>\d+) documents are not searchable yet$",
+       "đang nạp tài liệu: {n} văn bản chưa tìm được"),
+    _e("index_behind", r"^the search index is behind the catalogue by (?P<n>\d+) documents: run `evidence reindex`$",
+       "chỉ mục tìm kiếm thiếu {n} văn bản so với danh mục: chạy `evidence reindex`"),
+    _e("index_empty", r"^the search index is empty: ingest documents first$",
+       "chỉ mục tìm kiếm trống: hãy nạp tài liệu trước (`evidence ingest THƯ_MỤC`)"),
+    _e("search_empty", r"^empty query: type some words, a document number or a filter$",
+       "câu tìm kiếm trống: hãy gõ vài từ, một số ký hiệu hoặc một bộ lọc"),
+    _e("search_no_words", r"^nothing to search for: no letter or digit in the query$",
+       "câu tìm kiếm không có chữ hay số nào để tìm"),
+    _e("unknown_doc_type", r"^unknown document type \(known codes: (?P<l>.*)\)$",
+       "loại văn bản không có trong bảng mã; các mã dùng được: {l}"),
+    # --- per-file failures and errors
+    _e("empty_file", r"^empty file \(0 bytes\)$", "tệp rỗng (0 byte)"),
+    _e("whitespace_only", r"^text file holds only whitespace$", "tệp văn bản chỉ có khoảng trắng"),
+    _e("pdf_no_pages", r"^PDF has no pages$", "tệp PDF không có trang nào"),
+    _e("encrypted_pdf", r"^encrypted PDF \(password required\)$", "tệp PDF có mật khẩu"),
+    _e("encrypted_zip", r"^encrypted ZIP entries \(password-protected archive\)$", "tệp nén có mật khẩu"),
+    _e("encrypted_office", r"^password-protected (?:Office file(?: \(or an \.xls\))?|Word 97-2003 document)$",
+       "tệp Office có mật khẩu"),
+    _e("truncated_pdf", r"^truncated PDF \(end of file missing\)$", "tệp PDF bị cắt cụt (thiếu phần cuối)"),
+    _e("corrupt", r"^corrupt (?P<k>PDF|DOCX|XLSX|ZIP archive|ZIP container)[:( ]*(?P<x>.*?)\)?$",
+       "tệp {k} bị hỏng ({x})"),
+    _e("truncated_zip", r"^truncated or corrupt (?P<k>.*?) ?\(?ZIP container: (?P<x>.*?)\)?$",
+       "tệp {k} bị cắt cụt hoặc hỏng ({x})"),
+    _e("not_docx", r"^not a readable DOCX package$", "không phải tệp DOCX đọc được"),
+    _e("docx_no_main", r"^DOCX (?:without a main document part|document part has no body)$",
+       "tệp DOCX thiếu phần nội dung chính"),
+    _e("office_no_main", r"^Office package without its main part \((?P<x>.*)\)$", "tệp Office thiếu phần chính ({x})"),
+    _e("not_image", r"^not a readable image$", "không phải ảnh đọc được"),
+    _e("corrupt_image", r"^corrupt image(?: \((?P<x>.*)\))?$", "ảnh bị hỏng ({x})"),
+    _e("truncated_image", r"^truncated image$", "ảnh bị cắt cụt"),
+    _e("document_without_file", r"^document (?P<d>\S+?):? (?:has no file|no file info for (?P<p>.*))$",
+       "văn bản {d} không còn thông tin tệp {p}"),
+    _e("no_pixels", r"^frame (?P<f>\d+) has no pixels \((?P<x>.*)\)$", "khung ảnh {f} không có điểm ảnh ({x})"),
+    _e("cannot_read", r"^cannot read(?: file)?: (?P<x>.*)$", "không đọc được tệp: {x}"),
+    _e("libreoffice_failed", r"^LibreOffice could not read it \(damaged or password-protected\?\): ?(?P<x>.*)$",
+       "LibreOffice không đọc được tệp (hỏng hoặc có mật khẩu?) {x}"),
+    _e("libreoffice_timeout", r"^LibreOffice did not finish converting within (?P<s>\d+) s$",
+       "LibreOffice không chuyển đổi xong trong {s} giây"),
+    _e("install_libreoffice", r"^install libreoffice-writer-nogui to read \.doc files(?P<x>.*)$",
+       "cần cài libreoffice-writer-nogui để đọc tệp .doc{x}"),
+    _e("binary_text", r"^binary data \((?P<x>.*)\) in a text file$", "tệp văn bản chứa dữ liệu nhị phân ({x})"),
+    _e("ocr_off_image", r"^image without text layer and OCR is off \(--ocr never\)$",
+       "ảnh không có lớp chữ và OCR đang tắt (--ocr never)"),
+    _e("ocr_off", r"^no text layer and OCR is off \(--ocr never\)$", "không có lớp chữ và OCR đang tắt (--ocr never)"),
+    _e("ocr_timeout", r"^OCR timed out after (?P<s>\d+) s$", "OCR quá thời gian ({s} giây)"),
+    _e("tesseract_failed", r"^tesseract failed \(exit (?P<c>\d+)\): ?(?P<x>.*)$", "Tesseract lỗi (mã {c}): {x}"),
+    _e("tesseract_missing", r"^tesseract is not installed; install it with: (?P<x>.*)$",
+       "chưa cài Tesseract; cài bằng: {x}"),
+    _e("tesseract_cannot_run", r"^cannot run tesseract: (?P<e>.*); install it with: (?P<x>.*)$",
+       "không chạy được Tesseract ({e}); cài bằng: {x}"),
+    _e("no_readable_text", r"^no readable text(?P<x>.*)$", "không có chữ đọc được{x}"),
+    _e("named_html", r"^named (?P<ext>\S+) but holds an HTML page, not a (?P<k>.*)$",
+       "tên tệp là {ext} nhưng nội dung là trang HTML, không phải {k}"),
+    _e("named_text", r"^named (?P<ext>\S+) but holds plain text, not a (?P<k>.*)$",
+       "tên tệp là {ext} nhưng nội dung là văn bản thuần, không phải {k}"),
+    _e("named_bytes", r"^named (?P<ext>\S+) but the bytes are not a (?P<k>.*?) ?(?P<x>\(.*\))?$",
+       "tên tệp là {ext} nhưng nội dung không phải {k} {x}"),
+    _e("word97_docx", r"^a Word 97-2003 file named \.docx(?P<x>.*)$", "tệp Word 97-2003 mang đuôi .docx"),
+    _e("unsupported_text", r"^unsupported file type: (?P<ext>\S+) \(text data, not a document\)$",
+       "không phải văn bản: tệp {ext} là dữ liệu chữ, không phải tài liệu"),
+    _e("unsupported", r"^unsupported (?:file type|format):? (?P<x>.*)$", "định dạng không hỗ trợ: {x}"),
+    _e("too_large_image", r"^image too large(?P<x>.*)$", "ảnh quá lớn{x}"),
+    _e("text_too_large", r"^text file of (?P<n>\d+) MB(?P<x>.*)$", "tệp văn bản quá lớn ({n} MB){x}"),
+    _e("zip_bomb", r"^(?:zip bomb|too large): (?P<x>.*)$", "tệp nén bất thường (nghi bom nén): {x}"),
+    _e("too_many_pages", r"^(?P<n>\d+) (?P<k>pages|frames) \(limit (?P<l>\d+)\)$",
+       "quá nhiều trang: {n} (giới hạn {l})"),
+    _e("out_of_memory", r"^out of memory while parsing$", "hết bộ nhớ khi đọc tệp"),
+    _e("timeout", r"^timed out after (?P<x>.*)$", "quá thời gian xử lý ({x})"),
+    _e("result_not_sent", r"^result could not be sent: (?P<x>.*)$", "không chuyển được kết quả: {x}"),
+    _e("not_found", r"^no document matches$|^file not found$", "không tìm thấy"),
+    _e("criteria_not_found", r"^(?P<n>.*): file not found$", "{n}: không tìm thấy tệp"),
+    _e("criteria_unreadable", r"^(?P<n>.*): cannot read: (?P<x>.*)$", "{n}: không đọc được: {x}"),
+    _e("criteria_yaml", r"^(?P<n>.*?): (?P<w>.*)YAML syntax error: (?P<x>.*)$", "{n}: {w}lỗi cú pháp YAML: {x}"),
+    _e("pack_not_folder", r"^not a folder$", "không phải thư mục"),
+    _e("pack_not_empty", r"^the folder is not empty \(use --force to write into it\)$",
+       "thư mục không trống (dùng --force để ghi vào)"),
+    _e("pack_outside", r"^refusing to write outside the pack: (?P<x>.*)$", "từ chối ghi ra ngoài hồ sơ: {x}"),
+    _e("catalogue_unopenable", r"^cannot open the catalogue: (?P<x>.*)$", "không mở được danh mục: {x}"),
+    _e("tantivy_missing", r"^the tantivy engine needs `pip install evidence\[tantivy\]`$",
+       "bộ máy tantivy cần `pip install evidence[tantivy]`"),
+    _e("unknown_engine", r"^unknown search engine (?P<x>\S+) \(use one of: (?P<l>.*)\)$",
+       "không có bộ máy tìm kiếm {x} (chọn một trong: {l})"),
+    _e("no_store", r"^no store here yet(?P<x>.*)$",
+       "chưa có kho ở đây; hãy nạp tài liệu trước: `evidence ingest THƯ_MỤC`"),
+    _e("index_busy", r"^busy: another evidence process is writing the search index(?P<x>.*)$",
+       "bận: một tiến trình evidence khác (ingest hoặc reindex) đang ghi chỉ mục; thử lại khi nó xong"),
+    _e("catalogue_damaged", r"^the catalogue is damaged or not an evidence catalogue \((?P<x>.*)\); it was left untouched$",
+       "danh mục bị hỏng hoặc không phải danh mục của evidence ({x}); chưa bị sửa đổi"),
+    _e("not_catalogue", r"^this file is not an evidence catalogue(?P<x>.*)$",
+       "tệp này không phải danh mục của evidence; chưa bị sửa đổi"),
+    _e("catalogue_version", r"^unknown catalogue schema version (?P<v>.*); it was left untouched$",
+       "không rõ phiên bản danh mục {v}; chưa bị sửa đổi"),
+    _e("catalogue_newer", r"^the catalogue has schema version (?P<v>\d+), newer than this evidence understands(?P<x>.*)$",
+       "danh mục có phiên bản {v}, mới hơn bản evidence này; hãy nâng cấp evidence"),
+    _e("catalogue_old", r"^the catalogue has old schema version (?P<v>\d+); no migration exists$",
+       "danh mục có phiên bản cũ {v}, chưa có cách chuyển đổi"),
+    _e("tesseract_no_lang", r"^tesseract has no (?P<l>\S+) language data; install it with: (?P<x>.*)$",
+       "Tesseract chưa có dữ liệu ngôn ngữ {l}; cài bằng: {x}"),
+    _e("index_stale", r"^the search index was built by another version(?P<x>.*)$",
+       "chỉ mục tìm kiếm do phiên bản khác lập: chạy `evidence reindex` (danh mục không bị ảnh hưởng)"),
+    _e("rebuild_interrupted", r"^a rebuild was interrupted: run `evidence reindex` to resume it$",
+       "lần lập chỉ mục trước bị ngắt: chạy `evidence reindex` để làm tiếp"),
+    _e("store_busy", r"^another `evidence ingest` is writing this store(?P<x>.*)$",
+       "một lần `evidence ingest` khác đang ghi vào kho này; chờ nó xong rồi chạy lại"),
+)
+
+_VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
+
+
+@lru_cache(maxsize=4096)
+def translate(message: str) -> tuple[str, str]:
+    """``(code, Vietnamese text)`` of a library message. A message that is already
+    Vietnamese keeps its text (code ``vi``); one no pattern knows is returned as it is
+    under the code ``other``."""
+    text = unicodedata.normalize("NFC", message.strip())
+    for entry in LIBRARY:
+        m = entry.pattern.search(text)
+        if m:
+            groups = {k: (v or "").strip() for k, v in m.groupdict().items()}
+            out = entry.vi.format(**groups)
+            return entry.code, re.sub(r"\s+([,)])|\(\s*\)|\s{2,}", _tidy, out).strip()
+    return ("vi" if _VIETNAMESE.search(text) else "other"), text
+
+
+def _tidy(m: re.Match[str]) -> str:
+    if m.group(1):
+        return m.group(1)
+    return "" if m.group(0).startswith("(") else " "
+
+
+def translate_all(messages: list[str]) -> tuple[list[str], list[str]]:
+    """Vietnamese texts and codes of a list of library messages, in order."""
+    pairs = [translate(m) for m in messages]
+    return [p[1] for p in pairs], [p[0] for p in pairs]
+
+
+# ---- click's own strings ----------------------------------------------------------------
+
+CLICK: dict[str, str] = {
+    "Usage:": "Cách dùng:",
+    "Options": "Tùy chọn",
+    "Commands": "Lệnh",
+    "Positional arguments": "Đối số",
+    "Show this message and exit.": "Hiện hướng dẫn này rồi thoát.",
+    "Show the version and exit.": "Hiện phiên bản rồi thoát.",
+    "%(prog)s, version %(version)s": "%(prog)s, phiên bản %(version)s",
+    "Aborted!": "Đã hủy.",
+    "Error: {message}": "error: {message}",
+    "Try '{command} {option}' for help.": "Xem '{command} {option}' để biết cách dùng.",
+    "Missing argument": "thiếu đối số",
+    "Missing option": "thiếu tùy chọn",
+    "Missing parameter": "thiếu tham số",
+    "Missing command.": "thiếu lệnh.",
+    "Missing parameter: {param_name}": "thiếu tham số: {param_name}",
+    "Missing {param_type}": "thiếu {param_type}",
+    "No such command {name!r}.": "không có lệnh {name!r}.",
+    "No such option {name!r}.": "không có tùy chọn {name!r}.",
+    "No such option: {name}": "không có tùy chọn: {name}",
+    "Option {name!r} does not take a value.": "tùy chọn {name!r} không nhận giá trị.",
+    "Option {name!r} requires an argument.": "tùy chọn {name!r} cần một giá trị.",
+    "Option {name!r} requires {nargs} arguments.": "tùy chọn {name!r} cần {nargs} giá trị.",
+    "Argument {name!r} takes {nargs} values.": "đối số {name!r} nhận {nargs} giá trị.",
+    "Invalid value for {param_hint}: {message}": "giá trị không hợp lệ cho {param_hint}: {message}",
+    "Invalid value: {message}": "giá trị không hợp lệ: {message}",
+    "Got unexpected extra argument ({args})": "thừa đối số ({args})",
+    "Got unexpected extra arguments ({args})": "thừa các đối số ({args})",
+    "Did you mean {possibility}?": "Có phải ý bạn là {possibility}?",
+    "(Possible options: {possibilities})": "(Các tùy chọn có thể: {possibilities})",
+    "{value!r} is not a valid {number_type}.": "{value!r} không phải số hợp lệ.",
+    "{value} is not in the range {range}.": "{value} nằm ngoài khoảng {range}.",
+    "{value!r} is not one of {choices}.": "{value!r} không thuộc các giá trị {choices}.",
+    "{value!r} is not {choice}.": "{value!r} không phải {choice}.",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} không tồn tại.",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} là thư mục.",
+    "{name} {filename!r} is a file.": "{name} {filename!r} là tệp.",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} không đọc được.",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} không ghi được.",
+    "{name} {filename!r} is not executable.": "{name} {filename!r} không chạy được.",
+    "file": "Tệp",
+    "directory": "Thư mục",
+    "path": "Đường dẫn",
+    "default: {default}": "mặc định: {default}",
+    "required": "bắt buộc",
+    "env var: {var}": "biến môi trường: {var}",
+    "Choose from:\n\t{choices}": "Chọn một trong:\n\t{choices}",
+}
+
+
+def _click_gettext(message: str) -> str:
+    return CLICK.get(message, message)
+
+
+def _click_ngettext(singular: str, plural: str, n: int) -> str:
+    return _click_gettext(singular if n == 1 else plural)
+
+
+def install_click_translation() -> None:
+    """Make click speak Vietnamese: click looks its strings up through the module-level
+    ``_``/``ngettext`` names it imports from :mod:`gettext`; bind them to this catalogue."""
+    import importlib
+
+    for name in ("core", "exceptions", "types", "decorators", "formatting", "parser",
+                 "termui", "utils"):
+        mod = importlib.import_module(f"click.{name}")
+        if hasattr(mod, "_"):
+            mod._ = _click_gettext  # type: ignore[attr-defined]
+        if hasattr(mod, "ngettext"):
+            mod.ngettext = _click_ngettext  # type: ignore[attr-defined]
