@@ -248,8 +248,7 @@ def _global_params() -> list[click.Parameter]:
 # ---- search
 @cli.command(name="search")
 @click.argument("query")
-@click.option("--type", "doc_type", metavar="MÃ",
-              help="Loại văn bản: KH, QĐ (hoặc QD), BC, CV... (mã lạ bị từ chối, có danh sách).")
+@click.option("--type", "doc_type", metavar="MÃ", help="Loại văn bản: KH, QĐ (hoặc QD), BC, CV… (mã lạ bị từ chối, kèm danh sách mã).")
 @click.option("--year", type=int, metavar="NĂM", help="Năm ban hành.")
 @click.option("--issuer", metavar="TÊN", help="Cơ quan ban hành (UBND = Ủy ban nhân dân).")
 @click.option("--from", "date_from", type=UserDate(), metavar="NGÀY",
@@ -266,8 +265,10 @@ def _global_params() -> list[click.Parameter]:
 def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, issuer: str | None,
                date_from: str | None, date_to: str | None, limit: int, export: Path | None,
                as_json: bool) -> None:
-    """Tìm văn bản: không cần dấu, "cụm từ trong ngoặc kép", A OR B, -từ để loại; một số
-    (111) hay số ký hiệu (111/KH-UBND, QĐ 1074) đưa văn bản mang số đó lên đầu.
+    """Tìm kiếm toàn văn, xếp hạng theo độ liên quan. Gõ có dấu hay không dấu đều được;
+    "cụm từ trong ngoặc kép" tìm đúng cụm; A OR B tìm một trong hai; -từ loại văn bản có
+    từ đó. Một số (111) hay số ký hiệu (111/KH-UBND, QĐ 1074) đưa văn bản mang số đó lên
+    đầu, trước văn bản chỉ nhắc đến số.
 
     \b
     Ví dụ:
