@@ -33,6 +33,7 @@ from evidence.check.numeric import FigureIndex, FigureMatch, compare, format_num
 from evidence.check.text import match_key
 from evidence.extract.doctypes import type_name
 from evidence.extract.normalize import fold, fold_keep_length
+from evidence.extract.symbols import symbol_key
 from evidence.extract.title import title_block
 from evidence.model import Document
 from rapidfuzz import fuzz
@@ -88,13 +89,8 @@ _CODE_CONDITION = {"late": "date", "early": "date", "unnumbered": "number", "uns
 
 @lru_cache(maxsize=8192)
 def normalize_symbol_key(symbol: str) -> str:
-    """Comparison key of a symbol: :func:`evidence.extract.symbols.normalize_symbol` when
-    that module is present, else spaces removed and upper-cased (NFC)."""
-    try:
-        from evidence.extract.symbols import normalize_symbol
-    except ImportError:  # pragma: no cover - extract.symbols is part of the package
-        return re.sub(r"\s+", "", unicodedata.normalize("NFC", symbol)).upper()
-    return normalize_symbol(symbol)
+    """Comparison key of a symbol (:func:`evidence.extract.symbols.symbol_key`), cached."""
+    return symbol_key(symbol) or ""
 
 
 def format_date(iso: str | date | None) -> str:

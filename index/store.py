@@ -27,13 +27,76 @@ from evidence.model import Document
 if TYPE_CHECKING:
     from evidence.index.engine import SearchEngine
 
-__all__ = ["DEFAULT_ENGINE", "LOCK_NAME", "Store"]
+__all__ = ["LOCK_NAME", "Store", "lock_held_elsewhere"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ENGINE = "whoosh"
 LOCK_NAME = "ingest.lock"
 _INDEX_BATCH = 200
+#: seconds a new store waits for another process creating it at the same instant
+_CREATE_WAIT = 60.0
+_BUSY = "another `evidence ingest` is writing this store; wait for it to finish"
+
+
+@contextmanager
+def _store_lock(home: Path, *, wait: float = 0.0) -> Iterator[bool]:
+    """Hold ``<home>/ingest.lock``; yields whether the previous holder left without
+    releasing it (killed: its pid is still written there). ``flock`` is per open file:
+    a second hold in the same process is refused like another process's.
+
+    Raises:
+        StoreBusy: another holder (after ``wait`` seconds).
+    """
+    import time
+
+    Path(home).mkdir(parents=True, exist_ok=True)
+    fh = open(Path(home) / LOCK_NAME, "a+b")
+    try:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: SQLite's own locking only
+            yield False
+            return
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as exc:
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(_BUSY, subject=str(home)) from exc
+                time.sleep(0.1)
+        fh.seek(0)
+        unclean = bool(fh.read().strip())
+        fh.truncate(0)
+        fh.write(str(os.getpid()).encode())
+        fh.flush()
+        try:
+            yield unclean
+        finally:
+            fh.truncate(0)  # a clean stop: no mark left
+            fh.flush()
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    finally:
+        fh.close()
+
+
+def lock_held_elsewhere(home: Path) -> bool:
+    """Whether another holder has the store lock of ``home`` (an ingest is running)."""
+    path = Path(home) / LOCK_NAME
+    if not path.exists():
+        return False
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover
+        return False
+    with open(path, "rb") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    return False
 
 
 class Store:
@@ -54,22 +117,49 @@ class Store:
             home: the store folder (see :func:`evidence.index.home.resolve_home`).
             create: create an empty store when there is none; otherwise raise.
             engine: search engine name. Default: the one recorded in the store, else
-                ``$EVIDENCE_ENGINE``, else ``whoosh``. Naming another engine than the
+                ``$EVIDENCE_ENGINE``, else ``whoosh`` (:mod:`evidence.index.engine` is the
+                one place that knows the engines). Naming another engine than the
                 recorded one switches the store to it (the next ``ingest`` indexes every
                 document into it, :meth:`sync_index`).
 
         Raises:
-            StoreError: no store and ``create`` is false, a damaged catalogue, or one
-                written by a newer evidence.
+            StoreError: no store and ``create`` is false, a damaged catalogue, one
+                written by a newer evidence, or an unknown engine name (in ``engine`` or
+                ``$EVIDENCE_ENGINE``: refused before anything is written).
         """
+        from evidence.index.engine import ENGINES, default_engine, valid_engine
+
         home = Path(home)
-        default = engine or os.environ.get("EVIDENCE_ENGINE") or DEFAULT_ENGINE
-        cat = Catalogue.open(home / CATALOGUE_NAME, create=create, engine=default)
+        default = valid_engine(engine) if engine else default_engine()
+        path = home / CATALOGUE_NAME
+        if create and (not path.exists() or path.stat().st_size == 0):
+            # a new store is created under the store lock, so two ingests started at the
+            # same instant never see a half-created catalogue: the second one waits here
+            with _store_lock(home, wait=_CREATE_WAIT):
+                cat = Catalogue.open(path, create=True, engine=default)
+        else:
+            cat = Catalogue.open(path, create=create, engine=default)
         recorded = cat.engine_name
-        name = engine or recorded or default
+        # a store a version without this check recorded an unknown engine in: the default
+        name = default if engine or recorded not in ENGINES else str(recorded)
         if recorded != name:
             cat.set_meta("engine", name)
-        return cls(home, cat, name)
+        store = cls(home, cat, name)
+        try:
+            # the officer's decisions a rebuilt or restored catalogue lacks
+            cat.replay_journal(store.journal_path)
+        except BaseException:
+            cat.close()
+            raise
+        return store
+
+    @property
+    def journal_path(self) -> Path:
+        """The journal of the officer's decisions beside the catalogue
+        (:mod:`evidence.index.journal`)."""
+        from evidence.index.journal import JOURNAL_NAME
+
+        return self.home / JOURNAL_NAME
 
     # ---- engine ------------------------------------------------------------------------
 
@@ -82,16 +172,70 @@ class Store:
             self._engine = open_engine(self.home, self.engine_name)
         return self._engine
 
-    def put_document(self, doc: Document, files: Sequence[FileInfo]) -> None:
-        """Commit one document to the catalogue, then hand it to the search engine
-        (which commits in batches; :meth:`sync_index` repairs what a crash lost).
+    def put_document(self, doc: Document, files: Sequence[FileInfo], *,
+                     force: bool = False) -> bool:
+        """Commit one document to the catalogue, then hand it (with the officer's
+        corrections applied) to the search engine (which commits in batches;
+        :meth:`sync_index` repairs what a crash lost).
+
+        A document the officer removed (``evidence remove``) is not stored again unless
+        ``force`` (``ingest --force``), which also forgets the removal.
 
         Args:
             doc: the document (facts and page texts).
             files: the content hash etc. of each file in ``doc.files``.
+            force: store it even when the officer removed it.
+
+        Returns:
+            whether the document was stored.
         """
-        self.catalogue.put_document(doc, files)
-        self.engine.add([doc])
+        if self.catalogue.is_removed(doc.id):
+            if not force:
+                log.info("%s: removed by the officer; not stored again (ingest --force "
+                         "brings it back)", doc.path)
+                return False
+            from evidence.index.decisions import forget_removal
+
+            forget_removal(self, doc.id)
+        shown = self.catalogue.put_document(doc, files)
+        self.engine.add([shown])
+        return True
+
+    def settle_cited_numbers(self) -> list[str]:
+        """Recompute the numbers filled from citing documents after documents came or
+        went (:meth:`Catalogue.refresh_cited_numbers`) and update the index."""
+        changed = self.catalogue.refresh_cited_numbers()
+        if changed:
+            self.refresh_index(changed)
+        return changed
+
+    def refresh_index(self, ids: Iterable[str] | None = None) -> bool:
+        """Rewrite the search-index entries of documents whose facts the officer changed
+        (default: every queued one) and commit.
+
+        Returns:
+            False when another process holds the index writer lock (the entries stay
+            queued; the next ``ingest`` or ``reindex`` writes them).
+        """
+        ids = sorted(set(self.catalogue.pending_index_ids() if ids is None else ids))
+        if not ids:
+            return True
+        present = self.catalogue.document_ids()
+        try:
+            for start in range(0, len(ids), _INDEX_BATCH):
+                batch = ids[start:start + _INDEX_BATCH]
+                self.engine.add([d for d in (self.catalogue.get_document(i) for i in batch
+                                             if i in present) if d])
+                gone = [i for i in batch if i not in present]
+                if gone:
+                    self.engine.delete(gone)
+            self.engine.flush()
+        except StoreBusy:
+            log.warning("%s: the search index is busy; it will be updated by the next "
+                        "ingest or reindex", self.home)
+            return False
+        self.catalogue.clear_pending(ids)
+        return True
 
     def remove_documents(self, ids: Iterable[str]) -> list[str]:
         """Delete documents from the catalogue, then from the engine; returns those that
@@ -110,10 +254,10 @@ class Store:
 
     def prepare_index(self) -> None:
         """Before writing: rebuild the index from the catalogue when it was built by
-        another version or a rebuild was interrupted (style guide: "on a version change,
+        another version, cannot be read, or a rebuild was interrupted (style guide: "on a version change,
         rebuild the index from the catalogue"), then :meth:`sync_index`."""
         st = self.engine.status()
-        if not st.schema_ok or st.rebuilding:
+        if not st.schema_ok or st.rebuilding or st.damaged:
             log.warning("%s: rebuilding the search index from the catalogue (%s)",
                         self.home, st.message or "outdated")
             self.rebuild_index()
@@ -139,6 +283,9 @@ class Store:
         if extra:
             self.engine.delete(extra)
         self.engine.flush()
+        # documents whose corrected facts the index does not hold yet (a run killed
+        # between the correction's commit and the index's)
+        self.refresh_index()
         if missing or extra:
             log.info("search index repaired: %d added, %d removed", len(missing), len(extra))
         return len(missing), len(extra)
@@ -185,28 +332,25 @@ class Store:
 
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
-        """Hold the store's ingest lock (one writing ``ingest`` at a time).
+        """Hold the store's ingest lock (one writer — ``ingest``, ``reindex`` — at a time)
+        and check the catalogue before writing: SQLite's quick check, the full integrity
+        check when the previous writer did not stop cleanly (its mark is still in the lock
+        file).
 
         Raises:
             StoreBusy: another process holds it.
+            StoreError: the catalogue is damaged (nothing is written into it).
         """
-        self.home.mkdir(parents=True, exist_ok=True)
-        path = self.home / LOCK_NAME
-        with open(path, "a+b") as fh:
-            try:
-                import fcntl
-            except ImportError:  # pragma: no cover - Windows: SQLite's own locking only
-                yield
-                return
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError as exc:
-                raise StoreBusy("another `evidence ingest` is writing this store; "
-                                "wait for it to finish", subject=str(self.home)) from exc
-            try:
-                yield
-            finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        with _store_lock(self.home) as unclean:
+            if unclean:
+                log.warning("%s: the last writer did not stop cleanly; checking the "
+                            "whole catalogue", self.home)
+            self.catalogue.check(full=unclean)
+            yield
+
+    def ingest_running(self) -> bool:
+        """Whether another process holds the store's writer lock right now."""
+        return lock_held_elsewhere(self.home)
 
     def close(self) -> None:
         """Close the engine (if opened) and the catalogue."""

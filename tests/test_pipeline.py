@@ -1,4 +1,4 @@
-"""Batch ingest (issue 2, "Bulk behaviour" and "Bad input"): skip, move, change, delete,
+"""Batch ingest: skip, move, change, delete,
 bad inputs, splitting and grouping, time limits, --jobs, and kill -9 then resume."""
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ def sha(path: Path) -> str:
 
 def ingest(src: Path | list[Path], home: Path, **kw: object):  # type: ignore[no-untyped-def]
     kw.setdefault("jobs", 1)
+    kw.setdefault("isolate", False)  # in-process: the fake OCR engines live in this module
     with Store.open(home) as store:
         return ingest_paths(src if isinstance(src, list) else [src], store, **kw)  # type: ignore[arg-type]
 

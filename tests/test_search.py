@@ -1,4 +1,4 @@
-"""Search (issue 4): the same suite against every engine, documents built in memory."""
+"""Search: the same suite against every engine, documents built in memory."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from evidence.errors import StoreBusy, StoreError
+from evidence.errors import EvidenceError, StoreBusy, StoreError
 from evidence.index.engine import SearchQuery, open_engine
 from evidence.model import Document, Facts, FileRef, Page
 
@@ -218,8 +218,9 @@ def test_filters(engine):
 
 
 def test_bad_date_filter(engine):
-    with pytest.raises(ValueError):
+    with pytest.raises(EvidenceError) as err:
         engine.search(SearchQuery("kế hoạch", date_from="hôm qua"))
+    assert err.value.one_line().startswith("error: --from: ")
 
 
 # ---- snippets and output --------------------------------------------------------------------
@@ -380,3 +381,17 @@ def test_rebuild_resumes_and_drops_gone_documents(fresh):
     assert done[0] > 3  # resumed: the first batch was not redone
     assert ids(fresh, "ISO 9001") == []
     assert not fresh.status().rebuilding
+
+
+# ---- the symbol as printed ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["05/CT-UBND", "5/CT-UBND", "05/ct-ubnd", "CT-UBND 5",
+                                   nfd("05/CT-UBND")])
+def test_symbol_shown_as_printed_leading_zero_kept(fresh, query):
+    fresh.add([make_doc(30, "Tăng cường kỷ luật, kỷ cương hành chính trong cơ quan.",
+                        symbol="05/CT-UBND", subject="Chỉ thị về tăng cường kỷ luật",
+                        doc_type="CT")])
+    fresh.flush()
+    hits = fresh.search(SearchQuery(query)).hits
+    assert hits[0].symbol == "05/CT-UBND"
