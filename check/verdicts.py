@@ -413,8 +413,7 @@ def _reasons(v: DocView, req: Requirement, ctx: _Context, formal: FormalResult |
     content = content_reasons(v, req, year=ctx.year)
     if link is not None and link.counts:
         # the link overrides the content match: what the words say is kept for the record
-        content = [(c, True, d + " (không xét: đã liên kết thủ công)") if not ok else (c, ok, d)
-                   for c, ok, d in content]
+        content = [(c, ok, d if ok else d + " (không xét: đã liên kết thủ công)") for c, ok, d in content]
     out += content
     if formal is not None:
         out += formal_reasons(v, req, formal)
