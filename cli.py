@@ -449,6 +449,12 @@ def status_cmd(obj: Ctx, as_json: bool) -> None:
 
 
 # ---- check
+def _say_check_warnings(report: object) -> None:
+    """What the check says once (a schema-v1 catalogue: a mention may count)."""
+    for w in getattr(report, "warnings", ()):
+        click.echo(f"warning: {w}", err=True)
+
+
 @cli.command(name="check")
 @click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="TỆP", help=_CRITERIA_HELP)
@@ -480,8 +486,7 @@ def check_cmd(obj: Ctx, criteria: Path | None, year: int | None, strict: bool, f
     if fmt == "xlsx" and out is None:
         raise click.UsageError(t("check.xlsx_needs_out"))
     report = run_check(obj.home, criteria, year=year)
-    for w in getattr(report, "warnings", ()):  # said once: a v1 catalogue
-        click.echo(f"warning: {w}", err=True)
+    _say_check_warnings(report)
     if out is not None:
         write_report(report, fmt, out)
         if not obj.quiet:
@@ -522,7 +527,9 @@ def pack_cmd(obj: Ctx, criteria: Path | None, out_dir: Path, year: int | None, f
     from evidence.check.pack import write_pack
     from evidence.check.run import run_check
 
-    result = write_pack(run_check(obj.home, criteria, year=year), out_dir, force=force)
+    report = run_check(obj.home, criteria, year=year)
+    _say_check_warnings(report)
+    result = write_pack(report, out_dir, force=force)
     if as_json:
         emit_json(result.to_dict())
     elif not obj.quiet:
