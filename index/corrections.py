@@ -1,4 +1,4 @@
-"""The officer's corrections, applied over extraction (issue 10, "Corrections that last").
+"""The officer's corrections, applied over extraction.
 
 Pure functions over :mod:`evidence.model` types; the catalogue stores the corrections
 (table ``corrections``, keyed by document id + field) and calls :func:`apply_overlay` where
@@ -78,7 +78,7 @@ CITED_NUMBER_REASONS = frozenset({"handwritten", "low_confidence"})
 
 @dataclass(frozen=True)
 class CitedNumber:
-    """A number filled from a stored document that cites this one (issue 9, item 4)."""
+    """A number filled from a stored document that cites this one."""
 
     number: str
     cited_by: str  # the citing document's id

@@ -1,4 +1,4 @@
-"""Manual links (issue 10 item 4): the officer decides that a document does or does not
+"""Manual links: the officer decides that a document does or does not
 count for a requirement; stored by catalogue id + requirement id + document id, journalled,
 forgotten with --remove, undone with --undo."""
 

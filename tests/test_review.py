@@ -1,4 +1,4 @@
-"""``evidence review`` (issue 9 "Done when", issue 10 item 6): the officer's to-do list of
+"""``evidence review``: the officer's to-do list of
 empty or uncertain numbers, dates, issuers and signers, in ingest order; fix clears items."""
 
 from __future__ import annotations
