@@ -32,6 +32,9 @@ __all__ = ["PAGE_JOIN", "extract_facts"]
 log = logging.getLogger(__name__)
 
 PAGE_JOIN = "\n\f\n"
+#: how much of the text the header and title-block parsers read (a page of header is far
+#: less; a 60 MB single-line text must not cost minutes or gigabytes there)
+HEADER_CHARS = 30_000
 
 # "CV-813-CucHoaChat.pdf", "QD_1696_UBND.docx", "1696-QĐ-UBND.pdf"
 _FILENAME_HINT = re.compile(r"(?<![0-9.])(?P<num>\d{1,5})(?![0-9])")
@@ -96,7 +99,8 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
     text = PAGE_JOIN.join(clean)
     where = _Pages(clean)
     facts = Facts()
-    hf = parse_header(text)
+    head = text[:HEADER_CHARS]  # header and title block are at the top (regexes ~5 s/MB)
+    hf = parse_header(head)
     facts.warnings.extend(hf.warnings)
 
     # number and symbol
@@ -137,7 +141,7 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
     facts.issuer = hf.issuer
     facts.parent_issuer = hf.parent_issuer
     facts.subject = hf.subject
-    facts.title_block = title_block(text)
+    facts.title_block = title_block(head)
 
     party = bool(hf.symbol and hf.symbol.party) or hf.party_motto
     block = find_signer_block(text, party=party)
