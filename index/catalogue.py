@@ -1,4 +1,4 @@
-"""The SQLite catalogue: the store's source of truth (issue 2, "Store").
+"""The SQLite catalogue: the store's source of truth.
 
 Tables (schema version :data:`SCHEMA_VERSION`, recorded in ``meta``):
 
@@ -427,13 +427,6 @@ class Catalogue:
                 f"SELECT {_FILE_COLS} FROM files WHERE status = ? ORDER BY path", (status,))
         for r in rows.fetchall():
             yield FileRow(*r)
-
-    def record_files(self, infos: Iterable[FileInfo]) -> None:
-        """Mark files as ingested (``ok``), in one transaction: written after all the
-        documents of those files, so a run killed before this point redoes them."""
-        with self._tx():
-            for info in infos:
-                self._upsert_file(info, "ok", None, None)
 
     def finish_files(self, ok: Iterable[FileInfo],
                      failed: Iterable[tuple[FileInfo, FailReason | str, str]]) -> None:
@@ -1046,7 +1039,7 @@ class Catalogue:
                                    [(i,) for i in ids])
 
     def refresh_cited_numbers(self) -> list[str]:
-        """Recompute the numbers filled from citing documents (issue 9, item 4): a stored
+        """Recompute the numbers filled from citing documents: a stored
         document whose number is empty with a ``handwritten`` / ``low_confidence`` review
         item takes the number that the stored documents citing it (same type, date and
         issuer) agree on; a number printed or corrected is never overridden, and a filled
@@ -1106,15 +1099,36 @@ class Catalogue:
         return False
 
     def review_count(self) -> dict[str, int]:
-        """How many documents need the officer, and how many items (``evidence review``)."""
+        """How many documents need the officer, and how many items (``evidence review``),
+        read from the lookup columns and two JSON paths of the facts (no full parse: this
+        is in every ``status``)."""
         from evidence.index.corrections import review_items
+        from evidence.model import ReviewItem, Signer
 
         docs = items = 0
-        for doc in self.iter_documents(with_pages=False):
-            n = len(review_items(doc))
-            docs += bool(n)
-            items += n
-        return {"documents": docs, "items": items}
+        last = ""
+        while True:
+            rows = self._conn.execute(
+                "SELECT id, number, symbol, date, issuer, json_extract(facts, '$.signer.name'), "
+                "json_extract(facts, '$.review') FROM documents WHERE id > ? ORDER BY id "
+                f"LIMIT {_BATCH * 5}", (last,)).fetchall()
+            if not rows:
+                return {"documents": docs, "items": items}
+            ids = [r[0] for r in rows]
+            corr = self.corrections_for(ids)
+            cited = self._cited_for(ids)
+            for doc_id, number, symbol, date, issuer, signer, review in rows:
+                kept = [ReviewItem(field=r["field"], reason=r["reason"])
+                        for r in json.loads(review or "[]")
+                        if not (doc_id in cited and r["field"] == "number")]
+                facts = Facts(number=number, symbol=symbol, date=date, issuer=issuer,
+                              signer=Signer(name=signer) if signer else None, review=kept)
+                doc = Document(id=doc_id, files=[], path="", format="", ocr=False, pages=None,
+                               facts=facts, corrections=corr.get(doc_id, []))
+                n = len(review_items(doc))
+                docs += bool(n)
+                items += n
+            last = rows[-1][0]
 
     # ---- status ------------------------------------------------------------------------
 

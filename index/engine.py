@@ -76,7 +76,7 @@ DEFAULT_ENGINE = "whoosh"
 #: the catalogue (``show``, ``check``) but is not searchable
 MAX_INDEXED_CHARS = 4_000_000
 #: Bumped when fields or weights change; combined with the analyzer version in the marker.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MARKER = "evidence-index.json"
 
 
@@ -116,13 +116,15 @@ class SearchHit:
     score: float
     snippet: str
     fuzzy: bool = False
+    #: query words this document lacks (it matched the others; ranked below full matches)
+    missing_terms: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "symbol": self.symbol, "doc_type": self.doc_type,
             "date": self.date, "subject": self.subject, "issuer": self.issuer,
             "path": self.path, "score": round(self.score, 3), "snippet": self.snippet,
-            "fuzzy": self.fuzzy,
+            "fuzzy": self.fuzzy, "missing_terms": list(self.missing_terms),
         }
 
 
@@ -137,13 +139,18 @@ class SearchResults:
     engine: str = DEFAULT_ENGINE
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    #: query words found in no document
+    missing_terms: list[str] = field(default_factory=list)
+    #: a respelled query that finds more ("Có phải bạn muốn tìm: …"), or None
+    suggestion: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "query": self.query, "total": self.total,
             "hits": [h.to_dict() for h in self.hits],
             "fuzzy": self.fuzzy, "engine": self.engine, "seconds": round(self.seconds, 4),
-            "warnings": list(self.warnings),
+            "warnings": list(self.warnings), "missing_terms": list(self.missing_terms),
+            "suggestion": self.suggestion,
         }
 
 
@@ -195,6 +202,8 @@ class Candidate:
     score: float
     stored: dict[str, Any]
     fuzzy: bool = False
+    #: query words this candidate lacks (``index/relax.py``)
+    missing: list[str] = field(default_factory=list)
 
 
 # ---- protocol -------------------------------------------------------------------------------
@@ -320,6 +329,27 @@ def number_key(number: str | None) -> str | None:
     return (m.group(1) or "0") if m else None
 
 
+def _title(type_name: str | None, subject: str | None) -> str:
+    """The type name before the subject, unless the subject already begins with it."""
+    from evidence.extract.normalize import clean_text, fold
+
+    subject = subject or ""
+    if not type_name:
+        return subject
+    name = clean_text(type_name)
+    return subject if fold(subject).startswith(fold(name)) else f"{name} {subject}".strip()
+
+
+def _with_title(text: str, title: str) -> str:
+    """The text, followed by the title when its words are not all in the text."""
+    from evidence.extract.normalize import fold
+
+    if not title or title in text:
+        return text
+    words = set(fold(text).split())
+    return text if all(w in words for w in fold(title).split()) else f"{text}\n{title}"
+
+
 def _datenum(date: str | None) -> int:
     """``2023-01-17`` -> 20230117, ``2023-10`` -> 20231000, ``2023`` -> 20230000, else 0."""
     if not date:
@@ -343,6 +373,7 @@ def prepare(doc: Document) -> IndexedDoc:
     # indexing one huge text cannot take the writing process's memory (~30 bytes a char)
     text = clean_text(doc.text[:MAX_INDEXED_CHARS])
     subject = clean_text(f.subject) if f.subject else None
+    from evidence.extract.doctypes import type_name
     from evidence.extract.symbols import symbol_key
 
     # shown as printed (``05/CT-UBND``); only the keys are normalised
@@ -352,6 +383,11 @@ def prepare(doc: Document) -> IndexedDoc:
     issuers = " ".join(x for x in (f.issuer, f.parent_issuer) if x)
     datenum = _datenum(f.date)
     subj = analyze(subject or "", clean=False)
+    # the title is the type name and the subject ("Kế hoạch" + "Cải cách hành chính năm
+    # 2023"): officers type both; the subject's own start stays a start key
+    title_text = _title(f.doc_type_name or type_name(f.doc_type), subject)
+    title = analyze(title_text, clean=False)
+    starts = start_keys(title.folded)[:1]
     return IndexedDoc(
         id=doc.id, symbol=symbol, symkeys=keys, numkey=number_key(f.number or symbol),
         doc_type=f.doc_type,
@@ -359,10 +395,9 @@ def prepare(doc: Document) -> IndexedDoc:
         year=datenum // 10000, datenum=datenum, date=f.date,
         issuer=f.issuer, issuer_terms=analyze(issuers).folded if issuers else [],
         place=f.place, path=doc.path, subject=subject,
-        subj=subj, subj_start=start_keys(subj.folded),
-        # the body's terms include the subject's (search "anywhere" looks at the body only)
-        body=analyze(text if not subject or subject in text else f"{text}\n{subject}",
-                     clean=False),
+        subj=title, subj_start=starts + [k for k in start_keys(subj.folded) if k not in starts],
+        # the body's terms include the title's (search "anywhere" looks at the body only)
+        body=analyze(_with_title(text, title_text), clean=False),
         text=text,
     )
 
@@ -480,6 +515,14 @@ class BaseEngine:
         raise NotImplementedError
 
     def _text(self, cand: Candidate) -> str:
+        raise NotImplementedError
+
+    def _doc_frequency(self, field: str, term: str) -> int:
+        """Documents holding ``field:term`` in the live index."""
+        raise NotImplementedError
+
+    def _terms_with_prefix(self, field: str, prefix: str) -> list[str]:
+        """The terms of ``field`` beginning with ``prefix`` (spelling suggestions)."""
         raise NotImplementedError
 
     def _release(self) -> None:
@@ -717,24 +760,34 @@ class BaseEngine:
             raise StoreError(self._stale_message(), subject=str(self.dir))
         plan = plan_query(q)
         limit = max(1, q.limit)
-        total, cands = self._query(plan, limit * 3 + 10 if plan.phrases else limit, False)
+        # at least FUZZY_BELOW: when the strict query finds fewer, all of them are here
+        want = max(limit, FUZZY_BELOW)
+        total, cands = self._query(plan, want * 3 + 10 if plan.phrases else want, False)
         if plan.phrases:
             # bigrams are necessary, not sufficient: check the phrase itself, lazily, on
-            # candidates in rank order (issue 4: positional checks on top hits only)
-            kept, checked = self._check_phrases(cands, plan, limit)
+            # candidates in rank order (positional checks on top hits only)
+            kept, checked = self._check_phrases(cands, plan, want)
             total -= checked - len(kept)
             cands = kept
+        strict, have = total, {c.id for c in cands}
         cands = cands[:limit]
         if plan.can_fuzzy and (q.fuzzy is True or (q.fuzzy is None and total < FUZZY_BELOW)):
-            _, fc = self._query(plan, limit + len(cands), True)
-            have = {c.id for c in cands}
+            # the fuzzy tier holds every strict match (its words widened, phrases loosened)
+            fuzzy_total, fc = self._query(plan, limit + len(have), True)
             extra = [c for c in fc if c.id not in have]
             for c in extra:
                 c.fuzzy = True
             if extra:
                 res.fuzzy = True
-                total += len(extra)
+                total = max(total + len(extra), fuzzy_total)
             cands = (cands + extra)[:limit]
+        if strict < FUZZY_BELOW and not plan.empty and q.fuzzy is not False:
+            from evidence.index.relax import relax
+
+            partial, res.missing_terms, res.suggestion = relax(
+                self, plan, q, strict, have | {c.id for c in cands}, limit - len(cands))
+            total += len(partial)
+            cands += partial
         res.total = max(total, len(cands))
         for c in cands:
             s = c.stored
@@ -744,7 +797,7 @@ class BaseEngine:
                 path=s.get("path"), score=c.score,
                 snippet=_make_snippet(self._text(c), plan.snippet_terms,
                                       exact=plan.snippet_exact, fuzzy=c.fuzzy),
-                fuzzy=c.fuzzy,
+                fuzzy=c.fuzzy, missing_terms=c.missing,
             ))
         res.seconds = time.perf_counter() - t0
         return res

@@ -5,7 +5,7 @@ bypasses Whoosh's per-token ``Token`` pipeline (the slow part of a bare Whoosh w
 its default tokenizer (which splits NFD words and ``111/KH-UBND``, ``style.md``). Postings
 keep frequencies but no positions: phrases are bigram look-ups, checked on the stored text
 of the top candidates only, and collectors are bounded (``limit``), which keeps queries
-fast on tens of thousands of documents (issue 4).
+fast on tens of thousands of documents.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ class WhooshEngine(BaseEngine):
     (``index/whoosh_eval.py``); at most :attr:`scan_cap` new matches per tier are scored
     (BM25F). Results are ordered by tier, then score; the search stops once the earlier
     tiers fill the page. (Bare Whoosh took 2-6 s per positional phrase query at 50k
-    documents, issue 4; its matcher trees were still the slow part of many-word and
+    documents; its matcher trees were still the slow part of many-word and
     filtered queries.)
     """
 
@@ -245,7 +245,8 @@ class WhooshEngine(BaseEngine):
         return int(self._get_searcher().reader().doc_frequency(field, term))
 
     def _terms_with_prefix(self, field: str, prefix: str) -> list[str]:
-        return list(self._get_searcher().reader().expand_prefix(field, prefix))
+        terms = self._get_searcher().reader().expand_prefix(field, prefix)
+        return [t.decode("utf-8") if isinstance(t, bytes) else t for t in terms]
 
     def _text(self, cand: Candidate) -> str:
         z = cand.stored.get("ztext")

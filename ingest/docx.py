@@ -1,6 +1,6 @@
 """DOCX -> one page of NFC text, in reading order.
 
-What is read (issue 2, "DOCX"):
+What is read:
 
 - the body's block children in document order: paragraphs (``w:p``), tables (``w:tbl``,
   nested tables too) and content controls (``w:sdt``);
@@ -499,7 +499,7 @@ class _Walker:
             text = text.upper()
         out.append((text, props.encoding if props.encoding else None))
         if props.caps and props.encoding in ("tcvn3", "vni"):
-            # w:caps on a legacy run: upper-case after conversion (see _render_line)
+            # w:caps on a legacy run: upper-case after conversion (see _render)
             out[-1] = (text, props.encoding + "+caps")
 
 

@@ -1,4 +1,4 @@
-"""The store: SQLite catalogue (source of truth) and the Store facade (issue 2, "Store")."""
+"""The store: SQLite catalogue (source of truth) and the Store facade."""
 
 from __future__ import annotations
 
