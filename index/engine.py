@@ -72,6 +72,9 @@ log = logging.getLogger(__name__)
 
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
+#: characters of a document's text the index reads (2,000 dense pages); the rest stays in
+#: the catalogue (``show``, ``check``) but is not searchable
+MAX_INDEXED_CHARS = 4_000_000
 #: Bumped when fields or weights change; combined with the analyzer version in the marker.
 SCHEMA_VERSION = 6
 MARKER = "evidence-index.json"
@@ -366,7 +369,9 @@ def prepare(doc: Document) -> IndexedDoc:
     from evidence.extract.normalize import clean_text, fold
 
     f = doc.facts
-    text = clean_text(doc.text)
+    # the catalogue keeps every page; the index reads the first MAX_INDEXED_CHARS, so
+    # indexing one huge text cannot take the writing process's memory (~30 bytes a char)
+    text = clean_text(doc.text[:MAX_INDEXED_CHARS])
     subject = clean_text(f.subject) if f.subject else None
     from evidence.extract.doctypes import type_name
     from evidence.extract.symbols import symbol_key
