@@ -53,6 +53,21 @@ def emit_json(obj: Any) -> None:
     click.echo(unicodedata.normalize("NFC", text))
 
 
+def _max_memory(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    from evidence.ingest.pipeline import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def max_memory_option(f: F) -> F:
+    return click.option(
+        "--max-memory", default="1G", show_default=True, metavar="CỠ", callback=_max_memory,
+        help="Bộ nhớ tối đa để đọc một tệp (512M, 2G); vượt quá: lỗi too_large.")(f)
+
+
 def json_option(f: F) -> F:
     return click.option("--json", "as_json", is_flag=True,
                         help="In kết quả dạng JSON (theo hợp đồng) ra stdout.")(f)
@@ -87,6 +102,25 @@ def os_error_line(exc: OSError) -> str:
     return error_line(str(thing) if thing is not None else None, reason)
 
 
+class UserDate(click.ParamType):
+    """The one option type of every date a user types (``--from``, ``--to``,
+    ``--due-before``...): the grammar of :func:`evidence.extract.dates.parse_user_date`;
+    the value passed on is ISO (``2023-01-31``, or ``2023-01`` / ``2023`` when ``partial``)."""
+
+    name = "date"
+
+    def __init__(self, *, partial: bool = True) -> None:
+        self.partial = partial
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from evidence.extract.dates import UserDateError, parse_user_date
+
+        try:
+            return parse_user_date(str(value), partial=self.partial).iso or ""
+        except UserDateError as exc:
+            self.fail(translate(str(exc))[1], param, ctx)
+
+
 def handle_errors(f: F) -> F:
     """The one error handler: ``error: <thing>: <reason>`` on stderr, the contract's exit code."""
 
@@ -100,6 +134,8 @@ def handle_errors(f: F) -> F:
             if verbose:
                 traceback.print_exc(file=sys.stderr)
             click.echo(error_line(exc.subject, exc.message), err=True)
+            for line in exc.details:
+                click.echo(f"  {line}", err=True)
             ctx.exit(int(exc.exit_code))
         except OSError as exc:  # an output path that cannot be written, a full disk
             if verbose:
@@ -203,8 +239,10 @@ def _global_params() -> list[click.Parameter]:
 @click.option("--type", "doc_type", metavar="MÃ", help="Loại văn bản: KH, QĐ (hoặc QD), BC, CV…")
 @click.option("--year", type=int, metavar="NĂM", help="Năm ban hành.")
 @click.option("--issuer", metavar="CHỮ", help="Cơ quan ban hành (UBND = Ủy ban nhân dân).")
-@click.option("--from", "date_from", metavar="NGÀY", help="Từ ngày (31/01/2023 hoặc 2023-01-31).")
-@click.option("--to", "date_to", metavar="NGÀY", help="Đến ngày; 2023-03 gồm cả tháng 3.")
+@click.option("--from", "date_from", type=UserDate(), metavar="NGÀY",
+              help="Từ ngày (31/01/2023 hoặc 2023-01-31).")
+@click.option("--to", "date_to", type=UserDate(), metavar="NGÀY",
+              help="Đến ngày; 2023-03 gồm cả tháng 3.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
               metavar="N", help="Số kết quả tối đa.")
 @json_option
@@ -224,11 +262,8 @@ def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, iss
     """
     from evidence.index.search import render_results, search
 
-    try:
-        res = search(obj.home, query, doc_type=doc_type, year=year, issuer=issuer,
-                     date_from=date_from, date_to=date_to, limit=limit)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="'--from' / '--to'") from exc
+    res = search(obj.home, query, doc_type=doc_type, year=year, issuer=issuer,
+                 date_from=date_from, date_to=date_to, limit=limit)
     if as_json:
         emit_json(res.to_dict())
         for w in res.warnings:
@@ -241,8 +276,8 @@ def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, iss
 
 # ---- reindex
 @cli.command(name="reindex")
-@click.option("--engine", type=click.Choice(["whoosh", "tantivy"]), default=None,
-              help="Chuyển kho sang bộ máy tìm kiếm này và lập chỉ mục cho nó.")
+@click.option("--engine", metavar="TÊN", default=None,
+              help="Chuyển kho sang bộ máy tìm kiếm này (whoosh, tantivy) và lập chỉ mục cho nó.")
 @click.option("--sync", "sync_only", is_flag=True,
               help="Chỉ bổ sung phần chỉ mục còn thiếu và bỏ phần danh mục đã xóa.")
 @json_option
@@ -274,18 +309,26 @@ def reindex_cmd(obj: Ctx, engine: str | None, sync_only: bool, as_json: bool) ->
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help=_OCR_HELP)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Số tiến trình xử lý (mặc định: số lõi CPU); 1 = chạy ngay trong tiến trình này.")
+              help="Số tiến trình xử lý (mặc định: số lõi CPU); 1 = đọc lần lượt từng tệp, "
+                   "vẫn trong giới hạn thời gian và bộ nhớ.")
 @click.option("--force", is_flag=True, help="Nạp lại cả các tệp không thay đổi.")
 @click.option("--prune", is_flag=True, help="Xóa khỏi kho các tệp đã không còn trên đĩa.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True,
               metavar="GIÂY", help="Thời gian tối đa cho mỗi tệp (quá thì bỏ qua, lý do: timeout).")
+@click.option("--exclude", "excludes", multiple=True, metavar="MẪU",
+              help="Bỏ qua các tệp khớp mẫu (cú pháp .gitignore; lặp lại được), "
+                   "ví dụ --exclude '*.json' --exclude 'nhap/'. Tệp .evidenceignore trong "
+                   "thư mục được nạp cũng được đọc.")
+@max_memory_option
 @json_option
 @click.pass_obj
 @handle_errors
 def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, force: bool,
-               prune: bool, timeout: float, as_json: bool) -> None:
+               prune: bool, timeout: float, excludes: tuple[str, ...], max_memory: int,
+               as_json: bool) -> None:
     """Nạp tệp và thư mục (kể cả thư mục con) vào kho: đọc, OCR bản quét, trích xuất thông
-    tin, lập chỉ mục. Tệp không đổi được bỏ qua; mã thoát 1 khi có tệp lỗi (in ra stderr).
+    tin, lập chỉ mục. Tệp không đổi được bỏ qua; tệp không phải văn bản (README, tệp .json
+    kèm theo, tệp rác của hệ điều hành) được liệt kê là bỏ qua; mã thoát 1 khi có tệp lỗi.
 
     \b
     Ví dụ:
@@ -303,7 +346,8 @@ def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, fo
     with Store.open(obj.home) as store:
         try:
             summary = ingest_paths(list(paths), store, ocr=OcrMode(ocr), jobs=jobs, force=force,
-                                   prune=prune, timeout=timeout, progress=progress)
+                                   prune=prune, timeout=timeout, progress=progress,
+                                   exclude=excludes, max_memory=max_memory)
         finally:
             progress.stop()
     if as_json:
@@ -320,10 +364,12 @@ def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, fo
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help=_OCR_HELP)
 @click.option("--text", "with_text", is_flag=True, help="Kèm nội dung từng trang trong JSON.")
+@max_memory_option
 @json_option
 @click.pass_obj
 @handle_errors
-def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, as_json: bool) -> None:
+def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, max_memory: int,
+                as_json: bool) -> None:
     """Đọc và trích xuất một tệp, không ghi vào kho. Tệp quét chứa nhiều văn bản thì hiện
     văn bản đầu, kèm cảnh báo nêu các văn bản còn lại.
 
@@ -338,7 +384,7 @@ def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, as_json: bool) 
     from evidence.ingest.report import render_document
 
     try:
-        docs = extract_file(file, ocr=OcrMode(ocr))
+        docs = extract_file(file, ocr=OcrMode(ocr), max_memory=max_memory)
     except FileError as exc:
         exc.exit_code = ExitCode.USAGE  # the one input is unreadable: the command could not run
         raise
@@ -410,6 +456,8 @@ def check_cmd(obj: Ctx, criteria: Path | None, year: int | None, strict: bool, f
     if fmt == "xlsx" and out is None:
         raise click.UsageError(t("check.xlsx_needs_out"))
     report = run_check(obj.home, criteria, year=year)
+    for w in getattr(report, "warnings", ()):  # said once: a v1 catalogue
+        click.echo(f"warning: {w}", err=True)
     if out is not None:
         write_report(report, fmt, out)
         if not obj.quiet:
@@ -465,24 +513,22 @@ def pack_cmd(obj: Ctx, criteria: Path | None, out_dir: Path, year: int | None, f
 @click.pass_obj
 @handle_errors
 def show_cmd(obj: Ctx, ref: str, as_json: bool) -> None:
-    """Xem một văn bản theo số ký hiệu (111/KH-UBND), mã (hoặc phần đầu của mã) hay đường
-    dẫn: thông tin kèm dòng gốc của từng trường, nhiệm vụ, văn bản được dẫn chiếu (có trong
-    kho hay chưa) và các văn bản dẫn chiếu đến nó.
+    """Xem một văn bản: số ký hiệu (111/KH-UBND, "111 kh ubnd", 111-KH-UBND), số (111),
+    mã id hoặc đầu mã (≥ 6 ký tự) hoặc đường dẫn tệp. Hiện thông tin kèm dòng gốc của từng
+    trường, các sửa đổi của cán bộ, việc cần kiểm tra, nhiệm vụ, văn bản được trích dẫn và
+    văn bản trích dẫn nó. Nhiều văn bản khớp: liệt kê để chọn (mã thoát 2).
 
     \b
     Ví dụ:
         evidence show 111/KH-UBND
-        evidence show 2650/UBND-NV --json
+        evidence show "111 kh ubnd" --json
+        evidence show 9f2c1a
     """
     from evidence.index.refs import show
     from evidence.index.store import Store
 
     with Store.open(obj.home, create=False) as store:
         result = show(store, ref)
-    if result.others:
-        click.echo(f"warning: {ref}: " + t(
-            "show.ambiguous", n=len(result.others) + 1, shown=result.data["id"][:12],
-            others=", ".join(o["id"][:12] for o in result.others)), err=True)
     if as_json:
         emit_json(result.data)
     else:
@@ -527,7 +573,7 @@ def refs_cmd(obj: Ctx, missing: bool, as_json: bool) -> None:
 # ---- tasks
 @cli.command(name="tasks")
 @click.option("--assignee", metavar="CHỮ", help="Đơn vị chủ trì (không cần dấu: 'noi vu').")
-@click.option("--due-before", metavar="NGÀY",
+@click.option("--due-before", type=UserDate(), metavar="NGÀY",
               help="Hạn chậm nhất đến NGÀY (30/11/2023, 2023-11-30, 2023-12).")
 @json_option
 @click.pass_obj
@@ -540,14 +586,9 @@ def tasks_cmd(obj: Ctx, assignee: str | None, due_before: str | None, as_json: b
         evidence tasks --assignee "Phòng Nội vụ"
         evidence tasks --due-before 31/12/2023 --json
     """
-    from evidence.index.refs import parse_due_date, tasks
+    from evidence.index.refs import tasks
     from evidence.index.store import Store
 
-    if due_before:
-        try:
-            parse_due_date(due_before)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="'--due-before'") from exc
     with Store.open(obj.home, create=False) as store:
         rows = tasks(store, assignee=assignee, due_before=due_before)
     if as_json:
@@ -556,6 +597,344 @@ def tasks_cmd(obj: Ctx, assignee: str | None, due_before: str | None, as_json: b
         from evidence.index.views import render_tasks
 
         render_tasks(rows)
+
+
+# ---- fix (the officer's corrections)
+_FIX_OPTIONS = [("number", "--number", "Số văn bản đúng (chữ số, ví dụ 111)."),
+                ("date", "--date", "Ngày ban hành đúng (2023-01-17 hoặc 17/01/2023)."),
+                ("issuer", "--issuer", "Cơ quan ban hành đúng."),
+                ("signer", "--signer", "Họ tên người ký."),
+                ("signer_position", "--signer-position", "Chức vụ người ký (Chủ tịch...)."),
+                ("signer_authority", "--signer-authority", "Thẩm quyền ký: TM., KT., TL., TUQ."),
+                ("subject", "--subject", "Trích yếu đúng."),
+                ("doc_type", "--type", "Loại văn bản (mã: KH, QĐ, BC, CV...).")]
+
+
+_FIX_FLAGS = {name: opt[2:] for name, opt, _ in _FIX_OPTIONS}
+
+
+def _fix_options(f: F) -> F:
+    for name, opt, text in reversed(_FIX_OPTIONS):
+        f = click.option(opt, name, metavar="GIÁ_TRỊ", default=None, help=text)(f)
+    return f
+
+
+@cli.command(name="fix")
+@click.argument("ref", required=False)
+@_fix_options
+@click.option("--note", metavar="TEXT", help="Ghi chú của cán bộ (lý do sửa).")
+@click.option("--clear", "clear", multiple=True, metavar="TRƯỜNG",
+              help="Để trống trường này (giá trị trích xuất sai). Lặp lại được.")
+@click.option("--confirm", "confirm", multiple=True, metavar="TRƯỜNG",
+              help="Xác nhận giá trị trích xuất là đúng (xóa khỏi danh sách cần kiểm tra).")
+@click.option("--undo", is_flag=True, help="Hoàn tác lần sửa gần nhất của văn bản.")
+@click.option("--reapply", is_flag=True,
+              help="Áp dụng lại các sửa đổi cũ (của nội dung trước của tệp) cho văn bản này.")
+@click.option("--drop-stale", is_flag=True, help="Bỏ các sửa đổi cũ của tệp này.")
+@click.option("--list", "list_all", is_flag=True, help="Liệt kê mọi sửa đổi (cũ: stale).")
+@json_option
+@click.pass_obj
+@handle_errors
+def fix_cmd(obj: Ctx, ref: str | None, note: str | None, clear: tuple[str, ...],
+            confirm: tuple[str, ...], undo: bool, reapply: bool, drop_stale: bool,
+            list_all: bool, as_json: bool, **values: str | None) -> None:
+    """Sửa thông tin trích xuất sai của một văn bản. Sửa đổi được lưu theo nội dung tệp,
+    áp dụng ở mọi nơi (xem, tìm kiếm, trích dẫn, nhiệm vụ, kiểm tra, báo cáo) và giữ lại
+    khi nạp lại. Tệp đổi nội dung: sửa đổi cũ được đánh dấu "cũ" (stale) để áp dụng lại
+    (--reapply) hoặc bỏ (--drop-stale). Trường: number, date, issuer, signer,
+    signer-position, signer-authority, subject, type.
+
+    \b
+    Ví dụ:
+        evidence fix 111/KH-UBND --date 17/01/2023 --note "ngày viết tay"
+        evidence fix "347 ttr" --number 348
+        evidence fix 9f2c1a --confirm number
+        evidence fix 111/KH-UBND --undo
+        evidence fix --list
+    """
+    from evidence.index import decisions
+    from evidence.index.corrections import field_from_option, parse_value
+    from evidence.index.resolve import resolve
+    from evidence.index.store import Store
+
+    given = {k: v for k, v in values.items() if v is not None}
+    with Store.open(obj.home, create=False) as store:
+        if list_all:
+            rows = decisions.correction_list(store)
+            if as_json:
+                emit_json({"corrections": rows})
+            else:
+                from evidence.index.views import render_corrections
+
+                render_corrections(rows)
+            return
+        if not ref:
+            raise EvidenceError("cần REF (số ký hiệu, mã id hoặc tệp), hoặc --list",
+                                subject="fix")
+        parsed: dict[str, str] = {}
+        for k, v in given.items():
+            try:
+                parsed[k] = parse_value(k, v)
+            except ValueError as exc:
+                raise EvidenceError(str(exc), subject="--" + _FIX_FLAGS[k]) from exc
+        try:
+            cleared = [field_from_option(x) for x in clear]
+            confirmed = [field_from_option(x) for x in confirm]
+        except ValueError as exc:
+            raise EvidenceError(str(exc), subject="fix") from exc
+        doc = resolve(store.catalogue, ref)
+        if undo:
+            result = decisions.undo_fix(store, doc)
+        elif reapply:
+            result = decisions.reapply_stale(store, doc)
+        elif drop_stale:
+            n = decisions.drop_stale(store, doc)
+            if not obj.quiet:
+                click.echo(f"{doc.path}: đã bỏ {n} sửa đổi cũ", err=True)
+            result = store.catalogue.corrections_for([doc.id]).get(doc.id, [])
+        else:
+            result = decisions.fix(store, doc, values=parsed, clear=cleared,
+                                   confirm=confirmed, note=note)
+        rows = decisions.correction_list(store, store.catalogue.get_document(doc.id))
+    if as_json:
+        emit_json({"corrections": rows})
+    elif not obj.quiet:
+        from evidence.index.views import render_corrections
+
+        render_corrections(rows, title=f"Sửa đổi của {doc.facts.symbol or doc.id[:12]}: "
+                                       f"{len(result)}")
+
+
+# ---- link / unlink (the officer's decision that a document counts or not)
+def _criteria_ids(criteria: Path | None) -> tuple[str, set[str]]:
+    """The catalogue's id and its requirement ids."""
+    from evidence.check.catalogue import load_catalogue
+
+    cat = load_catalogue(criteria)
+    ident = cat.id or (Path(cat.path).stem if cat.path else "default")
+    return ident, {r.id for c in cat.criteria for r in c.evidence}
+
+
+def _link_common(obj: Ctx, req: str, ref: str, criteria: Path | None, counts: bool,
+                 note: str | None, forget: bool, undo: bool, as_json: bool) -> None:
+    from evidence.index import decisions
+    from evidence.index.resolve import resolve
+    from evidence.index.store import Store
+
+    cat_id, req_ids = _criteria_ids(criteria)
+    if req not in req_ids:
+        raise EvidenceError(f"không có yêu cầu này trong bộ tiêu chí {cat_id}", subject=req)
+    with Store.open(obj.home, create=False) as store:
+        doc = resolve(store.catalogue, ref)
+        if forget:
+            decisions.forget_link(store, cat_id, req, doc)
+        elif undo:
+            decisions.undo_link(store, cat_id, req, doc)
+        else:
+            decisions.link(store, cat_id, req, doc, counts=counts, note=note)
+        rows = [lk for lk in decisions.link_list(store, cat_id)
+                if lk["requirement"] == req and lk["id"] == doc.id]
+    if as_json:
+        emit_json({"links": rows})
+    elif not obj.quiet:
+        name = doc.facts.symbol or doc.id[:12]
+        if not rows:
+            click.echo(f"{req}: {name}: không còn quyết định của cán bộ; nội dung văn bản "
+                       "quyết định như thường", err=True)
+        else:
+            verdict = "được tính" if rows[0]["counts"] else "không được tính"
+            click.echo(f"{req}: {name} {verdict} là tài liệu kiểm chứng (bộ {cat_id})", err=True)
+
+
+@cli.command(name="link")
+@click.argument("req", required=False)
+@click.argument("ref", required=False)
+@click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Bộ tiêu chí (YAML). Mặc định: bộ đi kèm.")
+@click.option("--note", metavar="TEXT", help="Lý do (ghi vào báo cáo).")
+@click.option("--remove", "forget", is_flag=True,
+              help="Bỏ quyết định của cán bộ (liên kết hay loại trừ) cho cặp này.")
+@click.option("--undo", is_flag=True, help="Hoàn tác thay đổi gần nhất của cặp này.")
+@click.option("--list", "list_all", is_flag=True, help="Liệt kê các quyết định đã lưu.")
+@json_option
+@click.pass_obj
+@handle_errors
+def link_cmd(obj: Ctx, req: str | None, ref: str | None, criteria: Path | None,
+             note: str | None, forget: bool, undo: bool, list_all: bool, as_json: bool) -> None:
+    """Cán bộ quyết định một văn bản ĐƯỢC TÍNH cho một yêu cầu (REQ, ví dụ 1.1-a) dù nội
+    dung không khớp. Chỉ thay cho việc khớp nội dung: điều kiện hình thức (hạn, số, chữ ký,
+    cơ quan ban hành) vẫn được kiểm tra và báo cáo. --remove bỏ quyết định (cả unlink).
+
+    \b
+    Ví dụ:
+        evidence link 1.1-a 111/KH-UBND --note "kế hoạch CCHC năm, trích yếu viết tắt"
+        evidence link 1.1-a 111/KH-UBND --remove
+        evidence link --list --json
+    """
+    if list_all:
+        from evidence.index.decisions import link_list
+        from evidence.index.store import Store
+
+        cat_id = _criteria_ids(criteria)[0] if criteria else None
+        with Store.open(obj.home, create=False) as store:
+            rows = link_list(store, cat_id)
+        if as_json:
+            emit_json({"links": rows})
+        else:
+            from evidence.index.views import render_links
+
+            render_links(rows)
+        return
+    if not req or not ref:
+        raise EvidenceError("cần REQ và REF: evidence link 1.1-a 111/KH-UBND --note ...",
+                            subject="link")
+    _link_common(obj, req, ref, criteria, True, note, forget, undo, as_json)
+
+
+@cli.command(name="unlink")
+@click.argument("req")
+@click.argument("ref")
+@click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Bộ tiêu chí (YAML). Mặc định: bộ đi kèm.")
+@click.option("--note", metavar="TEXT", help="Lý do (ghi vào báo cáo).")
+@json_option
+@click.pass_obj
+@handle_errors
+def unlink_cmd(obj: Ctx, req: str, ref: str, criteria: Path | None, note: str | None,
+               as_json: bool) -> None:
+    """Cán bộ quyết định một văn bản KHÔNG được tính cho yêu cầu REQ dù nội dung khớp
+    (ví dụ một kế hoạch chỉ nhắc đến kế hoạch khác). Bỏ quyết định: evidence link REQ REF
+    --remove.
+
+    \b
+    Ví dụ:
+        evidence unlink 1.3-a 111/KH-UBND --note "chỉ nhắc đến trong nhiệm vụ"
+    """
+    _link_common(obj, req, ref, criteria, False, note, False, False, as_json)
+
+
+# ---- review (the officer's to-do list)
+@cli.command(name="review")
+@json_option
+@click.pass_obj
+@handle_errors
+def review_cmd(obj: Ctx, as_json: bool) -> None:
+    """Danh sách việc cần cán bộ kiểm tra: văn bản có số, ngày, cơ quan ban hành hoặc người
+    ký trống hay không chắc chắn (viết tay, OCR kém, chỉ có trên dấu...), theo thứ tự nạp.
+    Sửa bằng evidence fix, hoặc xác nhận đúng bằng evidence fix REF --confirm TRƯỜNG.
+
+    \b
+    Ví dụ:
+        evidence review
+        evidence review --json
+    """
+    from evidence.index.decisions import review
+    from evidence.index.store import Store
+
+    with Store.open(obj.home, create=False) as store:
+        items = review(store)
+    if as_json:
+        emit_json({"items": items})
+    else:
+        from evidence.index.views import render_review
+
+        render_review(items)
+
+
+# ---- list
+@cli.command(name="list")
+@click.option("--type", "doc_type", metavar="CODE", help="Loại văn bản: KH, QĐ (hoặc QD), BC, CV...")
+@click.option("--year", type=int, help="Năm ban hành.")
+@click.option("--issuer", metavar="TEXT", help="Cơ quan ban hành (UBND = Ủy ban nhân dân).")
+@click.option("--from", "date_from", metavar="DATE", help="Từ ngày (2023-01-31 hoặc 31/01/2023).")
+@click.option("--to", "date_to", metavar="DATE", help="Đến ngày; 2023-03 gồm cả tháng 3.")
+@click.option("--needs-review", is_flag=True, help="Chỉ văn bản cần cán bộ kiểm tra.")
+@click.option("--file-type", metavar="FORMAT", help="Định dạng tệp: pdf, docx, doc, image, txt.")
+@click.option("--ocr/--no-ocr", "ocr", default=None,
+              help="Chỉ văn bản đọc bằng OCR (--ocr) hoặc từ lớp chữ (--no-ocr).")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Số dòng tối đa.")
+@click.option("--export", "export", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Xuất ra tệp .xlsx hoặc .csv.")
+@json_option
+@click.pass_obj
+@handle_errors
+def list_cmd(obj: Ctx, doc_type: str | None, year: int | None, issuer: str | None,
+             date_from: str | None, date_to: str | None, needs_review: bool,
+             file_type: str | None, ocr: bool | None, limit: int | None, export: Path | None,
+             as_json: bool) -> None:
+    """Liệt kê văn bản trong kho theo ngày, với bộ lọc như tìm kiếm.
+
+    \b
+    Ví dụ:
+        evidence list --type KH --year 2023
+        evidence list --needs-review --export can-kiem-tra.xlsx
+        evidence list --file-type pdf --ocr --json
+    """
+    from evidence.index.listing import list_documents
+    from evidence.index.store import Store
+
+    with Store.open(obj.home, create=False) as store:
+        try:
+            res = list_documents(store, doc_type=doc_type, year=year, issuer=issuer,
+                                 date_from=date_from, date_to=date_to,
+                                 needs_review=needs_review, file_type=file_type, ocr=ocr,
+                                 limit=limit)
+        except ValueError as exc:
+            raise EvidenceError(str(exc), subject="list") from exc
+    if export is not None:
+        from evidence.index.export import export_rows
+
+        export_rows(export, res.hits)
+        if not obj.quiet:
+            click.echo(f"{export}: {len(res.hits)} văn bản", err=True)
+    if as_json:
+        emit_json(res.to_dict())
+    elif export is None:
+        from evidence.index.views import render_list
+
+        render_list(res.to_dict())
+
+
+# ---- remove
+@cli.command(name="remove")
+@click.argument("refs", nargs=-1, required=True)
+@click.option("--purge", is_flag=True,
+              help="Xóa luôn các sửa đổi và liên kết của cán bộ cho văn bản này.")
+@click.option("--note", metavar="TEXT", help="Lý do gỡ.")
+@json_option
+@click.pass_obj
+@handle_errors
+def remove_cmd(obj: Ctx, refs: tuple[str, ...], purge: bool, note: str | None,
+               as_json: bool) -> None:
+    """Gỡ văn bản khỏi kho (không xóa tệp trên đĩa). Lần nạp sau không đưa lại văn bản
+    đã gỡ, trừ khi evidence ingest --force. Sửa đổi của cán bộ được giữ, trừ khi --purge
+    (--purge cũng dùng được cho văn bản đã gỡ trước đó).
+
+    \b
+    Ví dụ:
+        evidence remove 111/KH-UBND
+        evidence remove 9f2c1a 7be410 --json
+    """
+    from evidence.errors import NotFound
+    from evidence.index import decisions
+    from evidence.index.resolve import resolve
+    from evidence.index.store import Store
+
+    with Store.open(obj.home, create=False) as store:
+        docs, purged = [], []
+        for ref in refs:
+            try:
+                docs.append(resolve(store.catalogue, ref))
+            except NotFound:
+                if not purge:
+                    raise
+                purged += decisions.purge_removed(store, ref)
+        removed = decisions.remove(store, docs, purge=purge, note=note) + purged
+    if as_json:
+        emit_json({"removed": removed})
+    elif not obj.quiet:
+        for r in removed:
+            click.echo(f"{r['path']}: đã gỡ {r['symbol'] or r['id'][:12]} khỏi kho", err=True)
 
 
 def _accept_global_options_everywhere() -> None:

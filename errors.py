@@ -22,6 +22,7 @@ class FailReason(StrEnum):
 
     ENCRYPTED = "encrypted"
     CORRUPT = "corrupt"
+    PERMISSION = "permission"  # the file or folder cannot be read (access denied)
     TRUNCATED = "truncated"
     EMPTY = "empty"
     WRONG_EXTENSION = "wrong_extension"
@@ -40,11 +41,14 @@ class EvidenceError(Exception):
 
     exit_code: ExitCode = ExitCode.USAGE
     reason: FailReason = FailReason.INTERNAL
+    #: lines printed after the error line (e.g. the candidates of an ambiguous reference)
+    details: list[str]
 
     def __init__(self, message: str, *, subject: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.subject = subject  # the file or thing the error is about
+        self.details = []
 
     def one_line(self) -> str:
         head = f"{self.subject}: " if self.subject else ""
@@ -103,6 +107,12 @@ class StoreBusy(StoreError):
 
 class NotFound(EvidenceError):
     """A document reference (symbol, id, path) matches nothing in the store."""
+
+
+class BadQuery(EvidenceError, ValueError):
+    """A search query or filter that cannot be run (a filter date that is not a date).
+
+    Also a ``ValueError``, which these filters raised before it existed."""
 
 
 class BadCriteriaFile(EvidenceError):

@@ -72,6 +72,7 @@ class Correction:
     at: str | None = None  # ISO timestamp
     note: str | None = None
     stale: bool = False  # the file at its path now holds other content
+    confirmed: bool = False  # the officer confirmed the extracted value (a review item was right)
 
 
 @dataclass

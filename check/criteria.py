@@ -1,7 +1,14 @@
-"""Criteria catalogues (schema_version 1): load, validate, re-target to another year.
+"""Criteria catalogues (schema_version 1 and 2): load, validate, re-target to another year.
 
-The schema is the one documented in the header of
-``../shared/data/criteria/par-huyen-sample.yaml`` (contract, "Criteria catalogue"). Nothing
+Version 1 is the schema documented in the header of
+``../shared/data/criteria/par-huyen-sample.yaml`` (contract, "Criteria catalogue"):
+``keywords_all`` / ``keywords_any`` match anywhere in the text, so a plan that only lists
+another plan among its tasks counts as that plan. Version 2 (contract, "Schema version 2")
+replaces them by ``subject_all`` / ``subject_any`` / ``subject_none`` (matched against what
+the document IS: its type name and whole title block) and ``body_all`` / ``body_any``
+(matched against what it SAYS: the whole text); every other field is the same. A v2 file
+with ``keywords_*`` is refused, naming the replacements; v1 files keep their v1 meaning and
+:attr:`Catalogue.warnings` says that a mention may count there. Nothing
 here assumes a district: the level, the issuers and the deadlines are data, so the same code
 checks a commune (cấp xã) or a provincial department (sở) after the July-2025 reform.
 
@@ -26,12 +33,15 @@ from evidence.errors import BadCriteriaFile
 
 __all__ = [
     "DOC_TYPE_CODES",
+    "SCHEMA_VERSIONS",
+    "V1_WARNING",
     "Area",
     "Catalogue",
     "Criterion",
     "Group",
     "NumericRule",
     "Requirement",
+    "catalogue_id",
     "default_catalogue_path",
     "load_catalogue",
     "parse_catalogue",
@@ -56,12 +66,23 @@ _CRITERION_FIELDS = {
     "code", "area", "parent", "title", "max_score", "scoring", "assessment", "source",
     "refs", "seed_topics", "evidence", "notes",
 }
-_EVIDENCE_FIELDS = {
-    "id", "text", "doc_type", "issuer_any", "keywords_all", "keywords_any", "year",
+_COMMON_EVIDENCE_FIELDS = {
+    "id", "text", "doc_type", "issuer_any", "year",
     "issued_after", "issued_before", "min_count", "must_be_numbered", "must_be_signed",
     "annex_required", "cites_any", "numeric", "reference_hint", "required", "source",
     "refs", "notes",
 }
+_V1_CONTENT = ("keywords_all", "keywords_any")
+_V2_CONTENT = ("subject_all", "subject_any", "subject_none", "body_all", "body_any")
+_EVIDENCE_FIELDS = {1: _COMMON_EVIDENCE_FIELDS | set(_V1_CONTENT),
+                    2: _COMMON_EVIDENCE_FIELDS | set(_V2_CONTENT)}
+SCHEMA_VERSIONS = (1, 2)
+#: what ``check`` says once when a catalogue is schema_version 1 (Vietnamese: officers read it)
+V1_WARNING = ("{source}: bộ tiêu chí theo schema_version 1: từ khóa (keywords_all/keywords_any) "
+              "được tìm trong toàn văn, nên một văn bản chỉ nhắc đến kế hoạch khác (trong nhiệm vụ) "
+              "cũng có thể được tính là kế hoạch đó. Hãy chuyển sang schema_version: 2: dùng "
+              "subject_all/subject_any/subject_none cho văn bản LÀ gì (loại và trích yếu), "
+              "body_all/body_any cho nội dung văn bản NÊU (xem docs/check.md)")
 _NUMERIC_FIELDS = {"metric", "unit", "op", "value", "full_score_at"}
 _CODE = re.compile(r"^[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*$")
 _YEAR_PHRASE = re.compile(r"(?i)\b(năm\s+)((?:19|20)\d\d)\b")
@@ -87,8 +108,13 @@ class Requirement:
     text: str
     doc_type: tuple[str, ...] = ()
     issuer_any: tuple[str, ...] = ()
-    keywords_all: tuple[str, ...] = ()
+    keywords_all: tuple[str, ...] = ()  # schema 1: anywhere in the text
     keywords_any: tuple[str, ...] = ()
+    subject_all: tuple[str, ...] = ()  # schema 2: in the identity (type name + title block)
+    subject_any: tuple[str, ...] = ()
+    subject_none: tuple[str, ...] = ()
+    body_all: tuple[str, ...] = ()  # schema 2: in the whole text
+    body_any: tuple[str, ...] = ()
     year: int | None = None
     year_any: bool = False  # ``year: null`` written explicitly: standing documents, any year
     issued_after: date | None = None
@@ -151,6 +177,14 @@ class Catalogue:
     province: str | None = None
     path: str | None = None
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    schema_version: int = 2
+
+    @property
+    def warnings(self) -> list[str]:
+        """What ``check`` says once about this catalogue (``warning: …`` lines)."""
+        if self.schema_version == 1:
+            return [V1_WARNING.format(source=self.path or self.id or "bộ tiêu chí")]
+        return []
 
     def area(self, code: str) -> Area | None:
         """The area with this code, if the catalogue declares it."""
@@ -213,7 +247,23 @@ def _shift_requirement(r: Requirement, delta: int) -> Requirement:
         issued_before=shift_date(r.issued_before),
         keywords_all=shift_kw(r.keywords_all),
         keywords_any=shift_kw(r.keywords_any),
+        subject_all=shift_kw(r.subject_all),
+        subject_any=shift_kw(r.subject_any),
+        subject_none=shift_kw(r.subject_none),
+        body_all=shift_kw(r.body_all),
+        body_any=shift_kw(r.body_any),
     )
+
+
+def catalogue_id(catalogue: Catalogue) -> str:
+    """The stable id manual links are stored under: the catalogue's ``catalogue.id``, else
+    its file name without the extension (``tieu-chi-2023``), else ``"catalogue"``. The
+    same file re-targeted with ``--year`` keeps its id."""
+    if catalogue.id and catalogue.id.strip():
+        return catalogue.id.strip()
+    if catalogue.path and not catalogue.path.startswith("<"):
+        return Path(catalogue.path).stem
+    return "catalogue"
 
 
 def default_catalogue_path() -> Path:
@@ -256,6 +306,7 @@ def parse_catalogue(data: Any, *, source: str = "<catalogue>") -> Catalogue:
 class _Validator:
     def __init__(self, source: str) -> None:
         self.source = source
+        self.version = 2
 
     # -- errors ---------------------------------------------------------------------------
     def fail(self, where: str, fieldname: str, reason: str) -> BadCriteriaFile:
@@ -267,9 +318,11 @@ class _Validator:
         if not isinstance(data, dict):
             raise self.fail("", "schema_version", "the file is not a YAML mapping")
         if "schema_version" not in data:
-            raise self.fail("", "schema_version", "missing (expected 1)")
-        if data["schema_version"] != 1 or isinstance(data["schema_version"], bool):
-            raise self.fail("", "schema_version", f"unsupported value {data['schema_version']!r} (expected 1)")
+            raise self.fail("", "schema_version", "missing (expected 1 or 2)")
+        version = data["schema_version"]
+        if version not in SCHEMA_VERSIONS or isinstance(version, bool):
+            raise self.fail("", "schema_version", f"unsupported value {version!r} (expected 1 or 2)")
+        self.version = int(version)
         meta = data.get("catalogue") or {}
         if not isinstance(meta, dict):
             raise self.fail("", "catalogue", "must be a mapping")
@@ -309,6 +362,7 @@ class _Validator:
             province=_opt_str(meta.get("province")),
             path=self.source,
             meta=dict(meta),
+            schema_version=self.version,
         )
 
     def seq(self, data: dict[str, Any], key: str, where: str) -> list[Any]:
@@ -391,9 +445,17 @@ class _Validator:
     def requirement(self, where: str, j: int, e: Any, default_year: int | None) -> Requirement:
         if not isinstance(e, dict):
             raise self.fail(where, f"evidence[{j}]", "must be a mapping")
-        unknown = sorted(set(e) - _EVIDENCE_FIELDS)
+        if self.version == 2:
+            old = next((k for k in _V1_CONTENT if k in e), None)
+            if old is not None:
+                suffix = old.split("_")[1]
+                raise self.fail(where, old, (
+                    f"not in schema_version 2: use subject_{suffix} (what the document is: type "
+                    f"and title block), body_{suffix} (what its text says) or subject_none"))
+        unknown = sorted(set(e) - _EVIDENCE_FIELDS[self.version])
         if unknown:
-            raise self.fail(where, unknown[0], "unknown field")
+            hint = " (schema_version 2 only)" if unknown[0] in _V2_CONTENT else ""
+            raise self.fail(where, unknown[0], "unknown field" + hint)
         rid = e.get("id")
         if not isinstance(rid, str) or not rid.strip():
             raise self.fail(where, "id", f"evidence[{j}] needs an id (a string such as \"<code>-a\")")
@@ -421,15 +483,19 @@ class _Validator:
         min_count = e.get("min_count", 1)
         if not isinstance(min_count, int) or isinstance(min_count, bool) or min_count < 1:
             raise self.fail(where, "min_count", f"must be an integer >= 1, got {min_count!r}")
-        kw_all = self.strings(where, "keywords_all", e.get("keywords_all"))
-        kw_any = self.strings(where, "keywords_any", e.get("keywords_any"))
+        words = {k: self.strings(where, k, e.get(k)) for k in (*_V1_CONTENT, *_V2_CONTENT)}
         return Requirement(
             id=rid,
             text=self.text(where, "text", e.get("text")),
             doc_type=types,
             issuer_any=self.strings(where, "issuer_any", e.get("issuer_any")),
-            keywords_all=kw_all,
-            keywords_any=kw_any,
+            keywords_all=words["keywords_all"],
+            keywords_any=words["keywords_any"],
+            subject_all=words["subject_all"],
+            subject_any=words["subject_any"],
+            subject_none=words["subject_none"],
+            body_all=words["body_all"],
+            body_any=words["body_any"],
             year=year,
             year_any=year_any,
             issued_after=after,

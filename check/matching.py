@@ -2,8 +2,10 @@
 
 A requirement's conditions fall in two kinds (contract, "Verdicts"):
 
-- **content** (:func:`content_match`): doc_type, keywords_all / keywords_any, year. A
-  document that matches the content is a candidate: the officer meant it.
+- **content** (:class:`KeywordIndex`): doc_type, the word rules (:func:`word_rules`: schema
+  2 ``subject_*`` on what the document IS — :attr:`DocView.identity`, its type name and
+  title block — and ``body_*`` on what it SAYS; schema 1 ``keywords_*`` anywhere), year.
+  A document that matches the content is a candidate: the officer meant it.
 - **formal** (:func:`formal_failures`): the date window, the number, the signature, the
   issuer, the annex, the citations and the stated figure. Each failure is a
   :class:`Failure` with a stable code and a Vietnamese sentence naming the document.
@@ -29,7 +31,10 @@ from pathlib import Path
 from evidence.check.criteria import Requirement
 from evidence.check.numeric import FigureIndex, FigureMatch, compare, format_number
 from evidence.check.text import match_key
+from evidence.extract.doctypes import type_name
 from evidence.extract.normalize import fold, fold_keep_length
+from evidence.extract.symbols import symbol_key
+from evidence.extract.title import title_block
 from evidence.model import Document
 from rapidfuzz import fuzz
 
@@ -38,13 +43,16 @@ __all__ = [
     "DocView",
     "Failure",
     "KeywordIndex",
-    "content_match",
+    "WordRule",
+    "content_reasons",
     "formal_failures",
+    "formal_reasons",
     "format_date",
     "issuer_key",
     "normalize_symbol_key",
     "signer_in_text",
     "type_keys",
+    "word_rules",
 ]
 
 #: rapidfuzz partial_ratio cut-off for keywords in OCR'd text (measured, docs/check.md:
@@ -64,20 +72,25 @@ _ANNEX_FORMATS = {"xlsx", "xls", "csv"}
 class Failure:
     """One failed formal condition of one document."""
 
-    code: str  # late | early | unnumbered | unsigned | wrong_issuer | annex_missing | below_target | not_cited
+    code: str  # late | early | unnumbered | unsigned | wrong_issuer | annex_missing | below_target | not_cited | unconfirmed
     message: str  # Vietnamese sentence naming the document
     quote: str | None = None  # the line of the document that decided it
+    condition: str | None = None  # the condition it fails (default: from the code)
+
+    @property
+    def cond(self) -> str:
+        return self.condition or _CODE_CONDITION.get(self.code, self.code)
+
+
+_CODE_CONDITION = {"late": "date", "early": "date", "unnumbered": "number", "unsigned": "signer",
+                   "wrong_issuer": "issuer", "annex_missing": "annex", "not_cited": "citation",
+                   "below_target": "figure"}
 
 
 @lru_cache(maxsize=8192)
 def normalize_symbol_key(symbol: str) -> str:
-    """Comparison key of a symbol: :func:`evidence.extract.symbols.normalize_symbol` when
-    that module is present, else spaces removed and upper-cased (NFC)."""
-    try:
-        from evidence.extract.symbols import normalize_symbol
-    except ImportError:  # pragma: no cover - extract.symbols is part of the package
-        return re.sub(r"\s+", "", unicodedata.normalize("NFC", symbol)).upper()
-    return normalize_symbol(symbol)
+    """Comparison key of a symbol (:func:`evidence.extract.symbols.symbol_key`), cached."""
+    return symbol_key(symbol) or ""
 
 
 def format_date(iso: str | date | None) -> str:
@@ -104,7 +117,7 @@ class DocView:
         self.type_key = fold(f.doc_type).strip() if f.doc_type else None
         self.is_ocr = bool(doc.ocr or any(p.ocr for p in doc.page_texts))
         self.folder = str(Path(doc.path).parent) if doc.path else ""
-        self._kw: dict[str, bool] = {}
+        self._kw: dict[tuple[str, str], bool] = {}
 
     # -- text keys ------------------------------------------------------------------------
     @cached_property
@@ -117,6 +130,32 @@ class DocView:
     def key(self) -> str:
         """Subject and body as one folded word key (see :func:`match_key`)."""
         return match_key((self.doc.facts.subject or "") + "\n" + self.text)
+
+    @cached_property
+    def identity(self) -> str:
+        """What the document IS: its type name and its whole title block as printed
+        (``Facts.title_block``; computed from the stored text for documents stored before
+        the field existed), else its subject. A subject the officer corrected is added."""
+        f = self.doc.facts
+        block = f.title_block if f.title_block is not None else title_block(self.text)
+        parts = [type_name(f.doc_type) or f.doc_type_name or "", block or f.subject or ""]
+        if block and f.subject and any(c.field == "subject" for c in self.doc.corrections):
+            parts.append(f.subject)
+        return "\n".join(p for p in parts if p)
+
+    @cached_property
+    def trich_yeu(self) -> str:
+        """The title block without its type line (a V/v line is kept), on one line."""
+        lines = self.identity.split("\n")[1:] if self.identity else []
+        f = self.doc.facts
+        if lines and type_name(f.doc_type) is not None and not re.match(r"(?i)[VW]\s?[/⁄|]\s?v|về việc", lines[0]) \
+                and len(lines) > 1:
+            lines = lines[1:]  # the printed type line ("KẾ HOẠCH")
+        return " ".join(" ".join(lines).split()) or (f.subject or "")
+
+    @cached_property
+    def identity_key(self) -> str:
+        return match_key(self.identity)
 
     @cached_property
     def name(self) -> str:
@@ -146,14 +185,21 @@ class DocView:
         f = self.doc.facts
         return " ".join(issuer_key(x) for x in (f.issuer, f.parent_issuer) if x) or " "
 
-    def has(self, kw_key: str) -> bool:
-        """Whether the keyword key occurs in the text (fuzzily when the text is OCR'd)."""
-        hit = self._kw.get(kw_key)
+    def field_key(self, where: str) -> str:
+        """The key a word rule is matched in: ``identity`` or ``text`` (subject + body)."""
+        return self.identity_key if where == "identity" else self.key
+
+    def has(self, kw_key: str, where: str = "text") -> bool:
+        """Whether the keyword key occurs in the text or the identity (fuzzily when the
+        text is OCR'd: the keyword, never shorter than what it is searched in)."""
+        cache = (where, kw_key)
+        hit = self._kw.get(cache)
         if hit is None:
-            hit = kw_key in self.key
-            if not hit and self.is_ocr and len(kw_key) >= _FUZZY_MIN_LEN + 2:
-                hit = fuzz.partial_ratio(kw_key, self.key, score_cutoff=FUZZY_THRESHOLD) > 0
-            self._kw[kw_key] = hit
+            hay = self.field_key(where)
+            hit = kw_key in hay
+            if not hit and self.is_ocr:
+                hit = fuzzy_in(kw_key, hay)
+            self._kw[cache] = hit
         return hit
 
     # -- dates and years ------------------------------------------------------------------
@@ -233,6 +279,30 @@ class DocView:
         name = Path(self.doc.path).name if self.doc.path else self.doc.id[:12]
         return f"Tệp {name}{subject}"
 
+    @property
+    def short_name(self) -> str:
+        """The document's symbol, else its file name (reasons, lists)."""
+        f = self.doc.facts
+        return f.symbol or self.name or self.doc.id[:12]
+
+    @property
+    def ref(self) -> str:
+        """How ``evidence fix`` names the document: its symbol when numbered, else its id."""
+        f = self.doc.facts
+        return f.symbol if f.symbol and f.number else self.doc.id[:12]
+
+    @cached_property
+    def doubtful(self) -> dict[str, str]:
+        """Conditions whose field is under review (``Facts.review``; a field the officer
+        corrected or confirmed is no longer in doubt) -> the review reason."""
+        corrected = {c.field.split(".")[0] for c in self.doc.corrections}
+        out: dict[str, str] = {}
+        for r in self.doc.facts.review:
+            cond = _REVIEW_FIELDS.get(r.field)
+            if cond and r.field.split(".")[0] not in corrected and cond not in corrected:
+                out.setdefault(cond, r.reason)
+        return out
+
     def date_quote(self) -> str | None:
         span = self.doc.facts.provenance.get("date")
         return " ".join(span.text.split()) if span and span.text else None
@@ -240,71 +310,125 @@ class DocView:
 
 # -- content ------------------------------------------------------------------------------
 
-def content_match(v: DocView, req: Requirement, *, year: int | None) -> bool:
-    """doc_type, keywords_all, keywords_any and year (the requirement's, or ``year`` when
-    the requirement has none and is not explicitly year-free)."""
-    if req.doc_type and v.type_key not in type_keys(req):
+@dataclass(frozen=True)
+class WordRule:
+    """One list of phrases of a requirement and where it is matched.
+
+    ``condition`` names it in reasons (``subject``, ``subject_none``, ``body``,
+    ``keywords``); ``where`` is ``identity`` (type name + title block) or ``text``;
+    ``mode`` is ``all``, ``any`` or ``none``."""
+
+    condition: str
+    where: str
+    mode: str
+    words: tuple[str, ...]
+    keys: tuple[str, ...]
+
+    def holds(self, hits: Iterable[bool]) -> bool:
+        h = list(hits)
+        if self.mode == "all":
+            return all(h)
+        if self.mode == "any":
+            return not h or any(h)
+        return not any(h)
+
+
+@lru_cache(maxsize=4096)
+def word_rules(req: Requirement) -> tuple[WordRule, ...]:
+    """The requirement's word rules: schema 2 ``subject_*`` (identity) and ``body_*``
+    (text), schema 1 ``keywords_*`` (text); empty lists are dropped."""
+    spec = (("keywords", "text", "all", req.keywords_all), ("keywords", "text", "any", req.keywords_any),
+            ("subject", "identity", "all", req.subject_all), ("subject", "identity", "any", req.subject_any),
+            ("subject_none", "identity", "none", req.subject_none),
+            ("body", "text", "all", req.body_all), ("body", "text", "any", req.body_any))
+    return tuple(WordRule(cond, where, mode, words, keys)
+                 for cond, where, mode, words in spec if words
+                 for keys in [_kw_keys(words)] if keys)
+
+
+def requirement_year(req: Requirement, year: int | None) -> int | None:
+    """The year a requirement asks about: its own, or ``year`` unless it is year-free."""
+    return req.year if req.year is not None else (None if req.year_any else year)
+
+
+def fuzzy_in(kw_key: str, hay: str) -> bool:
+    """OCR tolerance: ``kw_key`` found in ``hay`` at :data:`FUZZY_THRESHOLD`. Only a key
+    of at least 10 characters, and never one longer than ``hay``: ``partial_ratio`` aligns
+    the shorter string inside the longer, so a short ``hay`` would "contain" a longer key
+    (an issuer read as ``Ủy ban nhân dân`` is not ``Ủy ban nhân dân huyện``)."""
+    if len(kw_key) < _FUZZY_MIN_LEN + 2 or len(hay) < len(kw_key):
         return False
-    if not all(v.has(k) for k in _kw_keys(req.keywords_all)):
-        return False
-    if req.keywords_any and not any(v.has(k) for k in _kw_keys(req.keywords_any)):
-        return False
-    y = req.year if req.year is not None else (None if req.year_any else year)
-    return y is None or v.about_year(y)
+    return fuzz.partial_ratio(kw_key, hay, score_cutoff=FUZZY_THRESHOLD) > 0
 
 
 class KeywordIndex:
-    """Which documents of a type hold a keyword key exactly, computed once per (keyword,
-    type) and shared by every requirement using them (``cải cách hành chính`` is in most),
-    so the texts are not searched again. OCR'd documents that miss a keyword exactly are
-    then tried with the fuzzy match, one requirement at a time (:meth:`candidates`)."""
+    """Which documents of a type hold a keyword key exactly (in the text or the identity),
+    computed once per (keyword, type, field) and shared by every requirement using them
+    (``cải cách hành chính`` is in most), so the texts are not searched again. OCR'd
+    documents that miss a keyword exactly are then tried with the fuzzy match, one
+    requirement at a time (:meth:`candidates`)."""
 
     def __init__(self, by_type: dict[str | None, list[DocView]]) -> None:
         self.by_type = by_type
-        self._sets: dict[tuple[str, str | None], frozenset[int]] = {}
+        self._sets: dict[tuple[str, str | None, str], frozenset[int]] = {}
 
-    def exact(self, kw_key: str, type_key: str | None) -> frozenset[int]:
-        found = self._sets.get((kw_key, type_key))
+    def exact(self, kw_key: str, type_key: str | None, where: str = "text") -> frozenset[int]:
+        found = self._sets.get((kw_key, type_key, where))
         if found is None:
-            found = frozenset(v.order for v in self.by_type.get(type_key, ()) if kw_key in v.key)
-            self._sets[(kw_key, type_key)] = found
+            found = frozenset(v.order for v in self.by_type.get(type_key, ())
+                              if kw_key in v.field_key(where))
+            self._sets[(kw_key, type_key, where)] = found
         return found
 
+    def anywhere(self, kw_key: str) -> frozenset[int]:
+        """Documents of any type whose text holds the key exactly."""
+        out: frozenset[int] = frozenset()
+        for t in self.by_type:
+            out |= self.exact(kw_key, t)
+        return out
+
     def candidates(self, req: Requirement, *, year: int | None) -> list[DocView]:
-        """The documents that match the requirement's content (as :func:`content_match`)."""
-        kw_all = _kw_keys(req.keywords_all)
-        kw_any = _kw_keys(req.keywords_any)
+        """The documents that match the requirement's content: type, word rules, year."""
+        rules = word_rules(req)
         types = list(type_keys(req)) if req.doc_type else list(self.by_type)
-        y = req.year if req.year is not None else (None if req.year_any else year)
+        y = requirement_year(req, year)
         out = []
         for t in types:
             pool = self.by_type.get(t, ())
             if not pool:
                 continue
-            exact_all = [self.exact(k, t) for k in kw_all]
-            exact_any: set[int] = set()
-            for k in kw_any:
-                exact_any |= self.exact(k, t)
+            sets = [[self.exact(k, t, r.where) for k in r.keys] for r in rules]
             for v in pool:
                 o = v.order
-                ok = all(o in s for s in exact_all) and (not kw_any or o in exact_any)
+                ok = all(r.holds(o in s for s in ss) for r, ss in zip(rules, sets, strict=True))
                 if not ok and v.is_ocr:
                     # fuzzy only where some keyword is there exactly: OCR noise rarely hits all
-                    if len(kw_all) >= 2 and not any(o in s for s in exact_all):
+                    must = [o in s for r, ss in zip(rules, sets, strict=True) if r.mode == "all" for s in ss]
+                    if len(must) >= 2 and not any(must):
                         continue
-                    ok = all(v.has(k) for k in kw_all) and (not kw_any or any(v.has(k) for k in kw_any))
+                    ok = all(rule_holds(v, r) for r in rules)
                 if ok and (y is None or v.about_year(y)):
                     out.append(v)
         out.sort(key=lambda v: v.order)
         return out
 
 
+def rule_holds(v: DocView, r: WordRule) -> bool:
+    """A word rule on one document (fuzzy on OCR text; ``none`` rules match exactly, so
+    OCR noise never excludes a document)."""
+    if r.mode == "none":
+        return r.holds(k in v.field_key(r.where) for k in r.keys)
+    return r.holds(v.has(k, r.where) for k in r.keys)
+
+
 def keyword_hits(v: DocView, req: Requirement) -> tuple[int, int]:
-    """Ranking signals: how many of the requirement's keywords its subject holds, and how
-    many of ``keywords_any`` the document holds."""
-    subject = v.subject_key
-    in_subject = sum(k in subject for k in _kw_keys(req.keywords_all + req.keywords_any))
-    return in_subject, sum(v.has(k) for k in _kw_keys(req.keywords_any))
+    """Ranking signals: how many of the requirement's positive words its identity (v2) or
+    subject (v1) holds, and how many ``*_any`` words the document holds."""
+    rules = word_rules(req)
+    head = sum(k in (v.identity_key if r.where == "identity" else v.subject_key)
+               for r in rules if r.mode != "none" for k in r.keys)
+    anys = sum(v.has(k, r.where) for r in rules if r.mode == "any" for k in r.keys)
+    return head, anys
 
 
 _TYPE_CACHE: dict[tuple[str, ...], frozenset[str]] = {}
@@ -352,16 +476,30 @@ def formal_failures(v: DocView, req: Requirement, *, siblings: Iterable[DocView]
     out: list[Failure] = []
     res = FormalResult(out)
     f = v.doc.facts
-    _check_dates(v, req, out)
+    doubt = v.doubtful
+    if (req.issued_after or req.issued_before) and ("date" in doubt or not f.date):
+        out.append(_unconfirmed(v, "date", doubt))
+    else:
+        _check_dates(v, req, out)
     if req.must_be_numbered and not f.number:
-        out.append(Failure("unnumbered", f"{v.label} chưa có số văn bản (bản dự thảo, chưa ban hành)",
-                           _symbol_line(v)))
-    if req.must_be_signed and not (f.signer and f.signer.name) and not signer_in_text(v.text):
-        out.append(Failure("unsigned", f"{v.label} không có họ tên người ký (chưa ký ban hành)"))
-    if req.issuer_any and not _issuer_ok(v, req):
-        who = f.issuer or "không xác định được cơ quan ban hành"
-        want = " hoặc ".join(req.issuer_any)
-        out.append(Failure("wrong_issuer", f"{v.label} do {who} ban hành, không phải {want}", f.issuer))
+        if "number" in doubt or not f.symbol:
+            out.append(_unconfirmed(v, "number", doubt))
+        else:
+            out.append(Failure("unnumbered", f"{v.label} chưa có số văn bản (bản dự thảo, chưa ban hành)",
+                               _symbol_line(v)))
+    elif req.must_be_numbered and "number" in doubt:
+        out.append(_unconfirmed(v, "number", doubt))
+    if req.must_be_signed:
+        if "signer" in doubt:
+            out.append(_unconfirmed(v, "signer", doubt))
+        elif not (f.signer and f.signer.name) and not signer_in_text(v.text):
+            out.append(Failure("unsigned", f"{v.label} không có họ tên người ký (chưa ký ban hành)"))
+    if req.issuer_any:
+        if "issuer" in doubt or not (f.issuer or f.parent_issuer):
+            out.append(_unconfirmed(v, "issuer", doubt))
+        elif not _issuer_ok(v, req):
+            want = " hoặc ".join(req.issuer_any)
+            out.append(Failure("wrong_issuer", f"{v.label} do {f.issuer} ban hành, không phải {want}", f.issuer))
     if req.annex_required:
         res.annex = _find_annex(v, siblings, files_beside)
         if res.annex is None:
@@ -476,16 +614,35 @@ def issuer_key(name: str) -> str:
 
 
 def _issuer_ok(v: DocView, req: Requirement) -> bool:
+    """The document's issuer (or parent issuer) contains one of the catalogue's phrases —
+    never the other way round: ``Ủy ban nhân dân`` alone is not ``Ủy ban nhân dân huyện``."""
     keys = tuple(k for k in (issuer_key(x) for x in req.issuer_any) if k.strip())
-    if v.doc.facts.issuer or v.doc.facts.parent_issuer:
-        hay = v.issuer_key
-    else:  # issuer not extracted: look in the header block
-        hay = v.header_key
+    hay = v.issuer_key
     if any(k in hay for k in keys):
         return True
-    return v.is_ocr and any(
-        len(k) >= _FUZZY_MIN_LEN + 2 and fuzz.partial_ratio(k, hay, score_cutoff=FUZZY_THRESHOLD) > 0
-        for k in keys)
+    return v.is_ocr and any(fuzzy_in(k, hay) for k in keys)
+
+
+#: review fields (``Facts.review``) -> the condition they leave unconfirmed
+_REVIEW_FIELDS = {"number": "number", "symbol": "number", "date": "date", "issuer": "issuer",
+                  "parent_issuer": "issuer", "signer": "signer", "signer.name": "signer",
+                  "signer_name": "signer"}
+#: what the officer checks for each field, and the ``evidence fix`` option that corrects it
+_FIELD_WORDS = {"date": ("ngày ban hành", "--date"), "number": ("số văn bản", "--number"),
+                "issuer": ("cơ quan ban hành", "--issuer"), "signer": ("người ký", "--signer")}
+_REVIEW_REASONS = {"handwritten": "viết tay", "low_confidence": "đọc không chắc chắn",
+                   "stamp_only": "chỉ có dấu", "garbage_text": "văn bản lỗi phông/không đọc được",
+                   "conflict": "các nguồn mâu thuẫn"}
+
+
+def _unconfirmed(v: DocView, fieldname: str, doubt: dict[str, str]) -> Failure:
+    words, option = _FIELD_WORDS[fieldname]
+    why = doubt.get(fieldname)
+    state = f"đang chờ kiểm tra ({_REVIEW_REASONS.get(why, why)})" if why else "không đọc được"
+    return Failure("unconfirmed", (
+        f"{v.label}: chưa xác nhận được {words} ({state}); kiểm tra {words} trên văn bản gốc "
+        f"rồi sửa bằng «evidence fix {v.ref} {option} …» hoặc xác nhận bằng «--confirm {fieldname}»"),
+        condition=fieldname)
 
 
 def _symbol_line(v: DocView) -> str | None:
@@ -598,3 +755,143 @@ def _related_name(own_stem: str, number: str | None, name: str) -> bool:
 def _short(s: str, n: int = 80) -> str:
     s = " ".join(s.split())
     return s if len(s) <= n else s[: n - 1].rstrip() + "…"
+
+
+# -- reasons ------------------------------------------------------------------------------
+#: (condition, ok, Vietnamese detail) for one document and one requirement
+ReasonTuple = tuple[str, bool, str]
+
+
+def _quoted(words: Iterable[str]) -> str:
+    return ", ".join(f"«{w}»" for w in words)
+
+
+def content_reasons(v: DocView, req: Requirement, *, year: int | None) -> list[ReasonTuple]:
+    """What the document IS and SAYS against the requirement's content conditions: its
+    type, the subject/body words found or missing (and, for a subject word only found in
+    the body, where it is mentioned: a task of the plan), its year."""
+    f = v.doc.facts
+    out: list[ReasonTuple] = []
+    if req.doc_type:
+        ok = v.type_key in type_keys(req)
+        tname = type_name(f.doc_type) or f.doc_type_name or "không rõ loại văn bản"
+        code = f" ({f.doc_type})" if f.doc_type else ""
+        out.append(("type", ok, f"là {tname}{code}" + ("" if ok else f", yêu cầu {' hoặc '.join(req.doc_type)}")))
+    title = _short(v.trich_yeu, 100)
+    for r in word_rules(req):
+        pairs = [(w, k) for w in r.words for k in _kw_keys((w,))]
+        hits = [(w, k, (k in v.field_key(r.where)) if r.mode == "none" else v.has(k, r.where))
+                for w, k in pairs]
+        found = [w for w, _, h in hits if h]
+        lost = [(w, k) for w, k, h in hits if not h]
+        ok = r.holds(h for _, _, h in hits)
+        place = f"trích yếu «{title}»" if r.where == "identity" else "nội dung"
+        if r.mode == "none":
+            detail = (f"trích yếu không có {_quoted(r.words)}" if ok
+                      else f"{place} có {_quoted(found)}: văn bản về việc khác")
+        elif ok:
+            detail = f"{place} có {_quoted(found)}"
+        else:
+            detail = f"{place} không có {_quoted(w for w, _ in lost)}"
+            if r.where == "identity":
+                where = mentioned(v, lost if r.mode == "all" else lost[:1])
+                if where:
+                    detail += f"; {where}"
+        out.append((r.condition, ok, detail))
+    y = requirement_year(req, year)
+    if y is not None:
+        ok = v.about_year(y)
+        out.append(("year", ok, f"về năm {y}" if ok else f"không phải văn bản về năm {y}"))
+    return out
+
+
+def mentioned(v: DocView, words: list[tuple[str, str]]) -> str | None:
+    """Where words missing from the identity (``(word, key)`` pairs) are only mentioned: in
+    a task of the document (a plan listing the plans it asks for), or in its text; the
+    quote is centred on the first word. None when they are not all in the text."""
+    keys = [k for _, k in words]
+    if not keys or not all(v.has(k) for k in keys):
+        return None
+    name = v.short_name
+    first = words[0][0]
+    for t in v.doc.facts.tasks:
+        tk = match_key(t.text)
+        if all(k in tk for k in keys):
+            return f"chỉ được nhắc đến trong nhiệm vụ của {name}: «{_around(t.text, first)}»"
+    line = _line_with(v.text, keys)
+    return f"chỉ được nhắc đến trong nội dung của {name}" + (f": «{_around(line, first)}»" if line else "")
+
+
+def _around(text: str, word: str, before: int = 50, after: int = 90) -> str:
+    """``text`` on one line, cut to a window around ``word`` (folded search) with ``…``."""
+    text = " ".join(text.split())
+    i = fold_keep_length(text).lower().find(fold(word).lower())
+    if i < 0:
+        return _short(text, before + after)
+    lo, hi = max(0, i - before), min(len(text), i + len(word) + after)
+    if lo > 0:
+        lo = text.find(" ", lo) + 1 or lo
+    return ("…" if lo > 0 else "") + text[lo:hi].strip() + ("…" if hi < len(text) else "")
+
+
+def _line_with(text: str, keys: list[str]) -> str | None:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    for i in range(len(lines)):
+        window = " ".join(lines[i:i + 2])
+        if all(k in match_key(window) for k in keys):
+            return window
+    return None
+
+
+def formal_reasons(v: DocView, req: Requirement, formal: FormalResult) -> list[ReasonTuple]:
+    """Every formal condition the requirement sets, passed (with what the document says)
+    or failed (the failure's sentence)."""
+    out: list[ReasonTuple] = []
+    by_cond: dict[str, list[Failure]] = {}
+    for x in formal.failures:
+        by_cond.setdefault(x.cond, []).append(x)
+    applicable = [
+        ("date", bool(req.issued_after or req.issued_before)), ("number", req.must_be_numbered),
+        ("signer", req.must_be_signed), ("issuer", bool(req.issuer_any)), ("annex", req.annex_required),
+        ("citation", bool(req.cites_any)), ("figure", req.numeric is not None)]
+    for cond, needed in applicable:
+        if not needed:
+            continue
+        fails = by_cond.get(cond)
+        if fails:
+            out += [(cond, False, x.message + (f": «{x.quote}»" if x.quote and cond == "figure" else ""))
+                    for x in fails]
+        else:
+            out.append((cond, True, _passed(cond, v, req, formal)))
+    return out
+
+
+def _passed(cond: str, v: DocView, req: Requirement, formal: FormalResult) -> str:
+    f = v.doc.facts
+    if cond == "date":
+        window = (f"trong khoảng {format_date(req.issued_after)} – {format_date(req.issued_before)}"
+                  if req.issued_after and req.issued_before else
+                  f"trước thời hạn {format_date(req.issued_before)}" if req.issued_before else
+                  f"từ ngày {format_date(req.issued_after)}")
+        return f"ban hành {format_date(f.date)}, {window}"
+    if cond == "number":
+        return f"có số văn bản: {f.symbol}"
+    if cond == "signer":
+        if f.signer and f.signer.name:
+            pos = f" ({f.signer.authority + ' ' if f.signer.authority else ''}{f.signer.position})" \
+                if f.signer.position else ""
+            return f"người ký: {f.signer.name}{pos}"
+        return f"người ký (đọc ở cuối văn bản): {signer_in_text(v.text)}"
+    if cond == "issuer":
+        return f"do {f.issuer} ban hành (yêu cầu: {' hoặc '.join(req.issuer_any)})"
+    if cond == "annex":
+        where = formal.annex or ""
+        return "có phụ lục " + ("trong văn bản" if where == "trong văn bản" else f"kèm theo: {Path(where).name}")
+    if cond == "citation":
+        return f"viện dẫn {' hoặc '.join(req.cites_any)}: «{formal.cite_quote}»"
+    n = req.numeric
+    fig = formal.figure
+    if n is None or fig is None:
+        return ""
+    target = f" (chỉ tiêu {n.op} {format_number(n.value)}{n.unit or ''})" if n.value is not None else ""
+    return f"nêu {n.metric} {format_number(fig.value)}{fig.unit or ''}{target}: «{fig.quote}»"

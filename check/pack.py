@@ -62,6 +62,7 @@ class PackEntry:
     file: str | None  # path inside the pack (POSIX), None when the source could not be read
     sha256: str | None
     note: str = ""
+    reasons: list[str] = field(default_factory=list)  # why it counts or not (manifest.json)
 
 
 @dataclass
@@ -131,7 +132,8 @@ def write_pack(report: CheckReport, out_dir: str | Path, *, force: bool = False)
                     flag = "" if doc.counts else " (chưa đạt)"  # never handed in by mistake
                     name = _unique(safe_name(f"{req.id} {_doc_name(doc)}{label}{flag}{Path(src).suffix.lower()}"), used)
                     dest = _inside(root, root / folder / name)
-                    entry = PackEntry(crit.code, req.id, req.status, doc.symbol, doc.date, src, None, None)
+                    entry = PackEntry(crit.code, req.id, req.status, doc.symbol, doc.date, src, None, None,
+                                      reasons=[("✓ " if x.ok else "✗ ") + x.detail for x in req.reasons_of(doc.id)])
                     try:
                         dest.parent.mkdir(parents=True, exist_ok=True)
                         entry.sha256 = _copy(Path(src), dest)

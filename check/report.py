@@ -11,12 +11,20 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from evidence.check.verdicts import STATUS_LABELS, CheckReport, CriterionResult, DocumentRef
+from evidence.check.verdicts import (
+    STATUS_LABELS,
+    CheckReport,
+    CriterionResult,
+    DocumentRef,
+    Reason,
+    RequirementResult,
+)
 
 __all__ = [
     "FORMATS",
     "STATUS_COLOURS",
     "headline",
+    "reason_lines",
     "render_markdown",
     "render_table",
     "write_report",
@@ -44,6 +52,57 @@ def _doc_line(d: DocumentRef) -> str:
     name = d.symbol or (Path(d.path).name if d.path else d.id[:12])
     date = f" ({_vn_date(d.date)})" if d.date else ""
     return f"{name}{date}"
+
+
+#: how each reason condition is named to the officer
+CONDITION_LABELS = {
+    "type": "loại văn bản", "subject": "trích yếu", "subject_none": "trích yếu", "body": "nội dung",
+    "keywords": "từ khóa", "year": "năm", "issuer": "cơ quan ban hành", "date": "ngày ban hành",
+    "number": "số", "signer": "người ký", "annex": "phụ lục", "citation": "viện dẫn",
+    "figure": "số liệu", "manual": "liên kết thủ công",
+}
+_SAY_OK = ("figure", "citation", "manual")  # passed conditions whose detail is worth reading
+
+
+def _by_document(reasons: list[Reason]) -> list[tuple[str, str, list[Reason]]]:
+    out: dict[str, tuple[str, str, list[Reason]]] = {}
+    for x in reasons:
+        out.setdefault(x.id, (x.id, x.symbol or x.id[:12], []))[2].append(x)
+    return list(out.values())
+
+
+def reason_lines(r: RequirementResult, *, full: bool = True, docs: int | None = None) -> list[str]:
+    """The reasons of a requirement as lines an officer reads, per document: the passed
+    conditions named in one line (``✓ loại văn bản, trích yếu, …``; a figure, a citation or
+    a manual link with its detail), each failed one with its sentence (``✗ …``).
+
+    Args:
+        full: also write the details of passed conditions (Markdown, XLSX); the table
+            keeps one line of names.
+        docs: at most this many documents.
+    """
+    lines: list[str] = []
+    for _id, name, rs in _by_document(r.reasons)[:docs]:
+        ok = [x for x in rs if x.ok]
+        if full:
+            lines += [f"{name}: ✓ {CONDITION_LABELS.get(x.condition, x.condition)}: {x.detail}" for x in ok]
+            lines += [f"{name}: ✗ {x.detail}" for x in rs if not x.ok]
+            continue
+        # the table: what passed in one line; what failed only where nothing was found
+        if ok and r.status != "missing":
+            labels = list(dict.fromkeys(CONDITION_LABELS.get(x.condition, x.condition) for x in ok))
+            said = [f"{CONDITION_LABELS[x.condition]}: {x.detail}" for x in ok if x.condition in _SAY_OK]
+            lines.append(f"{name}: ✓ " + ", ".join(labels) + "".join(f"; {_clip(d)}" for d in said))
+        lines += [f"{name}: ✗ {_clip(x.detail)}" for x in rs if not x.ok
+                  and (r.status == "missing" or x.condition == "manual")]
+    for m in r.manual:
+        if not m.get("in_store", True):
+            lines.append(f"liên kết thủ công tới văn bản {m['id'][:12]} không còn trong kho")
+    return lines
+
+
+def _clip(s: str, n: int = 240) -> str:
+    return s if len(s) <= n else s[: n - 1].rstrip() + "…"
 
 
 def _vn_date(iso: str | None) -> str:
@@ -110,6 +169,8 @@ def render_table(report: CheckReport, console: Any = None) -> None:
                 body = Text(r.text + ("" if r.required else " (không bắt buộc)"))
                 for prob in r.problems[:4]:
                     body.append("\n• " + prob, style=STATUS_COLOURS[r.status])
+                for why in reason_lines(r, full=False, docs=1 if r.status != "missing" else 2):
+                    body.append("\n  " + why, style="dim")
                 docs = "\n".join(_doc_line(d) for d in r.documents[:2])
                 table.add_row(Text(r.id, style="dim"), body,
                               Text(STATUS_LABELS[r.status], style=STATUS_COLOURS[r.status]), docs)
@@ -143,18 +204,19 @@ def render_markdown(report: CheckReport) -> str:
         out += [f"Bộ tiêu chí: `{report.criteria_file}`", ""]
     for code, area_title, crits in _by_area(report):
         out += [f"## Lĩnh vực {code}. {area_title or ''}".rstrip(), "",
-                "| Mã | Tiêu chí / yêu cầu | Trạng thái | Văn bản | Vấn đề | Điểm |",
-                "| --- | --- | --- | --- | --- | --- |"]
+                "| Mã | Tiêu chí / yêu cầu | Trạng thái | Văn bản | Vấn đề | Căn cứ | Điểm |",
+                "| --- | --- | --- | --- | --- | --- | --- |"]
         for c in crits:
             stake = f" (nguy cơ mất {_score(c.points_at_stake)})" if c.points_at_stake else ""
-            out.append(f"| **{c.code}** | **{_md(c.title)}** | **{STATUS_LABELS[c.status]}** | | "
+            out.append(f"| **{c.code}** | **{_md(c.title)}** | **{STATUS_LABELS[c.status]}** | | | "
                        f"| {_score(c.max_score)}{stake} |")
             for r in c.requirements:
                 docs = "<br>".join(_md(_doc_line(d)) for d in r.documents[:3])
                 probs = "<br>".join(_md(p) for p in r.problems)
+                why = "<br>".join(_md(x) for x in reason_lines(r, docs=3))
                 opt = " _(không bắt buộc)_" if not r.required else ""
                 out.append(f"| {r.id} | {_md(r.text)}{opt} | {STATUS_LABELS[r.status]} | {docs} "
-                           f"| {probs} | |")
+                           f"| {probs} | {why} | |")
         out.append("")
     if report.not_checked:
         out += ["## Không kiểm tra", ""]
@@ -169,13 +231,19 @@ _DETAIL_COLUMNS = [
     ("Lĩnh vực", 10), ("Mã tiêu chí", 11), ("Tiêu chí", 40), ("Trạng thái tiêu chí", 14),
     ("Điểm tối đa", 9), ("Mã yêu cầu", 11), ("Yêu cầu", 50), ("Bắt buộc", 9),
     ("Trạng thái", 13), ("Văn bản", 30), ("Vấn đề", 70), ("Mã vấn đề", 18), ("Tệp", 40),
+    ("Căn cứ", 90),
+]
+_DOC_COLUMNS = [
+    ("Mã yêu cầu", 11), ("Trạng thái yêu cầu", 14), ("Văn bản", 22), ("Ngày", 12),
+    ("Được tính", 10), ("Căn cứ", 100), ("Tệp", 50),
 ]
 
 
 def write_xlsx(report: CheckReport, path: str | Path) -> Path:
-    """Write the report as an XLSX workbook: a summary sheet (``Tổng hợp``) and one row
-    per requirement (``Chi tiết``) with status, documents, problems and a hyperlink to the
-    first document's file; frozen header, autofilter and column widths set.
+    """Write the report as an XLSX workbook: a summary sheet (``Tổng hợp``), one row per
+    requirement (``Chi tiết``) with status, documents, problems, reasons and a hyperlink to
+    the first document's file, and one row per listed document (``Văn bản``: every
+    document linked, with its reasons); frozen headers, autofilters and column widths set.
 
     Returns:
         The path written.
@@ -236,6 +304,7 @@ def write_xlsx(report: CheckReport, path: str | Path) -> Path:
                 c.area, c.code, c.title, STATUS_LABELS[c.status], c.max_score, r.id, r.text,
                 "Có" if r.required else "Không", STATUS_LABELS[r.status], docs,
                 "\n".join(r.problems), ", ".join(r.problem_codes), first or "",
+                "\n".join(reason_lines(r)),
             ])
             row = wd.max_row
             for cell in wd[row]:
@@ -248,10 +317,34 @@ def write_xlsx(report: CheckReport, path: str | Path) -> Path:
                 link.hyperlink = _file_uri(first)
                 link.style = "Hyperlink"
                 link.alignment = wrap
-    wd.freeze_panes = "A2"
-    wd.auto_filter.ref = f"A1:{get_column_letter(len(_DETAIL_COLUMNS))}{max(wd.max_row, 1)}"
-    for i, (_, width) in enumerate(_DETAIL_COLUMNS, start=1):
-        wd.column_dimensions[get_column_letter(i)].width = width
+    wv = wb.create_sheet("Văn bản")
+    wv.append([name for name, _ in _DOC_COLUMNS])
+    for cell in wv[1]:
+        cell.font = bold
+        cell.alignment = wrap
+    for c in report.criteria:
+        for r in c.requirements:
+            listed = {d.id: d for d in r.documents}
+            for doc_id, name, rs in _by_document(r.reasons):
+                d = listed.get(doc_id)
+                path = d.path if d else ""
+                wv.append([r.id, STATUS_LABELS[r.status], name, _vn_date(d.date) if d and d.date else "",
+                           ("Có" if d.counts else "Không") if d else "Không",
+                           "\n".join(("✓ " if x.ok else "✗ ") + x.detail for x in rs), path])
+                row = wv.max_row
+                for cell in wv[row]:
+                    cell.alignment = wrap
+                wv.cell(row, 2).fill = PatternFill("solid", fgColor=_XLSX_FILLS[r.status])
+                if path:
+                    link = wv.cell(row, len(_DOC_COLUMNS))
+                    link.hyperlink = _file_uri(path)
+                    link.style = "Hyperlink"
+                    link.alignment = wrap
+    for sheet, columns in ((wd, _DETAIL_COLUMNS), (wv, _DOC_COLUMNS)):
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
+        for i, (_, width) in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width
     p.parent.mkdir(parents=True, exist_ok=True)
     wb.save(p)
     return p

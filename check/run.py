@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from evidence.check.criteria import load_catalogue
 from evidence.check.matching import DocView
 from evidence.check.verdicts import CheckReport, check
-from evidence.model import Document
+from evidence.model import Document, ManualLink
 
 __all__ = ["files_beside", "load_documents", "run_check"]
 
@@ -50,16 +51,18 @@ def _listing(folder: str) -> tuple[str, ...]:
         return ()
 
 
-def run_check(home: Path, criteria: str | Path | None = None, *, year: int | None = None) -> CheckReport:
+def run_check(home: Path, criteria: str | Path | None = None, *, year: int | None = None,
+              links: Sequence[ManualLink] = ()) -> CheckReport:
     """Check the store in ``home`` against a catalogue (the shipped default when
-    ``criteria`` is None).
+    ``criteria`` is None), with the officer's manual links (those stored under the
+    catalogue's :func:`~evidence.check.criteria.catalogue_id` apply).
 
     Raises:
-        BadCriteriaFile: the catalogue does not follow schema_version 1.
+        BadCriteriaFile: the catalogue follows neither schema_version 1 nor 2.
         StoreError: there is no store in ``home``.
     """
     catalogue = load_catalogue(criteria)
     documents = load_documents(home)
     log.debug("checking %d documents against %d criteria", len(documents), len(catalogue.criteria))
     _listing.cache_clear()
-    return check(catalogue, documents, year=year, files_beside=files_beside)
+    return check(catalogue, documents, year=year, files_beside=files_beside, links=links)

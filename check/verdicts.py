@@ -12,6 +12,12 @@ distinct documents (issuer + symbol + date) and decides, exactly as the contract
 - criterion **met** when every required requirement is met, **missing** when no
   requirement is met or partial, **partial** otherwise.
 
+Every listed document carries its ``reasons`` (each condition it satisfied or failed, in
+Vietnamese); a missing requirement lists its nearest non-evidence (a plan that only
+mentions the plan asked for) with why it is not evidence. The officer's manual links
+(:class:`~evidence.model.ManualLink`) override the content match only: a linked document
+is a candidate whatever its words, an unlinked one is not; formal conditions still apply.
+
 Criteria without evidence items (``assessment: survey``: the Sở Nội vụ scores them, nothing
 is submitted) are not judged; they are listed in ``not_checked``.
 """
@@ -24,18 +30,25 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidence.check.criteria import Catalogue, Criterion, Requirement
+from evidence.check.criteria import Catalogue, Criterion, Requirement, catalogue_id
 from evidence.check.matching import (
     DocView,
     Failure,
     FormalResult,
     KeywordIndex,
+    ReasonTuple,
     SiblingLookup,
+    content_reasons,
     formal_failures,
+    formal_reasons,
     keyword_hits,
+    requirement_year,
+    rule_holds,
+    type_keys,
+    word_rules,
 )
 from evidence.check.numeric import format_number
-from evidence.model import Document
+from evidence.model import Document, ManualLink
 
 __all__ = [
     "PROBLEM_CODES",
@@ -44,6 +57,7 @@ __all__ = [
     "CheckReport",
     "CriterionResult",
     "DocumentRef",
+    "Reason",
     "RequirementResult",
     "check",
 ]
@@ -54,9 +68,26 @@ STATUSES = ("met", "partial", "missing")
 #: what officers read for each status
 STATUS_LABELS = {"met": "Đạt", "partial": "Chưa đạt đủ", "missing": "Thiếu"}
 PROBLEM_CODES = ("late", "early", "unnumbered", "unsigned", "wrong_issuer", "annex_missing",
-                 "below_target", "not_cited", "too_few", "not_found")
+                 "below_target", "not_cited", "unconfirmed", "too_few", "not_found")
 _MAX_DOCS = 5  # candidates listed per requirement (all passing documents are listed)
 _MAX_EXPLAINED = 3  # candidates whose failures are written out in problems
+_MAX_NEAR = 3  # nearest non-evidence listed under a missing requirement
+
+
+@dataclass
+class Reason:
+    """One condition of a requirement on one listed document (contract ``reasons``)."""
+
+    id: str
+    symbol: str | None
+    condition: str  # type | subject | subject_none | body | keywords | year | issuer | date |
+    #                 number | signer | annex | citation | figure | manual
+    ok: bool
+    detail: str  # Vietnamese
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "symbol": self.symbol, "condition": self.condition, "ok": self.ok,
+                "detail": self.detail}
 
 
 @dataclass
@@ -104,6 +135,8 @@ class RequirementResult:
     problem_codes: list[str] = field(default_factory=list)
     min_count: int = 1
     found: int = 0  # distinct documents passing every condition
+    reasons: list[Reason] = field(default_factory=list)
+    manual: list[dict[str, Any]] = field(default_factory=list)  # the officer's links
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,7 +145,12 @@ class RequirementResult:
             "documents": [d.to_dict() for d in self.documents],
             "problems": list(self.problems), "problem_codes": list(self.problem_codes),
             "min_count": self.min_count, "found": self.found,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "manual": [dict(m) for m in self.manual],
         }
+
+    def reasons_of(self, doc_id: str) -> list[Reason]:
+        return [r for r in self.reasons if r.id == doc_id]
 
 
 @dataclass
@@ -151,6 +189,7 @@ class CheckReport:
     catalogue_title: str | None = None
     not_checked: list[dict[str, Any]] = field(default_factory=list)
     documents_checked: int = 0
+    warnings: list[str] = field(default_factory=list)  # said once (``warning: …``)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -187,11 +226,13 @@ class CheckReport:
             "points": self.points(),
             "criteria": [c.to_dict() for c in self.criteria],
             "not_checked": list(self.not_checked),
+            "warnings": list(self.warnings),
         }
 
 
 def check(catalogue: Catalogue, documents: Sequence[Document] | Iterable[Document], *,
-          year: int | None = None, files_beside: SiblingLookup | None = None) -> CheckReport:
+          year: int | None = None, files_beside: SiblingLookup | None = None,
+          links: Sequence[ManualLink] = ()) -> CheckReport:
     """Check every criterion of ``catalogue`` against ``documents``.
 
     Args:
@@ -201,6 +242,8 @@ def check(catalogue: Catalogue, documents: Sequence[Document] | Iterable[Documen
             re-targeted (:meth:`Catalogue.for_year`).
         files_beside: optional ``DocView -> file paths`` lookup for annexes kept beside a
             document but not stored; without it only stored documents are looked at.
+        links: the officer's manual links; those of this catalogue
+            (:func:`~evidence.check.criteria.catalogue_id`) apply to their requirement.
 
     Returns:
         The report; ``report.to_dict()`` is the contract's JSON.
@@ -213,6 +256,8 @@ def check(catalogue: Catalogue, documents: Sequence[Document] | Iterable[Documen
         by_type[v.type_key].append(v)
         by_folder[v.folder].append(v)
     kw_index = KeywordIndex(by_type)
+    ctx = _Context(views, kw_index, by_folder, cat.year, files_beside,
+                   _links_by_requirement(catalogue_id(catalogue), links))
     areas = {a.code: a for a in cat.areas}
     results: list[CriterionResult] = []
     not_checked: list[dict[str, Any]] = []
@@ -222,8 +267,7 @@ def check(catalogue: Catalogue, documents: Sequence[Document] | Iterable[Documen
                                 "assessment": crit.assessment, "max_score": crit.max_score,
                                 "reason": "không có tài liệu kiểm chứng để kiểm tra"})
             continue
-        reqs = [_requirement(r, views, kw_index, by_type, by_folder, cat.year, files_beside)
-                for r in crit.evidence]
+        reqs = [_requirement(r, ctx) for r in crit.evidence]
         area = areas.get(crit.area)
         results.append(CriterionResult(
             code=crit.code, title=crit.title, status=_criterion_status(crit, reqs),
@@ -231,8 +275,30 @@ def check(catalogue: Catalogue, documents: Sequence[Document] | Iterable[Documen
             parent=crit.parent, max_score=crit.max_score, assessment=crit.assessment,
         ))
     return CheckReport(year=cat.year, criteria_file=cat.path, criteria=results,
-                       catalogue_id=cat.id, catalogue_title=cat.title,
-                       not_checked=not_checked, documents_checked=len(views))
+                       catalogue_id=catalogue_id(cat), catalogue_title=cat.title,
+                       not_checked=not_checked, documents_checked=len(views),
+                       warnings=list(cat.warnings))
+
+
+@dataclass
+class _Context:
+    views: list[DocView]
+    kw_index: KeywordIndex
+    by_folder: dict[str, list[DocView]]
+    year: int | None
+    files_beside: SiblingLookup | None
+    links: dict[str, dict[str, ManualLink]]  # requirement id -> doc id -> link
+
+    def __post_init__(self) -> None:
+        self.by_id = {v.doc.id: v for v in self.views}
+
+
+def _links_by_requirement(cat_id: str, links: Sequence[ManualLink]) -> dict[str, dict[str, ManualLink]]:
+    out: dict[str, dict[str, ManualLink]] = {}
+    for link in links:
+        if link.catalogue == cat_id:
+            out.setdefault(link.requirement, {})[link.doc_id] = link  # the last decision wins
+    return out
 
 
 def _criterion_status(crit: Criterion, reqs: list[RequirementResult]) -> str:
@@ -249,6 +315,7 @@ class _Candidate:
     view: DocView
     formal: FormalResult
     hits: tuple[int, int]  # keywords in the subject, keywords_any in the text
+    link: ManualLink | None = None
 
     @property
     def failures(self) -> list[Failure]:
@@ -265,19 +332,27 @@ class _Candidate:
                 -(rng[1].toordinal() if rng else 0), self.view.order)
 
 
-def _requirement(req: Requirement, views: list[DocView], kw_index: KeywordIndex,
-                 by_type: dict[str | None, list[DocView]],
-                 by_folder: dict[str, list[DocView]], year: int | None,
-                 files_beside: SiblingLookup | None) -> RequirementResult:
+def _requirement(req: Requirement, ctx: _Context) -> RequirementResult:
+    links = ctx.links.get(req.id, {})
+    content = ctx.kw_index.candidates(req, year=ctx.year)
+    matched = {v.doc.id for v in content}
+    excluded = [v for v in content if v.doc.id in links and not links[v.doc.id].counts]
+    forced = [ctx.by_id[i] for i, link in links.items()
+              if link.counts and i in ctx.by_id and i not in matched]
     cands = []
-    for v in kw_index.candidates(req, year=year):
-        formal = formal_failures(v, req, siblings=by_folder.get(v.folder, ()), files_beside=files_beside)
-        cands.append(_Candidate(v, formal, _hits(v, req)))
+    for v in [*(v for v in content if v not in excluded), *forced]:
+        formal = formal_failures(v, req, siblings=ctx.by_folder.get(v.folder, ()),
+                                 files_beside=ctx.files_beside)
+        cands.append(_Candidate(v, formal, _hits(v, req), links.get(v.doc.id)))
     res = RequirementResult(id=req.id, text=req.text, status="missing", required=req.required,
                             min_count=req.min_count)
+    res.manual = [_manual(link, ctx.by_id.get(i)) for i, link in links.items()]
     if not cands:
-        res.problems = ["Không tìm thấy văn bản nào khớp loại văn bản, từ khóa và năm của yêu cầu"]
+        res.problems = ["Không tìm thấy văn bản nào khớp loại văn bản, trích yếu/nội dung và năm của yêu cầu"]
         res.problem_codes = ["not_found"]
+        near = [v for v in excluded if v.doc.id in links] + _near_misses(req, ctx, exclude=matched)
+        for v in near[:_MAX_NEAR + len(excluded)]:
+            res.reasons += _reasons(v, req, ctx, None, links.get(v.doc.id))
         return res
     ranked = sorted(_distinct(cands), key=_Candidate.rank)
     passing = [c for c in ranked if not c.failures]
@@ -287,12 +362,14 @@ def _requirement(req: Requirement, views: list[DocView], kw_index: KeywordIndex,
         res.documents = [_ref(c, req) for c in passing[:max(_MAX_DOCS, req.min_count)]]
         for d in res.documents[:req.min_count]:
             d.deciding = True
+        _add_reasons(res, ranked, req, ctx, excluded, links)
         return res
     res.status = "partial"
     failing = [c for c in ranked if c.failures]
     res.documents = [_ref(c, req) for c in [*passing, *failing][:max(_MAX_DOCS, len(passing))]]
     for d in res.documents[:req.min_count]:
         d.deciding = True  # the best found so far: what the officer must fix or complete
+    _add_reasons(res, ranked, req, ctx, excluded, links)
     problems: list[str] = []
     codes: list[str] = []
     if passing:
@@ -312,6 +389,69 @@ def _requirement(req: Requirement, views: list[DocView], kw_index: KeywordIndex,
     res.problems = problems
     res.problem_codes = codes
     return res
+
+
+def _add_reasons(res: RequirementResult, ranked: list[_Candidate], req: Requirement, ctx: _Context,
+                 excluded: list[DocView], links: dict[str, ManualLink]) -> None:
+    by_id = {c.view.doc.id: c for c in ranked}
+    for d in res.documents:
+        c = by_id[d.id]
+        res.reasons += _reasons(c.view, req, ctx, c.formal, c.link)
+    for v in excluded:
+        res.reasons += _reasons(v, req, ctx, None, links.get(v.doc.id))
+
+
+def _reasons(v: DocView, req: Requirement, ctx: _Context, formal: FormalResult | None,
+             link: ManualLink | None) -> list[Reason]:
+    """Every condition of ``req`` on ``v``: content (type, words, year), then formal (when
+    ``v`` is a candidate), then the officer's link."""
+    out: list[ReasonTuple] = []
+    if link is not None:
+        note = f": {link.note}" if link.note else ""
+        out.append(("manual", link.counts, ("cán bộ đã xác định văn bản này được tính cho yêu cầu"
+                                            if link.counts else
+                                            "cán bộ đã loại văn bản này khỏi yêu cầu") + note))
+    content = content_reasons(v, req, year=ctx.year)
+    if link is not None and link.counts:
+        # the link overrides the content match: what the words say is kept for the record
+        content = [(c, True, d + " (không xét: đã liên kết thủ công)") if not ok else (c, ok, d)
+                   for c, ok, d in content]
+    out += content
+    if formal is not None:
+        out += formal_reasons(v, req, formal)
+    sym = v.doc.facts.symbol
+    return [Reason(v.doc.id, sym, c, ok, d) for c, ok, d in out]
+
+
+def _near_misses(req: Requirement, ctx: _Context, *, exclude: set[str]) -> list[DocView]:
+    """The documents closest to evidence that are not: those whose text holds every
+    positive word of the requirement (a plan that mentions it among its tasks), ranked by
+    how many content conditions they pass (type, each word rule, year)."""
+    rules = [r for r in word_rules(req) if r.mode != "none"]
+    keys = [k for r in rules if r.mode == "all" for k in r.keys] or \
+        [k for r in rules if r.mode == "any" for k in r.keys[:1]]
+    if not keys:
+        return []
+    pool: frozenset[int] | None = None
+    for k in keys:
+        hit = ctx.kw_index.anywhere(k)
+        pool = hit if pool is None else pool & hit
+    scored = []
+    for o in sorted(pool or ()):
+        v = ctx.views[o]
+        if v.doc.id in exclude:
+            continue
+        right_type = not req.doc_type or v.type_key in type_keys(req)
+        y = requirement_year(req, ctx.year)
+        passed = right_type + sum(rule_holds(v, r) for r in word_rules(req)) + (y is None or v.about_year(y))
+        scored.append((-passed, not right_type, v.order, v))
+    scored.sort(key=lambda t: t[:3])
+    return [t[3] for t in scored[:_MAX_NEAR]]
+
+
+def _manual(link: ManualLink, v: DocView | None) -> dict[str, Any]:
+    return {"id": link.doc_id, "symbol": v.doc.facts.symbol if v else None, "counts": link.counts,
+            "note": link.note, "in_store": v is not None}
 
 
 def _distinct(cands: list[_Candidate]) -> list[_Candidate]:

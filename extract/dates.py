@@ -3,15 +3,32 @@
 Header lines ``<Place>, ngày <d> tháng <m> năm <yyyy>`` (blank day or month give a partial
 ISO date) and body dates ``17/01/2023``, ``03/8/2023``, ``01-10-1997``, ``31 / 01 / 2023``,
 ``ngày 5 tháng 3 năm 2023``. Impossible dates give ``None``; the raw text is kept.
+
+It is also the one grammar of the dates users type (``--from``, ``--to``, ``--due-before``,
+...): :func:`parse_user_date` takes ``31/01/2023``, ``3/8/2023``, ``31-01-2023``,
+``31.01.2023``, ISO ``2023-01-31`` and, where the option allows a partial date,
+``01/2023``, ``2023-01``, ``2023`` (and the long forms ``ngày 31 tháng 01 năm 2023``,
+``tháng 01/2023``); an impossible date (``31/02/2023``) is refused with the reason
+(:class:`UserDateError`, shown in Vietnamese by the message catalogue).
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date as _date
 
-__all__ = ["DateMatch", "find_dates", "iso_date", "parse_date", "parse_month", "parse_place_date"]
+__all__ = [
+    "DateMatch",
+    "UserDateError",
+    "find_dates",
+    "iso_date",
+    "parse_date",
+    "parse_month",
+    "parse_place_date",
+    "parse_user_date",
+]
 
 # blank placeholders printed for a day or month not yet filled in
 _BLANK = r"(?:[.…_\s]*)"
@@ -120,3 +137,62 @@ def parse_place_date(line: str) -> tuple[str | None, DateMatch | None]:
     pm = re.search(r"([^\n,]{2,60}?)\s*,\s*$", head)
     place = pm.group(1).strip(" \t*_") if pm else None
     return (place or None), dm
+
+
+# ---- dates typed by users ------------------------------------------------------------------
+
+# "2023-01-31", "2023-1-5", "2023-01", "2023"
+_USER_ISO = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?)?")
+# "31/01/2023", "3/8/2023", "31-01-2023", "31.01.2023", "01/2023"
+_USER_DMY = re.compile(
+    r"(?:(?P<d>\d{1,2})\s*(?P<sep>[/.-])\s*)?(?P<m>\d{1,2})\s*(?(sep)(?P=sep)|[/.-])\s*(?P<y>\d{4})")
+_USER_FORMS = "31/01/2023, 2023-01-31"
+_USER_PARTIAL_FORMS = "31/01/2023, 2023-01-31, 01/2023, 2023-01, 2023"
+
+
+class UserDateError(ValueError):
+    """A date typed by a user that is not a date. ``str()`` is the library's English
+    message (``not a date: …``, ``not a whole date: …``, ``date impossible: …``); the CLI
+    shows it in Vietnamese through the message catalogue (``messages.py``)."""
+
+
+def parse_user_date(text: str, *, partial: bool = True) -> DateMatch:
+    """A date as users type it (see the module docstring), checked against the calendar.
+
+    Args:
+        text: what was typed.
+        partial: also accept a month (``01/2023``, ``2023-01``) or a year (``2023``).
+
+    Returns:
+        The date; ``iso`` is ``2023-01-31``, ``2023-01`` or ``2023`` (precision day, month,
+        year).
+
+    Raises:
+        UserDateError: not one of the forms, an impossible date (``31/02/2023``,
+            ``2023-13``), or a partial date where ``partial`` is false.
+    """
+    t = " ".join(str(text).split())
+    m = (_USER_ISO.fullmatch(t) or _USER_DMY.fullmatch(t) or _LONG.fullmatch(t)
+         or _MONTH.fullmatch(t))
+    forms = _USER_PARTIAL_FORMS if partial else _USER_FORMS
+    if m is None:
+        raise UserDateError(f"not a date: {t!r} (use {forms})")
+    parts = m.groupdict()
+    y = int(parts["y"])
+    mo = int(parts["m"]) if parts["m"] else None
+    d = int(parts["d"]) if parts.get("d") else None
+    if (mo is None or d is None) and not partial:
+        raise UserDateError(f"not a whole date: {t!r} (use {forms})")
+    iso = iso_date(y, mo, d)
+    if iso is None:
+        raise UserDateError(f"date impossible: {t!r} ({_why(y, mo)})")
+    precision = ("year", "month", "day")[iso.count("-")]
+    return DateMatch(iso, precision, 0, len(t), t)
+
+
+def _why(year: int, month: int | None) -> str:
+    if not 1900 <= year <= 2100:
+        return "years run from 1900 to 2100"
+    if month is None or not 1 <= month <= 12:
+        return "months run from 1 to 12"
+    return f"month {month}/{year} has {calendar.monthrange(year, month)[1]} days"

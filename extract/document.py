@@ -19,11 +19,13 @@ from ..model import Facts, Page, Span
 from .citations import find_citations
 from .doctypes import STATE_CODES, type_name
 from .header import parse_header
+from .layoutcheck import check_layout
 from .normalize import clean_text
 from .recipients import find_recipients
 from .signer import find_signer_block
 from .symbols import parse_symbol
 from .tasks import find_tasks
+from .title import title_block
 
 __all__ = ["PAGE_JOIN", "extract_facts"]
 
@@ -135,6 +137,7 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
     facts.issuer = hf.issuer
     facts.parent_issuer = hf.parent_issuer
     facts.subject = hf.subject
+    facts.title_block = title_block(text)
 
     party = bool(hf.symbol and hf.symbol.party) or hf.party_motto
     block = find_signer_block(text, party=party)
@@ -160,6 +163,7 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
         facts.provenance[name] = where.span(text, s, e)
         if name == "symbol" and "number" not in facts.fallbacks:
             facts.provenance["number"] = where.span(text, s, e)
+    check_layout(facts, layout, clean, filename)
     return facts
 
 

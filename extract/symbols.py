@@ -29,6 +29,7 @@ __all__ = [
     "normalize_symbol",
     "parse_symbol",
     "parts_from_match",
+    "symbol_key",
 ]
 
 # A code segment: an upper-case letter, then upper-case letters/digits, with at most one
@@ -203,6 +204,18 @@ def _parse_symbol(text: str) -> SymbolParts | None:
     if m:
         return parts_from_match(m)
     return None
+
+
+def symbol_key(symbol: str | None, *, numbered: bool = False) -> str | None:
+    """The one look-up key of a symbol (:func:`normalize_symbol`), None for none; with
+    ``numbered``, None as well for a symbol without a number (a draft's ``/BC-UBND``
+    identifies nothing). A key, never a face: show the symbol as printed."""
+    if not symbol:
+        return None
+    key = normalize_symbol(symbol)
+    if not key or (numbered and not key[0].isdigit()):
+        return None
+    return key
 
 
 _DASH_LIKE = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"})

@@ -23,9 +23,11 @@ raises :class:`evidence.errors.StoreError` and leaves everything as it was.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,7 +35,16 @@ from pathlib import Path
 from typing import Any
 
 from evidence.errors import FailReason, StoreError
-from evidence.model import Document, Facts, FileRef, Page, facts_from_dict
+from evidence.index.journal import append_entry, journal_size, read_entries
+from evidence.model import (
+    Correction,
+    Document,
+    Facts,
+    FileRef,
+    ManualLink,
+    Page,
+    facts_from_dict,
+)
 
 __all__ = [
     "CATALOGUE_NAME",
@@ -46,7 +57,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CATALOGUE_NAME = "catalogue.sqlite3"
 
 _SCHEMA = """
@@ -113,6 +124,68 @@ CREATE TABLE pages (
     PRIMARY KEY (document_id, seq)
 );
 """
+
+# Schema version 2: the officer's decisions (corrections, manual links, removals), the
+# catalogue's copy of their journal, the documents whose index entry must be refreshed,
+# and numbers filled from citing documents. See docs/store.md, "Corrections".
+_SCHEMA_V2 = """
+CREATE TABLE IF NOT EXISTS corrections (
+    document_id TEXT NOT NULL,
+    field       TEXT NOT NULL,
+    value       TEXT,
+    was         TEXT,
+    confirmed   INTEGER NOT NULL DEFAULT 0,
+    note        TEXT,
+    at          TEXT NOT NULL,
+    path        TEXT,
+    symbol      TEXT,
+    PRIMARY KEY (document_id, field)
+);
+CREATE TABLE IF NOT EXISTS manual_links (
+    catalogue   TEXT NOT NULL,
+    requirement TEXT NOT NULL,
+    document_id TEXT NOT NULL,
+    counts      INTEGER NOT NULL,
+    note        TEXT,
+    at          TEXT NOT NULL,
+    symbol      TEXT,
+    PRIMARY KEY (catalogue, requirement, document_id)
+);
+CREATE TABLE IF NOT EXISTS removed (
+    document_id TEXT PRIMARY KEY,
+    at          TEXT NOT NULL,
+    path        TEXT,
+    symbol      TEXT,
+    note        TEXT
+);
+CREATE TABLE IF NOT EXISTS journal (
+    seq         INTEGER PRIMARY KEY,
+    entry_id    TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL,
+    document_id TEXT,
+    at          TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    undone_by   TEXT
+);
+CREATE INDEX IF NOT EXISTS journal_document ON journal (document_id);
+CREATE TABLE IF NOT EXISTS index_pending (
+    document_id TEXT PRIMARY KEY
+);
+CREATE TABLE IF NOT EXISTS cited_numbers (
+    document_id     TEXT PRIMARY KEY,
+    number          TEXT NOT NULL,
+    cited_by        TEXT NOT NULL,
+    cited_by_symbol TEXT NOT NULL
+);
+"""
+
+#: version -> the statements that bring a catalogue of the version before to it
+_MIGRATIONS: dict[int, str] = {2: _SCHEMA_V2}
+
+
+def _statements(sql: str) -> list[str]:
+    return [stmt for stmt in sql.split(";") if stmt.strip()]
+
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -212,9 +285,9 @@ class Catalogue:
 
     def _create(self, engine: str | None) -> None:
         with self._tx():
-            for stmt in _SCHEMA.split(";"):
-                if stmt.strip():
-                    self._conn.execute(stmt)
+            for stmt in _statements(_SCHEMA) + [
+                    st for v in sorted(_MIGRATIONS) for st in _statements(_MIGRATIONS[v])]:
+                self._conn.execute(stmt)
             self._conn.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?)",
                 [("schema_version", str(SCHEMA_VERSION)), ("created", _now()),
@@ -242,11 +315,26 @@ class Catalogue:
                 f"understands ({SCHEMA_VERSION}); upgrade evidence to use it",
                 subject=str(self.path),
             )
-        if int(version) < SCHEMA_VERSION:  # pragma: no cover - no older schema exists yet
+        if int(version) < SCHEMA_VERSION:
+            self._migrate(int(version))
+
+    def _migrate(self, version: int) -> None:
+        """Bring a catalogue of an older schema version to :data:`SCHEMA_VERSION`, one
+        transaction (new tables only: nothing existing is rewritten)."""
+        missing = [v for v in range(version + 1, SCHEMA_VERSION + 1) if v not in _MIGRATIONS]
+        if missing:  # pragma: no cover - every version since 1 has its migration
             raise StoreError(
                 f"the catalogue has old schema version {version}; no migration exists",
                 subject=str(self.path),
             )
+        with self._tx():
+            for v in range(version + 1, SCHEMA_VERSION + 1):
+                for stmt in _statements(_MIGRATIONS[v]):
+                    self._conn.execute(stmt)
+            self._conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                               (str(SCHEMA_VERSION),))
+        log.info("%s: catalogue schema upgraded from version %d to %d", self.path, version,
+                 SCHEMA_VERSION)
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
@@ -414,12 +502,18 @@ class Catalogue:
 
     # ---- documents ---------------------------------------------------------------------
 
-    def put_document(self, doc: Document, files: Sequence[FileInfo]) -> None:
+    def put_document(self, doc: Document, files: Sequence[FileInfo]) -> Document:
         """Insert or replace one document (row, files, pages) in one transaction.
+
+        The extracted facts are stored as given; the lookup columns (symbol, number, date,
+        type, issuer, subject) hold the values once the officer's corrections are applied.
 
         Args:
             doc: the document; ``doc.files`` gives, in order, the paths and page ranges.
             files: the :class:`FileInfo` of each path in ``doc.files`` (content hashes).
+
+        Returns:
+            The document as readers see it (corrections applied; ``doc`` is not changed).
         """
         by_path = {f.path: f for f in files}
         refs: list[tuple[FileRef, FileInfo]] = []
@@ -430,10 +524,11 @@ class Catalogue:
             refs.append((ref, info))
         if not refs:
             raise StoreError(f"document {doc.id} has no file")
-        f = doc.facts
         first_ref, first_info = refs[0]
         first, last = _page_range(first_ref)
         with self._tx():
+            shown = self._overlay([copy.copy(doc)])[0]
+            f = shown.facts
             self._conn.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
             self._conn.execute(
                 """INSERT INTO documents (id, file_sha256, first_page, last_page, format, ocr,
@@ -441,7 +536,7 @@ class Catalogue:
                        doc_type, issuer, subject, ingested_at)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (doc.id, first_info.sha256, first, last, doc.format, int(doc.ocr), doc.pages,
-                 json.dumps(_facts_dict(f), ensure_ascii=False),
+                 json.dumps(_facts_dict(doc.facts), ensure_ascii=False),
                  json.dumps(doc.warnings, ensure_ascii=False),
                  f.symbol, symbol_key(f.symbol), f.number, f.date, _year(f.date),
                  f.doc_type, f.issuer, f.subject, _now()),
@@ -458,6 +553,7 @@ class Catalogue:
                 [(doc.id, i, p.number, p.source, p.text, int(p.ocr), p.confidence)
                  for i, p in enumerate(doc.page_texts)],
             )
+        return shown
 
     def documents_of_shas(self, shas: Iterable[str]) -> list[str]:
         """Ids of the documents made from any of these file contents."""
@@ -538,12 +634,21 @@ class Catalogue:
         return self._documents(self._ids_by_path(ref))
 
     def _ids_by_path(self, ref: str) -> list[str]:
-        candidates = {ref}
-        try:
-            candidates.add(str(Path(ref).expanduser().absolute()))
-            candidates.add(str(Path(ref).expanduser().resolve()))
-        except (OSError, RuntimeError):
-            pass
+        return self.ids_at_path(ref)
+
+    def ids_at_path(self, ref: str) -> list[str]:
+        """Ids of the documents of the file at ``ref`` (as given, absolute, resolved; NFC
+        and NFD spellings), or of files with that file's content."""
+        import unicodedata
+
+        candidates: set[str] = set()
+        for form in {ref, unicodedata.normalize("NFC", ref), unicodedata.normalize("NFD", ref)}:
+            candidates.add(form)
+            try:
+                candidates.add(str(Path(form).expanduser().absolute()))
+                candidates.add(str(Path(form).expanduser().resolve()))
+            except (OSError, RuntimeError, ValueError):
+                pass
         ids: list[str] = []
         for p in sorted(candidates):
             shas = [r[0] for r in self._conn.execute(
@@ -554,6 +659,40 @@ class Catalogue:
                 (p, *shas))
             ids.extend(r[0] for r in rows if r[0] not in ids)
         return ids
+
+    def ids_with_prefix(self, prefix: str) -> list[str]:
+        """Ids beginning with ``prefix`` (lower-case hex)."""
+        return [r[0] for r in self._conn.execute(
+            "SELECT id FROM documents WHERE id >= ? AND id < ? ORDER BY id",
+            (prefix, prefix + "g"))]
+
+    def symbols_with_number(self, number: str) -> list[tuple[str, str | None]]:
+        """``(id, symbol)`` of the documents whose (corrected) number is ``number``,
+        leading zeros ignored (``05`` = ``5``; ``66`` also finds ``66.18``)."""
+        return [(r[0], r[1]) for r in self._conn.execute(
+            "SELECT id, symbol FROM documents WHERE number IS NOT NULL AND "
+            "(ltrim(number, '0') = ? OR ltrim(number, '0') LIKE ? || '.%' "
+            "OR (? = '0' AND ltrim(number, '0') = '')) ORDER BY id",
+            (number, number, number))]
+
+    def documents(self, ids: Sequence[str], *, with_pages: bool = True) -> list[Document]:
+        """Documents by id, in the order given (unknown ids skipped)."""
+        if with_pages:
+            return self._documents(ids)
+        by_id = {d.id: d for d in self._documents_light(ids)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def iter_documents_ingest_order(self, *, with_pages: bool = False) -> Iterator[Document]:
+        """Every document in the order it was (last) stored, in batches."""
+        last = -1
+        while True:
+            rows = self._conn.execute(
+                f"SELECT rowid, {_DOC_COLS} FROM documents WHERE rowid > ? ORDER BY rowid "
+                f"LIMIT {_BATCH}", (last,)).fetchall()
+            if not rows:
+                return
+            yield from self._build([r[1:] for r in rows], with_pages)
+            last = rows[-1][0]
 
     def _documents(self, ids: Sequence[str]) -> list[Document]:
         """Documents by id, in the order given (unknown ids skipped)."""
@@ -610,7 +749,333 @@ class Catalogue:
                 page_texts=pages[doc_id],
                 warnings=list(json.loads(warnings_json)),
             ))
+        return self._overlay(docs)
+
+    # ---- the officer's decisions (schema v2; docs/store.md, "Corrections") -------------
+
+    def _overlay(self, docs: list[Document]) -> list[Document]:
+        """Apply stored corrections and numbers filled from citing documents over
+        ``docs`` (in place; :func:`evidence.index.corrections.apply_overlay`)."""
+        if not docs:
+            return docs
+        ids = [d.id for d in docs]
+        corr = self.corrections_for(ids)
+        cited = self._cited_for(ids)
+        if not corr and not cited:
+            return docs
+        from evidence.index.corrections import apply_overlay
+
+        for d in docs:
+            if d.id in corr or d.id in cited:
+                apply_overlay(d, corr.get(d.id, []), cited.get(d.id))
         return docs
+
+    def _rows_in(self, sql: str, ids: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``sql`` (holding one ``{marks}``) for ``ids``, in batches."""
+        for start in range(0, len(ids), _BATCH):
+            chunk = list(ids[start:start + _BATCH])
+            yield from self._conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
+
+    def corrections_for(self, ids: Sequence[str]) -> dict[str, list[Correction]]:
+        """The stored corrections of these documents, by document id (field order of
+        :data:`evidence.index.corrections.FIELDS`)."""
+        from evidence.index.corrections import FIELDS
+
+        order = {f: i for i, f in enumerate(FIELDS)}
+        out: dict[str, list[Correction]] = {}
+        for row in self._rows_in(
+                "SELECT document_id, field, value, was, confirmed, note, at FROM corrections "
+                "WHERE document_id IN ({marks})", ids):
+            out.setdefault(row[0], []).append(_correction(row[1:]))
+        for lst in out.values():
+            lst.sort(key=lambda c: order.get(c.field, len(order)))
+        return out
+
+    def _cited_for(self, ids: Sequence[str]) -> dict[str, Any]:
+        from evidence.index.corrections import CitedNumber
+
+        return {r[0]: CitedNumber(r[1], r[2], r[3]) for r in self._rows_in(
+            "SELECT document_id, number, cited_by, cited_by_symbol FROM cited_numbers "
+            "WHERE document_id IN ({marks})", ids)}
+
+    def correction_records(self) -> list[dict[str, Any]]:
+        """Every stored correction with where it stands: ``in_store`` (its document is
+        stored), ``stale`` (its document is gone and the file at its recorded path now
+        holds other content, ``current`` = the ids of the documents there)."""
+        stored = self.document_ids()
+        out = []
+        for doc_id, fieldname, value, was, confirmed, note, at, path, symbol in self._conn.execute(
+                "SELECT document_id, field, value, was, confirmed, note, at, path, symbol "
+                "FROM corrections ORDER BY at, document_id, field"):
+            c = _correction((fieldname, value, was, confirmed, note, at))
+            current = [] if doc_id in stored or not path else [
+                i for i in self._ids_at_path(path) if i != doc_id]
+            c.stale = bool(current)
+            out.append({"id": doc_id, "correction": c, "path": path, "symbol": symbol,
+                        "in_store": doc_id in stored, "current": current})
+        return out
+
+    def _ids_at_path(self, path: str) -> list[str]:
+        return [r[0] for r in self._conn.execute(
+            "SELECT DISTINCT d.document_id FROM files f JOIN document_files d "
+            "ON d.sha256 = f.sha256 WHERE f.path = ? AND f.status = 'ok' "
+            "ORDER BY d.document_id", (path,))]
+
+    def links(self, catalogue: str | None = None) -> list[ManualLink]:
+        """The officer's manual links (of one criteria catalogue, or all)."""
+        sql = ("SELECT catalogue, requirement, document_id, counts, note, at FROM manual_links"
+               + (" WHERE catalogue = ?" if catalogue is not None else "")
+               + " ORDER BY catalogue, requirement, at")
+        rows = self._conn.execute(sql, (catalogue,) if catalogue is not None else ())
+        return [ManualLink(catalogue=r[0], requirement=r[1], doc_id=r[2], counts=bool(r[3]),
+                           note=r[4], at=r[5]) for r in rows]
+
+    def removed(self) -> list[dict[str, Any]]:
+        """Documents removed by the officer (``evidence remove``), oldest first."""
+        return [{"id": r[0], "at": r[1], "path": r[2], "symbol": r[3]}
+                for r in self._conn.execute(
+                    "SELECT document_id, at, path, symbol FROM removed ORDER BY at, document_id")]
+
+    def is_removed(self, doc_id: str) -> bool:
+        """Whether the officer removed this document (the next ingest skips it)."""
+        return self._conn.execute(
+            "SELECT 1 FROM removed WHERE document_id = ?", (doc_id,)).fetchone() is not None
+
+    def decision_state(self, table: str, key: dict[str, str]) -> dict[str, Any] | None:
+        """The current row of one decision (``corrections``, ``links``, ``removed``)."""
+        name, keys, values = _DECISIONS[table]
+        where = " AND ".join(f"{col} = ?" for col in keys.values())
+        row = self._conn.execute(
+            f"SELECT {', '.join(values)} FROM {name} WHERE {where}",
+            [key[k] for k in keys]).fetchone()
+        return None if row is None else _decision_dict(table, dict(zip(values, row, strict=True)))
+
+    def journal_entries(self, *, document_id: str | None = None,
+                        kinds: Iterable[str] | None = None,
+                        live: bool = False) -> list[dict[str, Any]]:
+        """Journal entries recorded in this catalogue, newest first (``live``: those not
+        undone yet)."""
+        sql = "SELECT body FROM journal WHERE 1 = 1"
+        args: list[Any] = []
+        if document_id is not None:
+            sql += " AND document_id = ?"
+            args.append(document_id)
+        if kinds is not None:
+            ks = list(kinds)
+            sql += f" AND kind IN ({','.join('?' * len(ks))})"
+            args += ks
+        if live:
+            sql += " AND undone_by IS NULL"
+        return [json.loads(r[0]) for r in self._conn.execute(sql + " ORDER BY seq DESC", args)]
+
+    def record_decision(self, kind: str, changes: Sequence[tuple[str, dict[str, str],
+                                                                 dict[str, Any] | None]],
+                        journal: Path, *, meta: dict[str, Any] | None = None,
+                        undoes: str | None = None) -> dict[str, Any]:
+        """Make one officer's change — rows of ``corrections``, ``links`` or ``removed``
+        set to ``after`` (None deletes) — in one transaction, appended (fsync'd) to the
+        journal before it commits. A removal also deletes the document; documents whose
+        corrections changed get their lookup columns refreshed and are queued for the
+        search index (:meth:`pending_index_ids`).
+
+        Returns:
+            the journal entry.
+
+        Raises:
+            StoreError: the journal cannot be written (nothing is changed).
+        """
+        with self._tx():
+            entry: dict[str, Any] = {
+                "v": 1, "id": uuid.uuid4().hex, "at": _now(), "kind": kind,
+                "undoes": undoes, **(meta or {}),
+                "changes": [{"table": t, "key": dict(k),
+                             "before": self.decision_state(t, k), "after": a}
+                            for t, k, a in changes],
+            }
+            self._apply_entry(entry)
+            try:
+                size = append_entry(journal, entry)
+            except OSError as exc:
+                raise StoreError(f"không ghi được nhật ký sửa đổi: {exc.strerror or exc}",
+                                 subject=str(journal)) from exc
+            self._set_meta_in_tx("journal_size", str(size))
+        return entry
+
+    def _apply_entry(self, entry: dict[str, Any]) -> None:
+        """Set the rows of one journal entry and record it (inside a transaction)."""
+        touched: set[str] = set()
+        for ch in entry["changes"]:
+            table, key, after = ch["table"], ch["key"], ch.get("after")
+            if table not in _DECISIONS:
+                continue  # a newer evidence's decision: kept in the journal, not applied
+            name, keys, values = _DECISIONS[table]
+            where = " AND ".join(f"{col} = ?" for col in keys.values())
+            self._conn.execute(f"DELETE FROM {name} WHERE {where}", [key[k] for k in keys])
+            if after is not None:
+                cols = [*keys.values(), *values]
+                row = [key[k] for k in keys] + [_decision_column(table, v, after.get(v))
+                                                for v in values]
+                self._conn.execute(
+                    f"INSERT INTO {name} ({', '.join(cols)}) VALUES "
+                    f"({', '.join('?' * len(cols))})", row)
+            if table == "corrections":
+                touched.add(key["doc"])
+            elif table == "removed" and after is not None:
+                self._delete_documents([key["doc"]])
+                self._conn.execute("DELETE FROM cited_numbers WHERE document_id = ? "
+                                   "OR cited_by = ?", (key["doc"], key["doc"]))
+        self._conn.execute(
+            "INSERT OR IGNORE INTO journal (entry_id, kind, document_id, at, body) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (entry["id"], entry.get("kind", ""), entry.get("doc"), entry.get("at") or _now(),
+             json.dumps(entry, ensure_ascii=False, sort_keys=True)))
+        if entry.get("undoes"):
+            self._conn.execute("UPDATE journal SET undone_by = ? WHERE entry_id = ?",
+                               (entry["id"], entry["undoes"]))
+        self._refresh_columns(sorted(touched))
+
+    def _refresh_columns(self, ids: Sequence[str]) -> None:
+        """Lookup columns of these documents from their corrected facts; queue them for
+        the search index."""
+        for doc in self._documents_light(ids):
+            f = doc.facts
+            self._conn.execute(
+                "UPDATE documents SET symbol = ?, symbol_key = ?, number = ?, date = ?, "
+                "year = ?, doc_type = ?, issuer = ?, subject = ? WHERE id = ?",
+                (f.symbol, symbol_key(f.symbol), f.number, f.date, _year(f.date),
+                 f.doc_type, f.issuer, f.subject, doc.id))
+            self._conn.execute("INSERT OR IGNORE INTO index_pending (document_id) VALUES (?)",
+                               (doc.id,))
+
+    def _documents_light(self, ids: Sequence[str]) -> list[Document]:
+        out: list[Document] = []
+        for start in range(0, len(ids), _BATCH):
+            chunk = list(ids[start:start + _BATCH])
+            rows = self._conn.execute(
+                f"SELECT {_DOC_COLS} FROM documents WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk).fetchall()
+            out += self._build(rows, False)
+        return out
+
+    def _set_meta_in_tx(self, key: str, value: str) -> None:
+        self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def replay_journal(self, journal: Path) -> int:
+        """Bring this catalogue and the journal beside it to the same decisions: entries
+        of the journal the catalogue lacks (a rebuilt or restored catalogue, a run killed
+        after the append) are applied in journal order, each in its own transaction;
+        entries the catalogue has and the journal lacks (a deleted journal) are appended
+        to it. Skipped when the journal has the size recorded at the last change.
+
+        Returns:
+            the number of entries applied to the catalogue.
+        """
+        size = journal_size(journal)
+        if str(size) == (self.get_meta("journal_size") or "0"):
+            return 0
+        entries = read_entries(journal)
+        in_file = {e["id"] for e in entries}
+        known = {r[0] for r in self._conn.execute("SELECT entry_id FROM journal")}
+        applied = 0
+        for entry in entries:
+            if entry["id"] in known:
+                continue
+            with self._tx():
+                self._apply_entry(entry)
+            applied += 1
+        for (body,) in self._conn.execute("SELECT body FROM journal ORDER BY seq").fetchall():
+            entry = json.loads(body)
+            if entry["id"] not in in_file:
+                append_entry(journal, entry)
+        self.set_meta("journal_size", str(journal_size(journal)))
+        if applied:
+            log.warning("%s: %d officer's decisions replayed from %s", self.path, applied,
+                        journal)
+        return applied
+
+    def pending_index_ids(self) -> list[str]:
+        """Documents whose search-index entry must be rewritten (corrected facts)."""
+        return [r[0] for r in self._conn.execute(
+            "SELECT document_id FROM index_pending ORDER BY document_id")]
+
+    def clear_pending(self, ids: Iterable[str]) -> None:
+        """The search index holds these documents' current facts."""
+        with self._tx():
+            self._conn.executemany("DELETE FROM index_pending WHERE document_id = ?",
+                                   [(i,) for i in ids])
+
+    def refresh_cited_numbers(self) -> list[str]:
+        """Recompute the numbers filled from citing documents (issue 9, item 4): a stored
+        document whose number is empty with a ``handwritten`` / ``low_confidence`` review
+        item takes the number that the stored documents citing it (same type, date and
+        issuer) agree on; a number printed or corrected is never overridden, and a filled
+        number goes away with the last document that cited it. One transaction.
+
+        Returns:
+            ids of the documents whose filled number changed (queued for the index).
+        """
+        from evidence.index.corrections import cited_number_for, cited_number_wanted
+
+        with self._tx():
+            old = {r[0]: (r[1], r[2]) for r in self._conn.execute(
+                "SELECT document_id, number, cited_by FROM cited_numbers")}
+            self._conn.execute("DELETE FROM cited_numbers")
+            corrected = {r[0] for r in self._conn.execute(
+                "SELECT document_id FROM corrections WHERE field = 'number'")}
+            wanted = [d for d in self._documents_light([r[0] for r in self._conn.execute(
+                "SELECT id FROM documents WHERE number IS NULL AND length(date) = 10 AND "
+                "(instr(facts, 'handwritten') > 0 OR instr(facts, 'low_confidence') > 0)")])
+                if d.id not in corrected and cited_number_wanted(d.facts)]
+            new: dict[str, Any] = {}
+            wanted = [d for d in wanted if d.facts.date and d.facts.doc_type]
+            citing = self._citing_candidates(sorted({d.facts.date or "" for d in wanted}))
+            for doc in wanted:
+                hit = cited_number_for(doc, citing, taken=self._symbol_taken)
+                if hit is not None:
+                    new[doc.id] = hit
+                    self._conn.execute(
+                        "INSERT INTO cited_numbers (document_id, number, cited_by, "
+                        "cited_by_symbol) VALUES (?, ?, ?, ?)",
+                        (doc.id, hit.number, hit.cited_by, hit.cited_by_symbol))
+            changed = sorted(i for i in set(old) | set(new)
+                             if old.get(i) != ((new[i].number, new[i].cited_by)
+                                               if i in new else None))
+            self._refresh_columns(changed)
+        return changed
+
+    def _citing_candidates(self, dates: Sequence[str]) -> list[Document]:
+        """Documents whose facts mention one of these ISO dates (one scan per 50 dates):
+        the only ones that can cite a document of that date."""
+        ids: list[str] = []
+        for start in range(0, len(dates), 50):
+            chunk = list(dates[start:start + 50])
+            cond = " OR ".join("instr(facts, ?) > 0" for _ in chunk)
+            ids += [r[0] for r in self._conn.execute(
+                f"SELECT id FROM documents WHERE {cond}", chunk)]
+        return self._documents_light(sorted(set(ids)))
+
+    def _symbol_taken(self, symbol: str, year: str | None, doc_id: str) -> bool:
+        """Whether another stored document already bears this symbol (in this year)."""
+        key = symbol_key(symbol)
+        for _other, date in self._conn.execute(
+                "SELECT id, date FROM documents WHERE symbol_key = ? AND id != ?",
+                (key, doc_id)):
+            if year is None or not date or date[:4] == year:
+                return True
+        return False
+
+    def review_count(self) -> dict[str, int]:
+        """How many documents need the officer, and how many items (``evidence review``)."""
+        from evidence.index.corrections import review_items
+
+        docs = items = 0
+        for doc in self.iter_documents(with_pages=False):
+            n = len(review_items(doc))
+            docs += bool(n)
+            items += n
+        return {"documents": docs, "items": items}
 
     # ---- status ------------------------------------------------------------------------
 
@@ -654,6 +1119,11 @@ class Catalogue:
             ],
             "missing": [r[0] for r in q(
                 "SELECT path FROM files WHERE status = 'missing' ORDER BY path")],
+            # the officer's side (schema v2): what needs checking, what was decided
+            "review": self.review_count(),
+            "corrections": int(q("SELECT count(*) FROM corrections").fetchone()[0]),
+            "links": int(q("SELECT count(*) FROM manual_links").fetchone()[0]),
+            "removed": int(q("SELECT count(*) FROM removed").fetchone()[0]),
         }
 
     def dump(self) -> dict[str, Any]:
@@ -681,6 +1151,41 @@ _FILE_COLS = ("path, sha256, size, mtime, format, status, reason, error, pages, 
               "ingested_at")
 _DOC_COLS = "id, format, ocr, pages, facts, warnings"
 _BATCH = 200  # documents per batch read (bounded memory, few queries)
+
+
+#: journal table name -> (SQL table, key names -> columns, value columns)
+_DECISIONS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
+    "corrections": ("corrections", {"doc": "document_id", "field": "field"},
+                    ("value", "was", "confirmed", "note", "at", "path", "symbol")),
+    "links": ("manual_links", {"catalogue": "catalogue", "requirement": "requirement",
+                               "doc": "document_id"}, ("counts", "note", "at", "symbol")),
+    "removed": ("removed", {"doc": "document_id"}, ("at", "path", "symbol", "note")),
+}
+_JSON_COLUMNS = {"value", "was"}
+_BOOL_COLUMNS = {"confirmed", "counts"}
+
+
+def _decision_column(table: str, name: str, value: Any) -> Any:
+    if name in _JSON_COLUMNS:
+        return json.dumps(value, ensure_ascii=False)
+    if name in _BOOL_COLUMNS:
+        return int(bool(value))
+    return value
+
+
+def _decision_dict(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    for k in _JSON_COLUMNS & row.keys():
+        row[k] = None if row[k] is None else json.loads(row[k])
+    for k in _BOOL_COLUMNS & row.keys():
+        row[k] = bool(row[k])
+    return row
+
+
+def _correction(row: Sequence[Any]) -> Correction:
+    fieldname, value, was, confirmed, note, at = row
+    return Correction(field=fieldname, value=None if value is None else json.loads(value),
+                      was=None if was is None else json.loads(was), at=at, note=note,
+                      confirmed=bool(confirmed))
 
 
 def _shown_path(ok_paths: list[str], recorded: str) -> str:
@@ -730,10 +1235,8 @@ def _year(date: str | None) -> int | None:
 
 
 def symbol_key(symbol: str | None) -> str | None:
-    """The lookup key of a symbol (``normalize_symbol``), None for none."""
-    if not symbol:
-        return None
-    from evidence.extract.symbols import normalize_symbol
+    """The lookup key of a symbol: :func:`evidence.extract.symbols.symbol_key`, imported
+    lazily (search start-up)."""
+    from evidence.extract.symbols import symbol_key as key
 
-    key = normalize_symbol(symbol)
-    return key or None
+    return key(symbol)

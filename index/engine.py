@@ -22,6 +22,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -39,6 +40,7 @@ from evidence.index.analysis import (
     symbol_keys,
 )
 from evidence.index.analysis import make_snippet as _make_snippet
+from evidence.index.ranking import FUZZY_BELOW
 
 if TYPE_CHECKING:
     from evidence.index.query import QueryPlan
@@ -48,7 +50,6 @@ __all__ = [
     "DEFAULT_ENGINE",
     "ENGINES",
     "SCHEMA_VERSION",
-    "TIER_BONUS",
     "BaseEngine",
     "Candidate",
     "IndexStatus",
@@ -59,10 +60,12 @@ __all__ = [
     "SearchResults",
     "WriterLock",
     "choose_engine",
+    "default_engine",
     "engine_dir",
     "open_engine",
     "prepare",
     "recorded_engine",
+    "valid_engine",
 ]
 
 log = logging.getLogger(__name__)
@@ -70,22 +73,8 @@ log = logging.getLogger(__name__)
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
 #: Bumped when fields or weights change; combined with the analyzer version in the marker.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 MARKER = "evidence-index.json"
-
-# Ranking weights shared by both engines (subject above body, exact above folded,
-# adjacent pairs above scattered syllables, a symbol hit above everything).
-W_SUBJ_F, W_SUBJ_X, W_BODY_F, W_BODY_X = 3.0, 2.0, 1.0, 0.5
-W_SUBJ_B, W_BODY_B = 4.0, 2.0
-#: the subject begins with the query's first two words (``analysis.start_keys``), per
-#: query word (``QueryPlan.start_boost``)
-W_SUBJ_START = 4.0
-W_SYMBOL = 200.0
-#: score between two ranking tiers (subject phrase > all words in the subject > phrase
-#: anywhere > words anywhere; see the engines)
-TIER_BONUS = 1000.0
-#: Strict results below this number trigger the fuzzy (OCR-tolerant) fallback.
-FUZZY_BELOW = 3
 
 
 # ---- data -----------------------------------------------------------------------------------
@@ -174,6 +163,8 @@ class IndexedDoc:
     id: str
     symbol: str | None
     symkeys: list[str]
+    #: the document's own number, leading zeros dropped (``05`` -> ``5``)
+    numkey: str | None
     doc_type: str | None
     type_key: str
     year: int
@@ -256,15 +247,39 @@ def _atomic_write(path: Path, obj: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def choose_engine(home: Path, name: str | None = None) -> str:
-    """Explicit ``name``, else the store's recorded engine, else ``$EVIDENCE_ENGINE``,
-    else Whoosh."""
-    chosen = name or (recorded_engine(home) if not name else None) or os.environ.get("EVIDENCE_ENGINE") or DEFAULT_ENGINE
-    chosen = chosen.strip().lower()
+def valid_engine(name: str, *, subject: str = "engine") -> str:
+    """``name`` as one of :data:`ENGINES` (case and spaces ignored).
+
+    Raises:
+        StoreError: not an engine this program has.
+    """
+    chosen = name.strip().lower()
     if chosen not in ENGINES:
-        raise StoreError(f"unknown search engine {chosen!r} (use one of: {', '.join(ENGINES)})",
-                         subject="engine")
+        raise StoreError(f"unknown search engine {name!r} (use one of: {', '.join(ENGINES)})",
+                         subject=subject)
     return chosen
+
+
+def default_engine() -> str:
+    """The engine of a new store: ``$EVIDENCE_ENGINE``, else :data:`DEFAULT_ENGINE`.
+
+    Raises:
+        StoreError: ``$EVIDENCE_ENGINE`` names no engine (refused before any store is
+            written with it).
+    """
+    env = os.environ.get("EVIDENCE_ENGINE", "").strip()
+    return valid_engine(env, subject="EVIDENCE_ENGINE") if env else DEFAULT_ENGINE
+
+
+def choose_engine(home: Path, name: str | None = None) -> str:
+    """Explicit ``name``, else the store's recorded engine, else :func:`default_engine`.
+
+    Raises:
+        StoreError: ``name`` or ``$EVIDENCE_ENGINE`` names no engine.
+    """
+    if name:
+        return valid_engine(name)
+    return recorded_engine(home) or default_engine()
 
 
 def open_engine(home: Path, name: str | None = None) -> SearchEngine:
@@ -293,16 +308,11 @@ def open_engine(home: Path, name: str | None = None) -> SearchEngine:
     return WhooshEngine(home)
 
 
-def _normalized_symbol(symbol: str | None) -> str | None:
-    if not symbol:
-        return symbol
-    try:  # helper A's canonical form; imported lazily (search start-up, issue 4)
-        from evidence.extract.symbols import normalize_symbol
-    except ImportError:
-        from evidence.extract.normalize import normalize_span
-
-        return normalize_span(symbol).replace(" ", "")
-    return normalize_symbol(symbol)
+def number_key(number: str | None) -> str | None:
+    """The number a document bears, as the index keys it: its leading digits without
+    leading zeros (``05`` and ``05/CT-UBND`` -> ``5``); None without one."""
+    m = re.match(r"\s*0*(\d+)", number or "")
+    return (m.group(1) or "0") if m else None
 
 
 def _datenum(date: str | None) -> int:
@@ -326,15 +336,18 @@ def prepare(doc: Document) -> IndexedDoc:
     f = doc.facts
     text = clean_text(doc.text)
     subject = clean_text(f.subject) if f.subject else None
-    symbol = _normalized_symbol(f.symbol)
-    keys = symbol_keys(symbol)
-    if f.symbol and f.symbol != symbol:
-        keys += [k for k in symbol_keys(f.symbol) if k not in keys]
+    from evidence.extract.symbols import symbol_key
+
+    # shown as printed (``05/CT-UBND``); only the keys are normalised
+    symbol = " ".join(clean_text(f.symbol).split()) if f.symbol else None
+    keys = symbol_keys(symbol_key(symbol))
+    keys += [k for k in symbol_keys(symbol) if k not in keys]
     issuers = " ".join(x for x in (f.issuer, f.parent_issuer) if x)
     datenum = _datenum(f.date)
     subj = analyze(subject or "", clean=False)
     return IndexedDoc(
-        id=doc.id, symbol=symbol, symkeys=keys, doc_type=f.doc_type,
+        id=doc.id, symbol=symbol, symkeys=keys, numkey=number_key(f.number or symbol),
+        doc_type=f.doc_type,
         type_key=fold(f.doc_type) if f.doc_type else "",
         year=datenum // 10000, datenum=datenum, date=f.date,
         issuer=f.issuer, issuer_terms=analyze(issuers).folded if issuers else [],

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from evidence.errors import BadQuery
+from evidence.extract.dates import UserDateError, parse_user_date
 from evidence.extract.doctypes import ABBREVIATIONS, STATE_CODES
 from evidence.extract.normalize import clean_text, fold
 from evidence.index.analysis import (
@@ -25,11 +27,12 @@ from evidence.index.analysis import (
     start_keys,
     symbol_keys,
 )
+from evidence.index.ranking import FUZZY_MIN_LEN
 
 if TYPE_CHECKING:
     from evidence.index.engine import SearchQuery
 
-__all__ = ["QueryPlan", "date_bounds", "plan_query"]
+__all__ = ["QueryPlan", "date_bounds", "filter_date", "plan_query"]
 
 _QUOTED = re.compile(r"[\"“”„«»]([^\"“”„«»]*)[\"“”„«»]?")
 # issuer abbreviations officers type in filters (vn-format.md: issuers are expanded), from
@@ -37,8 +40,6 @@ _QUOTED = re.compile(r"[\"“”„«»]([^\"“”„«»]*)[\"“”„«»]?"
 _ISSUER_ABBR = {
     fold(k): fold(v) for k, v in ABBREVIATIONS.items() if k.isalpha() and k not in STATE_CODES
 }
-#: folded syllables shorter than this are never fuzzed (too many neighbours)
-FUZZY_MIN_LEN = 4
 
 
 @dataclass
@@ -56,6 +57,14 @@ class QueryPlan:
         snippet_terms: folded keys of unaccented query words (highlight any accent form).
         snippet_exact: exact keys of accented query words (highlight that form, or the
             word written without accents).
+        number: the number of a query that is only a number, or a type word and a number
+            (``111``, ``QĐ 1074``), leading zeros dropped.
+        number_type: the folded type code typed with that number (``qd``).
+        prefer_type: the folded type code of the type word the query opens with
+            (``kế hoạch …`` -> ``kh``): documents of that type rank first in each tier.
+        alternatives: the other sides of ``OR`` (plans without filters of their own).
+        exclude, exclude_bigrams: folded words (``-word``) and bigrams (``-"two words"``)
+            no result may contain.
         type_key, year, issuer_terms, date_lo, date_hi: filters (``None``/empty = none).
     """
 
@@ -73,16 +82,22 @@ class QueryPlan:
     issuer_terms: list[str] = field(default_factory=list)
     date_lo: int | None = None
     date_hi: int | None = None
+    number: str | None = None
+    number_type: str | None = None
+    prefer_type: str | None = None
+    alternatives: list[QueryPlan] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    exclude_bigrams: list[str] = field(default_factory=list)
+
+    @property
+    def branches(self) -> list[QueryPlan]:
+        """This plan and its ``OR`` alternatives."""
+        return [self, *self.alternatives]
 
     @property
     def empty(self) -> bool:
         """No words at all: a filter-only query (all documents, filtered)."""
-        return not self.terms and not self.phrases and not self.symkeys
-
-    @property
-    def has_filters(self) -> bool:
-        return bool(self.type_key or self.year or self.issuer_terms
-                    or self.date_lo is not None or self.date_hi is not None)
+        return not any(b.terms or b.phrases or b.symkeys or b.number for b in self.branches)
 
     @property
     def phrase_bigrams(self) -> list[str]:
@@ -99,43 +114,40 @@ class QueryPlan:
                 if len(p) == 1]
 
     @property
-    def start_boost(self) -> float:
-        """Weight of :attr:`start_key`: per query word, since a long query sums many
-        term scores and the start must still count."""
-        from evidence.index.engine import W_SUBJ_START
-
-        return W_SUBJ_START * len(self.terms)
-
-    @property
     def can_fuzzy(self) -> bool:
-        words = [f for f, _ in self.terms] + [t for p in self.phrases for t in p]
+        words = [f for b in self.branches for f, _ in b.terms]
+        words += [t for b in self.branches for p in b.phrases for t in p]
         return any(len(w) >= FUZZY_MIN_LEN and not w.isdigit() for w in words)
+
+
+def filter_date(value: str) -> str:
+    """A date filter's value as ISO text (``2023-01-31``, ``2023-01`` or ``2023``).
+
+    Raises:
+        BadQuery: not a date, or an impossible one (``31/02/2023``); the reason is
+            :func:`evidence.extract.dates.parse_user_date`'s.
+    """
+    try:
+        return parse_user_date(value).iso or ""
+    except UserDateError as exc:
+        raise BadQuery(str(exc), subject=str(value)) from exc
 
 
 def date_bounds(value: str | None, *, upper: bool) -> int | None:
     """A ``--from``/``--to`` value as the index's date number (``20230117``).
 
-    Accepts ``2023-01-17``, ``2023-01``, ``2023`` and ``17/01/2023``; a partial date covers
-    its whole month or year (``--to 2023-03`` includes 31 March).
+    Any form of :func:`evidence.extract.dates.parse_user_date` (``2023-01-17``,
+    ``17/01/2023``, ``2023-01``, ``2023``); a partial date covers its whole month or year
+    (``--to 2023-03`` includes 31 March).
 
     Raises:
-        ValueError: not a date.
+        BadQuery: see :func:`filter_date`.
     """
     if value is None or not str(value).strip():
         return None
-    v = str(value).strip()
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", v)
-    if m:
-        y, mo, d = int(m.group(1)), m.group(2), m.group(3)
-    else:
-        m = re.fullmatch(r"(?:(\d{1,2})[/.-])?(\d{1,2})[/.-](\d{4})", v)
-        if not m:
-            raise ValueError(f"not a date: {value!r} (use 2023-01-31 or 31/01/2023)")
-        y, mo, d = int(m.group(3)), m.group(2), m.group(1)
-    month = int(mo) if mo else (99 if upper else 0)
-    day = int(d) if d else (99 if upper else 0)
-    if not (0 <= month <= 12 or month == 99) or not (0 <= day <= 31 or day == 99):
-        raise ValueError(f"not a date: {value!r}")
+    parts = [int(x) for x in filter_date(value).split("-")]
+    fill = 99 if upper else 0
+    y, month, day = (*parts, fill, fill)[:3]
     return y * 10000 + month * 100 + day
 
 

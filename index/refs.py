@@ -25,9 +25,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from evidence.errors import NotFound
-from evidence.extract.dates import iso_date, parse_date
 from evidence.extract.normalize import fold
+from evidence.extract.symbols import symbol_key
+from evidence.index.query import filter_date
 from evidence.model import Citation, Document, Span, Task
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ __all__ = [
     "TaskRow",
     "citation_graph",
     "deadline_last_day",
+    "issuer_score",
     "list_tasks",
     "missing_citations",
     "parse_due_date",
@@ -56,16 +57,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _LEVELS = ("tinh", "huyen", "xa", "phuong", "thi tran", "thi xa", "thanh pho", "quan")
-
-
-def _symbol_key(symbol: str | None) -> str | None:
-    if not symbol:
-        return None
-    from evidence.extract.symbols import normalize_symbol  # helper A's module, lazily
-
-    key = normalize_symbol(symbol)
-    # a blank number ("/UBND-NV") identifies nothing
-    return key if key and key[0].isdigit() else None
 
 
 def _year(iso: str | None) -> str | None:
@@ -87,7 +78,7 @@ def _level(words: set[str], text: str) -> str | None:
     return None
 
 
-def _issuer_score(cited: str | None, doc: Document) -> float:
+def issuer_score(cited: str | None, doc: Document) -> float:
     """How well a cited issuer phrase (``UBND huyện``) fits a document's issuer:
     share of its words found, -1 when the administrative levels disagree."""
     cw = _words(cited)
@@ -112,7 +103,7 @@ class CitationIndex:
         self.by_key: dict[str, list[Document]] = {}
         self.by_loose: dict[str, list[Document]] = {}
         for d in self.docs:
-            key = _symbol_key(d.facts.symbol) if d.facts.number else None
+            key = symbol_key(d.facts.symbol, numbered=True) if d.facts.number else None
             if key:
                 self.by_key.setdefault(key, []).append(d)
                 self.by_loose.setdefault(_loose(key), []).append(d)
@@ -120,7 +111,7 @@ class CitationIndex:
     def candidates(self, symbol: str, date: str | None = None) -> list[Document]:
         """Documents with this symbol; failing that, with this symbol up to its dashes
         (OCR drops them: ``05/CTUBND``) *and* exactly this date."""
-        key = _symbol_key(symbol)
+        key = symbol_key(symbol, numbered=True)
         if not key:
             return []
         exact = self.by_key.get(key)
@@ -162,7 +153,7 @@ def resolve_citation(c: Citation, docs: Sequence[Document] | CitationIndex, *,
         if exact:
             cands = exact
     if len(cands) > 1 and c.issuer:
-        scored = [(_issuer_score(c.issuer, d), d) for d in cands]
+        scored = [(issuer_score(c.issuer, d), d) for d in cands]
         best = max(s for s, _ in scored)
         cands = [d for s, d in scored if s == best]
     if len(cands) > 1 and citing is not None and citing.facts.date:
@@ -272,7 +263,7 @@ def missing_citations(docs: Sequence[Document] | Iterable[Document] | CitationGr
     for e in graph.edges:
         if e.target is not None:
             continue
-        key = _symbol_key(e.citation.symbol) or e.citation.symbol
+        key = symbol_key(e.citation.symbol, numbered=True) or e.citation.symbol
         groups.setdefault((key, _year(e.citation.date)), []).append(e)
     # citations without a date join the one dated group of their symbol
     for (key, year) in [k for k in groups if k[1] is None]:
@@ -345,23 +336,30 @@ class ShowResult:
 
 
 def show(store: Store, ref: str) -> ShowResult:
-    """Find ``ref`` (symbol, id, id prefix or path) in the store and build its view; when
-    several documents match, the most recent is shown and the others listed.
+    """Find ``ref`` (any form :func:`evidence.index.resolve.resolve` takes) and build its
+    view, with the officer's to-do items (``review_items``) and the corrections made on
+    the content the file held before (``stale_corrections``).
 
     Raises:
         NotFound: nothing matches ``ref``.
+        Ambiguous: several documents match (the candidates are listed).
     """
-    found = store.catalogue.find_documents(ref)
-    if not found:
-        raise NotFound("không tìm thấy văn bản", subject=ref)
-    # several documents share a symbol (years, issuers, copies): the most recent first
-    found.sort(key=lambda d: (d.facts.date or "", d.id), reverse=True)
-    doc = found[0]
+    from evidence.index.corrections import REASON_TEXT, review_items
+    from evidence.index.decisions import correction_list
+    from evidence.index.resolve import resolve
+
+    doc = resolve(store.catalogue, ref)
     graph = citation_graph([
         doc if d.id == doc.id else d
         for d in store.catalogue.iter_documents(with_pages=False)
     ])
-    return ShowResult(show_data(doc, graph), [_brief(d) for d in found[1:]])
+    data = show_data(doc, graph)
+    data["review_items"] = [
+        {"field": r.field, "reason": r.reason, "reason_text": REASON_TEXT.get(r.reason, r.reason),
+         "page": r.page} for r in review_items(doc)]
+    data["stale_corrections"] = [c for c in correction_list(store)
+                                 if c["stale"] and doc.id in c.get("current", [])]
+    return ShowResult(data, [])
 
 
 def refs(store: Store) -> CitationGraph:
@@ -388,27 +386,14 @@ class TaskRow:
 
 
 def parse_due_date(text: str) -> str:
-    """``--due-before`` value to an ISO day: ``2023-11-30``, ``30/11/2023``; a month
+    """``--due-before`` value to an ISO day: any form of
+    :func:`evidence.extract.dates.parse_user_date` (``2023-11-30``, ``30/11/2023``); a month
     (``2023-12``, ``12/2023``) or a year means its last day.
 
     Raises:
-        ValueError: not a date.
+        BadQuery: not a date, or an impossible one (``31/02/2023``).
     """
-    t = text.strip()
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", t)
-    iso: str | None = None
-    if m:
-        iso = iso_date(int(m.group(1)), int(m.group(2)) if m.group(2) else None,
-                       int(m.group(3)) if m.group(3) else None)
-    else:
-        mm = re.fullmatch(r"(\d{1,2})\s*[/.-]\s*(\d{4})", t)
-        if mm:
-            iso = iso_date(int(mm.group(2)), int(mm.group(1)))
-        else:
-            dm = parse_date(t)
-            iso = dm.iso if dm and dm.start == 0 and dm.end == len(t) else None
-    if not iso:
-        raise ValueError(f"not a date: {text!r} (use 2023-11-30 or 30/11/2023)")
+    iso = filter_date(text)
     return deadline_last_day(iso) or iso
 
 
@@ -467,7 +452,7 @@ def list_tasks(docs: Iterable[Document], assignee: str | None = None,
         Rows ordered by deadline (undated last), then document date and task order.
 
     Raises:
-        ValueError: ``due_before`` is not a date.
+        BadQuery: ``due_before`` is not a date, or an impossible one.
     """
     limit = parse_due_date(due_before) if due_before else None
     rows: list[TaskRow] = []

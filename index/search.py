@@ -66,7 +66,7 @@ def search(
 
     Raises:
         StoreError: no store, or an index built by another version (run reindex).
-        ValueError: a date filter that is not a date.
+        BadQuery: a date filter that is not a date, or an impossible one.
     """
     q = query if isinstance(query, SearchQuery) else SearchQuery(
         text=query, doc_type=doc_type, year=year, issuer=issuer, date_from=date_from,

@@ -27,11 +27,10 @@ from evidence.model import Document
 if TYPE_CHECKING:
     from evidence.index.engine import SearchEngine
 
-__all__ = ["DEFAULT_ENGINE", "LOCK_NAME", "Store"]
+__all__ = ["LOCK_NAME", "Store"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ENGINE = "whoosh"
 LOCK_NAME = "ingest.lock"
 _INDEX_BATCH = 200
 
@@ -54,22 +53,42 @@ class Store:
             home: the store folder (see :func:`evidence.index.home.resolve_home`).
             create: create an empty store when there is none; otherwise raise.
             engine: search engine name. Default: the one recorded in the store, else
-                ``$EVIDENCE_ENGINE``, else ``whoosh``. Naming another engine than the
+                ``$EVIDENCE_ENGINE``, else ``whoosh`` (:mod:`evidence.index.engine` is the
+                one place that knows the engines). Naming another engine than the
                 recorded one switches the store to it (the next ``ingest`` indexes every
                 document into it, :meth:`sync_index`).
 
         Raises:
-            StoreError: no store and ``create`` is false, a damaged catalogue, or one
-                written by a newer evidence.
+            StoreError: no store and ``create`` is false, a damaged catalogue, one
+                written by a newer evidence, or an unknown engine name (in ``engine`` or
+                ``$EVIDENCE_ENGINE``: refused before anything is written).
         """
+        from evidence.index.engine import ENGINES, default_engine, valid_engine
+
         home = Path(home)
-        default = engine or os.environ.get("EVIDENCE_ENGINE") or DEFAULT_ENGINE
+        default = valid_engine(engine) if engine else default_engine()
         cat = Catalogue.open(home / CATALOGUE_NAME, create=create, engine=default)
         recorded = cat.engine_name
-        name = engine or recorded or default
+        # a store a version without this check recorded an unknown engine in: the default
+        name = default if engine or recorded not in ENGINES else str(recorded)
         if recorded != name:
             cat.set_meta("engine", name)
-        return cls(home, cat, name)
+        store = cls(home, cat, name)
+        try:
+            # the officer's decisions a rebuilt or restored catalogue lacks
+            cat.replay_journal(store.journal_path)
+        except BaseException:
+            cat.close()
+            raise
+        return store
+
+    @property
+    def journal_path(self) -> Path:
+        """The journal of the officer's decisions beside the catalogue
+        (:mod:`evidence.index.journal`)."""
+        from evidence.index.journal import JOURNAL_NAME
+
+        return self.home / JOURNAL_NAME
 
     # ---- engine ------------------------------------------------------------------------
 
@@ -82,16 +101,70 @@ class Store:
             self._engine = open_engine(self.home, self.engine_name)
         return self._engine
 
-    def put_document(self, doc: Document, files: Sequence[FileInfo]) -> None:
-        """Commit one document to the catalogue, then hand it to the search engine
-        (which commits in batches; :meth:`sync_index` repairs what a crash lost).
+    def put_document(self, doc: Document, files: Sequence[FileInfo], *,
+                     force: bool = False) -> bool:
+        """Commit one document to the catalogue, then hand it (with the officer's
+        corrections applied) to the search engine (which commits in batches;
+        :meth:`sync_index` repairs what a crash lost).
+
+        A document the officer removed (``evidence remove``) is not stored again unless
+        ``force`` (``ingest --force``), which also forgets the removal.
 
         Args:
             doc: the document (facts and page texts).
             files: the content hash etc. of each file in ``doc.files``.
+            force: store it even when the officer removed it.
+
+        Returns:
+            whether the document was stored.
         """
-        self.catalogue.put_document(doc, files)
-        self.engine.add([doc])
+        if self.catalogue.is_removed(doc.id):
+            if not force:
+                log.info("%s: removed by the officer; not stored again (ingest --force "
+                         "brings it back)", doc.path)
+                return False
+            from evidence.index.decisions import forget_removal
+
+            forget_removal(self, doc.id)
+        shown = self.catalogue.put_document(doc, files)
+        self.engine.add([shown])
+        return True
+
+    def settle_cited_numbers(self) -> list[str]:
+        """Recompute the numbers filled from citing documents after documents came or
+        went (:meth:`Catalogue.refresh_cited_numbers`) and update the index."""
+        changed = self.catalogue.refresh_cited_numbers()
+        if changed:
+            self.refresh_index(changed)
+        return changed
+
+    def refresh_index(self, ids: Iterable[str] | None = None) -> bool:
+        """Rewrite the search-index entries of documents whose facts the officer changed
+        (default: every queued one) and commit.
+
+        Returns:
+            False when another process holds the index writer lock (the entries stay
+            queued; the next ``ingest`` or ``reindex`` writes them).
+        """
+        ids = sorted(set(self.catalogue.pending_index_ids() if ids is None else ids))
+        if not ids:
+            return True
+        present = self.catalogue.document_ids()
+        try:
+            for start in range(0, len(ids), _INDEX_BATCH):
+                batch = ids[start:start + _INDEX_BATCH]
+                self.engine.add([d for d in (self.catalogue.get_document(i) for i in batch
+                                             if i in present) if d])
+                gone = [i for i in batch if i not in present]
+                if gone:
+                    self.engine.delete(gone)
+            self.engine.flush()
+        except StoreBusy:
+            log.warning("%s: the search index is busy; it will be updated by the next "
+                        "ingest or reindex", self.home)
+            return False
+        self.catalogue.clear_pending(ids)
+        return True
 
     def remove_documents(self, ids: Iterable[str]) -> list[str]:
         """Delete documents from the catalogue, then from the engine; returns those that
@@ -139,6 +212,9 @@ class Store:
         if extra:
             self.engine.delete(extra)
         self.engine.flush()
+        # documents whose corrected facts the index does not hold yet (a run killed
+        # between the correction's commit and the index's)
+        self.refresh_index()
         if missing or extra:
             log.info("search index repaired: %d added, %d removed", len(missing), len(extra))
         return len(missing), len(extra)

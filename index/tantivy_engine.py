@@ -14,39 +14,35 @@ from pathlib import Path
 from typing import Any
 
 import tantivy
-from evidence.index.engine import (
-    TIER_BONUS,
-    W_BODY_B,
-    W_BODY_F,
-    W_BODY_X,
-    W_SUBJ_B,
-    W_SUBJ_F,
-    W_SUBJ_X,
-    W_SYMBOL,
-    BaseEngine,
-    Candidate,
-    IndexedDoc,
+from evidence.index.engine import BaseEngine, Candidate, IndexedDoc
+from evidence.index.query import QueryPlan
+from evidence.index.ranking import (
+    FIELDS,
+    Clause,
+    Filter,
+    Tier,
+    field_values,
+    filter_of,
+    level_bonus,
+    tiers,
 )
-from evidence.index.query import FUZZY_MIN_LEN, QueryPlan
 
 __all__ = ["TantivyEngine", "tantivy_schema"]
 
 log = logging.getLogger(__name__)
 
-_SCORED = ("symkey", "subj_x", "subj_f", "subj_b", "body_x", "body_f", "body_b")
-_FILTERS = ("type_key", "year", "issuer_f")
 _STORED = ("symbol", "doc_type", "date", "subject", "issuer", "place", "path")
 _HEAP = 64 * 1024 * 1024
 
 
 def tantivy_schema() -> tantivy.Schema:
-    """The index schema (the same fields as Whoosh's, see ``index/whoosh_engine.py``)."""
+    """The index schema: the term fields of the ranking spec (``index/ranking.py``), the
+    id, the date column and the stored fields."""
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
-    for f in _SCORED:
-        sb.add_text_field(f, tokenizer_name="whitespace", index_option="freq")
-    for f in _FILTERS:
-        sb.add_text_field(f, tokenizer_name="whitespace", index_option="basic")
+    for spec in FIELDS.values():
+        sb.add_text_field(spec.name, tokenizer_name="whitespace",
+                          index_option="freq" if spec.scored else "basic")
     sb.add_integer_field("datenum", indexed=True, fast=True)
     for f in _STORED:
         sb.add_text_field(f, stored=True, tokenizer_name="raw", index_option="basic")
@@ -57,13 +53,7 @@ def tantivy_schema() -> tantivy.Schema:
 def _document(d: IndexedDoc) -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_text("id", d.id)
-    values = {
-        "symkey": d.symkeys, "subj_x": d.subj.exact, "subj_f": d.subj.folded,
-        "subj_b": d.subj.bigrams + d.subj_start, "body_x": d.body.exact, "body_f": d.body.folded,
-        "body_b": d.body.bigrams, "type_key": [d.type_key] if d.type_key else [],
-        "year": [str(d.year)] if d.year else [], "issuer_f": d.issuer_terms,
-    }
-    for name, terms in values.items():
+    for name, terms in field_values(d).items():
         if terms:
             doc.add_text(name, " ".join(terms))
     doc.add_integer("datenum", d.datenum)
@@ -131,96 +121,65 @@ class TantivyEngine(BaseEngine):
         self._index.reload()
         return self._index.searcher()
 
-    # -- queries ---------------------------------------------------------------------------
-    def _term(self, field: str, value: str, boost: float = 1.0) -> Any:
-        q = tantivy.Query.term_query(self._schema, field, value)
-        return tantivy.Query.boost_query(q, boost) if boost != 1.0 else q
+    # -- queries: a translation of the ranking spec's tiers -----------------------------
+    def _term(self, field: str, value: str) -> Any:
+        return tantivy.Query.term_query(self._schema, field, value)
 
-    def _group(self, f: str, e: str, fuzzy: bool = False) -> Any:
-        qs = [self._term("subj_f", f, W_SUBJ_F), self._term("body_f", f, W_BODY_F),
-              self._term("subj_x", e, W_SUBJ_X), self._term("body_x", e, W_BODY_X)]
-        if fuzzy and len(f) >= FUZZY_MIN_LEN and not f.isdigit():
-            for field, w in (("subj_f", W_SUBJ_F / 2), ("body_f", W_BODY_F / 2)):
-                fq = tantivy.Query.fuzzy_term_query(self._schema, field, f, distance=1)
-                qs.append(tantivy.Query.boost_query(fq, w))
-        return _should(qs)
+    def _clause(self, c: Clause) -> Any:
+        q = self._term(c.field, c.term)
+        if not FIELDS[c.field].scored:
+            return tantivy.Query.const_score_query(q, c.boost)
+        q = tantivy.Query.boost_query(q, c.boost)
+        if c.fuzzy:  # one edit away, at half the boost (as Whoosh's variants)
+            fq = tantivy.Query.fuzzy_term_query(self._schema, c.field, c.term, distance=1)
+            q = _should([q, tantivy.Query.boost_query(fq, c.boost / 2)])
+        return q
 
-    def _bigram(self, b: str) -> Any:
-        return _should([self._term("subj_b", b, W_SUBJ_B), self._term("body_b", b, W_BODY_B)])
+    def _tier(self, tier: Tier) -> Any:
+        """Every group required, the optional clauses scored, plus the constant bonus of
+        the tier's level (so a disjunction-max over tiers ranks by the best level)."""
+        clauses = [(tantivy.Occur.Must, _should([self._clause(c) for c in g]))
+                   for g in tier.must]
+        clauses += [(tantivy.Occur.Should, self._clause(c)) for c in tier.maybe]
+        bonus = tantivy.Query.const_score_query(tantivy.Query.all_query(),
+                                                level_bonus(tier.level))
+        return tantivy.Query.boolean_query([*clauses, (tantivy.Occur.Must, bonus)])
 
     def build_query(self, plan: QueryPlan, fuzzy: bool = False) -> Any:
-        """The Tantivy query of a plan (strict, or with fuzzy syllables)."""
-        must = [self._group(f, e, fuzzy) for f, e in plan.terms]
-        if fuzzy:
-            for p, pe in zip(plan.phrases, plan.phrase_exact, strict=True):
-                must += [self._group(f, e, True) for f, e in zip(p, pe, strict=True)]
-        else:
-            must += [self._bigram(b) for b in plan.phrase_bigrams]
-            must += [self._group(f, e) for f, e in plan.phrase_singles]
-        text_q = None
-        if must:
-            clauses = [(tantivy.Occur.Must, q) for q in must]
-            if not fuzzy:
-                clauses += [(tantivy.Occur.Should, q) for q in self._tier_bonuses(plan)]
-            clauses += [(tantivy.Occur.Should, self._bigram(b)) for b in plan.bigrams]
-            if plan.start_key:
-                clauses.append((tantivy.Occur.Should,
-                                self._term("subj_b", plan.start_key, plan.start_boost)))
-            text_q = tantivy.Query.boolean_query(clauses)
-        if plan.symkeys and not fuzzy:
-            sym = [self._term("symkey", k, W_SYMBOL) for k in plan.symkeys]
-            # the document whose number was typed ranks above every text tier
-            sym.append(tantivy.Query.const_score_query(_should(sym), 4 * TIER_BONUS))
-            return _should(([text_q] if text_q is not None else []) + sym)
-        return text_q
+        """The Tantivy query of a plan (strict, or with fuzzy syllables); None when the
+        plan has no tier."""
+        ts = [self._tier(t) for t in tiers(plan, fuzzy)]
+        if not ts:
+            return None
+        return ts[0] if len(ts) == 1 else tantivy.Query.disjunction_max_query(ts, 0.0)
 
-    def _tier_bonuses(self, plan: QueryPlan) -> list[Any]:
-        """Constant bonuses mirroring the Whoosh engine's tiers (subject phrase, every word
-        in the subject, phrase anywhere), so both engines order results alike; BM25F
-        then ranks within a tier."""
-        subj = [self._term("subj_f", f) for f, _ in plan.terms]
-        subj += [self._term("subj_b", b) for b in plan.phrase_bigrams]
-        subj += [self._term("subj_f", f) for f, _ in plan.phrase_singles]
-        out = []
-        if len(plan.terms) >= 2 and plan.bigrams:
-            sb = subj + [self._term("subj_b", b) for b in plan.bigrams]
-            out.append(tantivy.Query.const_score_query(_all(sb), TIER_BONUS))
-        if subj:
-            out.append(tantivy.Query.const_score_query(_all(subj), TIER_BONUS))
-        if len(plan.terms) >= 2 and plan.bigrams:
-            body = [self._term("body_b", b) for b in plan.bigrams + plan.phrase_bigrams]
-            out.append(tantivy.Query.const_score_query(_all(body), TIER_BONUS))
-        return out
-
-    def _filters(self, plan: QueryPlan) -> list[Any]:
-        fs = []
-        if plan.type_key:
-            fs.append(self._term("type_key", plan.type_key))
-        if plan.year:
-            fs.append(self._term("year", str(plan.year)))
-        fs += [self._term("issuer_f", t) for t in plan.issuer_terms]
-        if plan.date_lo is not None or plan.date_hi is not None:
+    def _filters(self, flt: Filter) -> list[tuple[Any, Any]]:
+        fs = [self._term(f, t) for f, t in flt.terms]
+        if flt.date_lo is not None or flt.date_hi is not None:
             fs.append(tantivy.Query.range_query(
                 self._schema, "datenum", tantivy.FieldType.Integer,
-                plan.date_lo if plan.date_lo is not None else 1, plan.date_hi))
-        return [tantivy.Query.const_score_query(f, 0.0) for f in fs]
+                flt.date_lo if flt.date_lo is not None else 1, flt.date_hi))
+        out = [(tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in fs]
+        out += [(tantivy.Occur.MustNot, self._term(f, t)) for f, t in flt.exclude]
+        return out
 
     def _query(self, plan: QueryPlan, limit: int, fuzzy: bool) -> tuple[int, list[Candidate]]:
         s = self._searcher()
-        fs = self._filters(plan)
+        flt = filter_of(plan)
+        fs = self._filters(flt)
         order: dict[str, Any] = {}
         if plan.empty:
             if not fs:
                 return 0, []
-            q = tantivy.Query.boolean_query([(tantivy.Occur.Must, f) for f in fs])
+            every = tantivy.Query.const_score_query(tantivy.Query.all_query(), 0.0)
+            q = tantivy.Query.boolean_query([(tantivy.Occur.Must, every), *fs])
             order = {"order_by_field": "datenum", "order": tantivy.Order.Desc}
         else:
             q = self.build_query(plan, fuzzy)
             if q is None:
                 return 0, []
             if fs:
-                q = tantivy.Query.boolean_query(
-                    [(tantivy.Occur.Must, q), *((tantivy.Occur.Must, f) for f in fs)])
+                q = tantivy.Query.boolean_query([(tantivy.Occur.Must, q), *fs])
         r = s.search(q, limit=limit, count=True, **order)
         out = []
         for score, addr in r.hits:
@@ -229,15 +188,15 @@ class TantivyEngine(BaseEngine):
             out.append(Candidate(str(st["id"]), float(score) if not order else 0.0, st))
         return int(r.count or 0), out
 
+    def _doc_frequency(self, field: str, term: str) -> int:
+        return int(self._searcher().doc_freq(field, term))
+
+    def _terms_with_prefix(self, field: str, prefix: str) -> list[str]:
+        return [t for t, n in self._searcher().terms_with_prefix(field, prefix) if n > 0]
+
     def _text(self, cand: Candidate) -> str:
         t = cand.stored.get("text")
         return bytes(t).decode("utf-8") if t else ""
-
-
-def _all(qs: list[Any]) -> Any:
-    if len(qs) == 1:
-        return qs[0]
-    return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in qs])
 
 
 def _should(qs: list[Any]) -> Any:

@@ -13,7 +13,16 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["render_missing", "render_refs", "render_show", "render_tasks"]
+__all__ = [
+    "render_corrections",
+    "render_links",
+    "render_list",
+    "render_missing",
+    "render_refs",
+    "render_review",
+    "render_show",
+    "render_tasks",
+]
 
 _FIELDS = [
     ("symbol", "Số ký hiệu"),
@@ -27,6 +36,33 @@ _FIELDS = [
     ("recipients", "Nơi nhận"),
     ("path", "Tệp"),
 ]
+
+
+# correction field -> the show rows it changes
+_CORRECTED_ROWS = {
+    "number": "symbol", "date": "date", "issuer": "issuer", "subject": "subject",
+    "doc_type": "doc_type_name", "signer": "signer", "signer_position": "signer",
+    "signer_authority": "signer",
+}
+_REVIEW_LABELS = {"number": "Số", "date": "Ngày", "issuer": "Cơ quan ban hành",
+                  "signer": "Người ký", "doc_type": "Loại văn bản", "subject": "Trích yếu"}
+
+
+def _corrected(d: dict[str, Any]) -> dict[str, list[str]]:
+    """Show row -> the marks of the officer's corrections on it."""
+    out: dict[str, list[str]] = {}
+    for c in d.get("corrections") or []:
+        row = _CORRECTED_ROWS.get(c.get("field"), c.get("field"))
+        day = (c.get("at") or "")[:10]
+        if c.get("confirmed"):
+            mark = f"✔ cán bộ đã xác nhận ({day})"
+        else:
+            was = c.get("was")
+            mark = f"✎ cán bộ đã sửa ({day}); trích xuất: {was if was not in (None, '') else '—'}"
+        if c.get("note"):
+            mark += f"; ghi chú: {c['note']}"
+        out.setdefault(row, []).append(mark)
+    return out
 
 
 def _console() -> Console:
@@ -52,14 +88,26 @@ def render_show(result: ShowResult, console: Console | None = None) -> None:
     meta.add_column(style="bold")
     meta.add_column()
     sources = d.get("sources") or {}
+    corrected = _corrected(d)
     for key, label in _FIELDS:
         cell = Text(_value(d, key))
         src = sources.get(key) or (sources.get("symbol") if key == "symbol" else None)
         if src and src.get("line"):
             cell.append(f"\n  trang {src['page']}: «{src['line']}»", style="dim")
+        for mark in corrected.get(key, []):
+            cell.append(f"\n  {mark}", style="bold magenta")
         meta.add_row(label, cell)
     for w in d.get("warnings") or []:
         meta.add_row("Lưu ý", Text(w, style="yellow"))
+    for r in d.get("review_items") or []:
+        where = f" (trang {r['page']})" if r.get("page") else ""
+        meta.add_row("Cần kiểm tra", Text(
+            f"{_REVIEW_LABELS.get(r['field'], r['field'])}: {r['reason_text']}{where}",
+            style="yellow"))
+    for c in d.get("stale_corrections") or []:
+        meta.add_row("Sửa đổi cũ", Text(
+            f"{c['field']} = {c['value']!r} (sửa cho nội dung trước của tệp này; "
+            "evidence fix … --reapply để áp dụng lại, --drop-stale để bỏ)", style="yellow"))
     parts: list[Any] = [meta]
 
     if d.get("tasks"):
@@ -155,3 +203,86 @@ def render_tasks(rows: Sequence[TaskRow], console: Console | None = None) -> Non
     data = [r.to_dict() for r in rows]
     con.print(_tasks_table([(d["document"], d) for d in data],
                            title=f"Nhiệm vụ: {len(rows)}"))
+
+
+def _table(title: str, columns: Sequence[str], *, lines: bool = False) -> Table:
+    t = Table(title=title, title_justify="left", show_lines=lines)
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    return t
+
+
+def _vn_date(iso: str | None) -> str:
+    return "/".join(reversed(iso.split("-"))) if iso else "—"
+
+
+def render_corrections(rows: Sequence[dict[str, Any]], console: Console | None = None,
+                       title: str | None = None) -> None:
+    """The officer's corrections (``fix --list``); stale ones marked."""
+    from evidence.index.corrections import FIELD_LABELS
+
+    con = console or _console()
+    t = _table(title or f"Sửa đổi của cán bộ: {len(rows)}",
+               ["Văn bản", "Trường", "Giá trị", "Trích xuất", "Ngày sửa", "Tình trạng"])
+    for r in rows:
+        if r["stale"]:
+            state = Text("cũ: tệp đã đổi nội dung (--reapply / --drop-stale)", style="yellow")
+        elif not r["in_store"]:
+            state = Text("văn bản không còn trong kho", style="dim")
+        elif r["confirmed"]:
+            state = Text("đã xác nhận", style="green")
+        else:
+            state = Text("đang áp dụng", style="green")
+        value = "(để trống)" if r["value"] is None else str(r["value"])
+        t.add_row(r["symbol"] or r["id"][:12], FIELD_LABELS.get(r["field"], r["field"]),
+                  value, "—" if r["was"] in (None, "") else str(r["was"]),
+                  (r["at"] or "")[:10], state)
+    con.print(t)
+
+
+def render_links(rows: Sequence[dict[str, Any]], console: Console | None = None) -> None:
+    """The officer's manual links (``link --list``)."""
+    con = console or _console()
+    t = _table(f"Quyết định của cán bộ về tài liệu kiểm chứng: {len(rows)}",
+               ["Bộ tiêu chí", "Yêu cầu", "Văn bản", "Quyết định", "Ghi chú"])
+    for r in rows:
+        t.add_row(r["catalogue"], r["requirement"], r["symbol"] or r["id"][:12],
+                  Text("được tính", style="green") if r["counts"]
+                  else Text("không được tính", style="red"), r["note"] or "")
+    con.print(t)
+
+
+def render_review(items: Sequence[dict[str, Any]], console: Console | None = None) -> None:
+    """The officer's to-do list (``review``)."""
+    con = console or _console()
+    docs = len({i["id"] for i in items})
+    t = _table(f"Cần cán bộ kiểm tra: {docs} văn bản, {len(items)} mục",
+               ["Văn bản", "Trường", "Lý do", "Trang", "Tệp"], lines=True)
+    for i in items:
+        reason = Text(i["reason_text"])
+        if i.get("detail"):
+            reason.append(f"\nđọc được: «{i['detail']}»", style="dim")
+        t.add_row(f"{i['symbol'] or i['id'][:12]}\n{_vn_date(i.get('date'))}",
+                  i["field_label"], reason, str(i["page"] or ""), i["path"])
+    con.print(t)
+    if items:
+        con.print(Text("Sửa: evidence fix REF --number … / --date …; giá trị đúng: "
+                       "evidence fix REF --confirm TRƯỜNG", style="dim"))
+
+
+def render_list(data: dict[str, Any], console: Console | None = None) -> None:
+    """``list``: one row per document."""
+    con = console or _console()
+    t = _table(f"{data['total']} văn bản",
+               ["Số ký hiệu", "Ngày", "Trích yếu", "Cơ quan ban hành", "Ghi chú"])
+    for h in data["hits"]:
+        notes = []
+        if h.get("corrected"):
+            notes.append("✎ đã sửa")
+        if h.get("review"):
+            notes.append(f"cần kiểm tra ({h['review']})")
+        if h.get("ocr"):
+            notes.append("OCR")
+        t.add_row(h["symbol"] or "—", _vn_date(h["date"]), h["subject"] or "—",
+                  h["issuer"] or "—", ", ".join(notes))
+    con.print(t)

@@ -17,22 +17,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from evidence.index.analysis import Analysis
-from evidence.index.engine import (
-    TIER_BONUS,
-    W_BODY_B,
-    W_BODY_F,
-    W_BODY_X,
-    W_SUBJ_B,
-    W_SUBJ_F,
-    W_SUBJ_X,
-    W_SYMBOL,
-    BaseEngine,
-    Candidate,
-    IndexedDoc,
-)
-from evidence.index.query import FUZZY_MIN_LEN, QueryPlan
-from evidence.index.whoosh_eval import Clause, Filter, PostingCache, Tier
+from evidence.index.engine import BaseEngine, Candidate, IndexedDoc
+from evidence.index.query import QueryPlan
+from evidence.index.ranking import FIELDS, field_values, filter_of, level_bonus, tiers
+from evidence.index.whoosh_eval import PostingCache
 from evidence.index.whoosh_merge import MergingWriter, tiered_merge
 from whoosh import fields, formats
 from whoosh import index as windex
@@ -98,110 +86,25 @@ class _WriterCodec(W3Codec):
 
 
 def whoosh_schema() -> fields.Schema:
-    """The index schema (see ``index/engine.py`` for what each field is)."""
+    """The index schema: the term fields of the ranking spec (``index/ranking.py``), the
+    id, the date column and the stored fields."""
+    terms = {f.name: TermsField(scorable=f.scored) for f in FIELDS.values()}
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
-        symkey=TermsField(),
-        type_key=TermsField(scorable=False),
-        year=TermsField(scorable=False),
         datenum=fields.NUMERIC(int, bits=32, sortable=True),
-        issuer_f=TermsField(scorable=False),
-        subj_x=TermsField(), subj_f=TermsField(), subj_b=TermsField(),
-        # body exact keys and bigrams only record presence: a constant bonus at query time,
-        # and no per-posting field-length work at index time (the bulk of Whoosh's cost)
-        body_x=TermsField(scorable=False), body_f=TermsField(),
-        body_b=TermsField(scorable=False),
         symbol=fields.STORED(), doc_type=fields.STORED(), date=fields.STORED(),
         subject=fields.STORED(), issuer=fields.STORED(), place=fields.STORED(),
-        path=fields.STORED(), ztext=fields.STORED(),
+        path=fields.STORED(), ztext=fields.STORED(), **terms,
     )
 
 
 def _fields(d: IndexedDoc) -> dict[str, Any]:
     return {
-        "id": d.id, "symkey": d.symkeys, "type_key": [d.type_key] if d.type_key else [],
-        "year": [str(d.year)] if d.year else [], "datenum": d.datenum,
-        "issuer_f": d.issuer_terms,
-        # exact keys are only queried where they differ from the folded key (a word typed
-        # with diacritics), so the others are not indexed
-        "subj_x": _accented(d.subj), "subj_f": d.subj.folded,
-        "subj_b": d.subj.bigrams + d.subj_start,
-        "body_x": _accented(d.body), "body_f": d.body.folded, "body_b": d.body.bigrams,
+        "id": d.id, "datenum": d.datenum, **field_values(d),
         "symbol": d.symbol, "doc_type": d.doc_type, "date": d.date, "subject": d.subject,
         "issuer": d.issuer, "place": d.place, "path": d.path,
         "ztext": zlib.compress(d.text.encode("utf-8"), 3),
     }
-
-
-def _accented(a: Analysis) -> list[str]:
-    return [e for e, f in zip(a.exact, a.folded, strict=True) if e != f]
-
-
-def _c(field: str, term: str, boost: float = 1.0) -> Clause:
-    return Clause(field, term, boost)
-
-
-def _each(clauses: list[Clause]) -> list[list[Clause]]:
-    """Every clause required (one group each)."""
-    return [[c] for c in clauses]
-
-
-def build_tiers(plan: QueryPlan, fuzzy: bool = False,
-                fuzz: set[str] | None = None) -> list[Tier]:
-    """The tiers of a plan, best first (see :class:`WhooshEngine`).
-
-    Required clauses are single-field term look-ups; exact-diacritics keys and bigrams
-    only add to the score. The body terms include the subject's, so "anywhere" needs no
-    subject clause. ``fuzzy``: one tier whose words also match one-edit neighbours (only
-    the words in ``fuzz``, when given).
-    """
-    exact = [_c("body_x", e, W_BODY_X) for f, e in plan.terms if e != f]
-    phrase_singles = [_c("body_f", f, W_BODY_F) for f, _ in plan.phrase_singles]
-    if fuzzy:
-        words = [f for f, _ in plan.terms] + [f for p in plan.phrases for f in p]
-        groups = [[Clause("body_f", f, W_BODY_F,
-                          fuzzy=len(f) >= FUZZY_MIN_LEN and not f.isdigit()
-                          and (fuzz is None or f in fuzz))] for f in words]
-        return [Tier(groups, exact)] if groups else []
-    tiers: list[Tier] = []
-    if plan.symkeys:
-        tiers.append(Tier([[_c("symkey", k, W_SYMBOL) for k in plan.symkeys]]))
-    if plan.terms or plan.phrases:
-        must = [_c("subj_f", f, W_SUBJ_F) for f, _ in plan.terms]
-        must += [_c("subj_b", b, W_SUBJ_B) for b in plan.phrase_bigrams]
-        must += [_c("subj_f", f, W_SUBJ_F) for f, _ in plan.phrase_singles]
-        maybe = [_c("subj_x", e, W_SUBJ_X) for f, e in plan.terms if e != f]
-        sbig = [_c("subj_b", b, W_SUBJ_B) for b in plan.bigrams]
-        if plan.start_key:
-            maybe.append(_c("subj_b", plan.start_key, plan.start_boost))
-        if len(plan.terms) >= 2 and plan.bigrams:
-            # 1. the words as a contiguous phrase in the subject
-            tiers.append(Tier(_each(must + sbig), maybe))
-        # 2. every word in the subject
-        tiers.append(Tier(_each(must), maybe + sbig))
-    phrase_req = [_c("body_b", b, W_BODY_B) for b in plan.phrase_bigrams] + phrase_singles
-    if len(plan.terms) >= 2 and plan.bigrams:
-        # 3. the words as a contiguous phrase (all their bigrams), anywhere
-        must = [_c("body_b", b, W_BODY_B) for b in plan.bigrams] + phrase_req
-        tiers.append(Tier(_each(must), [_c("body_f", f, W_BODY_F) for f, _ in plan.terms]
-                          + exact))
-    if plan.terms or plan.phrases:
-        # 4. every word anywhere (default AND), contiguous pairs ranked higher
-        must = [_c("body_f", f, W_BODY_F) for f, _ in plan.terms] + phrase_req
-        tiers.append(Tier(_each(must), [_c("body_b", b, W_BODY_B) for b in plan.bigrams]
-                          + exact))
-    return tiers
-
-
-def build_filter(plan: QueryPlan) -> Filter:
-    """The unscored filter of a plan."""
-    terms: list[tuple[str, str]] = []
-    if plan.type_key:
-        terms.append(("type_key", plan.type_key))
-    if plan.year:
-        terms.append(("year", str(plan.year)))
-    terms += [("issuer_f", t) for t in plan.issuer_terms]
-    return Filter(terms, plan.date_lo, plan.date_hi)
 
 
 class WhooshEngine(BaseEngine):
@@ -289,50 +192,53 @@ class WhooshEngine(BaseEngine):
     def _query(self, plan: QueryPlan, limit: int, fuzzy: bool) -> tuple[int, list[Candidate]]:
         s = self._get_searcher()
         pc = PostingCache(s)
-        flt = build_filter(plan)
+        flt = filter_of(plan)
         restrict = pc.filtered(flt)
         if plan.empty:
             if flt.empty:
                 return 0, []
             pool = restrict if restrict is not None else s.reader().all_doc_ids()
-            docs = [d for d in pool if pc.in_dates(d, flt)]
+            docs = [d for d in pool if pc.passes(d, flt)]
             col = s.reader().column_reader("datenum")
             ranked = sorted(docs, key=lambda d: (-(col[d] or 0), d))[:limit]
             stored = [s.stored_fields(d) for d in ranked]
             return len(docs), [Candidate(st["id"], 0.0, st) for st in stored]
         found: dict[int, tuple[int, float]] = {}
-        complete = True
         fuzz = None
         if fuzzy:
             # words the index does not know are the likely OCR slips or typos: when there
             # are some, only they are widened (each widening walks every segment's terms)
-            words = [f for f, _ in plan.terms] + [f for p in plan.phrases for f in p]
+            words = [f for b in plan.branches for f, _ in b.terms]
+            words += [f for b in plan.branches for p in b.phrases for f in p]
             fuzz = {f for f in words if not pc.doc_frequency("body_f", f)} or None
-        tiers = build_tiers(plan, fuzzy, fuzz)
-        for t, tier in enumerate(tiers):
+        ts = tiers(plan, fuzzy, fuzz)
+        left: list[int] = []  # tiers not evaluated to the end
+        for t, tier in enumerate(ts):
             new, done = pc.match(tier, flt, restrict, found, self.scan_cap)
-            complete = complete and done
             for d in new:
-                found[d] = (t, pc.score(d, tier))
-            if len(found) >= limit and t < len(tiers) - 1:
-                complete = False  # later tiers rank below everything found so far
+                found[d] = (tier.level, pc.score(d, tier))
+            if not done:
+                left.append(t)
+            if len(found) >= limit and t < len(ts) - 1 and ts[t + 1].level > tier.level:
+                left += range(t + 1, len(ts))  # they rank below everything found so far
                 break
         best = sorted(found.items(), key=lambda kv: (kv[1][0], -kv[1][1], kv[0]))[:limit]
         out = []
-        for d, (t, score) in best:
+        for d, (level, score) in best:
             st = s.stored_fields(d)
-            # tier decides the order; the score shown is (tier bonus + BM25F)
-            out.append(Candidate(st["id"], (len(tiers) - t) * TIER_BONUS + score, st))
-        total = len(found)
-        if not complete and tiers:
-            # the last tier holds every text match: its rarest required term (or the
-            # filtered documents) bounds the total, an estimate (docs/search.md)
-            rarest = min(sum(pc.doc_frequency(c.field, c.term) for c in g)
-                         for g in tiers[-1].must)
-            if restrict is not None:
-                rarest = min(rarest, len(restrict))
-            total = max(total, rarest)
-        return total, out
+            # the level decides the order; the score shown is (level bonus + BM25F)
+            out.append(Candidate(st["id"], level_bonus(level) + score, st))
+        # the exact total: the documents of the tiers left unfinished, counted (not scored)
+        seen: set[int] = set(found)
+        for t in left:
+            seen.update(pc.match(ts[t], flt, restrict, seen, 1 << 62)[0])
+        return len(seen), out
+
+    def _doc_frequency(self, field: str, term: str) -> int:
+        return int(self._get_searcher().reader().doc_frequency(field, term))
+
+    def _terms_with_prefix(self, field: str, prefix: str) -> list[str]:
+        return list(self._get_searcher().reader().expand_prefix(field, prefix))
 
     def _text(self, cand: Candidate) -> str:
         z = cand.stored.get("ztext")

@@ -6,7 +6,7 @@ many-word query spent most of its time there (issue 4: p95 over 100 ms). Here ea
 postings are read once per query, a block at a time, into a ``{docnum: weight}`` dict;
 intersections are C-level set operations, smallest first; only the documents that are
 shown are scored (BM25F with Whoosh's own formula and statistics). A query is a list of
-:class:`Tier` objects, best first (see ``whoosh_engine.build_tiers``).
+:class:`~evidence.index.ranking.Tier` objects, best first (``index/ranking.py``).
 """
 
 from __future__ import annotations
@@ -15,57 +15,22 @@ import heapq
 import math
 from bisect import bisect_left
 from collections.abc import Container, Iterable, Iterator
-from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
+from evidence.index.ranking import Clause, Filter, Tier
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import bm25
 
-__all__ = ["Clause", "Filter", "PostingCache", "Tier", "unwrap_deletions"]
+__all__ = ["PostingCache", "unwrap_deletions"]
 
 #: BM25F parameters (Whoosh's defaults, as its ``BM25F`` weighting uses)
 B, K1 = 0.75, 1.2
 #: an optional (scoring-only) clause whose term is in more than this share of the
 #: documents is not scored
 COMMON = 0.5
-
-
-@dataclass(frozen=True, slots=True)
-class Clause:
-    """One term look-up: ``field:term`` adding ``boost`` times its BM25F score (or
-    ``boost`` alone in an unscored field). ``fuzzy``: also terms one edit away (same
-    first letter), at half the boost."""
-
-    field: str
-    term: str
-    boost: float = 1.0
-    fuzzy: bool = False
-
-
-@dataclass(slots=True)
-class Tier:
-    """Documents matching every group of ``must`` (a group matches when any of its
-    clauses does), scored by the clauses they match in ``must`` and ``maybe``."""
-
-    must: list[list[Clause]]
-    maybe: list[Clause] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Filter:
-    """Unscored restrictions: documents holding every term of ``terms`` (field, term),
-    dated within [``date_lo``, ``date_hi``] when given."""
-
-    terms: list[tuple[str, str]] = field(default_factory=list)
-    date_lo: int | None = None
-    date_hi: int | None = None
-
-    @property
-    def empty(self) -> bool:
-        return not self.terms and self.date_lo is None and self.date_hi is None
 
 
 def unwrap_deletions(m: Any) -> tuple[Any, Any]:
@@ -273,8 +238,11 @@ class PostingCache:
         lists = [self.postings(f, t) for f, t in terms]
         return [d for d in lists[0].all() if all(d in p for p in lists[1:])]
 
-    def in_dates(self, doc: int, flt: Filter) -> bool:
-        """Whether ``doc`` is dated within the filter's range (always, without one)."""
+    def passes(self, doc: int, flt: Filter) -> bool:
+        """Whether ``doc`` is dated within the filter's range and holds none of its
+        excluded terms (the term filters are :meth:`filtered`'s)."""
+        if flt.exclude and any(doc in self.postings(f, t) for f, t in flt.exclude):
+            return False
         if flt.date_lo is None and flt.date_hi is None:
             return True
         if self._dates is None:
@@ -323,7 +291,7 @@ class PostingCache:
                     rejects[k] += 1
                     break
             else:
-                if not self.in_dates(d, flt):
+                if not self.passes(d, flt):
                     continue
                 if len(out) >= want:
                     return out, False

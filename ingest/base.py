@@ -14,7 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-from evidence.model import Page
+from evidence.model import Page, Word
 
 
 class OcrMode(StrEnum):
@@ -28,6 +28,13 @@ class OcrResult:
     text: str
     confidence: float | None  # mean word confidence 0-100
     rotation: int = 0  # degrees the page was rotated to read it
+    # the words placed in ``text`` (boxes as fractions of the image as read, i.e. after
+    # ``rotation``); empty for engines that give no layout
+    words: tuple[Word, ...] = ()
+    # Tesseract's TSV and image size behind ``text``/``words`` (what the OCR cache keeps, so
+    # a change of the reading-order rules needs no new OCR run); empty for other engines
+    tsv: str = field(default="", compare=False, repr=False)
+    size: tuple[int, int] = field(default=(0, 0), compare=False, repr=False)
 
 
 class OcrEngine(Protocol):

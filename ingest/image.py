@@ -3,9 +3,13 @@
 Bad input is refused before pixels are decoded: Pillow's decompression-bomb check runs at
 ``Image.open`` on the header's size, and it is made an error here (not a warning) at
 :data:`MAX_IMAGE_PIXELS`; every TIFF frame is checked too. JPEG photos bigger than what
-OCR needs are decoded at a reduced scale (``Image.draft``), grayscale, so a 50 MP phone
-photo costs about 12 MB. EXIF orientation is applied (phones store portrait photos
-sideways); Tesseract's orientation check handles scans that are really turned.
+OCR needs are decoded at a reduced scale (``Image.draft``), so a 50 MP phone photo costs
+about 40 MB. EXIF orientation is applied (phones store portrait photos sideways);
+Tesseract's orientation check handles scans that are really turned. Each page then goes
+through :func:`evidence.ingest.ink.prepare_page`: coloured ink (seals, pen) is found and
+the red removed, a grey or unevenly lit photo is flattened, and a page whose pixels are
+too few for A4 paper at the OCR resolution is upscaled (the file's nominal ppi is not
+trusted: phones write 72).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from evidence.errors import (
     TooLarge,
 )
 from evidence.ingest.base import OcrEngine, OcrMode, ParsedFile, ParseOptions
+from evidence.ingest.ink import prepare_page, turn_marks
 from evidence.model import Page
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
@@ -70,8 +75,10 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
     with tempfile.TemporaryDirectory(prefix="evidence-img-") as tmp:
         for number, image in enumerate(load_pages(path, options), start=1):
             target = Path(tmp) / f"page-{number:04d}.pgm"
-            image.save(target)
+            prepared = prepare_page(image, None, dpi=options.dpi)
             image.close()
+            _cap(prepared.image).save(target)
+            prepared.image.close()
             try:
                 result = engine(target)
             except FileError as exc:
@@ -86,7 +93,8 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
                 notes.append(f"page {number}: scanned rotated {result.rotation}°, "
                              "turned for OCR")
             pages.append(Page(number=number, text=result.text, ocr=True,
-                              confidence=result.confidence))
+                              confidence=result.confidence, words=list(result.words),
+                              ink=turn_marks(prepared.ink, result.rotation)))
             if options.progress is not None:
                 options.progress("page", 1)
                 options.progress("ocr_page", 1)
@@ -101,7 +109,8 @@ def load_pages(path: Path, options: ParseOptions | None = None) -> Iterator[Imag
         options: ``max_pages`` limits TIFF frames (default :class:`ParseOptions`).
 
     Yields:
-        Mode ``L`` images, EXIF orientation applied, at most :data:`OCR_MAX_PIXELS`.
+        Mode ``RGB`` (colour kept for the ink) or ``L`` images on white paper, EXIF
+        orientation applied, at most :data:`OCR_MAX_PIXELS`.
 
     Raises:
         TooLarge, CorruptFile, EmptyFile: see :func:`parse`.
@@ -160,7 +169,7 @@ def _prepare(frame: Image.Image) -> Image.Image:
     w, h = frame.size
     if frame.format == "JPEG" and w * h > OCR_MAX_PIXELS:
         # decode at 1/2, 1/4 or 1/8 scale straight from the DCT data
-        frame.draft("L", (w // 2, h // 2))
+        frame.draft("RGB" if frame.mode != "L" else "L", (w // 2, h // 2))
     # a transposed copy, or a plain copy: TIFF frames share one object between seeks
     image = ImageOps.exif_transpose(frame)
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
@@ -168,8 +177,13 @@ def _prepare(frame: Image.Image) -> Image.Image:
         paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
         paper.alpha_composite(image.convert("RGBA"))
         image = paper
-    if image.mode != "L":
-        image = image.convert("L")
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("L" if image.mode in ("1", "I", "I;16", "F") else "RGB")
+    return _cap(image)
+
+
+def _cap(image: Image.Image) -> Image.Image:
+    """Scale a page down to at most :data:`OCR_MAX_PIXELS`."""
     w, h = image.size
     if w * h > OCR_MAX_PIXELS:
         scale = math.sqrt(OCR_MAX_PIXELS / (w * h))

@@ -3,8 +3,9 @@
 Why a subprocess with ``OMP_THREAD_LIMIT=1``: measured here (Tesseract 5.3, 300 dpi pages),
 the default OpenMP threads cost 8.1 s/page, one thread 3.6 s/page, and two single-threaded
 processes 2.0 s/page each (issue 2) — parallelism belongs to the ingest workers, not to
-Tesseract. One run writes both ``txt`` (Tesseract's own reading order) and ``tsv`` (word
-confidences, averaged into :attr:`OcrResult.confidence`).
+Tesseract. One run writes only ``tsv``: word boxes, confidences and block/paragraph/line
+ids, from which :mod:`evidence.ingest.layout` builds the text in reading order (header
+columns and the signer block apart) and places every word in it.
 
 Orientation: upside-down and 90° scans occur. Running every page with OSD (``--psm 1``)
 costs 10-35% more on every page, so pages are read with ``--psm 3`` and only a page whose
@@ -15,9 +16,7 @@ copy; when a rotation reads better the page is read again rotated.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import logging
 import os
@@ -25,13 +24,13 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from evidence.errors import FailReason, FileError, OcrUnavailable
-from evidence.extract.normalize import clean_text
 from evidence.ingest.base import OcrResult
+from evidence.ingest.layout import layout_text, parse_tsv
 from PIL import Image
 
 __all__ = [
@@ -39,6 +38,7 @@ __all__ = [
     "OcrCache",
     "TesseractEngine",
     "default_engine",
+    "from_tsv",
     "tesseract_languages",
 ]
 
@@ -48,6 +48,8 @@ APT_INSTALL = "sudo apt-get install -y tesseract-ocr tesseract-ocr-vie tesseract
 #: below this mean word confidence a page is checked for rotation
 LOW_CONFIDENCE = 60.0
 _ROTATIONS = (180, 90, 270)
+#: bump when the text built from the TSV changes: cached results are then read again
+_LAYOUT_VERSION = "layout-1"
 _LOG_LEVELS = (
     (re.compile(r"^(Error|error|Failed|Cannot|Can't|Unable)"), logging.ERROR),
     (re.compile(r"^(Warning|Empty page|Detected \d+ diacritics|Too few characters)"),
@@ -93,30 +95,45 @@ class OcrCache:
         """Return the cached result for ``key``, or None."""
         try:
             d = json.loads(self._path(key).read_text(encoding="utf-8"))
-            return OcrResult(text=d["text"], confidence=d["confidence"],
-                             rotation=int(d.get("rotation", 0)))
-        except (OSError, ValueError, KeyError):
+            rotation = int(d.get("rotation", 0))
+            if d.get("tsv"):
+                return from_tsv(d["tsv"], tuple(d["size"]), rotation)
+            return OcrResult(text=d["text"], confidence=d["confidence"], rotation=rotation)
+        except (OSError, ValueError, KeyError, IndexError, TypeError):
             return None
 
     def put(self, key: str, result: OcrResult) -> None:
-        """Store ``result`` under ``key`` (atomic rename; errors only logged)."""
+        """Store ``result`` under ``key`` (atomic rename; errors only logged).
+
+        A Tesseract result is kept as its TSV: the text is rebuilt from it on reading."""
         path = self._path(key)
+        record = ({"tsv": result.tsv, "size": list(result.size), "rotation": result.rotation}
+                  if result.tsv else
+                  {"text": result.text, "confidence": result.confidence,
+                   "rotation": result.rotation})
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"text": result.text, "confidence": result.confidence,
-                                       "rotation": result.rotation}, ensure_ascii=False),
-                           encoding="utf-8")
+            tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
             tmp.replace(path)
         except OSError as exc:
             log.warning("OCR cache not written (%s): %s", path, exc)
 
 
-@dataclass
-class _Read:
-    text: str
-    confidence: float | None
-    words: int
+def from_tsv(tsv: str, size: tuple[int, int], rotation: int = 0) -> OcrResult:
+    """An :class:`OcrResult` from Tesseract's TSV: text in reading order, placed words,
+    mean word confidence.
+
+    Args:
+        tsv: the TSV output.
+        size: the image's pixel size (used when the TSV has no page row).
+        rotation: degrees the page was turned to be read.
+    """
+    rows, tsv_size = parse_tsv(tsv)
+    size = tsv_size if tsv_size != (0, 0) else size
+    text, words = layout_text(rows, size)
+    mean = round(sum(w.conf for w in rows) / len(rows), 2) if rows else None
+    return OcrResult(text, mean, rotation, tuple(words), tsv=tsv, size=size)
 
 
 class TesseractEngine:
@@ -184,7 +201,8 @@ class TesseractEngine:
     # -- internals ----------------------------------------------------------------------
 
     def _cache_key(self, image_path: Path) -> str:
-        h = hashlib.sha256(f"{self.lang}:{self.psm}:{self.detect_orientation};".encode())
+        h = hashlib.sha256(
+            f"{self.lang}:{self.psm}:{self.detect_orientation}:{_LAYOUT_VERSION};".encode())
         with image_path.open("rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
@@ -192,14 +210,14 @@ class TesseractEngine:
 
     def _ocr(self, image_path: Path) -> OcrResult:
         first = self._read(image_path, self.psm)
-        if (not self.detect_orientation or first.words == 0
+        if (not self.detect_orientation or not first.words
                 or (first.confidence or 0.0) >= LOW_CONFIDENCE):
             # no word at all: a blank page (a turned page of text still yields words)
-            return OcrResult(first.text, first.confidence, 0)
+            return first
         with tempfile.TemporaryDirectory(prefix="evidence-osd-") as tmp:
             angle = self._orientation(image_path, Path(tmp))
             if not angle:
-                return OcrResult(first.text, first.confidence, 0)
+                return first
             rotated = Path(tmp) / "rotated.png"
             with Image.open(image_path) as im:
                 # PIL rotates counter-clockwise; ``angle`` is clockwise
@@ -208,8 +226,8 @@ class TesseractEngine:
         log.debug("%s: rotated %d°: confidence %.1f -> %.1f", image_path, angle,
                   first.confidence or 0.0, second.confidence or 0.0)
         if (second.confidence or 0.0) > (first.confidence or 0.0):
-            return OcrResult(second.text, second.confidence, angle)
-        return OcrResult(first.text, first.confidence, 0)
+            return replace(second, rotation=angle)
+        return first
 
     def _orientation(self, image_path: Path, tmp: Path) -> int:
         """Clockwise degrees to turn the page upright (0 when upright or unknown)."""
@@ -236,16 +254,17 @@ class TesseractEngine:
                 best, best_conf = angle, conf
         return best
 
-    def _read(self, image_path: Path, psm: int) -> _Read:
+    def _read(self, image_path: Path, psm: int) -> OcrResult:
         with tempfile.TemporaryDirectory(prefix="evidence-ocr-") as tmp:
             base = Path(tmp) / "out"
             self._run([str(image_path), str(base), "-l", self.lang, "--psm", str(psm),
-                       "txt", "tsv"], image_path)
-            text = base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace")
+                       "tsv"], image_path)
             tsv = base.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace")
-        confs = _word_confidences(tsv)
-        mean = round(sum(confs) / len(confs), 2) if confs else None
-        return _Read(clean_text(text).strip("\n\f "), mean, len(confs))
+        size = (0, 0)
+        if "\n1\t" not in tsv[:200]:  # no page row: take the size from the image
+            with Image.open(image_path) as im:
+                size = im.size
+        return from_tsv(tsv, size)
 
     def _run(self, args: list[str], image_path: Path, *, check: bool = True,
              quiet: bool = False) -> str:
@@ -266,18 +285,6 @@ class TesseractEngine:
             raise FileError(f"tesseract failed (exit {proc.returncode}): {last}",
                             subject=str(image_path), reason=FailReason.CORRUPT)
         return proc.stdout + proc.stderr
-
-
-def _word_confidences(tsv: str) -> list[float]:
-    confs: list[float] = []
-    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
-        try:
-            conf = float(row.get("conf") or -1)
-        except ValueError:
-            continue
-        if conf >= 0 and (row.get("text") or "").strip():
-            confs.append(conf)
-    return confs
 
 
 def _log_stderr(stderr: str, image_path: Path, *, quiet: bool = False) -> None:

@@ -38,12 +38,19 @@ from evidence.errors import (
 )
 from evidence.extract.normalize import clean_text
 from evidence.ingest.base import OcrEngine, OcrMode, ParsedFile, ParseOptions
+from evidence.ingest.ink import (
+    A3_SHORT_INCHES,
+    A4_SHORT_INCHES,
+    UPSCALE_BELOW,
+    prepare_page,
+    turn_marks,
+)
 from evidence.ingest.textlayer import (
     MIN_LETTERS,
     is_born_digital_text,
     text_quality,
 )
-from evidence.model import Page
+from evidence.model import InkMark, Page
 
 __all__ = ["MAX_RENDER_PIXELS", "page_images", "parse", "read_text_layer"]
 
@@ -411,7 +418,7 @@ def _decide(doc: pdfium.PdfDocument, layer: _LayerPage, options: ParseOptions, o
         with tempfile.TemporaryDirectory(prefix="evidence-page-") as tmp:
             image = Path(tmp) / f"page-{n:04d}.pgm"
             try:
-                _render(doc, n - 1, options.dpi, image)
+                ink = _render_for_ocr(doc, n - 1, options.dpi, image)
             except pdfium.PdfiumError as exc:
                 log.warning("%s: page %d cannot be rendered: %s", ocr.subject, n, exc)
                 note("page cannot be rendered for OCR")
@@ -441,17 +448,17 @@ def _decide(doc: pdfium.PdfDocument, layer: _LayerPage, options: ParseOptions, o
         note("unreadable text layer replaced by OCR")
     if result.rotation:
         note(f"scanned rotated {result.rotation}°, turned for OCR")
-    return Page(number=n, text=ocr_text, ocr=True, confidence=result.confidence)
+    words = list(result.words) if ocr_text == result.text else []
+    return Page(number=n, text=ocr_text, ocr=True, confidence=result.confidence, words=words,
+                ink=turn_marks(ink, result.rotation))
 
 
 def _render(doc: pdfium.PdfDocument, index: int, dpi: int, target: Path) -> None:
+    """The page in grey at ``dpi`` (the benchmark's bare-Tesseract input)."""
     page = doc[index]
     try:
         w, h = page.get_size()
-        scale = dpi / 72
-        if w * h * scale * scale > MAX_RENDER_PIXELS:
-            scale = math.sqrt(MAX_RENDER_PIXELS / (w * h))
-        bitmap = page.render(scale=scale, grayscale=True)
+        bitmap = page.render(scale=_capped(w, h, dpi / 72), grayscale=True)
         try:
             image = bitmap.to_pil()
             image.save(target)
@@ -460,6 +467,63 @@ def _render(doc: pdfium.PdfDocument, index: int, dpi: int, target: Path) -> None
             bitmap.close()
     finally:
         page.close()
+
+
+def _render_for_ocr(doc: pdfium.PdfDocument, index: int, dpi: int,
+                    target: Path) -> list[InkMark]:
+    """Render a page in colour for OCR: print layer to ``target``, ink marks returned.
+
+    The scale comes from the scanned image's real pixels, not the page's nominal size: a
+    150 ppi scan is rendered at its own resolution (pdfium would only interpolate) and
+    upscaled after its paper is flattened; a phone photo stored as a 15-inch page at
+    72 ppi is taken for A4 (see :func:`evidence.ingest.ink.effective_dpi`).
+    """
+    page = doc[index]
+    try:
+        w, h = page.get_size()
+        inches = (w / 72, h / 72)
+        scale = dpi / 72
+        if min(inches) > A3_SHORT_INCHES:  # not a paper size: a photo's pixel size
+            scale = dpi * A4_SHORT_INCHES / min(w, h)
+        native = _image_scale(page)
+        if native is not None and native < UPSCALE_BELOW * scale:
+            scale = native  # its own pixels; prepare_page upscales after flattening
+        bitmap = page.render(scale=_capped(w, h, scale))
+        try:
+            image = bitmap.to_pil()
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
+    prepared = prepare_page(image, inches, dpi=dpi)
+    image.close()
+    prepared.image.save(target)
+    return prepared.ink
+
+
+def _capped(w: float, h: float, scale: float) -> float:
+    if w * h * scale * scale > MAX_RENDER_PIXELS:
+        return math.sqrt(MAX_RENDER_PIXELS / (w * h))
+    return scale
+
+
+def _image_scale(page: pdfium.PdfPage) -> float | None:
+    """Pixels per point of the largest image on the page (None without images)."""
+    best: tuple[float, float] | None = None
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        try:
+            px_w, px_h = obj.get_px_size()
+            left, bottom, right, top = obj.get_bounds()
+        except (pdfium.PdfiumError, AttributeError):
+            continue
+        area = (right - left) * (top - bottom)
+        if area <= 0 or px_w <= 0 or px_h <= 0:
+            continue
+        # a turned image (/Rotate, page transform): compare like with like
+        long_px, long_pt = max(px_w, px_h), max(right - left, top - bottom)
+        if best is None or area > best[0]:
+            best = (area, long_px / long_pt)
+    return best[1] if best is not None else None
 
 
 def _tick(options: ParseOptions, what: str) -> None:

@@ -28,10 +28,13 @@ hang inside a C extension is the one case only a worker can stop.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
+import shutil
 import signal
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -40,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evidence.errors import FailReason, FileError
+from evidence.fspath import display_path, escape_path, is_escaped, os_path
 from evidence.index.catalogue import FileInfo, FileRow
 from evidence.ingest.base import OcrEngine, OcrMode, OcrResult, ParsedFile, ParseOptions
 from evidence.model import Document, Facts, FileRef, Page, part_id
@@ -47,8 +51,10 @@ from evidence.model import Document, Facts, FileRef, Page, part_id
 if TYPE_CHECKING:
     from evidence.index.store import Store
     from evidence.ingest.progress import IngestProgress
+    from evidence.ingest.walk import Skipped
 
 __all__ = [
+    "DEFAULT_MAX_MEMORY",
     "DEFAULT_TIMEOUT",
     "IngestResult",
     "IngestSummary",
@@ -57,6 +63,7 @@ __all__ = [
     "extract_file",
     "file_info",
     "ingest_paths",
+    "parse_size",
     "process_unit",
     "several_documents_warning",
 ]
@@ -65,8 +72,10 @@ log = logging.getLogger(__name__)
 
 #: seconds per file before a unit is abandoned (a 100-page scan at ~3.6 s/page fits)
 DEFAULT_TIMEOUT = 600.0
-#: a worker above this resident memory is stopped and its file failed as too large
-WORKER_MAX_RSS = 1 << 30
+#: memory one file may take while it is read (``--max-memory``): the reading process's
+#: data segment is capped this far above what it held before (``RLIMIT_DATA``), and a
+#: worker whose resident memory passes it is stopped; the file fails as ``too_large``
+DEFAULT_MAX_MEMORY = 1 << 30
 #: formats where a page count means something (DOCX/TXT "pages" are the parser's chunks)
 _PAGED_FORMATS = frozenset({"pdf", "image"})
 
@@ -101,6 +110,7 @@ class IngestSummary:
     moved: int = 0
     copies: int = 0
     failed: list[IngestResult] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
     documents: int = 0
@@ -116,16 +126,21 @@ class IngestSummary:
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's ingest summary plus ``moved``, ``copies``, ``missing``,
-        ``pruned``, ``documents``, ``removed_documents``, ``pages``, ``files`` and a
-        ``reason`` code on each failure."""
+        ``pruned``, ``documents``, ``removed_documents``, ``pages``, ``files``, a
+        ``reason`` code on each failure, ``skipped`` (files that are not documents) and,
+        beside a failed or skipped path that is not UTF-8 (shown with ``\\xNN`` escapes),
+        its readable ``display_path``."""
         return {
             "added": self.added,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "moved": self.moved,
             "copies": self.copies,
-            "failed": [{"path": r.path, "error": r.error, "reason": str(r.reason)}
+            "failed": [_with_display({"path": r.path, "error": r.error,
+                                      "reason": str(r.reason)})
                        for r in sorted(self.failed, key=lambda r: r.path)],
+            "skipped": [_with_display({"path": k.path, "reason": k.reason})
+                        for k in self.skipped],
             "missing": list(self.missing),
             "pruned": list(self.pruned),
             "files": self.files,
@@ -142,6 +157,12 @@ class IngestSummary:
                                             "failed"))
             return
         setattr(self, _COUNTER[result.status], getattr(self, _COUNTER[result.status]) + 1)
+
+
+def _with_display(entry: dict[str, Any]) -> dict[str, Any]:
+    if is_escaped(entry["path"]):
+        entry["display_path"] = display_path(entry["path"])
+    return entry
 
 
 _COUNTER = {"added": "added", "updated": "updated", "unchanged": "unchanged",
@@ -164,9 +185,37 @@ def file_info(path: Path) -> FileInfo:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
     except OSError as exc:
-        raise FileError(f"cannot read: {exc.strerror or exc}", subject=str(path),
-                        reason=FailReason.CORRUPT) from exc
-    return FileInfo(path=str(path), sha256=h.hexdigest(), size=st.st_size, mtime=st.st_mtime)
+        raise read_error(exc, escape_path(path)) from exc
+    return FileInfo(path=escape_path(path), sha256=h.hexdigest(), size=st.st_size,
+                    mtime=st.st_mtime)
+
+
+def read_error(exc: OSError, subject: str) -> FileError:
+    """The failure for a file the OS will not let us read: ``permission`` when access is
+    denied (never ``corrupt``: the file may be fine), else ``corrupt``."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return FileError("không có quyền đọc tệp này", subject=subject,
+                         reason=FailReason.PERMISSION)
+    return FileError(f"không đọc được tệp: {exc.strerror or exc}", subject=subject,
+                     reason=FailReason.CORRUPT)
+
+
+def parse_size(text: str) -> int:
+    """``--max-memory``: ``1G``, ``512M``, ``1.5GiB``, ``800`` (MiB) -> bytes.
+
+    Raises:
+        ValueError: not a size, or below 64 MiB (no file can be read in less).
+    """
+    import re
+
+    m = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*([kmgt]?)(?:i?b)?\s*", text.lower())
+    if not m:
+        raise ValueError(f"không hiểu dung lượng {text!r} (ví dụ: 1G, 512M)")
+    unit = {"k": 1 << 10, "": 1 << 20, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}[m.group(2)]
+    size = int(float(m.group(1).replace(",", ".")) * unit)
+    if size < 64 << 20:
+        raise ValueError(f"{text}: cần ít nhất 64M")
+    return size
 
 
 def default_jobs() -> int:
@@ -239,19 +288,20 @@ def process_unit(files: Sequence[FileInfo], options: ParseOptions) -> tuple[
     per_file: list[tuple[FileInfo, ParsedFile | None, FailReason | None, str | None]] = []
     for info in files:
         try:
-            pf = _parse(Path(info.path), options)
+            pf = _parse(Path(os_path(info.path)), options)
         except FileError as exc:
-            per_file.append((info, None, exc.reason, exc.message))
+            per_file.append((info, None, exc.reason, escape_path(exc.message)))
             continue
         except MemoryError:
-            per_file.append((info, None, FailReason.TOO_LARGE, "out of memory while parsing"))
+            per_file.append((info, None, FailReason.TOO_LARGE, _OOM_MESSAGE))
             continue
         except _Timeout:
             raise
         except Exception as exc:  # a parser bug must fail one file, not the batch
             log.error("%s: unexpected %s while parsing", info.path, type(exc).__name__,
                       exc_info=True)
-            per_file.append((info, None, FailReason.INTERNAL, f"{type(exc).__name__}: {exc}"))
+            per_file.append((info, None, FailReason.INTERNAL,
+                             escape_path(f"{type(exc).__name__}: {exc}")))
             continue
         info = replace(info, format=pf.format, pages=len(pf.pages), ocr_pages=pf.ocr_pages)
         parsed.append((info, pf))
@@ -266,7 +316,8 @@ def _parse(path: Path, options: ParseOptions) -> ParsedFile:
     pf = parse_file(path, options)
     if not any(p.text.strip() for p in pf.pages):
         hint = "" if options.ocr != OcrMode.NEVER else " (OCR is off: --ocr never)"
-        raise FileError(f"no readable text{hint}", subject=str(path), reason=FailReason.NO_TEXT)
+        raise FileError(f"no readable text{hint}", subject=escape_path(path),
+                        reason=FailReason.NO_TEXT)
     return pf
 
 
@@ -361,7 +412,7 @@ def _extract(pages: list[Page], filename: str, warnings: list[str]) -> Facts:
 
     try:
         return extract_facts([p.text for p in pages], filename=filename, layout=pages)
-    except _Timeout:
+    except (_Timeout, MemoryError):
         raise
     except Exception as exc:
         # The text is still worth storing and searching; the failure is visible in the
@@ -373,13 +424,18 @@ def _extract(pages: list[Page], filename: str, warnings: list[str]) -> Facts:
 
 
 def extract_file(path: Path, *, ocr: OcrMode = OcrMode.AUTO,
-                 ocr_engine: OcrEngine | None = None) -> list[Document]:
+                 ocr_engine: OcrEngine | None = None, timeout: float = DEFAULT_TIMEOUT,
+                 max_memory: int = DEFAULT_MAX_MEMORY, isolate: bool = True) -> list[Document]:
     """Parse and extract one file without a store (``evidence extract``).
 
     Args:
         path: the file.
         ocr: OCR mode.
-        ocr_engine: OCR engine (default: Tesseract ``vie``).
+        ocr_engine: OCR engine (default: Tesseract ``vie``; picklable when ``isolate``).
+        timeout: seconds before the file is abandoned.
+        max_memory: bytes the reading may take (see :data:`DEFAULT_MAX_MEMORY`).
+        isolate: read in a worker process (the time and memory limits hold whatever the
+            parser does); False reads here (debuggers, tests).
 
     Returns:
         The documents found in the file (usually one; a batch scan gives several).
@@ -389,12 +445,19 @@ def extract_file(path: Path, *, ocr: OcrMode = OcrMode.AUTO,
     """
     path = Path(os.path.abspath(path))
     info = file_info(path)
-    options = ParseOptions(ocr=OcrMode(ocr), ocr_engine=ocr_engine or _LazyOcr(None))
-    per_file, docs = process_unit([info], options)
-    _info, _pf, reason, message = per_file[0]
-    if reason is not None:
-        raise FileError(message or str(reason), subject=str(path), reason=reason)
-    return docs
+    options = ParseOptions(ocr=OcrMode(ocr), ocr_engine=ocr_engine or _LazyOcr(None),
+                           timeout=timeout)
+    task = _Task(1, [info], {})
+    runner = _runner(1, options, timeout, max_memory, isolate, lambda *_: None)
+    try:
+        outcome = next(runner.run(iter([task])))
+    finally:
+        runner.close()
+    failed = [fo for fo in outcome.files if fo.reason is not None]
+    if failed:
+        raise FileError(failed[0].error or str(failed[0].reason), subject=info.path,
+                        reason=failed[0].reason)
+    return outcome.documents
 
 
 def several_documents_warning(docs: Sequence[Document]) -> str | None:
@@ -421,11 +484,14 @@ class _Timeout(BaseException):  # BaseException: no parser's `except Exception` 
     """Raised by SIGALRM in-process when a unit runs past its time limit."""
 
 
-def _run_task(task: _Task, options: ParseOptions) -> _Outcome:
+def _run_task(task: _Task, options: ParseOptions, max_memory: int = 0) -> _Outcome:
     try:
-        per_file, docs = process_unit(task.files, options)
+        with _MemoryCeiling(max_memory):
+            per_file, docs = process_unit(task.files, options)
     except _Timeout:
         raise
+    except MemoryError:
+        return _failed_outcome(task, FailReason.TOO_LARGE, _memory_message(max_memory))
     except Exception as exc:  # building documents failed: fail the unit's files
         log.error("%s: unexpected %s", task.files[0].path, type(exc).__name__, exc_info=True)
         return _failed_outcome(task, FailReason.INTERNAL, f"{type(exc).__name__}: {exc}")
@@ -440,14 +506,84 @@ def _timeout_message(seconds: float) -> str:
     return f"took longer than {seconds:g} s (time limit per file; see --timeout)"
 
 
+_OOM_MESSAGE = "cần quá nhiều bộ nhớ để đọc (giới hạn mỗi tệp: xem --max-memory)"
+
+
+def _memory_message(limit: int) -> str:
+    if not limit:
+        return _OOM_MESSAGE
+    return f"cần hơn {limit >> 20} MiB bộ nhớ để đọc (giới hạn mỗi tệp: xem --max-memory)"
+
+
+def _vm_data() -> int:
+    """This process's data segment in bytes (Linux ``VmData``; 0 where unknown)."""
+    try:
+        with open("/proc/self/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+class _MemoryCeiling:
+    """Cap this process's data segment (heap and private mappings, ``RLIMIT_DATA``) at
+    its present size plus ``limit`` bytes, and restore the previous limit on exit.
+
+    Only the soft limit is lowered, so it can be raised back. Python allocations past the
+    cap raise :class:`MemoryError` (the file fails as ``too_large``); a C library that
+    aborts instead (pdfium) ends its process, which is why ingest reads in workers. The
+    children a parser starts (Tesseract, LibreOffice) inherit the cap.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._old: tuple[int, int] | None = None
+
+    def __enter__(self) -> None:
+        try:
+            import resource
+        except ImportError:  # pragma: no cover - not POSIX
+            return
+        used = _vm_data()
+        if self.limit <= 0 or not used:
+            return
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        cap = used + self.limit
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        if soft != resource.RLIM_INFINITY and soft <= cap:
+            return  # already tighter
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+        self._old = (soft, hard)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._old is not None:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_DATA, self._old)
+            self._old = None
+
+
+def _runner(jobs: int, options: ParseOptions, timeout: float, max_memory: int,
+            isolate: bool, on_progress: Callable[[int, str, int], None]) -> _InProcess | _Pool:
+    """Workers (``jobs`` of them; one for ``jobs=1`` unless ``isolate`` is false), or
+    this process."""
+    if jobs == 1 and not isolate:
+        return _InProcess(options, timeout, max_memory, on_progress)
+    return _Pool(jobs, options, timeout, max_memory, on_progress)
+
+
 class _InProcess:
     """``jobs=1``: run each unit here (debuggers, tests); SIGALRM enforces the limit on
     the main thread."""
 
-    def __init__(self, options: ParseOptions, timeout: float,
+    def __init__(self, options: ParseOptions, timeout: float, max_memory: int,
                  on_progress: Callable[[int, str, int], None]) -> None:
         self.options = options
         self.timeout = timeout
+        self.max_memory = max_memory
         self.on_progress = on_progress
 
     def run(self, tasks: Iterator[_Task]) -> Iterator[_Outcome]:
@@ -456,7 +592,7 @@ class _InProcess:
             limit = self.timeout * len(task.files)
             with _Alarm(limit) as armed:
                 try:
-                    outcome = _run_task(task, opts)
+                    outcome = _run_task(task, opts, self.max_memory)
                 except _Timeout:
                     if not armed:
                         raise
@@ -493,13 +629,19 @@ def _raise_timeout(signum: int, frame: object) -> None:
     raise _Timeout()
 
 
-def _worker_main(conn: Any, log_level: int) -> None:
-    """A worker process: receive units, send progress, log records and outcomes."""
+def _worker_main(conn: Any, log_level: int, max_memory: int = 0, tmpdir: str | None = None) -> None:
+    """A worker process: receive units, send progress, log records and outcomes.
+
+    Its temporary files (and its children's, through ``$TMPDIR``) go to ``tmpdir``, a
+    folder the parent removes when the worker ends or is killed."""
     setpgrp = getattr(os, "setpgrp", None)  # POSIX only
     if setpgrp is not None:
         setpgrp()  # own process group: a timeout kill takes Tesseract/soffice along
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    if tmpdir:
+        os.environ["TMPDIR"] = tmpdir
+        tempfile.tempdir = tmpdir
     root = logging.getLogger()
     root.handlers[:] = [_PipeLogHandler(conn)]
     root.setLevel(log_level)
@@ -512,7 +654,7 @@ def _worker_main(conn: Any, log_level: int) -> None:
             return
         task, options = msg
         options.progress = lambda kind, n, k=task.key: conn.send(("progress", k, kind, n))
-        outcome = _run_task(task, options)
+        outcome = _run_task(task, options, max_memory)
         try:
             conn.send(("done", outcome))
         except Exception as exc:  # e.g. an unpicklable value in a parser's output
@@ -542,9 +684,12 @@ class _PipeLogHandler(logging.Handler):
 class _Worker:
     proc: Any
     conn: Any
+    tmpdir: str
     task: _Task | None = None
     deadline: float = 0.0
     limit: float = 0.0
+    base_rss: int = 0  # resident memory when the task was sent
+    peak: int = 0  # most memory seen above base_rss during the task
 
 
 class _Pool:
@@ -552,7 +697,7 @@ class _Pool:
     flight and memory stays bounded). A worker past its deadline or memory limit is killed
     with its process group and replaced; a worker that dies fails its unit only."""
 
-    def __init__(self, jobs: int, options: ParseOptions, timeout: float,
+    def __init__(self, jobs: int, options: ParseOptions, timeout: float, max_memory: int,
                  on_progress: Callable[[int, str, int], None]) -> None:
         import multiprocessing as mp
 
@@ -566,17 +711,20 @@ class _Pool:
         self.jobs = jobs
         self.options = options
         self.timeout = timeout
+        self.max_memory = max_memory
         self.on_progress = on_progress
         self.workers: list[_Worker] = []
         self.log_level = logging.getLogger().getEffectiveLevel()
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=_worker_main, args=(child, self.log_level), daemon=True,
-                                name="evidence-ingest-worker")
+        tmpdir = tempfile.mkdtemp(prefix="evidence-worker-")
+        proc = self.ctx.Process(target=_worker_main,
+                                args=(child, self.log_level, self.max_memory, tmpdir),
+                                daemon=True, name="evidence-ingest-worker")
         proc.start()
         child.close()
-        w = _Worker(proc, parent)
+        w = _Worker(proc, parent, tmpdir)
         self.workers.append(w)
         return w
 
@@ -586,7 +734,11 @@ class _Pool:
         except (AttributeError, OSError):  # no process groups (Windows), or already gone
             w.proc.kill()
         w.proc.join(5)
+        self._retire(w)
+
+    def _retire(self, w: _Worker) -> None:
         w.conn.close()
+        shutil.rmtree(w.tmpdir, ignore_errors=True)  # what a killed parser left behind
         self.workers.remove(w)
 
     def run(self, tasks: Iterator[_Task]) -> Iterator[_Outcome]:
@@ -607,6 +759,7 @@ class _Pool:
                 w.task = task
                 w.limit = self.timeout * len(task.files)
                 w.deadline = time.monotonic() + w.limit
+                w.base_rss, w.peak = _rss(w.proc.pid), 0
                 w.conn.send((task, self.options))
             busy = [w for w in self.workers if w.task is not None]
             if not busy:
@@ -628,10 +781,12 @@ class _Pool:
                 if now >= w.deadline:
                     self._kill(w)
                     yield _failed_outcome(task, FailReason.TIMEOUT, _timeout_message(w.limit))
-                elif _rss(w.proc.pid) > WORKER_MAX_RSS:
+                    continue
+                w.peak = max(w.peak, _rss(w.proc.pid) - w.base_rss)
+                if self.max_memory and w.peak > self.max_memory:
                     self._kill(w)
                     yield _failed_outcome(task, FailReason.TOO_LARGE,
-                                          f"needed more than {WORKER_MAX_RSS >> 20} MiB of memory")
+                                          _memory_message(self.max_memory))
 
     def _receive(self, w: _Worker) -> Iterator[_Outcome]:
         while w.task is not None:
@@ -643,8 +798,15 @@ class _Pool:
                 msg = w.conn.recv()
             except (EOFError, OSError):
                 task = w.task
+                w.proc.join(1)
                 code = w.proc.exitcode
                 self._kill(w)
+                if (self.max_memory and code in _OOM_SIGNALS
+                        and w.peak * 2 >= self.max_memory):
+                    # a C library that cannot allocate under the cap aborts (pdfium)
+                    yield _failed_outcome(task, FailReason.TOO_LARGE,
+                                          _memory_message(self.max_memory))
+                    return
                 how = f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
                 yield _failed_outcome(task, FailReason.INTERNAL,
                                       f"the worker process died ({how}) while reading it")
@@ -671,8 +833,7 @@ class _Pool:
             if w.proc.is_alive() or w.task is not None:
                 self._kill(w)
             else:
-                w.conn.close()
-                self.workers.remove(w)
+                self._retire(w)
 
 
 _PRELOAD = (
@@ -680,6 +841,10 @@ _PRELOAD = (
     "evidence.ingest.txt", "evidence.ingest.docx", "evidence.ingest.pdf",
     "evidence.ingest.image", "evidence.ingest.split", "evidence.extract",
 )
+
+
+#: how a worker ends when it runs out of memory: abort() from a C library, or the kernel
+_OOM_SIGNALS = frozenset({-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV, -signal.SIGBUS})
 
 
 def _rss(pid: int) -> int:
@@ -705,6 +870,9 @@ def ingest_paths(
     timeout: float = DEFAULT_TIMEOUT,
     progress: IngestProgress | None = None,
     ocr_engine: OcrEngine | None = None,
+    exclude: Sequence[str] = (),
+    max_memory: int = DEFAULT_MAX_MEMORY,
+    isolate: bool = True,
 ) -> IngestSummary:
     """Ingest files and folders into the store (see the module docstring).
 
@@ -718,8 +886,13 @@ def ingest_paths(
             they held) from the store.
         timeout: seconds per file before it is abandoned (reason ``timeout``).
         progress: receives totals, page counts and each file's result (the CLI's bar).
-        ocr_engine: OCR engine (picklable when ``jobs`` > 1); default: Tesseract ``vie``
-            with an OCR cache in the store.
+        ocr_engine: OCR engine (picklable when read in workers); default: Tesseract
+            ``vie`` with an OCR cache in the store.
+        exclude: ``--exclude`` globs (gitignore syntax) besides the ``.evidenceignore``
+            files of the folders walked (:func:`evidence.ingest.walk.walk_tree`).
+        max_memory: bytes one file may take while it is read (``too_large`` beyond).
+        isolate: with ``jobs=1``, still read in one worker process (so the time and
+            memory limits hold whatever a parser does); False reads in this process.
 
     Returns:
         The run's summary; failures are in ``summary.failed`` (the batch never stops
@@ -737,35 +910,48 @@ def ingest_paths(
     summary = IngestSummary()
     with store.writer_lock():
         store.prepare_index()
-        units = _units(paths, store)
+        from evidence.ingest.walk import walk_tree
+
+        tree = walk_tree(paths, exclude=[store.home], patterns=exclude)
         if progress is not None:
-            progress.start(sum(len(u) for u in units))
+            progress.start(sum(len(u) for u in tree.units))
         batch = _Batch(store, summary, progress, force)
-        runner: _InProcess | _Pool
-        if jobs == 1:
-            runner = _InProcess(options, timeout, batch.on_progress)
-        else:
-            runner = _Pool(jobs, options, timeout, batch.on_progress)
+        batch.walk_errors(tree.errors)
+        summary.skipped = tree.skipped
+        summary.removed_documents += _drop_skipped(store, tree.skipped)
+        runner = _runner(jobs, options, timeout, max_memory, isolate, batch.on_progress)
         try:
-            for outcome in runner.run(batch.plan(units)):
+            for outcome in runner.run(batch.plan(tree.units)):
                 batch.apply(outcome)
         finally:
             runner.close()
-        summary.missing = _mark_missing(paths, store, batch.seen)
+        summary.missing = _mark_missing(paths, store, batch.seen,
+                                        [e.path for e in tree.errors])
         if prune:
             summary.pruned, removed = store.catalogue.prune_missing(summary.missing)
             if removed:
                 store.engine.delete(removed)
             summary.removed_documents += len(removed)
+        if summary.documents or summary.removed_documents:
+            store.settle_cited_numbers()
         store.flush()
     summary.seconds = time.monotonic() - t0
     return summary
 
 
-def _units(paths: Sequence[Path | str], store: Store) -> list[list[Path]]:
-    from evidence.ingest.walk import walk
-
-    return walk(paths, exclude=[store.home])
+def _drop_skipped(store: Store, skipped: Sequence[Skipped]) -> int:
+    """Files ingested by an earlier run that are now skipped (a sidecar, a README, a
+    pattern added to ``.evidenceignore``) leave the store, with the documents only they
+    held; returns how many documents went."""
+    cat = store.catalogue
+    paths = [k.path for k in skipped if cat.file_by_path(k.path) is not None]
+    if not paths:
+        return 0
+    cat.mark_missing(paths)
+    _files, removed = cat.prune_missing(paths)
+    if removed:
+        store.engine.delete(removed)
+    return len(removed)
 
 
 class _Batch:
@@ -787,20 +973,27 @@ class _Batch:
 
     # -- planning ------------------------------------------------------------------------
 
+    def walk_errors(self, errors: Sequence[Any]) -> None:
+        """Folders the walk could not list: failed, recorded so ``status`` lists them."""
+        for e in errors:
+            self.seen.add(e.path)
+            self._unreadable(e.path, e.reason, e.message)
+
+    def _unreadable(self, path: str, reason: FailReason, message: str) -> None:
+        self.cat.finish_files([], [(FileInfo(path, "", 0, 0.0), reason, message)])
+        self._report(IngestResult(path, None, message, reason, "failed"))
+
     def plan(self, units: list[list[Path]]) -> Iterator[_Task]:
         key = 0
         for unit in units:
             infos: list[FileInfo] = []
             for path in unit:
-                self.seen.add(str(path))
+                self.seen.add(escape_path(path))
                 try:
                     infos.append(file_info(path))
                 except FileError as exc:
                     # unreadable (permissions, vanished): recorded so `status` lists it
-                    self.cat.finish_files([], [(FileInfo(str(path), "", 0, 0.0), exc.reason,
-                                                exc.message)])
-                    self._report(IngestResult(str(path), None, exc.message, exc.reason,
-                                              "failed"))
+                    self._unreadable(escape_path(path), exc.reason, exc.message)
             infos = [i for i in infos if not self._copy_in_flight(i)]
             if not infos:
                 continue
@@ -835,7 +1028,7 @@ class _Batch:
                 continue
             others = [r for r in self.cat.files_by_sha(info.sha256) if r.path != info.path
                       and r.status in ("ok", "missing")]
-            held = [r for r in others if r.status == "ok" and os.path.exists(r.path)]
+            held = [r for r in others if r.status == "ok" and _exists(r.path)]
             gone = [r for r in others if r not in held]
             if row is None and gone:
                 actions.append(("moved", info, gone[0]))
@@ -889,7 +1082,7 @@ class _Batch:
         # 2. the new documents, one catalogue transaction each
         ok_infos = [fo.info for fo in outcome.files if fo.reason is None]
         for doc in outcome.documents:
-            self.store.put_document(doc, ok_infos)
+            self.store.put_document(doc, ok_infos, force=self.force)
         # 3. the files rows, last: a run killed before here redoes this unit
         self.cat.finish_files(ok_infos, [(fo.info, fo.reason, fo.error or "")
                                          for fo in outcome.files if fo.reason is not None])
@@ -930,7 +1123,7 @@ class _Batch:
         this unit (a copy elsewhere keeps the document alive)."""
         for sha in self.cat.shas_of_document(doc_id):
             if not any(r.status == "ok" and r.path not in unit_paths
-                       and os.path.exists(r.path) for r in self.cat.files_by_sha(sha)):
+                       and _exists(r.path) for r in self.cat.files_by_sha(sha)):
                 return False
         return True
 
@@ -956,21 +1149,40 @@ def _row_of(info: FileInfo) -> FileRow:
                    None, info.pages, info.ocr_pages, "")
 
 
-def _mark_missing(paths: Sequence[Path | str], store: Store, seen: set[str]) -> list[str]:
+def _exists(path: str) -> bool:
+    """Whether a path of the catalogue (escaped text) is on disk."""
+    return os.path.exists(os_path(path))
+
+
+def _under(path: str, scopes: Sequence[str]) -> bool:
+    return any(path == s or path.startswith(s.rstrip(os.sep) + os.sep) for s in scopes)
+
+
+def _mark_missing(paths: Sequence[Path | str], store: Store, seen: set[str],
+                  unreadable: Sequence[str] = ()) -> list[str]:
     """Mark ``files`` rows under the walked paths that are gone from disk; return every
-    missing path in that scope (newly marked or not)."""
-    scopes = [os.path.abspath(Path(p).expanduser()) for p in paths]
+    missing path in that scope (newly marked or not). Files under a folder that could not
+    be listed are not known to be gone and stay as they were; a folder that failed before
+    and is readable again is forgotten (its files were walked)."""
+    scopes = [escape_path(os.path.abspath(Path(p).expanduser())) for p in paths]
     gone: list[str] = []
+    readable_again: list[str] = []
     in_scope: list[str] = []
     for row in store.catalogue.iter_files():
-        if not any(row.path == s or row.path.startswith(s.rstrip(os.sep) + os.sep)
-                   for s in scopes):
+        if not _under(row.path, scopes) or row.path in seen:
             continue
-        if row.path in seen or os.path.exists(row.path):
+        if any(row.path.startswith(u.rstrip(os.sep) + os.sep) for u in unreadable):
+            continue
+        if row.status == "failed" and not row.sha256 and os.path.isdir(os_path(row.path)):
+            readable_again.append(row.path)
+            continue
+        if _exists(row.path):
             continue
         in_scope.append(row.path)
         if row.status != "missing":
             gone.append(row.path)
-    if gone:
-        store.catalogue.mark_missing(gone)
+    if gone or readable_again:
+        store.catalogue.mark_missing(gone + readable_again)
+    if readable_again:
+        store.catalogue.prune_missing(readable_again)
     return in_scope

@@ -69,6 +69,12 @@ def render_status(stats: dict[str, Any], console: Console | None = None) -> None
     t.add_row("Văn bản đọc bằng OCR", f"{ocr['documents']} / {stats['documents']}")
     t.add_row("Tệp", f"{files['ok']} đã nạp, {files['failed']} lỗi, "
                      f"{files['missing']} không còn trên đĩa")
+    if "review" in stats:
+        rv = stats["review"]
+        t.add_row("Cần cán bộ kiểm tra", f"{rv['documents']} văn bản, {rv['items']} mục "
+                                         "(evidence review)")
+        t.add_row("Đã sửa / liên kết / gỡ khỏi kho",
+                  f"{stats['corrections']} trường / {stats['links']} / {stats['removed']}")
     t.add_row("Dung lượng kho", _size(stats["store_bytes"]))
     idx = f"{stats['engine']}: {index.get('documents', 0)} văn bản"
     if index.get("message"):

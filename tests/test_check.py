@@ -423,8 +423,10 @@ def test_partial_dates() -> None:
     r = requirement(check(catalogue(), [d]), "1.1-a")
     assert r["problem_codes"] == ["late"]
     assert any("năm 2023" in p for p in r["problems"])
+    # no date read: the deadline cannot be confirmed (never met on a guess)
     r = requirement(check(catalogue(), [plan(date=None)]), "1.1-a")
-    assert r["problem_codes"] == ["late"]
+    assert r["status"] == "partial" and r["problem_codes"] == ["unconfirmed"]
+    assert any("ngày ban hành" in p and "--date" in p for p in r["problems"])
 
 
 def test_document_about_another_year_is_not_a_candidate() -> None:

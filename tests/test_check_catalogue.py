@@ -107,8 +107,8 @@ def test_invalid_catalogue_names_criterion_and_field(tmp_path: Path, old: str, n
 
 
 def test_top_level_errors(tmp_path: Path) -> None:
-    assert error_of(tmp_path, GOOD.replace("schema_version: 1", "schema_version: 2")).startswith(
-        "schema_version: unsupported value 2")
+    assert error_of(tmp_path, GOOD.replace("schema_version: 1", "schema_version: 3")).startswith(
+        "schema_version: unsupported value 3")
     assert error_of(tmp_path, "- a\n- b\n").startswith("schema_version: the file is not a YAML mapping")
     assert error_of(tmp_path, "schema_version: 1\ncriteria: []\n").startswith("criteria: missing or empty")
     assert "YAML syntax error" in error_of(tmp_path, "schema_version: 1\ncriteria: [\n")

@@ -96,6 +96,7 @@ def test_markdown_lists_every_requirement(tmp_path: Path) -> None:
     assert "## Lĩnh vực 1. Chỉ đạo, điều hành" in md
     assert "sau thời hạn 31/03/2024" in md
     assert "Không tìm thấy văn bản nào khớp" in md
+    assert "12/KH-UBND: ✓ ngày ban hành: ban hành 10/01/2024" in md  # reasons, met included
 
 
 def test_rich_table_groups_by_area_with_totals(tmp_path: Path) -> None:
@@ -117,7 +118,7 @@ def test_xlsx_has_a_summary_and_one_row_per_requirement(tmp_path: Path) -> None:
     rep = check(catalogue(), corpus(tmp_path))
     path = write_xlsx(rep, tmp_path / "out" / "bao-cao.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Tổng hợp", "Chi tiết"]
+    assert wb.sheetnames == ["Tổng hợp", "Chi tiết", "Văn bản"]
     summary = {r[0]: r[1] for r in wb["Tổng hợp"].iter_rows(min_row=1, max_row=9, values_only=True)}
     assert summary["Tiêu chí đạt"] == 1 and summary["Tiêu chí thiếu"] == 1
     assert summary["Năm đánh giá"] == 2024
@@ -133,6 +134,17 @@ def test_xlsx_has_a_summary_and_one_row_per_requirement(tmp_path: Path) -> None:
     assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
     link = ws.cell(2, header.index("Tệp") + 1)
     assert link.hyperlink is not None and link.hyperlink.target.startswith("file://")
+    assert "✓ ngày ban hành" in rows[0][header.index("Căn cứ")]  # a met verdict says why
+    # every listed document gets its own row, its reasons and its own link
+    wv = wb["Văn bản"]
+    vh = [c.value for c in wv[1]]
+    docs = list(wv.iter_rows(min_row=2, values_only=True))
+    assert {(r[vh.index("Mã yêu cầu")], r[vh.index("Văn bản")]) for r in docs} >= {
+        ("1.1-a", "12/KH-UBND"), ("1.2-a", "40/BC-UBND")}
+    for i in range(2, wv.max_row + 1):
+        assert wv.cell(i, vh.index("Tệp") + 1).hyperlink.target.startswith("file://")
+    late = next(r for r in docs if r[vh.index("Văn bản")] == "40/BC-UBND")
+    assert "✗" in late[vh.index("Căn cứ")] and "sau thời hạn" in late[vh.index("Căn cứ")]
     assert ws.column_dimensions["G"].width >= 40
 
 

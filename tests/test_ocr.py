@@ -10,7 +10,8 @@ from evidence.errors import FailReason, FileError, OcrUnavailable
 from evidence.extract.normalize import fold
 from evidence.ingest import ocr as ocr_mod
 from evidence.ingest.base import OcrResult
-from evidence.ingest.ocr import OcrCache, TesseractEngine, _log_stderr, _word_confidences
+from evidence.ingest.layout import parse_tsv
+from evidence.ingest.ocr import OcrCache, TesseractEngine, _log_stderr, from_tsv
 from evidence.ingest.textlayer import is_born_digital_text, score_text, text_quality
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -26,9 +27,17 @@ TSV = (
 )
 
 
-def test_word_confidences_skip_structure_and_blank_words() -> None:
-    assert _word_confidences(TSV) == [96.5, 93.5, 81.0]
-    assert _word_confidences("") == []
+def test_tsv_words_skip_structure_and_blank_words() -> None:
+    words, size = parse_tsv(TSV)
+    assert [w.conf for w in words] == [96.5, 93.5, 81.0]
+    assert size == (2480, 3508)
+    assert parse_tsv("") == ([], (0, 0))
+    result = from_tsv(TSV, (0, 0))
+    assert result.text == 'CỘNG HÒA "Xã'
+    assert result.confidence == round((96.5 + 93.5 + 81.0) / 3, 2)
+    assert [result.text[w.start:w.end] for w in result.words] == ["CỘNG", "HÒA", '"Xã']
+    assert result.words[0].box == [round(200 / 2480, 4), round(280 / 3508, 4),
+                                   round(380 / 2480, 4), round(340 / 3508, 4)]
 
 
 def test_missing_binary_names_the_apt_line() -> None:
@@ -161,10 +170,15 @@ def test_real_tesseract_timeout_is_a_file_error(tmp_path: Path, tesseract: str) 
 
 def test_low_confidence_page_is_checked_for_rotation_blank_page_is_not(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tesseract: str) -> None:
-    from evidence.ingest.ocr import _Read
+    from evidence.model import Word
+
+    def words(text: str, conf: float) -> tuple[Word, ...]:
+        return tuple(Word(w, conf, [0.1, 0.1, 0.2, 0.12]) for w in text.split())
 
     engine = TesseractEngine()
-    reads = iter([_Read("", None, 0), _Read("ỦY BAN", 35.0, 2), _Read("ỦY BAN NHÂN DÂN", 91.0, 3)])
+    upright = OcrResult("ỦY BAN NHÂN DÂN", 91.0, 0, words("ỦY BAN NHÂN DÂN", 91.0))
+    reads = iter([OcrResult("", None), OcrResult("ỦY BAN", 35.0, 0, words("ỦY BAN", 35.0)),
+                  upright])
     monkeypatch.setattr(engine, "_read", lambda path, psm: next(reads))
     checked: list[Path] = []
 
@@ -176,5 +190,5 @@ def test_low_confidence_page_is_checked_for_rotation_blank_page_is_not(
     img = _render("x", tmp_path / "p.png")
     assert engine(img) == OcrResult("", None, 0)  # blank: no OSD run
     assert checked == []
-    assert engine(img) == OcrResult("ỦY BAN NHÂN DÂN", 91.0, 180)
+    assert engine(img) == OcrResult("ỦY BAN NHÂN DÂN", 91.0, 180, upright.words)
     assert checked == [img]

@@ -57,6 +57,7 @@ def sha(path: Path) -> str:
 
 def ingest(src: Path | list[Path], home: Path, **kw: object):  # type: ignore[no-untyped-def]
     kw.setdefault("jobs", 1)
+    kw.setdefault("isolate", False)  # in-process: the fake OCR engines live in this module
     with Store.open(home) as store:
         return ingest_paths(src if isinstance(src, list) else [src], store, **kw)  # type: ignore[arg-type]
 

@@ -380,3 +380,17 @@ def test_rebuild_resumes_and_drops_gone_documents(fresh):
     assert done[0] > 3  # resumed: the first batch was not redone
     assert ids(fresh, "ISO 9001") == []
     assert not fresh.status().rebuilding
+
+
+# ---- the symbol as printed ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["05/CT-UBND", "5/CT-UBND", "05/ct-ubnd", "CT-UBND 5",
+                                   nfd("05/CT-UBND")])
+def test_symbol_shown_as_printed_leading_zero_kept(fresh, query):
+    fresh.add([make_doc(30, "Tăng cường kỷ luật, kỷ cương hành chính trong cơ quan.",
+                        symbol="05/CT-UBND", subject="Chỉ thị về tăng cường kỷ luật",
+                        doc_type="CT")])
+    fresh.flush()
+    hits = fresh.search(SearchQuery(query)).hits
+    assert hits[0].symbol == "05/CT-UBND"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from evidence.errors import BadQuery
 from evidence.index.analysis import (
     analyze,
     make_snippet,
@@ -89,8 +90,10 @@ def test_date_bounds():
     assert date_bounds("31/01/2023", upper=True) == 20230131
     assert date_bounds("2023", upper=True) == 20239999
     assert date_bounds(None, upper=True) is None
-    with pytest.raises(ValueError):
+    with pytest.raises(BadQuery):
         date_bounds("tháng trước", upper=False)
+    with pytest.raises(BadQuery, match="month 2/2023 has 28 days"):
+        date_bounds("2023-02-31", upper=True)
 
 
 def test_snippet_joins_a_symbol_and_respects_typed_accents():

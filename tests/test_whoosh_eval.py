@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from evidence.index.ranking import Clause, Filter, Tier
 from evidence.index.whoosh_engine import whoosh_schema
-from evidence.index.whoosh_eval import Clause, Filter, PostingCache, Tier
+from evidence.index.whoosh_eval import PostingCache
 from whoosh import index as windex
 from whoosh import query as Q
 

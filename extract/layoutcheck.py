@@ -1,0 +1,248 @@
+"""Check the number and date read by OCR against the page layout (pure, no I/O).
+
+A scanned form often has its number ("Số: 347 /TTr-…") and its day or month ("ngày 05
+tháng 6") written by hand into printed blanks. Tesseract reads handwriting as confident
+garbage ("4H09", "đ{", two wrong digits for three), and a wrong number is worse than none:
+the officer would file the wrong document. With the ingested pages' layout
+(:attr:`Page.words` — OCR words placed in the page text with their boxes and confidences —
+and :attr:`Page.ink`, the coloured ink found on the page image), :func:`check_layout`
+
+- gives every provenance span of an OCR'd page its box on the page (``Span.box``);
+- for the number and for each of the day and month: finds the words of the value, or the
+  blank between ``Số:`` and ``/…`` (``ngày`` and ``tháng``, ``tháng`` and ``năm``);
+- if pen ink lies there, the value was written by hand; if the words are not clean digit
+  tokens read with high confidence, the reading is unsure. Either way the value is cleared
+  (the number and its digits in the symbol — ``/TTr-SNV`` stays; the date falls back to
+  the part that was printed) and a :class:`~evidence.model.ReviewItem` says why
+  (``handwritten`` or ``low_confidence``, with what OCR read) — unless the reading is sure:
+  clean digits, every word at :data:`SURE_CONFIDENCE` or more, and other evidence agreeing
+  (the file name carries the number; a signing time carries the date).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from ..model import Facts, InkMark, Page, ReviewItem, Span, Word
+
+__all__ = ["LOW_CONFIDENCE", "SURE_CONFIDENCE", "check_layout"]
+
+#: a printed number or day read below this word confidence is not trusted
+LOW_CONFIDENCE = 60.0
+#: a handwritten value is kept only when every word of it reaches this confidence (and
+#: other evidence agrees)
+SURE_CONFIDENCE = 90.0
+#: handwriting strays above and below the printed line by up to this many line heights
+_REACH = 0.6
+
+_DIGITS = re.compile(r"^\d{1,6}$")
+_DATE_PARTS = re.compile(
+    r"ngày(?P<d>.*?)tháng(?P<m>.*?)năm\s*(?P<y>\d{4})", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass
+class _Reading:
+    """One value on the page: the words read for it and the region it occupies."""
+
+    words: list[Word]
+    region: list[float] | None  # [x0, y0, x1, y1] page fractions
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    def clean(self) -> bool:
+        return bool(self.words) and all(_DIGITS.match(w.text) for w in self.words)
+
+    def min_conf(self) -> float:
+        return min((w.conf for w in self.words), default=0.0)
+
+
+def check_layout(facts: Facts, layout: Sequence[Page], texts: Sequence[str],
+                 filename: str | None = None) -> None:
+    """Box the provenance spans and distrust handwritten or unsure numbers and dates.
+
+    Args:
+        facts: the facts read from the text; changed in place.
+        layout: the ingested pages (``Page.words``, ``Page.ink``), in the order of ``texts``.
+        texts: the page texts the spans refer to; a page whose text is not its layout's
+            (edited since OCR) is left alone.
+        filename: the file's name, evidence that can confirm a handwritten number.
+    """
+    pages = {i + 1: p for i, p in enumerate(layout)
+             if p.words and i < len(texts) and len(texts[i]) == len(p.text)}
+    if not pages:
+        return
+    for span in facts.provenance.values():
+        page = pages.get(span.page)
+        if page is not None and span.box is None:
+            span.box = _union([w.box for w in _words_in(page.words, span.start, span.end)])
+    if "number" not in facts.fallbacks:
+        _check_number(facts, pages, filename)
+    _check_date(facts, pages)
+
+
+# -- number ---------------------------------------------------------------------------------
+
+def _check_number(facts: Facts, pages: dict[int, Page], filename: str | None) -> None:
+    span = facts.provenance.get("symbol")
+    if span is None or facts.symbol is None:
+        return
+    page = pages.get(span.page)
+    if page is None:
+        return
+    reading = _number_reading(page.words, span, facts.number)
+    if reading is None:
+        return
+    pen = _pen_over(page.ink, reading.region)
+    sure = (reading.clean() and reading.min_conf() >= SURE_CONFIDENCE
+            and facts.number is not None and _in_filename(facts.number, filename))
+    if facts.number is None:
+        if pen or reading.words:
+            # a blank with ink, or something OCR could not take for a number
+            reason = "handwritten" if pen else "low_confidence"
+            facts.review.append(ReviewItem("number", reason, span.page,
+                                           detail=reading.text or None))
+        return
+    if sure:
+        return
+    if pen or not reading.clean() or reading.min_conf() < LOW_CONFIDENCE:
+        reason = "handwritten" if pen else "low_confidence"
+        facts.review.append(ReviewItem("number", reason, span.page, detail=reading.text))
+        if facts.symbol.startswith(facts.number):
+            facts.symbol = facts.symbol[len(facts.number):]
+        facts.number = None
+        facts.provenance.pop("number", None)
+        facts.warnings.append(f"number not trusted ({reason}): OCR read {reading.text!r}")
+
+
+def _number_reading(words: list[Word], span: Span, number: str | None) -> _Reading | None:
+    """The words between the ``Số`` label and the ``/`` of the symbol, and their region."""
+    inside = _words_in(words, span.start, span.end)
+    slash = next((w for w in inside if "/" in w.text or "-" in w.text), None)
+    if slash is None:
+        return None
+    k = words.index(slash)
+    # the label: the nearest word before the symbol that says "Số"
+    label = None
+    for j in range(k - 1, max(-1, k - 6), -1):
+        if _fold(words[j].text).rstrip(":").strip() in ("so", "s0", "s6"):
+            label = j
+            break
+    start = label + 1 if label is not None else words.index(inside[0])
+    value = [w for w in words[start:k] if _same_line(w, slash)]
+    head = slash.text.split("/", 1)[0].split(":")[-1]  # "Số:402/BCA" -> "402"
+    if head and not slash.text.startswith("/"):
+        value.append(Word(head, slash.conf, slash.box))
+    if number is not None and not value:
+        return None
+    left = words[label].box[2] if label is not None else (value[0].box[0] if value else None)
+    if left is None:
+        return _Reading(value, None)
+    right = slash.box[0] if slash.text.startswith("/") else slash.box[2]
+    return _Reading(value, _band(left, right, slash))
+
+
+def _in_filename(number: str, filename: str | None) -> bool:
+    if not filename:
+        return False
+    stem = unicodedata.normalize("NFC", PurePath(filename).stem)
+    return number.lstrip("0") in {n.lstrip("0") for n in re.findall(r"\d+", stem)}
+
+
+# -- date -----------------------------------------------------------------------------------
+
+def _check_date(facts: Facts, pages: dict[int, Page]) -> None:
+    span = facts.provenance.get("date")
+    if span is None:
+        return
+    page = pages.get(span.page)
+    if page is None:
+        return
+    m = _DATE_PARTS.search(span.text)
+    if m is None:
+        return
+    words = page.words
+    parts: dict[str, _Reading] = {}
+    for key, (a, b) in (("day", m.span("d")), ("month", m.span("m"))):
+        value = _words_in(words, span.start + a, span.start + b)
+        before = _words_in(words, span.start + a - 1, span.start + a)
+        after = _words_in(words, span.start + b, span.start + b + 1)
+        region = None
+        if before and after and _same_line(before[-1], after[0]):
+            region = _band(before[-1].box[2], after[0].box[0], after[0])
+        parts[key] = _Reading(value, region)
+    pen = {k: _pen_over(page.ink, r.region) for k, r in parts.items()}
+    unsure = {k: bool(r.words) and (not r.clean() or r.min_conf() < LOW_CONFIDENCE)
+              for k, r in parts.items()}
+    bad = [k for k in ("day", "month") if pen[k] or unsure[k]]
+    if not bad:
+        return
+    if facts.date and len(facts.date) == 10 and not any(unsure.values()) and all(
+            r.min_conf() >= SURE_CONFIDENCE for k, r in parts.items() if k in bad) \
+            and _signed_on(facts, facts.date):
+        return  # sure digits, confirmed by a signing time
+    year = m.group("y")
+    month = parts["month"]
+    printed_month = ("month" not in bad and month.clean()
+                     and 1 <= int(month.words[0].text) <= 12)
+    was = facts.date
+    facts.date = f"{year}-{int(month.words[0].text):02d}" if printed_month else year
+    if was and not was.startswith(facts.date):
+        facts.date = None  # the header read another year or month: trust neither
+    reason = "handwritten" if any(pen[k] for k in bad) else "low_confidence"
+    detail = " / ".join(f"{k}: {parts[k].text or '—'}" for k in bad)
+    facts.review.append(ReviewItem("date", reason, span.page, detail=detail))
+    facts.warnings.append(f"date not trusted ({reason}): OCR read {detail}")
+
+
+def _signed_on(facts: Facts, date: str) -> bool:
+    return any(s.time and s.time[:10] == date for s in facts.signatures)
+
+
+# -- geometry -------------------------------------------------------------------------------
+
+def _words_in(words: list[Word], start: int, end: int) -> list[Word]:
+    return [w for w in words if w.start >= 0 and w.start < end and w.end > start]
+
+
+def _same_line(a: Word, b: Word) -> bool:
+    return min(a.box[3], b.box[3]) - max(a.box[1], b.box[1]) > 0
+
+
+def _band(left: float, right: float, ref: Word) -> list[float] | None:
+    """The region from ``left`` to ``right`` on ``ref``'s line, with the reach of a pen."""
+    if right <= left:
+        return None
+    h = ref.box[3] - ref.box[1]
+    return [left, ref.box[1] - _REACH * h, right, ref.box[3] + _REACH * h]
+
+
+def _pen_over(ink: list[InkMark], region: list[float] | None) -> bool:
+    if region is None:
+        return False
+    x0, y0, x1, y1 = region
+    for m in ink:
+        if m.kind != "pen":
+            continue
+        ix = min(x1, m.box[2]) - max(x0, m.box[0])
+        iy = min(y1, m.box[3]) - max(y0, m.box[1])
+        if ix > 0 and iy > 0:
+            return True
+    return False
+
+
+def _union(boxes: list[list[float]]) -> list[float] | None:
+    if not boxes:
+        return None
+    return [min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes)]
+
+
+def _fold(s: str) -> str:
+    d = unicodedata.normalize("NFD", s.lower())
+    return "".join(c for c in d if not unicodedata.combining(c)).replace("đ", "d")

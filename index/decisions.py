@@ -1,0 +1,342 @@
+"""The officer's decisions over a store: corrections (``fix``), manual links (``link`` /
+``unlink``), removals (``remove``), and the to-do list they settle (``review``).
+
+Each function makes one change as one catalogue transaction journalled beside the catalogue
+(:meth:`Catalogue.record_decision <evidence.index.catalogue.Catalogue.record_decision>`),
+then brings the search index up to date. Documents are found by the caller
+(:func:`evidence.index.resolve.resolve`). See docs/store.md, "Corrections".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from evidence.errors import EvidenceError, NotFound
+from evidence.index.corrections import (
+    FIELD_LABELS,
+    REASON_TEXT,
+    current_value,
+    review_items,
+)
+from evidence.model import Correction, Document
+
+if TYPE_CHECKING:
+    from evidence.index.store import Store
+
+__all__ = [
+    "NothingToDo",
+    "correction_list",
+    "drop_stale",
+    "fix",
+    "forget_link",
+    "forget_removal",
+    "link",
+    "link_list",
+    "reapply_stale",
+    "remove",
+    "review",
+    "undo_fix",
+    "undo_link",
+]
+
+_FIX_KINDS = ("fix", "reapply", "drop_stale")
+_LINK_KINDS = ("link", "unlink", "forget_link")
+
+
+class NothingToDo(EvidenceError):
+    """The command would change nothing (no option given, nothing to undo)."""
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _meta(doc: Document) -> dict[str, Any]:
+    return {"doc": doc.id, "symbol": doc.facts.symbol, "path": doc.path}
+
+
+# ---- corrections ------------------------------------------------------------------------
+
+
+def fix(store: Store, doc: Document, *, values: dict[str, str] | None = None,
+        clear: Iterable[str] = (), confirm: Iterable[str] = (),
+        note: str | None = None) -> list[Correction]:
+    """Set (``values``, already checked by :func:`~evidence.index.corrections.
+    parse_value`), clear or confirm fields of ``doc`` — one transaction.
+
+    ``was`` keeps the extracted value (the one before the first correction).
+
+    Returns:
+        the document's corrections afterwards.
+
+    Raises:
+        NothingToDo: no field given.
+    """
+    values = dict(values or {})
+    wanted: dict[str, tuple[Any, bool]] = {k: (v, False) for k, v in values.items()}
+    for name in clear:
+        wanted[name] = (None, False)
+    for name in confirm:
+        wanted[name] = (current_value(doc.facts, name), True)
+    if not wanted:
+        raise NothingToDo("không có gì để sửa: cho một giá trị (--number, --date, ...), "
+                          "--clear TRƯỜNG hoặc --confirm TRƯỜNG", subject=doc.id[:12])
+    before = {c.field: c for c in doc.corrections}
+    at = _now()
+    changes = []
+    for name, (value, confirmed) in wanted.items():
+        prev = before.get(name)
+        was = prev.was if prev is not None else current_value(doc.facts, name)
+        changes.append(("corrections", {"doc": doc.id, "field": name},
+                        {"value": value, "was": was, "confirmed": confirmed, "note": note,
+                         "at": at, "path": doc.path, "symbol": doc.facts.symbol}))
+    store.catalogue.record_decision("fix", changes, store.journal_path, meta=_meta(doc))
+    store.refresh_index([doc.id])
+    return store.catalogue.corrections_for([doc.id]).get(doc.id, [])
+
+
+def undo_fix(store: Store, doc: Document) -> list[Correction]:
+    """Revert the latest correction command of ``doc`` not undone yet (again: the one
+    before it).
+
+    Raises:
+        NothingToDo: nothing left to undo.
+    """
+    _undo(store, doc, _FIX_KINDS, "không còn sửa đổi nào để hoàn tác")
+    store.refresh_index([doc.id])
+    return store.catalogue.corrections_for([doc.id]).get(doc.id, [])
+
+
+def _undo(store: Store, doc: Document, kinds: Sequence[str], nothing: str,
+          match: Any = None) -> dict[str, Any]:
+    for entry in store.catalogue.journal_entries(document_id=doc.id, kinds=kinds, live=True):
+        if match is not None and not match(entry):
+            continue
+        changes = [(ch["table"], ch["key"], ch.get("before")) for ch in entry["changes"]]
+        return store.catalogue.record_decision("undo", changes, store.journal_path,
+                                               meta=_meta(doc), undoes=entry["id"])
+    raise NothingToDo(nothing, subject=doc.facts.symbol or doc.id[:12])
+
+
+def _stale_for(store: Store, doc: Document) -> list[dict[str, Any]]:
+    return [r for r in store.catalogue.correction_records()
+            if r["correction"].stale and doc.id in r["current"]]
+
+
+def reapply_stale(store: Store, doc: Document) -> list[Correction]:
+    """Apply the stale corrections recorded for the path of ``doc`` (made on the
+    content the file held before) to ``doc``, and drop them from the old content.
+
+    Raises:
+        NothingToDo: no stale correction for this file.
+    """
+    stale = _stale_for(store, doc)
+    if not stale:
+        raise NothingToDo("không có sửa đổi cũ nào của tệp này", subject=doc.path)
+    at = _now()
+    changes: list[tuple[str, dict[str, str], dict[str, Any] | None]] = []
+    for r in stale:
+        c: Correction = r["correction"]
+        changes.append(("corrections", {"doc": r["id"], "field": c.field}, None))
+        value = current_value(doc.facts, c.field) if c.confirmed else c.value
+        changes.append(("corrections", {"doc": doc.id, "field": c.field},
+                        {"value": value, "was": current_value(doc.facts, c.field),
+                         "confirmed": c.confirmed, "note": c.note, "at": at,
+                         "path": doc.path, "symbol": doc.facts.symbol}))
+    store.catalogue.record_decision("reapply", changes, store.journal_path, meta=_meta(doc))
+    store.refresh_index([doc.id])
+    return store.catalogue.corrections_for([doc.id]).get(doc.id, [])
+
+
+def drop_stale(store: Store, doc: Document) -> int:
+    """Forget the stale corrections recorded for the path of ``doc``; returns how many.
+
+    Raises:
+        NothingToDo: no stale correction for this file.
+    """
+    stale = _stale_for(store, doc)
+    if not stale:
+        raise NothingToDo("không có sửa đổi cũ nào của tệp này", subject=doc.path)
+    store.catalogue.record_decision(
+        "drop_stale",
+        [("corrections", {"doc": r["id"], "field": r["correction"].field}, None)
+         for r in stale],
+        store.journal_path, meta=_meta(doc))
+    return len(stale)
+
+
+def correction_list(store: Store, doc: Document | None = None) -> list[dict[str, Any]]:
+    """Stored corrections (of one document, or all) in the contract's ``fix --json``
+    shape plus ``note``, ``confirmed``, ``path``, ``in_store`` and, for a stale one,
+    ``current`` (the ids now at its path)."""
+    out = []
+    for r in store.catalogue.correction_records():
+        if doc is not None and r["id"] != doc.id:
+            continue
+        c: Correction = r["correction"]
+        item = {"id": r["id"], "symbol": r["symbol"], "field": c.field, "value": c.value,
+                "was": c.was, "at": c.at, "stale": c.stale, "note": c.note,
+                "confirmed": c.confirmed, "path": r["path"], "in_store": r["in_store"]}
+        if c.stale:
+            item["current"] = r["current"]
+        out.append(item)
+    return out
+
+
+# ---- manual links -------------------------------------------------------------------------
+
+
+def link(store: Store, catalogue_id: str, requirement: str, doc: Document, *,
+         counts: bool = True, note: str | None = None) -> dict[str, Any]:
+    """Record that ``doc`` does (``counts``) or does not count for ``requirement`` of
+    the criteria catalogue ``catalogue_id``; returns the link (contract shape)."""
+    key = {"catalogue": catalogue_id, "requirement": requirement, "doc": doc.id}
+    after = {"counts": counts, "note": note, "at": _now(), "symbol": doc.facts.symbol}
+    store.catalogue.record_decision("link" if counts else "unlink",
+                                    [("links", key, after)], store.journal_path,
+                                    meta={**_meta(doc), "requirement": requirement})
+    return _link_dict(catalogue_id, requirement, doc.id, doc.facts.symbol, counts, note)
+
+
+def forget_link(store: Store, catalogue_id: str, requirement: str, doc: Document) -> None:
+    """Forget the officer's decision for this requirement and document: the content match
+    decides again.
+
+    Raises:
+        NothingToDo: there is no such decision.
+    """
+    key = {"catalogue": catalogue_id, "requirement": requirement, "doc": doc.id}
+    if store.catalogue.decision_state("links", key) is None:
+        raise NothingToDo(f"chưa có quyết định nào cho {requirement} và văn bản này",
+                          subject=doc.facts.symbol or doc.id[:12])
+    store.catalogue.record_decision("forget_link", [("links", key, None)], store.journal_path,
+                                    meta={**_meta(doc), "requirement": requirement})
+
+
+def undo_link(store: Store, catalogue_id: str, requirement: str, doc: Document) -> None:
+    """Revert the latest link / unlink / forget of this requirement and document.
+
+    Raises:
+        NothingToDo: nothing to undo.
+    """
+    def match(entry: dict[str, Any]) -> bool:
+        return any(ch["key"].get("catalogue") == catalogue_id
+                   and ch["key"].get("requirement") == requirement for ch in entry["changes"])
+
+    _undo(store, doc, _LINK_KINDS, f"không có quyết định nào của {requirement} để hoàn tác",
+          match)
+
+
+def _link_dict(catalogue: str, requirement: str, doc_id: str, symbol: str | None,
+               counts: bool, note: str | None) -> dict[str, Any]:
+    return {"catalogue": catalogue, "requirement": requirement, "id": doc_id,
+            "symbol": symbol, "counts": counts, "note": note}
+
+
+def link_list(store: Store, catalogue_id: str | None = None) -> list[dict[str, Any]]:
+    """The officer's links (contract ``link --json`` entries, plus ``at``)."""
+    links = store.catalogue.links(catalogue_id)
+    symbols = {d.id: d.facts.symbol
+               for d in store.catalogue.documents([lk.doc_id for lk in links],
+                                                  with_pages=False)}
+    return [_link_dict(lk.catalogue, lk.requirement, lk.doc_id, symbols.get(lk.doc_id),
+                       lk.counts, lk.note) | {"at": lk.at} for lk in links]
+
+
+# ---- removal ------------------------------------------------------------------------------
+
+
+def remove(store: Store, docs: Sequence[Document], *, purge: bool = False,
+           note: str | None = None) -> list[dict[str, Any]]:
+    """Remove documents from the store (not from the disk), remembered so the next ingest
+    does not bring them back (``ingest --force`` does); their corrections and links are
+    kept unless ``purge``. One transaction for all.
+
+    Returns:
+        ``[{"id", "symbol", "path"}]`` of what was removed.
+    """
+    at = _now()
+    changes: list[tuple[str, dict[str, str], dict[str, Any] | None]] = []
+    for doc in docs:
+        changes.append(("removed", {"doc": doc.id},
+                        {"at": at, "path": doc.path, "symbol": doc.facts.symbol, "note": note}))
+        if purge:
+            changes += _purge_changes(store, doc.id)
+    if not changes:
+        return []
+    meta = _meta(docs[0]) if len(docs) == 1 else {"doc": None}
+    store.catalogue.record_decision("remove", changes, store.journal_path, meta=meta)
+    ids = [d.id for d in docs]
+    store.engine.delete(ids)
+    changed = store.catalogue.refresh_cited_numbers()
+    store.refresh_index(changed)
+    store.flush()
+    return [{"id": d.id, "symbol": d.facts.symbol, "path": d.path} for d in docs]
+
+
+def _purge_changes(store: Store, doc_id: str) -> list[tuple[str, dict[str, str], None]]:
+    out: list[tuple[str, dict[str, str], None]] = [
+        ("corrections", {"doc": doc_id, "field": c.field}, None)
+        for c in store.catalogue.corrections_for([doc_id]).get(doc_id, [])]
+    out += [("links", {"catalogue": lk.catalogue, "requirement": lk.requirement, "doc": doc_id},
+             None) for lk in store.catalogue.links() if lk.doc_id == doc_id]
+    return out
+
+
+def purge_removed(store: Store, ref: str) -> list[dict[str, Any]]:
+    """``remove --purge`` of documents already removed (no longer in the store): drop
+    their corrections and links; ``ref`` is an id prefix or a symbol of the removal.
+
+    Raises:
+        NotFound: no removed document matches.
+    """
+    from evidence.extract.symbols import normalize_symbol
+
+    low = ref.strip().lower()
+    rows = [r for r in store.catalogue.removed()
+            if (len(low) >= 6 and r["id"].startswith(low))
+            or (r["symbol"] and normalize_symbol(r["symbol"]) == normalize_symbol(ref))]
+    if not rows:
+        raise NotFound("không tìm thấy văn bản (trong kho hay đã gỡ)", subject=ref)
+    changes = [ch for r in rows for ch in _purge_changes(store, r["id"])]
+    if changes:
+        store.catalogue.record_decision("purge", changes, store.journal_path,
+                                        meta={"doc": rows[0]["id"] if len(rows) == 1 else None})
+    return [{"id": r["id"], "symbol": r["symbol"], "path": r["path"]} for r in rows]
+
+
+def forget_removal(store: Store, doc_id: str) -> None:
+    """``ingest --force`` brings a removed document back: forget its removal."""
+    store.catalogue.record_decision("restore", [("removed", {"doc": doc_id}, None)],
+                                    store.journal_path, meta={"doc": doc_id})
+
+
+# ---- review -------------------------------------------------------------------------------
+
+
+def review(store: Store) -> list[dict[str, Any]]:
+    """The officer's to-do list: every document's :func:`~evidence.index.corrections.
+    review_items`, in ingest order, as the contract's ``review --json`` items plus the
+    Vietnamese ``reason_text`` / ``field_label``, ``detail`` and ``date``/``subject``."""
+    out = []
+    for doc in store.catalogue.iter_documents_ingest_order():
+        for item in review_items(doc):
+            span = doc.facts.provenance.get(item.field)
+            out.append({
+                "id": doc.id, "symbol": doc.facts.symbol, "path": doc.path,
+                "field": item.field, "reason": item.reason,
+                "page": item.page if item.page is not None else (span.page if span else None),
+                "reason_text": REASON_TEXT.get(item.reason, item.reason),
+                "field_label": FIELD_LABELS.get(item.field, item.field),
+                "detail": item.detail, "date": doc.facts.date, "subject": doc.facts.subject,
+            })
+    return out
+
+
+def correction_dicts(corrections: Iterable[Correction]) -> list[dict[str, Any]]:
+    """Corrections as the document JSON's ``corrections`` entries."""
+    return [asdict(c) for c in corrections]

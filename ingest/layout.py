@@ -1,0 +1,325 @@
+"""Page text in reading order from Tesseract's word boxes (its TSV output).
+
+Tesseract's own text output reads a page line by line across the whole width, so the two
+columns of a Vietnamese header (issuer left, national motto right) interleave when their
+lines sit at the same height, and the signer block (bottom right) mixes with "Nơi nhận"
+(bottom left). Here the same run's TSV (one pass, no extra cost) is regrouped:
+
+1. Tesseract lines are cut into *segments* where two words are further apart than a column
+   gap (:data:`GAP_HEIGHTS` line heights and at least :data:`GAP_MIN_WIDTH` of the page).
+2. Segments that share a height form *rows*; consecutive rows form a *region* as long as a
+   vertical strip of free space (the column gap) runs through all of them.
+3. A region with content on both sides of its gap is read like the cells of a table, as a
+   born-digital PDF or DOCX header reads: it is cut where a blank band of at least
+   :data:`CELL_GAP_HEIGHTS` line heights crosses both columns, and each band gives its left
+   column top to bottom, then its right column. Other rows are read left to right.
+
+Every word keeps its box (fractions of the image, origin top left) and its offsets in the
+returned text, so extraction can point at where a value was read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from statistics import median
+
+from evidence.extract.normalize import clean_text
+from evidence.model import Word
+
+__all__ = ["TsvWord", "layout_text", "parse_tsv"]
+
+#: a gap between two words of one Tesseract line wider than this many line heights is a
+#: column gap (justified body text stays under ~1.5)
+GAP_HEIGHTS = 3.0
+#: ... and at least this share of the page width
+GAP_MIN_WIDTH = 0.03
+#: once a region has its column gap, the free strip may narrow to this many line heights
+#: (the issuer's longest line nearly reaches the motto column)
+KEEP_GAP_HEIGHTS = 0.4
+#: a blank band at least this many line heights high, across both columns, separates two
+#: rows of header cells (issuer | motto, then Số | date)
+CELL_GAP_HEIGHTS = 0.9
+#: a vertical gap above this many line heights between two lines starts a new paragraph
+PARAGRAPH_HEIGHTS = 1.1
+
+
+@dataclass
+class TsvWord:
+    """One word row of Tesseract's TSV, in pixels."""
+
+    text: str
+    conf: float
+    left: int
+    top: int
+    width: int
+    height: int
+    line: tuple[int, int, int]  # (block, paragraph, line)
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+
+def parse_tsv(tsv: str) -> tuple[list[TsvWord], tuple[int, int]]:
+    """Word rows (level 5, non-blank text) and the page size in pixels of a TSV output."""
+    words: list[TsvWord] = []
+    size = (0, 0)
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        try:
+            level = int(row.get("level") or 0)
+            box = [int(row[k] or 0) for k in ("left", "top", "width", "height")]
+        except (ValueError, KeyError, TypeError):
+            continue
+        if level == 1:
+            size = (box[2], box[3])
+            continue
+        text = clean_text((row.get("text") or "").strip())
+        if level != 5 or not text:
+            continue
+        try:
+            conf = float(row.get("conf") or -1)
+        except ValueError:
+            continue
+        if conf < 0:
+            continue
+        line = (int(row.get("block_num") or 0), int(row.get("par_num") or 0),
+                int(row.get("line_num") or 0))
+        words.append(TsvWord(text, conf, box[0], box[1], box[2], box[3], line))
+    return words, size
+
+
+@dataclass
+class _Segment:
+    words: list[TsvWord]
+    left: int = 0
+    top: int = 0
+    right: int = 0
+    bottom: int = 0
+    mid_top: float = 0.0
+    mid_bottom: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.left = min(w.left for w in self.words)
+        self.right = max(w.right for w in self.words)
+        self.top = min(w.top for w in self.words)
+        self.bottom = max(w.bottom for w in self.words)
+        # the body of the line, without a stray tall mark or diacritic
+        self.mid_top = median(w.top for w in self.words)
+        self.mid_bottom = median(w.bottom for w in self.words)
+
+    @property
+    def para(self) -> tuple[int, int]:
+        return self.words[0].line[:2]
+
+
+@dataclass
+class _Row:
+    segments: list[_Segment] = field(default_factory=list)
+    top: int = 0
+    bottom: int = 0
+    mid_top: float = 0.0
+    mid_bottom: float = 0.0
+
+    def add(self, seg: _Segment) -> None:
+        if not self.segments:
+            self.top, self.bottom = seg.top, seg.bottom
+            self.mid_top, self.mid_bottom = seg.mid_top, seg.mid_bottom
+        else:
+            self.top, self.bottom = min(self.top, seg.top), max(self.bottom, seg.bottom)
+            self.mid_top = min(self.mid_top, seg.mid_top)
+            self.mid_bottom = max(self.mid_bottom, seg.mid_bottom)
+        self.segments.append(seg)
+
+
+def layout_text(words: list[TsvWord], size: tuple[int, int]) -> tuple[str, list[Word]]:
+    """The page text in reading order and its words placed in it.
+
+    Args:
+        words: Tesseract's word rows (:func:`parse_tsv`).
+        size: the image size in pixels (width, height).
+
+    Returns:
+        The text (NFC, lines joined with ``\\n``, a blank line between paragraphs) and one
+        :class:`~evidence.model.Word` per word with its offsets and page-fraction box.
+    """
+    if not words:
+        return "", []
+    width, height = max(1, size[0]), max(1, size[1])
+    line_h = median(w.height for w in words)
+    segments = _segments(words, line_h, width)
+    rows = _rows(segments)
+    lines: list[list[_Segment]] = []  # the segments of each output line
+    for region, gap in _regions(rows, line_h, width):
+        lines.extend(_read_region(region, gap, line_h))
+    return _compose(lines, line_h, width, height)
+
+
+def _segments(words: list[TsvWord], line_h: float, width: int) -> list[_Segment]:
+    by_line: dict[tuple[int, int, int], list[TsvWord]] = {}
+    for w in words:
+        by_line.setdefault(w.line, []).append(w)
+    out: list[_Segment] = []
+    for ws in by_line.values():
+        ws.sort(key=lambda w: w.left)
+        h = median(w.height for w in ws)
+        gap = max(GAP_HEIGHTS * max(h, line_h * 0.8), GAP_MIN_WIDTH * width)
+        cur = [ws[0]]
+        for w in ws[1:]:
+            if w.left - cur[-1].right > gap:
+                out.append(_Segment(cur))
+                cur = []
+            cur.append(w)
+        out.append(_Segment(cur))
+    return out
+
+
+def _rows(segments: list[_Segment]) -> list[_Row]:
+    """Segments whose line bodies overlap by half the smaller one form a row; two lines of
+    one Tesseract paragraph never do (it has already told them apart)."""
+    rows: list[_Row] = []
+    for seg in sorted(segments, key=lambda s: (s.mid_top + s.mid_bottom) / 2):
+        h = seg.mid_bottom - seg.mid_top
+        for row in reversed(rows[-3:]):
+            overlap = min(row.mid_bottom, seg.mid_bottom) - max(row.mid_top, seg.mid_top)
+            if overlap >= 0.5 * min(h, row.mid_bottom - row.mid_top) and not any(
+                    s.para == seg.para and s.words[0].line != seg.words[0].line
+                    for s in row.segments):
+                row.add(seg)
+                break
+        else:
+            rows.append(_Row())
+            rows[-1].add(seg)
+    for row in rows:
+        row.segments.sort(key=lambda s: s.left)
+    return rows
+
+
+def _free(intervals: list[tuple[int, int]], row: _Row) -> list[tuple[int, int]]:
+    """``intervals`` minus the horizontal extents of ``row``'s segments."""
+    out = intervals
+    for seg in row.segments:
+        nxt: list[tuple[int, int]] = []
+        for a, b in out:
+            if seg.right <= a or seg.left >= b:
+                nxt.append((a, b))
+                continue
+            if seg.left > a:
+                nxt.append((a, seg.left))
+            if seg.right < b:
+                nxt.append((seg.right, b))
+        out = nxt
+    return out
+
+
+def _inner_gap(free: list[tuple[int, int]], rows: list[_Row],
+               min_gap: float) -> tuple[int, int] | None:
+    """The widest free strip with content on both sides in ``rows``, at least ``min_gap``."""
+    left = min(s.left for r in rows for s in r.segments)
+    right = max(s.right for r in rows for s in r.segments)
+    best: tuple[int, int] | None = None
+    for a, b in free:
+        if a <= left or b >= right or b - a < min_gap:
+            continue
+        if best is None or b - a > best[1] - best[0]:
+            best = (a, b)
+    return best
+
+
+def _regions(rows: list[_Row], line_h: float,
+             width: int) -> list[tuple[list[_Row], tuple[int, int] | None]]:
+    """Group consecutive rows sharing one column gap; the gap is None for ordinary rows."""
+    min_gap = max(GAP_HEIGHTS * line_h, GAP_MIN_WIDTH * width)
+    out: list[tuple[list[_Row], tuple[int, int] | None]] = []
+    i = 0
+    while i < len(rows):
+        group = [rows[i]]
+        free = _free([(0, width)], rows[i])
+        gap = _inner_gap(free, group, min_gap)
+        j = i + 1
+        while j < len(rows):
+            nfree = _free(free, rows[j])
+            # a region starts at a wide gap; it then narrows as long as some space stays
+            # (a body line is one segment across the page and closes it)
+            need = min_gap if gap is None else KEEP_GAP_HEIGHTS * line_h
+            ngap = _inner_gap(nfree, [*group, rows[j]], need)
+            if ngap is None:
+                break
+            # the strip must stay where it was: a shifted gap is another layout
+            if gap is not None and (ngap[1] <= gap[0] or ngap[0] >= gap[1]):
+                break
+            group.append(rows[j])
+            free, gap = nfree, ngap
+            j += 1
+        if gap is not None and not _both_sides(group, gap):
+            gap = None
+        out.append((group, gap))
+        i = j
+    return out
+
+
+def _both_sides(rows: list[_Row], gap: tuple[int, int]) -> bool:
+    sides = {s.right <= gap[0] for r in rows for s in r.segments}
+    return len(sides) == 2
+
+
+def _read_region(rows: list[_Row], gap: tuple[int, int] | None,
+                 line_h: float) -> list[list[_Segment]]:
+    if gap is None:
+        return [r.segments for r in rows]
+    out: list[list[_Segment]] = []
+    band: list[_Row] = []
+    for row in rows:
+        if band and row.top - max(r.bottom for r in band) >= CELL_GAP_HEIGHTS * line_h:
+            out.extend(_read_band(band, gap))
+            band = []
+        band.append(row)
+    out.extend(_read_band(band, gap))
+    return out
+
+
+def _read_band(rows: list[_Row], gap: tuple[int, int]) -> list[list[_Segment]]:
+    """The left column's rows top to bottom, then the right column's."""
+    out: list[list[_Segment]] = []
+    for left_side in (True, False):
+        for row in rows:
+            segs = [s for s in row.segments if (s.right <= gap[0]) == left_side]
+            if segs:
+                out.append(segs)
+    return out
+
+
+def _compose(lines: list[list[_Segment]], line_h: float, width: int,
+             height: int) -> tuple[str, list[Word]]:
+    parts: list[str] = []
+    placed: list[Word] = []
+    pos = 0
+    prev: tuple[int, int] | None = None  # top and bottom of the previous line
+    for segs in lines:
+        top, bottom = min(s.top for s in segs), max(s.bottom for s in segs)
+        if prev is not None:
+            # a blank line before a paragraph, and where reading goes back up (next column)
+            new_para = top - prev[1] > PARAGRAPH_HEIGHTS * line_h or top < prev[0]
+            sep = "\n\n" if new_para else "\n"
+            parts.append(sep)
+            pos += len(sep)
+        for m, seg in enumerate(segs):
+            if m:
+                parts.append("   ")  # a column gap inside one row, as header cells read
+                pos += 3
+            for n, w in enumerate(seg.words):
+                if n:
+                    parts.append(" ")
+                    pos += 1
+                parts.append(w.text)
+                placed.append(Word(text=w.text, conf=w.conf, start=pos, end=pos + len(w.text),
+                                   box=[round(w.left / width, 4), round(w.top / height, 4),
+                                        round(w.right / width, 4), round(w.bottom / height, 4)]))
+                pos += len(w.text)
+        prev = (top, bottom)
+    return "".join(parts), placed

@@ -1,0 +1,170 @@
+"""Reading order from Tesseract word boxes, and the layout check of number and date."""
+
+from __future__ import annotations
+
+from evidence.extract import extract_facts
+from evidence.ingest.layout import TsvWord, layout_text, parse_tsv
+from evidence.model import InkMark, Page, Word
+
+W, H = 2480, 3508
+
+
+def _line(text: str, x: int, y: int, block: int, line: int, *, conf: float = 95.0,
+          char: int = 24, height: int = 46) -> list[TsvWord]:
+    """Words of one printed line starting at ``x``, one Tesseract line."""
+    out = []
+    for word in text.split():
+        width = char * len(word)
+        out.append(TsvWord(word, conf, x, y, width, height, (block, 1, line)))
+        x += width + char
+    return out
+
+
+def _header_words() -> list[TsvWord]:
+    # Tesseract put each header row in ONE line across both columns (block 1)
+    words = (_line("UBND TỈNH HÀ TĨNH", 340, 200, 1, 1)
+             + _line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1200, 200, 1, 1)
+             + _line("SỞ NỘI VỤ", 420, 270, 1, 2)
+             + _line("Độc lập - Tự do - Hạnh phúc", 1300, 270, 1, 2)
+             + _line("Số: 125/SNV-TCBC", 260, 430, 2, 1)
+             + _line("Hà Tĩnh, ngày 14 tháng 3 năm 2025", 1100, 430, 2, 1)
+             + _line("V/v báo cáo kết quả cải cách", 200, 500, 3, 1)
+             + _line("hành chính quý I năm 2025", 220, 556, 3, 2))
+    body = ["Thực hiện chương trình cải cách hành chính của tỉnh giai đoạn 2021 - 2025 Sở",
+            "Nội vụ báo cáo kết quả thực hiện trong quý I năm 2025 như sau đây cụ thể là"]
+    for k, text in enumerate(body):
+        words += _line(text, 260, 760 + 70 * k, 4, k + 1, char=26)
+    words += (_line("Nơi nhận:", 260, 1100, 5, 1) + _line("KT. GIÁM ĐỐC", 1500, 1100, 5, 1)
+              + _line("- Như trên;", 260, 1160, 5, 2)
+              + _line("PHÓ GIÁM ĐỐC", 1500, 1165, 5, 2)
+              + _line("- Lưu: VT, TCBC.", 260, 1220, 5, 3)
+              + _line("Nguyễn Văn Bình", 1480, 1500, 6, 1))
+    return words
+
+
+def test_header_columns_and_signer_block_are_read_apart() -> None:
+    text, words = layout_text(_header_words(), (W, H))
+    lines = [x for x in text.split("\n") if x]
+    # the issuer's two lines together, then the motto's: no interleaving
+    assert lines[:4] == ["UBND TỈNH HÀ TĨNH", "SỞ NỘI VỤ",
+                         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    # the second row of cells: number and subject (left), then place and date (right)
+    assert lines[4:8] == ["Số: 125/SNV-TCBC", "V/v báo cáo kết quả cải cách",
+                          "hành chính quý I năm 2025", "Hà Tĩnh, ngày 14 tháng 3 năm 2025"]
+    # body lines stay whole (justified gaps are not column gaps)
+    assert lines[8].startswith("Thực hiện") and lines[8].endswith("2021 - 2025 Sở")
+    # "Nơi nhận" apart from the signer block, which keeps title, title, name in order
+    assert lines[10:] == ["Nơi nhận:", "- Như trên;", "- Lưu: VT, TCBC.", "KT. GIÁM ĐỐC",
+                          "PHÓ GIÁM ĐỐC", "Nguyễn Văn Bình"]
+    # every word is placed where it stands in the text, its box a page fraction
+    assert len(words) == len(_header_words())
+    assert all(text[w.start:w.end] == w.text for w in words)
+    first = words[0]
+    assert first.text == "UBND" and first.box == [round(340 / W, 4), round(200 / H, 4),
+                                                  round(436 / W, 4), round(246 / H, 4)]
+
+
+def test_interleaved_tesseract_lines_read_per_column_feed_the_header() -> None:
+    text, words = layout_text(_header_words(), (W, H))
+    page = Page(number=1, text=text, ocr=True, words=words)
+    facts = extract_facts([text], layout=[page])
+    assert facts.issuer == "Sở Nội vụ" and facts.parent_issuer
+    assert (facts.number, facts.symbol, facts.date) == ("125", "125/SNV-TCBC", "2025-03-14")
+    assert facts.signer is not None and facts.signer.name == "Nguyễn Văn Bình"
+    assert facts.review == []
+    # provenance of OCR'd fields carries the box of its words
+    box = facts.provenance["symbol"].box
+    assert box is not None and box[0] < 0.2 < box[2] and 0.12 < box[1] < 0.14
+
+
+def _page(number_words: list[TsvWord], ink: list[InkMark]) -> Page:
+    words = _header_words()
+    # replace the printed "125/SNV-TCBC" by what the test wants OCR to have read
+    k = next(i for i, w in enumerate(words) if w.text == "125/SNV-TCBC")
+    words[k:k + 1] = number_words
+    text, placed = layout_text(words, (W, H))
+    return Page(number=1, text=text, ocr=True, words=placed, ink=ink)
+
+
+def _box(x0: int, y0: int, x1: int, y1: int) -> list[float]:
+    return [x0 / W, y0 / H, x1 / W, y1 / H]
+
+
+def test_pen_ink_in_the_number_blank_clears_the_number_keeps_the_symbol() -> None:
+    # OCR read "4H09" where a number was written in blue: confident garbage
+    read = [TsvWord("4H09", 91.0, 380, 425, 110, 56, (2, 1, 1)),
+            TsvWord("/SNV-TCBC", 94.0, 500, 430, 220, 46, (2, 1, 1))]
+    page = _page(read, [InkMark("pen", "blue", _box(370, 410, 495, 490))])
+    facts = extract_facts([page.text], layout=[page])
+    assert facts.number is None and facts.symbol == "/SNV-TCBC"
+    assert [(r.field, r.reason) for r in facts.review] == [("number", "handwritten")]
+    assert facts.review[0].detail == "4H09" and facts.review[0].page == 1
+
+
+def test_clean_digits_under_pen_are_still_not_trusted_without_other_evidence() -> None:
+    read = [TsvWord("402", 93.0, 380, 425, 90, 50, (2, 1, 1)),
+            TsvWord("/SNV-TCBC", 94.0, 480, 430, 220, 46, (2, 1, 1))]
+    ink = [InkMark("pen", "blue", _box(370, 410, 475, 490))]
+    page = _page(read, ink)
+    facts = extract_facts([page.text], layout=[page], filename="scan-ho-so.pdf")
+    assert facts.number is None and facts.symbol == "/SNV-TCBC"
+    assert facts.review[0].reason == "handwritten" and facts.review[0].detail == "402"
+    # ... but kept when sure: clean digits, high confidence, and the file name agrees
+    sure = extract_facts([page.text], layout=[page], filename="CV 402 SNV.pdf")
+    assert (sure.number, sure.symbol, sure.review) == ("402", "402/SNV-TCBC", [])
+
+
+def test_low_confidence_print_is_flagged_and_ink_elsewhere_is_ignored() -> None:
+    read = [TsvWord("1Z5", 41.0, 380, 430, 90, 46, (2, 1, 1)),
+            TsvWord("/SNV-TCBC", 94.0, 480, 430, 220, 46, (2, 1, 1))]
+    seal_far = [InkMark("seal", "red", _box(1400, 1050, 1900, 1400)),
+                InkMark("pen", "blue", _box(1400, 1400, 1900, 1480))]  # the signature
+    page = _page(read, seal_far)
+    facts = extract_facts([page.text], layout=[page])
+    assert facts.number is None
+    assert facts.review and facts.review[0].field == "number"
+    assert facts.review[0].reason == "low_confidence"
+    assert facts.date == "2025-03-14"  # the printed date is untouched
+
+
+def test_pen_in_the_day_blank_keeps_the_printed_month_and_year() -> None:
+    words = _header_words()
+    k = next(i for i, w in enumerate(words) if w.text == "14")
+    words[k] = TsvWord("14", 88.0, words[k].left, 420, 48, 60, words[k].line)
+    text, placed = layout_text(words, (W, H))
+    day = next(w for w in placed if w.text == "14")
+    ink = [InkMark("pen", "blue", [day.box[0] - 0.002, day.box[1], day.box[2], day.box[3]])]
+    page = Page(number=1, text=text, ocr=True, words=placed, ink=ink)
+    facts = extract_facts([text], layout=[page])
+    assert facts.date == "2025-03"
+    assert [(r.field, r.reason) for r in facts.review] == [("date", "handwritten")]
+    assert "14" in (facts.review[0].detail or "")
+
+
+def test_text_without_layout_is_unchanged() -> None:
+    text, _words = layout_text(_header_words(), (W, H))
+    facts = extract_facts([text])
+    assert (facts.number, facts.date, facts.review) == ("125", "2025-03-14", [])
+    assert facts.provenance["symbol"].box is None
+
+
+def test_word_list_for_an_edited_page_is_not_used() -> None:
+    text, words = layout_text(_header_words(), (W, H))
+    page = Page(number=1, text=text, ocr=True, words=words,
+                ink=[InkMark("pen", "blue", _box(0, 0, W, H))])
+    facts = extract_facts([text + " (đã sửa)"], layout=[page])
+    assert facts.number == "125" and facts.review == []
+
+
+def test_tsv_text_is_made_nfc_before_words_are_placed() -> None:
+    nfd = "Ho\u0302\u0300"  # "Hồ" decomposed
+    tsv = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth"
+           "\theight\tconf\ttext\n"
+           "1\t1\t0\t0\t0\t0\t0\t0\t100\t100\t-1\t\n"
+           f"5\t1\t1\t1\t1\t1\t10\t10\t40\t20\t90\t{nfd}\n"
+           "5\t1\t1\t1\t1\t2\t60\t10\t30\t20\t80\tSơn\n")
+    rows, size = parse_tsv(tsv)
+    text, words = layout_text(rows, size)
+    assert text == "Hồ Sơn"
+    assert words[0] == Word("Hồ", 90.0, [0.1, 0.1, 0.5, 0.3], 0, 2)
+    assert text[words[1].start:words[1].end] == "Sơn"

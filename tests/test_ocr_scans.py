@@ -1,0 +1,94 @@
+"""Scanned pages built here (tests/scanpages.py), read by real Tesseract end to end:
+a red seal over the signer's title, blue handwriting in the number and day blanks, a
+100 ppi scan in a PDF, a grey, slightly turned phone photo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from evidence.extract import extract_facts
+from evidence.ingest.base import ParsedFile, ParseOptions
+from evidence.model import Facts
+
+from tests.conftest import have_tesseract_vie
+from tests.scanpages import Letter, have_fonts, letter_page, low_resolution, phone_photo
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not have_tesseract_vie(), reason="tesseract with vie is not installed"),
+    pytest.mark.skipif(not have_fonts(), reason="DejaVu fonts are not installed"),
+]
+
+
+def _facts(parsed: ParsedFile) -> Facts:
+    return extract_facts([p.text for p in parsed.pages], filename=parsed.path.name,
+                         layout=parsed.pages)
+
+
+def _assert_printed_letter(facts: Facts) -> None:
+    assert (facts.number, facts.symbol) == ("125", "125/SNV-TCBC")
+    assert facts.date == "2025-03-14"
+    assert facts.issuer == "Sở Nội vụ"
+    assert facts.signer is not None and facts.signer.name == "Nguyễn Văn Bình"
+    assert facts.review == []
+
+
+def test_red_seal_over_the_title_and_handwritten_number_and_day(tmp_path: Path) -> None:
+    from evidence.ingest.image import parse
+
+    path = tmp_path / "to-trinh-dong-dau.png"
+    letter_page(Letter(number=None, day=None), seal=True, hand_number="347",
+                hand_day="21").save(path)
+    parsed = parse(path, ParseOptions())
+    page = parsed.pages[0]
+    kinds = sorted((m.kind, m.color) for m in page.ink)
+    assert kinds == [("pen", "blue"), ("pen", "blue"), ("seal", "red")]
+    facts = _facts(parsed)
+    # the title under the seal is read (Tesseract alone loses both lines)
+    assert facts.signer is not None
+    assert (facts.signer.authority, facts.signer.position) == ("KT.", "Phó Giám đốc")
+    assert facts.signer.name == "Nguyễn Văn Bình"
+    # a number and a day written by hand are not trusted, whatever OCR made of them
+    assert facts.number is None and facts.symbol == "/SNV-TCBC"
+    assert facts.date == "2025-03"
+    assert {(r.field, r.reason) for r in facts.review} == {("number", "handwritten"),
+                                                          ("date", "handwritten")}
+    assert facts.issuer == "Sở Nội vụ"
+    # OCR'd fields point at the page
+    box = facts.provenance["signer"].box
+    assert box is not None and 0.5 < box[0] < box[2] < 0.9 and box[1] > 0.5
+
+
+def test_100_ppi_scan_in_a_pdf_is_upscaled_and_read(tmp_path: Path) -> None:
+    from evidence.ingest.pdf import parse
+
+    path = tmp_path / "scan-100ppi.pdf"
+    low_resolution(letter_page(), 100).save(path, resolution=100)
+    engine_sizes: list[tuple[int, int]] = []
+    from evidence.ingest.ocr import default_engine
+
+    engine = default_engine()
+
+    def spy(image: Path):  # type: ignore[no-untyped-def]
+        from PIL import Image
+
+        with Image.open(image) as im:
+            engine_sizes.append(im.size)
+        return engine(image)
+
+    parsed = parse(path, ParseOptions(ocr_engine=spy))
+    # 827 pixels across an A4 page: brought to about 300 dpi before OCR
+    ((w, _h),) = engine_sizes
+    assert 2400 <= w <= 2560
+    _assert_printed_letter(_facts(parsed))
+
+
+def test_grey_turned_phone_photo_is_flattened_and_read(tmp_path: Path) -> None:
+    from evidence.ingest.image import parse
+
+    path = tmp_path / "IMG_2041.JPG"
+    phone_photo(letter_page()).save(path, quality=85, dpi=(72, 72))
+    parsed = parse(path, ParseOptions())
+    assert parsed.pages[0].ink == []
+    _assert_printed_letter(_facts(parsed))
