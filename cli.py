@@ -615,7 +615,9 @@ _FIX_FLAGS = {name: opt[2:] for name, opt, _ in _FIX_OPTIONS}
 
 def _fix_options(f: F) -> F:
     for name, opt, text in reversed(_FIX_OPTIONS):
-        f = click.option(opt, name, metavar="GIÁ_TRỊ", default=None, help=text)(f)
+        kind = UserDate() if name == "date" else None
+        f = click.option(opt, name, metavar="NGÀY" if kind else "GIÁ_TRỊ", default=None,
+                         type=kind, help=text)(f)
     return f
 
 
@@ -708,11 +710,10 @@ def fix_cmd(obj: Ctx, ref: str | None, note: str | None, clear: tuple[str, ...],
 # ---- link / unlink (the officer's decision that a document counts or not)
 def _criteria_ids(criteria: Path | None) -> tuple[str, set[str]]:
     """The catalogue's id and its requirement ids."""
-    from evidence.check.catalogue import load_catalogue
+    from evidence.check.criteria import catalogue_id, load_catalogue
 
     cat = load_catalogue(criteria)
-    ident = cat.id or (Path(cat.path).stem if cat.path else "default")
-    return ident, {r.id for c in cat.criteria for r in c.evidence}
+    return catalogue_id(cat), {r.id for c in cat.criteria for r in c.evidence}
 
 
 def _link_common(obj: Ctx, req: str, ref: str, criteria: Path | None, counts: bool,
@@ -846,8 +847,10 @@ def review_cmd(obj: Ctx, as_json: bool) -> None:
 @click.option("--type", "doc_type", metavar="CODE", help="Loại văn bản: KH, QĐ (hoặc QD), BC, CV...")
 @click.option("--year", type=int, help="Năm ban hành.")
 @click.option("--issuer", metavar="TEXT", help="Cơ quan ban hành (UBND = Ủy ban nhân dân).")
-@click.option("--from", "date_from", metavar="DATE", help="Từ ngày (2023-01-31 hoặc 31/01/2023).")
-@click.option("--to", "date_to", metavar="DATE", help="Đến ngày; 2023-03 gồm cả tháng 3.")
+@click.option("--from", "date_from", type=UserDate(), metavar="NGÀY",
+              help="Từ ngày (31/01/2023 hoặc 2023-01-31).")
+@click.option("--to", "date_to", type=UserDate(), metavar="NGÀY",
+              help="Đến ngày; 2023-03 gồm cả tháng 3.")
 @click.option("--needs-review", is_flag=True, help="Chỉ văn bản cần cán bộ kiểm tra.")
 @click.option("--file-type", metavar="FORMAT", help="Định dạng tệp: pdf, docx, doc, image, txt.")
 @click.option("--ocr/--no-ocr", "ocr", default=None,

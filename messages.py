@@ -86,6 +86,10 @@ LIBRARY: tuple[Entry, ...] = (
     _e("extraction_failed", r"^(?:fact )?extraction failed(?P<x>.*)$", "không trích xuất được thông tin{x}"),
     _e("several_documents", r"^the file holds (?P<n>\d+) documents; shown: the first \(pages (?P<p>[^)]*)\); others: (?P<o>.*); `evidence ingest` stores each$",
        "tệp chứa {n} văn bản; đang hiện văn bản đầu (trang {p}); các văn bản khác: {o}; `evidence ingest` lưu từng văn bản"),
+    _e("number_not_trusted", r"^number not trusted \((?P<why>[^)]*)\): OCR read (?P<x>.*)$",
+       "số văn bản chưa chắc chắn ({why}): OCR đọc được “{x}”; để trống cho cán bộ kiểm tra"),
+    _e("date_not_trusted", r"^date not trusted \((?P<why>[^)]*)\): OCR read (?P<x>.*)$",
+       "ngày văn bản chưa chắc chắn ({why}): OCR đọc được “{x}”; để trống cho cán bộ kiểm tra"),
     # --- ingest warnings
     _e("embedded_chunk", r"^embedded (?P<x>.*) chunk not read$", "không đọc được phần nhúng ({x})"),
     _e("legacy_font", r"^legacy-font (?:\(TCVN3/VNI\) )?text converted to Unicode:? ?(?P<x>.*)$",
@@ -210,6 +214,15 @@ LIBRARY: tuple[Entry, ...] = (
        "một lần `evidence ingest` khác đang ghi vào kho này; chờ nó xong rồi chạy lại"),
 )
 
+# stable codes that appear inside library messages, as an officer reads them
+_WORDS = {
+    "handwritten": "viết tay",
+    "low_confidence": "OCR không chắc chắn",
+    "stamp_only": "chỉ có trên dấu",
+    "garbage_text": "lớp chữ hỏng",
+    "conflict": "mâu thuẫn",
+}
+
 _VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 
 
@@ -222,7 +235,8 @@ def translate(message: str) -> tuple[str, str]:
     for entry in LIBRARY:
         m = entry.pattern.search(text)
         if m:
-            groups = {k: (v or "").strip() for k, v in m.groupdict().items()}
+            groups = {k: _WORDS.get((v or "").strip(), (v or "").strip())
+                      for k, v in m.groupdict().items()}
             out = entry.vi.format(**groups)
             return entry.code, re.sub(r"\s+([,)])|\(\s*\)|\s{2,}", _tidy, out).strip()
     return ("vi" if _VIETNAMESE.search(text) else "other"), text

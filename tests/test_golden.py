@@ -160,7 +160,10 @@ def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         engine = RecordingOcr()
     home = tmp_path_factory.mktemp(f"golden-{request.param}")
     with Store.open(home) as store:
-        summary = ingest_paths([CORPUS / "files"], store, jobs=1, ocr_engine=engine)
+        # isolate=False: the recorded engine lives in this test module, which a worker
+        # process cannot import
+        summary = ingest_paths([CORPUS / "files"], store, jobs=1, ocr_engine=engine,
+                               isolate=False)
         cat = store.catalogue
         documents = [d for d in (cat.get_document(i) for i in sorted(cat.document_ids())) if d]
     if RECORD and isinstance(engine, RecordingOcr):
