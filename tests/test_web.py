@@ -43,7 +43,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     files = tmp_path_factory.mktemp("web-files") / "kiem-chung"
     shutil.copytree(CORPUS, files)
     with Store.open(home) as store:
-        ingest_paths([files], store, jobs=1, ocr_engine=recorded_ocr())
+        ingest_paths([files], store, jobs=1, ocr_engine=recorded_ocr(), isolate=False)
     return home
 
 

@@ -99,7 +99,10 @@ def highlight(snippet: str) -> Markup:
 
 
 def needs_review(doc: Document) -> bool:
-    return bool(doc.facts.review)
+    """The review inbox's rule (:func:`evidence.index.corrections.review_items`)."""
+    from evidence.index.corrections import review_items
+
+    return bool(review_items(doc))
 
 
 # ---- middleware -------------------------------------------------------------------------
@@ -516,6 +519,9 @@ def create_app(home: Path, *, roots: list[Path] | None = None, token: str | None
                     exception_handlers={CsrfRefused: _csrf_refused})
     app.state.ws = ws
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    from evidence.index.corrections import REASON_TEXT
+
     app.state.templates.env.globals["status_labels"] = STATUS_LABELS
+    app.state.templates.env.globals["review_reasons"] = REASON_TEXT
     app.state.templates.env.filters["highlight"] = highlight
     return app
