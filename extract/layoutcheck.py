@@ -81,8 +81,7 @@ def check_layout(facts: Facts, layout: Sequence[Page], texts: Sequence[str],
         page = pages.get(span.page)
         if page is not None and span.box is None:
             span.box = _union([w.box for w in _words_in(page.words, span.start, span.end)])
-    if "number" not in facts.fallbacks:
-        _check_number(facts, pages, filename)
+    _check_number(facts, pages, filename)
     _check_date(facts, pages)
 
 
@@ -99,25 +98,49 @@ def _check_number(facts: Facts, pages: dict[int, Page], filename: str | None) ->
     if reading is None:
         return
     pen = _pen_over(page.ink, reading.region)
-    sure = (reading.clean() and reading.min_conf() >= SURE_CONFIDENCE
-            and facts.number is not None and _in_filename(facts.number, filename))
+    digits = "".join(w.text for w in reading.words)
+    sure = reading.clean() and reading.min_conf() >= SURE_CONFIDENCE
+    if "number" in facts.fallbacks:
+        # a number from the file name: kept unless the page shows other digits there
+        if facts.number is None or not reading.clean() or digits == facts.number:
+            return
+        source = facts.fallbacks.pop("number")
+        if not (sure and not pen and _DIGITS.match(digits)):
+            _drop_number(facts, ReviewItem("number", "conflict", span.page,
+                                           detail=f"OCR: {reading.text}; {source}"))
+            return
+        # the page's own printed digits win over the file name's
+        if facts.symbol and facts.symbol.startswith(facts.number):
+            facts.symbol = facts.symbol[len(facts.number):]
+        facts.number = None
+        facts.warnings = [w for w in facts.warnings if w != "number taken from the file name"]
     if facts.number is None:
-        if pen or reading.words:
+        if sure and not pen and _DIGITS.match(digits):
+            # printed digits the header could not take as one number ("257 1/VNPT-…")
+            facts.number = digits
+            facts.symbol = digits + facts.symbol
+            facts.warnings = [w for w in facts.warnings if w != "number unreadable"]
+        elif pen or reading.words:
             # a blank with ink, or something OCR could not take for a number
             reason = "handwritten" if pen else "low_confidence"
             facts.review.append(ReviewItem("number", reason, span.page,
                                            detail=reading.text or None))
         return
-    if sure:
+    if sure and (not pen or _in_filename(facts.number, filename)):
         return
     if pen or not reading.clean() or reading.min_conf() < LOW_CONFIDENCE:
         reason = "handwritten" if pen else "low_confidence"
-        facts.review.append(ReviewItem("number", reason, span.page, detail=reading.text))
-        if facts.symbol.startswith(facts.number):
-            facts.symbol = facts.symbol[len(facts.number):]
-        facts.number = None
-        facts.provenance.pop("number", None)
-        facts.warnings.append(f"number not trusted ({reason}): OCR read {reading.text!r}")
+        _drop_number(facts, ReviewItem("number", reason, span.page, detail=reading.text))
+
+
+def _drop_number(facts: Facts, item: ReviewItem) -> None:
+    """Clear the number and its digits in the symbol (``/TTr-SNV`` stays), say why."""
+    facts.review.append(item)
+    if facts.number is not None and facts.symbol and facts.symbol.startswith(facts.number):
+        facts.symbol = facts.symbol[len(facts.number):]
+    facts.warnings.append(f"number not trusted ({item.reason}): OCR read {item.detail!r}")
+    facts.number = None
+    facts.provenance.pop("number", None)
 
 
 def _number_reading(words: list[Word], span: Span, number: str | None) -> _Reading | None:

@@ -110,8 +110,11 @@ _CHU_TRI = re.compile(r"\s*(?:\(|,)?\s*chu tri(?!\w)")
 # deadlines
 _DEADLINE_LEAD = re.compile(
     r"(?:truoc|cham nhat|han chot|han cuoi|khong qua|thoi han|xong|hoan thanh|"
-    r"thoi gian(?: thuc hien| hoan thanh| nop| gui)?)"
-    r"(?:\s*(?:vao|la|trong|truoc|den|het))?\s*(?:ngay)?\s*:?\s*(?:ngay|truoc ngay)?\s*$"
+    r"thoi gian(?: thuc hien| hoan thanh| nop| gui)?|trong(?=\s*(?:ngay\s*)?$))"
+    r"(?:\s*(?:vao|la|trong|truoc|den|het))?"
+    # an hour before the day: "trước 14 giờ ngày 08 tháng 10", "trước 15 giờ 30, ngày …"
+    r"(?:\s*\d{1,2}\s*(?:gio|h)(?:\s*\d{1,2}\s*(?:phut|')?)?\s*,?)?"
+    r"\s*(?:ngay)?\s*:?\s*(?:ngay|truoc ngay)?\s*$"
 )
 _RECURRING = re.compile(
     r"(?:(?:truoc|cham nhat|han chot|vao|truoc hoac vao)\s+(?:ngay\s+)?\d{1,2}\s+"
@@ -368,8 +371,18 @@ def _addressees(body: list[_Line], text: str) -> list[UnitMention]:
             while j < len(body) and _BULLET.match(body[j].text):
                 j += 1
             start, end = ln.start, body[j - 1].end
-            return [UnitMention(u.start + start, u.end + start, u.text, u.canonical, u.kind, u.title)
-                    for u in find_unit_mentions(text[start:end])]
+            found = [UnitMention(u.start + start, u.end + start, u.text, u.canonical, u.kind, u.title)
+                     for u in find_unit_mentions(text[start:end])]
+            if not found and j == i + 1:
+                # one addressee outside the gazetteer: "Kính gửi: Các tổ chức, cá nhân hoạt
+                # động khoáng sản trên địa bàn tỉnh" names it in its own words
+                m = re.match(r"^[\s*_]*Kính\s+gửi\s*:?\s*(.+?)[\s.;,]*$", ln.text, re.IGNORECASE)
+                phrase = m.group(1) if m else ""
+                if 2 <= len(phrase.split()) <= 20:
+                    name = phrase[0].upper() + phrase[1:]
+                    at = ln.start + ln.text.find(phrase)
+                    found = [UnitMention(at, at + len(phrase), name, name, "phrase")]
+            return found
     return []
 
 
@@ -587,7 +600,9 @@ def _lead_in_defaults(free: list[_Line], text: str,
                                                           phrase.lower().startswith("các ")):
                 name = phrase[0].upper() + phrase[1:]
                 out.append(UnitMention(m.end(), stop.start(), name, name, "phrase"))
-    if not out and _ASK_ALL.search(fseg.rstrip(" *_")):
+    if not out and (_ASK_ALL.search(fseg.rstrip(" *_")) or not asks):
+        # "UBND tỉnh yêu cầu:", "Sở Công Thương có ý kiến như sau:": the items speak to the
+        # letter's addressees (the Kính gửi block)
         return list(addressees)
     return [UnitMention(u.start + start, u.end + start, u.text, u.canonical, u.kind, u.title)
             for u in out]

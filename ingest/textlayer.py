@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from evidence.extract.normalize import clean_text
+from evidence.extract.normalize import clean_text, fold
 
 __all__ = [
     "MIN_LETTERS",
@@ -33,6 +33,7 @@ __all__ = [
     "is_born_digital_text",
     "score_text",
     "text_quality",
+    "without_signature_stamp",
 ]
 
 #: below this many letters a page has "too little text" and is OCR'd under ``--ocr auto``
@@ -200,3 +201,29 @@ def is_born_digital_text(text: str, *, min_letters: int = MIN_LETTERS,
     """
     s = score_text(text)
     return s.letters >= min_letters and s.quality >= threshold
+
+
+# the lines of a visible e-signature stamp ("Ký bởi: Sở Nội vụ", "Email: …", "Cơ quan: …",
+# "Ngày ký: 13-11-2025 14:01:26 +07:00", "Digitally signed by …"), matched folded
+_STAMP_LINE = re.compile(
+    r"^\W*(?:ky boi|nguoi ky|gio ky|ngay ky|thoi gian ky|email|e-mail|co quan|chuc vu|"
+    r"to chuc|digitally signed|signed by|signature|date\s*:|reason\s*:|location\s*:)")
+
+
+def without_signature_stamp(text: str) -> str:
+    """The text without the lines of an e-signature stamp.
+
+    A signed scan's text layer often holds only the stamp the signing tool wrote
+    (``Ký bởi: … Ngày ký: …``): that text says nothing of the document, so the page must
+    still be judged (and OCR'd) as the scan it is.
+
+    Args:
+        text: page text (NFC).
+
+    Returns:
+        ``text`` minus the stamp lines.
+    """
+    if "k" not in text.lower() and "sign" not in text.lower():
+        return text
+    return "\n".join(line for line in text.splitlines()
+                     if not _STAMP_LINE.match(fold(line)))

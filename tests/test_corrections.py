@@ -1,4 +1,4 @@
-"""The officer's corrections (issue 10 item 4): applied everywhere, marked, kept across
+"""The officer's corrections: applied everywhere, marked, kept across
 re-ingest / reindex / moves / --prune, stale when the file changes, undone, journalled and
 replayed, and consistent after a kill -9 in the middle of fixing."""
 

@@ -168,3 +168,21 @@ def test_tsv_text_is_made_nfc_before_words_are_placed() -> None:
     assert text == "Hồ Sơn"
     assert words[0] == Word("Hồ", 90.0, [0.1, 0.1, 0.5, 0.3], 0, 2)
     assert text[words[1].start:words[1].end] == "Sơn"
+
+
+def test_digits_split_by_ocr_are_joined_and_a_file_name_that_disagrees_is_not_used() -> None:
+    read = [TsvWord("257", 95.0, 380, 430, 80, 46, (2, 1, 1)),
+            TsvWord("1/SNV-TCBC", 94.0, 480, 430, 240, 46, (2, 1, 1))]
+    page = _page(read, [])
+    facts = extract_facts([page.text], layout=[page])
+    assert (facts.number, facts.symbol) == ("2571", "2571/SNV-TCBC")
+    assert facts.review == []
+    # the file name's number would be a wrong answer: the page's printed digits win
+    named = extract_facts([page.text], layout=[page], filename="CV-068.pdf")
+    assert (named.number, named.symbol, named.fallbacks) == ("2571", "2571/SNV-TCBC", {})
+    # ... and when they are not sure, neither is used
+    read[0] = TsvWord("257", 70.0, 380, 430, 80, 46, (2, 1, 1))
+    page = _page(read, [])
+    unsure = extract_facts([page.text], layout=[page], filename="CV-068.pdf")
+    assert (unsure.number, unsure.symbol) == (None, "/SNV-TCBC")
+    assert [(r.field, r.reason) for r in unsure.review] == [("number", "conflict")]
