@@ -144,7 +144,9 @@ def handle_errors(f: F) -> F:
 
             if verbose:
                 traceback.print_exc(file=sys.stderr)
-            err = damaged(ctx.find_object(Ctx).home / CATALOGUE_NAME, str(exc))
+            obj = ctx.find_object(Ctx)
+            where = obj.home if obj is not None else Path(".")
+            err = damaged(where / CATALOGUE_NAME, str(exc))
             click.echo(error_line(err.subject, err.message), err=True)
             ctx.exit(int(err.exit_code))
         except OSError as exc:  # an output path that cannot be written, a full disk
