@@ -3,48 +3,24 @@ on their HTML (fields, links, Vietnamese labels), and one test per safety rule."
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
-import shutil
-import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from evidence.index.store import Store
-from evidence.ingest.pipeline import ingest_paths
 
 pytest.importorskip("starlette")
 from evidence.web.app import create_app
 from evidence.web.security import is_loopback, safe_upload_name, under_roots
 from starlette.testclient import TestClient
 
-REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "corpus" / "files"
-
-
-def recorded_ocr() -> Any:
-    """The golden test's recorded OCR (tests/data/corpus-ocr.json): the corpus ingests in
-    seconds, without Tesseract."""
-    spec = importlib.util.spec_from_file_location("_golden_ocr", REPO / "tests" / "test_golden.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while defining
-    spec.loader.exec_module(module)
-    return module.RecordedOcr(module.RECORDING)
-
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("web-home")
-    files = tmp_path_factory.mktemp("web-files") / "kiem-chung"
-    shutil.copytree(CORPUS, files)
-    with Store.open(home) as store:
-        ingest_paths([files], store, jobs=1, ocr_engine=recorded_ocr(), isolate=False)
-    return home
+def home(corpus_store: Path) -> Path:
+    return corpus_store
 
 
 @pytest.fixture(scope="module")

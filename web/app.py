@@ -70,6 +70,26 @@ class Workspace:
     home: Path
     roots: list[Path] = field(default_factory=list)
     guard: Guard = field(default_factory=Guard)
+    _graph: tuple[tuple[int, ...], Any] | None = None
+
+    def graph(self) -> Any:
+        """The store's citation graph (cited documents found or missing, cited-by), built
+        once and again only after the catalogue changed (an ingest, a correction)."""
+        from evidence.index.refs import refs
+
+        key = tuple(_mtime(self.home / n) for n in ("catalogue.sqlite3", "catalogue.sqlite3-wal"))
+        if self._graph is None or self._graph[0] != key:
+            with _store(self) as store:
+                self._graph = (key, refs(store))
+        return self._graph[1]
+
+
+def _mtime(path: Path) -> int:
+    try:
+        st = path.stat()
+    except OSError:
+        return 0
+    return st.st_mtime_ns ^ st.st_size
 
 
 def _store(ws: Workspace):  # type: ignore[no-untyped-def]
@@ -90,6 +110,14 @@ def _error_text(exc: Exception) -> str:
         head = f"{exc.subject}: " if exc.subject else ""
         return head + translate(exc.message)[1]
     return translate(str(exc))[1]
+
+
+def vn_date(iso: str | None) -> str:
+    """``2023-03-02`` as an officer writes it, ``02/03/2023`` (``03/2023``, ``2023``)."""
+    if not iso:
+        return ""
+    parts = str(iso).split("-")
+    return "/".join(reversed(parts))
 
 
 def highlight(snippet: str) -> Markup:
@@ -198,21 +226,20 @@ def _facets(docs: list[Document]) -> dict[str, list[tuple[str, int]]]:
 
 def run_search(ws: Workspace, f: dict[str, str], page: int) -> dict[str, Any]:
     """The search page's data: hits of this page, totals and facet counts."""
+    from evidence.index.engine import SearchQuery
     from evidence.index.search import search
 
     want = max(FACET_HITS, page * PAGE_SIZE)
     year = int(f["year"]) if f["year"].isdigit() else None
-    with _store(ws) as store:
-        res = search(store, f["q"], doc_type=f["type"] or None, year=year,
-                     issuer=f["issuer"] or None, date_from=f["from"] or None,
-                     date_to=f["to"] or None, limit=want)
-        docs = {}
-        for hit in res.hits:
-            d = store.catalogue.get_document(hit.id, with_pages=False)
-            if d is not None:
-                docs[hit.id] = d
-    pairs = [(h, docs[h.id]) for h in res.hits if h.id in docs and _matches(docs[h.id], f)]
     post_filtered = any(f[k] for k in ("place", "format", "ocr", "review"))
+    query = SearchQuery(text=f["q"], doc_type=f["type"] or None, year=year,
+                        issuer=f["issuer"] or None, date_from=f["from"] or None,
+                        date_to=f["to"] or None, limit=want,
+                        snippets=None if post_filtered else page * PAGE_SIZE)
+    with _store(ws) as store:
+        res = search(store, query)
+        docs = store.catalogue.get_documents([h.id for h in res.hits])
+    pairs = [(h, docs[h.id]) for h in res.hits if h.id in docs and _matches(docs[h.id], f)]
     total = len(pairs) if post_filtered else res.total
     start = (page - 1) * PAGE_SIZE
     return {
@@ -250,12 +277,9 @@ async def document_page(request: Request) -> HTMLResponse:
     doc = _doc(ws, doc_id)
     if doc is None:
         return _render(request, "notfound.html", status_code=404, what=doc_id)
-    from evidence.index.refs import citation_graph, show_data
+    from evidence.index.refs import show_data
 
-    with _store(ws) as store:
-        graph = citation_graph([doc if d.id == doc.id else d
-                                for d in store.catalogue.iter_documents(with_pages=False)])
-    data = show_data(doc, graph)
+    data = show_data(doc, ws.graph())
     boxes = field_boxes(doc)
     kinds = [s.kind for s in page_sources(doc)]
     from .review import _values
@@ -524,4 +548,5 @@ def create_app(home: Path, *, roots: list[Path] | None = None, token: str | None
     app.state.templates.env.globals["status_labels"] = STATUS_LABELS
     app.state.templates.env.globals["review_reasons"] = REASON_TEXT
     app.state.templates.env.filters["highlight"] = highlight
+    app.state.templates.env.filters["vn_date"] = vn_date
     return app

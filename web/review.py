@@ -61,7 +61,9 @@ async def review_page(request: Request) -> HTMLResponse:
 
 def _values(doc: Any) -> dict[str, str]:
     f = doc.facts
-    return {"number": f.number or "", "date": f.date or "", "issuer": f.issuer or "",
+    from .app import vn_date
+
+    return {"number": f.number or "", "date": vn_date(f.date), "issuer": f.issuer or "",
             "signer": (f.signer.name if f.signer and f.signer.name else ""),
             "subject": f.subject or "", "type": f.doc_type or ""}
 
