@@ -38,7 +38,7 @@ from search import make_corpus, make_queries, to_document  # noqa: E402
 
 def _pct(xs: list[float], p: float) -> float:
     s = sorted(xs)
-    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
 
 
 def build(home: Path, n: int) -> float:

@@ -17,7 +17,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from evidence.errors import EvidenceError
@@ -42,6 +42,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from .jobs import read_job, start_job
+
+if TYPE_CHECKING:
+    from evidence.check.verdicts import CheckReport
+    from evidence.index.store import Store
 from .render import field_boxes, page_image, page_sources
 from .security import TOKEN_COOKIE, Guard, safe_upload_name, under_roots
 
@@ -92,7 +96,7 @@ def _mtime(path: Path) -> int:
     return st.st_mtime_ns ^ st.st_size
 
 
-def _store(ws: Workspace):  # type: ignore[no-untyped-def]
+def _store(ws: Workspace) -> Store:
     from evidence.index.store import Store
 
     return Store.open(ws.home, create=False)
@@ -165,9 +169,9 @@ class _Safety(BaseHTTPMiddleware):
         if guard.token is not None:
             given = request.query_params.get("token")
             if given is not None and guard.token_ok(given):
-                response = RedirectResponse(str(request.url.remove_query_params("token")), 303)
-                response.set_cookie(TOKEN_COOKIE, given, httponly=True, samesite="strict")
-                return response
+                back = RedirectResponse(str(request.url.remove_query_params("token")), 303)
+                back.set_cookie(TOKEN_COOKIE, given, httponly=True, samesite="strict")
+                return back
             if not guard.token_ok(request.cookies.get(TOKEN_COOKIE)):
                 return PlainTextResponse(
                     "Cần mã truy cập: mở địa chỉ kèm ?token=… như lệnh evidence serve đã in.",
@@ -328,7 +332,7 @@ def _uploaded_criteria(ws: Workspace) -> list[str]:
     return sorted(p.name for p in folder.glob("*.y*ml")) if folder.is_dir() else []
 
 
-def _report(ws: Workspace, request: Request):  # type: ignore[no-untyped-def]
+def _report(ws: Workspace, request: Request) -> tuple[CheckReport, str | None, int | None]:
     from evidence.check.run import run_check
 
     name = request.query_params.get("criteria") or None

@@ -16,6 +16,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from evidence.model import Document
 
@@ -121,7 +122,7 @@ def page_image(doc: Document, n: int, home: Path) -> Path | None:
     return target
 
 
-def _render(src: PageSource, cache: Path):  # type: ignore[no-untyped-def]
+def _render(src: PageSource, cache: Path) -> Any:
     from PIL import Image
 
     if src.kind == "image":

@@ -28,7 +28,7 @@ __all__ = ["routes"]
 FORM_FIELDS = ("number", "date", "issuer", "signer", "subject", "type")
 
 
-def _app():  # type: ignore[no-untyped-def]
+def _app() -> Any:
     from . import app
 
     return app
