@@ -983,6 +983,46 @@ def _usage_error_line(exc: click.ClickException) -> str:
     return f"error: {thing}: {exc.format_message()}{hint}".replace("\n", " ")
 
 
+# ---- serve
+@cli.command(name="serve")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ĐỊA_CHỈ",
+              help="Địa chỉ lắng nghe; khác 127.0.0.1 thì bắt buộc có --token.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True,
+              metavar="CỔNG", help="Cổng lắng nghe.")
+@click.option("--root", "roots", multiple=True, metavar="THƯ_MỤC",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Thư mục được phép nạp từ trang web (lặp lại được; mặc định: không cho nạp thư mục).")
+@click.option("--token", default=None, metavar="MÃ",
+              help="Mã truy cập (bắt buộc khi mở cho máy khác); người dùng mở địa chỉ kèm ?token=MÃ.")
+@click.pass_obj
+@handle_errors
+def serve_cmd(obj: Ctx, host: str, port: int, roots: tuple[Path, ...], token: str | None) -> None:
+    """Mở không gian làm việc trên trình duyệt: tìm kiếm, xem văn bản bên cạnh ảnh trang,
+    hộp thư cần rà soát, bảng tiêu chí, nạp tài liệu. Chỉ chạy trên máy này (127.0.0.1)
+    trừ khi có --host và --token.
+
+    \b
+    Ví dụ:
+        evidence serve
+        evidence serve --root ~/KiemChung --port 8090
+        evidence serve --host 0.0.0.0 --token bi-mat-123
+    """
+    from evidence.index.store import Store
+    from evidence.web.security import is_loopback
+
+    if not is_loopback(host) and not token:
+        raise click.UsageError(t("serve.needs_token", host=host))
+    with Store.open(obj.home, create=True):
+        pass  # a new store is created here, so the pages have one to read
+    import uvicorn
+    from evidence.web.app import create_app
+
+    app = create_app(obj.home, roots=list(roots), token=token)
+    url = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+    click.echo(t("serve.started", url=url, home=obj.home), err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     cli(prog_name="evidence")
 

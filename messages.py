@@ -39,6 +39,8 @@ TEXTS: dict[str, str] = {
     "show.ambiguous": "{n} văn bản khớp; đang hiển thị {shown}; các văn bản khác: {others}",
     "interrupted": "đã dừng theo yêu cầu (phần đã làm được giữ lại; chạy lại để làm tiếp)",
     "several_documents": "tệp chứa {n} văn bản; đang hiển thị văn bản đầu tiên",
+    "serve.needs_token": "mở cho máy khác ({host}) cần --token MÃ, để chỉ người có mã mới vào được",
+    "serve.started": "Không gian làm việc đang chạy: {url} (kho: {home}); Ctrl+C để dừng",
 }
 
 
