@@ -1,4 +1,4 @@
-"""Ingest throughput against raw baselines, measured on the same files in one run (issue 2).
+"""Ingest throughput against raw baselines, measured on the same files in one run.
 
 Text PDFs (pages/s):
   - bare ``pdfplumber`` ``page.extract_text()``;
@@ -247,11 +247,9 @@ def distinct_copies(files: list[Path], repeat: int, folder: Path) -> list[Path]:
 
 def ours_ingest(files: list[Path], jobs: int, *, ocr: bool) -> tuple[int, float, str]:
     """One ingest run into a scratch store; returns (pages, seconds, what was measured)."""
-    try:
-        from evidence.index.store import Store
-        from evidence.ingest.pipeline import ingest_paths
-    except ImportError as exc:  # the pipeline is another helper's; measure parse alone
-        return 0, 0.0, f"pipeline unavailable ({exc})"
+    from evidence.index.store import Store
+    from evidence.ingest.pipeline import ingest_paths
+
     home = Path(tempfile.mkdtemp(prefix="evidence-bench-"))
     try:
         store = Store.open(home)
