@@ -144,8 +144,11 @@ def _flatten(image: Image.Image) -> Image.Image:
     """Divide a grey or unevenly lit page by its paper and stretch the contrast."""
     small = image.reduce(8) if min(image.size) >= 400 else image
     a = np.asarray(small)
-    if np.percentile(a, 90) >= PAPER_WHITE and np.percentile(a, 10) >= PAPER_WHITE - 60:
+    p10, p90 = np.percentile(a, 10), np.percentile(a, 90)
+    if p90 >= PAPER_WHITE and p10 >= PAPER_WHITE - 60:
         return image  # white paper, even light: leave the pixels alone
+    if p90 - p10 < 40:
+        return image  # no print on it to bring out (a blank or uniform page)
     # the paper: text removed by a max filter, then blurred; at 1/8 scale this is cheap
     paper = small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.GaussianBlur(6))
     paper = paper.resize(image.size, Image.Resampling.BILINEAR)
