@@ -182,9 +182,9 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
         facts.provenance[name] = where.span(text, s, e)
         if name == "symbol" and "number" not in facts.fallbacks:
             facts.provenance["number"] = where.span(text, s, e)
-    check_layout(facts, layout, clean, filename)
     if layout:
         _use_signatures(facts, layout, date_unreadable=hf.date_unreadable)
+    check_layout(facts, layout, clean, filename)
     return facts
 
 
@@ -239,7 +239,8 @@ def _use_signatures(facts: Facts, layout: list[Page], *, date_unreadable: bool) 
         facts.warnings.append(f"signer: the signature certificate names {seen}, not {name}")
         facts.review.append(ReviewItem("signer", "conflict", people[0].page,
                                        f"chứng thư chữ ký số: {seen}"))
-    _date_from_signature(facts, own, date_unreadable)
+    _date_from_signature(facts, own, date_unreadable,
+                         {i + 1 for i, p in enumerate(layout) if p.ocr})
 
 
 def _person_name(cert: str) -> str:
@@ -255,10 +256,14 @@ def _same_person(cert: str | None, name: str) -> bool:
     return cert is not None and fold(cert).split() == fold(name).split()
 
 
-def _date_from_signature(facts: Facts, own: list[Signature], date_unreadable: bool) -> None:
+def _date_from_signature(facts: Facts, own: list[Signature], date_unreadable: bool,
+                         ocr_pages: set[int]) -> None:
     """The issuing body's signing day for a numbered document whose printed day is blank."""
     partial = facts.date
     if date_unreadable or facts.number is None or not partial or len(partial) >= 10:
+        return
+    line = facts.provenance.get("date")
+    if line is None or line.page in ocr_pages:  # a scan's date line: never from a signature
         return
     bodies = sorted((s for s in own if s.time and (_same_body(s.name, facts.issuer)
                                                    or _same_body(s.org, facts.issuer))

@@ -100,6 +100,9 @@ class SearchQuery:
     date_to: str | None = None
     limit: int = 10
     fuzzy: bool | None = None
+    # make snippets for the first this-many hits only (None: every hit); a caller that
+    # shows one page of many hits (the web workspace's facets) needs no more
+    snippets: int | None = None
 
 
 @dataclass
@@ -789,14 +792,15 @@ class BaseEngine:
             total += len(partial)
             cands += partial
         res.total = max(total, len(cands))
-        for c in cands:
+        for i, c in enumerate(cands):
             s = c.stored
             res.hits.append(SearchHit(
                 id=c.id, symbol=s.get("symbol"), doc_type=s.get("doc_type"),
                 date=s.get("date"), subject=s.get("subject"), issuer=s.get("issuer"),
                 path=s.get("path"), score=c.score,
                 snippet=_make_snippet(self._text(c), plan.snippet_terms,
-                                      exact=plan.snippet_exact, fuzzy=c.fuzzy),
+                                      exact=plan.snippet_exact, fuzzy=c.fuzzy)
+                if q.snippets is None or i < q.snippets else "",
                 fuzzy=c.fuzzy, missing_terms=c.missing,
             ))
         res.seconds = time.perf_counter() - t0
