@@ -108,6 +108,7 @@ class DocumentRef:
     quote: str | None = None  # the line that decided (a figure, a date, a citation)
     figure: dict[str, Any] | None = None
     annex: str | None = None
+    corrected: list[str] = field(default_factory=list)  # fields the officer corrected
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -120,6 +121,8 @@ class DocumentRef:
             d["figure"] = dict(self.figure)
         if self.annex is not None:
             d["annex"] = self.annex
+        if self.corrected:
+            d["corrected"] = list(self.corrected)
         return d
 
 
@@ -525,4 +528,5 @@ def _ref(c: _Candidate, req: Requirement) -> DocumentRef:
         issuer=f.issuer, subject=f.subject, files=[fr.path for fr in v.doc.files] or [v.doc.path],
         ocr=v.is_ocr, counts=not c.failures, problem_codes=[x.code for x in c.failures],
         quote=quote, figure=figure, annex=c.formal.annex,
+        corrected=sorted({x.field for x in v.doc.corrections if not x.confirmed}),
     )
