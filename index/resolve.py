@@ -131,8 +131,7 @@ def resolve(catalogue: Catalogue, ref: str) -> Document:
     """
     found = find_candidates(catalogue, ref)
     if not found:
-        raise NotFound("không tìm thấy văn bản (thử số ký hiệu, mã id hoặc đường dẫn tệp)",
-                       subject=ref)
+        raise NotFound("không tìm thấy văn bản", subject=ref)
     if len(found) > 1:
         raise Ambiguous(ref, found)
     doc = catalogue.get_document(found[0].id)

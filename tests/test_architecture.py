@@ -54,9 +54,10 @@ _MAY_IMPORT = {
     "model": set(),
     "errors": set(),
     "messages": set(),
+    "fspath": set(),  # file names as the disk holds them (bytes that are not UTF-8)
     "extract": {"model", "extract"},
-    "index": {"model", "errors", "extract", "index"},
-    "check": {"model", "errors", "extract", "index", "check"},
+    "index": {"model", "errors", "fspath", "extract", "index"},
+    "check": {"model", "errors", "fspath", "extract", "index", "check"},
 }
 _NEVER = {"ingest": {"check", "cli"}}
 

@@ -125,7 +125,9 @@ def test_the_library_search_refuses_an_impossible_date(tmp_path: Path) -> None:
     assert CliRunner().invoke(cli, ["--home", str(home), "ingest", str(tmp_path / "in")]).exit_code == 0
     with pytest.raises(errors.BadQuery) as info:
         search(home, "tiếp công dân", date_from="31/02/2023")
-    assert info.value.code == "bad_query" and info.value.subject == "31/02/2023"
+    # the option is named, the value quoted in the reason
+    assert info.value.code == "bad_query" and info.value.subject == "--from"
+    assert "31/02/2023" in info.value.message
 
 
 def test_docs_table_lists_every_code() -> None:
