@@ -39,6 +39,8 @@ TEXTS: dict[str, str] = {
     "show.ambiguous": "{n} văn bản khớp; đang hiển thị {shown}; các văn bản khác: {others}",
     "interrupted": "đã dừng theo yêu cầu (phần đã làm được giữ lại; chạy lại để làm tiếp)",
     "several_documents": "tệp chứa {n} văn bản; đang hiển thị văn bản đầu tiên",
+    "serve.needs_token": "mở cho máy khác ({host}) cần --token MÃ, để chỉ người có mã mới vào được",
+    "serve.started": "Không gian làm việc đang chạy: {url} (kho: {home}); Ctrl+C để dừng",
 }
 
 
@@ -159,6 +161,12 @@ LIBRARY: tuple[Entry, ...] = (
        "chỉ mục tìm kiếm thiếu {n} văn bản so với danh mục: chạy `evidence reindex`"),
     _e("index_empty", r"^the search index is empty: ingest documents first$",
        "chỉ mục tìm kiếm trống: hãy nạp tài liệu trước (`evidence ingest THƯ_MỤC`)"),
+    _e("search_empty", r"^empty query: type some words, a document number or a filter$",
+       "câu tìm kiếm trống: hãy gõ vài từ, một số ký hiệu hoặc một bộ lọc"),
+    _e("search_no_words", r"^nothing to search for: no letter or digit in the query$",
+       "câu tìm kiếm không có chữ hay số nào để tìm"),
+    _e("unknown_doc_type", r"^unknown document type \(known codes: (?P<l>.*)\)$",
+       "loại văn bản không có trong bảng mã; các mã dùng được: {l}"),
     # --- per-file failures and errors
     _e("empty_file", r"^empty file \(0 bytes\)$", "tệp rỗng (0 byte)"),
     _e("whitespace_only", r"^text file holds only whitespace$", "tệp văn bản chỉ có khoảng trắng"),

@@ -72,6 +72,9 @@ log = logging.getLogger(__name__)
 
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
+#: characters of a document's text the index reads (2,000 dense pages); the rest stays in
+#: the catalogue (``show``, ``check``) but is not searchable
+MAX_INDEXED_CHARS = 4_000_000
 #: Bumped when fields or weights change; combined with the analyzer version in the marker.
 SCHEMA_VERSION = 6
 MARKER = "evidence-index.json"
@@ -97,6 +100,9 @@ class SearchQuery:
     date_to: str | None = None
     limit: int = 10
     fuzzy: bool | None = None
+    # make snippets for the first this-many hits only (None: every hit); a caller that
+    # shows one page of many hits (the web workspace's facets) needs no more
+    snippets: int | None = None
 
 
 @dataclass
@@ -366,7 +372,9 @@ def prepare(doc: Document) -> IndexedDoc:
     from evidence.extract.normalize import clean_text, fold
 
     f = doc.facts
-    text = clean_text(doc.text)
+    # the catalogue keeps every page; the index reads the first MAX_INDEXED_CHARS, so
+    # indexing one huge text cannot take the writing process's memory (~30 bytes a char)
+    text = clean_text(doc.text[:MAX_INDEXED_CHARS])
     subject = clean_text(f.subject) if f.subject else None
     from evidence.extract.doctypes import type_name
     from evidence.extract.symbols import symbol_key
@@ -784,14 +792,15 @@ class BaseEngine:
             total += len(partial)
             cands += partial
         res.total = max(total, len(cands))
-        for c in cands:
+        for i, c in enumerate(cands):
             s = c.stored
             res.hits.append(SearchHit(
                 id=c.id, symbol=s.get("symbol"), doc_type=s.get("doc_type"),
                 date=s.get("date"), subject=s.get("subject"), issuer=s.get("issuer"),
                 path=s.get("path"), score=c.score,
                 snippet=_make_snippet(self._text(c), plan.snippet_terms,
-                                      exact=plan.snippet_exact, fuzzy=c.fuzzy),
+                                      exact=plan.snippet_exact, fuzzy=c.fuzzy)
+                if q.snippets is None or i < q.snippets else "",
                 fuzzy=c.fuzzy, missing_terms=c.missing,
             ))
         res.seconds = time.perf_counter() - t0

@@ -318,6 +318,7 @@ class Store:
         out: dict[str, Any] = {"home": str(self.home)}
         out.update(self.catalogue.stats())
         out["store_bytes"] = self.size_bytes()
+        out["ingest_running"] = self.ingest_running()
         out["engine"] = self.engine_name
         try:
             st = self.engine.status()

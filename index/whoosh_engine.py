@@ -21,6 +21,7 @@ from evidence.errors import StoreError
 from evidence.index.engine import BaseEngine, Candidate, IndexedDoc
 from evidence.index.query import QueryPlan
 from evidence.index.ranking import FIELDS, field_values, filter_of, level_bonus, tiers
+from evidence.index.whoosh_compat import INTERNALS
 from evidence.index.whoosh_eval import PostingCache
 from evidence.index.whoosh_merge import MergingWriter, tiered_merge
 from whoosh import fields, formats
@@ -140,7 +141,8 @@ class WhooshEngine(BaseEngine):
     def _write(self, path: Path, docs: list[IndexedDoc], delete: Iterable[str]) -> None:
         ix = self._open(path)
         # our own WriterLock serialises processes; Whoosh's lock is a second guard
-        w = MergingWriter(ix, timeout=5.0, codec=_WriterCodec())
+        w = (MergingWriter(ix, timeout=5.0, codec=_WriterCodec()) if INTERNALS
+             else ix.writer(timeout=5.0))  # Whoosh's own writer and merges (whoosh_compat)
         try:
             for i in delete:
                 w.delete_by_term("id", i)
@@ -149,7 +151,7 @@ class WhooshEngine(BaseEngine):
         except BaseException:
             w.cancel()
             raise
-        w.commit(mergetype=tiered_merge)
+        w.commit(**({"mergetype": tiered_merge} if INTERNALS else {}))
         ix.close()
 
     def _count(self, path: Path) -> int:

@@ -47,6 +47,7 @@ from evidence.ingest.ink import (
 )
 from evidence.ingest.textlayer import (
     MIN_LETTERS,
+    drops_letters,
     is_born_digital_text,
     text_quality,
     without_signature_stamp,
@@ -84,6 +85,9 @@ class _LayerPage:
     legacy: bool = False  # TCVN3/VNI runs were converted
     broken: bool = False  # pdfium could not load the page
     signatures: list[Signature] = field(default_factory=list)  # its signature widgets
+    # why a layer that reads clean is not trusted, so OCR replaces it whatever it scores
+    # (a font that loses glyphs; a signed scan's layer holding only the signature stamp)
+    distrust: str | None = None
 
 
 def parse(path: Path, options: ParseOptions) -> ParsedFile:
@@ -273,7 +277,9 @@ def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions,
                 text = clean_text(raw)
                 # the decision rests on the page content, without a signature stamp: a
                 # signed scan whose layer holds only "Ký bởi … Ngày ký …" is still a scan
-                usable = is_born_digital_text(without_signature_stamp(text))
+                content = without_signature_stamp(text)
+                usable = is_born_digital_text(content)
+                stamp_only = content != text and not usable and is_born_digital_text(text)
                 # even a page that reads well may hold a heading in .VnTimeH
                 hinted = (len(_LEGACY_HINT.findall(raw)) >= _LEGACY_HINT_MIN
                           and _uses_legacy_font(page))
@@ -293,9 +299,18 @@ def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions,
                         text, legacy = fixed, True
                         usable = is_born_digital_text(text)
             layers.append(_LayerPage(i + 1, text, usable, has_images, legacy))
+            if stamp_only and not usable:
+                layers[-1].distrust = ("text layer holds only a signature stamp (signed scan): "
+                                       "read by OCR")
     finally:
         if plumber is not None:
             plumber.close()
+    if options.ocr is OcrMode.AUTO and any(x.usable and drops_letters(x.text) for x in layers):
+        # the fonts of a file are shared by its pages: OCR every page that has text
+        for x in layers:
+            if x.usable:
+                x.usable = False
+                x.distrust = "text layer loses letters (font without a Unicode map): replaced by OCR"
     if annotated:
         _add_annotations(path, layers, annotated)
     return layers
@@ -541,7 +556,9 @@ def _decide(doc: pdfium.PdfDocument, layer: _LayerPage, options: ParseOptions, o
         return Page(number=n, text=text)
     _tick(options, "ocr_page")
     ocr_text = clean_text(result.text)
-    if options.ocr is OcrMode.AUTO and sum(c.isalpha() for c in text) >= MIN_LETTERS:
+    if layer.distrust:
+        note(layer.distrust)
+    elif options.ocr is OcrMode.AUTO and sum(c.isalpha() for c in text) >= MIN_LETTERS:
         layer_q, ocr_q = text_quality(text), text_quality(ocr_text)
         if ocr_q < layer_q + _OCR_MARGIN:
             log.debug("page %d: text layer kept (quality %.2f, OCR %.2f)", n, layer_q, ocr_q)

@@ -173,3 +173,29 @@ class EvidenceCli:
 @pytest.fixture(scope="session")
 def ev() -> EvidenceCli:
     return EvidenceCli()
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding a copy of the bundled corpus, ingested once per session with the
+    golden test's recorded OCR (``tests/data/corpus-ocr.json``): no Tesseract needed.
+    Tests that change it (corrections) must only add what they check."""
+    import importlib.util
+    import sys
+
+    from evidence.index.store import Store
+    from evidence.ingest.pipeline import ingest_paths
+
+    spec = importlib.util.spec_from_file_location("_golden_ocr", REPO / "tests" / "test_golden.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while defining
+    spec.loader.exec_module(module)
+    home = tmp_path_factory.mktemp("corpus-store")
+    files = tmp_path_factory.mktemp("corpus-files") / "kiem-chung"
+    shutil.copytree(REPO / "corpus" / "files", files)
+    with Store.open(home) as store:
+        # in this process: the recorded engine is test code, which a worker cannot import
+        ingest_paths([files], store, jobs=1, ocr_engine=module.RecordedOcr(module.RECORDING),
+                     isolate=False)
+    return home

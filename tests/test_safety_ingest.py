@@ -104,8 +104,9 @@ def test_links_out_of_the_folders_are_not_followed(tmp_path: Path, vn_letter) ->
     assert skipped == {"p.txt": "link_outside", "thu-muc-ngoai": "link_outside",
                        "hong.txt": "broken_link"}
     assert out["added"] + out["copies"] == 2
-    r = run(home, "search", "hoa-sen-42", "--json")
-    assert json.loads(r.stdout)["total"] == 0
+    with Store.open(home, create=False) as store:
+        texts = [d.text for d in store.catalogue.iter_documents()]
+    assert len(texts) == 1 and not any("hoa-sen-42" in t for t in texts)
 
 
 def _deny(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
@@ -345,3 +346,22 @@ def test_a_pdf_claiming_100000_pages_is_read_for_its_real_page(tmp_path: Path) -
     doc = json.loads(r.stdout)
     assert doc["pages"] == 1
     assert any("100000" in w for w in doc["warnings"])
+
+
+def test_only_the_head_of_a_long_text_goes_to_the_header_parsers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, vn_letter) -> None:  # type: ignore[no-untyped-def]
+    import evidence.extract.document as document
+
+    seen: list[int] = []
+    real_header, real_title = document.parse_header, document.title_block
+    monkeypatch.setattr(document, "parse_header", lambda t: seen.append(len(t)) or real_header(t))
+    monkeypatch.setattr(document, "title_block", lambda t: seen.append(len(t)) or real_title(t))
+    src = tmp_path / "src"
+    src.mkdir()
+    body = "Các xã báo cáo kết quả thực hiện nhiệm vụ cải cách hành chính đúng hạn. " * 30_000
+    (src / "dai.txt").write_text(vn_letter(6) + body.replace("\n", " "), encoding="utf-8")
+    with Store.open(tmp_path / "home") as store:
+        s = ingest_paths([src], store, jobs=1, isolate=False)
+        (doc,) = store.catalogue.iter_documents()
+    assert s.documents == 1 and doc.facts.symbol == "206/KH-UBND"
+    assert seen and max(seen) <= document.HEADER_CHARS

@@ -251,3 +251,8 @@ def test_a_new_store_being_ingested_says_so_not_reindex(tmp_path: Path, vn_lette
         assert r.exit_code == 0  # type: ignore[attr-defined]
         assert "reindex" not in r.output  # type: ignore[attr-defined]
         assert "an ingest is running" in r.output  # type: ignore[attr-defined]
+        st = json.loads(run("--home", str(home), "status", "--json").stdout)  # type: ignore[attr-defined]
+        assert st["ingest_running"] is True
+        assert "reindex" not in (st["index"]["message"] or "")
+    st = json.loads(run("--home", str(home), "status", "--json").stdout)  # type: ignore[attr-defined]
+    assert st["ingest_running"] is False
