@@ -76,6 +76,9 @@ HINTS: dict[str, str] = {
              "tình trạng kho",
     "store_busy": "khóa tự mở khi tiến trình kia dừng; `evidence status` cho biết kho nào đang dùng",
     "not_found": "tìm bằng `evidence search` với số hoặc vài chữ của trích yếu",
+    "ambiguous": "chọn một văn bản bằng mã (id) ở đầu dòng của nó",
+    "bad_value": "xem cách viết trong `evidence <lệnh> --help`",
+    "nothing_to_do": "`evidence fix --list` và `evidence link --list` cho biết những gì đã lưu",
     "bad_query": "xem cách viết trong `evidence search --help`",
     "bad_criteria": "đối chiếu tệp tiêu chí với docs/check.md (schema_version, các trường bắt buộc)",
 }
