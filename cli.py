@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import sqlite3
 import sys
 import traceback
 import unicodedata
@@ -138,6 +139,16 @@ def handle_errors(f: F) -> F:
             for line in exc.details:
                 click.echo(f"  {line}", err=True)
             ctx.exit(int(exc.exit_code))
+        except sqlite3.DatabaseError as exc:  # damaged pages met while reading
+            from evidence.index.catalogue import CATALOGUE_NAME, damaged
+
+            if verbose:
+                traceback.print_exc(file=sys.stderr)
+            obj = ctx.find_object(Ctx)
+            where = obj.home if obj is not None else Path(".")
+            err = damaged(where / CATALOGUE_NAME, str(exc))
+            click.echo(error_line(err.subject, err.message), err=True)
+            ctx.exit(int(err.exit_code))
         except OSError as exc:  # an output path that cannot be written, a full disk
             if verbose:
                 traceback.print_exc(file=sys.stderr)
@@ -237,8 +248,7 @@ def _global_params() -> list[click.Parameter]:
 # ---- search
 @cli.command(name="search")
 @click.argument("query")
-@click.option("--type", "doc_type", metavar="MÃ",
-              help="Loại văn bản: KH, QĐ (hoặc QD), BC, CV... (mã lạ bị từ chối, có danh sách).")
+@click.option("--type", "doc_type", metavar="MÃ", help="Loại văn bản: KH, QĐ (hoặc QD), BC, CV… (mã lạ bị từ chối, kèm danh sách mã).")
 @click.option("--year", type=int, metavar="NĂM", help="Năm ban hành.")
 @click.option("--issuer", metavar="TÊN", help="Cơ quan ban hành (UBND = Ủy ban nhân dân).")
 @click.option("--from", "date_from", type=UserDate(), metavar="NGÀY",
@@ -247,13 +257,18 @@ def _global_params() -> list[click.Parameter]:
               help="Đến ngày; 2023-03 gồm cả tháng 3.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
               metavar="N", help="Số kết quả tối đa.")
+@click.option("--export", "export", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Xuất kết quả ra tệp .xlsx hoặc .csv.")
 @json_option
 @click.pass_obj
 @handle_errors
 def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, issuer: str | None,
-               date_from: str | None, date_to: str | None, limit: int, as_json: bool) -> None:
-    """Tìm văn bản: không cần dấu, "cụm từ trong ngoặc kép", A OR B, -từ để loại; một số
-    (111) hay số ký hiệu (111/KH-UBND, QĐ 1074) đưa văn bản mang số đó lên đầu.
+               date_from: str | None, date_to: str | None, limit: int, export: Path | None,
+               as_json: bool) -> None:
+    """Tìm kiếm toàn văn, xếp hạng theo độ liên quan. Gõ có dấu hay không dấu đều được;
+    "cụm từ trong ngoặc kép" tìm đúng cụm; A OR B tìm một trong hai; -từ loại văn bản có
+    từ đó. Một số (111) hay số ký hiệu (111/KH-UBND, QĐ 1074) đưa văn bản mang số đó lên
+    đầu, trước văn bản chỉ nhắc đến số.
 
     \b
     Ví dụ:
@@ -262,11 +277,18 @@ def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, iss
         evidence search 111/KH-UBND
         evidence search "QĐ 1074"
         evidence search '"một cửa" OR "liên thông" -"trễ hẹn"'
+        evidence search "ISO 9001" --limit 100 --export ket-qua.xlsx
     """
     from evidence.index.search import render_results, search
 
     res = search(obj.home, query, doc_type=doc_type, year=year, issuer=issuer,
                  date_from=date_from, date_to=date_to, limit=limit)
+    if export is not None:
+        from evidence.index.export import SEARCH_COLUMNS, export_rows
+
+        export_rows(export, [h.to_dict() for h in res.hits], SEARCH_COLUMNS)
+        if not obj.quiet:
+            click.echo(f"{export}: {len(res.hits)} văn bản", err=True)
     if as_json:
         emit_json(res.to_dict())
         for w in res.warnings:
@@ -427,6 +449,12 @@ def status_cmd(obj: Ctx, as_json: bool) -> None:
 
 
 # ---- check
+def _say_check_warnings(report: object) -> None:
+    """What the check says once (a schema-v1 catalogue: a mention may count)."""
+    for w in getattr(report, "warnings", ()):
+        click.echo(f"warning: {w}", err=True)
+
+
 @cli.command(name="check")
 @click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="TỆP", help=_CRITERIA_HELP)
@@ -458,8 +486,7 @@ def check_cmd(obj: Ctx, criteria: Path | None, year: int | None, strict: bool, f
     if fmt == "xlsx" and out is None:
         raise click.UsageError(t("check.xlsx_needs_out"))
     report = run_check(obj.home, criteria, year=year)
-    for w in getattr(report, "warnings", ()):  # said once: a v1 catalogue
-        click.echo(f"warning: {w}", err=True)
+    _say_check_warnings(report)
     if out is not None:
         write_report(report, fmt, out)
         if not obj.quiet:
@@ -500,7 +527,9 @@ def pack_cmd(obj: Ctx, criteria: Path | None, out_dir: Path, year: int | None, f
     from evidence.check.pack import write_pack
     from evidence.check.run import run_check
 
-    result = write_pack(run_check(obj.home, criteria, year=year), out_dir, force=force)
+    report = run_check(obj.home, criteria, year=year)
+    _say_check_warnings(report)
+    result = write_pack(report, out_dir, force=force)
     if as_json:
         emit_json(result.to_dict())
     elif not obj.quiet:
@@ -952,6 +981,46 @@ def _usage_error_line(exc: click.ClickException) -> str:
     if isinstance(exc, click.UsageError) and ctx is not None:
         hint = f" (xem: {ctx.command_path} --help)"
     return f"error: {thing}: {exc.format_message()}{hint}".replace("\n", " ")
+
+
+# ---- serve
+@cli.command(name="serve")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ĐỊA_CHỈ",
+              help="Địa chỉ lắng nghe; khác 127.0.0.1 thì bắt buộc có --token.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True,
+              metavar="CỔNG", help="Cổng lắng nghe.")
+@click.option("--root", "roots", multiple=True, metavar="THƯ_MỤC",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Thư mục được phép nạp từ trang web (lặp lại được; mặc định: không cho nạp thư mục).")
+@click.option("--token", default=None, metavar="MÃ",
+              help="Mã truy cập (bắt buộc khi mở cho máy khác); người dùng mở địa chỉ kèm ?token=MÃ.")
+@click.pass_obj
+@handle_errors
+def serve_cmd(obj: Ctx, host: str, port: int, roots: tuple[Path, ...], token: str | None) -> None:
+    """Mở không gian làm việc trên trình duyệt: tìm kiếm, xem văn bản bên cạnh ảnh trang,
+    hộp thư cần rà soát, bảng tiêu chí, nạp tài liệu. Chỉ chạy trên máy này (127.0.0.1)
+    trừ khi có --host và --token.
+
+    \b
+    Ví dụ:
+        evidence serve
+        evidence serve --root ~/KiemChung --port 8090
+        evidence serve --host 0.0.0.0 --token bi-mat-123
+    """
+    from evidence.index.store import Store
+    from evidence.web.security import is_loopback
+
+    if not is_loopback(host) and not token:
+        raise click.UsageError(t("serve.needs_token", host=host))
+    with Store.open(obj.home, create=True):
+        pass  # a new store is created here, so the pages have one to read
+    import uvicorn
+    from evidence.web.app import create_app
+
+    app = create_app(obj.home, roots=list(roots), token=token)
+    url = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+    click.echo(t("serve.started", url=url, home=obj.home), err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def main() -> None:

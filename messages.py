@@ -39,6 +39,8 @@ TEXTS: dict[str, str] = {
     "show.ambiguous": "{n} văn bản khớp; đang hiển thị {shown}; các văn bản khác: {others}",
     "interrupted": "đã dừng theo yêu cầu (phần đã làm được giữ lại; chạy lại để làm tiếp)",
     "several_documents": "tệp chứa {n} văn bản; đang hiển thị văn bản đầu tiên",
+    "serve.needs_token": "mở cho máy khác ({host}) cần --token MÃ, để chỉ người có mã mới vào được",
+    "serve.started": "Không gian làm việc đang chạy: {url} (kho: {home}); Ctrl+C để dừng",
 }
 
 
@@ -155,6 +157,12 @@ LIBRARY: tuple[Entry, ...] = (
        "chỉ mục tìm kiếm thiếu {n} văn bản so với danh mục: chạy `evidence reindex`"),
     _e("index_empty", r"^the search index is empty: ingest documents first$",
        "chỉ mục tìm kiếm trống: hãy nạp tài liệu trước (`evidence ingest THƯ_MỤC`)"),
+    _e("search_empty", r"^empty query: type some words, a document number or a filter$",
+       "câu tìm kiếm trống: hãy gõ vài từ, một số ký hiệu hoặc một bộ lọc"),
+    _e("search_no_words", r"^nothing to search for: no letter or digit in the query$",
+       "câu tìm kiếm không có chữ hay số nào để tìm"),
+    _e("unknown_doc_type", r"^unknown document type \(known codes: (?P<l>.*)\)$",
+       "loại văn bản không có trong bảng mã; các mã dùng được: {l}"),
     # --- per-file failures and errors
     _e("empty_file", r"^empty file \(0 bytes\)$", "tệp rỗng (0 byte)"),
     _e("whitespace_only", r"^text file holds only whitespace$", "tệp văn bản chỉ có khoảng trắng"),
@@ -245,10 +253,19 @@ LIBRARY: tuple[Entry, ...] = (
        "Tesseract chưa có dữ liệu ngôn ngữ {l}; cài bằng: {x}"),
     _e("index_stale", r"^the search index was built by another version(?P<x>.*)$",
        "chỉ mục tìm kiếm do phiên bản khác lập: chạy `evidence reindex` (danh mục không bị ảnh hưởng)"),
+    _e("index_damaged", r"^the search index cannot be read \((?P<x>.*)\): run `evidence reindex`(?P<y>.*)$",
+       "chỉ mục tìm kiếm không đọc được ({x}): chạy `evidence reindex` để dựng lại từ danh mục"),
+    _e("docx_external_chunk", r"^embedded chunk outside the file not read \((?P<x>.*)\)$",
+       "phần nhúng nằm ngoài tệp không được đọc ({x})"),
+    _e("docx_missing_parts", r"^parts missing from the DOCX were left out: (?P<x>.*)$",
+       "bỏ qua các phần không có trong tệp DOCX: {x}"),
+    _e("pdf_claimed_pages", r"^(?P<p>.*): the PDF claims (?P<n>\d+) pages; only these exist$",
+       "{p}: tệp PDF ghi có {n} trang; chỉ những trang này có thật"),
     _e("rebuild_interrupted", r"^a rebuild was interrupted: run `evidence reindex` to resume it$",
        "lần lập chỉ mục trước bị ngắt: chạy `evidence reindex` để làm tiếp"),
     _e("store_busy", r"^another `evidence ingest` is writing this store(?P<x>.*)$",
-       "một lần `evidence ingest` khác đang ghi vào kho này; chờ nó xong rồi chạy lại"),
+       "đang có một lần nạp khác (một lần `evidence ingest` khác đang ghi vào kho này); "
+       "chờ nó xong rồi chạy lại"),
 )
 
 # stable codes that appear inside library messages, as an officer reads them

@@ -30,7 +30,7 @@ waited-for children) are printed too because they hardly move when other work sh
 machine, and the OCR comparison runs bare and ours page by page, interleaved.
 
 Run: ``.venv/bin/python bench/ingest.py [--min-text-pages 200] [--ocr-pages 16]
-[--skip-ocr] [--update-doc]``
+[--skip-ocr | --skip-text] [--update-doc]``
 """
 
 from __future__ import annotations
@@ -376,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=2,
                     help="OCR ingest runs per --jobs value, in ABBA order (default 2)")
     ap.add_argument("--skip-ocr", action="store_true")
+    ap.add_argument("--skip-text", action="store_true", help="measure the OCR rows only")
     ap.add_argument("--update-doc", action="store_true", help=f"write the table into {DOC}")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -386,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"note: {n}", file=sys.stderr)
     rows: list[Row] = []
     lines: list[str] = []
-    if text_files:
+    if text_files and not args.skip_text:
         pages = _pages(text_files)
         repeat = max(1, math.ceil(args.min_text_pages / pages))
         files = text_files * repeat
@@ -416,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
                             "pypdfium2 text (bare)", c))
         lines.append(f"Our text ingest measured: {what}.")
     else:
-        lines.append("Text: no text PDF found.")
+        lines.append("Text: skipped (--skip-text)." if args.skip_text else
+                     "Text: no text PDF found.")
 
     if scans and not args.skip_ocr and shutil.which("tesseract"):
         chosen, total = [], 0

@@ -140,6 +140,36 @@ def parse_place_date(line: str) -> tuple[str | None, DateMatch | None]:
     return (place or None), dm
 
 
+# "Luật này được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XV, kỳ họp thứ 7
+# thông qua ngày 29 tháng 6 năm 2024." (laws and resolutions of an elected body carry
+# no header date: they are dated by their adoption)
+_ADOPTION = re.compile(
+    r"(?:Luật|Bộ\s+luật|Nghị\s+quyết|Pháp\s+lệnh|Hiến\s+pháp)\s+này\s+(?:đã\s+)?được\s+"
+    r"(?P<body>Quốc\s+hội|Ủy\s+ban\s+[Tt]hường\s+vụ\s+Quốc\s+hội|Uỷ\s+ban\s+[Tt]hường\s+vụ\s+Quốc\s+hội"
+    r"|Hội\s+đồng\s+nhân\s+dân|Chính\s+phủ)"
+    r"[^.;]{0,200}?thông\s+qua\s+(?P<date>ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+
+
+def adoption_date(text: str) -> DateMatch | None:
+    """The date of the adoption sentence of a law or resolution (the last one in the text,
+    since an attached text may quote another), with offsets in ``text``; ``None`` when the
+    text has none or its date is impossible."""
+    found = None
+    for m in _ADOPTION.finditer(text, max(0, len(text) - 20000)):
+        found = m
+    if found is None:
+        return None
+    dm = _LONG.search(found.group("date"))
+    if dm is None:
+        return None
+    iso, precision = _from_groups(dm)
+    if iso is None or precision != "day":
+        return None
+    return DateMatch(iso, precision, found.start("date"), found.end("date"), found.group("date"))
+
+
 # ---- dates typed by users ------------------------------------------------------------------
 
 # "2023-01-31", "2023-1-5", "2023-01", "2023"
@@ -197,33 +227,3 @@ def _why(year: int, month: int | None) -> str:
     if month is None or not 1 <= month <= 12:
         return "months run from 1 to 12"
     return f"month {month}/{year} has {calendar.monthrange(year, month)[1]} days"
-
-
-# "Luật này được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XV, kỳ họp thứ 7
-# thông qua ngày 29 tháng 6 năm 2024." (laws and resolutions of an elected body carry
-# no header date: they are dated by their adoption)
-_ADOPTION = re.compile(
-    r"(?:Luật|Bộ\s+luật|Nghị\s+quyết|Pháp\s+lệnh|Hiến\s+pháp)\s+này\s+(?:đã\s+)?được\s+"
-    r"(?P<body>Quốc\s+hội|Ủy\s+ban\s+[Tt]hường\s+vụ\s+Quốc\s+hội|Uỷ\s+ban\s+[Tt]hường\s+vụ\s+Quốc\s+hội"
-    r"|Hội\s+đồng\s+nhân\s+dân|Chính\s+phủ)"
-    r"[^.;]{0,200}?thông\s+qua\s+(?P<date>ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*(?:19|20)\d\d)",
-    re.IGNORECASE,
-)
-
-
-def adoption_date(text: str) -> DateMatch | None:
-    """The date of the adoption sentence of a law or resolution (the last one in the text,
-    since an attached text may quote another), with offsets in ``text``; ``None`` when the
-    text has none or its date is impossible."""
-    found = None
-    for m in _ADOPTION.finditer(text, max(0, len(text) - 20000)):
-        found = m
-    if found is None:
-        return None
-    dm = _LONG.search(found.group("date"))
-    if dm is None:
-        return None
-    iso, precision = _from_groups(dm)
-    if iso is None or precision != "day":
-        return None
-    return DateMatch(iso, precision, found.start("date"), found.end("date"), found.group("date"))

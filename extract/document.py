@@ -34,6 +34,9 @@ __all__ = ["PAGE_JOIN", "extract_facts"]
 log = logging.getLogger(__name__)
 
 PAGE_JOIN = "\n\f\n"
+#: how much of the text the header and title-block parsers read (a page of header is far
+#: less; a 60 MB single-line text must not cost minutes or gigabytes there)
+HEADER_CHARS = 30_000
 
 # "CV-813-CucHoaChat.pdf", "QD_1696_UBND.docx", "1696-QĐ-UBND.pdf"
 _FILENAME_HINT = re.compile(r"(?<![0-9.])(?P<num>\d{1,5})(?![0-9])")
@@ -108,7 +111,8 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
             what = " ".join(x for x in (a.doc_type, a.symbol) if x) or "no header fields"
             facts.warnings.append(f"pages {a.pages[0]}-{a.pages[1]}: attached document "
                                   f"({what}); not read for this document's fields")
-    hf = parse_header(main)
+    # the header is at the top; its regexes cost ~5 s/MB
+    hf = parse_header(main[:HEADER_CHARS])
     facts.warnings.extend(hf.warnings)
 
     # number and symbol
@@ -149,7 +153,7 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
     facts.issuer = hf.issuer
     facts.parent_issuer = hf.parent_issuer
     facts.subject = hf.subject
-    facts.title_block = title_block(text)
+    facts.title_block = title_block(text[:HEADER_CHARS])
     facts.issuers = hf.issuers or ([hf.issuer] if hf.issuer else [])
     facts.received = [Received(k, n, d, t, where.span(text, at, at).page) for k, n, d, t, at in hf.stamps]
     facts.review.extend(ReviewItem(f, r, detail=d) for f, r, d in hf.review)
@@ -178,9 +182,9 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
         facts.provenance[name] = where.span(text, s, e)
         if name == "symbol" and "number" not in facts.fallbacks:
             facts.provenance["number"] = where.span(text, s, e)
-    check_layout(facts, layout, clean, filename)
     if layout:
         _use_signatures(facts, layout, date_unreadable=hf.date_unreadable)
+    check_layout(facts, layout, clean, filename)
     return facts
 
 
@@ -235,7 +239,8 @@ def _use_signatures(facts: Facts, layout: list[Page], *, date_unreadable: bool) 
         facts.warnings.append(f"signer: the signature certificate names {seen}, not {name}")
         facts.review.append(ReviewItem("signer", "conflict", people[0].page,
                                        f"chứng thư chữ ký số: {seen}"))
-    _date_from_signature(facts, own, date_unreadable)
+    _date_from_signature(facts, own, date_unreadable,
+                         {i + 1 for i, p in enumerate(layout) if p.ocr})
 
 
 def _person_name(cert: str) -> str:
@@ -251,10 +256,14 @@ def _same_person(cert: str | None, name: str) -> bool:
     return cert is not None and fold(cert).split() == fold(name).split()
 
 
-def _date_from_signature(facts: Facts, own: list[Signature], date_unreadable: bool) -> None:
+def _date_from_signature(facts: Facts, own: list[Signature], date_unreadable: bool,
+                         ocr_pages: set[int]) -> None:
     """The issuing body's signing day for a numbered document whose printed day is blank."""
     partial = facts.date
     if date_unreadable or facts.number is None or not partial or len(partial) >= 10:
+        return
+    line = facts.provenance.get("date")
+    if line is None or line.page in ocr_pages:  # a scan's date line: never from a signature
         return
     bodies = sorted((s for s in own if s.time and (_same_body(s.name, facts.issuer)
                                                    or _same_body(s.org, facts.issuer))

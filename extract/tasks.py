@@ -74,7 +74,7 @@ _TASK_SECTIONS = re.compile(
 )
 # an item that assigns or asks whatever its section: "Giao …", "Kiến nghị: …"
 _TASK_START = re.compile(r"(?:giao|de nghi|kien nghi|nhiem vu|phuong huong)(?!\w)")
-_REPORT_TYPE_LINE = re.compile(r"^[\s*_]*bao cao[\s*_]*$")
+_REPORT_TYPE_LINE = re.compile(r"^[\s*_]*(?:bao cao|to trinh)[\s*_]*$")
 _GIAO = re.compile(r"(?<!\w)giao(?:\s+cho)?\s+")
 _COORD = re.compile(r"(?<!\w)phoi hop(?:\s+chat che)?\s*(?:voi|cung)\s*:?\s*|\(phoi hop:?\s*")
 _REQUESTER_VERB = re.compile(
@@ -95,7 +95,14 @@ _ASSIGN_ARTICLE = re.compile(
 _ASK_ALL = re.compile(r"(?<!\w)(?:yeu cau|de nghi)(?:\s+cac\s+noi dung\s+sau|\s+nhu\s+sau)?\s*:$")
 _ADDRESSEE_END = re.compile(
     r"\s*:|\s+(?:thuc hien|trien khai|khan truong|nghiem tuc|tap trung|chu dong|quan tam|"
-    r"tiep tuc)(?!\w)")
+    r"tiep tuc|ra soat|hoan thien|bo sung|chinh sua|hieu chinh|dieu chinh|kiem tra|bao cao|"
+    r"cung cap|nghien cuu|xem xet|lam ro|khac phuc|gui|nop|to chuc|chuan bi|cap nhat|"
+    r"lap|thuc hien)(?!\w)")
+# the addressee named only by its kind ("đề nghị Công ty hoàn thiện …:"): the letter's
+# own addressee (Kính gửi) is meant
+_GENERIC_ADDRESSEE = re.compile(
+    r"^(?:quy\s+)?(?:cong ty|doanh nghiep|don vi|co quan|chu dau tu|nha dau tu|quy co quan|"
+    r"quy don vi|quy cong ty|hop tac xa|to chuc)$")
 _KINH_GUI = re.compile(r"^[\s*_]*kinh gui\s*:?")
 # the executing clause of a decision: "… chịu trách nhiệm thi hành Quyết định này"
 _EXECUTE = re.compile(
@@ -425,8 +432,8 @@ def _items(body: list[_Line], text: str, addressees: list[UnitMention], *,
         free.clear()
 
     for ln in body:
-        if _PREAMBLE.match(ln.text) and cur is None:
-            continue
+        if _PREAMBLE.match(ln.text) and cur is None and not ln.text.rstrip(" *_").endswith(":"):
+            continue  # "Căn cứ …, đề nghị Công ty hoàn thiện các nội dung sau:" is a lead-in
         rm = _ROMAN.match(ln.text)
         if rm and _is_heading(rm.group("t")):
             close_item()
@@ -539,6 +546,12 @@ def _continues_item(cur: _Block, ln: _Line, body: list[_Line]) -> bool:
     return not _CLOSING.match(ln.fold.lstrip("*_ "))
 
 
+# "Chủ tịch Ủy ban nhân dân tỉnh giao Sở …": a Giao sentence opened by its requester
+_REQUESTER_GIAO = re.compile(
+    r"^(?:(?:pho\s+)?chu tich\s+|giam doc\s+|thu truong\s+)?(?:uy ban nhan dan|ubnd|so|bo|van phong|"
+    r"thuong truc|ban thuong vu|ban chi dao)(?:\s+[^\s,.;:]+){0,6}?\s+giao(?:\s+cho)?\s+(?=[^\s])")
+
+
 def _free_blocks(free: list[_Line], text: str, n_giao: int) -> list[_Block]:
     """``Giao …`` sentences and ``Đề nghị/Yêu cầu <unit> … <deadline>`` paragraphs outside
     the numbered items."""
@@ -547,13 +560,15 @@ def _free_blocks(free: list[_Line], text: str, n_giao: int) -> list[_Block]:
     while i < len(free):
         ln = free[i]
         head = ln.fold.lstrip("*_ -–+•\t")
-        if ln.new_sentence and (head.startswith("giao ") or head.startswith(("de nghi ", "yeu cau "))):
+        requester_giao = _REQUESTER_GIAO.match(head)
+        if ln.new_sentence and (head.startswith("giao ") or head.startswith(("de nghi ", "yeu cau "))
+                                or requester_giao):
             j = i + 1
             while j < len(free) and not free[j].new_sentence:
                 j += 1
             para = free[i:j]
             start, end = para[0].start, para[-1].end
-            if head.startswith("giao "):
+            if head.startswith("giao ") or requester_giao:
                 n_giao += 1
                 out.append(_Block(f"G{n_giao}", "giao", start, end, para))
             else:
@@ -594,6 +609,8 @@ def _lead_in_defaults(free: list[_Line], text: str,
         # chức, doanh nghiệp … thực hiện một số nội dung sau:"): the words the text names
         m = asks[-1]
         stop = _ADDRESSEE_END.search(fseg, m.end())
+        if stop and _GENERIC_ADDRESSEE.match(re.sub(r"\s+", " ", fseg[m.end():stop.start()]).strip(" ,;")):
+            return list(addressees)
         if stop:
             phrase = re.sub(r"\s+", " ", seg[m.end():stop.start()]).strip(" ,;")
             if 2 <= len(phrase.split()) <= 24 and (phrase[0].isupper() or

@@ -52,7 +52,7 @@ FIELD_LABELS: dict[str, str] = {
     "doc_type": "loại văn bản",
     "signer": "người ký",
     "signer_position": "chức vụ người ký",
-    "signer_authority": "thẩm quyền ký (TM., KT., TL....)",
+    "signer_authority": "thẩm quyền ký",
 }
 FIELDS: tuple[str, ...] = tuple(FIELD_LABELS)
 
@@ -269,6 +269,10 @@ def review_items(doc: Document) -> list[ReviewItem]:
     done = {review_field(c.field) for c in doc.corrections}
     out = [r for r in f.review if r.field not in done]
     flagged = {r.field for r in out}
+    if not (f.number or "number" in flagged):
+        # not an issued document (an unnumbered draft, an annex, a table): its empty date,
+        # issuer or signer is no omission
+        return out
     draft = unnumbered_draft(f)
     empty = {
         "date": not f.date and not draft,

@@ -40,7 +40,8 @@ from evidence.index.ranking import FUZZY_MIN_LEN
 if TYPE_CHECKING:
     from evidence.index.engine import SearchQuery
 
-__all__ = ["QueryPlan", "date_bounds", "filter_date", "known_type_codes", "plan_query", "type_key"]
+__all__ = ["QueryPlan", "date_bounds", "filter_date", "known_type_codes", "plan_query",
+           "type_key"]
 
 _QUOTED = re.compile(r"[\"“”„«»]([^\"“”„«»]*)[\"“”„«»]?")
 # "-word" or -"words" after a space (not the dash of 111/KH-UBND)
@@ -222,9 +223,8 @@ def plan_query(q: SearchQuery) -> QueryPlan:
     if plan.empty and not (plan.type_key or plan.year or plan.issuer_terms or plan.exclude
                            or plan.exclude_bigrams or plan.date_lo is not None
                            or plan.date_hi is not None):
-        reason = ("câu tìm kiếm trống: hãy gõ vài từ, một số ký hiệu hoặc một bộ lọc"
-                  if not text.strip() else
-                  "câu tìm kiếm không có chữ hay số nào để tìm")
+        reason = ("empty query: type some words, a document number or a filter"
+                  if not text.strip() else "nothing to search for: no letter or digit in the query")
         raise BadQuery(reason, subject=f"“{text.strip()}”" if text.strip() else "search")
     return plan
 
@@ -340,5 +340,5 @@ def type_key(value: str) -> str:
     named = type_from_name(v)
     if named and len(fold(named[1])) == len(f):
         return fold(named[0])
-    raise BadQuery("loại văn bản không có trong bảng mã; các mã dùng được: "
-                        + ", ".join(known_type_codes()), subject=f"--type {v}")
+    raise BadQuery("unknown document type (known codes: " + ", ".join(known_type_codes()) + ")",
+                   subject=f"--type {v}")

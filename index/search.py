@@ -67,8 +67,8 @@ def search(
 
     Raises:
         StoreError: no store, or an index built by another version (run reindex).
-        BadQuery: an empty query, an unknown ``doc_type``, a date that is not one or an
-            impossible one (31/02/2023).
+        BadQuery: an empty query, an unknown ``doc_type``, a date that is not one (or an
+            impossible one).
     """
     q = query if isinstance(query, SearchQuery) else SearchQuery(
         text=query, doc_type=doc_type, year=year, issuer=issuer, date_from=date_from,

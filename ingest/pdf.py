@@ -47,6 +47,7 @@ from evidence.ingest.ink import (
 )
 from evidence.ingest.textlayer import (
     MIN_LETTERS,
+    drops_letters,
     is_born_digital_text,
     text_quality,
     without_signature_stamp,
@@ -84,6 +85,9 @@ class _LayerPage:
     legacy: bool = False  # TCVN3/VNI runs were converted
     broken: bool = False  # pdfium could not load the page
     signatures: list[Signature] = field(default_factory=list)  # its signature widgets
+    # why a layer that reads clean is not trusted, so OCR replaces it whatever it scores
+    # (a font that loses glyphs; a signed scan's layer holding only the signature stamp)
+    distrust: str | None = None
 
 
 def parse(path: Path, options: ParseOptions) -> ParsedFile:
@@ -115,8 +119,14 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
         if n == 0:
             raise EmptyFile("PDF has no pages", subject=subject)
         if n > options.max_pages:
-            raise TooLarge(f"{n} pages (limit {options.max_pages})", subject=subject)
-        layers = _read_layers(doc, path, options)
+            # a page tree may claim far more pages than the file holds: count the real ones
+            real = _real_pages(doc, options.max_pages)
+            if real > options.max_pages:
+                raise TooLarge(f"{n} pages (limit {options.max_pages})", subject=subject)
+            notes.setdefault(f"the PDF claims {n} pages; only these exist", []).extend(
+                range(1, real + 1))
+            n = real
+        layers = _read_layers(doc, path, options, n)
         ocr = _Ocr(options, subject)
         for layer in layers:
             page = _decide(doc, layer, options, ocr, notes)
@@ -224,13 +234,29 @@ def _missing_end(path: Path) -> bool:
 
 # -- text layer -----------------------------------------------------------------------------
 
-def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions) -> list[_LayerPage]:
+def _real_pages(doc: pdfium.PdfDocument, limit: int, gap: int = 64) -> int:
+    """How many pages load, up to ``limit`` + 1, counting until ``gap`` pages in a row
+    fail to load (a claimed page count beyond the real page tree)."""
+    real = last = 0
+    for i in range(len(doc)):
+        if i - last > gap or real > limit:
+            break
+        try:
+            doc[i].close()
+        except pdfium.PdfiumError:
+            continue
+        real, last = real + 1, i
+    return max(real, last + 1 if real else 0)
+
+
+def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions,
+                 count: int | None = None) -> list[_LayerPage]:
     layers: list[_LayerPage] = []
     plumber: Any = None
     # pages with annotations that draw something: their raw text and character boxes
     annotated: dict[int, tuple[str, list[Box | None]]] = {}
     try:
-        for i in range(len(doc)):
+        for i in range(len(doc) if count is None else count):
             try:
                 page = doc[i]
             except pdfium.PdfiumError as exc:  # one damaged page must not lose the others
@@ -251,7 +277,9 @@ def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions) -> 
                 text = clean_text(raw)
                 # the decision rests on the page content, without a signature stamp: a
                 # signed scan whose layer holds only "Ký bởi … Ngày ký …" is still a scan
-                usable = is_born_digital_text(without_signature_stamp(text))
+                content = without_signature_stamp(text)
+                usable = is_born_digital_text(content)
+                stamp_only = content != text and not usable and is_born_digital_text(text)
                 # even a page that reads well may hold a heading in .VnTimeH
                 hinted = (len(_LEGACY_HINT.findall(raw)) >= _LEGACY_HINT_MIN
                           and _uses_legacy_font(page))
@@ -271,9 +299,18 @@ def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions) -> 
                         text, legacy = fixed, True
                         usable = is_born_digital_text(text)
             layers.append(_LayerPage(i + 1, text, usable, has_images, legacy))
+            if stamp_only and not usable:
+                layers[-1].distrust = ("text layer holds only a signature stamp (signed scan): "
+                                       "read by OCR")
     finally:
         if plumber is not None:
             plumber.close()
+    if options.ocr is OcrMode.AUTO and any(x.usable and drops_letters(x.text) for x in layers):
+        # the fonts of a file are shared by its pages: OCR every page that has text
+        for x in layers:
+            if x.usable:
+                x.usable = False
+                x.distrust = "text layer loses letters (font without a Unicode map): replaced by OCR"
     if annotated:
         _add_annotations(path, layers, annotated)
     return layers
@@ -519,7 +556,9 @@ def _decide(doc: pdfium.PdfDocument, layer: _LayerPage, options: ParseOptions, o
         return Page(number=n, text=text)
     _tick(options, "ocr_page")
     ocr_text = clean_text(result.text)
-    if options.ocr is OcrMode.AUTO and sum(c.isalpha() for c in text) >= MIN_LETTERS:
+    if layer.distrust:
+        note(layer.distrust)
+    elif options.ocr is OcrMode.AUTO and sum(c.isalpha() for c in text) >= MIN_LETTERS:
         layer_q, ocr_q = text_quality(text), text_quality(ocr_text)
         if ocr_q < layer_q + _OCR_MARGIN:
             log.debug("page %d: text layer kept (quality %.2f, OCR %.2f)", n, layer_q, ocr_q)

@@ -154,6 +154,7 @@ def test_busy_store_is_refused(folder: Path, home: Path) -> None:
     with Store.open(home) as store, store.writer_lock():
         r = run("ingest", "-j", "1", str(folder))
     assert r.exit_code == 2
+    assert "đang có một lần nạp khác" in r.stderr
     assert "một lần `evidence ingest` khác" in r.stderr
 
 

