@@ -70,7 +70,6 @@ HINTS: dict[str, str] = {
     "timeout": "nạp lại tệp này với --timeout lớn hơn",
     "internal": "lỗi của chương trình: chạy lại với --verbose và gửi kèm các dòng in ra",
     # errors that are not about one file (their kind)
-    "error": "chạy lại với --verbose để xem chi tiết",
     "unreadable_input": "kiểm tra lại tệp đã chỉ định",
     "store": "kiểm tra thư mục kho (--home hoặc $EVIDENCE_HOME); `evidence status` cho biết "
              "tình trạng kho",
