@@ -13,6 +13,10 @@ Scanned PDFs (OCR pages/s), on the same 300 dpi page images our path renders:
   - ours: the ``TesseractEngine`` alone, and the whole ingest at ``--jobs 1`` and ``--jobs 2``
     (render + OCR + orientation check + extract + store, no OCR cache).
 
+E-signed text PDFs (``../shared/data/realfiles-lamdong``, clean layer, a signature
+dictionary): bare ``pypdfium2`` and ``pdftotext`` (which draws widget text too) against
+our ``pdf.parse``, which also reads the widget appearance text and the signature fields.
+
 Inputs: ``../shared/data/realfiles`` (PDFs whose text layer is clean Vietnamese on every
 page, and the image-only scans; skipped with a message if absent) and ``corpus/files`` if
 present. Targets: text ingest >= 0.3x pypdfium2; OCR ingest >= 0.9x bare Tesseract;
@@ -47,6 +51,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("EVIDENCE_SHARED", REPO.parent / "shared")) / "data" / "realfiles"
 CORPUS = REPO / "corpus" / "files"
+# e-signed text PDFs: the number and day in widget appearances (read with pdfminer)
+SIGNED = SHARED.parent / "realfiles-lamdong" / "files"
 DOC = REPO / "docs" / "ingest-formats-pdf.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
@@ -119,6 +125,25 @@ def select_inputs() -> tuple[list[Path], list[Path], list[str]]:
             notes.append(f"{path.name}: damaged text layer on {usable.count(False)} of "
                          f"{len(usable)} pages (OCR'd by our path): left out of both sets")
     return text, scans, notes
+
+
+def select_signed() -> list[Path]:
+    """Born-digital PDFs with a signature dictionary and a clean layer on every page."""
+    from evidence.ingest.pdf import read_text_layer
+    from evidence.ingest.textlayer import is_born_digital_text
+
+    out = []
+    for path in sorted(SIGNED.glob("*.pdf")) if SIGNED.is_dir() else []:
+        data = path.read_bytes()
+        if b"/ByteRange" not in data:
+            continue
+        try:
+            layer = read_text_layer(path)
+        except Exception:  # the benchmark skips what it cannot read
+            continue
+        if layer and all(is_born_digital_text(t) for t in layer):
+            out.append(path)
+    return out
 
 
 def _pages(paths: list[Path]) -> int:
@@ -336,6 +361,18 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"Our text ingest measured: {what}.")
     else:
         lines.append("Text: no text PDF found.")
+    signed = select_signed()
+    if signed:
+        spages = _pages(signed)
+        lines.append(f"E-signed: {len(signed)} PDFs, {spages} pages (widget text and signatures "
+                     "read by our parse).")
+        rows.append(measure("e-signed: pypdfium2 text (bare)", lambda: bare_pypdfium2(signed)))
+        if shutil.which("pdftotext"):
+            rows.append(measure("e-signed: pdftotext loop (bare)",
+                                lambda: bare_pdftotext(signed, spages),
+                                "e-signed: pypdfium2 text (bare)"))
+        rows.append(measure("e-signed: ours pdf.parse", lambda: ours_parse(signed),
+                            "e-signed: pypdfium2 text (bare)"))
 
     if scans and not args.skip_ocr and shutil.which("tesseract"):
         chosen, total = [], 0
