@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import PurePath
 
-from ..model import Attachment, Facts, Page, ReviewItem, Signature, Span
+from ..model import Attachment, Facts, Page, Received, ReviewItem, Signature, Span
 from .bundle import attachment_pages, starts_document
 from .citations import find_citations
 from .doctypes import STATE_CODES, type_name
@@ -34,6 +34,9 @@ __all__ = ["PAGE_JOIN", "extract_facts"]
 log = logging.getLogger(__name__)
 
 PAGE_JOIN = "\n\f\n"
+#: how much of the text the header and title-block parsers read (a page of header is far
+#: less; a 60 MB single-line text must not cost minutes or gigabytes there)
+HEADER_CHARS = 30_000
 
 # "CV-813-CucHoaChat.pdf", "QD_1696_UBND.docx", "1696-QĐ-UBND.pdf"
 _FILENAME_HINT = re.compile(r"(?<![0-9.])(?P<num>\d{1,5})(?![0-9])")
@@ -108,7 +111,8 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
             what = " ".join(x for x in (a.doc_type, a.symbol) if x) or "no header fields"
             facts.warnings.append(f"pages {a.pages[0]}-{a.pages[1]}: attached document "
                                   f"({what}); not read for this document's fields")
-    hf = parse_header(main)
+    # the header is at the top; its regexes cost ~5 s/MB
+    hf = parse_header(main[:HEADER_CHARS])
     facts.warnings.extend(hf.warnings)
 
     # number and symbol
@@ -149,7 +153,10 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
     facts.issuer = hf.issuer
     facts.parent_issuer = hf.parent_issuer
     facts.subject = hf.subject
-    facts.title_block = title_block(text)
+    facts.title_block = title_block(text[:HEADER_CHARS])
+    facts.issuers = hf.issuers or ([hf.issuer] if hf.issuer else [])
+    facts.received = [Received(k, n, d, t, where.span(text, at, at).page) for k, n, d, t, at in hf.stamps]
+    facts.review.extend(ReviewItem(f, r, detail=d) for f, r, d in hf.review)
 
     party = bool(hf.symbol and hf.symbol.party) or hf.party_motto
     block = find_signer_block(main, party=party)
