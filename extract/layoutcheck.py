@@ -55,6 +55,10 @@ class _Reading:
 
     words: list[Word]
     region: list[float] | None  # [x0, y0, x1, y1] page fractions
+    # the number glued to its symbol ("309/NQ-HHDN"), as printed numbers are: the word's
+    # confidence is the whole token's (a long code scores low against the dictionary),
+    # so it says nothing about the digits
+    glued: bool = False
 
     @property
     def text(self) -> str:
@@ -64,7 +68,10 @@ class _Reading:
         return bool(self.words) and all(_DIGITS.match(w.text) for w in self.words)
 
     def min_conf(self) -> float:
-        return min((w.conf for w in self.words), default=0.0)
+        confs = [w.conf for w in (self.words[:-1] if self.glued else self.words)]
+        if self.glued and not confs:
+            return 100.0
+        return min(confs, default=0.0)
 
 
 def check_layout(facts: Facts, layout: Sequence[Page], texts: Sequence[str],
@@ -182,13 +189,14 @@ def _number_slot(facts: Facts, pages: dict[int, Page],
             return None
         words = page.words
         reading = None
-        for j, w in enumerate(words):
-            if w.box[1] > HEADER_BAND or not _is_label(w.text):
+        for k, w in enumerate(words):
+            if w.box[1] > HEADER_BAND or not _SUFFIX.match(w.text):
                 continue
-            k = next((i for i in range(j + 1, min(len(words), j + 5))
-                      if "/" in words[i].text and _same_line(words[i], w)), None)
-            if k is not None:
-                reading = _number_reading(words, k, j + 1, None)
+            # a symbol's suffix ("/CAT-PA05") with a label or a glued "Số:…" before it
+            near = [j for j in range(max(0, k - 3), k) if _same_line(words[j], w)]
+            if any(_is_label(words[j].text) or _GLUED_LABEL.match(words[j].text)
+                   for j in near):
+                reading = _number_reading(words, k, near[0], None)
                 break
         page_no = 1
     if reading is None:
@@ -197,7 +205,15 @@ def _number_slot(facts: Facts, pages: dict[int, Page],
 
 
 def _is_label(text: str) -> bool:
-    return _fold(text).rstrip(":").strip() in ("so", "s0", "s6")
+    """``Số`` / ``Số:`` and what OCR makes of it next to handwriting (``Sá:``, ``S6:``)."""
+    f = _fold(text).strip()
+    return f.rstrip(":") == "so" or bool(re.fullmatch(r"s[oa06]:", f))
+
+
+# "Só:đÓ6": the label glued to what OCR read in the blank
+_GLUED_LABEL = re.compile(r"^[Ss]\w?:(?P<v>.+)$")
+# the ký hiệu after the number: "/CAT-PA05", "/QĐ-TTg"
+_SUFFIX = re.compile(r"^/[A-ZĐ]")
 
 
 def _number_reading(words: list[Word], k: int, first: int,
@@ -209,16 +225,23 @@ def _number_reading(words: list[Word], k: int, first: int,
                  None)
     start = label + 1 if label is not None else first
     value = [w for w in words[start:k] if _same_line(w, slash)]
+    if label is None and value and (stuck := _GLUED_LABEL.match(value[0].text)):
+        label_box = value[0].box
+        value[0] = Word(stuck.group("v"), value[0].conf, value[0].box)
+        glued_left = label_box[0] + (label_box[2] - label_box[0]) * 0.3
+        right = slash.box[0] if slash.text.startswith("/") else slash.box[2]
+        return _Reading(value, _band(glued_left, right, slash))
     head = slash.text.split("/", 1)[0].split(":")[-1]  # "Số:402/BCA" -> "402"
-    if head and not slash.text.startswith("/"):
+    glued = bool(head) and not slash.text.startswith("/")
+    if glued:
         value.append(Word(head, slash.conf, slash.box))
     if number is not None and not value:
         return None
     left = words[label].box[2] if label is not None else (value[0].box[0] if value else None)
     if left is None:
-        return _Reading(value, None)
+        return _Reading(value, None, glued)
     right = slash.box[0] if slash.text.startswith("/") else slash.box[2]
-    return _Reading(value, _band(left, right, slash))
+    return _Reading(value, _band(left, right, slash), glued)
 
 
 def _in_filename(number: str, filename: str | None) -> bool:

@@ -195,3 +195,30 @@ def test_digits_split_by_ocr_are_joined_and_a_file_name_that_disagrees_is_not_us
     assert (unsure.number, unsure.symbol) == (None, "/SNV-TCBC")
     assert [(r.field, r.reason) for r in unsure.review] == [("number", "low_confidence")]
     assert "CV-068.pdf" in (unsure.review[0].detail or "") and unsure.fallbacks == {}
+
+
+def test_a_number_line_the_header_cannot_read_still_gets_its_review_entry() -> None:
+    # "Số" misread and glued to what OCR made of the handwriting: no symbol is found
+    read = [TsvWord("Só:đÓ6", 12.0, 260, 425, 200, 56, (2, 1, 1)),
+            TsvWord("/SNV-TCBC", 90.0, 480, 430, 220, 46, (2, 1, 1))]
+    words = _header_words()
+    k = next(i for i, w in enumerate(words) if w.text == "Số:")
+    words[k:k + 2] = read
+    text, placed = layout_text(words, (W, H))
+    page = Page(number=1, text=text, ocr=True, words=placed)
+    facts = extract_facts([text], layout=[page])
+    assert facts.number is None
+    assert [(r.field, r.reason, r.detail) for r in facts.review] == [
+        ("number", "handwritten", "đÓ6")]
+
+
+def test_a_printed_number_glued_to_its_symbol_is_not_judged_by_the_token_confidence() -> None:
+    # Tesseract scores the long token "309/SNV-TCBC" low: that says nothing of the digits
+    read = [TsvWord("309/SNV-TCBC", 27.0, 380, 430, 300, 46, (2, 1, 1))]
+    page = _page(read, [])
+    facts = extract_facts([page.text], layout=[page])
+    assert (facts.number, facts.symbol, facts.review) == ("309", "309/SNV-TCBC", [])
+    # ... but pen over it still means a number written by hand
+    page = _page(read, [InkMark("pen", "blue", _box(380, 420, 470, 480))])
+    facts = extract_facts([page.text], layout=[page])
+    assert facts.number is None and facts.review[0].reason == "handwritten"
