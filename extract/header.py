@@ -733,13 +733,13 @@ def parse_header(text: str) -> HeaderFacts:
     # the header zone: the first HEADER_LINES lines that hold text (blank lines between
     # paragraphs do not count: DOCX and HTML extraction double them)
     stop = 0
-    lines = 0
-    while lines < HEADER_LINES:
+    counted = 0
+    while counted < HEADER_LINES:
         nl = text.find("\n", stop)
         if nl < 0:
             stop = len(text)
             break
-        lines += bool(text[stop:nl].strip())
+        counted += bool(text[stop:nl].strip())
         stop = nl + 1
     cells = split_cells(text, 0, stop)
     hf.party_motto = any(
@@ -886,8 +886,8 @@ def _stamps(cells: list[Cell], hf: HeaderFacts) -> set[int]:
         j = i + 1
         if kind == "incoming":
             while j < len(cells) and cells[j].line <= group[-1].line + 2 and (
-                _STAMP_TAIL.match(cells[j].text.strip()) or cells[j].line == c.line and
-                _STAMP_NUMBER.search(cells[j].text)):
+                _STAMP_TAIL.match(cells[j].text.strip()) or (cells[j].line == c.line and
+                _STAMP_NUMBER.search(cells[j].text))):
                 group.append(cells[j])
                 j += 1
         joined = " ".join(g.text.strip() for g in group)
