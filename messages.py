@@ -9,7 +9,9 @@ that turns them into the Vietnamese an officer reads, and gives each a stable co
 - :data:`LIBRARY` — patterns of the library's messages (errors, per-file failures, ingest and
   extraction warnings) with their code and Vietnamese template; ``{name}`` in a template is
   the pattern's named group of that name;
-- :data:`CLICK` — click's own usage strings (``Usage:``, ``Missing argument`` …).
+- :data:`CLICK` — click's own usage strings (``Usage:``, ``Missing argument`` …);
+- :data:`HINTS` — the fix hint of each error code (``evidence.errors``: a file's failure
+  reason, else the error's ``kind``; the table is ``docs/errors.md``).
 
 A message no pattern knows is shown as it is, under the code ``other``; the test
 ``tests/test_messages.py`` scans the source for literal messages so none goes untranslated.
@@ -23,7 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["CLICK", "LIBRARY", "TEXTS", "install_click_translation", "t", "translate"]
+__all__ = ["CLICK", "HINTS", "LIBRARY", "TEXTS", "hint", "install_click_translation", "t",
+           "translate"]
 
 # ---- the command line's own sentences ---------------------------------------------------
 
@@ -36,12 +39,51 @@ TEXTS: dict[str, str] = {
     "show.ambiguous": "{n} văn bản khớp; đang hiển thị {shown}; các văn bản khác: {others}",
     "interrupted": "đã dừng theo yêu cầu (phần đã làm được giữ lại; chạy lại để làm tiếp)",
     "several_documents": "tệp chứa {n} văn bản; đang hiển thị văn bản đầu tiên",
+    "serve.needs_token": "mở cho máy khác ({host}) cần --token MÃ, để chỉ người có mã mới vào được",
+    "serve.started": "Không gian làm việc đang chạy: {url} (kho: {home}); Ctrl+C để dừng",
 }
 
 
 def t(code: str, **values: Any) -> str:
     """The Vietnamese sentence ``code`` of :data:`TEXTS`, filled with ``values``."""
     return TEXTS[code].format(**values)
+
+
+# ---- what to do about an error, by its code (evidence.errors, docs/errors.md) ------------
+
+_TESSERACT = "sudo apt-get install tesseract-ocr tesseract-ocr-vie"
+HINTS: dict[str, str] = {
+    # a file's failure reason (FailReason)
+    "encrypted": "gỡ mật khẩu (mở tệp, lưu một bản không đặt mật khẩu) rồi nạp lại",
+    "corrupt": "mở thử tệp bằng phần mềm của nó; nếu hỏng, lấy lại bản gốc",
+    "permission": "cấp quyền đọc tệp hoặc thư mục cho người đang chạy evidence rồi nạp lại",
+    "truncated": "tệp bị cắt dở (tải hoặc sao chép chưa xong): sao chép lại từ bản gốc",
+    "empty": "sao chép lại tệp từ bản gốc",
+    "wrong_extension": "đổi đuôi tệp cho đúng định dạng thật rồi nạp lại",
+    "unsupported": "lưu tài liệu thành PDF, DOCX hoặc ảnh rồi nạp lại",
+    "too_large": "tách tệp thành các phần nhỏ hơn; một tệp nén bất thường thì bỏ qua",
+    "binary_text": "tệp .txt này không chứa chữ: kiểm tra lại tệp gốc",
+    "no_text": f"nạp lại với --ocr auto; cần Tesseract: {_TESSERACT}",
+    "ocr_unavailable": f"cài Tesseract: {_TESSERACT}",
+    "converter_missing": "cài LibreOffice (sudo apt-get install libreoffice-writer-nogui) "
+                         "hoặc lưu tệp thành .docx",
+    "timeout": "nạp lại tệp này với --timeout lớn hơn",
+    "internal": "lỗi của chương trình: chạy lại với --verbose và gửi kèm các dòng in ra",
+    # errors that are not about one file (their kind)
+    "error": "chạy lại với --verbose để xem chi tiết",
+    "unreadable_input": "kiểm tra lại tệp đã chỉ định",
+    "store": "kiểm tra thư mục kho (--home hoặc $EVIDENCE_HOME); `evidence status` cho biết "
+             "tình trạng kho",
+    "store_busy": "khóa tự mở khi tiến trình kia dừng; `evidence status` cho biết kho nào đang dùng",
+    "not_found": "tìm bằng `evidence search` với số hoặc vài chữ của trích yếu",
+    "bad_query": "xem cách viết trong `evidence search --help`",
+    "bad_criteria": "đối chiếu tệp tiêu chí với docs/check.md (schema_version, các trường bắt buộc)",
+}
+
+
+def hint(code: str) -> str | None:
+    """The fix hint of error code ``code`` (:data:`HINTS`), if any."""
+    return HINTS.get(code)
 
 
 # ---- the library's messages -------------------------------------------------------------
@@ -116,6 +158,12 @@ LIBRARY: tuple[Entry, ...] = (
        "chỉ mục tìm kiếm thiếu {n} văn bản so với danh mục: chạy `evidence reindex`"),
     _e("index_empty", r"^the search index is empty: ingest documents first$",
        "chỉ mục tìm kiếm trống: hãy nạp tài liệu trước (`evidence ingest THƯ_MỤC`)"),
+    _e("search_empty", r"^empty query: type some words, a document number or a filter$",
+       "câu tìm kiếm trống: hãy gõ vài từ, một số ký hiệu hoặc một bộ lọc"),
+    _e("search_no_words", r"^nothing to search for: no letter or digit in the query$",
+       "câu tìm kiếm không có chữ hay số nào để tìm"),
+    _e("unknown_doc_type", r"^unknown document type \(known codes: (?P<l>.*)\)$",
+       "loại văn bản không có trong bảng mã; các mã dùng được: {l}"),
     # --- per-file failures and errors
     _e("empty_file", r"^empty file \(0 bytes\)$", "tệp rỗng (0 byte)"),
     _e("whitespace_only", r"^text file holds only whitespace$", "tệp văn bản chỉ có khoảng trắng"),
@@ -206,10 +254,19 @@ LIBRARY: tuple[Entry, ...] = (
        "Tesseract chưa có dữ liệu ngôn ngữ {l}; cài bằng: {x}"),
     _e("index_stale", r"^the search index was built by another version(?P<x>.*)$",
        "chỉ mục tìm kiếm do phiên bản khác lập: chạy `evidence reindex` (danh mục không bị ảnh hưởng)"),
+    _e("index_damaged", r"^the search index cannot be read \((?P<x>.*)\): run `evidence reindex`(?P<y>.*)$",
+       "chỉ mục tìm kiếm không đọc được ({x}): chạy `evidence reindex` để dựng lại từ danh mục"),
+    _e("docx_external_chunk", r"^embedded chunk outside the file not read \((?P<x>.*)\)$",
+       "phần nhúng nằm ngoài tệp không được đọc ({x})"),
+    _e("docx_missing_parts", r"^parts missing from the DOCX were left out: (?P<x>.*)$",
+       "bỏ qua các phần không có trong tệp DOCX: {x}"),
+    _e("pdf_claimed_pages", r"^(?P<p>.*): the PDF claims (?P<n>\d+) pages; only these exist$",
+       "{p}: tệp PDF ghi có {n} trang; chỉ những trang này có thật"),
     _e("rebuild_interrupted", r"^a rebuild was interrupted: run `evidence reindex` to resume it$",
        "lần lập chỉ mục trước bị ngắt: chạy `evidence reindex` để làm tiếp"),
     _e("store_busy", r"^another `evidence ingest` is writing this store(?P<x>.*)$",
-       "một lần `evidence ingest` khác đang ghi vào kho này; chờ nó xong rồi chạy lại"),
+       "đang có một lần nạp khác (một lần `evidence ingest` khác đang ghi vào kho này); "
+       "chờ nó xong rồi chạy lại"),
 )
 
 # stable codes that appear inside library messages, as an officer reads them

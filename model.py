@@ -127,6 +127,18 @@ class Task:
 
 
 @dataclass
+class Attachment:
+    """A document attached to this one in the same file — the draft a tờ trình submits, an
+    annex with its own header — recorded, searchable with this document's text, never the
+    source of its fields and never a second issued document."""
+
+    pages: list[int]  # [first, last], 1-based within the document
+    doc_type: str | None = None
+    symbol: str | None = None  # as printed ("/QĐ-UBND" for an unnumbered draft)
+    subject: str | None = None
+
+
+@dataclass
 class Facts:
     """Everything ``extract`` finds in a document's text (pure function output)."""
 
@@ -159,6 +171,8 @@ class Facts:
     # the type line + the whole title block as printed (every trích yếu line up to the first
     # body line): what a document IS, for schema-v2 ``subject_*`` conditions
     title_block: str | None = None
+    # documents attached to this one in the same file (see Attachment)
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 @dataclass
@@ -255,6 +269,8 @@ class Document:
         }
         if f.title_block:
             out["title_block"] = f.title_block
+        if f.attachments:
+            out["attachments"] = [asdict(a) for a in f.attachments]
         if f.issuers:
             out["issuers"] = list(f.issuers)
         if f.received:
@@ -365,13 +381,10 @@ def facts_from_dict(d: dict[str, Any]) -> Facts:
         signatures=[Signature(**sg) for sg in d.get("signatures") or []],
         review=[ReviewItem(**r) for r in d.get("review") or []],
         title_block=d.get("title_block"),
+        attachments=[Attachment(**a) for a in d.get("attachments") or []],
         issuers=list(d.get("issuers") or []),
         received=[Received(**r) for r in d.get("received") or []],
     )
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def part_id(parts: list[tuple[str, int, int]]) -> str:

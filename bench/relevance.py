@@ -1,7 +1,11 @@
-"""Relevance check (issue 4): symbol queries rank the document first (target >= 99 %); an
-unaccented query made of the first eight words of a subject finds the document in the
-top 3 (target >= 95 %). Documents whose subjects begin with the same eight words (twins)
-cannot all be in a top 3, so the best possible rate is printed beside it.
+"""Relevance check: symbol queries rank the document first and show its symbol
+as printed (target 100 %); an unaccented query made of the first eight words of a subject
+finds the document in the top 3 (target >= 95 %). Documents whose subjects begin with the
+same eight words (twins) cannot all be in a top 3, so the best possible rate is printed
+beside it. Number queries: a query that is only the number (``111``) puts the
+documents bearing that number as their own above every document that only mentions it,
+and the intended one in the top 3 (target >= 95 %); type + number (``KH 111``, ``kh
+111``) puts the intended one in the top 3 and first.
 
 Documents: the bundled ``corpus/`` (text sources + ``corpus/expected.json``) and
 ``../shared/data/realdocs`` (text + ``realdocs-truth`` JSON), each present or skipped.
@@ -86,9 +90,9 @@ def _shapes(symbol: str) -> list[str]:
 
 
 def run(engine_name: str, docs: list[tuple[str, Any, dict[str, Any]]]) -> dict[str, Any]:
-    from evidence.extract.normalize import fold
+    from evidence.extract.normalize import clean_text, fold
     from evidence.index.analysis import symbol_keys
-    from evidence.index.engine import SearchQuery, open_engine
+    from evidence.index.engine import SearchQuery, number_key, open_engine
 
     home = Path(tempfile.mkdtemp(prefix=f"evidence-rel-{engine_name}-"))
     eng = open_engine(home, engine_name)
@@ -97,6 +101,7 @@ def run(engine_name: str, docs: list[tuple[str, Any, dict[str, Any]]]) -> dict[s
     eng.flush()
     build = time.perf_counter() - t0
     sym_n = sym_ok = shape_n = shape_ok = subj_n = subj_ok = 0
+    num = {"n": 0, "above": 0, "top3": 0, "tn": 0, "t_top3": 0, "t_first": 0}
     fails: list[str] = []
     by_key: dict[str, set[str]] = {}
     by_prefix: dict[str, set[str]] = {}
@@ -114,13 +119,23 @@ def run(engine_name: str, docs: list[tuple[str, Any, dict[str, Any]]]) -> dict[s
             q = fold(" ".join(words[:8]))
             groups[q] = groups.get(q, 0) + 1
     ceiling = sum(min(n, 3) for n in groups.values())
+    by_number: dict[str, set[str]] = {}
+    for _, d, _ in docs:
+        n = number_key(d.facts.number)
+        if n and d.facts.symbol:
+            by_number.setdefault(n, set()).add(d.id)
     for label, d, _tr in docs:
         f = d.facts
+        n = number_key(f.number)
+        if n and f.symbol and f.number and f.number.strip().isdigit():
+            fails += _number_queries(eng, d, f.number.strip(), by_number[n], num, label)
         if f.symbol and f.number and symbol_keys(f.symbol):
             same = by_key.get(symbol_keys(f.symbol)[0], {d.id})  # duplicates share a symbol
+            printed = " ".join(clean_text(f.symbol).split())
             for i, q in enumerate(_shapes(f.symbol)):
                 hits = eng.search(SearchQuery(q, limit=3)).hits
-                ok = bool(hits) and hits[0].id in same
+                # the document first, its symbol shown as printed (leading zeros kept)
+                ok = bool(hits) and hits[0].id in same and hits[0].symbol == printed
                 if i == 0:
                     sym_n += 1
                     sym_ok += ok
@@ -147,7 +162,40 @@ def run(engine_name: str, docs: list[tuple[str, Any, dict[str, Any]]]) -> dict[s
     eng.close()
     return {"engine": engine_name, "documents": len(docs), "build_s": build,
             "symbol": (sym_ok, sym_n), "shapes": (shape_ok, shape_n),
-            "subject": (subj_ok, subj_n), "ceiling": (ceiling, subj_n), "unique": (uniq_ok, uniq_n), "fails": fails}
+            "subject": (subj_ok, subj_n), "ceiling": (ceiling, subj_n), "unique": (uniq_ok, uniq_n),
+            "number_above": (num["above"], num["n"]), "number_top3": (num["top3"], num["n"]),
+            "typed_top3": (num["t_top3"], num["tn"]), "typed_first": (num["t_first"], num["tn"]),
+            "fails": fails}
+
+
+def _number_queries(eng: Any, d: Any, number: str, bearers: set[str], num: dict[str, int],
+                    label: str) -> list[str]:
+    """Number-only and type + number queries of one document (counts into ``num``)."""
+    from evidence.index.engine import SearchQuery
+
+    fails = []
+    hits = eng.search(SearchQuery(number, limit=len(bearers) + 3)).hits
+    got = [h.id in bearers for h in hits]
+    # every bearer found, and none after a document that only mentions the number
+    above = sum(got) == len(bearers) and got[:len(bearers)] == [True] * len(bearers)
+    top3 = d.id in [h.id for h in hits[:3]]
+    num["n"] += 1
+    num["above"] += above
+    num["top3"] += top3
+    if not (above and top3):
+        fails.append(f"number {label} {Path(d.path).name}: {number!r} ({len(bearers)} bear it)"
+                     f" -> {[h.symbol for h in hits[:4]]}")
+    if d.facts.doc_type:
+        for q in (f"{d.facts.doc_type} {number}", f"{d.facts.doc_type.lower()} {number}"):
+            hits = eng.search(SearchQuery(q, limit=3)).hits
+            ids = [h.id for h in hits]
+            num["tn"] += 1
+            num["t_top3"] += d.id in ids
+            num["t_first"] += bool(ids) and ids[0] == d.id
+            if d.id not in ids:
+                fails.append(f"type+number {label} {Path(d.path).name}: {q!r} -> "
+                             f"{[h.symbol for h in hits]}")
+    return fails
 
 
 def main() -> None:
@@ -163,10 +211,11 @@ def main() -> None:
     labels = sorted({lbl for lbl, _, _ in docs})
     print(f"{len(docs)} documents ({', '.join(f'{lbl}: {sum(x[0] == lbl for x in docs)}' for lbl in labels)}); "
           f"facts from {'the truth files' if a.facts == 'truth' else 'extract_facts'}")
-    print("| engine | symbol query -> first | 4 shapes -> first | unaccented subject (8 words) "
-          "-> top 3 | best possible (twins share a query) | same, subjects whose 8 words "
-          "are unique |")
-    print("|---|---|---|---|---|---|")
+    print("| engine | symbol query -> first, as printed | 4 shapes -> first | unaccented "
+          "subject (8 words) -> top 3 | best possible (twins share a query) | same, subjects "
+          "whose 8 words are unique | number only: bearers above mentions | number only: "
+          "top 3 | type + number: top 3 | type + number: first |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for e in a.engines.split(","):
         r = run(e, docs)
 
@@ -174,7 +223,8 @@ def main() -> None:
             return f"{t[0]}/{t[1]} = {t[0] / max(1, t[1]):.1%}"
 
         print(f"| {e} | {pct(r['symbol'])} | {pct(r['shapes'])} | {pct(r['subject'])} | "
-              f"{pct(r['ceiling'])} | {pct(r['unique'])} |")
+              f"{pct(r['ceiling'])} | {pct(r['unique'])} | {pct(r['number_above'])} | "
+              f"{pct(r['number_top3'])} | {pct(r['typed_top3'])} | {pct(r['typed_first'])} |")
         for line in r["fails"][:a.show_fails]:
             print(f"    miss: {line}")
 

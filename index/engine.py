@@ -72,8 +72,11 @@ log = logging.getLogger(__name__)
 
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
+#: characters of a document's text the index reads (2,000 dense pages); the rest stays in
+#: the catalogue (``show``, ``check``) but is not searchable
+MAX_INDEXED_CHARS = 4_000_000
 #: Bumped when fields or weights change; combined with the analyzer version in the marker.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MARKER = "evidence-index.json"
 
 
@@ -97,6 +100,9 @@ class SearchQuery:
     date_to: str | None = None
     limit: int = 10
     fuzzy: bool | None = None
+    # make snippets for the first this-many hits only (None: every hit); a caller that
+    # shows one page of many hits (the web workspace's facets) needs no more
+    snippets: int | None = None
 
 
 @dataclass
@@ -113,13 +119,15 @@ class SearchHit:
     score: float
     snippet: str
     fuzzy: bool = False
+    #: query words this document lacks (it matched the others; ranked below full matches)
+    missing_terms: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "symbol": self.symbol, "doc_type": self.doc_type,
             "date": self.date, "subject": self.subject, "issuer": self.issuer,
             "path": self.path, "score": round(self.score, 3), "snippet": self.snippet,
-            "fuzzy": self.fuzzy,
+            "fuzzy": self.fuzzy, "missing_terms": list(self.missing_terms),
         }
 
 
@@ -134,13 +142,18 @@ class SearchResults:
     engine: str = DEFAULT_ENGINE
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    #: query words found in no document
+    missing_terms: list[str] = field(default_factory=list)
+    #: a respelled query that finds more ("Có phải bạn muốn tìm: …"), or None
+    suggestion: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "query": self.query, "total": self.total,
             "hits": [h.to_dict() for h in self.hits],
             "fuzzy": self.fuzzy, "engine": self.engine, "seconds": round(self.seconds, 4),
-            "warnings": list(self.warnings),
+            "warnings": list(self.warnings), "missing_terms": list(self.missing_terms),
+            "suggestion": self.suggestion,
         }
 
 
@@ -154,6 +167,8 @@ class IndexStatus:
     schema_ok: bool
     rebuilding: bool
     message: str | None = None
+    #: the index cannot be read (a truncated segment, a lost table of contents)
+    damaged: bool = False
 
 
 @dataclass(slots=True)
@@ -190,6 +205,8 @@ class Candidate:
     score: float
     stored: dict[str, Any]
     fuzzy: bool = False
+    #: query words this candidate lacks (``index/relax.py``)
+    missing: list[str] = field(default_factory=list)
 
 
 # ---- protocol -------------------------------------------------------------------------------
@@ -315,6 +332,27 @@ def number_key(number: str | None) -> str | None:
     return (m.group(1) or "0") if m else None
 
 
+def _title(type_name: str | None, subject: str | None) -> str:
+    """The type name before the subject, unless the subject already begins with it."""
+    from evidence.extract.normalize import clean_text, fold
+
+    subject = subject or ""
+    if not type_name:
+        return subject
+    name = clean_text(type_name)
+    return subject if fold(subject).startswith(fold(name)) else f"{name} {subject}".strip()
+
+
+def _with_title(text: str, title: str) -> str:
+    """The text, followed by the title when its words are not all in the text."""
+    from evidence.extract.normalize import fold
+
+    if not title or title in text:
+        return text
+    words = set(fold(text).split())
+    return text if all(w in words for w in fold(title).split()) else f"{text}\n{title}"
+
+
 def _datenum(date: str | None) -> int:
     """``2023-01-17`` -> 20230117, ``2023-10`` -> 20231000, ``2023`` -> 20230000, else 0."""
     if not date:
@@ -334,8 +372,11 @@ def prepare(doc: Document) -> IndexedDoc:
     from evidence.extract.normalize import clean_text, fold
 
     f = doc.facts
-    text = clean_text(doc.text)
+    # the catalogue keeps every page; the index reads the first MAX_INDEXED_CHARS, so
+    # indexing one huge text cannot take the writing process's memory (~30 bytes a char)
+    text = clean_text(doc.text[:MAX_INDEXED_CHARS])
     subject = clean_text(f.subject) if f.subject else None
+    from evidence.extract.doctypes import type_name
     from evidence.extract.symbols import symbol_key
 
     # shown as printed (``05/CT-UBND``); only the keys are normalised
@@ -345,6 +386,11 @@ def prepare(doc: Document) -> IndexedDoc:
     issuers = " ".join(x for x in (f.issuer, f.parent_issuer) if x)
     datenum = _datenum(f.date)
     subj = analyze(subject or "", clean=False)
+    # the title is the type name and the subject ("Kế hoạch" + "Cải cách hành chính năm
+    # 2023"): officers type both; the subject's own start stays a start key
+    title_text = _title(f.doc_type_name or type_name(f.doc_type), subject)
+    title = analyze(title_text, clean=False)
+    starts = start_keys(title.folded)[:1]
     return IndexedDoc(
         id=doc.id, symbol=symbol, symkeys=keys, numkey=number_key(f.number or symbol),
         doc_type=f.doc_type,
@@ -352,10 +398,9 @@ def prepare(doc: Document) -> IndexedDoc:
         year=datenum // 10000, datenum=datenum, date=f.date,
         issuer=f.issuer, issuer_terms=analyze(issuers).folded if issuers else [],
         place=f.place, path=doc.path, subject=subject,
-        subj=subj, subj_start=start_keys(subj.folded),
-        # the body's terms include the subject's (search "anywhere" looks at the body only)
-        body=analyze(text if not subject or subject in text else f"{text}\n{subject}",
-                     clean=False),
+        subj=title, subj_start=starts + [k for k in start_keys(subj.folded) if k not in starts],
+        # the body's terms include the title's (search "anywhere" looks at the body only)
+        body=analyze(_with_title(text, title_text), clean=False),
         text=text,
     )
 
@@ -475,6 +520,14 @@ class BaseEngine:
     def _text(self, cand: Candidate) -> str:
         raise NotImplementedError
 
+    def _doc_frequency(self, field: str, term: str) -> int:
+        """Documents holding ``field:term`` in the live index."""
+        raise NotImplementedError
+
+    def _terms_with_prefix(self, field: str, prefix: str) -> list[str]:
+        """The terms of ``field`` beginning with ``prefix`` (spelling suggestions)."""
+        raise NotImplementedError
+
     def _release(self) -> None:
         """Drop open readers (before the live folder is replaced, and on close)."""
 
@@ -552,33 +605,60 @@ class BaseEngine:
         self._pending_deletes.clear()
 
     def count(self) -> int:
-        """Documents in the live index (committed)."""
-        if not self.dir.exists():
-            return 0
-        return self._count(self.dir)
+        """Documents in the live index (committed); 0 when it cannot be read."""
+        return self._probe(self.dir)[0]
 
     def ids(self) -> set[str]:
-        """Ids of the documents in the live index (committed)."""
-        if not self.dir.exists():
+        """Ids of the documents in the live index (committed); empty when it cannot be
+        read (:meth:`status` says it is damaged; a rebuild repairs it)."""
+        return self._probe_ids(self.dir)
+
+    def _probe(self, path: Path) -> tuple[int, str | None]:
+        """(documents, None), or (0, why) when the index at ``path`` cannot be read."""
+        if not path.exists():
+            return 0, None
+        try:
+            return self._count(path), None
+        except Exception as exc:  # whatever a damaged index makes the library raise
+            log.debug("%s: unreadable index", path, exc_info=True)
+            return 0, f"{type(exc).__name__}: {exc}"[:200]
+
+    def _probe_ids(self, path: Path) -> set[str]:
+        n, why = self._probe(path)
+        if not n or why:
             return set()
-        return self._ids(self.dir)
+        try:
+            return self._ids(path)
+        except Exception:
+            log.debug("%s: unreadable index", path, exc_info=True)
+            return set()
 
     def writer_active(self) -> bool:
-        """Whether another process is writing this index right now (ingest, reindex)."""
-        return self.lock.held_elsewhere()
+        """Whether another process is writing this index or its store right now (an
+        ingest between two index commits, a reindex)."""
+        from evidence.index.store import lock_held_elsewhere
+
+        return self.lock.held_elsewhere() or lock_held_elsewhere(self.home)
 
     def status(self) -> IndexStatus:
-        """Whether the index exists, its size, and whether its version matches."""
+        """Whether the index exists, its size, whether its version matches and whether
+        it can be read at all."""
         exists = self.dir.exists()
         schema_ok = (not exists) or self._marker_ok(self.dir)
         m = self._marker(self.building_dir)
         rebuilding = bool(m and m.get("state") == "building")
-        st = IndexStatus(self.name, exists, self.count() if exists and schema_ok else 0,
-                         schema_ok, rebuilding)
+        count, why = self._probe(self.dir) if exists and schema_ok else (0, None)
+        st = IndexStatus(self.name, exists, count, schema_ok, rebuilding, damaged=why is not None)
         if not schema_ok:
             st.message = self._stale_message()
+        elif why is not None:
+            st.message = (f"the search index cannot be read ({why}): run `evidence reindex` "
+                          "to rebuild it from the catalogue")
         elif rebuilding:
             st.message = "a rebuild was interrupted: run `evidence reindex` to resume it"
+        if st.message and self.writer_active():
+            st.message = ("đang có một lần nạp (evidence ingest) ghi vào kho: chỉ mục sẽ "
+                          "đủ khi nó xong")
         return st
 
     def rebuild(self, docs: Iterable[Document], total: int | None = None,
@@ -598,20 +678,31 @@ class BaseEngine:
         Returns:
             the number of documents in the new index.
         """
-        self.flush()
+        # what is buffered is in the catalogue, which ``docs`` reads: the old index is
+        # never opened (it may be the damaged thing being replaced)
+        self._buffer.clear()
+        self._pending_deletes.clear()
         with self.lock.hold():
             b = self.building_dir
             if b.exists() and not (self._marker_ok(b)
                                    and (self._marker(b) or {}).get("state") == "building"):
                 shutil.rmtree(b)  # a build of another version, never the live index
+            done: set[str] = set()
             if b.exists():
-                done = self._ids(b)
-                log.info("resuming an interrupted rebuild: %d documents already indexed", len(done))
-            else:
+                n, why = self._probe(b)
+                if why is not None:
+                    # killed mid-commit, or damaged: start the build again
+                    log.warning("%s: the interrupted rebuild cannot be read (%s); starting "
+                                "it again", b, why)
+                    shutil.rmtree(b)
+                else:
+                    done = self._probe_ids(b) if n else set()
+                    log.info("resuming an interrupted rebuild: %d documents already indexed",
+                             len(done))
+            if not b.exists():
                 b.mkdir(parents=True)
                 self._create(b)
                 self._write_marker(b, "building")
-                done = set()
             seen: set[str] = set()
             batch: list[IndexedDoc] = []
             n_done = len(done)
@@ -672,34 +763,45 @@ class BaseEngine:
             raise StoreError(self._stale_message(), subject=str(self.dir))
         plan = plan_query(q)
         limit = max(1, q.limit)
-        total, cands = self._query(plan, limit * 3 + 10 if plan.phrases else limit, False)
+        # at least FUZZY_BELOW: when the strict query finds fewer, all of them are here
+        want = max(limit, FUZZY_BELOW)
+        total, cands = self._query(plan, want * 3 + 10 if plan.phrases else want, False)
         if plan.phrases:
             # bigrams are necessary, not sufficient: check the phrase itself, lazily, on
-            # candidates in rank order (issue 4: positional checks on top hits only)
-            kept, checked = self._check_phrases(cands, plan, limit)
+            # candidates in rank order (positional checks on top hits only)
+            kept, checked = self._check_phrases(cands, plan, want)
             total -= checked - len(kept)
             cands = kept
+        strict, have = total, {c.id for c in cands}
         cands = cands[:limit]
         if plan.can_fuzzy and (q.fuzzy is True or (q.fuzzy is None and total < FUZZY_BELOW)):
-            _, fc = self._query(plan, limit + len(cands), True)
-            have = {c.id for c in cands}
+            # the fuzzy tier holds every strict match (its words widened, phrases loosened)
+            fuzzy_total, fc = self._query(plan, limit + len(have), True)
             extra = [c for c in fc if c.id not in have]
             for c in extra:
                 c.fuzzy = True
             if extra:
                 res.fuzzy = True
-                total += len(extra)
+                total = max(total + len(extra), fuzzy_total)
             cands = (cands + extra)[:limit]
+        if strict < FUZZY_BELOW and not plan.empty and q.fuzzy is not False:
+            from evidence.index.relax import relax
+
+            partial, res.missing_terms, res.suggestion = relax(
+                self, plan, q, strict, have | {c.id for c in cands}, limit - len(cands))
+            total += len(partial)
+            cands += partial
         res.total = max(total, len(cands))
-        for c in cands:
+        for i, c in enumerate(cands):
             s = c.stored
             res.hits.append(SearchHit(
                 id=c.id, symbol=s.get("symbol"), doc_type=s.get("doc_type"),
                 date=s.get("date"), subject=s.get("subject"), issuer=s.get("issuer"),
                 path=s.get("path"), score=c.score,
                 snippet=_make_snippet(self._text(c), plan.snippet_terms,
-                                      exact=plan.snippet_exact, fuzzy=c.fuzzy),
-                fuzzy=c.fuzzy,
+                                      exact=plan.snippet_exact, fuzzy=c.fuzzy)
+                if q.snippets is None or i < q.snippets else "",
+                fuzzy=c.fuzzy, missing_terms=c.missing,
             ))
         res.seconds = time.perf_counter() - t0
         return res

@@ -13,12 +13,20 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from evidence.errors import BadQuery
 from evidence.extract.dates import UserDateError, parse_user_date
-from evidence.extract.doctypes import ABBREVIATIONS, STATE_CODES
+from evidence.extract.doctypes import (
+    ABBREVIATIONS,
+    PARTY_CODES,
+    STATE_CODES,
+    TYPE_NAMES,
+    type_from_name,
+)
 from evidence.extract.normalize import clean_text, fold
 from evidence.index.analysis import (
     analyze,
@@ -32,9 +40,13 @@ from evidence.index.ranking import FUZZY_MIN_LEN
 if TYPE_CHECKING:
     from evidence.index.engine import SearchQuery
 
-__all__ = ["QueryPlan", "date_bounds", "filter_date", "plan_query"]
+__all__ = ["QueryPlan", "date_bounds", "filter_date", "known_type_codes", "plan_query",
+           "type_key"]
 
 _QUOTED = re.compile(r"[\"“”„«»]([^\"“”„«»]*)[\"“”„«»]?")
+# "-word" or -"words" after a space (not the dash of 111/KH-UBND)
+_EXCLUDE = re.compile(r"(?:(?<=\s)|^)-(?:[\"“]([^\"“”]*)[\"”]?|([^\s\"“”-][^\s\"“”]*))")
+_OR = re.compile(r"(?:(?<=\s)|^)OR(?=\s|$)")
 # issuer abbreviations officers type in filters (vn-format.md: issuers are expanded), from
 # the header table that expands them in stored issuers; type codes (QĐ) are not issuers
 _ISSUER_ABBR = {
@@ -88,6 +100,18 @@ class QueryPlan:
     alternatives: list[QueryPlan] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     exclude_bigrams: list[str] = field(default_factory=list)
+
+    def without(self, words: Collection[str]) -> QueryPlan:
+        """This plan without some of its (folded, unquoted) words: what a document that
+        lacks them still matches. No symbol, number or alternatives."""
+        gone = set(words)
+        kept = [(f, e) for f, e in self.terms if f not in gone]
+        folded = [f for f, _ in kept]
+        pairs = set(bigrams(folded))
+        start = self.start_key if self.start_key and self.start_key[1:] in pairs else None
+        return replace(self, terms=kept, bigrams=[b for b in self.bigrams if b in pairs],
+                       start_key=start, symkeys=[], number=None, number_type=None,
+                       alternatives=[])
 
     @property
     def branches(self) -> list[QueryPlan]:
@@ -145,16 +169,84 @@ def date_bounds(value: str | None, *, upper: bool) -> int | None:
     """
     if value is None or not str(value).strip():
         return None
-    parts = [int(x) for x in filter_date(value).split("-")]
+    try:
+        iso = filter_date(value)
+    except BadQuery as exc:  # name the option, as the command line does
+        raise BadQuery(exc.message, subject="--to" if upper else "--from") from exc
+    parts = [int(x) for x in iso.split("-")]
     fill = 99 if upper else 0
     y, month, day = (*parts, fill, fill)[:3]
     return y * 10000 + month * 100 + day
 
 
 def plan_query(q: SearchQuery) -> QueryPlan:
-    """Parse a :class:`~evidence.index.engine.SearchQuery` into a :class:`QueryPlan`."""
+    """Parse a :class:`~evidence.index.engine.SearchQuery` into a :class:`QueryPlan`.
+
+    Raises:
+        BadQuery: an empty or punctuation-only query without filters, or a
+            ``--type`` that is no known type code.
+    """
     text = clean_text(q.text or "")
-    plan = QueryPlan(text=text)
+    # "-word" / -"two words" anywhere: excluded from every alternative
+    excluded: list[list[str]] = []
+
+    def drop(m: re.Match[str]) -> str:
+        a = analyze(m.group(1) if m.group(1) is not None else m.group(2), clean=False)
+        if a.folded:
+            excluded.append(a.folded)
+        return " "
+
+    kept = _EXCLUDE.sub(drop, text)
+    sides = [side for side in _split_or(kept) if analyze(side, clean=False).folded]
+    plan = _plan_words(sides[0] if sides else "", text)
+    plan.alternatives = [_plan_words(side, side) for side in sides[1:]]
+    for ex in excluded:
+        if len(ex) == 1:
+            plan.exclude.append(ex[0])
+        else:
+            plan.exclude_bigrams += bigrams(ex)
+    whole = analyze(" ".join(sides), clean=False)
+    if whole.folded == whole.exact:  # typed without accents: highlight every accent form
+        plan.snippet_terms = set(whole.folded)
+    else:  # typed with accents: "an toàn" highlights "an", not "án"
+        plan.snippet_exact = set(whole.exact)
+    if q.doc_type and q.doc_type.strip():
+        plan.type_key = type_key(q.doc_type)
+    plan.year = q.year
+    if q.issuer:
+        words: list[str] = []
+        for w in analyze(q.issuer).folded:
+            words += _ISSUER_ABBR.get(w, w).split()
+        plan.issuer_terms = list(dict.fromkeys(words))
+    plan.date_lo = date_bounds(q.date_from, upper=False)
+    plan.date_hi = date_bounds(q.date_to, upper=True)
+    if plan.empty and not (plan.type_key or plan.year or plan.issuer_terms or plan.exclude
+                           or plan.exclude_bigrams or plan.date_lo is not None
+                           or plan.date_hi is not None):
+        reason = ("empty query: type some words, a document number or a filter"
+                  if not text.strip() else "nothing to search for: no letter or digit in the query")
+        raise BadQuery(reason, subject=f"“{text.strip()}”" if text.strip() else "search")
+    return plan
+
+
+def _split_or(text: str) -> list[str]:
+    """The sides of ``a OR b`` (upper-case ``OR`` outside quotes)."""
+    sides: list[str] = []
+    start = pos = 0
+    quotes = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    for m in _OR.finditer(text):
+        if any(a <= m.start() < b for a, b in quotes) or m.start() < pos:
+            continue
+        sides.append(text[start:m.start()])
+        start = pos = m.end()
+    sides.append(text[start:])
+    return sides
+
+
+def _plan_words(text: str, original: str) -> QueryPlan:
+    """The plan of one side of a query: words, quoted phrases, symbol keys, a typed
+    number, the type word it opens with."""
+    plan = QueryPlan(text=original)
     pos = 0
     outside: list[str] = []
     for m in _QUOTED.finditer(text):
@@ -171,28 +263,82 @@ def plan_query(q: SearchQuery) -> QueryPlan:
         if i == 0:  # the words before any quote: how a remembered subject begins
             starts = start_keys(a.folded)
             plan.start_key = starts[0] if starts else None
+            plan.prefer_type = _opening_type(a.folded)
         for f, e in zip(a.folded, a.exact, strict=True):
             if (f, e) not in seen:
                 seen.add((f, e))
                 plan.terms.append((f, e))
         plan.bigrams += a.bigrams
     plan.bigrams = list(dict.fromkeys(plan.bigrams))
-    whole = analyze(text, clean=False)
-    all_folded = whole.folded
-    keys = query_symbol_keys(all_folded) + symbol_keys(text)
+    folded = analyze(text, clean=False).folded
+    keys = query_symbol_keys(folded) + symbol_keys(text)
     plan.symkeys = list(dict.fromkeys(keys))
-    if whole.folded == whole.exact:  # typed without accents: highlight every accent form
-        plan.snippet_terms = set(whole.folded)
-    else:  # typed with accents: "an toàn" highlights "an", not "án"
-        plan.snippet_exact = set(whole.exact)
-    if q.doc_type:
-        plan.type_key = fold(q.doc_type.strip())
-    plan.year = q.year
-    if q.issuer:
-        words: list[str] = []
-        for w in analyze(q.issuer).folded:
-            words += _ISSUER_ABBR.get(w, w).split()
-        plan.issuer_terms = list(dict.fromkeys(words))
-    plan.date_lo = date_bounds(q.date_from, upper=False)
-    plan.date_hi = date_bounds(q.date_to, upper=True)
+    if not plan.phrases:
+        plan.number, plan.number_type = _typed_number(folded)
     return plan
+
+
+@lru_cache(maxsize=1)
+def _type_names() -> dict[tuple[str, ...], str]:
+    """Folded type names (``quyet dinh``) -> folded type code, from ``extract/doctypes.py``."""
+    return {tuple(fold(name).split()): fold(code) for name, code in TYPE_NAMES.items()}
+
+
+@lru_cache(maxsize=1)
+def _type_codes() -> dict[str, str]:
+    """Folded type codes (``qd``, ``kh``) -> themselves."""
+    return {fold(c): fold(c) for c in known_type_codes()}
+
+
+def _typed_number(folded: list[str]) -> tuple[str | None, str | None]:
+    """``(number, type)`` of a query that is only a number, or a type word and a number
+    in either order, "số" allowed (``111``, ``QĐ 1074``, ``quyết định số 1074``)."""
+    toks = [t for t in folded if t != "so"]
+    nums = [i for i, t in enumerate(toks) if t.isdigit()]
+    if len(nums) != 1:
+        return None, None
+    i = nums[0]
+    words = tuple(toks[:i] + toks[i + 1:])
+    if words and (toks[:i] and toks[i + 1:]):
+        return None, None  # a number inside other words
+    kind = (_type_names().get(words) or (_type_codes().get(words[0]) if len(words) == 1
+                                         else None)) if words else None
+    if words and kind is None:
+        return None, None
+    return toks[i].lstrip("0") or "0", kind
+
+
+def _opening_type(folded: list[str]) -> str | None:
+    """The folded type code of the type name a query opens with (``ke hoach …``,
+    ``thong bao ket luan …``), when more words follow; generic ``văn bản`` is none."""
+    names = _type_names()
+    for n in (4, 3, 2, 1):
+        head = tuple(folded[:n])
+        if len(folded) > n and head in names and head != ("van", "ban"):
+            return names[head]
+    return None
+
+
+def known_type_codes() -> list[str]:
+    """The type codes ``--type`` accepts (state and Party tables of
+    ``extract/doctypes.py``)."""
+    return sorted(set(STATE_CODES) | set(PARTY_CODES), key=lambda c: fold(c))
+
+
+def type_key(value: str) -> str:
+    """The index key of a ``--type`` value: a known code in any case or accents (``QD``,
+    ``qđ``) or a type name (``kế hoạch``).
+
+    Raises:
+        BadQuery: not a known type (the message lists the codes).
+    """
+    v = value.strip()
+    f = fold(v)
+    for code in known_type_codes():
+        if fold(code) == f:
+            return f
+    named = type_from_name(v)
+    if named and len(fold(named[1])) == len(f):
+        return fold(named[0])
+    raise BadQuery("unknown document type (known codes: " + ", ".join(known_type_codes()) + ")",
+                   subject=f"--type {v}")

@@ -53,7 +53,8 @@ def search(
     Args:
         store_or_home: an open store, or its home folder.
         query: the query text (or a ready :class:`SearchQuery`; keyword filters ignored).
-        doc_type: ``KH``, ``QĐ``/``QD``, ``CV``... (accent-insensitive).
+        doc_type: ``KH``, ``QĐ``/``QD``, ``CV``... (accent-insensitive; a known code of
+            ``extract/doctypes.py``, see :func:`~evidence.index.query.known_type_codes`).
         year: year of the document's date.
         issuer: words of the issuing body (``UBND`` expands to ``Ủy ban nhân dân``).
         date_from: earliest date, ISO or ``dd/mm/yyyy``; partial dates allowed.
@@ -66,7 +67,8 @@ def search(
 
     Raises:
         StoreError: no store, or an index built by another version (run reindex).
-        BadQuery: a date filter that is not a date, or an impossible one.
+        BadQuery: an empty query, an unknown ``doc_type``, a date that is not one (or an
+            impossible one).
     """
     q = query if isinstance(query, SearchQuery) else SearchQuery(
         text=query, doc_type=doc_type, year=year, issuer=issuer, date_from=date_from,
@@ -181,11 +183,20 @@ def render_results(res: SearchResults, *, color: bool = True) -> Any:
         cell.append_text(_highlight(h.snippet, color))
         if h.fuzzy:
             cell.append("  (gần đúng)", style="italic yellow")
+        if h.missing_terms:
+            cell.append(f"  (thiếu từ: {', '.join(h.missing_terms)})", style="italic yellow")
         cell.append(f"\n{h.path or ''}", style="dim")
         table.add_row(str(i), h.symbol or "—", h.date or "—", cell)
     head = Text(f"{res.total} tài liệu khớp với “{res.query}”"
                 + (" (có kết quả gần đúng)" if res.fuzzy else ""))
-    parts: list[Any] = [head, table] if res.hits else [head]
+    parts: list[Any] = [head]
+    if res.missing_terms:
+        parts.append(Text("Không tìm thấy từ: " + ", ".join(res.missing_terms),
+                          style="yellow"))
+    if res.suggestion:
+        parts.append(Text(f"Có phải bạn muốn tìm: {res.suggestion}", style="bold cyan"))
+    if res.hits:
+        parts.append(table)
     parts += [Text(w, style="yellow") for w in res.warnings]
     return Group(*parts)
 

@@ -2,7 +2,7 @@
 
 Whoosh answers ``a AND b AND c`` with a binary tree of intersection matchers whose every
 ``skip_to`` is Python code, per segment; on tens of thousands of documents a filtered or
-many-word query spent most of its time there (issue 4: p95 over 100 ms). Here each term's
+many-word query spent most of its time there (p95 over 100 ms). Here each term's
 postings are read once per query, a block at a time, into a ``{docnum: weight}`` dict;
 intersections are C-level set operations, smallest first; only the documents that are
 shown are scored (BM25F with Whoosh's own formula and statistics). A query is a list of
@@ -19,6 +19,7 @@ from itertools import accumulate
 from typing import Any
 
 from evidence.index.ranking import Clause, Filter, Tier
+from evidence.index.whoosh_compat import INTERNALS
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
@@ -35,8 +36,9 @@ COMMON = 0.5
 
 def unwrap_deletions(m: Any) -> tuple[Any, Any]:
     """A segment's term matcher without the wrapper that hides deleted documents, and
-    those deleted docnums (empty when the segment has none)."""
-    if isinstance(m, FilterMatcher) and m._exclude:
+    those deleted docnums (empty when the segment has none). Without the checked
+    internals, the matcher itself (it skips deleted documents)."""
+    if INTERNALS and isinstance(m, FilterMatcher) and m._exclude:
         return m.child, m._ids
     return m, frozenset()
 
@@ -72,7 +74,7 @@ class Postings:
                 return False
             m, off = self._segs.pop()
             m, deleted = unwrap_deletions(m)
-            if type(m) is W3LeafMatcher:
+            if INTERNALS and type(m) is W3LeafMatcher:
                 self._pos = (m, m._baseoffset, off, deleted)
                 break
             ids: list[int] = []

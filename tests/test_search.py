@@ -1,4 +1,4 @@
-"""Search (issue 4): the same suite against every engine, documents built in memory."""
+"""Search: the same suite against every engine, documents built in memory."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from evidence.errors import StoreBusy, StoreError
+from evidence.errors import BadQuery, StoreBusy, StoreError
 from evidence.index.engine import SearchQuery, open_engine
 from evidence.model import Document, Facts, FileRef, Page
 
@@ -218,7 +218,7 @@ def test_filters(engine):
 
 
 def test_bad_date_filter(engine):
-    with pytest.raises(ValueError):
+    with pytest.raises(BadQuery):
         engine.search(SearchQuery("kế hoạch", date_from="hôm qua"))
 
 
