@@ -6,10 +6,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils libreoffice-writer-nogui \
-	fonts-dejavu-core fonts-dejavu-extra
+	fonts-dejavu-core fonts-dejavu-extra chromium chromium-driver
 DEMO_HOME ?= demo-home
 
-.PHONY: run test setup system-deps lint typecheck pytest bench clean-demo corpus
+.PHONY: run test setup system-deps lint typecheck pytest bench clean-demo corpus serve screenshots
 
 setup: system-deps $(VENV)/.installed
 
@@ -21,6 +21,8 @@ system-deps:
 	{ command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; } || missing="$$missing libreoffice-writer-nogui"; \
 	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
 	test -f /usr/share/fonts/truetype/dejavu/DejaVuSerifCondensed.ttf || missing="$$missing fonts-dejavu-extra"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "installing Debian packages:$$missing" >&2; \
@@ -69,6 +71,15 @@ bench: setup
 	$(BIN)/python bench/search.py --sizes 10000
 	$(BIN)/python bench/relevance.py
 	$(BIN)/python bench/check.py
+	$(BIN)/python bench/web.py
+
+# The officer's web workspace over the demo store (make run fills it): http://127.0.0.1:8080/
+serve: setup
+	$(BIN)/evidence --home $(DEMO_HOME) serve --root corpus/files
+
+# A PNG of each screen of the web workspace into docs/screens/ (the browser test takes them)
+screenshots: setup
+	EVIDENCE_SCREENSHOTS=docs/screens $(BIN)/pytest tests/test_web_browser.py -q
 
 # Regenerate corpus/files from corpus/src (deterministic; the outputs are committed).
 corpus: setup

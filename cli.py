@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import sqlite3
 import sys
 import traceback
 import unicodedata
@@ -21,7 +22,7 @@ from typing import Any, TypeVar
 
 import click
 from evidence.errors import EvidenceError, ExitCode
-from evidence.messages import install_click_translation, t, translate
+from evidence.messages import hint, install_click_translation, t, translate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -73,10 +74,11 @@ def json_option(f: F) -> F:
                         help="In kết quả dạng JSON (theo hợp đồng) ra stdout.")(f)
 
 
-def error_line(thing: str | None, reason: str) -> str:
-    """The contract's one error line, the reason in Vietnamese."""
+def error_line(thing: str | None, reason: str, fix: str | None = None) -> str:
+    """The contract's one error line, the reason in Vietnamese, then the fix hint if any."""
     head = f"{thing}: " if thing else ""
-    return f"error: {head}{translate(reason)[1]}".replace("\n", " ")
+    tail = f" (gợi ý: {fix})" if fix else ""
+    return f"error: {head}{translate(reason)[1]}{tail}".replace("\n", " ")
 
 
 # errno -> what an officer reads when a file or folder cannot be written or read
@@ -133,10 +135,20 @@ def handle_errors(f: F) -> F:
         except EvidenceError as exc:
             if verbose:
                 traceback.print_exc(file=sys.stderr)
-            click.echo(error_line(exc.subject, exc.message), err=True)
+            click.echo(error_line(exc.subject, exc.message, hint(exc.code)), err=True)
             for line in exc.details:
                 click.echo(f"  {line}", err=True)
             ctx.exit(int(exc.exit_code))
+        except sqlite3.DatabaseError as exc:  # damaged pages met while reading
+            from evidence.index.catalogue import CATALOGUE_NAME, damaged
+
+            if verbose:
+                traceback.print_exc(file=sys.stderr)
+            obj = ctx.find_object(Ctx)
+            where = obj.home if obj is not None else Path(".")
+            err = damaged(where / CATALOGUE_NAME, str(exc))
+            click.echo(error_line(err.subject, err.message), err=True)
+            ctx.exit(int(err.exit_code))
         except OSError as exc:  # an output path that cannot be written, a full disk
             if verbose:
                 traceback.print_exc(file=sys.stderr)
@@ -238,18 +250,21 @@ def _global_params() -> list[click.Parameter]:
 @click.argument("query")
 @click.option("--type", "doc_type", metavar="MÃ", help="Loại văn bản: KH, QĐ (hoặc QD), BC, CV… (mã lạ bị từ chối, kèm danh sách mã).")
 @click.option("--year", type=int, metavar="NĂM", help="Năm ban hành.")
-@click.option("--issuer", metavar="CHỮ", help="Cơ quan ban hành (UBND = Ủy ban nhân dân).")
+@click.option("--issuer", metavar="TÊN", help="Cơ quan ban hành (UBND = Ủy ban nhân dân).")
 @click.option("--from", "date_from", type=UserDate(), metavar="NGÀY",
               help="Từ ngày (31/01/2023 hoặc 2023-01-31).")
 @click.option("--to", "date_to", type=UserDate(), metavar="NGÀY",
               help="Đến ngày; 2023-03 gồm cả tháng 3.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
               metavar="N", help="Số kết quả tối đa.")
+@click.option("--export", "export", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Xuất kết quả ra tệp .xlsx hoặc .csv.")
 @json_option
 @click.pass_obj
 @handle_errors
 def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, issuer: str | None,
-               date_from: str | None, date_to: str | None, limit: int, as_json: bool) -> None:
+               date_from: str | None, date_to: str | None, limit: int, export: Path | None,
+               as_json: bool) -> None:
     """Tìm kiếm toàn văn, xếp hạng theo độ liên quan. Gõ có dấu hay không dấu đều được;
     "cụm từ trong ngoặc kép" tìm đúng cụm; A OR B tìm một trong hai; -từ loại văn bản có
     từ đó. Một số (111) hay số ký hiệu (111/KH-UBND, QĐ 1074) đưa văn bản mang số đó lên
@@ -262,11 +277,18 @@ def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, iss
         evidence search 111/KH-UBND
         evidence search "QĐ 1074"
         evidence search '"một cửa" OR "liên thông" -"trễ hẹn"'
+        evidence search "ISO 9001" --limit 100 --export ket-qua.xlsx
     """
     from evidence.index.search import render_results, search
 
     res = search(obj.home, query, doc_type=doc_type, year=year, issuer=issuer,
                  date_from=date_from, date_to=date_to, limit=limit)
+    if export is not None:
+        from evidence.index.export import SEARCH_COLUMNS, export_rows
+
+        export_rows(export, [h.to_dict() for h in res.hits], SEARCH_COLUMNS)
+        if not obj.quiet:
+            click.echo(f"{export}: {len(res.hits)} văn bản", err=True)
     if as_json:
         emit_json(res.to_dict())
         for w in res.warnings:
@@ -381,16 +403,15 @@ def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, max_memory: int
         evidence extract cong-van-2650.docx
         evidence extract ban-quet.pdf --json
     """
-    from evidence.errors import ExitCode, FileError
+    from evidence.errors import FileError, UnreadableInput
     from evidence.ingest.base import OcrMode
     from evidence.ingest.pipeline import extract_file, several_documents_warning
     from evidence.ingest.report import render_document
 
     try:
         docs = extract_file(file, ocr=OcrMode(ocr), max_memory=max_memory)
-    except FileError as exc:
-        exc.exit_code = ExitCode.USAGE  # the one input is unreadable: the command could not run
-        raise
+    except FileError as exc:  # the one input is unreadable: the command could not run
+        raise UnreadableInput(exc.message, subject=exc.subject, reason=exc.reason) from exc
     doc = docs[0]
     warning = several_documents_warning(docs)
     if warning:
@@ -428,6 +449,12 @@ def status_cmd(obj: Ctx, as_json: bool) -> None:
 
 
 # ---- check
+def _say_check_warnings(report: object) -> None:
+    """What the check says once (a schema-v1 catalogue: a mention may count)."""
+    for w in getattr(report, "warnings", ()):
+        click.echo(f"warning: {w}", err=True)
+
+
 @cli.command(name="check")
 @click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="TỆP", help=_CRITERIA_HELP)
@@ -459,8 +486,7 @@ def check_cmd(obj: Ctx, criteria: Path | None, year: int | None, strict: bool, f
     if fmt == "xlsx" and out is None:
         raise click.UsageError(t("check.xlsx_needs_out"))
     report = run_check(obj.home, criteria, year=year)
-    for w in getattr(report, "warnings", ()):  # said once: a v1 catalogue
-        click.echo(f"warning: {w}", err=True)
+    _say_check_warnings(report)
     if out is not None:
         write_report(report, fmt, out)
         if not obj.quiet:
@@ -501,7 +527,9 @@ def pack_cmd(obj: Ctx, criteria: Path | None, out_dir: Path, year: int | None, f
     from evidence.check.pack import write_pack
     from evidence.check.run import run_check
 
-    result = write_pack(run_check(obj.home, criteria, year=year), out_dir, force=force)
+    report = run_check(obj.home, criteria, year=year)
+    _say_check_warnings(report)
+    result = write_pack(report, out_dir, force=force)
     if as_json:
         emit_json(result.to_dict())
     elif not obj.quiet:
@@ -618,7 +646,9 @@ _FIX_FLAGS = {name: opt[2:] for name, opt, _ in _FIX_OPTIONS}
 
 def _fix_options(f: F) -> F:
     for name, opt, text in reversed(_FIX_OPTIONS):
-        f = click.option(opt, name, metavar="GIÁ_TRỊ", default=None, help=text)(f)
+        kind = UserDate() if name == "date" else None
+        f = click.option(opt, name, metavar="NGÀY" if kind else "GIÁ_TRỊ", default=None,
+                         type=kind, help=text)(f)
     return f
 
 
@@ -711,11 +741,10 @@ def fix_cmd(obj: Ctx, ref: str | None, note: str | None, clear: tuple[str, ...],
 # ---- link / unlink (the officer's decision that a document counts or not)
 def _criteria_ids(criteria: Path | None) -> tuple[str, set[str]]:
     """The catalogue's id and its requirement ids."""
-    from evidence.check.catalogue import load_catalogue
+    from evidence.check.criteria import catalogue_id, load_catalogue
 
     cat = load_catalogue(criteria)
-    ident = cat.id or (Path(cat.path).stem if cat.path else "default")
-    return ident, {r.id for c in cat.criteria for r in c.evidence}
+    return catalogue_id(cat), {r.id for c in cat.criteria for r in c.evidence}
 
 
 def _link_common(obj: Ctx, req: str, ref: str, criteria: Path | None, counts: bool,
@@ -849,8 +878,10 @@ def review_cmd(obj: Ctx, as_json: bool) -> None:
 @click.option("--type", "doc_type", metavar="CODE", help="Loại văn bản: KH, QĐ (hoặc QD), BC, CV...")
 @click.option("--year", type=int, help="Năm ban hành.")
 @click.option("--issuer", metavar="TEXT", help="Cơ quan ban hành (UBND = Ủy ban nhân dân).")
-@click.option("--from", "date_from", metavar="DATE", help="Từ ngày (2023-01-31 hoặc 31/01/2023).")
-@click.option("--to", "date_to", metavar="DATE", help="Đến ngày; 2023-03 gồm cả tháng 3.")
+@click.option("--from", "date_from", type=UserDate(), metavar="NGÀY",
+              help="Từ ngày (31/01/2023 hoặc 2023-01-31).")
+@click.option("--to", "date_to", type=UserDate(), metavar="NGÀY",
+              help="Đến ngày; 2023-03 gồm cả tháng 3.")
 @click.option("--needs-review", is_flag=True, help="Chỉ văn bản cần cán bộ kiểm tra.")
 @click.option("--file-type", metavar="FORMAT", help="Định dạng tệp: pdf, docx, doc, image, txt.")
 @click.option("--ocr/--no-ocr", "ocr", default=None,
@@ -877,13 +908,10 @@ def list_cmd(obj: Ctx, doc_type: str | None, year: int | None, issuer: str | Non
     from evidence.index.store import Store
 
     with Store.open(obj.home, create=False) as store:
-        try:
-            res = list_documents(store, doc_type=doc_type, year=year, issuer=issuer,
-                                 date_from=date_from, date_to=date_to,
-                                 needs_review=needs_review, file_type=file_type, ocr=ocr,
-                                 limit=limit)
-        except ValueError as exc:
-            raise EvidenceError(str(exc), subject="list") from exc
+        res = list_documents(store, doc_type=doc_type, year=year, issuer=issuer,
+                             date_from=date_from, date_to=date_to,
+                             needs_review=needs_review, file_type=file_type, ocr=ocr,
+                             limit=limit)
     if export is not None:
         from evidence.index.export import export_rows
 
@@ -953,6 +981,46 @@ def _usage_error_line(exc: click.ClickException) -> str:
     if isinstance(exc, click.UsageError) and ctx is not None:
         hint = f" (xem: {ctx.command_path} --help)"
     return f"error: {thing}: {exc.format_message()}{hint}".replace("\n", " ")
+
+
+# ---- serve
+@cli.command(name="serve")
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ĐỊA_CHỈ",
+              help="Địa chỉ lắng nghe; khác 127.0.0.1 thì bắt buộc có --token.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True,
+              metavar="CỔNG", help="Cổng lắng nghe.")
+@click.option("--root", "roots", multiple=True, metavar="THƯ_MỤC",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Thư mục được phép nạp từ trang web (lặp lại được; mặc định: không cho nạp thư mục).")
+@click.option("--token", default=None, metavar="MÃ",
+              help="Mã truy cập (bắt buộc khi mở cho máy khác); người dùng mở địa chỉ kèm ?token=MÃ.")
+@click.pass_obj
+@handle_errors
+def serve_cmd(obj: Ctx, host: str, port: int, roots: tuple[Path, ...], token: str | None) -> None:
+    """Mở không gian làm việc trên trình duyệt: tìm kiếm, xem văn bản bên cạnh ảnh trang,
+    hộp thư cần rà soát, bảng tiêu chí, nạp tài liệu. Chỉ chạy trên máy này (127.0.0.1)
+    trừ khi có --host và --token.
+
+    \b
+    Ví dụ:
+        evidence serve
+        evidence serve --root ~/KiemChung --port 8090
+        evidence serve --host 0.0.0.0 --token bi-mat-123
+    """
+    from evidence.index.store import Store
+    from evidence.web.security import is_loopback
+
+    if not is_loopback(host) and not token:
+        raise click.UsageError(t("serve.needs_token", host=host))
+    with Store.open(obj.home, create=True):
+        pass  # a new store is created here, so the pages have one to read
+    import uvicorn
+    from evidence.web.app import create_app
+
+    app = create_app(obj.home, roots=list(roots), token=token)
+    url = f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+    click.echo(t("serve.started", url=url, home=obj.home), err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def main() -> None:

@@ -9,7 +9,9 @@ that turns them into the Vietnamese an officer reads, and gives each a stable co
 - :data:`LIBRARY` — patterns of the library's messages (errors, per-file failures, ingest and
   extraction warnings) with their code and Vietnamese template; ``{name}`` in a template is
   the pattern's named group of that name;
-- :data:`CLICK` — click's own usage strings (``Usage:``, ``Missing argument`` …).
+- :data:`CLICK` — click's own usage strings (``Usage:``, ``Missing argument`` …);
+- :data:`HINTS` — the fix hint of each error code (``evidence.errors``: a file's failure
+  reason, else the error's ``kind``; the table is ``docs/errors.md``).
 
 A message no pattern knows is shown as it is, under the code ``other``; the test
 ``tests/test_messages.py`` scans the source for literal messages so none goes untranslated.
@@ -23,7 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["CLICK", "LIBRARY", "TEXTS", "install_click_translation", "t", "translate"]
+__all__ = ["CLICK", "HINTS", "LIBRARY", "TEXTS", "hint", "install_click_translation", "t",
+           "translate"]
 
 # ---- the command line's own sentences ---------------------------------------------------
 
@@ -36,12 +39,51 @@ TEXTS: dict[str, str] = {
     "show.ambiguous": "{n} văn bản khớp; đang hiển thị {shown}; các văn bản khác: {others}",
     "interrupted": "đã dừng theo yêu cầu (phần đã làm được giữ lại; chạy lại để làm tiếp)",
     "several_documents": "tệp chứa {n} văn bản; đang hiển thị văn bản đầu tiên",
+    "serve.needs_token": "mở cho máy khác ({host}) cần --token MÃ, để chỉ người có mã mới vào được",
+    "serve.started": "Không gian làm việc đang chạy: {url} (kho: {home}); Ctrl+C để dừng",
 }
 
 
 def t(code: str, **values: Any) -> str:
     """The Vietnamese sentence ``code`` of :data:`TEXTS`, filled with ``values``."""
     return TEXTS[code].format(**values)
+
+
+# ---- what to do about an error, by its code (evidence.errors, docs/errors.md) ------------
+
+_TESSERACT = "sudo apt-get install tesseract-ocr tesseract-ocr-vie"
+HINTS: dict[str, str] = {
+    # a file's failure reason (FailReason)
+    "encrypted": "gỡ mật khẩu (mở tệp, lưu một bản không đặt mật khẩu) rồi nạp lại",
+    "corrupt": "mở thử tệp bằng phần mềm của nó; nếu hỏng, lấy lại bản gốc",
+    "permission": "cấp quyền đọc tệp hoặc thư mục cho người đang chạy evidence rồi nạp lại",
+    "truncated": "tệp bị cắt dở (tải hoặc sao chép chưa xong): sao chép lại từ bản gốc",
+    "empty": "sao chép lại tệp từ bản gốc",
+    "wrong_extension": "đổi đuôi tệp cho đúng định dạng thật rồi nạp lại",
+    "unsupported": "lưu tài liệu thành PDF, DOCX hoặc ảnh rồi nạp lại",
+    "too_large": "tách tệp thành các phần nhỏ hơn; một tệp nén bất thường thì bỏ qua",
+    "binary_text": "tệp .txt này không chứa chữ: kiểm tra lại tệp gốc",
+    "no_text": f"nạp lại với --ocr auto; cần Tesseract: {_TESSERACT}",
+    "ocr_unavailable": f"cài Tesseract: {_TESSERACT}",
+    "converter_missing": "cài LibreOffice (sudo apt-get install libreoffice-writer-nogui) "
+                         "hoặc lưu tệp thành .docx",
+    "timeout": "nạp lại tệp này với --timeout lớn hơn",
+    "internal": "lỗi của chương trình: chạy lại với --verbose và gửi kèm các dòng in ra",
+    # errors that are not about one file (their kind)
+    "error": "chạy lại với --verbose để xem chi tiết",
+    "unreadable_input": "kiểm tra lại tệp đã chỉ định",
+    "store": "kiểm tra thư mục kho (--home hoặc $EVIDENCE_HOME); `evidence status` cho biết "
+             "tình trạng kho",
+    "store_busy": "khóa tự mở khi tiến trình kia dừng; `evidence status` cho biết kho nào đang dùng",
+    "not_found": "tìm bằng `evidence search` với số hoặc vài chữ của trích yếu",
+    "bad_query": "xem cách viết trong `evidence search --help`",
+    "bad_criteria": "đối chiếu tệp tiêu chí với docs/check.md (schema_version, các trường bắt buộc)",
+}
+
+
+def hint(code: str) -> str | None:
+    """The fix hint of error code ``code`` (:data:`HINTS`), if any."""
+    return HINTS.get(code)
 
 
 # ---- the library's messages -------------------------------------------------------------
@@ -84,6 +126,10 @@ LIBRARY: tuple[Entry, ...] = (
     _e("extraction_failed", r"^(?:fact )?extraction failed(?P<x>.*)$", "không trích xuất được thông tin{x}"),
     _e("several_documents", r"^the file holds (?P<n>\d+) documents; shown: the first \(pages (?P<p>[^)]*)\); others: (?P<o>.*); `evidence ingest` stores each$",
        "tệp chứa {n} văn bản; đang hiện văn bản đầu (trang {p}); các văn bản khác: {o}; `evidence ingest` lưu từng văn bản"),
+    _e("number_not_trusted", r"^number not trusted \((?P<why>[^)]*)\): OCR read (?P<x>.*)$",
+       "số văn bản chưa chắc chắn ({why}): OCR đọc được “{x}”; để trống cho cán bộ kiểm tra"),
+    _e("date_not_trusted", r"^date not trusted \((?P<why>[^)]*)\): OCR read (?P<x>.*)$",
+       "ngày văn bản chưa chắc chắn ({why}): OCR đọc được “{x}”; để trống cho cán bộ kiểm tra"),
     # --- ingest warnings
     _e("embedded_chunk", r"^embedded (?P<x>.*) chunk not read$", "không đọc được phần nhúng ({x})"),
     _e("legacy_font", r"^legacy-font (?:\(TCVN3/VNI\) )?text converted to Unicode:? ?(?P<x>.*)$",
@@ -208,11 +254,29 @@ LIBRARY: tuple[Entry, ...] = (
        "Tesseract chưa có dữ liệu ngôn ngữ {l}; cài bằng: {x}"),
     _e("index_stale", r"^the search index was built by another version(?P<x>.*)$",
        "chỉ mục tìm kiếm do phiên bản khác lập: chạy `evidence reindex` (danh mục không bị ảnh hưởng)"),
+    _e("index_damaged", r"^the search index cannot be read \((?P<x>.*)\): run `evidence reindex`(?P<y>.*)$",
+       "chỉ mục tìm kiếm không đọc được ({x}): chạy `evidence reindex` để dựng lại từ danh mục"),
+    _e("docx_external_chunk", r"^embedded chunk outside the file not read \((?P<x>.*)\)$",
+       "phần nhúng nằm ngoài tệp không được đọc ({x})"),
+    _e("docx_missing_parts", r"^parts missing from the DOCX were left out: (?P<x>.*)$",
+       "bỏ qua các phần không có trong tệp DOCX: {x}"),
+    _e("pdf_claimed_pages", r"^(?P<p>.*): the PDF claims (?P<n>\d+) pages; only these exist$",
+       "{p}: tệp PDF ghi có {n} trang; chỉ những trang này có thật"),
     _e("rebuild_interrupted", r"^a rebuild was interrupted: run `evidence reindex` to resume it$",
        "lần lập chỉ mục trước bị ngắt: chạy `evidence reindex` để làm tiếp"),
     _e("store_busy", r"^another `evidence ingest` is writing this store(?P<x>.*)$",
-       "một lần `evidence ingest` khác đang ghi vào kho này; chờ nó xong rồi chạy lại"),
+       "đang có một lần nạp khác (một lần `evidence ingest` khác đang ghi vào kho này); "
+       "chờ nó xong rồi chạy lại"),
 )
+
+# stable codes that appear inside library messages, as an officer reads them
+_WORDS = {
+    "handwritten": "viết tay",
+    "low_confidence": "OCR không chắc chắn",
+    "stamp_only": "chỉ có trên dấu",
+    "garbage_text": "lớp chữ hỏng",
+    "conflict": "mâu thuẫn",
+}
 
 _VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 
@@ -226,7 +290,8 @@ def translate(message: str) -> tuple[str, str]:
     for entry in LIBRARY:
         m = entry.pattern.search(text)
         if m:
-            groups = {k: (v or "").strip() for k, v in m.groupdict().items()}
+            groups = {k: _WORDS.get((v or "").strip(), (v or "").strip())
+                      for k, v in m.groupdict().items()}
             out = entry.vi.format(**groups)
             return entry.code, re.sub(r"\s+([,)])|\(\s*\)|\s{2,}", _tidy, out).strip()
     return ("vi" if _VIETNAMESE.search(text) else "other"), text

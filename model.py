@@ -32,6 +32,20 @@ class Signer:
     position: str | None = None
     authority: str | None = None
     authority_chain: list[str] = field(default_factory=list)
+    rank: str | None = None  # a rank or academic title printed before the name ("Thượng tướng")
+
+
+@dataclass
+class Received:
+    """A number or date printed on the document that is not the document's own: an
+    incoming stamp ("ĐẾN Số: 1234 Ngày 05/06/2025"), a copy certification ("SAO Y …"), a
+    signature timestamp ("Ký bởi … Ngày ký: …"), a forwarded copy's page header."""
+
+    kind: str  # incoming | copy | signed | forwarded
+    number: str | None = None
+    date: str | None = None  # ISO (possibly partial) date
+    text: str = ""
+    page: int | None = None
 
 
 @dataclass
@@ -113,6 +127,18 @@ class Task:
 
 
 @dataclass
+class Attachment:
+    """A document attached to this one in the same file — the draft a tờ trình submits, an
+    annex with its own header — recorded, searchable with this document's text, never the
+    source of its fields and never a second issued document."""
+
+    pages: list[int]  # [first, last], 1-based within the document
+    doc_type: str | None = None
+    symbol: str | None = None  # as printed ("/QĐ-UBND" for an unnumbered draft)
+    subject: str | None = None
+
+
+@dataclass
 class Facts:
     """Everything ``extract`` finds in a document's text (pure function output)."""
 
@@ -128,6 +154,10 @@ class Facts:
     signer: Signer | None = None
     recipients: list[str] = field(default_factory=list)
     cited: list[Citation] = field(default_factory=list)
+    # every issuing body (joint documents: "Bộ Tài chính", "Bộ Nội vụ"); ``issuer`` is the first
+    issuers: list[str] = field(default_factory=list)
+    # numbers and dates stamped on the document that are not its own (incoming stamps, ...)
+    received: list[Received] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # field name -> where it was read ("number", "date", "issuer", "subject", "signer", ...)
@@ -141,6 +171,8 @@ class Facts:
     # the type line + the whole title block as printed (every trích yếu line up to the first
     # body line): what a document IS, for schema-v2 ``subject_*`` conditions
     title_block: str | None = None
+    # documents attached to this one in the same file (see Attachment)
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 @dataclass
@@ -237,6 +269,12 @@ class Document:
         }
         if f.title_block:
             out["title_block"] = f.title_block
+        if f.attachments:
+            out["attachments"] = [asdict(a) for a in f.attachments]
+        if f.issuers:
+            out["issuers"] = list(f.issuers)
+        if f.received:
+            out["received"] = [asdict(r) for r in f.received]
         if include_text:
             out["text"] = [
                 {"page": p.number, "text": p.text, "ocr": p.ocr, "confidence": p.confidence}
@@ -251,6 +289,8 @@ def _signer_dict(s: Signer | None) -> dict[str, Any] | None:
     d: dict[str, Any] = {"name": s.name, "position": s.position, "authority": s.authority}
     if s.authority_chain:
         d["authority_chain"] = list(s.authority_chain)
+    if s.rank:
+        d["rank"] = s.rank
     return d
 
 
@@ -314,6 +354,7 @@ def facts_from_dict(d: dict[str, Any]) -> Facts:
             position=signer.get("position"),
             authority=signer.get("authority"),
             authority_chain=list(signer.get("authority_chain") or []),
+            rank=signer.get("rank"),
         ) if signer else None,
         recipients=list(d.get("recipients") or []),
         cited=[
@@ -340,11 +381,10 @@ def facts_from_dict(d: dict[str, Any]) -> Facts:
         signatures=[Signature(**sg) for sg in d.get("signatures") or []],
         review=[ReviewItem(**r) for r in d.get("review") or []],
         title_block=d.get("title_block"),
+        attachments=[Attachment(**a) for a in d.get("attachments") or []],
+        issuers=list(d.get("issuers") or []),
+        received=[Received(**r) for r in d.get("received") or []],
     )
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def part_id(parts: list[tuple[str, int, int]]) -> str:

@@ -51,7 +51,9 @@ Usage:
     .venv/bin/python bench/eval_extract.py --text     # the older mode: realdocs/*.txt
 
 ``--errors FIELD`` lists the mismatches of one field (``symbol``, ``number``, ``date``,
-``doc_type``, ``issuer``, ``signer.name``, ``subject``, ``cited``, ``handwritten``).
+``doc_type``, ``issuer``, ``signer.name``, ``subject``, ``cited``, ``handwritten``,
+``tasks``). Both modes end with the task accuracy of ``bench/tasks.py`` (152 annotated
+tasks: a task is right when an extracted task shares an assignee and the deadline).
 """
 
 from __future__ import annotations
@@ -673,8 +675,24 @@ def main() -> int:
         if not (args.data / "realdocs-truth").is_dir():
             print(f"no realdocs-truth under {args.data}", file=sys.stderr)
             return 2
-        return evaluate_texts(args.data, args.errors, args.limit)
-    return evaluate_files(args)
+        rc = evaluate_texts(args.data, args.errors, args.limit)
+        _tasks(args, text_mode=True)
+        return rc
+    rc = evaluate_files(args)
+    _tasks(args, text_mode=False)
+    return rc
+
+
+def _tasks(args: argparse.Namespace, *, text_mode: bool) -> None:
+    """Task accuracy and assignee-set F1 (``bench/tasks.py``) on the same data, unless the
+    run is narrowed to some files or prints JSON."""
+    if args.json or args.stems or args.bucket or args.source or args.limit:
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from tasks import task_accuracy  # bench/tasks.py
+
+    print()
+    task_accuracy(args.data, text_mode=text_mode, errors=args.errors == "tasks")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
-"""Relevance check (issue 4): symbol queries rank the document first and show its symbol
+"""Relevance check: symbol queries rank the document first and show its symbol
 as printed (target 100 %); an unaccented query made of the first eight words of a subject
 finds the document in the top 3 (target >= 95 %). Documents whose subjects begin with the
 same eight words (twins) cannot all be in a top 3, so the best possible rate is printed
-beside it. Number queries (issue 12): a query that is only the number (``111``) puts the
+beside it. Number queries: a query that is only the number (``111``) puts the
 documents bearing that number as their own above every document that only mentions it,
 and the intended one in the top 3 (target >= 95 %); type + number (``KH 111``, ``kh
 111``) puts the intended one in the top 3 and first.

@@ -1,4 +1,4 @@
-"""Search benchmark (issue 4): build speed, query latency, start-up, size and memory.
+"""Search benchmark: build speed, query latency, start-up, size and memory.
 
 A synthetic Vietnamese administrative corpus (deterministic seed; ~7 KB documents with
 headers, document numbers, dates, citations and some OCR-damaged words) is indexed by

@@ -325,12 +325,12 @@ class WordRule:
     keys: tuple[str, ...]
 
     def holds(self, hits: Iterable[bool]) -> bool:
-        h = list(hits)
+        """The rule on per-key hits (``keys`` is never empty: empty rules are dropped)."""
         if self.mode == "all":
-            return all(h)
+            return all(hits)
         if self.mode == "any":
-            return not h or any(h)
-        return not any(h)
+            return any(hits)
+        return not any(hits)
 
 
 @lru_cache(maxsize=4096)
@@ -375,17 +375,13 @@ class KeywordIndex:
     def exact(self, kw_key: str, type_key: str | None, where: str = "text") -> frozenset[int]:
         found = self._sets.get((kw_key, type_key, where))
         if found is None:
-            found = frozenset(v.order for v in self.by_type.get(type_key, ())
-                              if kw_key in v.field_key(where))
+            pool = self.by_type.get(type_key, ())
+            if where == "identity":
+                found = frozenset(v.order for v in pool if kw_key in v.identity_key)
+            else:
+                found = frozenset(v.order for v in pool if kw_key in v.key)
             self._sets[(kw_key, type_key, where)] = found
         return found
-
-    def anywhere(self, kw_key: str) -> frozenset[int]:
-        """Documents of any type whose text holds the key exactly."""
-        out: frozenset[int] = frozenset()
-        for t in self.by_type:
-            out |= self.exact(kw_key, t)
-        return out
 
     def candidates(self, req: Requirement, *, year: int | None) -> list[DocView]:
         """The documents that match the requirement's content: type, word rules, year."""
@@ -398,13 +394,18 @@ class KeywordIndex:
             if not pool:
                 continue
             sets = [[self.exact(k, t, r.where) for k in r.keys] for r in rules]
+            # one set per rule: who holds all its words / one of them / one of the excluded
+            need = [frozenset.intersection(*ss) if r.mode == "all" else frozenset.union(*ss)
+                    for r, ss in zip(rules, sets, strict=True) if r.mode != "none"]
+            banned = frozenset().union(*(s for r, ss in zip(rules, sets, strict=True)
+                                         if r.mode == "none" for s in ss))
+            must = [s for r, ss in zip(rules, sets, strict=True) if r.mode == "all" for s in ss]
             for v in pool:
                 o = v.order
-                ok = all(r.holds(o in s for s in ss) for r, ss in zip(rules, sets, strict=True))
-                if not ok and v.is_ocr:
+                ok = o not in banned and all(o in n for n in need)
+                if not ok and v.is_ocr and o not in banned:
                     # fuzzy only where some keyword is there exactly: OCR noise rarely hits all
-                    must = [o in s for r, ss in zip(rules, sets, strict=True) if r.mode == "all" for s in ss]
-                    if len(must) >= 2 and not any(must):
+                    if len(must) >= 2 and not any(o in s for s in must):
                         continue
                     ok = all(rule_holds(v, r) for r in rules)
                 if ok and (y is None or v.about_year(y)):

@@ -26,6 +26,8 @@ import logging
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,7 @@ from evidence.check.matching import format_date
 from evidence.check.report import headline
 from evidence.check.verdicts import STATUS_LABELS, CheckReport, CriterionResult, DocumentRef
 from evidence.errors import EvidenceError
+from evidence.fspath import os_path
 
 __all__ = ["PackEntry", "PackError", "PackResult", "safe_name", "write_pack"]
 
@@ -147,7 +150,7 @@ def write_pack(report: CheckReport, out_dir: str | Path, *, force: bool = False)
                     result.entries.append(entry)
         result.folders += wrote_folder
     _write_manifests(root, result)
-    (root / "README.md").write_text(_readme(report, result), encoding="utf-8")
+    _write_text(root / "README.md", _readme(report, result))
     return result
 
 
@@ -197,15 +200,37 @@ def _inside(root: Path, p: Path) -> Path:
 
 
 def _copy(src: Path, dest: Path) -> str:
-    """Copy bytes (never the original's permissions or links), return their sha256."""
-    if dest.is_symlink():
-        dest.unlink()
+    """Copy bytes (never the original's permissions or links), return their sha256.
+
+    The bytes go to a hidden temporary name beside ``dest``, renamed once complete: a
+    pack killed mid-copy never leaves a half-copied file under a document's name."""
     h = hashlib.sha256()
-    with open(src, "rb") as fin, open(dest, "wb") as fout:
+    with open(os_path(str(src)), "rb") as fin, _atomic(dest, "wb") as fout:
         for chunk in iter(lambda: fin.read(1 << 20), b""):
             h.update(chunk)
             fout.write(chunk)
     return h.hexdigest()
+
+
+@contextmanager
+def _atomic(dest: Path, mode: str, **kw: Any) -> Iterator[Any]:
+    """A file written under a temporary name and renamed to ``dest`` when complete (a
+    link already at ``dest`` is replaced, never followed)."""
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
+    try:
+        with open(tmp, mode, **kw) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _write_text(dest: Path, text: str) -> None:
+    with _atomic(dest, "w", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 def _remove_previous(root: Path) -> None:
@@ -231,15 +256,14 @@ def _remove_previous(root: Path) -> None:
 
 def _write_manifests(root: Path, result: PackResult) -> None:
     rows = [asdict(e) for e in result.entries]
-    (root / "manifest.json").write_text(
-        json.dumps(result.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    _write_text(root / "manifest.json", json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=_MANIFEST_FIELDS, lineterminator="\n")
     w.writeheader()
     for r in rows:
         w.writerow({k: r.get(k) if r.get(k) is not None else "" for k in _MANIFEST_FIELDS})
     # BOM so that Excel opens the Vietnamese text as UTF-8
-    (root / "manifest.csv").write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
+    _write_text(root / "manifest.csv", "\ufeff" + buf.getvalue())
 
 
 def _readme(report: CheckReport, result: PackResult) -> str:

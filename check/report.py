@@ -51,7 +51,8 @@ def _by_area(report: CheckReport) -> Iterator[tuple[str, str | None, list[Criter
 def _doc_line(d: DocumentRef) -> str:
     name = d.symbol or (Path(d.path).name if d.path else d.id[:12])
     date = f" ({_vn_date(d.date)})" if d.date else ""
-    return f"{name}{date}"
+    mark = " ✎ cán bộ đã sửa" if d.corrected else ""
+    return f"{name}{date}{mark}"
 
 
 #: how each reason condition is named to the officer

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from evidence.check.criteria import load_catalogue
+from evidence.check.criteria import catalogue_id, load_catalogue
 from evidence.check.matching import DocView
 from evidence.check.verdicts import CheckReport, check
 from evidence.model import Document, ManualLink
@@ -52,17 +52,23 @@ def _listing(folder: str) -> tuple[str, ...]:
 
 
 def run_check(home: Path, criteria: str | Path | None = None, *, year: int | None = None,
-              links: Sequence[ManualLink] = ()) -> CheckReport:
+              links: Sequence[ManualLink] | None = None) -> CheckReport:
     """Check the store in ``home`` against a catalogue (the shipped default when
-    ``criteria`` is None), with the officer's manual links (those stored under the
-    catalogue's :func:`~evidence.check.criteria.catalogue_id` apply).
+    ``criteria`` is None), with the officer's manual links: ``links`` when given, else
+    those the store holds under the catalogue's
+    :func:`~evidence.check.criteria.catalogue_id` (``evidence link`` / ``unlink``).
 
     Raises:
         BadCriteriaFile: the catalogue follows neither schema_version 1 nor 2.
         StoreError: there is no store in ``home``.
     """
+    from evidence.index.store import Store
+
     catalogue = load_catalogue(criteria)
-    documents = load_documents(home)
+    with Store.open(home, create=False) as store:
+        documents = list(store.catalogue.iter_documents())
+        if links is None:
+            links = store.catalogue.links(catalogue_id(catalogue))
     log.debug("checking %d documents against %d criteria", len(documents), len(catalogue.criteria))
     _listing.cache_clear()
     return check(catalogue, documents, year=year, files_beside=files_beside, links=links)

@@ -43,7 +43,6 @@ from evidence.check.matching import (
     formal_reasons,
     keyword_hits,
     requirement_year,
-    rule_holds,
     type_keys,
     word_rules,
 )
@@ -109,6 +108,7 @@ class DocumentRef:
     quote: str | None = None  # the line that decided (a figure, a date, a citation)
     figure: dict[str, Any] | None = None
     annex: str | None = None
+    corrected: list[str] = field(default_factory=list)  # fields the officer corrected
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -121,6 +121,8 @@ class DocumentRef:
             d["figure"] = dict(self.figure)
         if self.annex is not None:
             d["annex"] = self.annex
+        if self.corrected:
+            d["corrected"] = list(self.corrected)
         return d
 
 
@@ -414,8 +416,7 @@ def _reasons(v: DocView, req: Requirement, ctx: _Context, formal: FormalResult |
     content = content_reasons(v, req, year=ctx.year)
     if link is not None and link.counts:
         # the link overrides the content match: what the words say is kept for the record
-        content = [(c, True, d + " (không xét: đã liên kết thủ công)") if not ok else (c, ok, d)
-                   for c, ok, d in content]
+        content = [(c, ok, d if ok else d + " (không xét: đã liên kết thủ công)") for c, ok, d in content]
     out += content
     if formal is not None:
         out += formal_reasons(v, req, formal)
@@ -427,24 +428,33 @@ def _near_misses(req: Requirement, ctx: _Context, *, exclude: set[str]) -> list[
     """The documents closest to evidence that are not: those whose text holds every
     positive word of the requirement (a plan that mentions it among its tasks), ranked by
     how many content conditions they pass (type, each word rule, year)."""
-    rules = [r for r in word_rules(req) if r.mode != "none"]
-    keys = [k for r in rules if r.mode == "all" for k in r.keys] or \
-        [k for r in rules if r.mode == "any" for k in r.keys[:1]]
-    if not keys:
+    rules = word_rules(req)
+    must = [k for r in rules if r.mode == "all" for k in r.keys]
+    some = [k for r in rules if r.mode == "any" for k in r.keys]
+    if not must and not some:
         return []
-    pool: frozenset[int] | None = None
-    for k in keys:
-        hit = ctx.kw_index.anywhere(k)
-        pool = hit if pool is None else pool & hit
+
+    def mentioning(types: Iterable[str | None]) -> list[DocView]:
+        """Documents of these types whose text holds every "all" word (or, without an
+        "all" rule, one "any" word); the exact sets are those the candidates used."""
+        out: set[int] = set()
+        for t in types:
+            sets = [ctx.kw_index.exact(k, t) for k in must] or \
+                [frozenset().union(*(ctx.kw_index.exact(k, t) for k in some))]
+            out |= frozenset.intersection(*sets)
+        return [ctx.views[o] for o in sorted(out) if ctx.views[o].doc.id not in exclude]
+
+    right = list(type_keys(req)) if req.doc_type else list(ctx.kw_index.by_type)
+    found = mentioning(right)
+    if req.doc_type and len(found) < _MAX_NEAR:  # the right type first; others when too few
+        found += mentioning(t for t in ctx.kw_index.by_type if t not in right)
+    y = requirement_year(req, ctx.year)
     scored = []
-    for o in sorted(pool or ()):
-        v = ctx.views[o]
-        if v.doc.id in exclude:
-            continue
+    for v in found:
         right_type = not req.doc_type or v.type_key in type_keys(req)
-        y = requirement_year(req, ctx.year)
-        passed = right_type + sum(rule_holds(v, r) for r in word_rules(req)) + (y is None or v.about_year(y))
-        scored.append((-passed, not right_type, v.order, v))
+        passed = right_type + sum(  # exact matching: this only ranks
+            r.holds(k in v.field_key(r.where) for k in r.keys) for r in word_rules(req))
+        scored.append((-passed - (y is None or v.about_year(y)), not right_type, v.order, v))
     scored.sort(key=lambda t: t[:3])
     return [t[3] for t in scored[:_MAX_NEAR]]
 
@@ -518,4 +528,5 @@ def _ref(c: _Candidate, req: Requirement) -> DocumentRef:
         issuer=f.issuer, subject=f.subject, files=[fr.path for fr in v.doc.files] or [v.doc.path],
         ocr=v.is_ocr, counts=not c.failures, problem_codes=[x.code for x in c.failures],
         quote=quote, figure=figure, annex=c.formal.annex,
+        corrected=sorted({x.field for x in v.doc.corrections if not x.confirmed}),
     )

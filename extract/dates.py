@@ -22,6 +22,7 @@ from datetime import date as _date
 __all__ = [
     "DateMatch",
     "UserDateError",
+    "adoption_date",
     "find_dates",
     "iso_date",
     "parse_date",
@@ -137,6 +138,36 @@ def parse_place_date(line: str) -> tuple[str | None, DateMatch | None]:
     pm = re.search(r"([^\n,]{2,60}?)\s*,\s*$", head)
     place = pm.group(1).strip(" \t*_") if pm else None
     return (place or None), dm
+
+
+# "Luật này được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XV, kỳ họp thứ 7
+# thông qua ngày 29 tháng 6 năm 2024." (laws and resolutions of an elected body carry
+# no header date: they are dated by their adoption)
+_ADOPTION = re.compile(
+    r"(?:Luật|Bộ\s+luật|Nghị\s+quyết|Pháp\s+lệnh|Hiến\s+pháp)\s+này\s+(?:đã\s+)?được\s+"
+    r"(?P<body>Quốc\s+hội|Ủy\s+ban\s+[Tt]hường\s+vụ\s+Quốc\s+hội|Uỷ\s+ban\s+[Tt]hường\s+vụ\s+Quốc\s+hội"
+    r"|Hội\s+đồng\s+nhân\s+dân|Chính\s+phủ)"
+    r"[^.;]{0,200}?thông\s+qua\s+(?P<date>ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+
+
+def adoption_date(text: str) -> DateMatch | None:
+    """The date of the adoption sentence of a law or resolution (the last one in the text,
+    since an attached text may quote another), with offsets in ``text``; ``None`` when the
+    text has none or its date is impossible."""
+    found = None
+    for m in _ADOPTION.finditer(text, max(0, len(text) - 20000)):
+        found = m
+    if found is None:
+        return None
+    dm = _LONG.search(found.group("date"))
+    if dm is None:
+        return None
+    iso, precision = _from_groups(dm)
+    if iso is None or precision != "day":
+        return None
+    return DateMatch(iso, precision, found.start("date"), found.end("date"), found.group("date"))
 
 
 # ---- dates typed by users ------------------------------------------------------------------

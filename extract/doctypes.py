@@ -9,6 +9,10 @@
   issuer codes written in mixed case (``TTG`` -> ``TTg``).
 - :func:`type_from_name` maps a type name (``QUYẾT ĐỊNH``, ``Thông tư liên tịch``) to its code.
 - :data:`ABBREVIATIONS` expands header abbreviations (``UBND`` -> ``Ủy ban nhân dân``).
+
+This is the ONE type-code table of the project (contract additions): extraction, the
+criteria catalogues (``check/``) and ``search --type`` use :func:`known_type_codes` and
+:func:`type_code`; an unknown type is ``None``, never a guess.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ __all__ = [
     "canonical_code",
     "canonical_issuer_code",
     "is_type_code",
+    "known_type_codes",
+    "type_code",
     "type_from_name",
     "type_name",
 ]
@@ -71,6 +77,9 @@ STATE_CODES: dict[str, str] = {
     "GCN": "Giấy chứng nhận",
     "HDLN": "Hướng dẫn liên ngành",
     "Luật": "Luật",
+    # types real folders hold that Decree 30 does not list (contract additions)
+    "PT": "Phiếu trình",
+    "ĐN": "Đơn",
 }
 
 # Party codes (HD 36): same letters mostly, plus QĐi and KL; TT is Thông tri there.
@@ -144,6 +153,10 @@ TYPE_NAMES: dict[str, str] = {
     "văn bản": "CV",
     "luật": "Luật",
     "kết luận": "KL",
+    "phiếu trình": "PT",
+    "đơn đề nghị": "ĐN",
+    "đơn kiến nghị": "ĐN",
+    "đơn xin": "ĐN",
 }
 _FOLDED_NAMES = sorted(((fold(k), v) for k, v in TYPE_NAMES.items()), key=lambda kv: -len(kv[0]))
 
@@ -223,3 +236,38 @@ def type_from_name(text: str) -> tuple[str, str] | None:
         if f.startswith(name) and (len(f) == len(name) or not f[len(name)].isalnum()):
             return code, text[: len(name)]
     return None
+
+
+def known_type_codes() -> frozenset[str]:
+    """Every document-type code, in its canonical case: Decree 30/2020 (Appendix III), the
+    codes met in headers and citations (NĐ, TT, CV, GP, ...), the types real folders hold
+    beyond Decree 30 (PT phiếu trình, ĐN đơn, BB, CĐ, HD, GM, ``Luật``, NQ of any body) and
+    the Party's (KL, QĐi, ...)."""
+    return _KNOWN
+
+
+def type_code(text: str | None) -> str | None:
+    """The canonical type code for a code or a type name, any case, with or without
+    diacritics: ``qd`` / ``QĐ`` / ``Quyết định`` / ``quyet dinh`` -> ``QĐ``, ``pt`` ->
+    ``PT``, ``luat`` -> ``Luật``; ``None`` for anything else."""
+    if not text or not text.strip():
+        return None
+    t = " ".join(text.split())
+    exact = _CANON.get(t.upper())  # "HĐ" (hợp đồng) and "HD" (hướng dẫn) differ
+    if exact is not None:
+        return exact
+    code = _FOLDED_CODES.get(fold(t))
+    if code is not None:
+        return code
+    found = type_from_name(t)
+    if found is not None and len(found[1]) == len(t):
+        return found[0]
+    return None
+
+
+_KNOWN: frozenset[str] = frozenset(_ALL_CODES)
+# codes by folded form; where two codes fold alike (QĐ/QĐi aside) the state code wins
+_FOLDED_CODES: dict[str, str] = {}
+for _c in (*STATE_CODES, *PARTY_CODES):
+    _FOLDED_CODES.setdefault(fold(_c), _c)
+_FOLDED_CODES[fold("QĐi")] = "QĐi"

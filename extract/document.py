@@ -13,14 +13,16 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import PurePath
 
-from ..model import Facts, Page, Span
+from ..model import Attachment, Facts, Page, Received, ReviewItem, Signature, Span
+from .bundle import attachment_pages, starts_document
 from .citations import find_citations
 from .doctypes import STATE_CODES, type_name
 from .header import parse_header
 from .layoutcheck import check_layout
-from .normalize import clean_text
+from .normalize import clean_text, fold
 from .recipients import find_recipients
 from .signer import find_signer_block
 from .symbols import parse_symbol
@@ -32,6 +34,9 @@ __all__ = ["PAGE_JOIN", "extract_facts"]
 log = logging.getLogger(__name__)
 
 PAGE_JOIN = "\n\f\n"
+#: how much of the text the header and title-block parsers read (a page of header is far
+#: less; a 60 MB single-line text must not cost minutes or gigabytes there)
+HEADER_CHARS = 30_000
 
 # "CV-813-CucHoaChat.pdf", "QD_1696_UBND.docx", "1696-QĐ-UBND.pdf"
 _FILENAME_HINT = re.compile(r"(?<![0-9.])(?P<num>\d{1,5})(?![0-9])")
@@ -96,7 +101,18 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
     text = PAGE_JOIN.join(clean)
     where = _Pages(clean)
     facts = Facts()
-    hf = parse_header(text)
+    # a later page with a header of its own is an attachment (the pipeline splits issued
+    # documents apart): the fields come from the pages before it, citations from all
+    cut = attachment_pages(clean)
+    main = PAGE_JOIN.join(clean[:cut]) if cut else text
+    if cut:
+        facts.attachments = _attachments(clean, cut)
+        for a in facts.attachments:
+            what = " ".join(x for x in (a.doc_type, a.symbol) if x) or "no header fields"
+            facts.warnings.append(f"pages {a.pages[0]}-{a.pages[1]}: attached document "
+                                  f"({what}); not read for this document's fields")
+    # the header is at the top; its regexes cost ~5 s/MB
+    hf = parse_header(main[:HEADER_CHARS])
     facts.warnings.extend(hf.warnings)
 
     # number and symbol
@@ -137,16 +153,19 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
     facts.issuer = hf.issuer
     facts.parent_issuer = hf.parent_issuer
     facts.subject = hf.subject
-    facts.title_block = title_block(text)
+    facts.title_block = title_block(text[:HEADER_CHARS])
+    facts.issuers = hf.issuers or ([hf.issuer] if hf.issuer else [])
+    facts.received = [Received(k, n, d, t, where.span(text, at, at).page) for k, n, d, t, at in hf.stamps]
+    facts.review.extend(ReviewItem(f, r, detail=d) for f, r, d in hf.review)
 
     party = bool(hf.symbol and hf.symbol.party) or hf.party_motto
-    block = find_signer_block(text, party=party)
+    block = find_signer_block(main, party=party)
     if block is not None:
         facts.signer = block.signer
         s, e = block.name_span or (block.start, block.end)
         facts.provenance["signer"] = where.span(text, s, e)
 
-    recipients, rspan = find_recipients(text)
+    recipients, rspan = find_recipients(main)
     facts.recipients = recipients
     if recipients and rspan is not None:
         facts.provenance["recipients"] = where.span(text, *rspan)
@@ -157,14 +176,120 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
         locate=lambda s, e: where.span(text, s, e),
         warnings=facts.warnings,
     )
-    facts.tasks = find_tasks(text)
+    facts.tasks = find_tasks(main)
 
     for name, (s, e, _t) in hf.spans.items():
         facts.provenance[name] = where.span(text, s, e)
         if name == "symbol" and "number" not in facts.fallbacks:
             facts.provenance["number"] = where.span(text, s, e)
+    if layout:
+        _use_signatures(facts, layout, date_unreadable=hf.date_unreadable)
     check_layout(facts, layout, clean, filename)
     return facts
+
+
+# the certificate of a body (the văn thư's) rather than of a person
+_BODY_WORDS = re.compile(
+    r"^(?:so|bo|uy ban|ubnd|hdnd|hoi dong|van phong|cong an|hoi|hiep hoi|trung tam|cuc|"
+    r"chi cuc|tong cuc|ban|phong|dang|tinh uy|huyen uy|thanh uy|dang uy|cong ty|tap doan|"
+    r"tong cong ty|truong|benh vien|quy|lien doan|lien hiep|doan|mat tran|toa an|vien|"
+    r"chinh phu|thu tuong chinh phu|quoc hoi|kiem toan|ngan hang|kho bac|chi nhanh|"
+    r"thanh pho|tinh|huyen|xa|phuong|thi xa|dai hoc|hoc vien|tong lien doan)\b")
+
+
+def _is_person(name: str | None) -> bool:
+    if not name or any(c.isdigit() or c == "@" for c in name):
+        return False
+    words = fold(name).split()
+    return 2 <= len(words) <= 6 and not _BODY_WORDS.match(" ".join(words))
+
+
+def _same_body(cert: str | None, issuer: str | None) -> bool:
+    if not cert or not issuer:
+        return False
+    a, b = f" {' '.join(fold(cert).split())} ", f" {' '.join(fold(issuer).split())} "
+    return a in b or b in a
+
+
+def _use_signatures(facts: Facts, layout: list[Page], *, date_unreadable: bool) -> None:
+    """Copy the pages' signature fields; let them confirm the signer and, on a born-digital
+    PDF, fill a day the text leaves blank (a fallback, never over a printed date)."""
+    ocr_pages = {p.number for p in layout if p.ocr}
+    for page in layout:
+        for sig in page.signatures:
+            facts.signatures.append(sig if sig.page is not None else replace(
+                sig, page=page.number))
+    if not facts.signatures:
+        return
+    # signatures of the born-digital pages: a scan's or a copy's signature is the copier's
+    own = [s for s in facts.signatures
+           if s.page not in ocr_pages and "sao y" not in fold(s.stamp_text or "")]
+    people = [s for s in own if _is_person(s.name)]
+    name = facts.signer.name if facts.signer else None
+    certified = list(dict.fromkeys(_person_name(s.name) for s in people if s.name))
+    if facts.signer is not None and not name and len(certified) == 1 \
+            and not certified[0].isascii():
+        # a signer block without a readable name line, signed by one person: the name the
+        # certificate gives (an ASCII-only name would lose its diacritics: not used)
+        facts.signer.name = certified[0]
+        facts.fallbacks["signer"] = f"signature certificate: {people[0].name}"
+        facts.warnings.append("signer name taken from the signature certificate")
+    elif name and people and not any(_same_person(s.name, name) for s in people):
+        seen = ", ".join(dict.fromkeys(s.name or "" for s in people))
+        facts.warnings.append(f"signer: the signature certificate names {seen}, not {name}")
+        facts.review.append(ReviewItem("signer", "conflict", people[0].page,
+                                       f"chứng thư chữ ký số: {seen}"))
+    _date_from_signature(facts, own, date_unreadable,
+                         {i + 1 for i, p in enumerate(layout) if p.ocr})
+
+
+def _person_name(cert: str) -> str:
+    """``VƯƠNG QUỐC TUẤN`` -> ``Vương Quốc Tuấn`` (a name in capitals, as certificates
+    often write it); a name in mixed case is kept."""
+    words = cert.split()
+    if all(w.isupper() for w in words):
+        words = [w.capitalize() for w in words]
+    return " ".join(words)
+
+
+def _same_person(cert: str | None, name: str) -> bool:
+    return cert is not None and fold(cert).split() == fold(name).split()
+
+
+def _date_from_signature(facts: Facts, own: list[Signature], date_unreadable: bool,
+                         ocr_pages: set[int]) -> None:
+    """The issuing body's signing day for a numbered document whose printed day is blank."""
+    partial = facts.date
+    if date_unreadable or facts.number is None or not partial or len(partial) >= 10:
+        return
+    line = facts.provenance.get("date")
+    if line is None or line.page in ocr_pages:  # a scan's date line: never from a signature
+        return
+    bodies = sorted((s for s in own if s.time and (_same_body(s.name, facts.issuer)
+                                                   or _same_body(s.org, facts.issuer))
+                     and not _is_person(s.name)), key=lambda s: s.time or "")
+    for sig in bodies:
+        day = (sig.time or "")[:10]
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) and day.startswith(partial):
+            facts.date = day
+            facts.fallbacks["date"] = f"signature: {sig.name} {sig.time}"
+            facts.warnings.append("date: the day is blank; taken from the issuing body's "
+                                  "signing time")
+            return
+
+
+def _attachments(pages: list[str], cut: int) -> list[Attachment]:
+    """The attached documents from page ``cut`` (0-based) on, one per header."""
+    starts = [cut] + [k for k in range(cut + 1, len(pages)) if starts_document(pages[k])]
+    out = []
+    for i, first in enumerate(starts):
+        last = starts[i + 1] if i + 1 < len(starts) else len(pages)
+        hf = parse_header(PAGE_JOIN.join(pages[first:last]))
+        out.append(Attachment(
+            pages=[first + 1, last],
+            doc_type=hf.type_code or (hf.symbol.doc_type if hf.symbol else None),
+            symbol=hf.symbol.symbol if hf.symbol else None, subject=hf.subject))
+    return out
 
 
 def _number_from_filename(filename: str, symbol: str | None) -> str | None:

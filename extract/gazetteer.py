@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from evidence.extract.normalize import clean_text, fold, fold_keep_length
+from evidence.extract.normalize import canonical_tones, clean_text, fold, fold_keep_length
 
 __all__ = [
     "Gazetteer",
@@ -100,6 +100,7 @@ class Gazetteer:
     short_rx: dict[str, re.Pattern[str]]
     short_canonical: dict[str, dict[str, str]]
     title_rx: re.Pattern[str]
+    level_words: frozenset[str] = frozenset()
 
 
 def _name_pattern(name: str, abbreviations: dict[str, str]) -> str:
@@ -275,6 +276,7 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
         level_place_rx=level_place_rx, unit_rx=unit_rx, list_rx=list_rx,
         heads={fold(h): h for h in short_rx},
         short_rx=short_rx, short_canonical=short_canonical, title_rx=title_rx,
+        level_words=frozenset(canonical_tones(lv.lower()) for lv in levels),
     )
 
 
@@ -490,6 +492,9 @@ def find_unit_mentions(text: str) -> list[UnitMention]:
         name_end = e
         if takes_level:
             lp = g.level_place_rx.match(ftext, e)
+            if lp and lp.group("level") and not lp.group("place") and not _level_as_written(
+                    text[lp.start("level"):lp.end("level")], g):
+                lp = None  # "quán triệt" folds like "quận": a level is matched with its accents
             if lp:
                 e = lp.end()
                 if lp.group("level") and not lp.group("place"):
@@ -507,6 +512,16 @@ def find_unit_mentions(text: str) -> list[UnitMention]:
         found.append(UnitMention(s_out, e, _capitalize(surface), canon, kind, title))
     found.sort(key=lambda u: u.start)
     return _join_parent_bodies(text, found)
+
+
+def _level_as_written(surface: str, g: Gazetteer) -> bool:
+    """Whether a level word matched on folded text is that word with its accents."""
+    words = canonical_tones(re.sub(r"\s+", " ", surface).lower()).split()
+    if words[:1] == ["các"]:
+        words = words[1:]
+    if words[:1] == ["cấp"]:
+        words = words[1:]
+    return " ".join(words) in g.level_words or words[:1] == ["các"]
 
 
 def _join_parent_bodies(text: str, found: list[UnitMention]) -> list[UnitMention]:

@@ -20,7 +20,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from .dates import iso_date
+from .dates import adoption_date, iso_date
 from .doctypes import ABBREVIATIONS, PROVINCES, STATE_CODES, type_from_name
 from .normalize import canonical_tones, fold
 from .symbols import SymbolParts, parse_symbol
@@ -37,7 +37,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-HEADER_LINES = 45  # the header never runs longer than this many lines
+HEADER_LINES = 45  # the header never runs longer than this many non-blank lines
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,10 @@ class HeaderFacts:
     subject: str | None = None
     vv: bool = False
     party_motto: bool = False  # "ĐẢNG CỘNG SẢN VIỆT NAM" instead of the national motto
+    issuers: list[str] = field(default_factory=list)  # joint documents: every issuing body
+    # numbers and dates that are not the document's: (kind, number, iso date, text, start)
+    stamps: list[tuple[str, str | None, str | None, str, int]] = field(default_factory=list)
+    review: list[tuple[str, str, str]] = field(default_factory=list)  # (field, reason, detail)
     spans: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -185,8 +189,27 @@ _DATE_LINE_LOOSE = re.compile(
 )
 _BODY_START = re.compile(
     r"^\s*(?:Căn\s+cứ|CĂN\s+CỨ|Kính\s+gửi|KÍNH\s+GỬI|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị"
-    r"|Điều\s+1\b|Chương\s+I\b|Hôm\s+nay|Ngày\s+\d{1,2}\s*(?:/|tháng))"
+    r"|Điều\s+1\b|Chương\s+I\b|Hôm\s+nay|Ngày\s+\d{1,2}\s*(?:/|tháng)(?!.*năm\s*(?:19|20)\d\d\s*$))"
 )
+# a header date line without a place: "Ngày 3 tháng 5 năm 2024" alone in its cell
+_DATE_ALONE = re.compile(
+    r"^\(?\s*ngày(?P<d>[^\n]{0,12}?)tháng(?P<m>[^\n]{0,12}?)năm\s*(?P<y>(?:19|20)\d\d)\s*\)?\.?$",
+    re.IGNORECASE,
+)
+
+# stamps and e-signature lines: their numbers and dates are never the document's
+_STAMP_HEAD = (
+    ("incoming", re.compile(r"^(?:CÔNG\s+VĂN\s+|VĂN\s+BẢN\s+)?(?:ĐẾN|DEN)(?:\s*[:.]?\s*$|\s+(?:Số|SỐ|số|Ngày|NGÀY|ngày)\b)"
+                            r"|\bSố\s+đến\s*:", re.IGNORECASE)),
+    ("copy", re.compile(r"\bSAO\s+Y\b|\bBẢN\s+SAO\b(?=.*\d)|\bSAO\s+LỤC\b|\bTRÍCH\s+SAO\b")),
+    ("signed", re.compile(r"Ký\s+bởi\s*:|Ngày\s+ký\s*:|Thời\s+gian\s+ký\s*:|Giờ\s+ký\s*:"
+                          r"|Cơ\s+quan\s+phát\s+hành\s*:|Người\s+ký\s*:", re.IGNORECASE)),
+)
+# the lines of an incoming stamp under its "ĐẾN" head
+_STAMP_TAIL = re.compile(r"^(?:Số|SỐ|Ngày|NGÀY|Giờ|Chuyển|CHUYỂN|Lưu\s+hồ\s+sơ)\b\s*[:.]?", re.IGNORECASE)
+_STAMP_NUMBER = re.compile(r"(?:Số|SỐ)\s*(?:đến\s*)?[:.]?\s*(?P<n>\d{1,6})(?![\d/])")
+_STAMP_ISO = re.compile(r"(?P<y>(?:19|20)\d\d)-(?P<m>\d{2})-(?P<d>\d{2})")
+_STAMP_DATE = re.compile(r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d\d)")
 _SUBJECT_STOP = re.compile(r"^\s*(?:\(|(?:[IVX]+|\d+)[.)]\s)")
 
 
@@ -226,6 +249,9 @@ def _find_symbol(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, bool
     return None, False, None
 
 
+_BRACKET_UNIT = re.compile(r"[ \t]?(\([A-ZĐ][A-ZĐ0-9.&-]{0,11}\))")
+
+
 def _find_symbol_in(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, bool, Cell | None]:
     for i, c in enumerate(cells):
         m = _SO.search(c.text)
@@ -239,6 +265,11 @@ def _find_symbol_in(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, b
             parts.end += off
             if text[parts.end : parts.end + 1] == "-":
                 parts = _continued_symbol(text, cells[i + 1 :], c, parts)
+            unit = _BRACKET_UNIT.match(text, parts.end)
+            if unit:  # "403/TTr-CAT(PC04)": the drafting unit in brackets is printed with it
+                parts.symbol += unit.group(1)
+                parts.units = [*parts.units, unit.group(1).strip("()")]
+                parts.end = unit.end()
             return parts, False, c
         g = _GARBLED_NUMBER.match(after)
         if g:
@@ -269,7 +300,7 @@ _SYMBOL_TAIL = re.compile(r"^[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ][A-ZĐ0-9]*)*$")
 def _continued_symbol(text: str, rest: list[Cell], cell: Cell, parts: SymbolParts) -> SymbolParts:
     """A long joint symbol wrapped onto the next line: ``24/HDLN-BCA-BQP-BYT-`` /
     ``BCT-BTC-VKSNDTC-TANDTC`` (the next line's first cell holds only codes)."""
-    nxt = next((c for c in rest if c.line == cell.line + 1 and c.first), None)
+    nxt = next((c for c in rest if c.first and cell.line < c.line <= cell.line + 3), None)
     if nxt is None or not _SYMBOL_TAIL.match(nxt.text.strip()):
         return parts
     joined = parse_symbol(f"Số: {parts.symbol}-{nxt.text.strip()}")
@@ -342,6 +373,8 @@ _PROPER = {
     "việt nam": "Việt Nam",
     "trung ương": "Trung ương",
     "tổ quốc": "Tổ quốc",
+    "mặt trận tổ quốc": "Mặt trận Tổ quốc",
+    "ủy ban thường vụ quốc hội": "Ủy ban Thường vụ Quốc hội",
 }
 _FOLDED_PROVINCES = sorted(((fold(p).split(), p) for p in PROVINCES), key=lambda x: -len(x[0]))
 
@@ -490,13 +523,17 @@ _VV_INSIDE = re.compile(r"(?<=\s)V/[vV](?=\s)")
 _DOC_TYPE_HEAD = re.compile(r"^(?:[VW]\s?[/⁄|]\s?[vV]|Về việc)(?=[\s:.])")
 
 
+# the Youth Union prints its name where the national motto stands
+_UNION_MOTTO = re.compile(r"ĐOÀN\s+(?:TNCS|THANH\s+NIÊN\s+CỘNG\s+SẢN)\s+HỒ\s+CHÍ\s+MINH")
+
+
 def _issuer_lines(cells: list[Cell], stop_line: int, so_cell: Cell | None) -> list[Cell]:
     out: list[Cell] = []
     for c in cells:
         if c.line >= stop_line:
             break
         t = c.text.strip()
-        if _is_motto(t) or _RULE.match(t) or _DATE_LINE.search(t) or c is so_cell:
+        if _is_motto(t) or _RULE.match(t) or _DATE_LINE.search(t) or c is so_cell or _UNION_MOTTO.fullmatch(t):
             continue
         if t.startswith(("@", "(")) or ":" in t or _DRAFT_MARK.match(t):
             continue
@@ -517,6 +554,20 @@ def _wordy(t: str) -> bool:
     return bool(chars) and letters / len(chars) >= 0.7 and (len(words) >= 2 or len(t.strip()) >= 4)
 
 
+# a header line ending with a name that needs the next line ("ỦY BAN MẶT TRẬN" /
+# "TỔ QUỐC VIỆT NAM TỈNH …", "ĐOÀN THANH NIÊN" / "CỘNG SẢN HỒ CHÍ MINH …", "ỦY BAN" / "NHÂN DÂN …")
+_INCOMPLETE_NAME = re.compile(
+    r"(?:\bMẶT\s+TRẬN|^(?:ỦY|UỶ)\s+BAN|\bĐOÀN\s+THANH\s+NIÊN|^HỘI\s+ĐỒNG|\bLIÊN\s+HIỆP\s+CÁC|"
+    r"\bCỦA|\bTHUỘC|\bTRỰC\s+THUỘC)\s*$"
+)
+
+
+# "VĂN PHÒNG" / "CHÍNH PHỦ", "ỦY BAN THƯỜNG VỤ" / "QUỐC HỘI": one national body, not a
+# body and its parent
+_HEAD_ONLY = re.compile(r"VĂN\s+PHÒNG|(?:ỦY|UỶ)\s+BAN\s+THƯỜNG\s+VỤ|BAN\s+[A-ZĐÀ-Ỹ ]{2,30}|HỘI\s+ĐỒNG\s+[A-ZĐÀ-Ỹ ]{2,30}")
+_NATIONAL_TAIL = re.compile(r"^(?:CHÍNH\s+PHỦ|QUỐC\s+HỘI|CHỦ\s+TỊCH\s+NƯỚC|TRUNG\s+ƯƠNG)\b")
+
+
 def _group_issuer_lines(lines: list[str]) -> list[tuple[str, list[int]]]:
     """Join header lines into body names; each group keeps the indices of its lines."""
     groups: list[tuple[str, list[int]]] = []
@@ -526,49 +577,71 @@ def _group_issuer_lines(lines: list[str]) -> list[tuple[str, list[int]]]:
             continue
         head = _ORG_HEAD.match(t) or _PARTY_COMMITTEE.match(t)
         cont = (_ISSUER_CONT.match(t) or not head) and not _PARTY_COMMITTEE.match(t)
-        if groups and (cont or groups[-1][0].rstrip().endswith((",", " VÀ", "&"))):
+        if groups and (cont or groups[-1][0].rstrip().endswith((",", " VÀ", "&"))
+                       or _INCOMPLETE_NAME.search(groups[-1][0])
+                       or (_NATIONAL_TAIL.match(t) and _HEAD_ONLY.fullmatch(groups[-1][0].strip()))):
             groups[-1] = (groups[-1][0].rstrip() + " " + t, [*groups[-1][1], i])
         else:
             groups.append((t, [i]))
     return groups
 
 
-def _subject_after(text: str, cells: list[Cell], idx: int, first: str) -> tuple[str, int, int]:
-    """Lines after the type line (or the V/v line) until a blank line or a body anchor."""
+def _subject_after(
+    text: str, cells: list[Cell], idx: int, first: str, body_cut: bool = False
+) -> tuple[str, int, int]:
+    """Lines after the type line (or the V/v line) until the body starts.
+
+    The trích yếu may run over several lines separated by blank lines (DOCX paragraphs,
+    PDF and HTML extraction). It ends at the first body line: ``Căn cứ``, ``Kính gửi``,
+    ``Thực hiện``, an enacting formula (``BỘ TRƯỞNG BỘ …``, ``ỦY BAN NHÂN DÂN TỈNH …``,
+    ``QUYẾT ĐỊNH:``), ``Điều 1``, ``Phần I``, a table, the rule drawn under it, a change of
+    case (capitals after a sentence-case subject and the reverse). After a blank line a
+    sentence-case subject goes on only with a line that visibly continues it (lower-case
+    start, or the line above ends with a joining word) or a short unpunctuated line that
+    the body anchor follows (``body_cut``: ``cells`` stop where the body's first line is).
+    """
     parts = [first] if first else []
     start = cells[idx].start
     end = cells[idx].end
     prev_line = cells[idx].line
     seen_text = bool(first)
-    for c in cells[idx + 1 :]:
-        if c.line > prev_line + 1 and seen_text:
-            # a blank line ends the subject, except a wrapped V/v split by a date cell
-            break
+    firsts = [c for c in cells[idx + 1 :] if c.first or c.line != cells[idx].line]
+    for k, c in enumerate(firsts):
         if not c.first and c.line == prev_line:
             continue
         t = c.text.strip()
-        if _is_motto(t) or _RULE.match(t):
+        gap = c.line - prev_line - 1
+        if _is_motto(t):
             prev_line = c.line
             continue
-        if (
-            _BODY_START.match(t) or _DATE_LINE.search(t) or _SO.match(t)
-            or t.endswith(":") or re.match(r"^(?:QUYẾT|QUYẾT ĐỊNH|NGHỊ QUYẾT)\s*:", t)
-        ):
+        if _RULE.match(t):
+            if seen_text and c.first and len(t) >= 3:
+                break  # the short rule drawn under the trích yếu
+            prev_line = c.line
+            continue
+        if seen_text and gap > 2:
             break
-        if seen_text and is_upper_text(t) and not is_upper_text(" ".join(parts)):
+        if _ends_subject(t, text, c):
             break
+        whole = " ".join(parts)
         own = parts[1:] if first else parts
-        if own and is_upper_text(" ".join(own)) and not is_upper_text(t):
+        upper_subject = bool(own) and is_upper_text(" ".join(own))
+        if seen_text and is_upper_text(t) and not is_upper_text(whole) and not _joins(whole):
+            break  # "BỘ TRƯỞNG BỘ Y TẾ" after a sentence-case subject
+        if upper_subject and not is_upper_text(t):
             break  # an upper-case subject ends where mixed-case body text starts
         if _SUBJECT_STOP.match(t) or (seen_text and len(t) > 250):
             break
-        if parts and is_upper_text(" ".join(parts)) and is_upper_text(t) and _is_authority_line(t):
+        if (parts and is_upper_text(whole) and is_upper_text(t) and _is_authority_line(t)
+                and not _joins(whole)):
+            break
+        if seen_text and gap and not _continues_after_gap(whole, t, firsts[k + 1 :], text, body_cut):
             break
         parts.append(t)
         seen_text = True
         end = c.end
         prev_line = c.line
-        if len(parts) > 8:
+        if len(parts) > 10:
             break
     subject = re.sub(r"\s+", " ", " ".join(parts)).strip()
     # a place-date line glued into the subject by OCR: "V/v … thủ tục cấp Hà Nội, ngày …"
@@ -579,11 +652,74 @@ def _subject_after(text: str, cells: list[Cell], idx: int, first: str) -> tuple[
     return subject, start, end
 
 
+# the enacting formula and the body's first words end the trích yếu
+_ENACTING_END = re.compile(r"(?:QUYẾT\s+ĐỊNH|QUYẾT\s+NGHỊ|NGHỊ\s+QUYẾT|CHỈ\s+THỊ|BAN\s+HÀNH)\s*:\s*$")
+_PART_HEAD = re.compile(r"^(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+(?:[IVXLC]+|\d+|thứ\s+\w+|THỨ\s+\w+)\b")
+# a line ending with one of these words is cut: the next line continues it
+_JOINING_END = re.compile(
+    r"(?:[,\-–(&]|\b(?:và|của|về|cho|tại|thuộc|với|đối với|trên|trong|theo|đến|từ|các|những|"
+    r"để|năm|giai đoạn|số|ngày|tháng|nhằm|giữa|qua|vào|sau|trước|do|bởi|là|được|có|"
+    r"VÀ|CỦA|VỀ|CHO|TẠI|THUỘC|VỚI|ĐỐI VỚI|TRÊN|TRONG|THEO|ĐẾN|TỪ|CÁC|NHỮNG|ĐỂ|NĂM|"
+    r"GIAI ĐOẠN|SỐ|NHẰM|GIỮA|QUA|VÀO|SAU|TRƯỚC|DO|BỞI|LÀ|ĐƯỢC|CÓ))$"
+)
+
+
+def _joins(whole: str) -> bool:
+    return bool(_JOINING_END.search(whole.rstrip()))
+
+
+def _ends_subject(t: str, text: str, c: Cell) -> bool:
+    """A body line: anchors, the enacting formula, a part heading, a table row."""
+    if (
+        _BODY_START.match(t) or _DATE_LINE.search(t) or _SO.match(t) or t.endswith(":")
+        or _ENACTING_END.search(t) or _PART_HEAD.match(t)
+        or re.match(r"^(?:QUYẾT|QUYẾT ĐỊNH|NGHỊ QUYẾT)\s*:", t)
+    ):
+        return True
+    line_end = text.find("\n", c.start)
+    row = text[text.rfind("\n", 0, c.start) + 1 : len(text) if line_end < 0 else line_end]
+    return row.count("\t") >= 2 and len([x for x in row.split("\t") if x.strip()]) >= 3
+
+
+_LABEL = re.compile(r"^[^:]{2,40}:\s*\S")
+
+
+def _continues_after_gap(whole: str, t: str, rest: list[Cell], text: str, body_cut: bool) -> bool:
+    """Whether ``t``, after a blank line, still belongs to the trích yếu ``whole``."""
+    if is_upper_text(whole) and is_upper_text(t):
+        return True  # capitals go on in capitals (the enacting formula was caught before)
+    if t[:1].islower() or t[:1] in "(\"“'" or t[:1].isdigit() or _joins(whole):
+        return True
+    if len(t) > 160 or _LABEL.match(t):
+        return False  # "Mã số dự án: 4275604886" is a field of the form, not the subject
+    # short capitalised lines: part of the subject when the body's first line follows them
+    # (a final stop only on the last of them: "… vào sử dụng." / "Kính gửi: …")
+    ahead = 0
+    final = t.endswith((".", ";", "!", "?"))
+    for c in rest:
+        n = c.text.strip()
+        if not c.first or not n or _is_motto(n):
+            continue
+        if _RULE.match(n) or _ends_subject(n, text, c) or (is_upper_text(n) and _is_authority_line(n)):
+            return True
+        if final or len(n) > 160:
+            return False
+        final = n.endswith((".", ";", "!", "?"))
+        ahead += 1
+        if ahead > 3:
+            return False
+    return body_cut  # the cells end where the body starts
+
+
 _PLACE_DATE_INSIDE = re.compile(r"\s(?:(?:TP\.\s?)?[A-ZĐ][^\s,]*\s?){1,4},\s*ngày")
 
 
 _AUTH_WORDS = re.compile(
-    r"^(?:CHỦ TỊCH|BỘ TRƯỞNG|GIÁM ĐỐC|THỦ TƯỚNG|CHÍNH PHỦ|QUỐC HỘI|CỤC TRƯỞNG|TRƯỞNG BAN|ỦY BAN|UBND|HỘI ĐỒNG)\b"
+    r"^(?:CHỦ\s+TỊCH|BỘ\s+TRƯỞNG|(?:TỔNG\s+)?GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|CHÍNH\s+PHỦ|QUỐC\s+HỘI|"
+    r"CỤC\s+TRƯỞNG|VỤ\s+TRƯỞNG|TRƯỞNG\s+BAN|VIỆN\s+TRƯỞNG|CHÁNH\s+ÁN|THỐNG\s+ĐỐC|"
+    r"TỔNG\s+KIỂM\s+TOÁN|CHÁNH\s+VĂN\s+PHÒNG|CHÁNH\s+THANH\s+TRA|HIỆU\s+TRƯỞNG|"
+    r"ỦY\s+BAN|UỶ\s+BAN|UBND|HỘI\s+ĐỒNG|HĐND|BAN\s+CHẤP\s+HÀNH|BAN\s+THƯỜNG\s+VỤ|"
+    r"THƯỜNG\s+TRỰC|BAN\s+BÍ\s+THƯ|BỘ\s+CHÍNH\s+TRỊ|TỈNH\s+ỦY|HUYỆN\s+ỦY|THÀNH\s+ỦY)\b"
 )
 
 
@@ -594,18 +730,23 @@ def _is_authority_line(t: str) -> bool:
 def parse_header(text: str) -> HeaderFacts:
     """Read the header anchors of a document's text (all pages joined)."""
     hf = HeaderFacts()
-    # the header zone: the first HEADER_LINES lines
+    # the header zone: the first HEADER_LINES lines that hold text (blank lines between
+    # paragraphs do not count: DOCX and HTML extraction double them)
     stop = 0
-    for _ in range(HEADER_LINES):
+    lines = 0
+    while lines < HEADER_LINES:
         nl = text.find("\n", stop)
         if nl < 0:
             stop = len(text)
             break
+        lines += bool(text[stop:nl].strip())
         stop = nl + 1
     cells = split_cells(text, 0, stop)
     hf.party_motto = any(
         re.fullmatch(r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", c.text.strip(" *")) for c in cells
     )
+    stamp_cells = _stamps(cells, hf)
+    cells = [c for c in cells if id(c) not in stamp_cells]
     body_line = next((c.line for c in cells if c.first and _BODY_START.match(c.text)), None)
     head_cells = [c for c in cells if body_line is None or c.line < body_line]
 
@@ -638,6 +779,8 @@ def parse_header(text: str) -> HeaderFacts:
         hf.place = place or None
         s, e = dcell.start + dm.start(), dcell.start + dm.end()
         hf.spans["date"] = (s, e, text[s:e])
+    else:
+        _date_without_place(text, head_cells, hf)
 
     # issuer: upper-case cells above the Số line (or above the type line)
     type_idx = _find_type_line(head_cells, after_line=so_cell.line if so_cell is not None else 0)
@@ -650,8 +793,19 @@ def parse_header(text: str) -> HeaderFacts:
     issuer_cells = _issuer_lines(head_cells, stop_line, so_cell)
     if so_cell is not None and not so_cell.first:
         issuer_cells = [c for c in issuer_cells if c.line < so_cell.line or c.start < so_cell.start]
-    grouped = _group_issuer_lines([c.text for c in issuer_cells])
-    if grouped:
+    joint = _is_joint(hf.symbol, head_cells, type_idx)
+    lines = [c.text for c in issuer_cells]
+    if joint:
+        lines = [p for t in lines for p in _JOINT_SPLIT.split(t)]
+        issuer_cells = [c for c in issuer_cells for _ in _JOINT_SPLIT.split(c.text)]
+    grouped = _group_issuer_lines(lines)
+    if joint and len(grouped) > 1:
+        # a thông tư liên tịch: every body issues it; the first one is ``issuer``
+        hf.issuers = [sentence_case(g[0]) for g in grouped]
+        hf.issuer = hf.issuers[0]
+        s, e = issuer_cells[0].start, issuer_cells[-1].end
+        hf.spans["issuer"] = (s, e, text[s:e])
+    elif grouped:
         hf.issuer = sentence_case(grouped[-1][0])
         if len(grouped) > 1:
             hf.parent_issuer = sentence_case(grouped[-2][0])
@@ -659,6 +813,12 @@ def parse_header(text: str) -> HeaderFacts:
         own = grouped[-1][1]
         s, e = issuer_cells[own[0]].start, issuer_cells[own[-1]].end
         hf.spans["issuer"] = (s, e, text[s:e])
+        if _BARE_BODY.fullmatch(hf.issuer) and hf.parent_issuer is None:
+            # "Ủy ban nhân dân" without its level and place: the unit line was lost (OCR)
+            hf.review.append(("issuer", "low_confidence", grouped[-1][0]))
+            hf.warnings.append(f"issuer incomplete: {grouped[-1][0]}")
+            hf.issuer = None
+            del hf.spans["issuer"]
 
     if type_idx is not None:
         c = head_cells[type_idx]
@@ -669,7 +829,7 @@ def parse_header(text: str) -> HeaderFacts:
             rest = c.text.strip()[len(name) :].strip(" :")
             hf.type_name = _cap(name.lower()) if code in STATE_CODES else name
             hf.spans["doc_type"] = (c.start, c.start + len(c.text.strip()), c.text.strip())
-            subj, s, e = _subject_after(text, head_cells, type_idx, rest)
+            subj, s, e = _subject_after(text, head_cells, type_idx, rest, body_line is not None)
             if subj:
                 hf.subject = subj
                 hf.spans["subject"] = (s, e, text[s:e])
@@ -684,11 +844,80 @@ def parse_header(text: str) -> HeaderFacts:
                 vv = not hm.group(0).startswith("Về")
                 if vv:
                     t = "V/v" + t[hm.end() :]  # OCR "W⁄v" is the V/v of a công văn
-                subj, s, e = _subject_after(text, head_cells, i, t)
+                subj, s, e = _subject_after(text, head_cells, i, t, body_line is not None)
                 hf.subject, hf.vv = subj, vv
                 hf.spans["subject"] = (s, e, text[s:e])
                 break
     return hf
+
+
+def _date_without_place(text: str, head_cells: list[Cell], hf: HeaderFacts) -> None:
+    """No place-date line: a header line holding only ``Ngày 3 tháng 5 năm 2024``, else
+    the adoption sentence of a law or resolution (``… được Quốc hội … thông qua ngày …``)."""
+    for c in head_cells:
+        m = _DATE_ALONE.match(c.text.strip())
+        if m:
+            iso, bad = _date_parts(m)
+            hf.date, hf.date_unreadable = iso, bad
+            if bad:
+                hf.warnings.append("day or month unreadable")
+            lead = len(c.text) - len(c.text.lstrip())
+            hf.spans["date"] = (c.start + lead, c.start + lead + len(c.text.strip()), c.text.strip())
+            return
+    adopted = adoption_date(text)
+    if adopted is not None:
+        hf.date = adopted.iso
+        hf.spans["date"] = (adopted.start, adopted.end, adopted.raw)
+
+
+def _stamps(cells: list[Cell], hf: HeaderFacts) -> set[int]:
+    """Incoming stamps, copy certifications and e-signature lines of the header zone:
+    recorded in ``hf.stamps`` and returned (as cell ids) to be left out of every anchor."""
+    out: set[int] = set()
+    i = 0
+    while i < len(cells):
+        c = cells[i]
+        t = c.text.strip()
+        kind = next((k for k, rx in _STAMP_HEAD if rx.search(t)), None)
+        if kind is None:
+            i += 1
+            continue
+        group = [c]
+        j = i + 1
+        if kind == "incoming":
+            while j < len(cells) and cells[j].line <= group[-1].line + 2 and (
+                _STAMP_TAIL.match(cells[j].text.strip()) or (cells[j].line == c.line and
+                _STAMP_NUMBER.search(cells[j].text))):
+                group.append(cells[j])
+                j += 1
+        joined = " ".join(g.text.strip() for g in group)
+        num = _STAMP_NUMBER.search(joined)
+        dm = _STAMP_DATE.search(joined) or _STAMP_ISO.search(joined)
+        iso = iso_date(int(dm.group("y")), int(dm.group("m")), int(dm.group("d"))) if dm else None
+        hf.stamps.append((kind, num.group("n") if num and kind == "incoming" else None, iso,
+                          joined, c.start))
+        out.update(id(g) for g in group)
+        i = j
+    return out
+
+
+# a body name that never stands alone in a header: its level and place were cut off
+_BARE_BODY = re.compile(
+    r"(?:Ủy ban nhân dân|Hội đồng nhân dân|Ủy ban Mặt trận Tổ quốc(?: Việt Nam)?|Đảng ủy|"
+    r"Ban Chấp hành|Ban Thường vụ|Đảng bộ)",
+    re.IGNORECASE,
+)
+# "BỘ TÀI CHÍNH - BỘ NỘI VỤ" on one line of a joint header
+_JOINT_SPLIT = re.compile(r"\s+[-–—]\s+(?=" + _ORG_HEAD.pattern[1:] + ")")
+_JOINT_TYPE = re.compile(r"LIÊN\s+(?:TỊCH|NGÀNH|BỘ|SỞ)\b", re.IGNORECASE)
+
+
+def _is_joint(symbol: SymbolParts | None, cells: list[Cell], type_idx: int | None) -> bool:
+    """A joint document: several issuers in the symbol (``TTLT-BTC-BNV``) or a type line
+    ``THÔNG TƯ LIÊN TỊCH`` / ``HƯỚNG DẪN LIÊN NGÀNH``."""
+    if symbol is not None and (len(symbol.issuers) > 1 or (symbol.doc_type or "").endswith(("LT", "LN"))):
+        return True
+    return type_idx is not None and bool(_JOINT_TYPE.search(cells[type_idx].text))
 
 
 def _qualify_committee(issuer: str, parent: str) -> str:

@@ -36,6 +36,11 @@ LOW_CONFIDENCE = 60.0
 #: a handwritten value is kept only when every word of it reaches this confidence (and
 #: other evidence agrees)
 SURE_CONFIDENCE = 90.0
+#: clean digits read below this confidence in a number or day slot are taken for
+#: handwriting too (printed digits read at 90+)
+HANDWRITING_CONFIDENCE = 50.0
+#: the number line stands in this top share of the first page
+HEADER_BAND = 0.4
 #: handwriting strays above and below the printed line by up to this many line heights
 _REACH = 0.6
 
@@ -81,8 +86,7 @@ def check_layout(facts: Facts, layout: Sequence[Page], texts: Sequence[str],
         page = pages.get(span.page)
         if page is not None and span.box is None:
             span.box = _union([w.box for w in _words_in(page.words, span.start, span.end)])
-    if "number" not in facts.fallbacks:
-        _check_number(facts, pages, filename)
+    _check_number(facts, pages, filename)
     _check_date(facts, pages)
 
 
@@ -90,50 +94,120 @@ def check_layout(facts: Facts, layout: Sequence[Page], texts: Sequence[str],
 
 def _check_number(facts: Facts, pages: dict[int, Page], filename: str | None) -> None:
     span = facts.provenance.get("symbol")
-    if span is None or facts.symbol is None:
+    found = _number_slot(facts, pages, span)
+    if found is None:
         return
-    page = pages.get(span.page)
-    if page is None:
-        return
-    reading = _number_reading(page.words, span, facts.number)
-    if reading is None:
-        return
-    pen = _pen_over(page.ink, reading.region)
-    sure = (reading.clean() and reading.min_conf() >= SURE_CONFIDENCE
-            and facts.number is not None and _in_filename(facts.number, filename))
-    if facts.number is None:
+    page_no, reading, pen = found
+    digits = "".join(w.text for w in reading.words)
+    sure = reading.clean() and reading.min_conf() >= SURE_CONFIDENCE and not pen
+    if facts.symbol is None:
+        # the header could not read the number line at all: say what stands there
         if pen or reading.words:
-            # a blank with ink, or something OCR could not take for a number
-            reason = "handwritten" if pen else "low_confidence"
-            facts.review.append(ReviewItem("number", reason, span.page,
+            facts.review.append(ReviewItem("number", _reason(pen, reading), page_no,
                                            detail=reading.text or None))
         return
-    if sure:
+    if "number" in facts.fallbacks:
+        # a number from the file name on a page whose own number OCR could not read:
+        # file names lie ("CV SỐ 1360" holding 1364), so it stands only if the page agrees
+        if sure and digits == facts.number:
+            return
+        source = facts.fallbacks.pop("number")
+        _strip_number(facts)
+        facts.warnings = [w for w in facts.warnings if w != "number taken from the file name"]
+        if not (sure and _DIGITS.match(digits)):
+            _drop_number(facts, ReviewItem("number", _reason(pen, reading), page_no,
+                                           detail=f"OCR: {reading.text or '—'}; {source}"))
+            return
+    if facts.number is None:
+        if sure and _DIGITS.match(digits):
+            # printed digits the header could not take as one number ("257 1/VNPT-…")
+            facts.number = digits
+            facts.symbol = digits + facts.symbol
+            facts.warnings = [w for w in facts.warnings if w != "number unreadable"]
+        elif pen or reading.words:
+            # a blank with ink, or something OCR could not take for a number
+            facts.review.append(ReviewItem("number", _reason(pen, reading), page_no,
+                                           detail=reading.text or None))
+        return
+    if reading.clean() and reading.min_conf() >= SURE_CONFIDENCE and (
+            not pen or _in_filename(facts.number, filename)):
         return
     if pen or not reading.clean() or reading.min_conf() < LOW_CONFIDENCE:
-        reason = "handwritten" if pen else "low_confidence"
-        facts.review.append(ReviewItem("number", reason, span.page, detail=reading.text))
-        if facts.symbol.startswith(facts.number):
-            facts.symbol = facts.symbol[len(facts.number):]
-        facts.number = None
-        facts.provenance.pop("number", None)
-        facts.warnings.append(f"number not trusted ({reason}): OCR read {reading.text!r}")
+        _drop_number(facts, ReviewItem("number", _reason(pen, reading), page_no,
+                                       detail=reading.text))
 
 
-def _number_reading(words: list[Word], span: Span, number: str | None) -> _Reading | None:
-    """The words between the ``Số`` label and the ``/`` of the symbol, and their region."""
-    inside = _words_in(words, span.start, span.end)
-    slash = next((w for w in inside if "/" in w.text or "-" in w.text), None)
-    if slash is None:
+def _reason(pen: bool, reading: _Reading) -> str:
+    """Pen ink, or garbage where digits are expected (what Tesseract makes of handwriting,
+    also on a grey scan where the ink shows no colour): ``handwritten``; clean digits read
+    with little confidence: ``low_confidence``."""
+    if pen or not reading.clean() or reading.min_conf() < HANDWRITING_CONFIDENCE:
+        return "handwritten"
+    return "low_confidence"
+
+
+def _strip_number(facts: Facts) -> None:
+    if facts.number is not None and facts.symbol and facts.symbol.startswith(facts.number):
+        facts.symbol = facts.symbol[len(facts.number):]
+    facts.number = None
+    facts.provenance.pop("number", None)
+
+
+def _drop_number(facts: Facts, item: ReviewItem) -> None:
+    """Clear the number and its digits in the symbol (``/TTr-SNV`` stays), say why."""
+    facts.review.append(item)
+    _strip_number(facts)
+    facts.warnings.append(f"number not trusted ({item.reason}): OCR read {item.detail!r}")
+
+
+def _number_slot(facts: Facts, pages: dict[int, Page],
+                 span: Span | None) -> tuple[int, _Reading, bool] | None:
+    """The page, the reading of the number slot and whether pen ink lies over it: from
+    the symbol's span, or — when the header found no symbol — from a ``Số`` label in the
+    header band of the first page."""
+    if span is not None and facts.symbol is not None:
+        page = pages.get(span.page)
+        if page is None:
+            return None
+        inside = _words_in(page.words, span.start, span.end)
+        slash = next((w for w in inside if "/" in w.text or "-" in w.text), None)
+        if slash is None:
+            return None
+        reading = _number_reading(page.words, page.words.index(slash),
+                                  page.words.index(inside[0]), facts.number)
+        page_no = span.page
+    else:
+        page = pages.get(1)
+        if page is None:
+            return None
+        words = page.words
+        reading = None
+        for j, w in enumerate(words):
+            if w.box[1] > HEADER_BAND or not _is_label(w.text):
+                continue
+            k = next((i for i in range(j + 1, min(len(words), j + 5))
+                      if "/" in words[i].text and _same_line(words[i], w)), None)
+            if k is not None:
+                reading = _number_reading(words, k, j + 1, None)
+                break
+        page_no = 1
+    if reading is None:
         return None
-    k = words.index(slash)
-    # the label: the nearest word before the symbol that says "Số"
-    label = None
-    for j in range(k - 1, max(-1, k - 6), -1):
-        if _fold(words[j].text).rstrip(":").strip() in ("so", "s0", "s6"):
-            label = j
-            break
-    start = label + 1 if label is not None else words.index(inside[0])
+    return page_no, reading, _pen_over(page.ink, reading.region)
+
+
+def _is_label(text: str) -> bool:
+    return _fold(text).rstrip(":").strip() in ("so", "s0", "s6")
+
+
+def _number_reading(words: list[Word], k: int, first: int,
+                    number: str | None) -> _Reading | None:
+    """The words between the ``Số`` label and the ``/`` of the symbol (word ``k``), and
+    their region; ``first`` is where to start when no label is found."""
+    slash = words[k]
+    label = next((j for j in range(k - 1, max(-1, k - 6), -1) if _is_label(words[j].text)),
+                 None)
+    start = label + 1 if label is not None else first
     value = [w for w in words[start:k] if _same_line(w, slash)]
     head = slash.text.split("/", 1)[0].split(":")[-1]  # "Số:402/BCA" -> "402"
     if head and not slash.text.startswith("/"):
@@ -194,7 +268,8 @@ def _check_date(facts: Facts, pages: dict[int, Page]) -> None:
     facts.date = f"{year}-{int(month.words[0].text):02d}" if printed_month else year
     if was and not was.startswith(facts.date):
         facts.date = None  # the header read another year or month: trust neither
-    reason = "handwritten" if any(pen[k] for k in bad) else "low_confidence"
+    reason = ("handwritten" if any(_reason(pen[k], parts[k]) == "handwritten" for k in bad)
+              else "low_confidence")
     detail = " / ".join(f"{k}: {parts[k].text or '—'}" for k in bad)
     facts.review.append(ReviewItem("date", reason, span.page, detail=detail))
     facts.warnings.append(f"date not trusted ({reason}): OCR read {detail}")

@@ -25,10 +25,18 @@ _TITLE = re.compile(
     r"(?:TRƯỞNG|CHỦ\s+TỊCH|GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|BÍ\s+THƯ|CHÁNH\s|THƯ\s+KÝ|ỦY\s+VIÊN|"
     r"NGƯỜI\s|ĐẠI\s+DIỆN|TỔNG\s+KIỂM|KẾ\s+TOÁN|PHÓ\s)"
 )
-_RANKS = re.compile(
-    r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)|PGS\.?\s*TS\.?|GS\.?\s*TS\.?|TS\.|ThS\.|KS\.|Ông|Bà)\s+"
+# ranks and academic titles printed before the name: kept apart in ``Signer.rank``
+_RANK_WORDS = (
+    r"(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy|uý)|Chuẩn\s+Đô\s+đốc|Phó\s+Đô\s+đốc|Đô\s+đốc"
+    r"|(?:LS|PGS|GS|TS|TSKH|ThS|KS|BS|CKII|CKI|DS|CN|NGƯT|NGND|NSND|NSƯT|KTS)\s*\."
+    r"|Luật\s+sư|Tiến\s+sĩ|Thạc\s+sĩ|Bác\s+sĩ|Kỹ\s+sư|Giáo\s+sư|Phó\s+Giáo\s+sư"
 )
+_RANKS = re.compile(rf"^(?P<rank>(?:(?:{_RANK_WORDS})[\s.,]*)+)")
+_HONORIFIC = re.compile(r"^(?:Ông|Bà|Đồng\s+chí|Đ/c)\s+")
 _SKIP_NAME = re.compile(r"(?:đã ký|ký|đóng dấu|Như trên|Nơi nhận|Lưu)", re.IGNORECASE)
+# a name's word: "Nguyễn", "H'Vi"; OCR glues a stray mark before it ("ơNguyễn", "` k$_TS.")
+_NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_]*(?:'[^\W\d_]+)?$")
+_DEBRIS = re.compile(r"[^\w\s.']|_")
 
 
 @dataclass
@@ -48,40 +56,75 @@ def _is_title_cell(t: str) -> bool:
     return bool(_TITLE.search(t + " ")) and len(t.split()) <= 9 and not t.endswith((":", ";"))
 
 
+def _strip_debris(t: str) -> str:
+    """OCR marks before a name: ``` k$_TS. Đỗ …`` -> ``TS. Đỗ …``, ``ơNguyễn`` ->
+    ``Nguyễn`` (a signature's stroke read as a letter glued to the capital)."""
+    words = t.split()
+    while words and _DEBRIS.search(words[0]) and len(words) > 2:
+        tail = _DEBRIS.split(words[0])[-1]
+        if tail:
+            words[0] = tail
+            break
+        words.pop(0)
+    if words:
+        w = words[0]
+        i = next((k for k, ch in enumerate(w) if ch.isupper()), 0)
+        if 0 < i <= 2 and w[:i].isalpha() and w[:i].islower() and w[i + 1 : i + 2].islower():
+            words[0] = w[i:]
+    return " ".join(words)
+
+
 def _name_of(t: str) -> str | None:
+    return _split_name(t)[0]
+
+
+def _split_name(t: str) -> tuple[str | None, str | None]:
+    """The signer's name in a cell, and the rank or title printed before it
+    (``Thượng tướng Lê Quốc Hùng`` -> ``("Lê Quốc Hùng", "Thượng tướng")``)."""
     t = re.sub(r"\s+", " ", t).strip(" .,;*_")
-    t = _RANKS.sub("", t)
+    t = _strip_debris(t)
+    rank = None
+    m = _RANKS.match(t)
+    if m:
+        rank = re.sub(r"\s+", " ", m.group("rank")).strip(" ,")
+        t = t[m.end():]
+    t = _HONORIFIC.sub("", t).strip(" .,;*_")
     if not t or _SKIP_NAME.search(t) or re.search(r"[\d:;()/]", t):
-        return None
+        return None, None
     words = t.split()
     if not 2 <= len(words) <= 5:
-        return None
+        return None, None
     fixed = []
     for w in words:
-        if w[:1].isupper() and (len(w) == 1 or w[1:].islower()):
+        if not _NAME_WORD.match(w):
+            return None, None
+        if w[:1].isupper() and (len(w) == 1 or w[1:].replace("'", "").islower() or "'" in w):
             fixed.append(w)
         elif len(w) > 2 and w[:2].isupper() and w[2:].islower():
             fixed.append(w[0] + w[1:].lower())  # OCR case slip: "PHan" for "Phan"
         else:
-            return None
-    return " ".join(fixed)
+            return None, None
+    return " ".join(fixed), rank
 
 
 def _unmark(cells: list[Cell]) -> list[Cell]:
-    """Cells without Markdown emphasis marks (``**TM. ỦY BAN NHÂN DÂN``, ``CHỦ TỊCH**``)."""
+    """Cells without Markdown emphasis marks (``**TM. ỦY BAN NHÂN DÂN``, ``CHỦ TỊCH**``),
+    their lines counted without the blank ones (paragraph breaks of DOCX and HTML text
+    double the lines of a block)."""
     out = []
+    rank: dict[int, int] = {}
     for c in cells:
         t = c.text
         lead = len(t) - len(t.lstrip("*_ "))
         body = t.strip("*_ ")
         if body:
-            out.append(Cell(body, c.start + lead, c.start + lead + len(body), c.line, c.first))
+            line = rank.setdefault(c.line, len(rank))
+            out.append(Cell(body, c.start + lead, c.start + lead + len(body), line, c.first))
     return out
 
 
 def _blocks(cells: list[Cell]) -> list[tuple[list[Cell], Cell | None]]:
     """Runs of title cells (consecutive lines) and the name cell that follows each."""
-    cells = _unmark(cells)
     out: list[tuple[list[Cell], Cell | None]] = []
     i = 0
     n = len(cells)
@@ -129,10 +172,10 @@ def find_signer_block(text: str, *, party: bool = False) -> SignerBlock | None:
     if anchor is not None:
         lo = text.rfind("\n", 0, max(0, anchor - 2500)) + 1
         hi = min(len(text), anchor + 3500)
-        cells = split_cells(text, lo, hi)
+        cells = _unmark(split_cells(text, lo, hi))
         blocks = _blocks(cells)
         if blocks:
-            aline = text.count("\n", 0, anchor)
+            aline = next((c.line for c in cells if c.end > anchor), cells[-1].line)
             # nearest block to the anchor; ties go to the block after it
             def dist(b: tuple[list[Cell], Cell | None]) -> tuple[int, int]:
                 run = b[0]
@@ -140,11 +183,37 @@ def find_signer_block(text: str, *, party: bool = False) -> SignerBlock | None:
                 return (0 if b[1] else 1, d)
             best = min(blocks, key=dist)
             return _make(best, party)
-    cells = split_cells(text, max(0, len(text) - 6000))
+        lone = _lone_name(text, cells, next((c.line for c in cells if c.end > anchor), None))
+        if lone is not None:
+            return lone
+    cells = _unmark(split_cells(text, max(0, len(text) - 6000)))
     named = [b for b in _blocks(cells) if b[1] is not None]
     if named:
         return _make(named[-1], party)
-    return None
+    return _lone_name(text, cells[-6:], None) if anchor is None else None
+
+
+def _lone_name(text: str, cells: list[Cell], aline: int | None) -> SignerBlock | None:
+    """A name line standing where the signature block stands, its title lines lost (a
+    seal over them, OCR): right of the recipients (an indented or second cell) within a
+    few lines of the ``Nơi nhận`` anchor, or among the last lines of a document without it."""
+    best: tuple[int, Cell, str, str | None] | None = None
+    for c in cells:
+        if aline is not None and not -3 <= c.line - aline <= 25:
+            continue
+        indent = c.start - (text.rfind("\n", 0, c.start) + 1)
+        if (c.first and indent < 12) or c.text.lstrip().startswith(("-", "+", "•")):
+            continue
+        name, rank = _split_name(c.text)
+        if name is None:
+            continue
+        d = abs(c.line - aline) if aline is not None else -c.line
+        if best is None or d < best[0]:
+            best = (d, c, name, rank)
+    if best is None:
+        return None
+    _, c, name, rank = best
+    return SignerBlock(Signer(name=name, rank=rank), c.start, c.end, (c.start, c.end))
 
 
 def _make(block: tuple[list[Cell], Cell | None], party: bool) -> SignerBlock:
@@ -180,9 +249,10 @@ def _make(block: tuple[list[Cell], Cell | None], party: bool) -> SignerBlock:
             authority = _prefix(p, party)
         elif position and t == position:
             break
-    name = _name_of(name_cell.text) if name_cell else None
+    name, rank = _split_name(name_cell.text) if name_cell else (None, None)
     signer = Signer(
         name=name,
+        rank=rank,
         position=position_case(position) if position else None,
         authority=authority,
         authority_chain=chain,

@@ -74,7 +74,7 @@ _TASK_SECTIONS = re.compile(
 )
 # an item that assigns or asks whatever its section: "Giao …", "Kiến nghị: …"
 _TASK_START = re.compile(r"(?:giao|de nghi|kien nghi|nhiem vu|phuong huong)(?!\w)")
-_REPORT_TYPE_LINE = re.compile(r"^[\s*_]*bao cao[\s*_]*$")
+_REPORT_TYPE_LINE = re.compile(r"^[\s*_]*(?:bao cao|to trinh)[\s*_]*$")
 _GIAO = re.compile(r"(?<!\w)giao(?:\s+cho)?\s+")
 _COORD = re.compile(r"(?<!\w)phoi hop(?:\s+chat che)?\s*(?:voi|cung)\s*:?\s*|\(phoi hop:?\s*")
 _REQUESTER_VERB = re.compile(
@@ -95,7 +95,14 @@ _ASSIGN_ARTICLE = re.compile(
 _ASK_ALL = re.compile(r"(?<!\w)(?:yeu cau|de nghi)(?:\s+cac\s+noi dung\s+sau|\s+nhu\s+sau)?\s*:$")
 _ADDRESSEE_END = re.compile(
     r"\s*:|\s+(?:thuc hien|trien khai|khan truong|nghiem tuc|tap trung|chu dong|quan tam|"
-    r"tiep tuc)(?!\w)")
+    r"tiep tuc|ra soat|hoan thien|bo sung|chinh sua|hieu chinh|dieu chinh|kiem tra|bao cao|"
+    r"cung cap|nghien cuu|xem xet|lam ro|khac phuc|gui|nop|to chuc|chuan bi|cap nhat|"
+    r"lap|thuc hien)(?!\w)")
+# the addressee named only by its kind ("đề nghị Công ty hoàn thiện …:"): the letter's
+# own addressee (Kính gửi) is meant
+_GENERIC_ADDRESSEE = re.compile(
+    r"^(?:quy\s+)?(?:cong ty|doanh nghiep|don vi|co quan|chu dau tu|nha dau tu|quy co quan|"
+    r"quy don vi|quy cong ty|hop tac xa|to chuc)$")
 _KINH_GUI = re.compile(r"^[\s*_]*kinh gui\s*:?")
 # the executing clause of a decision: "… chịu trách nhiệm thi hành Quyết định này"
 _EXECUTE = re.compile(
@@ -110,8 +117,11 @@ _CHU_TRI = re.compile(r"\s*(?:\(|,)?\s*chu tri(?!\w)")
 # deadlines
 _DEADLINE_LEAD = re.compile(
     r"(?:truoc|cham nhat|han chot|han cuoi|khong qua|thoi han|xong|hoan thanh|"
-    r"thoi gian(?: thuc hien| hoan thanh| nop| gui)?)"
-    r"(?:\s*(?:vao|la|trong|truoc|den|het))?\s*(?:ngay)?\s*:?\s*(?:ngay|truoc ngay)?\s*$"
+    r"thoi gian(?: thuc hien| hoan thanh| nop| gui)?|trong(?=\s*(?:ngay\s*)?$))"
+    r"(?:\s*(?:vao|la|trong|truoc|den|het))?"
+    # an hour before the day: "trước 14 giờ ngày 08 tháng 10", "trước 15 giờ 30, ngày …"
+    r"(?:\s*\d{1,2}\s*(?:gio|h)(?:\s*\d{1,2}\s*(?:phut|')?)?\s*,?)?"
+    r"\s*(?:ngay)?\s*:?\s*(?:ngay|truoc ngay)?\s*$"
 )
 _RECURRING = re.compile(
     r"(?:(?:truoc|cham nhat|han chot|vao|truoc hoac vao)\s+(?:ngay\s+)?\d{1,2}\s+"
@@ -368,8 +378,18 @@ def _addressees(body: list[_Line], text: str) -> list[UnitMention]:
             while j < len(body) and _BULLET.match(body[j].text):
                 j += 1
             start, end = ln.start, body[j - 1].end
-            return [UnitMention(u.start + start, u.end + start, u.text, u.canonical, u.kind, u.title)
-                    for u in find_unit_mentions(text[start:end])]
+            found = [UnitMention(u.start + start, u.end + start, u.text, u.canonical, u.kind, u.title)
+                     for u in find_unit_mentions(text[start:end])]
+            if not found and j == i + 1:
+                # one addressee outside the gazetteer: "Kính gửi: Các tổ chức, cá nhân hoạt
+                # động khoáng sản trên địa bàn tỉnh" names it in its own words
+                m = re.match(r"^[\s*_]*Kính\s+gửi\s*:?\s*(.+?)[\s.;,]*$", ln.text, re.IGNORECASE)
+                phrase = m.group(1) if m else ""
+                if 2 <= len(phrase.split()) <= 20:
+                    name = phrase[0].upper() + phrase[1:]
+                    at = ln.start + ln.text.find(phrase)
+                    found = [UnitMention(at, at + len(phrase), name, name, "phrase")]
+            return found
     return []
 
 
@@ -412,8 +432,8 @@ def _items(body: list[_Line], text: str, addressees: list[UnitMention], *,
         free.clear()
 
     for ln in body:
-        if _PREAMBLE.match(ln.text) and cur is None:
-            continue
+        if _PREAMBLE.match(ln.text) and cur is None and not ln.text.rstrip(" *_").endswith(":"):
+            continue  # "Căn cứ …, đề nghị Công ty hoàn thiện các nội dung sau:" is a lead-in
         rm = _ROMAN.match(ln.text)
         if rm and _is_heading(rm.group("t")):
             close_item()
@@ -526,6 +546,12 @@ def _continues_item(cur: _Block, ln: _Line, body: list[_Line]) -> bool:
     return not _CLOSING.match(ln.fold.lstrip("*_ "))
 
 
+# "Chủ tịch Ủy ban nhân dân tỉnh giao Sở …": a Giao sentence opened by its requester
+_REQUESTER_GIAO = re.compile(
+    r"^(?:(?:pho\s+)?chu tich\s+|giam doc\s+|thu truong\s+)?(?:uy ban nhan dan|ubnd|so|bo|van phong|"
+    r"thuong truc|ban thuong vu|ban chi dao)(?:\s+[^\s,.;:]+){0,6}?\s+giao(?:\s+cho)?\s+(?=[^\s])")
+
+
 def _free_blocks(free: list[_Line], text: str, n_giao: int) -> list[_Block]:
     """``Giao …`` sentences and ``Đề nghị/Yêu cầu <unit> … <deadline>`` paragraphs outside
     the numbered items."""
@@ -534,13 +560,15 @@ def _free_blocks(free: list[_Line], text: str, n_giao: int) -> list[_Block]:
     while i < len(free):
         ln = free[i]
         head = ln.fold.lstrip("*_ -–+•\t")
-        if ln.new_sentence and (head.startswith("giao ") or head.startswith(("de nghi ", "yeu cau "))):
+        requester_giao = _REQUESTER_GIAO.match(head)
+        if ln.new_sentence and (head.startswith("giao ") or head.startswith(("de nghi ", "yeu cau "))
+                                or requester_giao):
             j = i + 1
             while j < len(free) and not free[j].new_sentence:
                 j += 1
             para = free[i:j]
             start, end = para[0].start, para[-1].end
-            if head.startswith("giao "):
+            if head.startswith("giao ") or requester_giao:
                 n_giao += 1
                 out.append(_Block(f"G{n_giao}", "giao", start, end, para))
             else:
@@ -581,13 +609,17 @@ def _lead_in_defaults(free: list[_Line], text: str,
         # chức, doanh nghiệp … thực hiện một số nội dung sau:"): the words the text names
         m = asks[-1]
         stop = _ADDRESSEE_END.search(fseg, m.end())
+        if stop and _GENERIC_ADDRESSEE.match(re.sub(r"\s+", " ", fseg[m.end():stop.start()]).strip(" ,;")):
+            return list(addressees)
         if stop:
             phrase = re.sub(r"\s+", " ", seg[m.end():stop.start()]).strip(" ,;")
             if 2 <= len(phrase.split()) <= 24 and (phrase[0].isupper() or
                                                           phrase.lower().startswith("các ")):
                 name = phrase[0].upper() + phrase[1:]
                 out.append(UnitMention(m.end(), stop.start(), name, name, "phrase"))
-    if not out and _ASK_ALL.search(fseg.rstrip(" *_")):
+    if not out and (_ASK_ALL.search(fseg.rstrip(" *_")) or not asks):
+        # "UBND tỉnh yêu cầu:", "Sở Công Thương có ý kiến như sau:": the items speak to the
+        # letter's addressees (the Kính gửi block)
         return list(addressees)
     return [UnitMention(u.start + start, u.end + start, u.text, u.canonical, u.kind, u.title)
             for u in out]

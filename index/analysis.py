@@ -1,4 +1,4 @@
-"""Vietnamese text analysis for the search index (issue 4, ``vn-format.md`` §6).
+"""Vietnamese text analysis for the search index (``vn-format.md`` §6).
 
 One tokenizer for every engine, so Whoosh and Tantivy index exactly the same terms:
 

@@ -1,4 +1,4 @@
-"""The SQLite catalogue: the store's source of truth (issue 2, "Store").
+"""The SQLite catalogue: the store's source of truth.
 
 Tables (schema version :data:`SCHEMA_VERSION`, recorded in ``meta``):
 
@@ -18,7 +18,11 @@ The search index is derived from this catalogue; :meth:`evidence.index.store.Sto
 compares the ids of both and repairs the index after a run killed between the two writes.
 
 A catalogue is never deleted or recreated on error: an unreadable file or a newer schema
-raises :class:`evidence.errors.StoreError` and leaves everything as it was.
+raises :class:`evidence.errors.StoreError` and leaves everything as it was. A file that
+exists but holds no catalogue (0 bytes, a truncated copy) is a new store only when the
+home holds nothing else a store leaves (an index, the corrections journal); otherwise it
+is damaged. :meth:`Catalogue.check` runs SQLite's ``quick_check`` (or the full
+``integrity_check``) before a writer starts, so nothing is written into a damaged file.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ __all__ = [
     "Catalogue",
     "FileInfo",
     "FileRow",
+    "damaged",
     "symbol_key",
 ]
 
@@ -59,6 +64,10 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 2
 CATALOGUE_NAME = "catalogue.sqlite3"
+#: what a store leaves beside its catalogue: a catalogue file without tables next to any
+#: of these is a damaged store, never a new one (the corrections journal's name is
+#: ``index.journal.JOURNAL_NAME``)
+_STORE_TRACES = ("index", "corrections.jsonl")
 
 _SCHEMA = """
 CREATE TABLE meta (
@@ -124,6 +133,20 @@ CREATE TABLE pages (
     PRIMARY KEY (document_id, seq)
 );
 """
+
+def damaged(path: Path, detail: str) -> StoreError:
+    """The one error for a damaged catalogue: what is wrong and how to recover."""
+    return StoreError(
+        f"danh mục bị hỏng ({detail}); không ghi thêm vào tệp này. Khôi phục: đổi tên tệp "
+        f"(ví dụ {path.name}.hong), chạy lại `evidence ingest` trên các thư mục tài liệu "
+        "để dựng lại danh mục; các chỉnh sửa của cán bộ (corrections.jsonl bên cạnh) được "
+        "áp lại khi mở kho",
+        subject=str(path))
+
+
+def _has_traces(home: Path) -> bool:
+    return any((home / name).exists() for name in _STORE_TRACES)
+
 
 # Schema version 2: the officer's decisions (corrections, manual links, removals), the
 # catalogue's copy of their journal, the documents whose index entry must be refreshed,
@@ -247,6 +270,8 @@ class Catalogue:
                 or is damaged; its schema version is newer than this program knows.
         """
         exists = path.exists()
+        if exists and path.stat().st_size == 0 and _has_traces(path.parent):
+            raise damaged(path, "tệp danh mục rỗng (0 byte)")
         if not exists and not create:
             raise StoreError(
                 "no store here yet; run `evidence ingest FOLDER` first",
@@ -263,21 +288,35 @@ class Catalogue:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 30000")
             if not exists or cat._is_empty():
+                if exists and _has_traces(path.parent):
+                    raise damaged(path, "tệp danh mục không còn bảng nào")
                 cat._create(engine)
             cat._check_version()
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StoreError(
-                f"the catalogue is damaged or not an evidence catalogue ({exc}); "
-                "it was left untouched",
-                subject=str(path),
-            ) from exc
+            raise damaged(path, str(exc)) from exc
         except StoreError:
             conn.close()
             raise
         return cat
+
+    def check(self, *, full: bool = False) -> None:
+        """SQLite's ``quick_check`` (``integrity_check`` when ``full``: after an unclean
+        stop), before anything is written.
+
+        Raises:
+            StoreError: the catalogue is damaged (the message says how to recover).
+        """
+        pragma = "integrity_check" if full else "quick_check"
+        try:
+            rows = self._conn.execute(f"PRAGMA {pragma}(5)").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, str(exc)) from exc
+        problems = [str(r[0]) for r in rows if str(r[0]) != "ok"]
+        if problems:
+            raise damaged(self.path, "; ".join(problems)[:300])
 
     def _is_empty(self) -> bool:
         row = self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -388,13 +427,6 @@ class Catalogue:
                 f"SELECT {_FILE_COLS} FROM files WHERE status = ? ORDER BY path", (status,))
         for r in rows.fetchall():
             yield FileRow(*r)
-
-    def record_files(self, infos: Iterable[FileInfo]) -> None:
-        """Mark files as ingested (``ok``), in one transaction: written after all the
-        documents of those files, so a run killed before this point redoes them."""
-        with self._tx():
-            for info in infos:
-                self._upsert_file(info, "ok", None, None)
 
     def finish_files(self, ok: Iterable[FileInfo],
                      failed: Iterable[tuple[FileInfo, FailReason | str, str]]) -> None:
@@ -595,6 +627,18 @@ class Catalogue:
             f"SELECT {_DOC_COLS} FROM documents WHERE id = ?", (doc_id,)).fetchall()
         docs = self._build(rows, with_pages)
         return docs[0] if docs else None
+
+    def get_documents(self, ids: Sequence[str], *, with_pages: bool = False) -> dict[str, Document]:
+        """Several documents by exact id, in one query per 500 ids: ``{id: document}``."""
+        out: dict[str, Document] = {}
+        ids = list(dict.fromkeys(ids))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT {_DOC_COLS} FROM documents WHERE id IN ({marks})", chunk).fetchall()
+            out.update((d.id, d) for d in self._build(rows, with_pages))
+        return out
 
     def iter_documents(self, *, with_pages: bool = True) -> Iterator[Document]:
         """Every document, by id (facts, files, and page texts unless ``with_pages`` is
@@ -1007,7 +1051,7 @@ class Catalogue:
                                    [(i,) for i in ids])
 
     def refresh_cited_numbers(self) -> list[str]:
-        """Recompute the numbers filled from citing documents (issue 9, item 4): a stored
+        """Recompute the numbers filled from citing documents: a stored
         document whose number is empty with a ``handwritten`` / ``low_confidence`` review
         item takes the number that the stored documents citing it (same type, date and
         issuer) agree on; a number printed or corrected is never overridden, and a filled
@@ -1067,15 +1111,36 @@ class Catalogue:
         return False
 
     def review_count(self) -> dict[str, int]:
-        """How many documents need the officer, and how many items (``evidence review``)."""
+        """How many documents need the officer, and how many items (``evidence review``),
+        read from the lookup columns and two JSON paths of the facts (no full parse: this
+        is in every ``status``)."""
         from evidence.index.corrections import review_items
+        from evidence.model import ReviewItem, Signer
 
         docs = items = 0
-        for doc in self.iter_documents(with_pages=False):
-            n = len(review_items(doc))
-            docs += bool(n)
-            items += n
-        return {"documents": docs, "items": items}
+        last = ""
+        while True:
+            rows = self._conn.execute(
+                "SELECT id, number, symbol, date, issuer, json_extract(facts, '$.signer.name'), "
+                "json_extract(facts, '$.review') FROM documents WHERE id > ? ORDER BY id "
+                f"LIMIT {_BATCH * 5}", (last,)).fetchall()
+            if not rows:
+                return {"documents": docs, "items": items}
+            ids = [r[0] for r in rows]
+            corr = self.corrections_for(ids)
+            cited = self._cited_for(ids)
+            for doc_id, number, symbol, date, issuer, signer, review in rows:
+                kept = [ReviewItem(field=r["field"], reason=r["reason"])
+                        for r in json.loads(review or "[]")
+                        if not (doc_id in cited and r["field"] == "number")]
+                facts = Facts(number=number, symbol=symbol, date=date, issuer=issuer,
+                              signer=Signer(name=signer) if signer else None, review=kept)
+                doc = Document(id=doc_id, files=[], path="", format="", ocr=False, pages=None,
+                               facts=facts, corrections=corr.get(doc_id, []))
+                n = len(review_items(doc))
+                docs += bool(n)
+                items += n
+            last = rows[-1][0]
 
     # ---- status ------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The officer's corrections, applied over extraction (issue 10, "Corrections that last").
+"""The officer's corrections, applied over extraction.
 
 Pure functions over :mod:`evidence.model` types; the catalogue stores the corrections
 (table ``corrections``, keyed by document id + field) and calls :func:`apply_overlay` where
@@ -52,7 +52,7 @@ FIELD_LABELS: dict[str, str] = {
     "doc_type": "loại văn bản",
     "signer": "người ký",
     "signer_position": "chức vụ người ký",
-    "signer_authority": "thẩm quyền ký (TM., KT., TL....)",
+    "signer_authority": "thẩm quyền ký",
 }
 FIELDS: tuple[str, ...] = tuple(FIELD_LABELS)
 
@@ -78,7 +78,7 @@ CITED_NUMBER_REASONS = frozenset({"handwritten", "low_confidence"})
 
 @dataclass(frozen=True)
 class CitedNumber:
-    """A number filled from a stored document that cites this one (issue 9, item 4)."""
+    """A number filled from a stored document that cites this one."""
 
     number: str
     cited_by: str  # the citing document's id
@@ -269,6 +269,10 @@ def review_items(doc: Document) -> list[ReviewItem]:
     done = {review_field(c.field) for c in doc.corrections}
     out = [r for r in f.review if r.field not in done]
     flagged = {r.field for r in out}
+    if not (f.number or "number" in flagged):
+        # not an issued document (an unnumbered draft, an annex, a table): its empty date,
+        # issuer or signer is no omission
+        return out
     draft = unnumbered_draft(f)
     empty = {
         "date": not f.date and not draft,

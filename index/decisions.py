@@ -329,7 +329,8 @@ def review(store: Store) -> list[dict[str, Any]]:
             out.append({
                 "id": doc.id, "symbol": doc.facts.symbol, "path": doc.path,
                 "field": item.field, "reason": item.reason,
-                "page": item.page if item.page is not None else (span.page if span else None),
+                "page": item.page if item.page is not None or item.reason == "not_found"
+                else (span.page if span else None),
                 "reason_text": REASON_TEXT.get(item.reason, item.reason),
                 "field_label": FIELD_LABELS.get(item.field, item.field),
                 "detail": item.detail, "date": doc.facts.date, "subject": doc.facts.subject,

@@ -72,6 +72,9 @@ log = logging.getLogger(__name__)
 
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
+#: characters of a document's text the index reads (2,000 dense pages); the rest stays in
+#: the catalogue (``show``, ``check``) but is not searchable
+MAX_INDEXED_CHARS = 4_000_000
 #: Bumped when fields or weights change; combined with the analyzer version in the marker.
 SCHEMA_VERSION = 6
 MARKER = "evidence-index.json"
@@ -97,6 +100,9 @@ class SearchQuery:
     date_to: str | None = None
     limit: int = 10
     fuzzy: bool | None = None
+    # make snippets for the first this-many hits only (None: every hit); a caller that
+    # shows one page of many hits (the web workspace's facets) needs no more
+    snippets: int | None = None
 
 
 @dataclass
@@ -161,6 +167,8 @@ class IndexStatus:
     schema_ok: bool
     rebuilding: bool
     message: str | None = None
+    #: the index cannot be read (a truncated segment, a lost table of contents)
+    damaged: bool = False
 
 
 @dataclass(slots=True)
@@ -364,7 +372,9 @@ def prepare(doc: Document) -> IndexedDoc:
     from evidence.extract.normalize import clean_text, fold
 
     f = doc.facts
-    text = clean_text(doc.text)
+    # the catalogue keeps every page; the index reads the first MAX_INDEXED_CHARS, so
+    # indexing one huge text cannot take the writing process's memory (~30 bytes a char)
+    text = clean_text(doc.text[:MAX_INDEXED_CHARS])
     subject = clean_text(f.subject) if f.subject else None
     from evidence.extract.doctypes import type_name
     from evidence.extract.symbols import symbol_key
@@ -595,33 +605,60 @@ class BaseEngine:
         self._pending_deletes.clear()
 
     def count(self) -> int:
-        """Documents in the live index (committed)."""
-        if not self.dir.exists():
-            return 0
-        return self._count(self.dir)
+        """Documents in the live index (committed); 0 when it cannot be read."""
+        return self._probe(self.dir)[0]
 
     def ids(self) -> set[str]:
-        """Ids of the documents in the live index (committed)."""
-        if not self.dir.exists():
+        """Ids of the documents in the live index (committed); empty when it cannot be
+        read (:meth:`status` says it is damaged; a rebuild repairs it)."""
+        return self._probe_ids(self.dir)
+
+    def _probe(self, path: Path) -> tuple[int, str | None]:
+        """(documents, None), or (0, why) when the index at ``path`` cannot be read."""
+        if not path.exists():
+            return 0, None
+        try:
+            return self._count(path), None
+        except Exception as exc:  # whatever a damaged index makes the library raise
+            log.debug("%s: unreadable index", path, exc_info=True)
+            return 0, f"{type(exc).__name__}: {exc}"[:200]
+
+    def _probe_ids(self, path: Path) -> set[str]:
+        n, why = self._probe(path)
+        if not n or why:
             return set()
-        return self._ids(self.dir)
+        try:
+            return self._ids(path)
+        except Exception:
+            log.debug("%s: unreadable index", path, exc_info=True)
+            return set()
 
     def writer_active(self) -> bool:
-        """Whether another process is writing this index right now (ingest, reindex)."""
-        return self.lock.held_elsewhere()
+        """Whether another process is writing this index or its store right now (an
+        ingest between two index commits, a reindex)."""
+        from evidence.index.store import lock_held_elsewhere
+
+        return self.lock.held_elsewhere() or lock_held_elsewhere(self.home)
 
     def status(self) -> IndexStatus:
-        """Whether the index exists, its size, and whether its version matches."""
+        """Whether the index exists, its size, whether its version matches and whether
+        it can be read at all."""
         exists = self.dir.exists()
         schema_ok = (not exists) or self._marker_ok(self.dir)
         m = self._marker(self.building_dir)
         rebuilding = bool(m and m.get("state") == "building")
-        st = IndexStatus(self.name, exists, self.count() if exists and schema_ok else 0,
-                         schema_ok, rebuilding)
+        count, why = self._probe(self.dir) if exists and schema_ok else (0, None)
+        st = IndexStatus(self.name, exists, count, schema_ok, rebuilding, damaged=why is not None)
         if not schema_ok:
             st.message = self._stale_message()
+        elif why is not None:
+            st.message = (f"the search index cannot be read ({why}): run `evidence reindex` "
+                          "to rebuild it from the catalogue")
         elif rebuilding:
             st.message = "a rebuild was interrupted: run `evidence reindex` to resume it"
+        if st.message and self.writer_active():
+            st.message = ("đang có một lần nạp (evidence ingest) ghi vào kho: chỉ mục sẽ "
+                          "đủ khi nó xong")
         return st
 
     def rebuild(self, docs: Iterable[Document], total: int | None = None,
@@ -641,20 +678,31 @@ class BaseEngine:
         Returns:
             the number of documents in the new index.
         """
-        self.flush()
+        # what is buffered is in the catalogue, which ``docs`` reads: the old index is
+        # never opened (it may be the damaged thing being replaced)
+        self._buffer.clear()
+        self._pending_deletes.clear()
         with self.lock.hold():
             b = self.building_dir
             if b.exists() and not (self._marker_ok(b)
                                    and (self._marker(b) or {}).get("state") == "building"):
                 shutil.rmtree(b)  # a build of another version, never the live index
+            done: set[str] = set()
             if b.exists():
-                done = self._ids(b)
-                log.info("resuming an interrupted rebuild: %d documents already indexed", len(done))
-            else:
+                n, why = self._probe(b)
+                if why is not None:
+                    # killed mid-commit, or damaged: start the build again
+                    log.warning("%s: the interrupted rebuild cannot be read (%s); starting "
+                                "it again", b, why)
+                    shutil.rmtree(b)
+                else:
+                    done = self._probe_ids(b) if n else set()
+                    log.info("resuming an interrupted rebuild: %d documents already indexed",
+                             len(done))
+            if not b.exists():
                 b.mkdir(parents=True)
                 self._create(b)
                 self._write_marker(b, "building")
-                done = set()
             seen: set[str] = set()
             batch: list[IndexedDoc] = []
             n_done = len(done)
@@ -720,7 +768,7 @@ class BaseEngine:
         total, cands = self._query(plan, want * 3 + 10 if plan.phrases else want, False)
         if plan.phrases:
             # bigrams are necessary, not sufficient: check the phrase itself, lazily, on
-            # candidates in rank order (issue 4: positional checks on top hits only)
+            # candidates in rank order (positional checks on top hits only)
             kept, checked = self._check_phrases(cands, plan, want)
             total -= checked - len(kept)
             cands = kept
@@ -744,14 +792,15 @@ class BaseEngine:
             total += len(partial)
             cands += partial
         res.total = max(total, len(cands))
-        for c in cands:
+        for i, c in enumerate(cands):
             s = c.stored
             res.hits.append(SearchHit(
                 id=c.id, symbol=s.get("symbol"), doc_type=s.get("doc_type"),
                 date=s.get("date"), subject=s.get("subject"), issuer=s.get("issuer"),
                 path=s.get("path"), score=c.score,
                 snippet=_make_snippet(self._text(c), plan.snippet_terms,
-                                      exact=plan.snippet_exact, fuzzy=c.fuzzy),
+                                      exact=plan.snippet_exact, fuzzy=c.fuzzy)
+                if q.snippets is None or i < q.snippets else "",
                 fuzzy=c.fuzzy, missing_terms=c.missing,
             ))
         res.seconds = time.perf_counter() - t0

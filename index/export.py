@@ -15,7 +15,7 @@ from typing import Any
 
 from evidence.errors import EvidenceError
 
-__all__ = ["DOCUMENT_COLUMNS", "ExportError", "export_rows"]
+__all__ = ["DOCUMENT_COLUMNS", "SEARCH_COLUMNS", "ExportError", "export_rows"]
 
 #: (key of a hit dict, Vietnamese header, XLSX width)
 DOCUMENT_COLUMNS: list[tuple[str, str, int]] = [
@@ -27,6 +27,13 @@ DOCUMENT_COLUMNS: list[tuple[str, str, int]] = [
     ("corrected", "Cán bộ đã sửa", 16),
     ("path", "Tệp", 50),
     ("id", "Mã (id)", 20),
+]
+
+
+#: search hits: the document columns, the score and the matching passage
+SEARCH_COLUMNS: list[tuple[str, str, int]] = [
+    *DOCUMENT_COLUMNS[:5], ("score", "Điểm", 8), ("snippet", "Đoạn khớp", 60),
+    *DOCUMENT_COLUMNS[6:],
 ]
 
 

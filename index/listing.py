@@ -47,18 +47,22 @@ def list_documents(store: Store, *, doc_type: str | None = None, year: int | Non
     """Documents matching every filter given, by date (undated last), then symbol.
 
     Raises:
-        ValueError: a date filter that is not a date, or an unknown type code.
+        BadQuery: a date filter that is not a date, or an unknown type code.
     """
+    from evidence.errors import BadQuery
     from evidence.index.analysis import analyze
     from evidence.index.corrections import parse_value
     from evidence.index.engine import SearchQuery, _datenum
     from evidence.index.query import plan_query
 
-    if doc_type:
-        doc_type = parse_value("doc_type", doc_type)
-    for value in (date_from, date_to):
-        if value:
-            parse_value("date", value)  # impossible days refused (31/02/2023)
+    try:
+        if doc_type:
+            doc_type = parse_value("doc_type", doc_type)
+        for value in (date_from, date_to):
+            if value:
+                parse_value("date", value)  # impossible days refused (31/02/2023)
+    except ValueError as exc:
+        raise BadQuery(str(exc), subject="list") from exc
     plan = plan_query(SearchQuery(text="", doc_type=doc_type, year=year, issuer=issuer,
                                   date_from=date_from, date_to=date_to))
     from evidence.extract.normalize import fold

@@ -169,7 +169,11 @@ def date_bounds(value: str | None, *, upper: bool) -> int | None:
     """
     if value is None or not str(value).strip():
         return None
-    parts = [int(x) for x in filter_date(value).split("-")]
+    try:
+        iso = filter_date(value)
+    except BadQuery as exc:  # name the option, as the command line does
+        raise BadQuery(exc.message, subject="--to" if upper else "--from") from exc
+    parts = [int(x) for x in iso.split("-")]
     fill = 99 if upper else 0
     y, month, day = (*parts, fill, fill)[:3]
     return y * 10000 + month * 100 + day

@@ -1,4 +1,4 @@
-"""The one reference resolver of ``show``, ``fix``, ``link`` and ``remove`` (issue 14 item 5).
+"""The one reference resolver of ``show``, ``fix``, ``link`` and ``remove``.
 
 A reference is anything search accepts for a document:
 

@@ -27,12 +27,76 @@ from evidence.model import Document
 if TYPE_CHECKING:
     from evidence.index.engine import SearchEngine
 
-__all__ = ["LOCK_NAME", "Store"]
+__all__ = ["LOCK_NAME", "Store", "lock_held_elsewhere"]
 
 log = logging.getLogger(__name__)
 
 LOCK_NAME = "ingest.lock"
 _INDEX_BATCH = 200
+#: seconds a new store waits for another process creating it at the same instant
+_CREATE_WAIT = 60.0
+_BUSY = "another `evidence ingest` is writing this store; wait for it to finish"
+
+
+@contextmanager
+def _store_lock(home: Path, *, wait: float = 0.0) -> Iterator[bool]:
+    """Hold ``<home>/ingest.lock``; yields whether the previous holder left without
+    releasing it (killed: its pid is still written there). ``flock`` is per open file:
+    a second hold in the same process is refused like another process's.
+
+    Raises:
+        StoreBusy: another holder (after ``wait`` seconds).
+    """
+    import time
+
+    Path(home).mkdir(parents=True, exist_ok=True)
+    fh = open(Path(home) / LOCK_NAME, "a+b")
+    try:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: SQLite's own locking only
+            yield False
+            return
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as exc:
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(_BUSY, subject=str(home)) from exc
+                time.sleep(0.1)
+        fh.seek(0)
+        unclean = bool(fh.read().strip())
+        fh.truncate(0)
+        fh.write(str(os.getpid()).encode())
+        fh.flush()
+        try:
+            yield unclean
+        finally:
+            fh.truncate(0)  # a clean stop: no mark left
+            fh.flush()
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    finally:
+        fh.close()
+
+
+def lock_held_elsewhere(home: Path) -> bool:
+    """Whether another holder has the store lock of ``home`` (an ingest is running)."""
+    path = Path(home) / LOCK_NAME
+    if not path.exists():
+        return False
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover
+        return False
+    with open(path, "rb") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    return False
 
 
 class Store:
@@ -67,7 +131,14 @@ class Store:
 
         home = Path(home)
         default = valid_engine(engine) if engine else default_engine()
-        cat = Catalogue.open(home / CATALOGUE_NAME, create=create, engine=default)
+        path = home / CATALOGUE_NAME
+        if create and (not path.exists() or path.stat().st_size == 0):
+            # a new store is created under the store lock, so two ingests started at the
+            # same instant never see a half-created catalogue: the second one waits here
+            with _store_lock(home, wait=_CREATE_WAIT):
+                cat = Catalogue.open(path, create=True, engine=default)
+        else:
+            cat = Catalogue.open(path, create=create, engine=default)
         recorded = cat.engine_name
         # a store a version without this check recorded an unknown engine in: the default
         name = default if engine or recorded not in ENGINES else str(recorded)
@@ -183,10 +254,10 @@ class Store:
 
     def prepare_index(self) -> None:
         """Before writing: rebuild the index from the catalogue when it was built by
-        another version or a rebuild was interrupted (style guide: "on a version change,
+        another version, cannot be read, or a rebuild was interrupted (style guide: "on a version change,
         rebuild the index from the catalogue"), then :meth:`sync_index`."""
         st = self.engine.status()
-        if not st.schema_ok or st.rebuilding:
+        if not st.schema_ok or st.rebuilding or st.damaged:
             log.warning("%s: rebuilding the search index from the catalogue (%s)",
                         self.home, st.message or "outdated")
             self.rebuild_index()
@@ -247,6 +318,7 @@ class Store:
         out: dict[str, Any] = {"home": str(self.home)}
         out.update(self.catalogue.stats())
         out["store_bytes"] = self.size_bytes()
+        out["ingest_running"] = self.ingest_running()
         out["engine"] = self.engine_name
         try:
             st = self.engine.status()
@@ -261,28 +333,25 @@ class Store:
 
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
-        """Hold the store's ingest lock (one writing ``ingest`` at a time).
+        """Hold the store's ingest lock (one writer — ``ingest``, ``reindex`` — at a time)
+        and check the catalogue before writing: SQLite's quick check, the full integrity
+        check when the previous writer did not stop cleanly (its mark is still in the lock
+        file).
 
         Raises:
             StoreBusy: another process holds it.
+            StoreError: the catalogue is damaged (nothing is written into it).
         """
-        self.home.mkdir(parents=True, exist_ok=True)
-        path = self.home / LOCK_NAME
-        with open(path, "a+b") as fh:
-            try:
-                import fcntl
-            except ImportError:  # pragma: no cover - Windows: SQLite's own locking only
-                yield
-                return
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError as exc:
-                raise StoreBusy("another `evidence ingest` is writing this store; "
-                                "wait for it to finish", subject=str(self.home)) from exc
-            try:
-                yield
-            finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        with _store_lock(self.home) as unclean:
+            if unclean:
+                log.warning("%s: the last writer did not stop cleanly; checking the "
+                            "whole catalogue", self.home)
+            self.catalogue.check(full=unclean)
+            yield
+
+    def ingest_running(self) -> bool:
+        """Whether another process holds the store's writer lock right now."""
+        return lock_held_elsewhere(self.home)
 
     def close(self) -> None:
         """Close the engine (if opened) and the catalogue."""

@@ -49,19 +49,30 @@ _REVIEW_LABELS = {"number": "Số", "date": "Ngày", "issuer": "Cơ quan ban hà
 
 
 def _corrected(d: dict[str, Any]) -> dict[str, list[str]]:
-    """Show row -> the marks of the officer's corrections on it."""
-    out: dict[str, list[str]] = {}
+    """Show row -> the marks of the officer's corrections on it (one line per row)."""
+    from evidence.index.corrections import FIELD_LABELS
+
+    by_row: dict[str, list[dict[str, Any]]] = {}
     for c in d.get("corrections") or []:
-        row = _CORRECTED_ROWS.get(c.get("field"), c.get("field"))
-        day = (c.get("at") or "")[:10]
-        if c.get("confirmed"):
-            mark = f"✔ cán bộ đã xác nhận ({day})"
-        else:
-            was = c.get("was")
-            mark = f"✎ cán bộ đã sửa ({day}); trích xuất: {was if was not in (None, '') else '—'}"
-        if c.get("note"):
-            mark += f"; ghi chú: {c['note']}"
-        out.setdefault(row, []).append(mark)
+        by_row.setdefault(_CORRECTED_ROWS.get(c.get("field"), c.get("field")), []).append(c)
+    out: dict[str, list[str]] = {}
+    for row, cs in by_row.items():
+        day = max((c.get("at") or "")[:10] for c in cs)
+        several = len(cs) > 1
+        confirmed = [c for c in cs if c.get("confirmed")]
+        changed = [c for c in cs if not c.get("confirmed")]
+        marks = []
+        if changed:
+            was = "; ".join(
+                (f"{FIELD_LABELS.get(c['field'], c['field'])}: " if several else "")
+                + ("—" if c.get("was") in (None, "") else str(c["was"])) for c in changed)
+            marks.append(f"✎ cán bộ đã sửa ({day}); trích xuất: {was}")
+        if confirmed:
+            marks.append(f"✔ cán bộ đã xác nhận ({day})")
+        notes = sorted({c["note"] for c in cs if c.get("note")})
+        if notes:
+            marks[-1] += "; ghi chú: " + "; ".join(notes)
+        out[row] = marks
     return out
 
 
@@ -255,6 +266,9 @@ def render_links(rows: Sequence[dict[str, Any]], console: Console | None = None)
 def render_review(items: Sequence[dict[str, Any]], console: Console | None = None) -> None:
     """The officer's to-do list (``review``)."""
     con = console or _console()
+    if not items:
+        con.print(Text("Không có việc cần cán bộ kiểm tra.", style="green"))
+        return
     docs = len({i["id"] for i in items})
     t = _table(f"Cần cán bộ kiểm tra: {docs} văn bản, {len(items)} mục",
                ["Văn bản", "Trường", "Lý do", "Trang", "Tệp"], lines=True)
@@ -265,9 +279,8 @@ def render_review(items: Sequence[dict[str, Any]], console: Console | None = Non
         t.add_row(f"{i['symbol'] or i['id'][:12]}\n{_vn_date(i.get('date'))}",
                   i["field_label"], reason, str(i["page"] or ""), i["path"])
     con.print(t)
-    if items:
-        con.print(Text("Sửa: evidence fix REF --number … / --date …; giá trị đúng: "
-                       "evidence fix REF --confirm TRƯỜNG", style="dim"))
+    con.print(Text("Sửa: evidence fix REF --number … / --date …; giá trị đúng: "
+                   "evidence fix REF --confirm TRƯỜNG", style="dim"))
 
 
 def render_list(data: dict[str, Any], console: Console | None = None) -> None:

@@ -5,7 +5,7 @@ bypasses Whoosh's per-token ``Token`` pipeline (the slow part of a bare Whoosh w
 its default tokenizer (which splits NFD words and ``111/KH-UBND``, ``style.md``). Postings
 keep frequencies but no positions: phrases are bigram look-ups, checked on the stored text
 of the top candidates only, and collectors are bounded (``limit``), which keeps queries
-fast on tens of thousands of documents (issue 4).
+fast on tens of thousands of documents.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from evidence.errors import StoreError
 from evidence.index.engine import BaseEngine, Candidate, IndexedDoc
 from evidence.index.query import QueryPlan
 from evidence.index.ranking import FIELDS, field_values, filter_of, level_bonus, tiers
@@ -117,7 +118,7 @@ class WhooshEngine(BaseEngine):
     (``index/whoosh_eval.py``); at most :attr:`scan_cap` new matches per tier are scored
     (BM25F). Results are ordered by tier, then score; the search stops once the earlier
     tiers fill the page. (Bare Whoosh took 2-6 s per positional phrase query at 50k
-    documents, issue 4; its matcher trees were still the slow part of many-word and
+    documents; its matcher trees were still the slow part of many-word and
     filtered queries.)
     """
 
@@ -181,14 +182,20 @@ class WhooshEngine(BaseEngine):
         # Reopen when a writer committed a new generation. (Whoosh's own up_to_date()
         # misses deletion-only commits on a single-segment index: it compares with the
         # segment reader's generation.)
-        if self._ix is None:
-            self._ix = self._open(self.dir)
-        gen = self._ix.latest_generation()
-        if self._searcher is None or gen != self._gen:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher = self._ix.searcher()
-            self._gen = gen
+        try:
+            if self._ix is None:
+                self._ix = self._open(self.dir)
+            gen = self._ix.latest_generation()
+            if self._searcher is None or gen != self._gen:
+                if self._searcher is not None:
+                    self._searcher.close()
+                self._searcher = self._ix.searcher()
+                self._gen = gen
+        except Exception as exc:  # a truncated segment, a lost table of contents
+            self._release()
+            raise StoreError(f"the search index cannot be read ({type(exc).__name__}): run "
+                             "`evidence reindex` to rebuild it from the catalogue",
+                             subject=str(self.dir)) from exc
         return self._searcher
 
     def _query(self, plan: QueryPlan, limit: int, fuzzy: bool) -> tuple[int, list[Candidate]]:

@@ -2,7 +2,7 @@
 
 Whoosh answers ``a AND b AND c`` with a binary tree of intersection matchers whose every
 ``skip_to`` is Python code, per segment; on tens of thousands of documents a filtered or
-many-word query spent most of its time there (issue 4: p95 over 100 ms). Here each term's
+many-word query spent most of its time there (p95 over 100 ms). Here each term's
 postings are read once per query, a block at a time, into a ``{docnum: weight}`` dict;
 intersections are C-level set operations, smallest first; only the documents that are
 shown are scored (BM25F with Whoosh's own formula and statistics). A query is a list of

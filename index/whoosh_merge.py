@@ -4,7 +4,7 @@ Whoosh merges segments by pouring every posting of the merged segments into its 
 sorting pool, which pickles each posting to a temporary run file once the pool passes its
 memory estimate, then reads them back through a heap. On our indexes that made a merge
 2.5 times slower than indexing the same documents anew, and its in-memory pool was most
-of the gigabytes a 50k-document build used (issue 4).
+of the gigabytes a 50k-document build used.
 
 Postings of one segment are already sorted by (field, term, docnum), and merged segments
 get increasing docnum ranges, so the merged stream is a k-way merge of the segments'

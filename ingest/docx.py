@@ -1,6 +1,6 @@
 """DOCX -> one page of NFC text, in reading order.
 
-What is read (issue 2, "DOCX"):
+What is read:
 
 - the body's block children in document order: paragraphs (``w:p``), tables (``w:tbl``,
   nested tables too) and content controls (``w:sdt``);
@@ -38,6 +38,7 @@ off, so no external entity is fetched or expanded.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import zipfile
@@ -335,7 +336,12 @@ class _Walker:
         systems that build DOCX from HTML templates produce."""
         if self.part is None or not rid or rid not in self.part.rels:
             return []
-        target = self.part.rels[rid].target_part
+        rel = self.part.rels[rid]
+        if rel.is_external:
+            # never fetched: a link to a remote part is a beacon, not content
+            self.warnings.append(f"embedded chunk outside the file not read ({rel.target_ref})")
+            return []
+        target = rel.target_part
         ctype = str(getattr(target, "content_type", ""))
         blob = bytes(getattr(target, "blob", b"") or b"")
         text: str | None = None
@@ -493,7 +499,7 @@ class _Walker:
             text = text.upper()
         out.append((text, props.encoding if props.encoding else None))
         if props.caps and props.encoding in ("tcvn3", "vni"):
-            # w:caps on a legacy run: upper-case after conversion (see _render_line)
+            # w:caps on a legacy run: upper-case after conversion (see _render)
             out[-1] = (text, props.encoding + "+caps")
 
 
@@ -707,11 +713,11 @@ def docx_text(path: Path) -> tuple[str, list[str]]:
         CorruptFile: the package or its XML cannot be read.
     """
     import docx.opc.exceptions
-    from docx.package import Package
 
     check_zip(path)
+    repairs: list[str] = []
     try:
-        package = Package.open(str(path))
+        package = _open_package(path, repairs)
         main = package.main_document_part
         body_root = _element(main)
     except docx.opc.exceptions.PackageNotFoundError as exc:
@@ -751,9 +757,56 @@ def docx_text(path: Path) -> tuple[str, list[str]]:
             seen.add(key)
             extra_after.append(ln)
     all_lines = [ln for ln in before if _line_text(ln).strip()] + lines + extra_after + notes
-    warnings = walker.warnings
+    warnings = repairs + walker.warnings
     text = _render(all_lines, warnings)
     return text, warnings
+
+
+def _open_package(path: Path, repairs: list[str]) -> Any:
+    """Open the package; one whose relationships point at parts missing from the ZIP (a
+    dangling image, a lost header) is opened again without those relationships, so what
+    can be read is read, and ``repairs`` names what was left out."""
+    from docx.package import Package
+
+    try:
+        return Package.open(str(path))
+    except KeyError:
+        fixed, dropped = _without_dangling_relationships(path)
+        if not dropped:
+            raise
+        repairs.append("parts missing from the DOCX were left out: " + ", ".join(dropped[:5]))
+        return Package.open(fixed)
+
+
+def _without_dangling_relationships(path: Path) -> tuple[io.BytesIO, list[str]]:
+    """A copy of the package in memory, each ``.rels`` without its internal targets that
+    are not in the ZIP; and those targets."""
+    import posixpath
+
+    out = io.BytesIO()
+    dropped: list[str] = []
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        names = set(zin.namelist())
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.endswith(".rels"):
+                root = etree.fromstring(data, _SAFE_PARSER)
+                # "word/_rels/document.xml.rels" describes parts relative to "word/"
+                base = posixpath.dirname(posixpath.dirname(info.filename))
+                for rel in list(root):
+                    target = rel.get("Target") or ""
+                    if rel.get("TargetMode") == "External" or not target:
+                        continue
+                    name = (target.lstrip("/") if target.startswith("/")
+                            else posixpath.normpath(posixpath.join(base, target)))
+                    if name not in names:
+                        root.remove(rel)
+                        dropped.append(name)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                      standalone=True)
+            zout.writestr(info, data)
+    out.seek(0)
+    return out, dropped
 
 
 def _headers_footers(main: Any, body: Any) -> tuple[list[Any], list[Any]]:

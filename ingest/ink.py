@@ -9,10 +9,11 @@ signer block is lost. :func:`prepare_page` therefore
    ``R`` leads ``G`` and ``B`` by :data:`INK_MARGIN`, blue when ``B`` leads ``R`` and
    ``G``), and records each region as an :class:`~evidence.model.InkMark` — a large red
    region is a ``seal``, other coloured ink is ``pen``;
-2. builds the grey print layer: red ink is turned to paper (the seal and stamps vanish,
-   the dark print under them stays dark); blue pen is kept as grey, so what was written
-   by hand is still read — extraction decides whether to trust it
-   (:mod:`evidence.extract.layoutcheck`);
+2. builds the grey print layer: red ink is turned to paper (the seal and stamps vanish;
+   print under them stays dark in every channel, so it is never taken for colour); so is blue pen below the header band
+   (:data:`HEADER_BAND`: signatures across the signer's title and name); in the band, where
+   the number and the date stand, pen is kept as grey so what was written by hand is
+   read — extraction decides whether to trust it (:mod:`evidence.extract.layoutcheck`);
 3. flattens an uneven or grey background (phone photos, tinted paper) by dividing by a
    blurred estimate of the paper, and stretches the contrast;
 4. upscales a low-resolution page (100-150 ppi scans, phone photos) to the OCR resolution
@@ -53,6 +54,8 @@ INK_MARGIN = 45
 SEAL_MIN_INCHES = 0.9
 #: coloured regions smaller than this (inches, both sides) are specks, not ink
 INK_MIN_INCHES = 0.06
+#: the number and date lines of a Vietnamese letter stand in this top share of the page
+HEADER_BAND = 0.3
 #: paper lighter than this (0-255, 90th percentile) needs no flattening
 PAPER_WHITE = 225
 
@@ -110,7 +113,14 @@ def prepare_page(image: Image.Image, page_inches: tuple[float, float] | None = N
         gray_img = image.convert("L")
         if any(m.color == "red" for m in ink):
             # red ink becomes paper: what stays dark under a seal is the print
-            gray_img = Image.composite(ImageChops.lighter(gray_img, r), gray_img, red)
+            gray_img = Image.composite(_paper(gray_img), gray_img, red)
+        if any(m.color == "blue" for m in ink):
+            # so does blue pen below the header band (signatures across the signer's title
+            # and name); in the band it is read, and extraction judges the reading
+            below = Image.new("L", blue.size, 0)
+            top = round(blue.size[1] * HEADER_BAND)
+            below.paste(blue.crop((0, top, blue.size[0], blue.size[1])), (0, top))
+            gray_img = Image.composite(_paper(gray_img), gray_img, below)
     else:
         gray_img = image.convert("L")
     gray_img = _flatten(gray_img)
@@ -122,6 +132,12 @@ def prepare_page(image: Image.Image, page_inches: tuple[float, float] | None = N
         gray_img = gray_img.resize((round(w * scale), round(h * scale)),
                                    Image.Resampling.LANCZOS)
     return PreparedPage(gray_img, ink, scale)
+
+
+def _paper(image: Image.Image) -> Image.Image:
+    """White of the page's size: a coloured pixel holds no print (print under ink stays
+    dark in every channel and is never taken for colour)."""
+    return Image.new("L", image.size, 255)
 
 
 def _flatten(image: Image.Image) -> Image.Image:

@@ -2,7 +2,7 @@
 
 Why a subprocess with ``OMP_THREAD_LIMIT=1``: measured here (Tesseract 5.3, 300 dpi pages),
 the default OpenMP threads cost 8.1 s/page, one thread 3.6 s/page, and two single-threaded
-processes 2.0 s/page each (issue 2) — parallelism belongs to the ingest workers, not to
+processes 2.0 s/page each — parallelism belongs to the ingest workers, not to
 Tesseract. One run writes only ``tsv``: word boxes, confidences and block/paragraph/line
 ids, from which :mod:`evidence.ingest.layout` builds the text in reading order (header
 columns and the signer block apart) and places every word in it.

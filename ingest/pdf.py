@@ -1,6 +1,6 @@
 """PDF files, page by page: a fast text path, legacy-font conversion, OCR where needed.
 
-Speed (issue 2, measured on 260 Vietnamese text pages): pdfplumber 6.9 pages/s, pypdfium2
+Speed (measured on 260 Vietnamese text pages): pdfplumber 6.9 pages/s, pypdfium2
 520 pages/s. Every page is therefore read with pypdfium2; pdfplumber opens the file only
 for pages whose text shows the Latin-1 letters of a legacy 8-bit font (TCVN3/VNI, spec
 §6.4), because only its per-character font names tell which runs to convert.
@@ -21,7 +21,7 @@ import math
 import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +47,12 @@ from evidence.ingest.ink import (
 )
 from evidence.ingest.textlayer import (
     MIN_LETTERS,
+    drops_letters,
     is_born_digital_text,
     text_quality,
+    without_signature_stamp,
 )
-from evidence.model import InkMark, Page
+from evidence.model import InkMark, Page, Signature
 
 __all__ = ["MAX_RENDER_PIXELS", "page_images", "parse", "read_text_layer"]
 
@@ -67,6 +69,10 @@ _LEGACY_HINT = re.compile(
     "[\u00a1-\u00bf\u00c4-\u00c7\u00cb\u00ce\u00cf\u00d1\u00d6-\u00d8\u00db\u00dc\u00de\u00df"
     "\u00e4-\u00e7\u00eb\u00ee\u00ef\u00f1\u00f6-\u00f8\u00fb\u00fc\u00fe\u00ff]")
 _LEGACY_HINT_MIN = 3
+_DRAWN_ANNOTS = (pdfium_c.FPDF_ANNOT_WIDGET, pdfium_c.FPDF_ANNOT_FREETEXT,
+                 pdfium_c.FPDF_ANNOT_STAMP)
+_HIDDEN_FLAGS = pdfium_c.FPDF_ANNOT_FLAG_HIDDEN | pdfium_c.FPDF_ANNOT_FLAG_NOVIEW
+Box = tuple[float, float, float, float]
 _LEGACY_MIN_CHARS = 20
 
 
@@ -78,6 +84,10 @@ class _LayerPage:
     has_images: bool  # only looked up for pages that are not usable
     legacy: bool = False  # TCVN3/VNI runs were converted
     broken: bool = False  # pdfium could not load the page
+    signatures: list[Signature] = field(default_factory=list)  # its signature widgets
+    # why a layer that reads clean is not trusted, so OCR replaces it whatever it scores
+    # (a font that loses glyphs; a signed scan's layer holding only the signature stamp)
+    distrust: str | None = None
 
 
 def parse(path: Path, options: ParseOptions) -> ParsedFile:
@@ -109,11 +119,19 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
         if n == 0:
             raise EmptyFile("PDF has no pages", subject=subject)
         if n > options.max_pages:
-            raise TooLarge(f"{n} pages (limit {options.max_pages})", subject=subject)
-        layers = _read_layers(doc, path, options)
+            # a page tree may claim far more pages than the file holds: count the real ones
+            real = _real_pages(doc, options.max_pages)
+            if real > options.max_pages:
+                raise TooLarge(f"{n} pages (limit {options.max_pages})", subject=subject)
+            notes.setdefault(f"the PDF claims {n} pages; only these exist", []).extend(
+                range(1, real + 1))
+            n = real
+        layers = _read_layers(doc, path, options, n)
         ocr = _Ocr(options, subject)
         for layer in layers:
-            pages.append(_decide(doc, layer, options, ocr, notes))
+            page = _decide(doc, layer, options, ocr, notes)
+            page.signatures = layer.signatures
+            pages.append(page)
             _tick(options, "page")
     finally:
         doc.close()
@@ -216,11 +234,29 @@ def _missing_end(path: Path) -> bool:
 
 # -- text layer -----------------------------------------------------------------------------
 
-def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions) -> list[_LayerPage]:
+def _real_pages(doc: pdfium.PdfDocument, limit: int, gap: int = 64) -> int:
+    """How many pages load, up to ``limit`` + 1, counting until ``gap`` pages in a row
+    fail to load (a claimed page count beyond the real page tree)."""
+    real = last = 0
+    for i in range(len(doc)):
+        if i - last > gap or real > limit:
+            break
+        try:
+            doc[i].close()
+        except pdfium.PdfiumError:
+            continue
+        real, last = real + 1, i
+    return max(real, last + 1 if real else 0)
+
+
+def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions,
+                 count: int | None = None) -> list[_LayerPage]:
     layers: list[_LayerPage] = []
     plumber: Any = None
+    # pages with annotations that draw something: their raw text and character boxes
+    annotated: dict[int, tuple[str, list[Box | None]]] = {}
     try:
-        for i in range(len(doc)):
+        for i in range(len(doc) if count is None else count):
             try:
                 page = doc[i]
             except pdfium.PdfiumError as exc:  # one damaged page must not lose the others
@@ -228,9 +264,22 @@ def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions) -> 
                 layers.append(_LayerPage(i + 1, "", False, False, broken=True))
                 continue
             try:
-                raw = "" if options.ocr is OcrMode.ALWAYS else _page_text(page)
+                drawn = _has_drawn_annotations(page)
+                if options.ocr is OcrMode.ALWAYS:
+                    raw = ""
+                elif drawn:
+                    raw, boxes = _page_text_boxes(page)
+                    annotated[i + 1] = (raw, boxes)
+                else:
+                    raw = _page_text(page)
+                if drawn and i + 1 not in annotated:
+                    annotated[i + 1] = ("", [])
                 text = clean_text(raw)
-                usable = is_born_digital_text(text)
+                # the decision rests on the page content, without a signature stamp: a
+                # signed scan whose layer holds only "Ký bởi … Ngày ký …" is still a scan
+                content = without_signature_stamp(text)
+                usable = is_born_digital_text(content)
+                stamp_only = content != text and not usable and is_born_digital_text(text)
                 # even a page that reads well may hold a heading in .VnTimeH
                 hinted = (len(_LEGACY_HINT.findall(raw)) >= _LEGACY_HINT_MIN
                           and _uses_legacy_font(page))
@@ -250,10 +299,77 @@ def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions) -> 
                         text, legacy = fixed, True
                         usable = is_born_digital_text(text)
             layers.append(_LayerPage(i + 1, text, usable, has_images, legacy))
+            if stamp_only and not usable:
+                layers[-1].distrust = ("text layer holds only a signature stamp (signed scan): "
+                                       "read by OCR")
     finally:
         if plumber is not None:
             plumber.close()
+    if options.ocr is OcrMode.AUTO and any(x.usable and drops_letters(x.text) for x in layers):
+        # the fonts of a file are shared by its pages: OCR every page that has text
+        for x in layers:
+            if x.usable:
+                x.usable = False
+                x.distrust = "text layer loses letters (font without a Unicode map): replaced by OCR"
+    if annotated:
+        _add_annotations(path, layers, annotated)
     return layers
+
+
+def _add_annotations(path: Path, layers: list[_LayerPage],
+                     annotated: dict[int, tuple[str, list[Box | None]]]) -> None:
+    """Merge what widgets and stamps draw into the page text at its position (the number
+    and day an e-office stamps over the blanks), and keep the signature fields."""
+    from evidence.ingest.signatures import merge_fragments, read_annotations
+
+    found = read_annotations(path, annotated)
+    for layer in layers:
+        page = found.get(layer.number)
+        if page is None:
+            continue
+        layer.signatures = page.signatures
+        raw, boxes = annotated[layer.number]
+        if page.fragments and raw.strip():
+            if layer.legacy:  # the converted text no longer matches pdfium's characters
+                merged = merge_fragments(layer.text, [], page.fragments)
+            else:
+                merged = merge_fragments(raw, boxes, page.fragments)
+            layer.text = clean_text(merged)
+
+
+def _has_drawn_annotations(page: pdfium.PdfPage) -> bool:
+    """Widget, free-text or stamp annotations that are not hidden (raw pdfium, cheap)."""
+    for k in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annot = pdfium_c.FPDFPage_GetAnnot(page.raw, k)
+        if not annot:
+            continue
+        try:
+            if (pdfium_c.FPDFAnnot_GetSubtype(annot) in _DRAWN_ANNOTS
+                    and not pdfium_c.FPDFAnnot_GetFlags(annot) & _HIDDEN_FLAGS
+                    and pdfium_c.FPDFAnnot_HasKey(annot, b"AP")):
+                return True
+        finally:
+            pdfium_c.FPDFPage_CloseAnnot(annot)
+    return False
+
+
+def _page_text_boxes(page: pdfium.PdfPage) -> tuple[str, list[Box | None]]:
+    """The page text and each character's box (None for generated spaces and breaks)."""
+    textpage = page.get_textpage()
+    try:
+        text = textpage.get_text_range()
+        n = textpage.count_chars()
+        boxes: list[Box | None] = []
+        if n == len(text):
+            for i in range(n):
+                if text[i].isspace():
+                    boxes.append(None)
+                    continue
+                b = textpage.get_charbox(i)
+                boxes.append(b if b[2] > b[0] else None)
+    finally:
+        textpage.close()
+    return text.replace("\ufffe", "-"), boxes
 
 
 def _page_text(page: pdfium.PdfPage) -> str:
@@ -440,7 +556,9 @@ def _decide(doc: pdfium.PdfDocument, layer: _LayerPage, options: ParseOptions, o
         return Page(number=n, text=text)
     _tick(options, "ocr_page")
     ocr_text = clean_text(result.text)
-    if options.ocr is OcrMode.AUTO and sum(c.isalpha() for c in text) >= MIN_LETTERS:
+    if layer.distrust:
+        note(layer.distrust)
+    elif options.ocr is OcrMode.AUTO and sum(c.isalpha() for c in text) >= MIN_LETTERS:
         layer_q, ocr_q = text_quality(text), text_quality(ocr_text)
         if ocr_q < layer_q + _OCR_MARGIN:
             log.debug("page %d: text layer kept (quality %.2f, OCR %.2f)", n, layer_q, ocr_q)

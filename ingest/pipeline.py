@@ -1,4 +1,4 @@
-"""Batch ingest: files and folders -> documents in the store (issue 2, "Bulk behaviour").
+"""Batch ingest: files and folders -> documents in the store.
 
 One run:
 

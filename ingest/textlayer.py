@@ -24,19 +24,25 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from evidence.extract.normalize import clean_text
+from evidence.extract.normalize import clean_text, fold
 
 __all__ = [
     "MIN_LETTERS",
     "QUALITY_THRESHOLD",
     "TextScore",
+    "drops_letters",
     "is_born_digital_text",
     "score_text",
     "text_quality",
+    "without_signature_stamp",
 ]
 
 #: below this many letters a page has "too little text" and is OCR'd under ``--ocr auto``
 MIN_LETTERS = 40
+#: share of words holding a Latin-1 / Latin Extended-A letter no Vietnamese word has
+#: (``BØCÔNG``, ``SÑg8``: a font with its own encoding declared WinAnsi) from which a layer
+#: is mojibake; clean layers and texts here stay under 2.5% (Spanish names: ``ñ``)
+MOJIBAKE_WORDS = 0.04
 #: quality under which a text layer is treated as garbage (calibrated on the real files:
 #: clean layers score >= 0.9, damaged ones <= 0.2; see docs/ingest-formats-pdf.md)
 QUALITY_THRESHOLD = 0.55
@@ -79,6 +85,8 @@ class TextScore:
     foreign_rate: float  # characters no Vietnamese text has / non-space characters
     diacritic_rate: float  # valid syllables with Vietnamese diacritics / valid syllables
     quality: float
+    # words holding a Latin letter no Vietnamese word has (mojibake: "BØCÔNG", "SÑg8")
+    foreign_word_rate: float = 0.0
 
 
 @lru_cache(maxsize=65536)
@@ -146,11 +154,14 @@ def score_text(text: str) -> TextScore:
     letters = len(_NONLETTER.sub("", text))
     # only characters outside the common set need a closer look (speed: C regex first)
     foreign = sum(_is_foreign(c) for c in _COMMON.sub("", text))
-    valid = invalid = marked = 0
+    valid = invalid = marked = alien = 0
     for raw in text.split():
         token = raw.strip(_STRIP)
         if not token or _NUMBER.fullmatch(token):
             continue
+        if not token.isascii() and any("\u00c0" <= c <= "\u017f" and c.lower() not in _VN_LETTERS
+                                       for c in token):
+            alien += 1
         verdict = _judge(token)
         if verdict == 1:
             valid += 1
@@ -168,7 +179,8 @@ def score_text(text: str) -> TextScore:
     # Lists of chemical or foreign names lower the syllable rate of clean pages, while
     # their headings keep the diacritics: weigh both signals equally.
     quality = max(0.0, 1.0 - 5.0 * foreign_rate) * (0.5 * valid_rate + 0.5 * accent_factor)
-    return TextScore(letters, words, valid_rate, foreign_rate, diacritic_rate, round(quality, 4))
+    return TextScore(letters, words, valid_rate, foreign_rate, diacritic_rate, round(quality, 4),
+                     alien / words if words else 0.0)
 
 
 def text_quality(text: str) -> float:
@@ -195,8 +207,98 @@ def is_born_digital_text(text: str, *, min_letters: int = MIN_LETTERS,
 
     Returns:
         True when the text is long enough and reads as Vietnamese; False for empty pages,
-        broken ToUnicode layers (``6ӕ``), OCR layers made without Vietnamese and
-        unconverted legacy-font text.
+        broken ToUnicode layers (``6ӕ``), OCR layers made without Vietnamese,
+        WinAnsi mojibake (``BØCÔNG AN``) and unconverted legacy-font text.
     """
     s = score_text(text)
-    return s.letters >= min_letters and s.quality >= threshold
+    return (s.letters >= min_letters and s.quality >= threshold
+            and s.foreign_word_rate < MOJIBAKE_WORDS)
+
+
+# the lines of a visible e-signature stamp ("Ký bởi: Sở Nội vụ", "Email: …", "Cơ quan: …",
+# "Ngày ký: 13-11-2025 14:01:26 +07:00", "Digitally signed by …"), matched folded
+_STAMP_LINE = re.compile(
+    r"^\W*(?:ky boi|nguoi ky|gio ky|ngay ky|thoi gian ky|email|e-mail|co quan|chuc vu|"
+    r"to chuc|digitally signed|signed by|signature|date\s*:|reason\s*:|location\s*:)")
+
+
+def without_signature_stamp(text: str) -> str:
+    """The text without the lines of an e-signature stamp.
+
+    A signed scan's text layer often holds only the stamp the signing tool wrote
+    (``Ký bởi: … Ngày ký: …``): that text says nothing of the document, so the page must
+    still be judged (and OCR'd) as the scan it is.
+
+    Args:
+        text: page text (NFC).
+
+    Returns:
+        ``text`` minus the stamp lines.
+    """
+    if "k" not in text.lower() and "sign" not in text.lower():
+        return text
+    return "\n".join(line for line in text.splitlines()
+                     if not _STAMP_LINE.match(fold(line)))
+
+
+# Known text that a page 1 nearly always carries: a font map without entries for some glyphs
+# (pdfium then drops them: "Sở ội vụ", "/2024/Đ-CP") shows as these lines with letters
+# missing — and the same font is missing them on every page.
+_PROBES = ("conghoaxahoichunghiavietnam", "doclaptudohanhphuc")
+_PROBE_LINES = 24
+_MAX_DROPPED = 5
+_DECREE_CUT = re.compile(r"/\s?Đ-CP\b")
+# a glyph without a Unicode mapping given as its raw code: a control character in a word
+_RAW_CODE = re.compile(r"\w[\x00-\x08\x0b\x0e-\x1f]|[\x00-\x08\x0b\x0e-\x1f]\w")
+
+
+def drops_letters(text: str) -> bool:
+    """Does this text layer lose letters (glyphs its font cannot map to Unicode)?
+
+    Probes: control characters inside words (the raw codes of unmapped glyphs); the
+    national motto in the top lines reading with 1-5 letters missing and
+    nothing else wrong (``CỘG HÒA XÃ HỘI CHỦ GHĨA VIỆT AM``), or decree symbols that lost
+    their ``N`` (``/2024/Đ-CP``) with no ``NĐ-CP`` anywhere. The other signals of
+    :func:`score_text` cannot see this: what is left reads as clean Vietnamese.
+
+    Args:
+        text: page text (NFC).
+
+    Returns:
+        True when the layer is missing letters and must be read by OCR.
+    """
+    if _DECREE_CUT.search(text) and "NĐ-CP" not in text:
+        return True
+    if len(_RAW_CODE.findall(text)) >= 3:
+        return True
+    for line in text.splitlines()[:_PROBE_LINES]:
+        raw = [c for c in line if c.isalpha()]
+        letters = "".join(c for c in fold(line) if c.isalpha())
+        if len(letters) < 12:
+            continue
+        # the motto in capitals (not the country's name in prose); its second line alone
+        capitals = sum(c.isupper() for c in raw) >= 0.7 * len(raw)
+        for probe, wanted in zip(_PROBES, (capitals, len(letters) <= len(_PROBES[1]) + 2),
+                                 strict=True):
+            if wanted and probe not in letters and _dropped_from(probe, letters):
+                return True
+    return False
+
+
+def _dropped_from(probe: str, letters: str) -> bool:
+    """Some window of ``letters`` is ``probe`` with 1-5 of its letters left out."""
+    for i in range(len(letters)):
+        if letters[i] not in probe[:_MAX_DROPPED + 1]:
+            continue
+        j = probe.index(letters[i])
+        k, skipped = i, j
+        while j < len(probe) and k < len(letters) and skipped <= _MAX_DROPPED:
+            if letters[k] == probe[j]:
+                k += 1
+            else:
+                skipped += 1
+            j += 1
+        skipped += len(probe) - j
+        if 1 <= skipped <= _MAX_DROPPED and k - i >= len(probe) - _MAX_DROPPED:
+            return True
+    return False

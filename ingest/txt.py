@@ -1,6 +1,6 @@
 """Plain text files -> pages of NFC text.
 
-Decoding, in order (issue 2, ``.txt``):
+Decoding, in order:
 
 1. a BOM decides: UTF-8 (``EF BB BF``) or UTF-16 (``FF FE``/``FE FF``, what Notepad's
    "Unicode" writes);

@@ -49,6 +49,27 @@ def tesseract() -> str:
     return shutil.which("tesseract") or "tesseract"
 
 
+@pytest.fixture(scope="session")
+def vn_letter():  # type: ignore[no-untyped-def]
+    """A builder of short official letters of our own (header, number, date, subject,
+    body, signer): ``vn_letter(n, kind="KH")`` -> text; n varies number, place, topic."""
+    places = ["Cẩm Xuyên", "Vũ Quang", "Đức Thọ", "Hồng Lĩnh"]
+    topics = ["Kiểm soát thủ tục hành chính năm 2025", "Cải cách chế độ công vụ năm 2025",
+              "Ứng dụng công nghệ thông tin năm 2025", "Tuyên truyền pháp luật năm 2025"]
+
+    def build(n: int, kind: str = "KH") -> str:
+        place, topic = places[n % len(places)], topics[n % len(topics)]
+        return (f"ỦY BAN NHÂN DÂN\nHUYỆN {place.upper()}\nSố: {200 + n}/{kind}-UBND\n"
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+                f"{place}, ngày {(n % 27) + 1} tháng {(n % 12) + 1} năm 2025\n"
+                f"KẾ HOẠCH\n{topic}\n\nCác phòng, ban chuyên môn triển khai nhiệm vụ về "
+                f"{topic.lower()}, báo cáo kết quả về Văn phòng trước ngày 15/12/2025.\n\n"
+                "Nơi nhận:\n- Sở Nội vụ;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n"
+                "Lê Thị Hoa\n")
+
+    return build
+
+
 # ---- a small district folder of our own letters (corrections, review, resolver, list) ----
 
 OFFICER_LETTERS = {
@@ -152,3 +173,29 @@ class EvidenceCli:
 @pytest.fixture(scope="session")
 def ev() -> EvidenceCli:
     return EvidenceCli()
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding a copy of the bundled corpus, ingested once per session with the
+    golden test's recorded OCR (``tests/data/corpus-ocr.json``): no Tesseract needed.
+    Tests that change it (corrections) must only add what they check."""
+    import importlib.util
+    import sys
+
+    from evidence.index.store import Store
+    from evidence.ingest.pipeline import ingest_paths
+
+    spec = importlib.util.spec_from_file_location("_golden_ocr", REPO / "tests" / "test_golden.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while defining
+    spec.loader.exec_module(module)
+    home = tmp_path_factory.mktemp("corpus-store")
+    files = tmp_path_factory.mktemp("corpus-files") / "kiem-chung"
+    shutil.copytree(REPO / "corpus" / "files", files)
+    with Store.open(home) as store:
+        # in this process: the recorded engine is test code, which a worker cannot import
+        ingest_paths([files], store, jobs=1, ocr_engine=module.RecordedOcr(module.RECORDING),
+                     isolate=False)
+    return home

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 from evidence.cli import cli
 from evidence.index.catalogue import SCHEMA_VERSION
-from evidence.messages import translate
+from evidence.messages import hint, translate
 
 LETTER = (
     "ỦY BAN NHÂN DÂN\nHUYỆN VŨ QUANG\nSố: 318/KH-UBND\n"
@@ -154,6 +154,7 @@ def test_busy_store_is_refused(folder: Path, home: Path) -> None:
     with Store.open(home) as store, store.writer_lock():
         r = run("ingest", "-j", "1", str(folder))
     assert r.exit_code == 2
+    assert "đang có một lần nạp khác" in r.stderr
     assert "một lần `evidence ingest` khác" in r.stderr
 
 
@@ -191,7 +192,7 @@ def test_extract_unreadable_file_exits_2(folder: Path) -> None:
     r = run("extract", "--json", str(bad))
     assert r.exit_code == 2
     assert r.stdout == ""
-    assert r.stderr.strip() == f"error: {bad}: tệp rỗng (0 byte)"
+    assert r.stderr.strip() == f"error: {bad}: tệp rỗng (0 byte) (gợi ý: {hint('empty')})"
 
 
 def test_extract_human_output(folder: Path) -> None:

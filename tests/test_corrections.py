@@ -1,4 +1,4 @@
-"""The officer's corrections (issue 10 item 4): applied everywhere, marked, kept across
+"""The officer's corrections: applied everywhere, marked, kept across
 re-ingest / reindex / moves / --prune, stale when the file changes, undone, journalled and
 replayed, and consistent after a kill -9 in the middle of fixing."""
 
@@ -57,6 +57,13 @@ def test_fix_number_applies_everywhere_and_is_marked(ev, officer_store: tuple[Pa
     assert listed["112/KH-UBND"]["corrected"] == ["number"]
     (kh,) = [d for d in load_documents(home) if d.id == doc["id"]]
     assert kh.facts.number == "112" and kh.corrections[0].was == "111"
+    # check: the corrected document is listed as corrected, in JSON and in the reports
+    report = ev.json(home, "check")
+    req = next(r for c in report["criteria"] for r in c["requirements"] if r["id"] == "1.1-a")
+    (listed_doc,) = [d for d in req["documents"] if d["id"] == doc["id"]]
+    assert listed_doc["symbol"] == "112/KH-UBND" and listed_doc["corrected"] == ["number"]
+    md = ev.run(home, "check", "--format", "md")
+    assert "112/KH-UBND (17/01/2023) ✎ cán bộ đã sửa" in md.stdout
 
 
 def test_corrections_survive_reingest_reindex_move_and_prune(ev,

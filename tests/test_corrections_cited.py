@@ -1,4 +1,4 @@
-"""A handwritten number filled from a stored document that cites it (issue 9 item 4, store
+"""A handwritten number filled from a stored document that cites it (store
 side): recorded in ``fallbacks``, re-checked when a citing document arrives later, dropped
 when it goes away, never over a printed or corrected number."""
 

@@ -1,4 +1,4 @@
-"""Manual links (issue 10 item 4): the officer decides that a document does or does not
+"""Manual links: the officer decides that a document does or does not
 count for a requirement; stored by catalogue id + requirement id + document id, journalled,
 forgotten with --remove, undone with --undo."""
 
@@ -74,3 +74,22 @@ def test_links_survive_a_rebuilt_catalogue(officer_store: tuple[Path, Path]) -> 
     with Store.open(home) as store:
         ingest_paths([folder], store, jobs=1)
     assert [x["symbol"] for x in links(home, "link", "--list")] == ["111/KH-UBND"]
+
+
+def _requirement(home: Path, req: str) -> dict:  # type: ignore[type-arg]
+    r = run(home, "check", "--json")
+    assert r.exit_code == 0, r.stderr
+    return next(x for c in json.loads(r.stdout)["criteria"] for x in c["requirements"]
+                if x["id"] == req)
+
+
+def test_check_uses_the_stored_links(officer_store: tuple[Path, Path]) -> None:
+    _, home = officer_store
+    assert _requirement(home, "1.1-a")["status"] == "met"
+    links(home, "unlink", "1.1-a", "111/KH-UBND", "--note", "bản chưa đúng mẫu")
+    req = _requirement(home, "1.1-a")
+    assert req["status"] != "met"
+    assert [(m["symbol"], m["counts"], m["note"]) for m in req["manual"]] == [
+        ("111/KH-UBND", False, "bản chưa đúng mẫu")]
+    links(home, "link", "1.1-a", "111/KH-UBND", "--remove")
+    assert _requirement(home, "1.1-a")["status"] == "met"

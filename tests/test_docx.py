@@ -596,3 +596,52 @@ def test_damaged_packages_fail_cleanly(tmp_path: Path) -> None:
             docx_ingest.parse(target, ParseOptions())
         except FileError:
             pass
+
+
+def _docx_with(tmp_path: Path, name: str, rels_extra: bytes, body_extra: bytes) -> Path:
+    """A DOCX of our own with extra relationships / body XML spliced into its parts."""
+    import zipfile
+
+    import docx as python_docx
+
+    base = tmp_path / "base.docx"
+    d = python_docx.Document()
+    for line in ("ỦY BAN NHÂN DÂN", "HUYỆN CẨM XUYÊN", "Số: 55/KH-UBND", "KẾ HOẠCH",
+                 "Kiểm tra công vụ năm 2025"):
+        d.add_paragraph(line)
+    d.save(str(base))
+    out = tmp_path / name
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", rels_extra + b"</Relationships>")
+            elif info.filename == "word/document.xml":
+                data = data.replace(b"<w:sectPr", body_extra + b"<w:sectPr", 1)
+            zout.writestr(info, data)
+    return out
+
+
+def test_an_external_altchunk_is_not_fetched_and_the_rest_is_read(tmp_path: Path) -> None:
+    from evidence.ingest.docx import parse as parse_docx
+
+    path = _docx_with(
+        tmp_path, "ngoai.docx",
+        b'<Relationship Id="rIdX1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/aFChunk" Target="http://127.0.0.1:9/chunk.html" '
+        b'TargetMode="External"/>', b'<w:altChunk r:id="rIdX1"/>')
+    pf = parse_docx(path, ParseOptions())
+    assert "Số: 55/KH-UBND" in pf.pages[0].text
+    assert any("outside the file" in w and "127.0.0.1:9" in w for w in pf.warnings)
+
+
+def test_a_dangling_relationship_is_left_out_and_the_rest_is_read(tmp_path: Path) -> None:
+    from evidence.ingest.docx import parse as parse_docx
+
+    path = _docx_with(
+        tmp_path, "thieu-anh.docx",
+        b'<Relationship Id="rIdX2" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/image" Target="media/khong-co.png"/>', b"")
+    pf = parse_docx(path, ParseOptions())
+    assert "Kiểm tra công vụ năm 2025" in pf.pages[0].text
+    assert any("word/media/khong-co.png" in w for w in pf.warnings)

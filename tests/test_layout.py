@@ -115,7 +115,7 @@ def test_clean_digits_under_pen_are_still_not_trusted_without_other_evidence() -
 
 
 def test_low_confidence_print_is_flagged_and_ink_elsewhere_is_ignored() -> None:
-    read = [TsvWord("1Z5", 41.0, 380, 430, 90, 46, (2, 1, 1)),
+    read = [TsvWord("125", 55.0, 380, 430, 90, 46, (2, 1, 1)),
             TsvWord("/SNV-TCBC", 94.0, 480, 430, 220, 46, (2, 1, 1))]
     seal_far = [InkMark("seal", "red", _box(1400, 1050, 1900, 1400)),
                 InkMark("pen", "blue", _box(1400, 1400, 1900, 1480))]  # the signature
@@ -125,6 +125,14 @@ def test_low_confidence_print_is_flagged_and_ink_elsewhere_is_ignored() -> None:
     assert facts.review and facts.review[0].field == "number"
     assert facts.review[0].reason == "low_confidence"
     assert facts.date == "2025-03-14"  # the printed date is untouched
+    # garbage where digits are expected is what Tesseract makes of handwriting, even
+    # when a grey scan shows no coloured ink
+    read[0] = TsvWord("1Z5", 41.0, 380, 430, 90, 46, (2, 1, 1))
+    page = _page(read, seal_far)
+    facts = extract_facts([page.text], layout=[page])
+    assert facts.number is None and facts.symbol == "/SNV-TCBC"
+    assert [(r.field, r.reason, r.detail) for r in facts.review] == [
+        ("number", "handwritten", "1Z5")]
 
 
 def test_pen_in_the_day_blank_keeps_the_printed_month_and_year() -> None:
@@ -168,3 +176,22 @@ def test_tsv_text_is_made_nfc_before_words_are_placed() -> None:
     assert text == "Hồ Sơn"
     assert words[0] == Word("Hồ", 90.0, [0.1, 0.1, 0.5, 0.3], 0, 2)
     assert text[words[1].start:words[1].end] == "Sơn"
+
+
+def test_digits_split_by_ocr_are_joined_and_a_file_name_that_disagrees_is_not_used() -> None:
+    read = [TsvWord("257", 95.0, 380, 430, 80, 46, (2, 1, 1)),
+            TsvWord("1/SNV-TCBC", 94.0, 480, 430, 240, 46, (2, 1, 1))]
+    page = _page(read, [])
+    facts = extract_facts([page.text], layout=[page])
+    assert (facts.number, facts.symbol) == ("2571", "2571/SNV-TCBC")
+    assert facts.review == []
+    # the file name's number would be a wrong answer: the page's printed digits win
+    named = extract_facts([page.text], layout=[page], filename="CV-068.pdf")
+    assert (named.number, named.symbol, named.fallbacks) == ("2571", "2571/SNV-TCBC", {})
+    # ... and when they are not sure, neither is used
+    read[0] = TsvWord("257", 70.0, 380, 430, 80, 46, (2, 1, 1))
+    page = _page(read, [])
+    unsure = extract_facts([page.text], layout=[page], filename="CV-068.pdf")
+    assert (unsure.number, unsure.symbol) == (None, "/SNV-TCBC")
+    assert [(r.field, r.reason) for r in unsure.review] == [("number", "low_confidence")]
+    assert "CV-068.pdf" in (unsure.review[0].detail or "") and unsure.fallbacks == {}

@@ -101,3 +101,15 @@ def test_remove_refuses_unknown_or_ambiguous(ev, officer_store: tuple[Path, Path
     r = ev.run(home, "remove", ref)
     assert r.exit_code == 2 and r.stderr.startswith(f"error: {ref}: ")
     assert ev.json(home, "list")["total"] == 6
+
+
+def test_search_exports_with_the_same_function(ev, officer_store: tuple[Path, Path],
+                                               tmp_path: Path) -> None:
+    _, home = officer_store
+    out = tmp_path / "ket-qua.csv"
+    r = ev.run(home, "search", "cải cách hành chính", "--export", str(out))
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0][5:7] == ["Điểm", "Đoạn khớp"]
+    assert "111/KH-UBND" in {row[0] for row in rows[1:]}
+    assert all(float(row[5]) > 0 for row in rows[1:])

@@ -18,7 +18,7 @@ REMOVED = ("152/KH-UBND", "160/KH-UBND", "180/KH-UBND")
 
 
 @pytest.fixture(scope="module")
-def report(repo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def store(repo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     expected = repo_dir / "corpus" / "expected.json"
     if not expected.is_file():
         pytest.skip("corpus/expected.json is absent")
@@ -33,8 +33,14 @@ def report(repo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     runner = CliRunner()
     res = runner.invoke(cli, ["--home", str(home), "ingest", str(copy), "--ocr", "never"])
     assert res.exit_code in (0, 1), res.output
-    res = runner.invoke(cli, ["--home", str(home), "check", "--json"])
+    return home
+
+
+@pytest.fixture(scope="module")
+def report(store: Path) -> dict:
+    res = CliRunner().invoke(cli, ["--home", str(store), "check", "--json"])
     assert res.exit_code == 0, res.output
+    assert "warning:" not in res.stderr  # the shipped catalogue is v2
     return json.loads(res.stdout)
 
 
@@ -74,3 +80,28 @@ def test_no_document_proves_a_plan_it_only_mentions(report: dict) -> None:
             first = r["documents"][0]["id"]
             subj = [x for x in r["reasons"] if x["id"] == first and x["condition"] == "subject"]
             assert all(x["ok"] for x in subj), (r["id"], subj)
+
+
+V1 = """schema_version: 1
+catalogue: {id: v1-thu, year: 2023}
+criteria:
+  - code: "1.3"
+    title: "Kế hoạch tuyên truyền CCHC"
+    evidence:
+      - id: "1.3-a"
+        text: "Kế hoạch tuyên truyền CCHC năm 2023"
+        doc_type: KH
+        keywords_all: ["tuyên truyền", "cải cách hành chính"]
+"""
+
+
+def test_a_v1_catalogue_keeps_its_meaning_and_warns_once(store: Path, tmp_path: Path) -> None:
+    cat = tmp_path / "v1.yaml"
+    cat.write_text(V1, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--home", str(store), "check", "--criteria", str(cat), "--json"])
+    assert res.exit_code == 0, res.output
+    warnings = [ln for ln in res.stderr.splitlines() if ln.startswith("warning: ")]
+    assert len(warnings) == 1 and "schema_version: 2" in warnings[0] and "subject_all" in warnings[0]
+    out = json.loads(res.stdout)
+    # v1 meaning: the annual plan's task list counts — exactly what the warning says
+    assert out["criteria"][0]["requirements"][0]["documents"][0]["symbol"] == "111/KH-UBND"

@@ -1,4 +1,4 @@
-"""Batch ingest (issue 2, "Bulk behaviour" and "Bad input"): skip, move, change, delete,
+"""Batch ingest: skip, move, change, delete,
 bad inputs, splitting and grouping, time limits, --jobs, and kill -9 then resume."""
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from evidence.index.refs import (
     source_line,
 )
 from evidence.index.store import Store
+from evidence.messages import hint
 from evidence.model import Citation, Document, Facts, FileRef, Page, Span, Task
 
 PAGE_2650 = """ỦY BAN NHÂN DÂN
@@ -261,8 +262,8 @@ def test_cli_show_unknown_ref_is_one_line_error(store_home: Path):
     r = _run(store_home, "show", "999/QĐ-UBND")
     assert r.exit_code == 2
     assert r.stdout == ""
-    assert r.stderr.strip().startswith("error: 999/QĐ-UBND: không tìm thấy văn bản")
-    assert len(r.stderr.strip().splitlines()) == 1
+    assert r.stderr.strip() == (f"error: 999/QĐ-UBND: không tìm thấy văn bản "
+                                f"(gợi ý: {hint('not_found')})")
 
 
 def test_cli_refs_missing_json(store_home: Path):

@@ -1,4 +1,4 @@
-"""The one reference resolver (issue 14 item 5): every form search accepts, NFC and NFD,
+"""The one reference resolver: every form search accepts, NFC and NFD,
 and an ambiguous reference listed with date, issuer and subject."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``evidence review`` (issue 9 "Done when", issue 10 item 6): the officer's to-do list of
+"""``evidence review``: the officer's to-do list of
 empty or uncertain numbers, dates, issuers and signers, in ingest order; fix clears items."""
 
 from __future__ import annotations
@@ -65,8 +65,14 @@ def test_review_items_from_extraction_and_confirm_clears() -> None:
     doc2 = _doc([hand], signer=None)
     assert [(r.field, r.reason) for r in review_items(doc2)] == [
         ("number", "handwritten"), ("signer", "not_found")]
-    # an unnumbered draft: nothing
+    # an unnumbered draft, an annex sheet without a header: nothing
     assert review_items(_doc([], signer=None, date="2025")) == []
+    assert review_items(_doc([], symbol=None, doc_type=None, issuer=None, signer=None,
+                             date=None)) == []
+    # a numbered document without date and issuer: both listed
+    assert [(r.field, r.reason) for r in review_items(
+        _doc([], number="12", symbol="12/TTr-UBND", date=None, issuer=None))] == [
+        ("date", "not_found"), ("issuer", "not_found")]
     # the officer confirms the date was right, and gives the number
     apply_overlay(doc, [Correction("date", None, None, confirmed=True),
                         Correction("number", "347", None)])
@@ -90,3 +96,18 @@ def test_review_is_in_ingest_order(officer_store: tuple[Path, Path], tmp_path: P
         ingest_paths([later], store, jobs=1)
     # "a-bao-cao" sorts first by name and by id, but came last
     assert [i["symbol"] for i in items(home)] == ["301/BC-UBND", "12/BC-UBND"]
+
+
+def test_status_count_agrees_with_the_review_list(officer_store: tuple[Path, Path]) -> None:
+    from evidence.index.decisions import review
+    from evidence.index.store import Store
+
+    _, home = officer_store
+    assert run(home, "fix", "2650/UBND-NV", "--clear", "signer", "--clear", "date").exit_code == 0
+    assert run(home, "fix", "111/KH-UBND", "--clear", "issuer").exit_code == 0
+    with Store.open(home) as store:
+        listed = review(store)
+        assert store.catalogue.review_count() == {
+            "documents": len({i["id"] for i in listed}), "items": len(listed)}
+    # cleared by the officer: not listed again (the officer said "empty")
+    assert {i["symbol"] for i in listed} == {"301/BC-UBND"}

@@ -1,4 +1,4 @@
-"""Search (issue 4): the same suite against every engine, documents built in memory."""
+"""Search: the same suite against every engine, documents built in memory."""
 
 from __future__ import annotations
 

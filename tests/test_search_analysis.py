@@ -1,4 +1,4 @@
-"""Search analysis (issue 4): tokens, keys, symbol keys, query plans, snippets."""
+"""Search analysis: tokens, keys, symbol keys, query plans, snippets."""
 
 from __future__ import annotations
 
@@ -94,6 +94,7 @@ def test_date_bounds():
         date_bounds("tháng trước", upper=False)
     with pytest.raises(BadQuery, match="month 2/2023 has 28 days"):
         date_bounds("2023-02-31", upper=True)
+    assert date_bounds("29/02/2024", upper=False) == 20240229
 
 
 def test_snippet_joins_a_symbol_and_respects_typed_accents():

@@ -145,3 +145,74 @@ def test_kem_theo_in_prose_does_not_hide_a_header() -> None:
     assert starts_document(letter)
     annex_heading = "PHỤ LỤC II\nDANH MỤC HỒ SƠ KIỂM CHỨNG\n" + TB_FIRST
     assert not starts_document(annex_heading)
+
+
+# ---- bundles: a document and what it submits or attaches, in one file ----------------------
+
+TTR_PAGE = [
+    "UBND TỈNH HÒA BÌNH", "SỞ NỘI VỤ", "Số: 245/TTr-SNV",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+    "Hòa Bình, ngày 12 tháng 8 năm 2025", "TỜ TRÌNH",
+    "Về việc công nhận Ban vận động thành lập Hội Nghề cá tỉnh",
+    "Kính gửi: Ủy ban nhân dân tỉnh Hòa Bình",
+    "Căn cứ Nghị định số 126/2024/NĐ-CP ngày 08/10/2024 của Chính phủ;",
+    "Sở Nội vụ kính trình Ủy ban nhân dân tỉnh xem xét, ban hành Quyết định",
+    "theo dự thảo Quyết định kèm theo./.", "Nơi nhận:", "- Như trên;", "- Lưu: VT, TCBC.",
+    "GIÁM ĐỐC", "Phạm Văn Hùng",
+]
+DRAFT_PAGE = [
+    "ỦY BAN NHÂN DÂN", "TỈNH HÒA BÌNH", "Số:       /QĐ-UBND",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+    "Hòa Bình, ngày    tháng    năm 2025", "DỰ THẢO", "QUYẾT ĐỊNH",
+    "Về việc công nhận Ban vận động thành lập Hội Nghề cá tỉnh",
+    "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÒA BÌNH",
+    "Căn cứ Quyết định số 33/2023/QĐ-UBND ngày 02/6/2023 của Ủy ban nhân dân tỉnh;",
+    "Nơi nhận:", "- Như Điều 3;", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH",
+]
+ISSUED_PAGE = [
+    "ỦY BAN NHÂN DÂN", "TỈNH HÒA BÌNH", "Số: 1502/QĐ-UBND",
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+    "Hòa Bình, ngày 20 tháng 8 năm 2025", "QUYẾT ĐỊNH",
+    "Về việc thành lập Hội đồng thi đua khen thưởng tỉnh",
+    "Nơi nhận:", "- Như Điều 3;", "- Lưu: VT.", "CHỦ TỊCH", "Bùi Văn Khánh",
+]
+
+
+@pytest.mark.parametrize("nfd", [False, True], ids=["NFC", "NFD"])
+def test_bundle_draft_is_an_attachment_of_the_first(tmp_path: Path, nfd: bool) -> None:
+    import sys
+
+    from evidence.ingest.base import OcrMode
+    from evidence.ingest.pipeline import extract_file
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from pdf_fixtures import text_pdf
+
+    path = text_pdf(tmp_path / "ho-so.pdf", [TTR_PAGE, DRAFT_PAGE], nfd=nfd)
+    docs = extract_file(path, ocr=OcrMode.NEVER)
+    assert len(docs) == 1
+    d = docs[0].to_dict(include_text=True)
+    assert d["symbol"] == "245/TTr-SNV" and d["doc_type"] == "TTr"
+    assert d["date"] == "2025-08-12"
+    assert d["issuer"] == "Sở Nội vụ"
+    assert d["signer"]["name"] == "Phạm Văn Hùng" and d["signer"]["position"] == "Giám đốc"
+    assert d["attachments"] == [{"pages": [2, 2], "doc_type": "QĐ", "symbol": "/QĐ-UBND",
+                                 "subject": "Về việc công nhận Ban vận động thành lập Hội Nghề cá tỉnh"}]
+    assert any("attached document (QĐ /QĐ-UBND)" in w for w in d["warnings"])
+    # the draft's text stays searchable under the tờ trình, its citations count
+    assert "33/2023/QĐ-UBND" in [c["symbol"] for c in d["cited"]]
+    assert len(d["text"]) == 2
+
+
+def test_a_numbered_issued_document_still_splits() -> None:
+    first = "\n".join(TTR_PAGE).replace("theo dự thảo Quyết định kèm theo./.", "xem xét./.")
+    pages = _pages(first, "\n".join(ISSUED_PAGE))
+    assert split_documents(pages) == [(1, 1), (2, 2)]
+
+
+def test_what_the_first_document_submits_is_attached_even_when_numbered() -> None:
+    first = "\n".join(TTR_PAGE).replace("theo dự thảo Quyết định kèm theo./.",
+                                        "kèm theo Quyết định số 1502/QĐ-UBND./.")
+    assert split_documents(_pages(first, "\n".join(ISSUED_PAGE))) == [(1, 2)]
+    unnumbered = "\n".join(ISSUED_PAGE).replace("Số: 1502/QĐ-UBND", "Số:      /QĐ-UBND")
+    assert split_documents(_pages("\n".join(TTR_PAGE), unnumbered)) == [(1, 2)]

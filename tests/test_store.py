@@ -1,4 +1,4 @@
-"""The store: SQLite catalogue (source of truth) and the Store facade (issue 2, "Store")."""
+"""The store: SQLite catalogue (source of truth) and the Store facade."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def test_foreign_or_damaged_file_is_refused_and_left_untouched(tmp_path: Path) -
     path = tmp_path / CATALOGUE_NAME
     path.write_bytes(b"this is not a database, it is a note from an officer" * 50)
     before = path.read_bytes()
-    with pytest.raises(StoreError, match="left untouched"):
+    with pytest.raises(StoreError, match=r"danh mục bị hỏng.*không ghi thêm"):
         Catalogue.open(path)
     assert path.read_bytes() == before
     other = tmp_path / "other.sqlite3"

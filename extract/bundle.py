@@ -1,0 +1,158 @@
+"""Documents inside documents: where a page starts a header, and whether that header is
+an attachment of the document before it (pure functions on page text).
+
+A page that begins an official document carries its header (Decree 30/2020/NĐ-CP, spec
+§1): the national motto ``CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM`` with ``Độc lập - Tự do -
+Hạnh phúc``, or the Party's ``ĐẢNG CỘNG SẢN VIỆT NAM``, or an issuer block with a ``Số:``
+line. Matching is accent-insensitive (:func:`~evidence.extract.normalize.fold`) and fuzzy
+(rapidfuzz), so OCR noise such as ``CỘNG HOÀ XÁ HỘI CHU NGHIA VIÊT NAM`` still counts.
+
+A later header is an **attachment** of the document before it — never a second issued
+document, never the source of the first one's fields — when it is unnumbered (``Số:
+/QĐ-UBND``, or no ``Số`` line at all), marked as a draft (``DỰ THẢO``), or of a type the
+first document says it submits or attaches (``… trình dự thảo Quyết định …``, ``kèm theo
+Báo cáo …``). A later header that is numbered and issued starts a new document (a scan of
+two issued documents). ``ingest/split.py`` splits files with these rules; ``extract_facts``
+reads the fields of a document from the pages before its first attachment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+from .doctypes import type_from_name
+from .normalize import fold
+
+__all__ = ["TOP_LINES", "attachment_pages", "is_attachment", "starts_document"]
+
+#: how many non-empty lines at the top of a page are searched for a header
+TOP_LINES = 14
+_TOP_CHARS = 1500
+_FUZZ = 85.0
+
+_MOTTO = "cong hoa xa hoi chu nghia viet nam"
+_MOTTO_2 = "doc lap tu do hanh phuc"
+_PARTY = "dang cong san viet nam"
+_ISSUERS = (
+    "uy ban nhan dan", "ubnd", "hoi dong nhan dan", "hdnd", "tinh uy", "huyen uy",
+    "thanh uy", "dang uy", "ban chap hanh", "ban thuong vu", "van phong", "chinh phu",
+    "bo ", "so ", "phong ", "cuc ", "tong cuc", "ban quan ly", "trung tam", "cong an",
+)
+# "Số: 38/TB-UBND", "Số:    /SCT-CN", "Số 12-NQ/TU" (folded: "so: 38/tb-ubnd")
+_SO_LINE = re.compile(r"so\s*[:;.]?\s*\d{0,6}\s*[-/]\s*[a-z]")
+# an annex or regulation issued *with* the document on the pages before it: a caption line
+# "(Ban hành kèm theo Quyết định số ...)" or a "PHỤ LỤC" heading — not "kèm theo" in prose
+_ATTACHED = re.compile(r"^[(\[]?\s*(?:ban hanh |duoc )?kem theo (?:quyet dinh|ke hoach|"
+                       r"cong van|thong bao|nghi quyet|chi thi|bao cao|to trinh|van ban)"
+                       r"|^phu luc\b")
+
+
+def _top(text: str) -> tuple[list[str], list[bool]]:
+    """Folded top lines, and whether each is set in capitals (issuer blocks are)."""
+    lines, caps = [], []
+    for line in text[:_TOP_CHARS].splitlines():
+        folded = " ".join(re.sub(r"[^\w/:;.\-]+", " ", fold(line)).split())
+        if folded:
+            lines.append(folded)
+            letters = [c for c in line if c.isalpha()]
+            caps.append(bool(letters) and sum(c.isupper() for c in letters) >= 0.7 * len(letters))
+        if len(lines) >= TOP_LINES:
+            break
+    return lines, caps
+
+
+def _has(phrase: str, lines: list[str]) -> bool:
+    for line in lines:
+        flat = line.replace("-", " ").replace(".", " ")
+        flat = " ".join(flat.split())
+        if phrase in flat:
+            return True
+        if len(flat) >= len(phrase) * 0.8 and fuzz.partial_ratio(phrase, flat) >= _FUZZ:
+            return True
+    return False
+
+
+def starts_document(text: str) -> bool:
+    """Does this page begin a new official document?
+
+    Args:
+        text: the page's text (NFC; OCR output is fine).
+
+    Returns:
+        True when the top of the page holds the national motto (or its second line), the
+        Party's motto, or an issuer block together with a ``Số:`` line — and is not an annex
+        or regulation issued with a previous document (``kèm theo Quyết định``, ``Phụ lục``).
+    """
+    lines, caps = _top(text)
+    if not lines:
+        return False
+    motto = _has(_MOTTO, lines) or _has(_MOTTO_2, lines)
+    party = _has(_PARTY, lines)
+    so_line = any(_SO_LINE.match(line) for line in lines)
+    issuer = any(line.startswith(_ISSUERS) and cap
+                 for line, cap in zip(lines[:6], caps[:6], strict=True))
+    if not (motto or party or (so_line and issuer)):
+        return False
+    return not any(_ATTACHED.match(line) for line in lines)
+
+
+
+# "Số: 38/TB-UBND" numbered, "Số:     /QĐ-UBND" blank (folded top lines)
+_SO_NUMBER = re.compile(r"^(?:.*\s)?so\s*[:;.]?\s*(?P<num>[^\s/-]*)\s*[-/]\s*[a-z]")
+_DRAFT = re.compile(r"\bdu thao\b")
+_SUBMITS = ("du thao", "kem theo", "dinh kem", "gui kem")
+
+
+def _number_state(lines: list[str]) -> str:
+    """``numbered``, ``blank`` (a Số line without a number) or ``none``."""
+    for line in lines:
+        m = _SO_NUMBER.match(line)
+        if m:
+            return "numbered" if m.group("num") else "blank"
+    return "none"
+
+
+def _header_type(text: str) -> str | None:
+    """The type name printed in the top lines of a page (``QUYẾT ĐỊNH`` -> its folded name)."""
+    for line in text[:_TOP_CHARS].splitlines()[: TOP_LINES + 4]:
+        found = type_from_name(line.strip())
+        if found is not None and found[0] != "CV":
+            return fold(found[1])
+    return None
+
+
+def is_attachment(text: str, before: str) -> bool:
+    """Is the header at the top of ``text`` an attachment of the document in ``before``?
+
+    Args:
+        text: a page that starts a header (:func:`starts_document`).
+        before: the text of the document before it.
+
+    Returns:
+        True when the header is unnumbered, marked as a draft, or of a type that ``before``
+        says it submits or attaches; False for a numbered, issued document.
+    """
+    lines, _caps = _top(text)
+    if any(_DRAFT.search(line) for line in lines):
+        return True
+    if _number_state(lines) != "numbered":
+        return True
+    kind = _header_type(text)
+    if kind is None:
+        return False
+    said = " ".join(fold(before).split())
+    return any(f"{verb} {kind}" in said for verb in _SUBMITS)
+
+
+def attachment_pages(pages: Sequence[str]) -> int | None:
+    """Index (0-based) of the first page that starts a header after the page holding the
+    document's own header (a cover sheet may come first): within one document, that is
+    where its attachments begin. None when there is none."""
+    starts = [k for k in range(len(pages)) if starts_document(pages[k])]
+    if not starts:
+        return None
+    return starts[1] if len(starts) > 1 else None
+

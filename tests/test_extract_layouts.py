@@ -1,0 +1,326 @@
+"""Header, date, signer and task rules on layouts the dev texts rarely show (issue 12, and
+the header quirks of issue 9): trích yếu over blank-line-separated paragraphs, multi-line
+and joint issuers, dates without a place or from a law's adoption sentence, stamps that
+are not the document's, signer ranks, role and Party assignees. Fixture text is written
+here; the DOCX fixture is built with python-docx and read through the ingest parser."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+from evidence.extract import extract_facts
+from evidence.extract.gazetteer import find_unit_mentions
+from evidence.extract.tasks import find_deadline, find_tasks
+
+FORMS = ["NFC", "NFD"]
+
+
+def _facts(text: str, form: str = "NFC"):
+    return extract_facts([unicodedata.normalize(form, p) for p in text.split("\f")])
+
+
+# --------------------------------------------------------------- class 1: trích yếu
+
+
+def _docx(path: Path, paragraphs: list[str]) -> Path:
+    import docx
+
+    d = docx.Document()
+    for p in paragraphs:
+        d.add_paragraph(p)
+    d.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_subject_over_docx_paragraphs_with_empty_ones_between(tmp_path: Path, form: str) -> None:
+    from evidence.ingest.formats import parse_file
+
+    paras = [
+        "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc", "", "Số: 27/2025/TT-BNNMT", "",
+        "Hà Nội, ngày 14 tháng 8 năm 2025", "", "THÔNG TƯ", "",
+        "Quy định kỹ thuật về điều tra, đánh giá", "",
+        "chất lượng đất và tiềm năng đất đai", "", "cấp tỉnh",
+        "", "Căn cứ Luật Đất đai ngày 18 tháng 01 năm 2024;",
+        "Bộ trưởng Bộ Nông nghiệp và Môi trường ban hành Thông tư.",
+    ]
+    path = _docx(tmp_path / "tt.docx", [unicodedata.normalize(form, p) for p in paras])
+    f = extract_facts([p.text for p in parse_file(path).pages])
+    assert f.subject == ("Quy định kỹ thuật về điều tra, đánh giá chất lượng đất và tiềm năng "
+                         "đất đai cấp tỉnh")
+    assert f.date == "2025-08-14"
+    assert f.issuer == "Bộ Nông nghiệp và Môi trường"
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_capitals_subject_ends_at_the_enacting_formula(form: str) -> None:
+    text = """ỦY BAN NHÂN DÂN
+TỈNH QUẢNG TRỊ
+Số: 318/QĐ-UBND
+Quảng Trị, ngày 20 tháng 02 năm 2025
+QUYẾT ĐỊNH
+
+BAN HÀNH QUY CHẾ PHỐI HỢP GIỮA CÁC CƠ QUAN
+
+TRONG CÔNG TÁC QUẢN LÝ NHÀ NƯỚC VỀ CỤM CÔNG NGHIỆP
+
+ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ
+
+Căn cứ Luật Tổ chức chính quyền địa phương;
+"""
+    f = _facts(text, form)
+    assert f.subject == ("BAN HÀNH QUY CHẾ PHỐI HỢP GIỮA CÁC CƠ QUAN TRONG CÔNG TÁC QUẢN LÝ NHÀ "
+                         "NƯỚC VỀ CỤM CÔNG NGHIỆP")
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_vv_subject_across_blank_lines_stops_at_kinh_gui(form: str) -> None:
+    text = """SỞ TƯ PHÁP
+Số: 415/STP-BTTP
+Cần Thơ, ngày 9 tháng 7 năm 2025
+V/v góp ý hồ sơ đề nghị hợp nhất
+
+Hội Công chứng viên
+
+thành phố.
+
+Kính gửi: Sở Nội vụ thành phố Cần Thơ.
+
+Sở Tư pháp nhận được Công văn số 88/SNV-TCBC.
+"""
+    f = _facts(text, form)
+    assert f.subject == "V/v góp ý hồ sơ đề nghị hợp nhất Hội Công chứng viên thành phố"
+    body = "Hôm nay Sở Tư pháp nhận được hồ sơ.\n\nCác thành viên đã họp.\n"
+    # a body paragraph after a blank line is not part of the subject
+    f2 = _facts(text.replace("\nKính gửi: Sở Nội vụ thành phố Cần Thơ.\n", "\n" + body), form)
+    assert f2.subject == "V/v góp ý hồ sơ đề nghị hợp nhất Hội Công chứng viên thành phố"
+
+
+def test_subject_stops_at_a_form_label_and_a_part_heading() -> None:
+    text = """BỘ XÂY DỰNG
+Số: 12/QĐ-BXD
+Hà Nội, ngày 5 tháng 3 năm 2025
+GIẤY CHỨNG NHẬN ĐĂNG KÝ ĐẦU TƯ
+
+Mã số dự án: 1234567890
+
+Căn cứ Luật Đầu tư;
+"""
+    assert _facts(text).subject == "ĐĂNG KÝ ĐẦU TƯ"
+    text2 = """BỘ Y TẾ
+Số: 88/QĐ-BYT
+Hà Nội, ngày 5 tháng 3 năm 2025
+HƯỚNG DẪN
+Chẩn đoán và điều trị bệnh sốt xuất huyết
+Phần I
+QUY ĐỊNH CHUNG
+"""
+    assert _facts(text2).subject == "Chẩn đoán và điều trị bệnh sốt xuất huyết"
+
+
+# --------------------------------------------------------------- class 2: issuers
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_front_committee_over_two_lines_is_one_body(form: str) -> None:
+    text = """ỦY BAN MẶT TRẬN
+TỔ QUỐC VIỆT NAM TỈNH GIA LAI
+Số: 57/MTTQ-BTT
+Gia Lai, ngày 2 tháng 4 năm 2025
+V/v tổ chức Ngày hội Đại đoàn kết
+Kính gửi: Ủy ban MTTQ các xã.
+"""
+    f = _facts(text, form)
+    assert f.issuer == "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Gia Lai"
+    assert f.parent_issuer is None
+
+
+def test_standing_committee_of_the_assembly_is_not_its_parent() -> None:
+    text = "ỦY BAN THƯỜNG VỤ\nQUỐC HỘI\nSố: 35/2023/UBTVQH15\nHà Nội, ngày 12 tháng 7 năm 2023\nNGHỊ QUYẾT\nVề việc sắp xếp\n"
+    f = _facts(text)
+    assert (f.issuer, f.parent_issuer) == ("Ủy ban Thường vụ Quốc hội", None)
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_joint_circular_keeps_every_issuer(form: str) -> None:
+    text = """BỘ TÀI CHÍNH - BỘ NỘI VỤ
+Số: 06/2024/TTLT-BTC-BNV
+Hà Nội, ngày 5 tháng 1 năm 2024
+THÔNG TƯ LIÊN TỊCH
+Hướng dẫn quản lý kinh phí
+Căn cứ Nghị định số 14/2023/NĐ-CP;
+"""
+    f = _facts(text, form)
+    assert f.issuers == ["Bộ Tài chính", "Bộ Nội vụ"]
+    assert f.issuer == "Bộ Tài chính" and f.parent_issuer is None
+    assert _facts("SỞ NỘI VỤ\nSố: 2/SNV-VP\nV/v họp\n").issuers == ["Sở Nội vụ"]
+
+
+def test_bare_body_name_is_left_for_review() -> None:
+    text = "ỦY BAN NHÂN DÂN\nSố: 12/UBND-VP\nĐức Thọ, ngày 5 tháng 6 năm 2024\nV/v báo cáo\nKính gửi: các phòng.\n"
+    f = _facts(text)
+    assert f.issuer is None
+    assert [(r.field, r.reason) for r in f.review] == [("issuer", "low_confidence")]
+
+
+def test_party_header_issuer_is_the_lower_line() -> None:
+    text = "ĐẢNG BỘ TỈNH NGHỆ AN\nHUYỆN ỦY NAM ĐÀN\n*\nSố 188-CV/HU\nNam Đàn, ngày 10 tháng 3 năm 2024\nV/v công tác dân vận\n"
+    f = _facts(text)
+    assert f.issuer == "Huyện ủy Nam Đàn" and f.symbol == "188-CV/HU"
+
+
+# --------------------------------------------------------------- class 3: dates
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_header_date_without_place(form: str) -> None:
+    text = "BỘ Y TẾ\nSố: 1234/QĐ-BYT\nNgày 3 tháng 5 năm 2024\nQUYẾT ĐỊNH\nVề việc ban hành hướng dẫn\nBỘ TRƯỞNG BỘ Y TẾ\nCăn cứ Nghị định;\n"
+    f = _facts(text, form)
+    assert (f.date, f.place, f.subject) == ("2024-05-03", None, "Về việc ban hành hướng dẫn")
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_law_dated_by_its_adoption_sentence(form: str) -> None:
+    text = """QUỐC HỘI
+Luật số: 61/2024/QH15
+LUẬT
+ĐƯỜNG BỘ
+Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;
+Điều 1. Phạm vi điều chỉnh
+Luật này quy định về đường bộ.
+\f
+Luật này được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XV, kỳ họp thứ 7 thông qua ngày 27 tháng 6 năm 2024.
+
+CHỦ TỊCH QUỐC HỘI
+
+
+
+Trần Văn Nam
+"""
+    f = _facts(text, form)
+    assert f.date == "2024-06-27"
+    assert f.provenance["date"].page == 2
+    assert (f.signer.name, f.signer.position) == ("Trần Văn Nam", "Chủ tịch Quốc hội")
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_incoming_stamp_and_signature_lines_are_received_not_the_documents(form: str) -> None:
+    text = """ĐẾN Số: 8123 Ngày 05/06/2025
+Ký bởi: Văn phòng Sở Nội vụ
+Thời gian ký: 06.06.2025 09:14:02 +07:00
+UBND TỈNH LÂM ĐỒNG
+SỞ NỘI VỤ
+Lâm Đồng, ngày 4 tháng 6 năm 2025
+Số: 212     /SNV-VP
+V/v báo cáo tình hình
+Kính gửi: các phòng.
+"""
+    f = _facts(text, form)
+    assert (f.symbol, f.date, f.issuer) == ("212/SNV-VP", "2025-06-04", "Sở Nội vụ")
+    kinds = [(r.kind, r.number, r.date) for r in f.received]
+    assert kinds[0] == ("incoming", "8123", "2025-06-05")
+    assert kinds[1][0] == "signed"
+    # no header date at all: the stamp's date is still not the document's
+    f2 = _facts(text.replace("Lâm Đồng, ngày 4 tháng 6 năm 2025\n", ""), form)
+    assert f2.date is None and f2.number == "212"
+
+
+@pytest.mark.parametrize(
+    ("line", "symbol"),
+    [("Số 57 /LĐLĐ-CTCĐ", "57/LĐLĐ-CTCĐ"), ("Số417/SNV-TCBC", "417/SNV-TCBC"),
+     ("Số: 403/TTr-CAT(PC04)", "403/TTr-CAT(PC04)"), ("Số: 3021/SNV-CCHC&VTLT", "3021/SNV-CCHC&VTLT"),
+     ("Số: 1830 /STC- HTDN", "1830/STC-HTDN")],
+)
+def test_number_line_quirks(line: str, symbol: str) -> None:
+    assert _facts(f"SỞ TÀI CHÍNH\n{line}\nV/v báo cáo\n").symbol == symbol
+
+
+# --------------------------------------------------------------- class 4: signer
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(
+    ("name_line", "name", "rank"),
+    [("Thượng tướng Lê Quốc Hùng", "Lê Quốc Hùng", "Thượng tướng"),
+     ("Đại tá Trần Văn Bình", "Trần Văn Bình", "Đại tá"),
+     ("LS. TS. Đỗ Minh Khoa", "Đỗ Minh Khoa", "LS. TS."),
+     ("Nguyễn Văn An", "Nguyễn Văn An", None)],
+)
+def test_rank_before_the_name_is_kept_apart(form: str, name_line: str, name: str, rank: str | None) -> None:
+    text = f"""Trân trọng./.
+Nơi nhận:                        KT. BỘ TRƯỞNG
+- Như trên;                      THỨ TRƯỞNG
+- Lưu: VT.
+                                 (Đã ký)
+                                 {name_line}
+"""
+    s = _facts(text, form).signer
+    assert (s.name, s.rank, s.position, s.authority) == (
+        unicodedata.normalize("NFC", name), rank, "Thứ trưởng", "KT.")
+
+
+def test_signer_block_on_a_page_of_its_own_and_a_lone_name() -> None:
+    text = """Điều 3. Chánh Văn phòng chịu trách nhiệm thi hành Quyết định này./.
+\fNơi nhận:
+- Như Điều 3;
+- Lưu: VT.
+\fTM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+
+
+Lê Văn Hải
+"""
+    s = _facts(text).signer
+    assert (s.name, s.position, s.authority_chain) == ("Lê Văn Hải", "Phó Chủ tịch", ["TM.", "KT."])
+    lone = "Trân trọng./.\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n                                         Nguyễn Thị Mai\n"
+    assert _facts(lone).signer.name == "Nguyễn Thị Mai"
+    glyph = "Nơi nhận:\n- Như trên;\n- Lưu: VT, TCBC.\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nơNguyễn Đức Minh\n"
+    assert _facts(glyph).signer.name == "Nguyễn Đức Minh"
+
+
+# --------------------------------------------------------------- class 5: tasks
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_role_and_party_assignees(form: str) -> None:
+    text = unicodedata.normalize("NFC", unicodedata.normalize(form, """UBND huyện yêu cầu:
+1. Thủ trưởng các phòng, ban chuyên môn tổ chức quán triệt Kế hoạch.
+2. Chủ tịch UBND các xã chỉ đạo Trưởng thôn, tổ dân phố tuyên truyền.
+3. Đài Truyền thanh - Truyền hình huyện đưa tin thường xuyên.
+4. Đoàn Thanh niên, Hội Cựu chiến binh huyện tổ chức ra quân trước ngày 30/4/2025.
+5. Các tổ chức cơ sở đảng quán triệt đến đảng viên; Ban Dân vận Huyện ủy theo dõi.
+6. Các đơn vị tại Phụ lục kèm theo báo cáo trước 14 giờ ngày 08 tháng 10 năm 2025.
+"""))
+    tasks = {t.id: t for t in find_tasks(text)}
+    assert tasks["1"].assignees == ["Các phòng, ban chuyên môn"]
+    assert tasks["2"].assignees[0] == "UBND các xã"
+    assert tasks["3"].assignees == ["Đài Truyền thanh - Truyền hình huyện"]
+    assert tasks["4"].assignees == ["Đoàn Thanh niên", "Hội Cựu chiến binh huyện"]
+    assert tasks["4"].deadline == "2025-04-30"
+    assert tasks["5"].assignees[0] == "Các tổ chức cơ sở đảng"
+    assert tasks["6"].assignees == ["Các đơn vị tại Phụ lục kèm theo"]
+    assert tasks["6"].deadline == "2025-10-08"
+
+
+def test_items_of_a_letter_speak_to_its_addressee() -> None:
+    text = """Kính gửi: Các tổ chức, cá nhân hoạt động khai thác cát trên địa bàn tỉnh.
+Sở Nông nghiệp và Môi trường có ý kiến như sau:
+1. Rà soát hồ sơ cấp phép.
+2. Báo cáo sản lượng khai thác trong ngày 15 tháng 01 năm 2026.
+"""
+    tasks = find_tasks(text)
+    assert [t.assignees for t in tasks] == [
+        ["Các tổ chức, cá nhân"]] * 2
+    assert tasks[1].deadline == "2026-01-15"
+
+
+def test_level_word_is_matched_with_its_accents() -> None:
+    # "quán triệt" folds like "quận": it is not the unit's level
+    assert [m.text for m in find_unit_mentions("Các tổ chức cơ sở đảng quán triệt")] == [
+        "Các tổ chức cơ sở đảng"]
+    assert find_deadline("gửi về Văn phòng trong ngày 11 tháng 01 năm 2026")[0] == "2026-01-11"

@@ -1,0 +1,247 @@
+"""The web workspace (``evidence serve``): routes rendered over the bundled corpus, asserted
+on their HTML (fields, links, Vietnamese labels), and one test per safety rule."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from evidence.index.store import Store
+
+pytest.importorskip("starlette")
+from evidence.web.app import create_app
+from evidence.web.security import is_loopback, safe_upload_name, under_roots
+from starlette.testclient import TestClient
+
+
+@pytest.fixture(scope="module")
+def home(corpus_store: Path) -> Path:
+    return corpus_store
+
+
+@pytest.fixture(scope="module")
+def client(home: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(home), base_url="http://127.0.0.1") as c:
+        yield c
+
+
+def csrf_of(html: str) -> str:
+    m = re.search(r'name="csrf" value="([^"]+)"', html) or re.search(
+        r'<meta name="csrf-token" content="([^"]+)"', html)
+    assert m, "no CSRF token on the page"
+    return m.group(1)
+
+
+def first_hit(html: str) -> str:
+    m = re.search(r'<a class="sym" href="/doc/([0-9a-f]+)">([^<]*)</a>', html)
+    assert m, "no hit"
+    return m.group(1)
+
+
+# ---- pages ---------------------------------------------------------------------------
+
+
+def test_search_page_ranks_iso_and_speaks_vietnamese(client: TestClient) -> None:
+    r = client.get("/search", params={"q": "ISO 9001"})
+    assert r.status_code == 200
+    html = r.text
+    assert '<html lang="vi">' in html and "Tìm kiếm" in html and "văn bản khớp" in html
+    first = re.search(r'<a class="sym" href="/doc/[0-9a-f]+">([^<]*)</a>', html)
+    assert first and first.group(1) == "245/QĐ-UBND"
+    snippets = client.get("/search", params={"q": "hồ sơ trực tuyến"}).text
+    assert "<mark>" in snippets  # highlighted snippets
+    assert "Loại văn bản" in html and "Năm" in html  # facets with counts
+    assert re.search(r'class="n">\d+<', html)
+
+
+def test_search_filters_and_facet_links(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "kế hoạch", "type": "KH"}).text
+    types = set(re.findall(r'<span class="meta">([^·<]*)·', html))
+    assert types and all("Kế hoạch" in t for t in types), types
+    assert "✕ KH" in html  # the active filter, to take it off
+
+
+def test_search_unaccented_nfd_query(client: TestClient) -> None:
+    import unicodedata
+
+    a = client.get("/search", params={"q": "ke hoach cai cach hanh chinh"}).text
+    b = client.get("/search", params={"q": unicodedata.normalize("NFD", "kế hoạch cải cách hành chính")}).text
+    assert first_hit(a) == first_hit(b)
+
+
+def test_search_export_csv_and_xlsx(client: TestClient) -> None:
+    r = client.get("/search/export.csv", params={"q": "ISO 9001"})
+    assert r.status_code == 200 and "245/QĐ-UBND" in r.content.decode("utf-8-sig")
+    x = client.get("/search/export.xlsx", params={"q": "ISO 9001"})
+    assert x.status_code == 200 and x.content[:2] == b"PK"
+
+
+def test_document_page_fields_image_and_links(client: TestClient) -> None:
+    doc_id = first_hit(client.get("/search", params={"q": "111/KH-UBND"}).text)
+    html = client.get(f"/doc/{doc_id}").text
+    assert "111/KH-UBND" in html and "Cơ quan ban hành" in html and "Trích yếu" in html
+    assert f'/doc/{doc_id}/page/1.png' in html and f"/doc/{doc_id}/file" in html
+    assert "Được dẫn chiếu bởi" in html and re.search(r'href="/doc/[0-9a-f]+"', html)
+    img = client.get(f"/doc/{doc_id}/page/1.png")
+    assert img.status_code == 200 and img.content[:8] == b"\x89PNG\r\n\x1a\n"
+    again = client.get(f"/doc/{doc_id}/page/1.png")  # cached
+    assert again.content == img.content
+
+
+def test_document_field_marks_its_place(client: TestClient) -> None:
+    doc_id = first_hit(client.get("/search", params={"q": "245/QĐ-UBND"}).text)
+    html = client.get(f"/doc/{doc_id}").text
+    boxes = re.findall(r'class="field" data-page="(\d+)" data-box="([0-9.,]+)"', html)
+    assert boxes, "no field can be shown on its page"
+    for _page, box in boxes:
+        x0, y0, x1, y1 = map(float, box.split(","))
+        assert 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1
+
+
+def test_missing_citations_are_marked(client: TestClient, home: Path) -> None:
+    from evidence.index.refs import missing_citations, refs
+
+    with Store.open(home, create=False) as store:
+        gone = missing_citations(refs(store))
+    assert gone
+    citing = gone[0].to_dict()
+    doc_id = citing["cited_by"][0]["id"]
+    html = client.get(f"/doc/{doc_id}").text
+    assert citing["symbol"] in html and "chưa có trong kho" in html
+
+
+def test_board_shows_status_reasons_and_points(client: TestClient) -> None:
+    html = client.get("/board").text
+    assert "Đạt" in html and "Chưa có tài liệu" in html
+    assert "nguy cơ mất" in html
+    assert re.search(r'<a href="/doc/[0-9a-f]+">', html)
+
+
+def test_board_downloads(client: TestClient) -> None:
+    x = client.get("/board/report.xlsx")
+    assert x.status_code == 200 and x.content[:2] == b"PK"
+    md = client.get("/board/report.md")
+    assert md.status_code == 200 and "|" in md.text
+    z = client.get("/board/report.zip")
+    assert z.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(z.content)).namelist()
+    assert any(n.endswith("manifest.csv") for n in names)
+
+
+def test_review_inbox_and_fix_flow(client: TestClient, home: Path) -> None:
+    html = client.get("/review").text
+    assert "Cần rà soát" in html
+    m = re.search(r'<form class="fixform" method="post" action="/doc/([0-9a-f]+)/fix">', html)
+    assert m, "the inbox shows a correction form beside the page"
+    doc_id = m.group(1)
+    token = csrf_of(html)
+    r = client.post(f"/doc/{doc_id}/fix", data={"csrf": token, "issuer": "Ủy ban nhân dân huyện Đức Thọ",
+                                               "back": "doc"}, follow_redirects=False)
+    assert r.status_code == 303
+    page = client.get(r.headers["location"]).text
+    assert "Đã lưu chỉnh sửa" in page and "đã sửa" in page
+    with Store.open(home, create=False) as store:
+        doc = store.catalogue.get_document(doc_id)
+        assert doc is not None and doc.facts.issuer == "Ủy ban nhân dân huyện Đức Thọ"
+        assert any(c.field == "issuer" for c in doc.corrections)
+
+
+def test_ingest_upload_runs_and_reports(client: TestClient, home: Path, tmp_path: Path) -> None:
+    html = client.get("/ingest").text
+    assert "Nạp thư mục đang tắt" in html  # no --root given
+    token = csrf_of(html)
+    letter = "ỦY BAN NHÂN DÂN\nHUYỆN ĐỨC THỌ\nSố: 901/UBND-VP\nV/v thử nghiệm tải lên\n"
+    r = client.post("/ingest", data={"csrf": token},
+                    files={"files": ("thu-nghiem.txt", letter.encode(), "text/plain")},
+                    follow_redirects=False)
+    assert r.status_code == 303 and "job=" in r.headers["location"]
+    job_id = r.headers["location"].split("job=")[1]
+    import time
+
+    for _ in range(200):
+        state = client.get(f"/ingest/{job_id}", headers={"accept": "application/json"}).json()
+        if state["state"] in ("done", "error"):
+            break
+        time.sleep(0.1)
+    assert state["state"] == "done", state
+    assert (home / "uploads").is_dir()
+
+
+# ---- safety ------------------------------------------------------------------------------
+
+
+def test_post_without_csrf_is_refused(client: TestClient) -> None:
+    doc_id = first_hit(client.get("/search", params={"q": "ISO 9001"}).text)
+    r = client.post(f"/doc/{doc_id}/fix", data={"issuer": "X"}, follow_redirects=False)
+    assert r.status_code == 403 and "CSRF" in r.text
+    r = client.post(f"/doc/{doc_id}/fix", data={"issuer": "X", "csrf": "wrong"})
+    assert r.status_code == 403
+
+
+def test_token_required_when_set(home: Path) -> None:
+    with TestClient(create_app(home, token="bi-mat"), base_url="http://127.0.0.1") as c:
+        assert c.get("/search").status_code == 401
+        r = c.get("/search?token=bi-mat", follow_redirects=False)
+        assert r.status_code == 303 and "evidence_token" in r.headers.get("set-cookie", "")
+        assert c.get("/search").status_code == 200  # the cookie now carries it
+    with TestClient(create_app(home, token="bi-mat"), base_url="http://127.0.0.1") as c:
+        assert c.get("/search?token=sai").status_code == 401
+
+
+def test_serve_refuses_other_host_without_token() -> None:
+    from click.testing import CliRunner
+    from evidence.cli import cli
+
+    r = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0"])
+    assert r.exit_code == 2 and "--token" in r.stderr
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
+
+
+def test_file_and_page_routes_serve_only_stored_documents(client: TestClient) -> None:
+    for path in ("/doc/..%2f..%2fetc%2fpasswd/file", "/doc/deadbeef/file",
+                 "/doc/0000000000000000/page/1.png", "/doc/abc/page/1.png",
+                 "/static/../app.py", "/doc/..%2F..%2Fetc%2Fpasswd"):
+        r = client.get(path)
+        assert r.status_code == 404, path
+        assert "root:" not in r.text
+
+
+def test_folder_ingest_only_under_roots(home: Path, tmp_path: Path) -> None:
+    inside = tmp_path / "root" / "KiemChung"
+    inside.mkdir(parents=True)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (tmp_path / "root" / "link").symlink_to(outside)
+    assert under_roots(inside, [tmp_path / "root"])
+    assert not under_roots(outside, [tmp_path / "root"])
+    assert not under_roots(tmp_path / "root" / "link", [tmp_path / "root"])  # links followed
+    with TestClient(create_app(home, roots=[tmp_path / "root"]), base_url="http://127.0.0.1") as c:
+        token = csrf_of(c.get("/ingest").text)
+        r = c.post("/ingest", data={"csrf": token, "folder": str(outside)}, follow_redirects=False)
+        assert r.status_code == 303 and "job=" not in r.headers["location"]
+        assert "kh%C3%B4ng%20n%E1%BA%B1m" in r.headers["location"]  # "không nằm trong…"
+
+
+def test_upload_names_cannot_escape(tmp_path: Path) -> None:
+    assert safe_upload_name("../../etc/passwd") == "passwd"
+    assert safe_upload_name("..\\..\\Windows\\x.docx") == "x.docx"
+    assert safe_upload_name("..") is None and safe_upload_name("") is None
+    assert safe_upload_name("Kế hoạch 111.pdf") == "Kế hoạch 111.pdf"
+
+
+def test_zip_upload_bomb_is_refused(client: TestClient, home: Path) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("../../thoat.txt", "x")
+        zf.writestr("bom.txt", b"\0" * (210 * 1024 * 1024))
+    token = csrf_of(client.get("/ingest").text)
+    r = client.post("/ingest", data={"csrf": token},
+                    files={"files": ("ho-so.zip", buf.getvalue(), "application/zip")},
+                    follow_redirects=False)
+    assert r.status_code == 303 and "job=" not in r.headers["location"]
+    assert not (home / "thoat.txt").exists() and not (home.parent / "thoat.txt").exists()
