@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from evidence.errors import EvidenceError, ExitCode
+from evidence.errors import BadValue, EvidenceError, ExitCode
 from evidence.messages import hint, install_click_translation, t, translate
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -702,19 +702,19 @@ def fix_cmd(obj: Ctx, ref: str | None, note: str | None, clear: tuple[str, ...],
                 render_corrections(rows)
             return
         if not ref:
-            raise EvidenceError("cần REF (số ký hiệu, mã id hoặc tệp), hoặc --list",
+            raise BadValue("cần REF (số ký hiệu, mã id hoặc tệp), hoặc --list",
                                 subject="fix")
         parsed: dict[str, str] = {}
         for k, v in given.items():
             try:
                 parsed[k] = parse_value(k, v)
             except ValueError as exc:
-                raise EvidenceError(str(exc), subject="--" + _FIX_FLAGS[k]) from exc
+                raise BadValue(str(exc), subject="--" + _FIX_FLAGS[k]) from exc
         try:
             cleared = [field_from_option(x) for x in clear]
             confirmed = [field_from_option(x) for x in confirm]
         except ValueError as exc:
-            raise EvidenceError(str(exc), subject="fix") from exc
+            raise BadValue(str(exc), subject="fix") from exc
         doc = resolve(store.catalogue, ref)
         if undo:
             result = decisions.undo_fix(store, doc)
@@ -755,7 +755,7 @@ def _link_common(obj: Ctx, req: str, ref: str, criteria: Path | None, counts: bo
 
     cat_id, req_ids = _criteria_ids(criteria)
     if req not in req_ids:
-        raise EvidenceError(f"không có yêu cầu này trong bộ tiêu chí {cat_id}", subject=req)
+        raise BadValue(f"không có yêu cầu này trong bộ tiêu chí {cat_id}", subject=req)
     with Store.open(obj.home, create=False) as store:
         doc = resolve(store.catalogue, ref)
         if forget:
@@ -818,7 +818,7 @@ def link_cmd(obj: Ctx, req: str | None, ref: str | None, criteria: Path | None,
             render_links(rows)
         return
     if not req or not ref:
-        raise EvidenceError("cần REQ và REF: evidence link 1.1-a 111/KH-UBND --note ...",
+        raise BadValue("cần REQ và REF: evidence link 1.1-a 111/KH-UBND --note ...",
                             subject="link")
     _link_common(obj, req, ref, criteria, True, note, forget, undo, as_json)
 

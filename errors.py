@@ -160,6 +160,27 @@ class NotFound(EvidenceError):
     kind = "not_found"
 
 
+class Ambiguous(EvidenceError):
+    """A document reference that matches several documents; ``details`` lists them (one
+    line each: id prefix, symbol, date, issuer, subject, file)."""
+
+    kind = "ambiguous"
+
+
+class BadValue(EvidenceError):
+    """A value an officer typed that does not fit its field (``fix --number l5``, an
+    unknown requirement for ``link``, an export file that is not .xlsx/.csv)."""
+
+    kind = "bad_value"
+
+
+class NothingToDo(EvidenceError):
+    """A command that would change nothing (``fix`` without a field, nothing to undo, no
+    stale correction, no decision to forget)."""
+
+    kind = "nothing_to_do"
+
+
 class BadQuery(EvidenceError, ValueError):
     """A search query or filter that cannot be run (a filter date that is not a date).
 

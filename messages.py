@@ -70,12 +70,14 @@ HINTS: dict[str, str] = {
     "timeout": "nạp lại tệp này với --timeout lớn hơn",
     "internal": "lỗi của chương trình: chạy lại với --verbose và gửi kèm các dòng in ra",
     # errors that are not about one file (their kind)
-    "error": "chạy lại với --verbose để xem chi tiết",
     "unreadable_input": "kiểm tra lại tệp đã chỉ định",
     "store": "kiểm tra thư mục kho (--home hoặc $EVIDENCE_HOME); `evidence status` cho biết "
              "tình trạng kho",
     "store_busy": "khóa tự mở khi tiến trình kia dừng; `evidence status` cho biết kho nào đang dùng",
     "not_found": "tìm bằng `evidence search` với số hoặc vài chữ của trích yếu",
+    "ambiguous": "chọn một văn bản bằng mã (id) ở đầu dòng của nó",
+    "bad_value": "xem cách viết trong `evidence <lệnh> --help`",
+    "nothing_to_do": "`evidence fix --list` và `evidence link --list` cho biết những gì đã lưu",
     "bad_query": "xem cách viết trong `evidence search --help`",
     "bad_criteria": "đối chiếu tệp tiêu chí với docs/check.md (schema_version, các trường bắt buộc)",
 }
@@ -130,6 +132,16 @@ LIBRARY: tuple[Entry, ...] = (
        "số văn bản chưa chắc chắn ({why}): OCR đọc được “{x}”; để trống cho cán bộ kiểm tra"),
     _e("date_not_trusted", r"^date not trusted \((?P<why>[^)]*)\): OCR read (?P<x>.*)$",
        "ngày văn bản chưa chắc chắn ({why}): OCR đọc được “{x}”; để trống cho cán bộ kiểm tra"),
+    _e("attached_document", r"^pages (?P<a>\d+)-(?P<b>\d+): attached document \((?P<w>.*)\); not read for this document's fields$",
+       "trang {a}-{b}: văn bản kèm theo ({w}); không dùng để đọc thông tin của văn bản này"),
+    _e("signer_from_certificate", r"^signer name taken from the signature certificate$",
+       "họ tên người ký lấy từ chứng thư chữ ký số"),
+    _e("signer_conflict", r"^signer: the signature certificate names (?P<a>.*), not (?P<b>.*)$",
+       "người ký: chứng thư chữ ký số ghi {a}, không phải {b}; cần kiểm tra"),
+    _e("date_from_signature", r"^date: the day is blank; taken from the issuing body's signing time$",
+       "ngày để trống; lấy theo thời điểm ký số của cơ quan ban hành"),
+    _e("issuer_incomplete", r"^issuer incomplete: (?P<x>.*)$",
+       "cơ quan ban hành thiếu dòng đơn vị (“{x}”); để trống cho cán bộ kiểm tra"),
     # --- ingest warnings
     _e("embedded_chunk", r"^embedded (?P<x>.*) chunk not read$", "không đọc được phần nhúng ({x})"),
     _e("legacy_font", r"^legacy-font (?:\(TCVN3/VNI\) )?text converted to Unicode:? ?(?P<x>.*)$",

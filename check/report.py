@@ -86,7 +86,7 @@ def reason_lines(r: RequirementResult, *, full: bool = True, docs: int | None = 
     for _id, name, rs in _by_document(r.reasons)[:docs]:
         ok = [x for x in rs if x.ok]
         if full:
-            lines += [f"{name}: ✓ {CONDITION_LABELS.get(x.condition, x.condition)}: {x.detail}" for x in ok]
+            lines += [f"{name}: ✓ {_labelled(x)}" for x in ok]
             lines += [f"{name}: ✗ {x.detail}" for x in rs if not x.ok]
             continue
         # the table: what passed in one line; what failed only where nothing was found
@@ -100,6 +100,12 @@ def reason_lines(r: RequirementResult, *, full: bool = True, docs: int | None = 
         if not m.get("in_store", True):
             lines.append(f"liên kết thủ công tới văn bản {m['id'][:12]} không còn trong kho")
     return lines
+
+
+def _labelled(x: Reason) -> str:
+    """``loại văn bản: là Kế hoạch``; no label where the detail starts with it."""
+    label = CONDITION_LABELS.get(x.condition, x.condition)
+    return x.detail if x.detail.lower().startswith(label) else f"{label}: {x.detail}"
 
 
 def _clip(s: str, n: int = 240) -> str:

@@ -68,6 +68,9 @@ def _has(phrase: str, lines: list[str]) -> bool:
     for line in lines:
         flat = line.replace("-", " ").replace(".", " ")
         flat = " ".join(flat.split())
+        # "… được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam … thông qua" (a law's
+        # adoption sentence, "Hiến pháp nước …") names the state; it is not the motto
+        flat = flat.replace("nuoc " + phrase, "")
         if phrase in flat:
             return True
         if len(flat) >= len(phrase) * 0.8 and fuzz.partial_ratio(phrase, flat) >= _FUZZ:

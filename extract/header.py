@@ -669,7 +669,10 @@ def _joins(whole: str) -> bool:
 
 
 def _ends_subject(t: str, text: str, c: Cell) -> bool:
-    """A body line: anchors, the enacting formula, a part heading, a table row."""
+    """A body line: anchors, the enacting formula, a part heading, a table row, the rule
+    under the trích yếu read by OCR as a run of digits (``99900900000090000002gg;``)."""
+    if _OCR_RULE.match(t):
+        return True
     if (
         _BODY_START.match(t) or _DATE_LINE.search(t) or _SO.match(t) or t.endswith(":")
         or _ENACTING_END.search(t) or _PART_HEAD.match(t)
@@ -681,6 +684,7 @@ def _ends_subject(t: str, text: str, c: Cell) -> bool:
     return row.count("\t") >= 2 and len([x for x in row.split("\t") if x.strip()]) >= 3
 
 
+_OCR_RULE = re.compile(r"^\W*\d{8,}[^\W\d]{0,3}\W*$")
 _LABEL = re.compile(r"^[^:]{2,40}:\s*\S")
 
 
@@ -733,13 +737,13 @@ def parse_header(text: str) -> HeaderFacts:
     # the header zone: the first HEADER_LINES lines that hold text (blank lines between
     # paragraphs do not count: DOCX and HTML extraction double them)
     stop = 0
-    lines = 0
-    while lines < HEADER_LINES:
+    counted = 0
+    while counted < HEADER_LINES:
         nl = text.find("\n", stop)
         if nl < 0:
             stop = len(text)
             break
-        lines += bool(text[stop:nl].strip())
+        counted += bool(text[stop:nl].strip())
         stop = nl + 1
     cells = split_cells(text, 0, stop)
     hf.party_motto = any(

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from evidence.errors import EvidenceError, NotFound
+from evidence.errors import NotFound, NothingToDo
 from evidence.index.corrections import (
     FIELD_LABELS,
     REASON_TEXT,
@@ -43,10 +43,6 @@ __all__ = [
 
 _FIX_KINDS = ("fix", "reapply", "drop_stale")
 _LINK_KINDS = ("link", "unlink", "forget_link")
-
-
-class NothingToDo(EvidenceError):
-    """The command would change nothing (no option given, nothing to undo)."""
 
 
 def _now() -> str:

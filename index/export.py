@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from evidence.errors import EvidenceError
+from evidence.errors import BadValue
 
 __all__ = ["DOCUMENT_COLUMNS", "SEARCH_COLUMNS", "ExportError", "export_rows"]
 
@@ -37,7 +37,7 @@ SEARCH_COLUMNS: list[tuple[str, str, int]] = [
 ]
 
 
-class ExportError(EvidenceError):
+class ExportError(BadValue):
     """The export file cannot be written (unknown extension, folder missing, not
     writable, disk full)."""
 

@@ -1,6 +1,6 @@
 """``evidence list``: the stored documents, filtered like search, without a query.
 
-The filters are search's own (:func:`evidence.index.query.plan_query` parses them: the
+The filters are search's own (:func:`evidence.index.query.apply_filters` parses them: the
 same type codes, issuer abbreviations and date grammar), applied to the catalogue — so the
 officer's corrections count, and no index is needed — plus ``needs_review`` (documents with
 a :func:`~evidence.index.corrections.review_items` entry), ``file_type`` (``pdf``, ``docx``,
@@ -53,7 +53,7 @@ def list_documents(store: Store, *, doc_type: str | None = None, year: int | Non
     from evidence.index.analysis import analyze
     from evidence.index.corrections import parse_value
     from evidence.index.engine import SearchQuery, _datenum
-    from evidence.index.query import plan_query
+    from evidence.index.query import QueryPlan, apply_filters
 
     try:
         if doc_type:
@@ -63,8 +63,9 @@ def list_documents(store: Store, *, doc_type: str | None = None, year: int | Non
                 parse_value("date", value)  # impossible days refused (31/02/2023)
     except ValueError as exc:
         raise BadQuery(str(exc), subject="list") from exc
-    plan = plan_query(SearchQuery(text="", doc_type=doc_type, year=year, issuer=issuer,
-                                  date_from=date_from, date_to=date_to))
+    plan = apply_filters(QueryPlan(text=""), SearchQuery(
+        text="", doc_type=doc_type, year=year, issuer=issuer, date_from=date_from,
+        date_to=date_to))
     from evidence.extract.normalize import fold
 
     hits: list[tuple[tuple[Any, ...], dict[str, Any]]] = []

@@ -210,6 +210,23 @@ def plan_query(q: SearchQuery) -> QueryPlan:
         plan.snippet_terms = set(whole.folded)
     else:  # typed with accents: "an toàn" highlights "an", not "án"
         plan.snippet_exact = set(whole.exact)
+    apply_filters(plan, q)
+    if plan.empty and not (plan.type_key or plan.year or plan.issuer_terms or plan.exclude
+                           or plan.exclude_bigrams or plan.date_lo is not None
+                           or plan.date_hi is not None):
+        reason = ("empty query: type some words, a document number or a filter"
+                  if not text.strip() else "nothing to search for: no letter or digit in the query")
+        raise BadQuery(reason, subject=f"“{text.strip()}”" if text.strip() else "search")
+    return plan
+
+
+def apply_filters(plan: QueryPlan, q: SearchQuery) -> QueryPlan:
+    """Set ``q``'s filters (type, year, issuer, date range) on ``plan``; also what
+    ``evidence list`` filters by (no query words needed).
+
+    Raises:
+        BadQuery: a ``--type`` that is no known type code, a date that is not one.
+    """
     if q.doc_type and q.doc_type.strip():
         plan.type_key = type_key(q.doc_type)
     plan.year = q.year
@@ -220,12 +237,6 @@ def plan_query(q: SearchQuery) -> QueryPlan:
         plan.issuer_terms = list(dict.fromkeys(words))
     plan.date_lo = date_bounds(q.date_from, upper=False)
     plan.date_hi = date_bounds(q.date_to, upper=True)
-    if plan.empty and not (plan.type_key or plan.year or plan.issuer_terms or plan.exclude
-                           or plan.exclude_bigrams or plan.date_lo is not None
-                           or plan.date_hi is not None):
-        reason = ("empty query: type some words, a document number or a filter"
-                  if not text.strip() else "nothing to search for: no letter or digit in the query")
-        raise BadQuery(reason, subject=f"“{text.strip()}”" if text.strip() else "search")
     return plan
 
 

@@ -13,13 +13,16 @@ ordered by the :attr:`Tier.level` of the best tier a document matches, then by t
 1. ``number``: a query that is only a number, or a type word and a number (``111``,
    ``QĐ 1074``, ``cv 2115``): the documents bearing that number as their own (of that
    type first);
-2. ``subject_phrase``: the words as a contiguous phrase in the title (type name + subject);
-3. ``subject_words``: every word in the title;
-4. ``phrase``: the words as a contiguous phrase anywhere (their bigrams);
-5. ``words``: every word anywhere (the default AND).
+2.-3. ``typed_subject_phrase``, ``typed_subject_words``: for a query opening with a type
+   name (``kế hoạch …``, ``thông báo kết luận …``), levels 4 and 5 restricted to
+   documents of that type;
+4. ``subject_phrase``: the words as a contiguous phrase in the title (type name + subject);
+5. ``subject_words``: every word in the title;
+6. ``phrase``: the words as a contiguous phrase anywhere (their bigrams);
+7. ``words``: every word anywhere (the default AND).
 
-A query opening with a type word (``kế hoạch …``, ``thông báo kết luận …``) prefers
-documents of that type inside each tier (:data:`W_TYPE`). Alternatives (``a OR b``) add
+Below the title levels, such a query still prefers documents of that type inside each
+tier (:data:`W_TYPE`). Alternatives (``a OR b``) add
 their own tiers at the same levels; excluded words (``-word``) are a filter.
 """
 
@@ -100,7 +103,8 @@ FUZZY_BELOW = 3
 #: folded syllables shorter than this are never fuzzed (too many neighbours)
 FUZZY_MIN_LEN = 4
 
-LEVELS = ("symbol", "number", "subject_phrase", "subject_words", "phrase", "words")
+LEVELS = ("symbol", "number", "typed_subject_phrase", "typed_subject_words", "subject_phrase",
+          "subject_words", "phrase", "words")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +204,15 @@ def _tiers(plan: QueryPlan) -> list[Tier]:
         sbig = [_c("subj_b", b) for b in plan.bigrams]
         if plan.start_key:
             maybe.append(_c("subj_b", plan.start_key, W_SUBJ_START * len(plan.terms)))
+        title: list[tuple[list[list[Clause]], list[Clause], str]] = []
         if len(plan.terms) >= 2 and plan.bigrams:
-            out.append(Tier(_each(must + sbig), maybe, level=lv["subject_phrase"]))
-        out.append(Tier(_each(must), maybe + sbig, level=lv["subject_words"]))
+            title.append((_each(must + sbig), maybe, "subject_phrase"))
+        title.append((_each(must), maybe + sbig, "subject_words"))
+        if plan.prefer_type:
+            # a query opening with a type name: that type's titles first
+            of_type = [[_c("type_key", plan.prefer_type, 0.0)]]
+            out += [Tier(m + of_type, o, level=lv[f"typed_{name}"]) for m, o, name in title]
+        out += [Tier(m, o, level=lv[name]) for m, o, name in title]
     phrase_req = [_c("body_b", b) for b in plan.phrase_bigrams] + phrase_singles
     if len(plan.terms) >= 2 and plan.bigrams:
         must = [_c("body_b", b) for b in plan.bigrams] + phrase_req

@@ -23,7 +23,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evidence.errors import EvidenceError, ExitCode, NotFound
+from evidence.errors import Ambiguous as _AmbiguousBase
+from evidence.errors import NotFound
 from evidence.model import Document
 
 if TYPE_CHECKING:
@@ -34,10 +35,8 @@ __all__ = ["Ambiguous", "candidate_line", "find_candidates", "resolve"]
 _HEX = re.compile(r"[0-9a-f]{6,64}")
 
 
-class Ambiguous(EvidenceError):
+class Ambiguous(_AmbiguousBase):
     """A reference that matches several documents; ``details`` lists them."""
-
-    exit_code = ExitCode.USAGE
 
     def __init__(self, ref: str, candidates: Sequence[Document]) -> None:
         super().__init__(
@@ -131,8 +130,7 @@ def resolve(catalogue: Catalogue, ref: str) -> Document:
     """
     found = find_candidates(catalogue, ref)
     if not found:
-        raise NotFound("không tìm thấy văn bản (thử số ký hiệu, mã id hoặc đường dẫn tệp)",
-                       subject=ref)
+        raise NotFound("không tìm thấy văn bản", subject=ref)
     if len(found) > 1:
         raise Ambiguous(ref, found)
     doc = catalogue.get_document(found[0].id)

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGES = ("ingest", "extract", "index", "check")
+PACKAGES = ("ingest", "extract", "index", "check", "web")
 
 
 @cache
@@ -50,23 +50,27 @@ def _imports(tree: ast.Module, path: str) -> set[str]:
     return out
 
 
+# leaves: shared by the layers, importing nothing of evidence
+_LEAVES = {"model", "errors", "messages", "fspath"}
 _MAY_IMPORT = {
-    "model": set(),
-    "errors": set(),
-    "messages": set(),
+    **{leaf: set() for leaf in _LEAVES},
     "extract": {"model", "extract"},
-    "index": {"model", "errors", "extract", "index"},
-    "check": {"model", "errors", "extract", "index", "check"},
+    "index": _LEAVES | {"extract", "index"},
+    "check": _LEAVES | {"extract", "index", "check"},
 }
-_NEVER = {"ingest": {"check", "cli"}}
+# the web pages, like the command line, only wire the library (and are never imported)
+_NEVER = {"ingest": {"check", "cli", "web"}, "web": {"cli"}}
 
 
 @pytest.mark.parametrize("path", sorted(_modules()))
 def test_layering(path: str) -> None:
     layer = _layer(path)
     got = _imports(_modules()[path], path) - {layer}
+    # cli wires everything (web included); the web pages wire the library; neither is imported
     if layer != "cli":
-        assert "cli" not in got, f"{path} imports cli (cli only wires the library)"
+        assert "cli" not in got, f"{path} imports cli (it only wires the library)"
+    if layer not in ("cli", "web"):
+        assert "web" not in got, f"{path} imports web (it only wires the library)"
     if layer in _MAY_IMPORT:
         extra = got - _MAY_IMPORT[layer]
         assert not extra, f"{path} ({layer}/) imports {sorted(extra)}"

@@ -49,7 +49,7 @@ def req(report: dict, rid: str) -> dict:
 
 def test_meaningful_mix(report: dict) -> None:
     s = report["summary"]
-    assert s["met"] >= 8 and s["partial"] >= 3 and s["missing"] >= 2
+    assert s["met"] >= 8 and s["partial"] >= 3 and s["missing"] >= 1
 
 
 @pytest.mark.parametrize(("rid", "symbol"), [
@@ -72,6 +72,7 @@ def test_the_one_stop_decision_finds_its_spreadsheet_annex(report: dict) -> None
     ("1.9.3-a", ["wrong_issuer"], "25/BC-UBND"),
     ("7.3.2-a", ["below_target"], "530/BC-UBND"),
     ("1.9.4-a", ["unnumbered", "unsigned", "annex_missing"], "/BC-UBND"),
+    ("3.7-a", ["unsigned"], "612/BC-UBND"),  # the filed copy lacks the signer's name
 ])
 def test_partial_with_reasons(report: dict, rid: str, codes: list[str], symbol: str) -> None:
     r = req(report, rid)
@@ -86,7 +87,7 @@ def test_below_target_quotes_the_figure(report: dict) -> None:
     assert "42,5%" in r["documents"][0]["quote"]
 
 
-@pytest.mark.parametrize("rid", ["3.7-a", "4.1-a"])
+@pytest.mark.parametrize("rid", ["4.1-a"])
 def test_missing(report: dict, rid: str) -> None:
     r = req(report, rid)
     assert r["status"] == "missing" and r["problem_codes"] == ["not_found"]

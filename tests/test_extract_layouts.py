@@ -119,6 +119,9 @@ Phần I
 QUY ĐỊNH CHUNG
 """
     assert _facts(text2).subject == "Chẩn đoán và điều trị bệnh sốt xuất huyết"
+    # the rule drawn under the trích yếu, read by OCR as digits
+    text3 = text2.replace("Phần I\nQUY ĐỊNH CHUNG\n", "năm 2026\n99900900000090000002gg;\nThực hiện Nghị định;\n")
+    assert _facts(text3).subject == "Chẩn đoán và điều trị bệnh sốt xuất huyết năm 2026"
 
 
 # --------------------------------------------------------------- class 2: issuers

@@ -270,3 +270,19 @@ def test_fallback_answers_like_the_fast_paths(tmp_path: Path, monkeypatch: pytes
     slow = _whoosh_answers(tmp_path / "slow")
     assert slow == fast
     assert all("57/HD-UBND" not in [s for s, _, _ in hits] for hits in slow)
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_type_name_query_ranks_that_type_above_a_letter_with_the_exact_phrase(tmp_path, name):
+    if name == "tantivy":
+        pytest.importorskip("tantivy")
+    e = open_engine(tmp_path, name)
+    e.add([doc(1, "Mục tiêu năm 2023.", "111/KH-UBND",
+               "Cải cách hành chính huyện Đức Thọ năm 2023", "KH", "2023-01-17"),
+           doc(2, "Đôn đốc các xã.", "2650/UBND-NV",
+               "V/v đôn đốc thực hiện kế hoạch cải cách hành chính năm 2023", "CV")])
+    e.flush()
+    assert syms(e, "ke hoach cai cach hanh chinh nam 2023") == ["111/KH-UBND", "2650/UBND-NV"]
+    # without the type word, the letter holding the exact phrase in its subject is first
+    assert syms(e, "thuc hien ke hoach cai cach hanh chinh")[0] == "2650/UBND-NV"
+    e.close()
