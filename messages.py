@@ -290,6 +290,55 @@ _WORDS = {
     "conflict": "mâu thuẫn",
 }
 
+# the reasons a criteria catalogue is refused (check/criteria.py), as an officer reads them
+CRITERIA: tuple[Entry, ...] = (
+    _e("criteria_not_mapping", r"^the file is not a YAML mapping$", "tệp không phải một bảng YAML (mapping)"),
+    _e("criteria_missing_version", r"^missing \(expected 1 or 2\)$", "thiếu (cần 1 hoặc 2)"),
+    _e("criteria_bad_version", r"^unsupported value (?P<v>.*) \(expected 1 or 2\)$", "giá trị {v} không dùng được (cần 1 hoặc 2)"),
+    _e("criteria_mapping", r"^must be a mapping(?P<x>.*)$", "phải là một bảng (mapping){x}"),
+    _e("criteria_list", r"^must be a list(?: of (?P<x>.*))?$", "phải là một danh sách"),
+    _e("criteria_not_year", r"^not a year: (?P<v>.*)$", "không phải năm: {v}"),
+    _e("criteria_dup_area", r"^duplicate area code$", "mã lĩnh vực bị trùng"),
+    _e("criteria_dup_code", r"^duplicate code$", "mã tiêu chí bị trùng"),
+    _e("criteria_dup_id", r"^duplicate evidence id (?P<v>.*)$", "mã yêu cầu {v} bị trùng"),
+    _e("criteria_missing", r"^missing or empty(?: \(expected (?P<x>.*)\))?$", "thiếu hoặc để trống"),
+    _e("criteria_missing_words", r"^missing \(the words that name the figure\)$", "thiếu (các chữ gọi tên chỉ số)"),
+    _e("criteria_unknown_area", r"^unknown area (?P<v>.*)$", "không có lĩnh vực {v}"),
+    _e("criteria_unknown_group", r"^unknown group (?P<v>.*)$", "không có nhóm {v}"),
+    _e("criteria_parent_prefix", r"^code does not start with the group code (?P<v>.*)$", "mã không bắt đầu bằng mã nhóm {v}"),
+    _e("criteria_unknown_field_v2", r"^unknown field \(schema_version 2 only\)$", "trường lạ (chỉ có ở schema_version 2)"),
+    _e("criteria_unknown_field", r"^unknown field$", "trường lạ"),
+    _e("criteria_v1_keywords", r"^not in schema_version 2: use subject_(?P<s>\w+) .*$",
+       "không còn ở schema_version 2: dùng subject_{s} (văn bản LÀ gì: loại và trích yếu), body_{s} "
+       "(nội dung NÓI gì) hoặc subject_none"),
+    _e("criteria_needs_id", r"^evidence\[(?P<j>\d+)\] needs an id(?P<x>.*)$", "yêu cầu evidence[{j}] cần có id (ví dụ \"1.1-a\")"),
+    _e("criteria_unknown_type", r"^unknown document type code (?P<v>.*)$", "mã loại văn bản {v} không có trong bảng mã"),
+    _e("criteria_before_after", r"^(?P<a>\S+) is before issued_after (?P<b>\S+)$", "{a} sớm hơn issued_after {b}"),
+    _e("criteria_min_count", r"^must be an integer >= 1, got (?P<v>.*)$", "phải là số nguyên >= 1 (đang là {v})"),
+    _e("criteria_op", r"^must be one of (?P<l>.*), got (?P<v>.*)$", "phải là một trong {l} (đang là {v})"),
+    _e("criteria_not_number", r"^not a number: (?P<v>.*)$", "không phải số: {v}"),
+    _e("criteria_needs_number", r"^a number is needed with op (?P<o>.*), got (?P<v>.*)$", "phép so sánh {o} cần một số (đang là {v})"),
+    _e("criteria_string_code", r"^must be a string such as \"1\.1\", got (?P<v>.*)$", "phải là chuỗi như \"1.1\" (đang là {v})"),
+    _e("criteria_dotted", r"^not a dotted code: (?P<v>.*)$", "không phải mã dạng 1.2.3: {v}"),
+    _e("criteria_text", r"^must be text, got (?P<v>.*)$", "phải là chữ (đang là {v})"),
+    _e("criteria_strings", r"^must be a list of strings, got (?P<v>.*)$", "phải là danh sách chuỗi (đang là {v})"),
+    _e("criteria_nonempty", r"^every entry must be non-empty text, got (?P<v>.*)$", "mỗi mục phải là chữ, không để trống (đang là {v})"),
+    _e("criteria_number_ge0", r"^must be a number >= 0, got (?P<v>.*)$", "phải là số >= 0 (đang là {v})"),
+    _e("criteria_bool", r"^must be true or false, got (?P<v>.*)$", "phải là true hoặc false (đang là {v})"),
+    _e("criteria_iso_date", r"^not an ISO date(?: \(YYYY-MM-DD\))?: (?P<v>.*)$", "không phải ngày dạng YYYY-MM-DD: {v}"),
+    _e("criteria_string", r"^must be a string, got (?P<v>.*)$", "phải là chuỗi (đang là {v})"),
+)
+
+
+def translate_criteria(reason: str) -> str:
+    """The Vietnamese of why a criteria catalogue is refused (the reason part only)."""
+    for entry in CRITERIA:
+        m = entry.pattern.search(reason)
+        if m:
+            return entry.vi.format(**{k: (v or "").strip() for k, v in m.groupdict().items()})
+    return reason
+
+
 _VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
 
 

@@ -311,7 +311,9 @@ class _Validator:
     # -- errors ---------------------------------------------------------------------------
     def fail(self, where: str, fieldname: str, reason: str) -> BadCriteriaFile:
         head = f"{self.source}: {where}: " if where else f"{self.source}: "
-        return BadCriteriaFile(f"{head}{fieldname}: {reason}".replace("\n", " "))
+        from evidence.messages import translate_criteria
+
+        return BadCriteriaFile(f"{head}{fieldname}: {translate_criteria(reason)}".replace("\n", " "))
 
     # -- top level ------------------------------------------------------------------------
     def catalogue(self, data: Any) -> Catalogue:

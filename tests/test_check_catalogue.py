@@ -76,30 +76,30 @@ def test_a_provincial_department_catalogue_loads(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
     ('issued_before: "2025-01-31"', 'issued_before: "31/01/2025"',
-     "criterion 1.1: issued_before: not an ISO date"),
+     "criterion 1.1: issued_before: không phải ngày dạng YYYY-MM-DD"),
     ('issued_before: "2025-01-31"', 'issued_before: "2025-02-30"',
-     "criterion 1.1: issued_before: not an ISO date"),
+     "criterion 1.1: issued_before: không phải ngày dạng YYYY-MM-DD"),
     ('issued_before: "2025-01-31"', 'issued_befor: "2025-01-31"',
-     "criterion 1.1: issued_befor: unknown field"),
-    ("doc_type: KH\n", "doc_type: KHH\n", "criterion 1.1: doc_type: unknown document type code"),
-    ('issuer_any: ["Sở Nội vụ"]', 'issuer_any: "Sở Nội vụ"', "criterion 1.1: issuer_any: must be a list"),
-    ('keywords_all: ["quý I"]', "keywords_all: [\"quý I\", \"\"]", "criterion 1.9.1: keywords_all: every entry"),
-    ("op: report, value: null", "op: \">=\", value: null", "criterion 1.9.1: numeric.value: a number is needed"),
-    ("op: report", "op: \"≥\"", "criterion 1.9.1: numeric.op: must be one of"),
-    ('parent: "1.9"', 'parent: "1.8"', "criterion 1.9.1: parent: unknown group"),
+     "criterion 1.1: issued_befor: trường lạ"),
+    ("doc_type: KH\n", "doc_type: KHH\n", "criterion 1.1: doc_type: mã loại văn bản"),
+    ('issuer_any: ["Sở Nội vụ"]', 'issuer_any: "Sở Nội vụ"', "criterion 1.1: issuer_any: phải là một danh sách"),
+    ('keywords_all: ["quý I"]', "keywords_all: [\"quý I\", \"\"]", "criterion 1.9.1: keywords_all: mỗi mục phải là chữ"),
+    ("op: report, value: null", "op: \">=\", value: null", "criterion 1.9.1: numeric.value: phép so sánh '>=' cần một số"),
+    ("op: report", "op: \"≥\"", "criterion 1.9.1: numeric.op: phải là một trong"),
+    ('parent: "1.9"', 'parent: "1.8"', "criterion 1.9.1: parent: không có nhóm"),
     ('code: "1.9.1"\n    area: "1"\n    parent: "1.9"', 'code: "1.1"\n    area: "1"\n    parent: null',
-     "criterion 1.1: code: duplicate code"),
-    ('code: "1.9.1"', "code: 1.10", "criteria[1]: code: must be a string"),
-    ('area: "1"\n    parent: null', 'area: "2"\n    parent: null', "criterion 1.1: area: unknown area"),
-    ('id: "1.9.1-a"', 'id: "1.1-a"', "criterion 1.9.1: id: duplicate evidence id"),
-    ("year: null", "year: hai nghìn", "criterion 1.9.1: year: not a year"),
-    ('text: "Báo cáo quý I"', "text: \"\"", "criterion 1.9.1: text: missing or empty"),
+     "criterion 1.1: code: mã tiêu chí bị trùng"),
+    ('code: "1.9.1"', "code: 1.10", "criteria[1]: code: phải là chuỗi"),
+    ('area: "1"\n    parent: null', 'area: "2"\n    parent: null', "criterion 1.1: area: không có lĩnh vực"),
+    ('id: "1.9.1-a"', 'id: "1.1-a"', "criterion 1.9.1: id: mã yêu cầu"),
+    ("year: null", "year: hai nghìn", "criterion 1.9.1: year: không phải năm"),
+    ('text: "Báo cáo quý I"', "text: \"\"", "criterion 1.9.1: text: thiếu hoặc để trống"),
     ("keywords_all: [\"quý I\"]", "keywords_all: [\"quý I\"]\n        min_count: 0",
-     "criterion 1.9.1: min_count: must be an integer >= 1"),
+     "criterion 1.9.1: min_count: phải là số nguyên >= 1"),
     ("keywords_all: [\"quý I\"]", "keywords_all: [\"quý I\"]\n        must_be_signed: \"có\"",
-     "criterion 1.9.1: must_be_signed: must be true or false"),
+     "criterion 1.9.1: must_be_signed: phải là true hoặc false"),
     ('issued_before: "2025-01-31"', 'issued_after: "2025-03-01"\n        issued_before: "2025-01-31"',
-     "criterion 1.1: issued_before: 2025-01-31 is before issued_after"),
+     "criterion 1.1: issued_before: 2025-01-31 sớm hơn issued_after"),
 ])
 def test_invalid_catalogue_names_criterion_and_field(tmp_path: Path, old: str, new: str, expected: str) -> None:
     assert old in GOOD
@@ -108,9 +108,9 @@ def test_invalid_catalogue_names_criterion_and_field(tmp_path: Path, old: str, n
 
 def test_top_level_errors(tmp_path: Path) -> None:
     assert error_of(tmp_path, GOOD.replace("schema_version: 1", "schema_version: 3")).startswith(
-        "schema_version: unsupported value 3")
-    assert error_of(tmp_path, "- a\n- b\n").startswith("schema_version: the file is not a YAML mapping")
-    assert error_of(tmp_path, "schema_version: 1\ncriteria: []\n").startswith("criteria: missing or empty")
+        "schema_version: giá trị 3 không dùng được")
+    assert error_of(tmp_path, "- a\n- b\n").startswith("schema_version: tệp không phải một bảng YAML")
+    assert error_of(tmp_path, "schema_version: 1\ncriteria: []\n").startswith("criteria: thiếu hoặc để trống")
     assert "YAML syntax error" in error_of(tmp_path, "schema_version: 1\ncriteria: [\n")
     with pytest.raises(BadCriteriaFile, match="file not found"):
         load_catalogue(tmp_path / "khong-co.yaml")
