@@ -179,11 +179,12 @@ def date_bounds(value: str | None, *, upper: bool) -> int | None:
     return y * 10000 + month * 100 + day
 
 
-def plan_query(q: SearchQuery) -> QueryPlan:
+def plan_query(q: SearchQuery, *, words_required: bool = False) -> QueryPlan:
     """Parse a :class:`~evidence.index.engine.SearchQuery` into a :class:`QueryPlan`.
 
     Raises:
-        BadQuery: an empty or punctuation-only query without filters, or a
+        BadQuery: with ``words_required`` (a search), an empty or punctuation-only
+            query without filters; always, a
             ``--type`` that is no known type code.
     """
     text = clean_text(q.text or "")
@@ -220,7 +221,7 @@ def plan_query(q: SearchQuery) -> QueryPlan:
         plan.issuer_terms = list(dict.fromkeys(words))
     plan.date_lo = date_bounds(q.date_from, upper=False)
     plan.date_hi = date_bounds(q.date_to, upper=True)
-    if plan.empty and not (plan.type_key or plan.year or plan.issuer_terms or plan.exclude
+    if words_required and plan.empty and not (plan.type_key or plan.year or plan.issuer_terms or plan.exclude
                            or plan.exclude_bigrams or plan.date_lo is not None
                            or plan.date_hi is not None):
         reason = ("empty query: type some words, a document number or a filter"
