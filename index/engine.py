@@ -761,7 +761,7 @@ class BaseEngine:
             return res
         if not self._marker_ok(self.dir):
             raise StoreError(self._stale_message(), subject=str(self.dir))
-        plan = plan_query(q)
+        plan = plan_query(q, words_required=True)
         limit = max(1, q.limit)
         # at least FUZZY_BELOW: when the strict query finds fewer, all of them are here
         want = max(limit, FUZZY_BELOW)

@@ -179,11 +179,12 @@ def date_bounds(value: str | None, *, upper: bool) -> int | None:
     return y * 10000 + month * 100 + day
 
 
-def plan_query(q: SearchQuery) -> QueryPlan:
+def plan_query(q: SearchQuery, *, words_required: bool = False) -> QueryPlan:
     """Parse a :class:`~evidence.index.engine.SearchQuery` into a :class:`QueryPlan`.
 
     Raises:
-        BadQuery: an empty or punctuation-only query without filters, or a
+        BadQuery: with ``words_required`` (a search), an empty or punctuation-only
+            query without filters; always, a
             ``--type`` that is no known type code.
     """
     text = clean_text(q.text or "")
@@ -211,9 +212,9 @@ def plan_query(q: SearchQuery) -> QueryPlan:
     else:  # typed with accents: "an toàn" highlights "an", not "án"
         plan.snippet_exact = set(whole.exact)
     apply_filters(plan, q)
-    if plan.empty and not (plan.type_key or plan.year or plan.issuer_terms or plan.exclude
-                           or plan.exclude_bigrams or plan.date_lo is not None
-                           or plan.date_hi is not None):
+    if words_required and plan.empty and not (
+            plan.type_key or plan.year or plan.issuer_terms or plan.exclude
+            or plan.exclude_bigrams or plan.date_lo is not None or plan.date_hi is not None):
         reason = ("empty query: type some words, a document number or a filter"
                   if not text.strip() else "nothing to search for: no letter or digit in the query")
         raise BadQuery(reason, subject=f"“{text.strip()}”" if text.strip() else "search")

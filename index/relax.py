@@ -9,7 +9,7 @@ Both work on any engine through three of its methods (``_query``, ``_doc_frequen
   nothing, the words few documents hold (an OCR slip such as "quy l" for "quý I"), are
   dropped and the documents matching the other words are returned,
   below every full match, each marked with the words it lacks (``missing_terms``).
-- Suggestion: each query word is compared with the index vocabulary (folded body terms
+- Suggestion: each rare query word is compared with the index vocabulary (folded body terms
   sharing its first letter) by optimal-string-alignment distance (rapidfuzz); a neighbour
   found in many more documents replaces it, and the suggestion is offered when the
   corrected query finds more documents than the query typed.
@@ -42,14 +42,16 @@ def relax(engine: BaseEngine, plan: QueryPlan, q: SearchQuery, strict: int, have
     """After a search that found ``strict`` (few) documents, ``have`` among them or
     shown: up to ``limit`` partial matches to add below them, the words found in no
     document, a suggestion."""
-    if plan.number:  # a number and a type word: nothing to drop or respell
+    if plan.number or (plan.symkeys and strict):
+        # a number and a type word, or a document number that was found: a look-up,
+        # nothing to drop or respell
         return [], [], None
     rare = rare_words(engine, plan)
     missing = [w for w, n in rare.items() if not n]
     # words no document holds; when together the words match nothing, the rare ones
     drop = missing or (list(rare) if not strict else [])
     partial = partial_matches(engine, plan, drop, limit, have) if limit > 0 else []
-    return partial, missing, suggest(engine, plan, q, strict)
+    return partial, missing, suggest(engine, plan, q, strict, rare)
 
 
 def rare_words(engine: BaseEngine, plan: QueryPlan) -> dict[str, int]:
@@ -86,9 +88,11 @@ def partial_matches(engine: BaseEngine, plan: QueryPlan, dropped: Collection[str
     return out[:limit]
 
 
-def suggest(engine: BaseEngine, plan: QueryPlan, q: SearchQuery, total: int) -> str | None:
-    """The query text with its words respelled the way the index has them, when that
-    finds more than ``total`` documents (same filters); None otherwise."""
+def suggest(engine: BaseEngine, plan: QueryPlan, q: SearchQuery, total: int,
+            rare: dict[str, int]) -> str | None:
+    """The query text with its ``rare`` words (word -> documents holding it) respelled the
+    way the index has them, when that finds more than ``total`` documents (same filters);
+    None otherwise."""
     from dataclasses import replace
 
     from evidence.index.query import plan_query
@@ -96,10 +100,9 @@ def suggest(engine: BaseEngine, plan: QueryPlan, q: SearchQuery, total: int) -> 
     from rapidfuzz.distance import OSA
 
     swap: dict[str, str] = {}
-    for w in dict.fromkeys(f for b in plan.branches for f, _ in b.terms):
+    for w, df in rare.items():
         if len(w) < 3 or (w.isdigit() and len(w) < 4):
             continue
-        df = engine._doc_frequency("body_f", w)
         cutoff = 1 if len(w) <= 5 else 2
         vocab = [t for t in engine._terms_with_prefix("body_f", w[0]) if t != w]
         near = process.extract(w, vocab, scorer=OSA.distance, score_cutoff=cutoff,

@@ -237,11 +237,21 @@ class WhooshEngine(BaseEngine):
             st = s.stored_fields(d)
             # the level decides the order; the score shown is (level bonus + BM25F)
             out.append(Candidate(st["id"], level_bonus(level) + score, st))
-        # the exact total: the documents of the tiers left unfinished, counted (not scored)
-        seen: set[int] = set(found)
-        for t in left:
-            seen.update(pc.match(ts[t], flt, restrict, seen, 1 << 62)[0])
-        return len(seen), out
+        if not left:
+            return len(found), out
+        if not flt.empty:
+            # under filters the total is exact: the documents of the tiers left unfinished,
+            # counted (not scored); the estimate below would ignore dates and exclusions
+            seen: set[int] = set(found)
+            for t in left:
+                seen.update(pc.match(ts[t], flt, restrict, seen, 1 << 62)[0])
+            return len(seen), out
+        # unfiltered and very common: the widest tiers hold every text match, each bounded
+        # by its rarest required term (an estimate, docs/search.md; counting cost seconds)
+        widest = [t for t in ts if t.level == ts[-1].level]
+        bound = sum(min(sum(pc.doc_frequency(c.field, c.term) for c in g) for g in t.must)
+                    for t in widest)
+        return max(len(found), bound), out
 
     def _doc_frequency(self, field: str, term: str) -> int:
         return int(self._get_searcher().reader().doc_frequency(field, term))
