@@ -14,6 +14,7 @@ import time
 import unicodedata
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from evidence.errors import FailReason
@@ -334,33 +335,46 @@ def test_batch_scan_is_split_into_documents(tmp_path: Path) -> None:
 
 
 class GreyOcr:
-    """A fake OCR engine: the text of a page photo is chosen by its grey level."""
+    """A fake OCR engine: the text of a page photo is chosen by how much of the page is
+    dark ink (percent of pixels), which survives the OCR stage's background flattening
+    and upscaling (a flat grey level would not)."""
 
     def __init__(self, texts: dict[int, str], delay: float = 0.0) -> None:
         self.texts = texts
         self.delay = delay
 
     def __call__(self, image_path: Path) -> OcrResult:
-        from PIL import Image, ImageStat
+        from PIL import Image
 
         if self.delay:
             time.sleep(self.delay)
         with Image.open(image_path) as im:
-            level = round(ImageStat.Stat(im.convert("L")).mean[0])
-        key = min(self.texts, key=lambda k: abs(k - level))
+            grey = im.convert("L")
+            dark = sum(grey.histogram()[:128]) * 100 / (grey.width * grey.height)
+        key = min(self.texts, key=lambda k: abs(k - dark))
         return OcrResult(self.texts[key], 88.0)
 
 
-def test_page_photos_are_grouped_then_split_at_headers(tmp_path: Path) -> None:
-    from PIL import Image
+def inked_page(percent: int, size: tuple[int, int] = (120, 160)) -> Any:
+    """A white page whose top ``percent`` % of rows are black bars (a page of print)."""
+    from PIL import Image, ImageDraw
 
+    im = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(im)
+    rows = size[1] * percent // 100
+    for y in range(0, rows, 2):
+        draw.line([(0, y), (size[0], y)], fill=0)
+        draw.line([(0, y + 1), (size[0], y + 1)], fill=0)
+    return im
+
+
+def test_page_photos_are_grouped_then_split_at_headers(tmp_path: Path) -> None:
     d = tmp_path / "anh-chup"
     d.mkdir()
-    levels = [40, 120, 200]
-    for i, level in enumerate(levels, start=1):
-        Image.new("L", (120, 160), level).save(d / f"scan_{i:03d}.png")
-    ocr = GreyOcr({40: letter(5), 120: "Trang 2: nội dung tiếp theo của kế hoạch.",
-                   200: letter(6, kind="TB")})
+    for i, percent in enumerate([10, 30, 50], start=1):
+        inked_page(percent).save(d / f"scan_{i:03d}.png")
+    ocr = GreyOcr({10: letter(5), 30: "Trang 2: nội dung tiếp theo của kế hoạch.",
+                   50: letter(6, kind="TB")})
     assert walk([d]) == [[d / "scan_001.png", d / "scan_002.png", d / "scan_003.png"]]
     home = tmp_path / "home"
     s = ingest(d, home, ocr_engine=ocr)
