@@ -198,7 +198,8 @@ def test_bundle_draft_is_an_attachment_of_the_first(tmp_path: Path, nfd: bool) -
     assert d["signer"]["name"] == "Phạm Văn Hùng" and d["signer"]["position"] == "Giám đốc"
     assert d["attachments"] == [{"pages": [2, 2], "doc_type": "QĐ", "symbol": "/QĐ-UBND",
                                  "subject": "Về việc công nhận Ban vận động thành lập Hội Nghề cá tỉnh"}]
-    assert any("attached document (QĐ /QĐ-UBND)" in w for w in d["warnings"])
+    assert "attached_document" in d["warning_codes"]
+    assert any("văn bản kèm theo (QĐ /QĐ-UBND)" in w for w in d["warnings"])
     # the draft's text stays searchable under the tờ trình, its citations count
     assert "33/2023/QĐ-UBND" in [c["symbol"] for c in d["cited"]]
     assert len(d["text"]) == 2
