@@ -188,10 +188,11 @@ class EvidenceGroup(click.Group):
 
 
 @click.group(cls=EvidenceGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--home", type=click.Path(file_okay=False), default=None, help=_HOME_HELP)
+@click.option("--home", type=click.Path(file_okay=False), default=None, metavar="THƯ_MỤC",
+              help=_HOME_HELP)
 @click.option("-v", "--verbose", is_flag=True, help=_VERBOSE_HELP)
 @click.option("-q", "--quiet", is_flag=True, help=_QUIET_HELP)
-@click.version_option(package_name="evidence")
+@click.version_option(package_name="evidence", help="Hiện phiên bản rồi thoát.")
 @click.pass_context
 def cli(ctx: click.Context, home: str | None, verbose: bool, quiet: bool) -> None:
     """evidence: tìm, đọc và kiểm tra tài liệu kiểm chứng của chỉ số cải cách hành chính
@@ -233,7 +234,8 @@ def _late_global(ctx: click.Context, param: click.Parameter, value: Any) -> None
 def _global_params() -> list[click.Parameter]:
     return [
         click.Option(["--home"], type=click.Path(file_okay=False), default=None,
-                     expose_value=False, callback=_late_global, help=_HOME_HELP),
+                     metavar="THƯ_MỤC", expose_value=False, callback=_late_global,
+                     help=_HOME_HELP),
         click.Option(["-v", "--verbose"], is_flag=True, expose_value=False,
                      callback=_late_global, help=_VERBOSE_HELP),
         click.Option(["-q", "--quiet"], is_flag=True, expose_value=False,
