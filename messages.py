@@ -330,13 +330,22 @@ CRITERIA: tuple[Entry, ...] = (
 )
 
 
+def _render(entries: tuple[Entry, ...], text: str) -> tuple[str, str] | None:
+    """``(code, Vietnamese)`` from the first entry whose pattern matches ``text``."""
+    for entry in entries:
+        m = entry.pattern.search(text)
+        if m:
+            groups = {k: _WORDS.get((v or "").strip(), (v or "").strip())
+                      for k, v in m.groupdict().items()}
+            out = entry.vi.format(**groups)
+            return entry.code, re.sub(r"\s+([,)])|\(\s*\)|\s{2,}", _tidy, out).strip()
+    return None
+
+
 def translate_criteria(reason: str) -> str:
     """The Vietnamese of why a criteria catalogue is refused (the reason part only)."""
-    for entry in CRITERIA:
-        m = entry.pattern.search(reason)
-        if m:
-            return entry.vi.format(**{k: (v or "").strip() for k, v in m.groupdict().items()})
-    return reason
+    found = _render(CRITERIA, reason)
+    return found[1] if found else reason
 
 
 _VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.I)
@@ -348,14 +357,7 @@ def translate(message: str) -> tuple[str, str]:
     Vietnamese keeps its text (code ``vi``); one no pattern knows is returned as it is
     under the code ``other``."""
     text = unicodedata.normalize("NFC", message.strip())
-    for entry in LIBRARY:
-        m = entry.pattern.search(text)
-        if m:
-            groups = {k: _WORDS.get((v or "").strip(), (v or "").strip())
-                      for k, v in m.groupdict().items()}
-            out = entry.vi.format(**groups)
-            return entry.code, re.sub(r"\s+([,)])|\(\s*\)|\s{2,}", _tidy, out).strip()
-    return ("vi" if _VIETNAMESE.search(text) else "other"), text
+    return _render(LIBRARY, text) or (("vi" if _VIETNAMESE.search(text) else "other"), text)
 
 
 def _tidy(m: re.Match[str]) -> str:

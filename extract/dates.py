@@ -29,6 +29,7 @@ __all__ = [
     "parse_month",
     "parse_place_date",
     "parse_user_date",
+    "vn_date",
 ]
 
 # blank placeholders printed for a day or month not yet filled in
@@ -227,3 +228,11 @@ def _why(year: int, month: int | None) -> str:
     if month is None or not 1 <= month <= 12:
         return "months run from 1 to 12"
     return f"month {month}/{year} has {calendar.monthrange(year, month)[1]} days"
+
+
+def vn_date(iso: str | None) -> str | None:
+    """An ISO (possibly partial) date as an officer writes it: ``2023-03-02`` ->
+    ``02/03/2023``, ``2023-03`` -> ``03/2023``, ``2023`` -> ``2023``; None for none."""
+    if not iso:
+        return None
+    return "/".join(reversed(str(iso).split("-")))

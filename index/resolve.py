@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from evidence.errors import Ambiguous as _AmbiguousBase
 from evidence.errors import NotFound
+from evidence.extract.dates import vn_date
 from evidence.model import Document
 
 if TYPE_CHECKING:
@@ -50,17 +51,10 @@ def candidate_line(doc: Document) -> str:
     """One line naming a document for the officer: id prefix, symbol, date (dd/mm/yyyy),
     issuer, subject, file name."""
     f = doc.facts
-    parts = [doc.id[:12], f.symbol or "(không số)", _vn_date(f.date) or "(không ngày)",
+    parts = [doc.id[:12], f.symbol or "(không số)", vn_date(f.date) or "(không ngày)",
              f.issuer or "(không rõ cơ quan)", _short(f.subject) or "(không trích yếu)",
              Path(doc.path).name if doc.path else ""]
     return "  ".join(p for p in parts if p)
-
-
-def _vn_date(iso: str | None) -> str | None:
-    if not iso:
-        return None
-    parts = iso.split("-")
-    return "/".join(reversed(parts))
 
 
 def _short(text: str | None, n: int = 80) -> str | None:

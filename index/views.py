@@ -224,7 +224,9 @@ def _table(title: str, columns: Sequence[str], *, lines: bool = False) -> Table:
 
 
 def _vn_date(iso: str | None) -> str:
-    return "/".join(reversed(iso.split("-"))) if iso else "—"
+    from evidence.extract.dates import vn_date
+
+    return vn_date(iso) or "—"
 
 
 def render_corrections(rows: Sequence[dict[str, Any]], console: Console | None = None,

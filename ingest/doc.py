@@ -35,12 +35,14 @@ from evidence.errors import ConverterMissing, CorruptFile, FailReason, FileError
 from evidence.ingest import docx
 from evidence.ingest.base import ParsedFile, ParseOptions
 
-__all__ = ["CONVERT_TIMEOUT", "convert_to_docx", "find_soffice", "parse", "scrub_external"]
+__all__ = ["CONVERT_TIMEOUT", "convert", "convert_to_docx", "find_soffice", "parse", "scrub_external"]
 
 log = logging.getLogger(__name__)
 
 CONVERT_TIMEOUT = 120.0  # seconds; a .doc that LibreOffice cannot open in 2 minutes won't
-_KEEP_SUFFIX = {".doc", ".dot", ".rtf", ".htm", ".html", ".xml", ".docx"}
+_KEEP_SUFFIX = {".doc", ".dot", ".rtf", ".htm", ".html", ".xml", ".docx", ".xlsx"}
+# LibreOffice's output filter for each target
+_FILTERS = {"docx": "docx:MS Word 2007 XML", "pdf": "pdf"}
 
 
 def find_soffice() -> str | None:
@@ -52,7 +54,13 @@ def find_soffice() -> str | None:
 
 
 def convert_to_docx(path: Path, out_dir: Path, *, timeout: float = CONVERT_TIMEOUT) -> Path:
-    """Convert ``path`` to a DOCX inside ``out_dir`` with a private LibreOffice profile.
+    """Convert ``path`` to a DOCX inside ``out_dir`` (see :func:`convert`)."""
+    return convert(path, out_dir, to="docx", timeout=timeout)
+
+
+def convert(path: Path, out_dir: Path, *, to: str, timeout: float = CONVERT_TIMEOUT) -> Path:
+    """Convert ``path`` to ``to`` (``docx`` or ``pdf``) inside ``out_dir`` with a private,
+    offline LibreOffice profile (no network, no macros; external references scrubbed).
 
     Returns:
         The converted file.
@@ -76,7 +84,7 @@ def convert_to_docx(path: Path, out_dir: Path, *, timeout: float = CONVERT_TIMEO
     _write_offline_profile(profile)
     cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
            "--norestore", "--nolockcheck", "--nodefault", "--nologo",
-           "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(result_dir), str(src)]
+           "--convert-to", _FILTERS[to], "--outdir", str(result_dir), str(src)]
     log.debug("converting %s: %s", path, " ".join(cmd))
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             stdin=subprocess.DEVNULL, start_new_session=True, cwd=out_dir)
@@ -89,7 +97,7 @@ def convert_to_docx(path: Path, out_dir: Path, *, timeout: float = CONVERT_TIMEO
     finally:
         if proc.poll() is None:
             _kill_group(proc)
-    out = result_dir / "input.docx"
+    out = result_dir / f"input.{to}"
     if not out.is_file() or out.stat().st_size == 0:
         detail = err.decode("utf-8", "replace").strip().splitlines()
         reason = detail[-1][:200] if detail else f"exit status {proc.returncode}"

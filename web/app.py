@@ -117,11 +117,11 @@ def _error_text(exc: Exception) -> str:
 
 
 def vn_date(iso: str | None) -> str:
-    """``2023-03-02`` as an officer writes it, ``02/03/2023`` (``03/2023``, ``2023``)."""
-    if not iso:
-        return ""
-    parts = str(iso).split("-")
-    return "/".join(reversed(parts))
+    """A date as the officer writes it (:func:`evidence.extract.dates.vn_date`), ``""``
+    when there is none."""
+    from evidence.extract.dates import vn_date as _vn
+
+    return _vn(iso) or ""
 
 
 def highlight(snippet: str) -> Markup:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
+import shutil
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -63,30 +63,20 @@ def _key(path: str) -> str:
 
 
 def _office_pdf(path: str, cache: Path) -> Path | None:
-    """A PDF rendering of an office file, made once by LibreOffice (no network, no macros)."""
+    """A PDF rendering of an office file, made once by the ingest's own offline LibreOffice
+    conversion (:func:`evidence.ingest.doc.convert`: no network, no macros)."""
     target = cache / f"{_key(path)}.pdf"
     if target.exists():
         return target
-    from shutil import which
+    from evidence.errors import EvidenceError
+    from evidence.ingest.doc import convert
 
-    soffice = which("soffice") or which("libreoffice")
-    if soffice is None:
-        return None
     with tempfile.TemporaryDirectory(prefix="evidence-web-") as tmp:
-        profile = Path(tmp) / "profile"
         try:
-            subprocess.run(
-                [soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-                 "--norestore", "--convert-to", "pdf", "--outdir", tmp, path],
-                capture_output=True, timeout=120, check=False,
-                env={**os.environ, "SAL_USE_VCLPLUGIN": "svp"},
-            )
-        except (OSError, subprocess.TimeoutExpired):
+            made = convert(Path(path), Path(tmp), to="pdf")
+        except (EvidenceError, OSError):
             return None
-        made = Path(tmp) / (Path(path).stem + ".pdf")
-        if not made.exists():
-            return None
-        os.replace(made, target)
+        shutil.move(str(made), target)  # across file systems too
     return target
 
 
