@@ -193,9 +193,9 @@ _ENGINE: Any = None
 def _engine(cache: Path | None) -> Any:
     global _ENGINE
     if _ENGINE is None:
-        from evidence.ingest.pipeline import _LazyOcr  # the pipeline's own engine + cache
+        from evidence.ingest.unit import LazyOcr  # the pipeline's own engine + cache
 
-        _ENGINE = _LazyOcr(cache)
+        _ENGINE = LazyOcr(cache)
     return _ENGINE
 
 

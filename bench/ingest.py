@@ -4,7 +4,7 @@ Text PDFs (pages/s):
   - bare ``pdfplumber`` ``page.extract_text()``;
   - bare ``pypdfium2`` ``page.get_textpage().get_text_range()``;
   - a ``pdftotext`` loop (one process per file);
-  - ours: ``evidence.ingest.pdf.parse`` alone, and the whole ingest (parse + extract +
+  - ours: ``evidence.ingest.formats.pdf.parse`` alone, and the whole ingest (parse + extract +
     catalogue + search index) through ``evidence.ingest.pipeline.ingest_paths`` with
     ``--jobs 1`` into a scratch store, over distinct copies of the files (one bulk run).
 Scanned PDFs (OCR pages/s), the same pages for every row:
@@ -105,7 +105,7 @@ def _timed_cpu(fn: Callable[[], int]) -> tuple[int, float, float]:
 def select_inputs() -> tuple[list[Path], list[Path], list[str]]:
     """Text PDFs (clean layer on every page) and scans (no usable layer on any page)."""
     from evidence.errors import FileError
-    from evidence.ingest.pdf import read_text_layer
+    from evidence.ingest.formats.pdf import read_text_layer
     from evidence.ingest.textlayer import is_born_digital_text
 
     notes: list[str] = []
@@ -143,8 +143,8 @@ def _scan_dpi(path: Path) -> float | None:
     """Resolution of page 1's largest image, taken as A4 when the page is not a paper size
     (a phone photo stored at a nominal 72 ppi); None without an image."""
     import pypdfium2 as pdfium
+    from evidence.ingest.formats.pdf import _image_scale
     from evidence.ingest.ink import A3_SHORT_INCHES, A4_SHORT_INCHES
-    from evidence.ingest.pdf import _image_scale
 
     doc = pdfium.PdfDocument(path)
     try:
@@ -162,7 +162,7 @@ def _scan_dpi(path: Path) -> float | None:
 
 def select_signed() -> list[Path]:
     """Born-digital PDFs with a signature dictionary and a clean layer on every page."""
-    from evidence.ingest.pdf import read_text_layer
+    from evidence.ingest.formats.pdf import read_text_layer
     from evidence.ingest.textlayer import is_born_digital_text
 
     out = []
@@ -232,7 +232,7 @@ def bare_pdftotext(files: list[Path], pages: int) -> int:
 
 def ours_parse(files: list[Path]) -> int:
     from evidence.ingest.base import OcrResult, ParseOptions
-    from evidence.ingest.pdf import parse
+    from evidence.ingest.formats.pdf import parse
 
     def no_ocr(image: Path) -> OcrResult:
         raise AssertionError(f"text PDF page sent to OCR: {image}")
@@ -247,7 +247,7 @@ def ours_parse_extract(files: list[Path]) -> int:
     """Parse and extract facts, no store (where the time of a full ingest goes)."""
     from evidence.extract import extract_facts
     from evidence.ingest.base import ParseOptions
-    from evidence.ingest.pdf import parse
+    from evidence.ingest.formats.pdf import parse
 
     n = 0
     for f in files:
@@ -294,7 +294,7 @@ def ours_ingest(files: list[Path], jobs: int, *, ocr: bool) -> tuple[int, float,
 
 
 def render(files: list[Path], folder: Path, dpi: int) -> list[Path]:
-    from evidence.ingest.pdf import page_images
+    from evidence.ingest.formats.pdf import page_images
 
     images = []
     for i, f in enumerate(files):

@@ -10,7 +10,7 @@ the reliable signal, so converters decide per run (DOCX) or per char group (PDF)
 >>> convert_run("ñy ban nh©n d©n", ".VnTimeH")
 'ỦY BAN NHÂN DÂN'
 
-Public API (stable; ``ingest.pdf`` calls it for pdfplumber chars):
+Public API (stable; ``ingest.formats.pdf`` calls it for pdfplumber chars):
 
 - :func:`font_encoding` -- ``"tcvn3" | "tcvn3-caps" | "vni" | None`` from a font name
   (PDF subset tags such as ``ABCDEF+`` are stripped).
@@ -22,7 +22,7 @@ Public API (stable; ``ingest.pdf`` calls it for pdfplumber chars):
   converting clearly raises the number of valid Vietnamese syllables.
 - :func:`repair_mojibake` -- UTF-8 read as cp1252 (``Quyáº¿t Ä‘á»‹nh``) back to Unicode.
 - :func:`fix_text_encoding` -- mojibake repair, then content-based legacy detection;
-  what ``ingest.txt`` and ``ingest.docx`` apply to text without legacy font names.
+  what ``ingest.formats.txt`` and ``ingest.formats.docx`` apply to text without legacy font names.
 
 The tables were written from the code-point facts in the spec and checked against glibc
 ``iconv -f TCVN5712-1`` (lower-case letters and A1-AE) and fixed phrases in the tests.

@@ -10,8 +10,8 @@ from pathlib import Path
 import docx
 import pytest
 from evidence.errors import ConverterMissing, CorruptFile, FailReason, FileError
-from evidence.ingest import doc
 from evidence.ingest.base import ParseOptions
+from evidence.ingest.formats import doc
 
 
 def _fake_soffice(tmp_path: Path, body: str) -> Path:

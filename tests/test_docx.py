@@ -17,8 +17,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 from evidence.errors import CorruptFile, FailReason, FileError, TooLarge
-from evidence.ingest import docx as docx_ingest
 from evidence.ingest.base import ParseOptions
+from evidence.ingest.formats import docx as docx_ingest
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -623,7 +623,7 @@ def _docx_with(tmp_path: Path, name: str, rels_extra: bytes, body_extra: bytes) 
 
 
 def test_an_external_altchunk_is_not_fetched_and_the_rest_is_read(tmp_path: Path) -> None:
-    from evidence.ingest.docx import parse as parse_docx
+    from evidence.ingest.formats.docx import parse as parse_docx
 
     path = _docx_with(
         tmp_path, "ngoai.docx",
@@ -636,7 +636,7 @@ def test_an_external_altchunk_is_not_fetched_and_the_rest_is_read(tmp_path: Path
 
 
 def test_a_dangling_relationship_is_left_out_and_the_rest_is_read(tmp_path: Path) -> None:
-    from evidence.ingest.docx import parse as parse_docx
+    from evidence.ingest.formats.docx import parse as parse_docx
 
     path = _docx_with(
         tmp_path, "thieu-anh.docx",

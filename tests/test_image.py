@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from evidence.errors import CorruptFile, EmptyFile, FailReason, FileError, TooLarge
-from evidence.ingest import image as image_mod
 from evidence.ingest.base import OcrMode, OcrResult, ParseOptions
-from evidence.ingest.image import load_pages, parse
+from evidence.ingest.formats import image as image_mod
+from evidence.ingest.formats.image import load_pages, parse
 from PIL import Image, ImageDraw
 
 PAGE_TEXT = "CHỈ THỊ\nVề đẩy mạnh thực hiện Chương trình tổng thể cải cách hành chính"

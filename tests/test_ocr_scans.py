@@ -35,7 +35,7 @@ def _assert_printed_letter(facts: Facts) -> None:
 
 
 def test_red_seal_over_the_title_and_handwritten_number_and_day(tmp_path: Path) -> None:
-    from evidence.ingest.image import parse
+    from evidence.ingest.formats.image import parse
 
     path = tmp_path / "to-trinh-dong-dau.png"
     letter_page(Letter(number=None, day=None), seal=True, hand_number="347",
@@ -61,7 +61,7 @@ def test_red_seal_over_the_title_and_handwritten_number_and_day(tmp_path: Path) 
 
 
 def test_100_ppi_scan_in_a_pdf_is_upscaled_and_read(tmp_path: Path) -> None:
-    from evidence.ingest.pdf import parse
+    from evidence.ingest.formats.pdf import parse
 
     path = tmp_path / "scan-100ppi.pdf"
     low_resolution(letter_page(), 100).save(path, resolution=100)
@@ -85,7 +85,7 @@ def test_100_ppi_scan_in_a_pdf_is_upscaled_and_read(tmp_path: Path) -> None:
 
 
 def test_grey_turned_phone_photo_is_flattened_and_read(tmp_path: Path) -> None:
-    from evidence.ingest.image import parse
+    from evidence.ingest.formats.image import parse
 
     path = tmp_path / "IMG_2041.JPG"
     phone_photo(letter_page()).save(path, quality=85, dpi=(72, 72))

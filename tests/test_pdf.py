@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from evidence.errors import CorruptFile, EmptyFile, EncryptedFile, FailReason, FileError, TooLarge
 from evidence.ingest.base import OcrMode, OcrResult, ParseOptions
-from evidence.ingest.pdf import page_images, parse, read_text_layer
+from evidence.ingest.formats.pdf import page_images, parse, read_text_layer
 from evidence.ingest.textlayer import is_born_digital_text, score_text
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

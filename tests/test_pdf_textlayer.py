@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from evidence.ingest.base import OcrMode, OcrResult, ParseOptions
-from evidence.ingest.pdf import parse
+from evidence.ingest.formats.pdf import parse
 from evidence.ingest.textlayer import drops_letters, is_born_digital_text
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from evidence.cli import cli
 from evidence.fspath import display_path, escape_path, os_path
 from evidence.index.store import Store
-from evidence.ingest.doc import find_soffice
+from evidence.ingest.formats.doc import find_soffice
 from evidence.ingest.pipeline import ingest_paths
 from evidence.ingest.walk import walk_tree
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from evidence.errors import EmptyFile, FailReason, FileError
-from evidence.ingest import txt
 from evidence.ingest.base import ParseOptions
+from evidence.ingest.formats import txt
 
 SAMPLE = ("ỦY BAN NHÂN DÂN HUYỆN ĐỨC THỌ\n"
           "Số: 2650/UBND-NV\n"

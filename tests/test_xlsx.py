@@ -10,8 +10,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from evidence.errors import CorruptFile, FileError, TooLarge
-from evidence.ingest import xlsx
 from evidence.ingest.base import ParseOptions
+from evidence.ingest.formats import xlsx
 
 
 def _annex(tmp_path: Path) -> Path:

@@ -64,12 +64,12 @@ def _key(path: str) -> str:
 
 def _office_pdf(path: str, cache: Path) -> Path | None:
     """A PDF rendering of an office file, made once by the ingest's own offline LibreOffice
-    conversion (:func:`evidence.ingest.doc.convert`: no network, no macros)."""
+    conversion (:func:`evidence.ingest.formats.doc.convert`: no network, no macros)."""
     target = cache / f"{_key(path)}.pdf"
     if target.exists():
         return target
     from evidence.errors import EvidenceError
-    from evidence.ingest.doc import convert
+    from evidence.ingest.formats.doc import convert
 
     with tempfile.TemporaryDirectory(prefix="evidence-web-") as tmp:
         try:

@@ -1,6 +1,6 @@
 """Format dispatch: sniff a file's real format, then call that format's parser.
 
-The parser modules (``evidence.ingest.pdf``, ``image``, ``docx``, ``doc``, ``xlsx``,
+The parser modules (``evidence.ingest.formats.pdf``, ``image``, ``docx``, ``doc``, ``xlsx``,
 ``txt``) are imported on first use, one per format, so reading a ``.txt`` never imports
 pdfplumber and a worker process only loads what its files need.
 """
@@ -21,12 +21,12 @@ log = logging.getLogger(__name__)
 
 #: real formats (as :func:`evidence.ingest.sniff.sniff` names them) and their parser modules
 FORMATS: dict[str, str] = {
-    "pdf": "evidence.ingest.pdf",
-    "image": "evidence.ingest.image",
-    "docx": "evidence.ingest.docx",
-    "doc": "evidence.ingest.doc",
-    "xlsx": "evidence.ingest.xlsx",
-    "txt": "evidence.ingest.txt",
+    "pdf": "evidence.ingest.formats.pdf",
+    "image": "evidence.ingest.formats.image",
+    "docx": "evidence.ingest.formats.docx",
+    "doc": "evidence.ingest.formats.doc",
+    "xlsx": "evidence.ingest.formats.xlsx",
+    "txt": "evidence.ingest.formats.txt",
 }
 
 

@@ -350,7 +350,7 @@ class _Walker:
         elif ctype in ("message/rfc822", "multipart/related"):
             text = _mht_text(blob)
         elif ctype == "text/plain":
-            from evidence.ingest.txt import decode_text
+            from evidence.ingest.formats.txt import decode_text
 
             text = decode_text(blob)[0] if blob else ""
         if text is None:

@@ -2,7 +2,7 @@
 
 The file is copied into a private temporary folder and converted with
 ``soffice --headless --convert-to docx``; the result is read by
-:func:`evidence.ingest.docx.parse`, so legacy ``.VnTime``/``VNI-*`` runs, tables and text
+:func:`evidence.ingest.formats.docx.parse`, so legacy ``.VnTime``/``VNI-*`` runs, tables and text
 boxes are handled the same way. Each call uses its own LibreOffice profile
 (``-env:UserInstallation=file:///tmp/...``): two instances sharing a profile block each
 other, and ingest runs several workers at once. The converter runs in its own process
@@ -32,8 +32,8 @@ import tempfile
 from pathlib import Path
 
 from evidence.errors import ConverterMissing, CorruptFile, FailReason, FileError
-from evidence.ingest import docx
 from evidence.ingest.base import ParsedFile, ParseOptions
+from evidence.ingest.formats import docx
 
 __all__ = ["CONVERT_TIMEOUT", "convert", "convert_to_docx", "find_soffice", "parse", "scrub_external"]
 
@@ -191,7 +191,7 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
 
     Raises:
         ConverterMissing, CorruptFile, FileError (timeout), and whatever
-        :func:`evidence.ingest.docx.parse` raises on the converted file.
+        :func:`evidence.ingest.formats.docx.parse` raises on the converted file.
     """
     path = Path(path)
     timeout = min(options.timeout, CONVERT_TIMEOUT) if options.timeout else CONVERT_TIMEOUT
