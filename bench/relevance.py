@@ -91,8 +91,10 @@ def _shapes(symbol: str) -> list[str]:
 
 def run(engine_name: str, docs: list[tuple[str, Any, dict[str, Any]]]) -> dict[str, Any]:
     from evidence.extract.normalize import clean_text, fold
-    from evidence.index.analysis import symbol_keys
-    from evidence.index.engine import SearchQuery, number_key, open_engine
+    from evidence.index.search.analysis import symbol_keys
+    from evidence.index.search.engine import open_engine
+    from evidence.index.search.prepare import number_key
+    from evidence.index.search.types import SearchQuery
 
     home = Path(tempfile.mkdtemp(prefix=f"evidence-rel-{engine_name}-"))
     eng = open_engine(home, engine_name)
@@ -171,7 +173,7 @@ def run(engine_name: str, docs: list[tuple[str, Any, dict[str, Any]]]) -> dict[s
 def _number_queries(eng: Any, d: Any, number: str, bearers: set[str], num: dict[str, int],
                     label: str) -> list[str]:
     """Number-only and type + number queries of one document (counts into ``num``)."""
-    from evidence.index.engine import SearchQuery
+    from evidence.index.search.types import SearchQuery
 
     fails = []
     hits = eng.search(SearchQuery(number, limit=len(bearers) + 3)).hits

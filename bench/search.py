@@ -197,7 +197,7 @@ class Keys(Filter):
         self.which = which
 
     def __call__(self, tokens: Any) -> Any:
-        from evidence.index.analysis import term_keys
+        from evidence.index.search.analysis import term_keys
 
         for t in tokens:
             t.text = term_keys(t.text)[self.which]
@@ -217,7 +217,8 @@ def _du(path: Path) -> int:
 
 def child_build(size: int, engine: str, home: Path, nq: int) -> dict[str, Any]:
     """Index ``size`` documents with evidence's ``engine``, then run the queries."""
-    from evidence.index.engine import SearchQuery, open_engine
+    from evidence.index.search.engine import open_engine
+    from evidence.index.search.types import SearchQuery
     from evidence.index.store import Store
 
     docs = make_corpus(size)
@@ -283,7 +284,7 @@ def child_bare(size: int, home: Path) -> dict[str, Any]:
 
 def child_evidence_subset(size: int, engine: str, home: Path) -> dict[str, Any]:
     """evidence on the same documents as the bare baseline (build only)."""
-    from evidence.index.engine import open_engine
+    from evidence.index.search.engine import open_engine
 
     documents = [to_document(d) for d in make_corpus(size)]
     eng = open_engine(home, engine)

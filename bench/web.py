@@ -65,8 +65,8 @@ def main() -> None:
     ap.add_argument("--home", type=Path, default=None, help="reuse (or keep) this store")
     args = ap.parse_args()
 
-    from evidence.index.engine import SearchQuery
     from evidence.index.search import search
+    from evidence.index.search.types import SearchQuery
     from evidence.web.app import create_app
     from starlette.testclient import TestClient
 

@@ -1,6 +1,6 @@
 """``evidence list``: the stored documents, filtered like search, without a query.
 
-The filters are search's own (:func:`evidence.index.query.apply_filters` parses them: the
+The filters are search's own (:func:`evidence.index.search.query.apply_filters` parses them: the
 same type codes, issuer abbreviations and date grammar), applied to the catalogue — so the
 officer's corrections count, and no index is needed — plus ``needs_review`` (documents with
 a :func:`~evidence.index.corrections.review_items` entry), ``file_type`` (``pdf``, ``docx``,
@@ -50,10 +50,11 @@ def list_documents(store: Store, *, doc_type: str | None = None, year: int | Non
         BadQuery: a date filter that is not a date, or an unknown type code.
     """
     from evidence.errors import BadQuery
-    from evidence.index.analysis import analyze
     from evidence.index.corrections import parse_value
-    from evidence.index.engine import SearchQuery, _datenum
-    from evidence.index.query import QueryPlan, apply_filters
+    from evidence.index.search.analysis import analyze
+    from evidence.index.search.prepare import _datenum
+    from evidence.index.search.query import QueryPlan, apply_filters
+    from evidence.index.search.types import SearchQuery
 
     try:
         if doc_type:

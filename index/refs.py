@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from evidence.extract.normalize import fold
 from evidence.extract.symbols import symbol_key
-from evidence.index.query import filter_date
+from evidence.index.search.query import filter_date
 from evidence.model import Citation, Document, Span, Task
 
 if TYPE_CHECKING:

@@ -66,7 +66,7 @@ def _short(text: str | None, n: int = 80) -> str | None:
 
 def _tokens(text: str) -> list[str]:
     """Folded letter/digit parts of a symbol-like text, leading zeros dropped, the number
-    first (:func:`evidence.index.analysis.symbol_keys`' parts)."""
+    first (:func:`evidence.index.search.analysis.symbol_keys`' parts)."""
     from evidence.extract.normalize import clean_text, fold
 
     parts = [p.lstrip("0") or "0" if p.isdigit() else p

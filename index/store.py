@@ -1,7 +1,7 @@
 """The store: a home folder holding the catalogue (source of truth) and the search index.
 
 ``Store.open(home)`` opens ``<home>/catalogue.sqlite3`` (:mod:`evidence.index.catalogue`);
-the search engine (:mod:`evidence.index.engine`, ``<home>/index/``) is opened lazily, the
+the search engine (:mod:`evidence.index.search.engine`, ``<home>/index/``) is opened lazily, the
 first time :attr:`Store.engine` is used, so commands that only read the catalogue start
 fast. Nothing heavy is imported at module import time.
 
@@ -12,8 +12,10 @@ index after a crash, so the index can always be repaired or rebuilt from the cat
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,9 +27,9 @@ from evidence.index.catalogue import CATALOGUE_NAME, Catalogue, FileInfo
 from evidence.model import Document
 
 if TYPE_CHECKING:
-    from evidence.index.engine import SearchEngine
+    from evidence.index.search.engine import SearchEngine
 
-__all__ = ["LOCK_NAME", "Store", "lock_held_elsewhere"]
+__all__ = ["LOCK_NAME", "Store", "WriterLock", "lock_held_elsewhere"]
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +101,73 @@ def lock_held_elsewhere(home: Path) -> bool:
     return False
 
 
+class WriterLock:
+    """One writer per engine index across processes (``fcntl.flock`` on ``<engine>.lock``).
+
+    The OS releases it when the holder dies (kill -9), so no stale lock survives a crash.
+    """
+
+    def __init__(self, path: Path, *, timeout: float = 10.0) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise StoreBusy(
+                        "busy: another evidence process is writing the search index "
+                        "(ingest or reindex); try again when it finishes",
+                        subject=str(self.path.parent),
+                    ) from None
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        import fcntl
+
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def held_elsewhere(self) -> bool:
+        """Whether another process holds the lock right now (a writer is running)."""
+        import fcntl
+
+        if not self.path.exists():
+            return False
+        fd = os.open(self.path, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)  # closing releases our probe lock
+        return False
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
+
+
+
 class Store:
     """One evidence store (see the module docstring). Use as a context manager or call
     :meth:`close`."""
@@ -117,7 +186,7 @@ class Store:
             home: the store folder (see :func:`evidence.index.home.resolve_home`).
             create: create an empty store when there is none; otherwise raise.
             engine: search engine name. Default: the one recorded in the store, else
-                ``$EVIDENCE_ENGINE``, else ``whoosh`` (:mod:`evidence.index.engine` is the
+                ``$EVIDENCE_ENGINE``, else ``whoosh`` (:mod:`evidence.index.search.engine` is the
                 one place that knows the engines). Naming another engine than the
                 recorded one switches the store to it (the next ``ingest`` indexes every
                 document into it, :meth:`sync_index`).
@@ -127,7 +196,7 @@ class Store:
                 written by a newer evidence, or an unknown engine name (in ``engine`` or
                 ``$EVIDENCE_ENGINE``: refused before anything is written).
         """
-        from evidence.index.engine import ENGINES, default_engine, valid_engine
+        from evidence.index.search.engine import ENGINES, default_engine, valid_engine
 
         home = Path(home)
         default = valid_engine(engine) if engine else default_engine()
@@ -167,7 +236,7 @@ class Store:
     def engine(self) -> SearchEngine:
         """The search engine, opened on first use."""
         if self._engine is None:
-            from evidence.index.engine import open_engine
+            from evidence.index.search.engine import open_engine
 
             self._engine = open_engine(self.home, self.engine_name)
         return self._engine

@@ -119,7 +119,7 @@ def test_one_engine_registry() -> None:
                    and {"whoosh", "tantivy"} <= set(_strings(n))
                    for n in ast.walk(tree))
 
-    assert _homes(defines) == {"index/engine.py"}
+    assert _homes(defines) == {"index/search/engine.py"}
 
 
 def test_one_ranking_spec() -> None:
@@ -130,7 +130,7 @@ def test_one_ranking_spec() -> None:
         return bool({"LEVELS", "TIER_BONUS"} & set(names) or field_table
                     or any(n.startswith("W_") for n in names) or "tiers" in funcs)
 
-    assert _homes(defines) == {"index/ranking.py"}
+    assert _homes(defines) == {"index/search/ranking.py"}
 
 
 def test_one_type_code_table() -> None:

@@ -80,7 +80,7 @@ def test_number_filled_when_a_citing_letter_arrives_and_dropped_when_it_goes(
 
 
 def _q(text: str):  # type: ignore[no-untyped-def]
-    from evidence.index.engine import SearchQuery
+    from evidence.index.search.types import SearchQuery
 
     return SearchQuery(text=text)
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from evidence.cli import cli
 from evidence.errors import StoreError
-from evidence.index.engine import DEFAULT_ENGINE, ENGINES, choose_engine, default_engine
+from evidence.index.search.engine import DEFAULT_ENGINE, ENGINES, choose_engine, default_engine
 from evidence.index.store import Store
 
 LETTER = """ỦY BAN NHÂN DÂN

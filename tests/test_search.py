@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from evidence.errors import BadQuery, StoreBusy, StoreError
-from evidence.index.engine import SearchQuery, open_engine
+from evidence.index.search.engine import open_engine
+from evidence.index.search.types import SearchQuery
 from evidence.model import Document, Facts, FileRef, Page
 
 ENGINES = ["whoosh", "tantivy"]

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 from evidence.errors import BadQuery
-from evidence.index.analysis import (
+from evidence.index.search.analysis import (
     analyze,
     make_snippet,
     query_symbol_keys,
@@ -14,8 +14,8 @@ from evidence.index.analysis import (
     term_keys,
     tokenize,
 )
-from evidence.index.engine import SearchQuery
-from evidence.index.query import date_bounds, plan_query
+from evidence.index.search.query import date_bounds, plan_query
+from evidence.index.search.types import SearchQuery
 from hypothesis import given
 from hypothesis import strategies as st
 

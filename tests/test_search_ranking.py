@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from evidence.errors import BadQuery
-from evidence.index import ranking, tantivy_engine, whoosh_compat, whoosh_engine, whoosh_eval
-from evidence.index.engine import SearchQuery, open_engine
+from evidence.index.search import ranking, tantivy_engine, whoosh_compat, whoosh_engine, whoosh_eval
+from evidence.index.search.engine import open_engine
+from evidence.index.search.types import SearchQuery
 from evidence.messages import translate
 from evidence.model import Document, Facts, FileRef, Page
 
@@ -234,7 +235,7 @@ def test_cli_search_marks_missing_and_suggests(tmp_path: Path):
     assert len(r.stderr.strip().splitlines()) == 1
 
 
-# ---- Whoosh without its checked internals (index/whoosh_compat.py) ------------------------
+# ---- Whoosh without its checked internals (index/search/whoosh_compat.py) ------------------------
 
 
 COMPAT_QUERIES = ["111", "kh 111", "cai cach hanh chinh", '"vật liệu nổ"', "vat leiu no",

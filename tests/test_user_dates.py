@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from evidence.cli import UserDate, cli
 from evidence.errors import BadQuery
 from evidence.extract.dates import UserDateError, parse_user_date
-from evidence.index.query import date_bounds
 from evidence.index.refs import parse_due_date
+from evidence.index.search.query import date_bounds
 from evidence.messages import translate
 
 

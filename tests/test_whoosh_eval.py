@@ -1,4 +1,4 @@
-"""Posting-set query evaluation on Whoosh (index/whoosh_eval.py): exact against Whoosh's
+"""Posting-set query evaluation on Whoosh (index/search/whoosh_eval.py): exact against Whoosh's
 own matchers, across blocks, segments and deletions."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from evidence.index.ranking import Clause, Filter, Tier
-from evidence.index.whoosh_engine import whoosh_schema
-from evidence.index.whoosh_eval import PostingCache
+from evidence.index.search.ranking import Clause, Filter, Tier
+from evidence.index.search.whoosh_engine import whoosh_schema
+from evidence.index.search.whoosh_eval import PostingCache
 from whoosh import index as windex
 from whoosh import query as Q
 

@@ -1,4 +1,4 @@
-"""Streamed, tiered segment merges (index/whoosh_merge.py): a merged index holds exactly
+"""Streamed, tiered segment merges (index/search/whoosh_merge.py): a merged index holds exactly
 what one built in a single commit holds, deletions purged."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
-from evidence.index import whoosh_merge
-from evidence.index.whoosh_engine import _WriterCodec, whoosh_schema
-from evidence.index.whoosh_merge import MergingWriter, tiered_merge
+from evidence.index.search import whoosh_merge
+from evidence.index.search.whoosh_engine import _WriterCodec, whoosh_schema
+from evidence.index.search.whoosh_merge import MergingWriter, tiered_merge
 from whoosh import index as windex
 
 

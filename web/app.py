@@ -230,8 +230,8 @@ def _facets(docs: list[Document]) -> dict[str, list[tuple[str, int]]]:
 
 def run_search(ws: Workspace, f: dict[str, str], page: int) -> dict[str, Any]:
     """The search page's data: hits of this page, totals and facet counts."""
-    from evidence.index.engine import SearchQuery
     from evidence.index.search import search
+    from evidence.index.search.types import SearchQuery
 
     want = max(FACET_HITS, page * PAGE_SIZE)
     year = int(f["year"]) if f["year"].isdigit() else None

@@ -5,7 +5,7 @@
 - ``"quoted phrases"``: all their bigrams must match; the phrase itself is then checked on
   the stored text of the candidates.
 - Document numbers in any shape (``111/KH-UBND``, ``111/kh-ubnd``, ``111 KH UBND``,
-  ``KH-UBND 111``) become look-ups of the ``symbol`` key (:func:`~evidence.index.analysis.
+  ``KH-UBND 111``) become look-ups of the ``symbol`` key (:func:`~evidence.index.search.analysis.
   query_symbol_keys`), boosted so the document itself ranks first.
 - Filters (type, year, issuer, date range) are not scored.
 """
@@ -28,17 +28,17 @@ from evidence.extract.doctypes import (
     type_from_name,
 )
 from evidence.extract.normalize import clean_text, fold
-from evidence.index.analysis import (
+from evidence.index.search.analysis import (
     analyze,
     bigrams,
     query_symbol_keys,
     start_keys,
     symbol_keys,
 )
-from evidence.index.ranking import FUZZY_MIN_LEN
+from evidence.index.search.ranking import FUZZY_MIN_LEN
 
 if TYPE_CHECKING:
-    from evidence.index.engine import SearchQuery
+    from evidence.index.search.types import SearchQuery
 
 __all__ = ["QueryPlan", "date_bounds", "filter_date", "known_type_codes", "plan_query",
            "type_key"]
@@ -180,7 +180,7 @@ def date_bounds(value: str | None, *, upper: bool) -> int | None:
 
 
 def plan_query(q: SearchQuery, *, words_required: bool = False) -> QueryPlan:
-    """Parse a :class:`~evidence.index.engine.SearchQuery` into a :class:`QueryPlan`.
+    """Parse a :class:`~evidence.index.search.types.SearchQuery` into a :class:`QueryPlan`.
 
     Raises:
         BadQuery: with ``words_required`` (a search), an empty or punctuation-only

@@ -1,6 +1,6 @@
 """The Whoosh engine (default): pure Python, no server, a folder of files.
 
-Terms come pre-analyzed from ``index/analysis.py`` through :class:`TermsField`, which
+Terms come pre-analyzed from ``index/search/analysis.py`` through :class:`TermsField`, which
 bypasses Whoosh's per-token ``Token`` pipeline (the slow part of a bare Whoosh writer) and
 its default tokenizer (which splits NFD words and ``111/KH-UBND``, ``style.md``). Postings
 keep frequencies but no positions: phrases are bigram look-ups, checked on the stored text
@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from evidence.errors import StoreError
-from evidence.index.engine import BaseEngine, Candidate, IndexedDoc
-from evidence.index.query import QueryPlan
-from evidence.index.ranking import FIELDS, field_values, filter_of, level_bonus, tiers
-from evidence.index.whoosh_compat import INTERNALS
-from evidence.index.whoosh_eval import PostingCache
-from evidence.index.whoosh_merge import MergingWriter, tiered_merge
+from evidence.index.search.base import BaseEngine
+from evidence.index.search.query import QueryPlan
+from evidence.index.search.ranking import FIELDS, field_values, filter_of, level_bonus, tiers
+from evidence.index.search.types import Candidate, IndexedDoc
+from evidence.index.search.whoosh_compat import INTERNALS
+from evidence.index.search.whoosh_eval import PostingCache
+from evidence.index.search.whoosh_merge import MergingWriter, tiered_merge
 from whoosh import fields, formats
 from whoosh import index as windex
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3Segment
@@ -88,7 +89,7 @@ class _WriterCodec(W3Codec):
 
 
 def whoosh_schema() -> fields.Schema:
-    """The index schema: the term fields of the ranking spec (``index/ranking.py``), the
+    """The index schema: the term fields of the ranking spec (``index/search/ranking.py``), the
     id, the date column and the stored fields."""
     terms = {f.name: TermsField(scorable=f.scored) for f in FIELDS.values()}
     return fields.Schema(
@@ -110,12 +111,12 @@ def _fields(d: IndexedDoc) -> dict[str, Any]:
 
 
 class WhooshEngine(BaseEngine):
-    """:class:`~evidence.index.engine.SearchEngine` on Whoosh (``whoosh-reloaded``).
+    """:class:`~evidence.index.search.engine.SearchEngine` on Whoosh (``whoosh-reloaded``).
 
     Queries run in tiers, best first: a document number; the words as a phrase in the
     subject; every word in the subject; the words as a contiguous phrase (bigram
     look-ups); every word anywhere. Each tier is a set intersection of posting lists
-    (``index/whoosh_eval.py``); at most :attr:`scan_cap` new matches per tier are scored
+    (``index/search/whoosh_eval.py``); at most :attr:`scan_cap` new matches per tier are scored
     (BM25F). Results are ordered by tier, then score; the search stops once the earlier
     tiers fill the page. (Bare Whoosh took 2-6 s per positional phrase query at 50k
     documents; its matcher trees were still the slow part of many-word and

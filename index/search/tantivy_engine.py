@@ -1,9 +1,9 @@
 """The Tantivy engine (``tantivy-py``, optional): the measured path for archives that
 outgrow Whoosh (``docs/search.md``).
 
-Same terms as Whoosh: text is analyzed by ``index/analysis.py`` and handed to Tantivy as
+Same terms as Whoosh: text is analyzed by ``index/search/analysis.py`` and handed to Tantivy as
 space-joined terms under its ``whitespace`` tokenizer, so both engines index identical
-keys and share the query plan, phrase checks and snippets (``index/engine.py``).
+keys and share the query plan, phrase checks and snippets (``index/search/engine.py``).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import tantivy
-from evidence.index.engine import BaseEngine, Candidate, IndexedDoc
-from evidence.index.query import QueryPlan
-from evidence.index.ranking import (
+from evidence.index.search.base import BaseEngine
+from evidence.index.search.query import QueryPlan
+from evidence.index.search.ranking import (
     FIELDS,
     Clause,
     Filter,
@@ -26,6 +26,7 @@ from evidence.index.ranking import (
     level_bonus,
     tiers,
 )
+from evidence.index.search.types import Candidate, IndexedDoc
 
 __all__ = ["TantivyEngine", "tantivy_schema"]
 
@@ -36,7 +37,7 @@ _HEAP = 64 * 1024 * 1024
 
 
 def tantivy_schema() -> tantivy.Schema:
-    """The index schema: the term fields of the ranking spec (``index/ranking.py``), the
+    """The index schema: the term fields of the ranking spec (``index/search/ranking.py``), the
     id, the date column and the stored fields."""
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
@@ -67,7 +68,7 @@ def _document(d: IndexedDoc) -> tantivy.Document:
 
 
 class TantivyEngine(BaseEngine):
-    """:class:`~evidence.index.engine.SearchEngine` on Tantivy."""
+    """:class:`~evidence.index.search.engine.SearchEngine` on Tantivy."""
 
     name = "tantivy"
 

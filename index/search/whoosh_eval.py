@@ -6,7 +6,7 @@ many-word query spent most of its time there (p95 over 100 ms). Here each term's
 postings are read once per query, a block at a time, into a ``{docnum: weight}`` dict;
 intersections are C-level set operations, smallest first; only the documents that are
 shown are scored (BM25F with Whoosh's own formula and statistics). A query is a list of
-:class:`~evidence.index.ranking.Tier` objects, best first (``index/ranking.py``).
+:class:`~evidence.index.search.ranking.Tier` objects, best first (``index/search/ranking.py``).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from collections.abc import Container, Iterable, Iterator
 from itertools import accumulate
 from typing import Any
 
-from evidence.index.ranking import Clause, Filter, Tier
-from evidence.index.whoosh_compat import INTERNALS
+from evidence.index.search.ranking import Clause, Filter, Tier
+from evidence.index.search.whoosh_compat import INTERNALS
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound

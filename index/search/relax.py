@@ -3,7 +3,7 @@ spelling suggestion ("Có phải bạn muốn tìm: …").
 
 Both work on any engine through three of its methods (``_query``, ``_doc_frequency``,
 ``_terms_with_prefix``), after the strict and fuzzy passes of
-:meth:`~evidence.index.engine.BaseEngine.search`.
+:meth:`~evidence.index.search.base.BaseEngine.search`.
 
 - Missing words: words no document holds (a typo), or, when the words together match
   nothing, the words few documents hold (an OCR slip such as "quy l" for "quý I"), are
@@ -21,12 +21,13 @@ import re
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from evidence.index.analysis import analyze, term_keys
-from evidence.index.ranking import FUZZY_BELOW
+from evidence.index.search.analysis import analyze, term_keys
+from evidence.index.search.ranking import FUZZY_BELOW
 
 if TYPE_CHECKING:
-    from evidence.index.engine import BaseEngine, Candidate, SearchQuery
-    from evidence.index.query import QueryPlan
+    from evidence.index.search.base import BaseEngine
+    from evidence.index.search.query import QueryPlan
+    from evidence.index.search.types import Candidate, SearchQuery
 
 __all__ = ["partial_matches", "rare_words", "relax", "suggest"]
 
@@ -56,7 +57,7 @@ def relax(engine: BaseEngine, plan: QueryPlan, q: SearchQuery, strict: int, have
 
 def rare_words(engine: BaseEngine, plan: QueryPlan) -> dict[str, int]:
     """The query's words (of every alternative) found in fewer than
-    :data:`~evidence.index.ranking.FUZZY_BELOW` documents, with their document counts."""
+    :data:`~evidence.index.search.ranking.FUZZY_BELOW` documents, with their document counts."""
     words = [f for b in plan.branches for f, _ in b.terms]
     words += [f for b in plan.branches for p in b.phrases for f in p]
     counts = {w: engine._doc_frequency("body_f", w) for w in dict.fromkeys(words)}
@@ -95,7 +96,7 @@ def suggest(engine: BaseEngine, plan: QueryPlan, q: SearchQuery, total: int,
     None otherwise."""
     from dataclasses import replace
 
-    from evidence.index.query import plan_query
+    from evidence.index.search.query import plan_query
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 

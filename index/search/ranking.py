@@ -1,6 +1,6 @@
 """The ranking spec of every engine: ONE field table and a query plan -> ranking tiers.
 
-Whoosh (``index/whoosh_engine.py``) and Tantivy (``index/tantivy_engine.py``) index the
+Whoosh (``index/search/whoosh_engine.py``) and Tantivy (``index/search/tantivy_engine.py``) index the
 fields of :data:`FIELDS` with the values of :func:`field_values` and evaluate the
 :class:`Tier` objects of :func:`tiers`; they only translate, so both rank alike.
 
@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from evidence.index.engine import IndexedDoc
-    from evidence.index.query import QueryPlan
+    from evidence.index.search.query import QueryPlan
+    from evidence.index.search.types import IndexedDoc
 
 __all__ = [
     "FIELDS",

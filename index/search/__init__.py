@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evidence.index.engine import SearchQuery, SearchResults
+from evidence.index.search.types import SearchQuery, SearchResults
 
 if TYPE_CHECKING:
     from evidence.index.store import Store
@@ -54,7 +54,7 @@ def search(
         store_or_home: an open store, or its home folder.
         query: the query text (or a ready :class:`SearchQuery`; keyword filters ignored).
         doc_type: ``KH``, ``QĐ``/``QD``, ``CV``... (accent-insensitive; a known code of
-            ``extract/doctypes.py``, see :func:`~evidence.index.query.known_type_codes`).
+            ``extract/doctypes.py``, see :func:`~evidence.index.search.query.known_type_codes`).
         year: year of the document's date.
         issuer: words of the issuing body (``UBND`` expands to ``Ủy ban nhân dân``).
         date_from: earliest date, ISO or ``dd/mm/yyyy``; partial dates allowed.

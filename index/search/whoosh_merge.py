@@ -25,7 +25,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from evidence.index.whoosh_eval import unwrap_deletions
+from evidence.index.search.whoosh_eval import unwrap_deletions
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter

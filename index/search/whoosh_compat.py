@@ -1,8 +1,8 @@
 """The Whoosh internals the Whoosh engine relies on, checked once at import.
 
-``index/whoosh_eval.py`` (posting sets with block-level random access) and
-``index/whoosh_merge.py`` (streamed segment merges), and the writer codec of
-``index/whoosh_engine.py``, use private names of whoosh-reloaded 2.7 (its block matcher,
+``index/search/whoosh_eval.py`` (posting sets with block-level random access) and
+``index/search/whoosh_merge.py`` (streamed segment merges), and the writer codec of
+``index/search/whoosh_engine.py``, use private names of whoosh-reloaded 2.7 (its block matcher,
 its deletion filter, its segment writer). :data:`INTERNALS` is true when the installed
 Whoosh is a version they were written against *and* every one of those names is there;
 otherwise a warning is logged and the engine falls back to Whoosh's public API: postings
