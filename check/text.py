@@ -13,6 +13,8 @@ import string
 import unicodedata
 from collections.abc import Iterable, Iterator
 
+from evidence.extract.abbreviations import folded_expansions
+
 __all__ = [
     "ABBREVIATIONS",
     "expand_tokens",
@@ -20,28 +22,9 @@ __all__ = [
     "word_tokens",
 ]
 
-#: folded abbreviation -> folded expansion (administrative vocabulary, vn-format.md §6)
-ABBREVIATIONS: dict[str, str] = {
-    "cchc": "cai cach hanh chinh",
-    "tthc": "thu tuc hanh chinh",
-    "ubnd": "uy ban nhan dan",
-    "hdnd": "hoi dong nhan dan",
-    "mttq": "mat tran to quoc",
-    "qppl": "quy pham phap luat",
-    "vbqppl": "van ban quy pham phap luat",
-    "dvc": "dich vu cong",
-    "dvctt": "dich vu cong truc tuyen",
-    "cntt": "cong nghe thong tin",
-    "cbcc": "can bo cong chuc",
-    "cbccvc": "can bo cong chuc vien chuc",
-    "ccvc": "cong chuc vien chuc",
-    "htqlcl": "he thong quan ly chat luong",
-    "dcs": "dan chu co so",
-    "xhh": "xa hoi hoc",
-    "ptbc": "phong tiep ban cong",
-    "cqdt": "chinh quyen dien tu",
-    "cds": "chuyen doi so",
-}
+#: folded abbreviation -> folded expansion (a view of the one vocabulary,
+#: ``extract/data/abbreviations.yaml``, its ``criteria`` use)
+ABBREVIATIONS: dict[str, str] = folded_expansions("criteria")
 
 
 _ASCII_PUNCT = "".join(c for c in string.punctuation if c != "%")

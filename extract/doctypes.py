@@ -17,6 +17,7 @@ criteria catalogues (``check/``) and ``search --type`` use :func:`known_type_cod
 
 from __future__ import annotations
 
+from .abbreviations import expansions
 from .normalize import fold
 
 __all__ = [
@@ -160,24 +161,9 @@ TYPE_NAMES: dict[str, str] = {
 }
 _FOLDED_NAMES = sorted(((fold(k), v) for k, v in TYPE_NAMES.items()), key=lambda kv: -len(kv[0]))
 
-# Header abbreviations, expanded when a header line is turned into sentence case.
-ABBREVIATIONS: dict[str, str] = {
-    "UBND": "Ủy ban nhân dân",
-    "QĐ": "Quyết định",
-    "HĐND": "Hội đồng nhân dân",
-    "UBMTTQ": "Ủy ban Mặt trận Tổ quốc",
-    "MTTQ": "Mặt trận Tổ quốc",
-    "TP.": "thành phố",
-    "TP": "thành phố",
-    "TX.": "thị xã",
-    "TT.": "thị trấn",
-    "BCĐ": "Ban Chỉ đạo",
-    "BQL": "Ban Quản lý",
-    "KKT": "Khu kinh tế",
-    "VP": "Văn phòng",
-    "TAND": "Tòa án nhân dân",
-    "VKSND": "Viện kiểm sát nhân dân",
-}
+# Header abbreviations, expanded when a header line is turned into sentence case (a view of
+# the one vocabulary, extract/data/abbreviations.yaml)
+ABBREVIATIONS: dict[str, str] = expansions("header")
 
 # Province-level names (63 before and the merged ones after 2025; names are kept as used).
 PROVINCES: tuple[str, ...] = (

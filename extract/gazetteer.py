@@ -1,7 +1,9 @@
 """Gazetteer of Vietnamese administrative units, read from ``extract/data/units.yaml``.
 
 The data (unit types, bodies, levels, provinces and former districts, collective groups,
-titles of heads, abbreviations) lives in the YAML file; this module only compiles it.
+titles of heads) lives in the YAML file; the abbreviations are the ``unit`` and
+``unit_name`` uses of the one vocabulary (:mod:`evidence.extract.abbreviations`). This
+module only compiles them.
 
 Public API:
 
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from evidence.extract.abbreviations import expansions
 from evidence.extract.normalize import canonical_tones, clean_text, fold, fold_keep_length
 
 __all__ = [
@@ -172,9 +175,9 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
         The compiled :class:`Gazetteer`.
     """
     data = _raw(path)
-    abbreviations = {str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()}
+    abbreviations = expansions("unit")
     # only unit-forming abbreviations take part in name matching
-    name_abbr = {k: v for k, v in abbreviations.items() if k in {"UBND", "HĐND", "UBMTTQ", "MTTQ", "VP", "BCĐ"}}
+    name_abbr = expansions("unit_name")
     unit_codes = {str(k): str(v) for k, v in (data.get("unit_codes") or {}).items()}
     departments = [d["name"] for d in data.get("departments") or []]
     collectives = list(data.get("collectives") or [])
@@ -348,7 +351,7 @@ def expand_abbreviation(text: str, *, _codes: bool = True) -> str:
     codes = data.get("unit_codes") or {}
     if _codes and t in codes:
         return str(codes[t])
-    abbr = {str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()}
+    abbr = expansions("unit")
     if not abbr:
         return text
     rx = _abbr_rx(tuple(sorted(abbr, key=len, reverse=True)))
