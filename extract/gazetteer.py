@@ -183,7 +183,35 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
     collectives = list(data.get("collectives") or [])
     bodies = list(data.get("bodies") or [])
     levels = list(data.get("levels") or [])
-    titles = list(data.get("titles") or [])
+    places = _places(data)
+    place_pat = "|".join(r"\s+".join(map(re.escape, fold(p).split())) for p in places)
+    entries = _unit_entries(collectives, departments, bodies, unit_codes, name_abbr)
+    by_word, unit_rx = _unit_regexes(entries, name_abbr)
+    generic_rx, legal_rx, generic_firsts = _generic_patterns(data.get("generic_heads") or {})
+    start_rx = re.compile(_WORD_START + "(?P<w>" + "|".join(
+        sorted(map(re.escape, {*by_word, *generic_firsts, "cac"}), key=len, reverse=True))
+        + ")" + _WORD_END)
+    short_rx, short_canonical = _short_lists(departments, name_abbr)
+    heads = "|".join(re.escape(fold(h)) for h in short_rx)
+    log.debug("gazetteer: %d departments, %d places", len(departments), len(places))
+    return Gazetteer(
+        data=data, abbreviations=abbreviations, unit_codes=unit_codes,
+        departments=departments, collectives=collectives, places=places,
+        canonical_by_key=_canonical_by_key([*departments, *collectives, *bodies,
+                                            *unit_codes.values()]),
+        entry_info=[(kind, canon, lv) for kind, canon, _, lv in entries], start_rx=start_rx,
+        generic_rx=generic_rx, legal_rx=legal_rx,
+        level_place_rx=re.compile(_level_place(levels, place_pat)), unit_rx=unit_rx,
+        list_rx=re.compile(rf"cac\s+(?P<head>{heads})\s*:?\s*"),
+        heads={fold(h): h for h in short_rx},
+        short_rx=short_rx, short_canonical=short_canonical,
+        title_rx=_title_rx(list(data.get("titles") or [])),
+        level_words=frozenset(canonical_tones(lv.lower()) for lv in levels),
+    )
+
+
+def _places(data: dict[str, Any]) -> list[str]:
+    """Every province, district and commune name, longest first (so the longest matches)."""
     places: list[str] = []
     for prov in data.get("provinces") or []:
         places.append(prov["name"])
@@ -191,18 +219,26 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
             places.append(d["name"])
         for c in prov.get("communes") or []:
             places.append(c["name"])
-    places = sorted(set(places), key=len, reverse=True)
-    place_pat = "|".join(r"\s+".join(map(re.escape, fold(p).split())) for p in places)
-    level_place_rx = re.compile(_level_place(levels, place_pat))
+    return sorted(set(places), key=len, reverse=True)
 
-    canonical_by_key: dict[str, str] = {}
-    for n in [*departments, *collectives, *bodies]:
-        canonical_by_key.setdefault(unit_key(n), n)
-    for n in unit_codes.values():
-        canonical_by_key.setdefault(unit_key(n), n)
 
-    # each alternative: group u<i> = name + optional level/place, group n<i> = the name
-    entries: list[tuple[str, str, str, bool]] = []  # (kind, canonical, name pattern, +level)
+def _canonical_by_key(names: list[str]) -> dict[str, str]:
+    """:func:`unit_key` -> the first canonical name with that key."""
+    out: dict[str, str] = {}
+    for n in names:
+        out.setdefault(unit_key(n), n)
+    return out
+
+
+#: one alternative of the unit regexes: (kind, canonical name, name pattern, takes a level)
+_Entry = tuple[str, str, str, bool]
+
+
+def _unit_entries(collectives: list[str], departments: list[str], bodies: list[str],
+                  unit_codes: dict[str, str], name_abbr: dict[str, str]) -> list[_Entry]:
+    """The alternatives, longest names first within each kind; a ``Phòng`` unit code also
+    matches as ``Phòng <code>`` (``Phòng TC-KH``, ``Phòng NV``)."""
+    entries: list[_Entry] = []
     for n in sorted(collectives, key=len, reverse=True):
         entries.append(("collective", n, _name_pattern(n, name_abbr), True))
     for n in sorted(departments, key=len, reverse=True):
@@ -214,8 +250,13 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
             # (first word "phong": see _first_words)
     for n in sorted(bodies, key=len, reverse=True):
         entries.append(("body", n, _name_pattern(n, name_abbr), True))
-    entry_info = [(kind, canon, lv) for kind, canon, _, lv in entries]
-    # each alternative is tried only where one of its possible first words stands
+    return entries
+
+
+def _unit_regexes(entries: list[_Entry], name_abbr: dict[str, str]
+                  ) -> tuple[dict[str, list[int]], dict[str, re.Pattern[str]]]:
+    """Per possible first word, the entries that can start there and one regex of them
+    (group ``n<i>`` = entry ``i``): each alternative is tried only where it can start."""
     by_word: dict[str, list[int]] = {}
     for i, (_, canon, pat, _) in enumerate(entries):
         for w in _first_words(canon, pat, name_abbr):
@@ -225,26 +266,36 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
                       + _WORD_END)
         for w, idxs in by_word.items()
     }
-    generic = data.get("generic_heads") or {}
+    return by_word, unit_rx
 
-    def alternation(names: list[str]) -> str:
-        return "|".join(r"\s+".join(map(re.escape, fold(n).split()))
-                        for n in sorted(names, key=len, reverse=True))
 
+def _alternation(names: list[str]) -> str:
+    return "|".join(r"\s+".join(map(re.escape, fold(n).split()))
+                    for n in sorted(names, key=len, reverse=True))
+
+
+def _generic_patterns(generic: dict[str, Any]
+                      ) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, set[str]]:
+    """Heads of units that are not in the gazetteer (``Công ty``, ``Trường``): the regex of
+    a generic unit or company, the regex of trailing legal forms (``TNHH``, ...), and
+    their possible first words."""
     generic_units = list(generic.get("units") or [])
     generic_companies = list(generic.get("companies") or [])
     generic_rx = re.compile(
-        rf"(?:(?P<company>{alternation(generic_companies)})|(?P<unit>{alternation(generic_units)}))"
+        rf"(?:(?P<company>{_alternation(generic_companies)})|(?P<unit>{_alternation(generic_units)}))"
         + _WORD_END) if generic_units and generic_companies else None
     legal_rx = re.compile(
-        rf"(?:\s+(?:{alternation(list(generic.get('legal_forms') or []))}))+" + _WORD_END
+        rf"(?:\s+(?:{_alternation(list(generic.get('legal_forms') or []))}))+" + _WORD_END
     ) if generic.get("legal_forms") else None
     generic_firsts = {fold(n).split()[0] for n in [*generic_units, *generic_companies]}
-    start_rx = re.compile(_WORD_START + "(?P<w>" + "|".join(
-        sorted(map(re.escape, {*by_word, *generic_firsts, "cac"}), key=len, reverse=True))
-        + ")" + _WORD_END)
+    return generic_rx, legal_rx, generic_firsts
 
-    # "các phòng: Tài chính – Kế hoạch, Văn hóa - Thông tin, Tư pháp"
+
+def _short_lists(departments: list[str], name_abbr: dict[str, str]
+                 ) -> tuple[dict[str, re.Pattern[str]], dict[str, dict[str, str]]]:
+    """Per head (``Phòng``, ``Sở``, ``Ban``, ``Trung tâm``), the regex of its departments'
+    names without it and their canonical names, for lists such as ``các phòng: Tài chính
+    – Kế hoạch, Văn hóa - Thông tin, Tư pháp``."""
     short_rx: dict[str, re.Pattern[str]] = {}
     short_canonical: dict[str, dict[str, str]] = {}
     for head in ("Phòng", "Sở", "Ban", "Trung tâm"):
@@ -256,10 +307,13 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
             pats.append(_name_pattern(s, name_abbr))
             short_canonical.setdefault(head, {})[unit_key(s)] = f"{head} {s}"
         short_rx[head] = re.compile(_WORD_START + "(?:" + "|".join(pats) + ")" + _WORD_END)
-    heads = "|".join(re.escape(fold(h)) for h in short_rx)
-    list_rx = re.compile(rf"cac\s+(?P<head>{heads})\s*:?\s*")
-    # a title whose last words are the unit's head ("Trưởng phòng" + "Phòng Nội vụ",
-    # "Chánh Văn phòng" + "Văn phòng HĐND và UBND") also matches without them
+    return short_rx, short_canonical
+
+
+def _title_rx(titles: list[str]) -> re.Pattern[str]:
+    """A head's title at the end of a text. A title whose last words are the unit's head
+    (``Trưởng phòng`` + ``Phòng Nội vụ``, ``Chánh Văn phòng`` + ``Văn phòng HĐND và
+    UBND``) also matches without them."""
     title_forms = set()
     for t in titles:
         words = fold(t).split()
@@ -269,19 +323,7 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
                 title_forms.add(" ".join(words[:-len(tail)]))
     title_pat = "|".join(r"\s+".join(map(re.escape, t.split())) for t in
                          sorted(title_forms, key=len, reverse=True))
-    title_rx = re.compile(_WORD_START + rf"(?:{title_pat})\s+$")
-    log.debug("gazetteer: %d departments, %d places", len(departments), len(places))
-    return Gazetteer(
-        data=data, abbreviations=abbreviations, unit_codes=unit_codes,
-        departments=departments, collectives=collectives, places=places,
-        canonical_by_key=canonical_by_key, entry_info=entry_info, start_rx=start_rx,
-        generic_rx=generic_rx, legal_rx=legal_rx,
-        level_place_rx=level_place_rx, unit_rx=unit_rx, list_rx=list_rx,
-        heads={fold(h): h for h in short_rx},
-        short_rx=short_rx, short_canonical=short_canonical, title_rx=title_rx,
-        level_words=frozenset(canonical_tones(lv.lower()) for lv in levels),
-    )
-
+    return re.compile(_WORD_START + rf"(?:{title_pat})\s+$")
 
 def unit_key(name: str) -> str:
     """Comparison key of a unit name: folded, abbreviations expanded, joiners and spaces
