@@ -133,6 +133,19 @@ def test_one_ranking_spec() -> None:
     assert _homes(defines) == {"index/search/ranking.py"}
 
 
+def test_one_format_dispatch() -> None:
+    """``ingest/formats/`` holds exactly the parsers of the one dispatch table, each with
+    its ``parse``; the helpers they share live beside it in ``ingest/``."""
+    from evidence.ingest.formats import FORMATS
+
+    parsers = {p.stem for p in (REPO / "ingest" / "formats").glob("*.py") if p.stem != "__init__"}
+    assert {m.rsplit(".", 1)[-1] for m in FORMATS.values()} == parsers
+    assert all(m.startswith("evidence.ingest.formats.") for m in FORMATS.values())
+    for name in parsers:
+        tree = _modules()[f"ingest/formats/{name}.py"]
+        assert any(isinstance(n, ast.FunctionDef) and n.name == "parse" for n in tree.body), name
+
+
 def test_one_type_code_table() -> None:
     def defines(path: str, tree: ast.Module) -> bool:
         for node in ast.walk(tree):
