@@ -16,6 +16,7 @@ import logging
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ from evidence.model import Document
 if TYPE_CHECKING:
     from evidence.index.engine import SearchEngine
 
-__all__ = ["LOCK_NAME", "Store", "lock_held_elsewhere"]
+__all__ = ["LOCK_NAME", "Store", "StoreStatus", "lock_held_elsewhere"]
 
 log = logging.getLogger(__name__)
 
@@ -331,6 +332,10 @@ class Store:
                         "message": st.message}
         return out
 
+    def status(self) -> StoreStatus:
+        """``evidence status``: :meth:`stats` as a result."""
+        return StoreStatus(self.stats())
+
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
         """Hold the store's ingest lock (one writer — ``ingest``, ``reindex`` — at a time)
@@ -368,3 +373,14 @@ class Store:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+@dataclass
+class StoreStatus:
+    """What ``status`` prints: :meth:`Store.stats` (its keys are the contract's
+    ``status --json``)."""
+
+    stats: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.stats
