@@ -304,7 +304,7 @@ def fix_notes(result: CorrectionList) -> list[str]:
     """What ``fix --drop-stale`` says on stderr."""
     if result.doc is None or result.dropped is None:
         return []
-    return [f"{result.doc.path}: đã bỏ {result.dropped} sửa đổi cũ"]
+    return [t("fix.dropped", path=result.doc.path, n=result.dropped)]
 
 
 def render_corrections(rows: Sequence[dict[str, Any]], console: Console | None = None,
@@ -338,13 +338,13 @@ def render_links(result: LinkList, console: Console | None = None) -> None:
         return
     con = console or _console()
     rows = result.rows
-    t = _table(f"Quyết định của cán bộ về tài liệu kiểm chứng: {len(rows)}",
-               ["Bộ tiêu chí", "Yêu cầu", "Văn bản", "Quyết định", "Ghi chú"])
+    table = _table(f"Quyết định của cán bộ về tài liệu kiểm chứng: {len(rows)}",
+                   ["Bộ tiêu chí", "Yêu cầu", "Văn bản", "Quyết định", "Ghi chú"])
     for r in rows:
-        t.add_row(r["catalogue"], r["requirement"], r["symbol"] or r["id"][:12],
-                  Text("được tính", style="green") if r["counts"]
-                  else Text("không được tính", style="red"), r["note"] or "")
-    con.print(t)
+        table.add_row(r["catalogue"], r["requirement"], r["symbol"] or r["id"][:12],
+                      Text(t("link.counts"), style="green") if r["counts"]
+                      else Text(t("link.not_counts"), style="red"), r["note"] or "")
+    con.print(table)
 
 
 def link_notes(result: LinkList) -> list[str]:
@@ -354,16 +354,16 @@ def link_notes(result: LinkList) -> list[str]:
         return []
     name = doc.facts.symbol or doc.id[:12]
     if not result.rows:
-        return [f"{result.requirement}: {name}: không còn quyết định của cán bộ; nội dung "
-                "văn bản quyết định như thường"]
-    verdict = "được tính" if result.rows[0]["counts"] else "không được tính"
-    return [f"{result.requirement}: {name} {verdict} là tài liệu kiểm chứng "
-            f"(bộ {result.catalogue})"]
+        return [t("link.forgotten", requirement=result.requirement, name=name)]
+    verdict = t("link.counts") if result.rows[0]["counts"] else t("link.not_counts")
+    return [t("link.decided", requirement=result.requirement, name=name, verdict=verdict,
+              catalogue=result.catalogue)]
 
 
 def remove_notes(result: Removal) -> list[str]:
     """What ``remove`` says on stderr, one line per document removed."""
-    return [f"{r['path']}: đã gỡ {r['symbol'] or r['id'][:12]} khỏi kho" for r in result.removed]
+    return [t("remove.done", path=r["path"], name=r["symbol"] or r["id"][:12])
+            for r in result.removed]
 
 
 def render_review(result: ReviewList, console: Console | None = None) -> None:
@@ -389,7 +389,7 @@ def render_review(result: ReviewList, console: Console | None = None) -> None:
 
 def export_note(path: Path, rows: int) -> str:
     """What ``search`` / ``list --export`` say on stderr."""
-    return f"{path}: {rows} văn bản"
+    return t("export.written", path=path, rows=rows)
 
 
 def render_list(result: ListResult, console: Console | None = None) -> None:
