@@ -262,3 +262,14 @@ def test_renderers_have_one_home() -> None:
         return rich or any(name.startswith("render_") for name in _functions(tree))
 
     assert _homes(renders) == {"renderers.py"}
+
+
+def test_the_commands_renderers_exist() -> None:
+    import evidence.renderers as renderers
+
+    named = [kw.value.value for n in ast.walk(_modules()["cli.py"]) if isinstance(n, ast.Call)
+             and getattr(n.func, "id", None) == "command"
+             for kw in n.keywords if kw.arg in ("render", "notes")
+             and isinstance(kw.value, ast.Constant)]
+    assert len(named) >= 17
+    assert not [name for name in named if name not in renderers.__all__]
