@@ -18,11 +18,22 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from evidence.errors import BadValue, EvidenceError, ExitCode
 from evidence.messages import hint, install_click_translation, t, translate
+
+if TYPE_CHECKING:
+    from evidence.check.pack import PackResult
+    from evidence.check.verdicts import CheckReport
+    from evidence.index.decisions import CorrectionList, LinkList, Removal, ReviewList
+    from evidence.index.search.types import SearchResults
+    from evidence.index.listing import ListResult
+    from evidence.index.refs import RefsReport, ShowResult, TaskList
+    from evidence.index.search import ReindexResult
+    from evidence.index.store import Store, StoreStatus
+    from evidence.ingest.pipeline import Extraction, IngestSummary
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -40,6 +51,8 @@ class Ctx:
         self.home_arg = home
         self.verbose = verbose
         self.quiet = quiet
+        self.as_json = False  # the command's --json (set by @command)
+        self.exit_with: ExitCode | None = None  # exit with this once the result is shown
 
     @property
     def home(self) -> Path:
@@ -243,12 +256,99 @@ def _global_params() -> list[click.Parameter]:
     ]
 
 
+# ---- the command decorator -----------------------------------------------------------------
+
+
+def command(name: str, *, store: str | None = None, render: str | None = None,
+            notes: str | None = None, quiet_hides: bool | Callable[[Any], bool] = False,
+            with_json: bool = True) -> Callable[[F], F]:
+    """One command of ``evidence``: ``--json``, the store, the error handler and the output.
+
+    The body parses its options, makes one library call and returns its result (a
+    dataclass with ``to_dict()``), or None when it has printed what it prints. Then
+    ``--json`` prints ``result.to_dict()``; otherwise ``render`` (the name of a function of
+    :mod:`evidence.renderers`) prints it on stdout and ``notes`` (another, returning a line or
+    lines) says on stderr what was done (not under ``--quiet``, nor ``--json``).
+
+    Args:
+        name: the command's name.
+        store: ``"read"``: the body gets the store opened in ``--home`` after ``obj``
+            (it must exist); ``"write"``: the store is created if missing; None: no store
+            (the library call takes the home).
+        quiet_hides: ``--quiet`` also hides what ``render`` prints (or a predicate of the
+            result saying so).
+        with_json: the command has ``--json`` (the body reads it as ``obj.as_json``).
+    """
+
+    def decorate(f: F) -> F:
+        @wraps(f)
+        def run(obj: Ctx, *args: Any, **kwargs: Any) -> None:
+            obj.as_json = bool(kwargs.pop("as_json", False))
+            if store is None:
+                result = f(obj, *args, **kwargs)
+            else:
+                from evidence.index.store import Store
+
+                with Store.open(obj.home, create=store == "write") as opened:
+                    result = f(obj, opened, *args, **kwargs)
+            if result is not None:
+                _output(obj, result, render, notes,
+                        quiet_hides(result) if callable(quiet_hides) else quiet_hides)
+            if obj.exit_with is not None:
+                click.get_current_context().exit(int(obj.exit_with))
+
+        cmd = click.pass_obj(handle_errors(run))
+        if with_json:
+            cmd = json_option(cmd)
+            params = cmd.__click_params__  # type: ignore[attr-defined]
+            params.insert(0, params.pop())  # --json last in --help, as before
+        return cli.command(name=name)(cmd)  # type: ignore[return-value]
+
+    return decorate
+
+
+def _output(obj: Ctx, result: Any, render: str | None, notes: str | None,
+            quiet_hides: bool) -> None:
+    if obj.as_json:
+        emit_json(result.to_dict())
+        return
+    from evidence import renderers
+
+    if render is not None and not (obj.quiet and quiet_hides):
+        getattr(renderers, render)(result)
+    if notes is not None and not obj.quiet:
+        said = getattr(renderers, notes)(result)
+        for line in [said] if isinstance(said, str) else said:
+            click.echo(line, err=True)
+
+
+def _warn(messages: Sequence[str], thing: str | None = None) -> None:
+    """``warning: [<thing>: ]<reason>`` on stderr, the reason in Vietnamese."""
+    head = f"{thing}: " if thing else ""
+    for w in messages:
+        click.echo(f"warning: {head}{translate(w)[1]}", err=True)
+
+
+def _export(obj: Ctx, path: Path, rows: list[dict[str, Any]],
+            columns: Sequence[tuple[str, str, int]] | None = None) -> None:
+    """``--export FILE`` of ``search`` and ``list``."""
+    from evidence.index.export import export_rows
+    from evidence.renderers import export_note
+
+    if columns is None:
+        export_rows(path, rows)
+    else:
+        export_rows(path, rows, columns)
+    if not obj.quiet:
+        click.echo(export_note(path, len(rows)), err=True)
+
+
 # ---- commands ----------------------------------------------------------------------------
-# Each command below: parse options, call one library function, render. Keep them short.
+# Each command below: parse options, call one library function, return its result.
 
 
 # ---- search
-@cli.command(name="search")
+@command("search", render="render_search")
 @click.argument("query")
 @click.option("--type", "doc_type", metavar="MÃ", help="Loại văn bản: KH, QĐ (hoặc QD), BC, CV… (mã lạ bị từ chối, kèm danh sách mã).")
 @click.option("--year", type=int, metavar="NĂM", help="Năm ban hành.")
@@ -261,12 +361,9 @@ def _global_params() -> list[click.Parameter]:
               metavar="N", help="Số kết quả tối đa.")
 @click.option("--export", "export", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Xuất kết quả ra tệp .xlsx hoặc .csv.")
-@json_option
-@click.pass_obj
-@handle_errors
 def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, issuer: str | None,
-               date_from: str | None, date_to: str | None, limit: int, export: Path | None,
-               as_json: bool) -> None:
+               date_from: str | None, date_to: str | None, limit: int,
+               export: Path | None) -> SearchResults:
     """Tìm kiếm toàn văn, xếp hạng theo độ liên quan. Gõ có dấu hay không dấu đều được;
     "cụm từ trong ngoặc kép" tìm đúng cụm; A OR B tìm một trong hai; -từ loại văn bản có
     từ đó. Một số (111) hay số ký hiệu (111/KH-UBND, QĐ 1074) đưa văn bản mang số đó lên
@@ -281,36 +378,24 @@ def search_cmd(obj: Ctx, query: str, doc_type: str | None, year: int | None, iss
         evidence search '"một cửa" OR "liên thông" -"trễ hẹn"'
         evidence search "ISO 9001" --limit 100 --export ket-qua.xlsx
     """
-    from evidence.index.search import render_results, search
+    from evidence.index.export import SEARCH_COLUMNS
+    from evidence.index.search import search
 
     res = search(obj.home, query, doc_type=doc_type, year=year, issuer=issuer,
                  date_from=date_from, date_to=date_to, limit=limit)
     if export is not None:
-        from evidence.index.export import SEARCH_COLUMNS, export_rows
-
-        export_rows(export, [h.to_dict() for h in res.hits], SEARCH_COLUMNS)
-        if not obj.quiet:
-            click.echo(f"{export}: {len(res.hits)} văn bản", err=True)
-    if as_json:
-        emit_json(res.to_dict())
-        for w in res.warnings:
-            click.echo(f"warning: {translate(w)[1]}", err=True)
-    else:
-        from rich.console import Console
-
-        Console(highlight=False).print(render_results(res))
-
+        _export(obj, export, [h.to_dict() for h in res.hits], SEARCH_COLUMNS)
+    if obj.as_json:
+        _warn(res.warnings)
+    return res
 
 # ---- reindex
-@cli.command(name="reindex")
+@command("reindex", notes="reindex_note")
 @click.option("--engine", metavar="TÊN", default=None,
               help="Chuyển kho sang bộ máy tìm kiếm này (whoosh, tantivy) và lập chỉ mục cho nó.")
 @click.option("--sync", "sync_only", is_flag=True,
               help="Chỉ bổ sung phần chỉ mục còn thiếu và bỏ phần danh mục đã xóa.")
-@json_option
-@click.pass_obj
-@handle_errors
-def reindex_cmd(obj: Ctx, engine: str | None, sync_only: bool, as_json: bool) -> None:
+def reindex_cmd(obj: Ctx, engine: str | None, sync_only: bool) -> ReindexResult:
     """Lập lại chỉ mục tìm kiếm từ danh mục. Ghi theo từng đợt: bị ngắt thì lần sau chạy
     tiếp từ chỗ dừng; trong lúc lập, tìm kiếm vẫn dùng chỉ mục cũ.
 
@@ -321,17 +406,11 @@ def reindex_cmd(obj: Ctx, engine: str | None, sync_only: bool, as_json: bool) ->
     """
     from evidence.index.search import reindex, reindex_progress
 
-    with reindex_progress(enabled=not (as_json or obj.quiet)) as progress:
-        res = reindex(obj.home, engine=engine, sync_only=sync_only, progress=progress)
-    if as_json:
-        emit_json(res.to_dict())
-    elif not obj.quiet:
-        click.echo(t("reindex.summary", engine=res.engine, documents=res.documents,
-                     mode=res.mode, seconds=res.seconds), err=True)
-
+    with reindex_progress(enabled=not (obj.as_json or obj.quiet)) as progress:
+        return reindex(obj.home, engine=engine, sync_only=sync_only, progress=progress)
 
 # ---- ingest
-@cli.command(name="ingest")
+@command("ingest", store="write", render="render_ingest", quiet_hides=True)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help=_OCR_HELP)
@@ -347,12 +426,9 @@ def reindex_cmd(obj: Ctx, engine: str | None, sync_only: bool, as_json: bool) ->
                    "ví dụ --exclude '*.json' --exclude 'nhap/'. Tệp .evidenceignore trong "
                    "thư mục được nạp cũng được đọc.")
 @max_memory_option
-@json_option
-@click.pass_obj
-@handle_errors
-def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, force: bool,
-               prune: bool, timeout: float, excludes: tuple[str, ...], max_memory: int,
-               as_json: bool) -> None:
+def ingest_cmd(obj: Ctx, store: Store, paths: tuple[Path, ...], ocr: str, jobs: int | None,
+               force: bool, prune: bool, timeout: float, excludes: tuple[str, ...],
+               max_memory: int) -> IngestSummary:
     """Nạp tệp và thư mục (kể cả thư mục con) vào kho: đọc, OCR bản quét, trích xuất thông
     tin, lập chỉ mục. Tệp không đổi được bỏ qua; tệp không phải văn bản (README, tệp .json
     kèm theo, tệp rác của hệ điều hành) được liệt kê là bỏ qua; mã thoát 1 khi có tệp lỗi.
@@ -362,41 +438,29 @@ def ingest_cmd(obj: Ctx, paths: tuple[Path, ...], ocr: str, jobs: int | None, fo
         evidence ingest ~/KiemChung/2023
         evidence ingest --jobs 2 --ocr always ban-quet/ --json
     """
-    from evidence.errors import ExitCode
-    from evidence.index.store import Store
     from evidence.ingest.base import OcrMode
     from evidence.ingest.pipeline import ingest_paths
     from evidence.ingest.progress import make_progress
-    from evidence.ingest.report import render_summary
 
-    progress = make_progress(quiet=obj.quiet, as_json=as_json)
-    with Store.open(obj.home) as store:
-        try:
-            summary = ingest_paths(list(paths), store, ocr=OcrMode(ocr), jobs=jobs, force=force,
-                                   prune=prune, timeout=timeout, progress=progress,
-                                   exclude=excludes, max_memory=max_memory)
-        finally:
-            progress.stop()
-    if as_json:
-        emit_json(summary.to_dict())
-    elif not obj.quiet:
-        render_summary(summary)
+    progress = make_progress(quiet=obj.quiet, as_json=obj.as_json)
+    try:
+        summary = ingest_paths(list(paths), store, ocr=OcrMode(ocr), jobs=jobs, force=force,
+                               prune=prune, timeout=timeout, progress=progress,
+                               exclude=excludes, max_memory=max_memory)
+    finally:
+        progress.stop()
     if summary.failed:
-        click.get_current_context().exit(int(ExitCode.ATTENTION))
-
+        obj.exit_with = ExitCode.ATTENTION
+    return summary
 
 # ---- extract
-@cli.command(name="extract")
+@command("extract", render="render_extraction")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help=_OCR_HELP)
 @click.option("--text", "with_text", is_flag=True, help="Kèm nội dung từng trang trong JSON.")
 @max_memory_option
-@json_option
-@click.pass_obj
-@handle_errors
-def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, max_memory: int,
-                as_json: bool) -> None:
+def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, max_memory: int) -> Extraction:
     """Đọc và trích xuất một tệp, không ghi vào kho. Tệp quét chứa nhiều văn bản thì hiện
     văn bản đầu, kèm cảnh báo nêu các văn bản còn lại.
 
@@ -405,32 +469,17 @@ def extract_cmd(obj: Ctx, file: Path, ocr: str, with_text: bool, max_memory: int
         evidence extract cong-van-2650.docx
         evidence extract ban-quet.pdf --json
     """
-    from evidence.errors import FileError, UnreadableInput
     from evidence.ingest.base import OcrMode
-    from evidence.ingest.pipeline import extract_file, several_documents_warning
-    from evidence.ingest.report import render_document
+    from evidence.ingest.pipeline import extract_one
 
-    try:
-        docs = extract_file(file, ocr=OcrMode(ocr), max_memory=max_memory)
-    except FileError as exc:  # the one input is unreadable: the command could not run
-        raise UnreadableInput(exc.message, subject=exc.subject, reason=exc.reason) from exc
-    doc = docs[0]
-    warning = several_documents_warning(docs)
-    if warning:
-        doc.warnings.append(warning)
-        click.echo(f"warning: {file}: {translate(warning)[1]}", err=True)
-    if as_json:
-        emit_json(doc.to_dict(include_text=with_text))
-    else:
-        render_document(doc)
-
+    res = extract_one(file, ocr=OcrMode(ocr), max_memory=max_memory, include_text=with_text)
+    if res.warning:
+        _warn([res.warning], str(file))
+    return res
 
 # ---- status
-@cli.command(name="status")
-@json_option
-@click.pass_obj
-@handle_errors
-def status_cmd(obj: Ctx, as_json: bool) -> None:
+@command("status", store="read", render="render_status")
+def status_cmd(obj: Ctx, store: Store) -> StoreStatus:
     """Thống kê kho: số văn bản theo loại, năm, định dạng, OCR; tệp lỗi, tệp đã mất;
     dung lượng.
 
@@ -439,16 +488,7 @@ def status_cmd(obj: Ctx, as_json: bool) -> None:
         evidence status
         evidence status --json
     """
-    from evidence.index.store import Store
-    from evidence.ingest.report import render_status
-
-    with Store.open(obj.home, create=False) as store:
-        stats = store.stats()
-    if as_json:
-        emit_json(stats)
-    else:
-        render_status(stats)
-
+    return store.status()
 
 # ---- check
 def _say_check_warnings(report: object) -> None:
@@ -457,7 +497,7 @@ def _say_check_warnings(report: object) -> None:
         click.echo(f"warning: {w}", err=True)
 
 
-@cli.command(name="check")
+@command("check", render="render_check")
 @click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="TỆP", help=_CRITERIA_HELP)
 @click.option("--year", type=click.IntRange(1990, 2100), default=None, metavar="NĂM",
@@ -467,11 +507,8 @@ def _say_check_warnings(report: object) -> None:
               default="table", show_default=True, help="Dạng báo cáo: bảng, JSON, Markdown, Excel.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="TỆP", help="Ghi báo cáo ra tệp này (bắt buộc với xlsx).")
-@json_option
-@click.pass_obj
-@handle_errors
 def check_cmd(obj: Ctx, criteria: Path | None, year: int | None, strict: bool, fmt: str,
-              out: Path | None, as_json: bool) -> None:
+              out: Path | None) -> CheckReport | None:
     """Kiểm tra mức đầy đủ của tài liệu kiểm chứng theo từng tiêu chí: đạt, đạt một phần
     (kèm lý do) hay chưa có tài liệu.
 
@@ -481,31 +518,29 @@ def check_cmd(obj: Ctx, criteria: Path | None, year: int | None, strict: bool, f
         evidence check --criteria tieu-chi-2023.yaml --format xlsx --out bao-cao.xlsx
         evidence check --json --strict
     """
-    from evidence.check.report import render_markdown, render_table, write_report
     from evidence.check.run import run_check
+    from evidence.renderers import check_markdown, check_written_note, write_report
 
-    fmt = "json" if as_json else fmt
+    fmt = "json" if obj.as_json else fmt
     if fmt == "xlsx" and out is None:
         raise click.UsageError(t("check.xlsx_needs_out"))
     report = run_check(obj.home, criteria, year=year)
     _say_check_warnings(report)
+    if strict and not report.all_met:
+        obj.exit_with = ExitCode.ATTENTION
     if out is not None:
         write_report(report, fmt, out)
         if not obj.quiet:
-            s = report.summary
-            click.echo(t("check.written", out=out, **s), err=True)
-    elif fmt == "json":
-        emit_json(report.to_dict())
-    elif fmt == "md":
-        click.echo(render_markdown(report))
-    else:
-        render_table(report)
-    if strict and not report.all_met:
-        click.get_current_context().exit(int(ExitCode.ATTENTION))
-
+            click.echo(check_written_note(report, out), err=True)
+        return None
+    if fmt == "md":
+        click.echo(check_markdown(report))
+        return None
+    obj.as_json = fmt == "json"
+    return report
 
 # ---- pack
-@cli.command(name="pack")
+@command("pack", notes="pack_note")
 @click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="TỆP", help=_CRITERIA_HELP)
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -513,11 +548,8 @@ def check_cmd(obj: Ctx, criteria: Path | None, year: int | None, strict: bool, f
 @click.option("--year", type=click.IntRange(1990, 2100), default=None, metavar="NĂM",
               help="Năm đánh giá.")
 @click.option("--force", is_flag=True, help="Ghi vào thư mục đã có tệp.")
-@json_option
-@click.pass_obj
-@handle_errors
-def pack_cmd(obj: Ctx, criteria: Path | None, out_dir: Path, year: int | None, force: bool,
-             as_json: bool) -> None:
+def pack_cmd(obj: Ctx, criteria: Path | None, out_dir: Path, year: int | None,
+             force: bool) -> PackResult:
     """Lập hồ sơ kiểm chứng: mỗi tiêu chí một thư mục chứa bản sao các văn bản quyết định,
     kèm bảng kê (CSV, JSON, SHA-256) và tệp hướng dẫn. Tệp gốc không bao giờ bị sửa.
 
@@ -531,21 +563,12 @@ def pack_cmd(obj: Ctx, criteria: Path | None, out_dir: Path, year: int | None, f
 
     report = run_check(obj.home, criteria, year=year)
     _say_check_warnings(report)
-    result = write_pack(report, out_dir, force=force)
-    if as_json:
-        emit_json(result.to_dict())
-    elif not obj.quiet:
-        click.echo(t("pack.summary", out=out_dir, folders=result.folders, copied=result.copied),
-                   err=True)
-
+    return write_pack(report, out_dir, force=force)
 
 # ---- show
-@cli.command(name="show")
+@command("show", store="read", render="render_show")
 @click.argument("ref")
-@json_option
-@click.pass_obj
-@handle_errors
-def show_cmd(obj: Ctx, ref: str, as_json: bool) -> None:
+def show_cmd(obj: Ctx, store: Store, ref: str) -> ShowResult:
     """Xem một văn bản: số ký hiệu (111/KH-UBND, "111 kh ubnd", 111-KH-UBND), số (111),
     mã id hoặc đầu mã (≥ 6 ký tự) hoặc đường dẫn tệp. Hiện thông tin kèm dòng gốc của từng
     trường, các sửa đổi của cán bộ, việc cần kiểm tra, nhiệm vụ, văn bản được trích dẫn và
@@ -558,25 +581,13 @@ def show_cmd(obj: Ctx, ref: str, as_json: bool) -> None:
         evidence show 9f2c1a
     """
     from evidence.index.refs import show
-    from evidence.index.store import Store
 
-    with Store.open(obj.home, create=False) as store:
-        result = show(store, ref)
-    if as_json:
-        emit_json(result.data)
-    else:
-        from evidence.index.views import render_show
-
-        render_show(result)
-
+    return show(store, ref)
 
 # ---- refs
-@cli.command(name="refs")
+@command("refs", store="read", render="render_refs")
 @click.option("--missing", is_flag=True, help="Chỉ các văn bản được dẫn chiếu mà kho chưa có.")
-@json_option
-@click.pass_obj
-@handle_errors
-def refs_cmd(obj: Ctx, missing: bool, as_json: bool) -> None:
+def refs_cmd(obj: Ctx, store: Store, missing: bool) -> RefsReport:
     """Quan hệ dẫn chiếu giữa các văn bản trong kho; --missing liệt kê văn bản được dẫn
     chiếu nhưng chưa có trong kho, kèm văn bản nào dẫn chiếu đến.
 
@@ -585,33 +596,16 @@ def refs_cmd(obj: Ctx, missing: bool, as_json: bool) -> None:
         evidence refs --missing
         evidence refs --json
     """
-    from evidence.index.refs import missing_citations, refs
-    from evidence.index.store import Store
-    from evidence.index.views import render_missing, render_refs
+    from evidence.index.refs import refs_report
 
-    with Store.open(obj.home, create=False) as store:
-        graph = refs(store)
-    if missing:
-        gone = missing_citations(graph)
-        if as_json:
-            emit_json({"total": len(gone), "missing": [m.to_dict() for m in gone]})
-        else:
-            render_missing(gone)
-    elif as_json:
-        emit_json(graph.to_dict() | {"missing_documents": [m.to_dict() for m in missing_citations(graph)]})
-    else:
-        render_refs(graph)
-
+    return refs_report(store, missing_only=missing)
 
 # ---- tasks
-@cli.command(name="tasks")
+@command("tasks", store="read", render="render_tasks")
 @click.option("--assignee", metavar="CHỮ", help="Đơn vị chủ trì (không cần dấu: 'noi vu').")
 @click.option("--due-before", type=UserDate(), metavar="NGÀY",
               help="Hạn chậm nhất đến NGÀY (30/11/2023, 2023-11-30, 2023-12).")
-@json_option
-@click.pass_obj
-@handle_errors
-def tasks_cmd(obj: Ctx, assignee: str | None, due_before: str | None, as_json: bool) -> None:
+def tasks_cmd(obj: Ctx, store: Store, assignee: str | None, due_before: str | None) -> TaskList:
     """Nhiệm vụ được giao trong các văn bản của kho: đơn vị chủ trì, đơn vị phối hợp, thời hạn.
 
     \b
@@ -619,18 +613,9 @@ def tasks_cmd(obj: Ctx, assignee: str | None, due_before: str | None, as_json: b
         evidence tasks --assignee "Phòng Nội vụ"
         evidence tasks --due-before 31/12/2023 --json
     """
-    from evidence.index.refs import tasks
-    from evidence.index.store import Store
+    from evidence.index.refs import task_list
 
-    with Store.open(obj.home, create=False) as store:
-        rows = tasks(store, assignee=assignee, due_before=due_before)
-    if as_json:
-        emit_json({"total": len(rows), "tasks": [r.to_dict() for r in rows]})
-    else:
-        from evidence.index.views import render_tasks
-
-        render_tasks(rows)
-
+    return task_list(store, assignee=assignee, due_before=due_before)
 
 # ---- fix (the officer's corrections)
 _FIX_OPTIONS = [("number", "--number", "Số văn bản đúng (chữ số, ví dụ 111)."),
@@ -654,7 +639,8 @@ def _fix_options(f: F) -> F:
     return f
 
 
-@cli.command(name="fix")
+@command("fix", store="read", render="render_fix", notes="fix_notes",
+         quiet_hides=lambda result: result.doc is not None)
 @click.argument("ref", required=False)
 @_fix_options
 @click.option("--note", metavar="TEXT", help="Ghi chú của cán bộ (lý do sửa).")
@@ -667,12 +653,9 @@ def _fix_options(f: F) -> F:
               help="Áp dụng lại các sửa đổi cũ (của nội dung trước của tệp) cho văn bản này.")
 @click.option("--drop-stale", is_flag=True, help="Bỏ các sửa đổi cũ của tệp này.")
 @click.option("--list", "list_all", is_flag=True, help="Liệt kê mọi sửa đổi (cũ: stale).")
-@json_option
-@click.pass_obj
-@handle_errors
-def fix_cmd(obj: Ctx, ref: str | None, note: str | None, clear: tuple[str, ...],
+def fix_cmd(obj: Ctx, store: Store, ref: str | None, note: str | None, clear: tuple[str, ...],
             confirm: tuple[str, ...], undo: bool, reapply: bool, drop_stale: bool,
-            list_all: bool, as_json: bool, **values: str | None) -> None:
+            list_all: bool, **values: str | None) -> CorrectionList:
     """Sửa thông tin trích xuất sai của một văn bản. Sửa đổi được lưu theo nội dung tệp,
     áp dụng ở mọi nơi (xem, tìm kiếm, trích dẫn, nhiệm vụ, kiểm tra, báo cáo) và giữ lại
     khi nạp lại. Tệp đổi nội dung: sửa đổi cũ được đánh dấu "cũ" (stale) để áp dụng lại
@@ -688,99 +671,43 @@ def fix_cmd(obj: Ctx, ref: str | None, note: str | None, clear: tuple[str, ...],
         evidence fix --list
     """
     from evidence.index import decisions
-    from evidence.index.corrections import field_from_option, parse_value
-    from evidence.index.resolve import resolve
-    from evidence.index.store import Store
 
-    given = {k: v for k, v in values.items() if v is not None}
-    with Store.open(obj.home, create=False) as store:
-        if list_all:
-            rows = decisions.correction_list(store)
-            if as_json:
-                emit_json({"corrections": rows})
-            else:
-                from evidence.index.views import render_corrections
+    if list_all:
+        return decisions.corrections(store)
+    if not ref:
+        raise BadValue("cần REF (số ký hiệu, mã id hoặc tệp), hoặc --list", subject="fix")
+    action = "undo" if undo else "reapply" if reapply else "drop_stale" if drop_stale else "fix"
+    return decisions.apply_fix(store, ref, action=action, values=_fix_values(values),
+                               clear=_fix_fields(clear), confirm=_fix_fields(confirm),
+                               note=note)
 
-                render_corrections(rows)
-            return
-        if not ref:
-            raise BadValue("cần REF (số ký hiệu, mã id hoặc tệp), hoặc --list",
-                                subject="fix")
-        parsed: dict[str, str] = {}
-        for k, v in given.items():
-            try:
-                parsed[k] = parse_value(k, v)
-            except ValueError as exc:
-                raise BadValue(str(exc), subject="--" + _FIX_FLAGS[k]) from exc
+
+def _fix_values(values: dict[str, str | None]) -> dict[str, str]:
+    """The values given to ``fix`` (``--number 111``...), checked field by field."""
+    from evidence.index.corrections import parse_value
+
+    parsed: dict[str, str] = {}
+    for k, v in values.items():
+        if v is None:
+            continue
         try:
-            cleared = [field_from_option(x) for x in clear]
-            confirmed = [field_from_option(x) for x in confirm]
+            parsed[k] = parse_value(k, v)
         except ValueError as exc:
-            raise BadValue(str(exc), subject="fix") from exc
-        doc = resolve(store.catalogue, ref)
-        if undo:
-            result = decisions.undo_fix(store, doc)
-        elif reapply:
-            result = decisions.reapply_stale(store, doc)
-        elif drop_stale:
-            n = decisions.drop_stale(store, doc)
-            if not obj.quiet:
-                click.echo(f"{doc.path}: đã bỏ {n} sửa đổi cũ", err=True)
-            result = store.catalogue.corrections_for([doc.id]).get(doc.id, [])
-        else:
-            result = decisions.fix(store, doc, values=parsed, clear=cleared,
-                                   confirm=confirmed, note=note)
-        rows = decisions.correction_list(store, store.catalogue.get_document(doc.id))
-    if as_json:
-        emit_json({"corrections": rows})
-    elif not obj.quiet:
-        from evidence.index.views import render_corrections
+            raise BadValue(str(exc), subject="--" + _FIX_FLAGS[k]) from exc
+    return parsed
 
-        render_corrections(rows, title=f"Sửa đổi của {doc.facts.symbol or doc.id[:12]}: "
-                                       f"{len(result)}")
 
+def _fix_fields(names: tuple[str, ...]) -> list[str]:
+    """``--clear`` / ``--confirm`` names (``signer-position``) as field names."""
+    from evidence.index.corrections import field_from_option
+
+    try:
+        return [field_from_option(x) for x in names]
+    except ValueError as exc:
+        raise BadValue(str(exc), subject="fix") from exc
 
 # ---- link / unlink (the officer's decision that a document counts or not)
-def _criteria_ids(criteria: Path | None) -> tuple[str, set[str]]:
-    """The catalogue's id and its requirement ids."""
-    from evidence.check.criteria import catalogue_id, load_catalogue
-
-    cat = load_catalogue(criteria)
-    return catalogue_id(cat), {r.id for c in cat.criteria for r in c.evidence}
-
-
-def _link_common(obj: Ctx, req: str, ref: str, criteria: Path | None, counts: bool,
-                 note: str | None, forget: bool, undo: bool, as_json: bool) -> None:
-    from evidence.index import decisions
-    from evidence.index.resolve import resolve
-    from evidence.index.store import Store
-
-    cat_id, req_ids = _criteria_ids(criteria)
-    if req not in req_ids:
-        raise BadValue(f"không có yêu cầu này trong bộ tiêu chí {cat_id}", subject=req)
-    with Store.open(obj.home, create=False) as store:
-        doc = resolve(store.catalogue, ref)
-        if forget:
-            decisions.forget_link(store, cat_id, req, doc)
-        elif undo:
-            decisions.undo_link(store, cat_id, req, doc)
-        else:
-            decisions.link(store, cat_id, req, doc, counts=counts, note=note)
-        rows = [lk for lk in decisions.link_list(store, cat_id)
-                if lk["requirement"] == req and lk["id"] == doc.id]
-    if as_json:
-        emit_json({"links": rows})
-    elif not obj.quiet:
-        name = doc.facts.symbol or doc.id[:12]
-        if not rows:
-            click.echo(f"{req}: {name}: không còn quyết định của cán bộ; nội dung văn bản "
-                       "quyết định như thường", err=True)
-        else:
-            verdict = "được tính" if rows[0]["counts"] else "không được tính"
-            click.echo(f"{req}: {name} {verdict} là tài liệu kiểm chứng (bộ {cat_id})", err=True)
-
-
-@cli.command(name="link")
+@command("link", store="read", render="render_links", notes="link_notes")
 @click.argument("req", required=False)
 @click.argument("ref", required=False)
 @click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -790,11 +717,8 @@ def _link_common(obj: Ctx, req: str, ref: str, criteria: Path | None, counts: bo
               help="Bỏ quyết định của cán bộ (liên kết hay loại trừ) cho cặp này.")
 @click.option("--undo", is_flag=True, help="Hoàn tác thay đổi gần nhất của cặp này.")
 @click.option("--list", "list_all", is_flag=True, help="Liệt kê các quyết định đã lưu.")
-@json_option
-@click.pass_obj
-@handle_errors
-def link_cmd(obj: Ctx, req: str | None, ref: str | None, criteria: Path | None,
-             note: str | None, forget: bool, undo: bool, list_all: bool, as_json: bool) -> None:
+def link_cmd(obj: Ctx, store: Store, req: str | None, ref: str | None, criteria: Path | None,
+             note: str | None, forget: bool, undo: bool, list_all: bool) -> LinkList:
     """Cán bộ quyết định một văn bản ĐƯỢC TÍNH cho một yêu cầu (REQ, ví dụ 1.1-a) dù nội
     dung không khớp. Chỉ thay cho việc khớp nội dung: điều kiện hình thức (hạn, số, chữ ký,
     cơ quan ban hành) vẫn được kiểm tra và báo cáo. --remove bỏ quyết định (cả unlink).
@@ -805,37 +729,24 @@ def link_cmd(obj: Ctx, req: str | None, ref: str | None, criteria: Path | None,
         evidence link 1.1-a 111/KH-UBND --remove
         evidence link --list --json
     """
+    from evidence.check.links import decide_link, links
+
     if list_all:
-        from evidence.index.decisions import link_list
-        from evidence.index.store import Store
-
-        cat_id = _criteria_ids(criteria)[0] if criteria else None
-        with Store.open(obj.home, create=False) as store:
-            rows = link_list(store, cat_id)
-        if as_json:
-            emit_json({"links": rows})
-        else:
-            from evidence.index.views import render_links
-
-            render_links(rows)
-        return
+        return links(store, criteria)
     if not req or not ref:
         raise BadValue("cần REQ và REF: evidence link 1.1-a 111/KH-UBND --note ...",
-                            subject="link")
-    _link_common(obj, req, ref, criteria, True, note, forget, undo, as_json)
+                       subject="link")
+    action = "forget" if forget else "undo" if undo else "link"
+    return decide_link(store, req, ref, criteria=criteria, note=note, action=action)
 
-
-@cli.command(name="unlink")
+@command("unlink", store="read", notes="link_notes")
 @click.argument("req")
 @click.argument("ref")
 @click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Bộ tiêu chí (YAML). Mặc định: bộ đi kèm.")
 @click.option("--note", metavar="TEXT", help="Lý do (ghi vào báo cáo).")
-@json_option
-@click.pass_obj
-@handle_errors
-def unlink_cmd(obj: Ctx, req: str, ref: str, criteria: Path | None, note: str | None,
-               as_json: bool) -> None:
+def unlink_cmd(obj: Ctx, store: Store, req: str, ref: str, criteria: Path | None,
+               note: str | None) -> LinkList:
     """Cán bộ quyết định một văn bản KHÔNG được tính cho yêu cầu REQ dù nội dung khớp
     (ví dụ một kế hoạch chỉ nhắc đến kế hoạch khác). Bỏ quyết định: evidence link REQ REF
     --remove.
@@ -844,15 +755,13 @@ def unlink_cmd(obj: Ctx, req: str, ref: str, criteria: Path | None, note: str | 
     Ví dụ:
         evidence unlink 1.3-a 111/KH-UBND --note "chỉ nhắc đến trong nhiệm vụ"
     """
-    _link_common(obj, req, ref, criteria, False, note, False, False, as_json)
+    from evidence.check.links import decide_link
 
+    return decide_link(store, req, ref, criteria=criteria, counts=False, note=note)
 
 # ---- review (the officer's to-do list)
-@cli.command(name="review")
-@json_option
-@click.pass_obj
-@handle_errors
-def review_cmd(obj: Ctx, as_json: bool) -> None:
+@command("review", store="read", render="render_review")
+def review_cmd(obj: Ctx, store: Store) -> ReviewList:
     """Danh sách việc cần cán bộ kiểm tra: văn bản có số, ngày, cơ quan ban hành hoặc người
     ký trống hay không chắc chắn (viết tay, OCR kém, chỉ có trên dấu...), theo thứ tự nạp.
     Sửa bằng evidence fix, hoặc xác nhận đúng bằng evidence fix REF --confirm TRƯỜNG.
@@ -862,21 +771,12 @@ def review_cmd(obj: Ctx, as_json: bool) -> None:
         evidence review
         evidence review --json
     """
-    from evidence.index.decisions import review
-    from evidence.index.store import Store
+    from evidence.index.decisions import review_list
 
-    with Store.open(obj.home, create=False) as store:
-        items = review(store)
-    if as_json:
-        emit_json({"items": items})
-    else:
-        from evidence.index.views import render_review
-
-        render_review(items)
-
+    return review_list(store)
 
 # ---- list
-@cli.command(name="list")
+@command("list", store="read", render="render_list")
 @click.option("--type", "doc_type", metavar="CODE", help="Loại văn bản: KH, QĐ (hoặc QD), BC, CV...")
 @click.option("--year", type=int, help="Năm ban hành.")
 @click.option("--issuer", metavar="TEXT", help="Cơ quan ban hành (UBND = Ủy ban nhân dân).")
@@ -891,13 +791,10 @@ def review_cmd(obj: Ctx, as_json: bool) -> None:
 @click.option("--limit", type=click.IntRange(1), default=None, help="Số dòng tối đa.")
 @click.option("--export", "export", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Xuất ra tệp .xlsx hoặc .csv.")
-@json_option
-@click.pass_obj
-@handle_errors
-def list_cmd(obj: Ctx, doc_type: str | None, year: int | None, issuer: str | None,
+def list_cmd(obj: Ctx, store: Store, doc_type: str | None, year: int | None, issuer: str | None,
              date_from: str | None, date_to: str | None, needs_review: bool,
-             file_type: str | None, ocr: bool | None, limit: int | None, export: Path | None,
-             as_json: bool) -> None:
+             file_type: str | None, ocr: bool | None, limit: int | None,
+             export: Path | None) -> ListResult | None:
     """Liệt kê văn bản trong kho theo ngày, với bộ lọc như tìm kiếm.
 
     \b
@@ -907,38 +804,22 @@ def list_cmd(obj: Ctx, doc_type: str | None, year: int | None, issuer: str | Non
         evidence list --file-type pdf --ocr --json
     """
     from evidence.index.listing import list_documents
-    from evidence.index.store import Store
 
-    with Store.open(obj.home, create=False) as store:
-        res = list_documents(store, doc_type=doc_type, year=year, issuer=issuer,
-                             date_from=date_from, date_to=date_to,
-                             needs_review=needs_review, file_type=file_type, ocr=ocr,
-                             limit=limit)
+    res = list_documents(store, doc_type=doc_type, year=year, issuer=issuer,
+                         date_from=date_from, date_to=date_to, needs_review=needs_review,
+                         file_type=file_type, ocr=ocr, limit=limit)
     if export is not None:
-        from evidence.index.export import export_rows
-
-        export_rows(export, res.hits)
-        if not obj.quiet:
-            click.echo(f"{export}: {len(res.hits)} văn bản", err=True)
-    if as_json:
-        emit_json(res.to_dict())
-    elif export is None:
-        from evidence.index.views import render_list
-
-        render_list(res.to_dict())
-
+        _export(obj, export, res.hits)
+    return res if obj.as_json or export is None else None
 
 # ---- remove
-@cli.command(name="remove")
+@command("remove", store="read", notes="remove_notes")
 @click.argument("refs", nargs=-1, required=True)
 @click.option("--purge", is_flag=True,
               help="Xóa luôn các sửa đổi và liên kết của cán bộ cho văn bản này.")
 @click.option("--note", metavar="TEXT", help="Lý do gỡ.")
-@json_option
-@click.pass_obj
-@handle_errors
-def remove_cmd(obj: Ctx, refs: tuple[str, ...], purge: bool, note: str | None,
-               as_json: bool) -> None:
+def remove_cmd(obj: Ctx, store: Store, refs: tuple[str, ...], purge: bool,
+               note: str | None) -> Removal:
     """Gỡ văn bản khỏi kho (không xóa tệp trên đĩa). Lần nạp sau không đưa lại văn bản
     đã gỡ, trừ khi evidence ingest --force. Sửa đổi của cán bộ được giữ, trừ khi --purge
     (--purge cũng dùng được cho văn bản đã gỡ trước đó).
@@ -948,27 +829,9 @@ def remove_cmd(obj: Ctx, refs: tuple[str, ...], purge: bool, note: str | None,
         evidence remove 111/KH-UBND
         evidence remove 9f2c1a 7be410 --json
     """
-    from evidence.errors import NotFound
-    from evidence.index import decisions
-    from evidence.index.resolve import resolve
-    from evidence.index.store import Store
+    from evidence.index.decisions import remove_refs
 
-    with Store.open(obj.home, create=False) as store:
-        docs, purged = [], []
-        for ref in refs:
-            try:
-                docs.append(resolve(store.catalogue, ref))
-            except NotFound:
-                if not purge:
-                    raise
-                purged += decisions.purge_removed(store, ref)
-        removed = decisions.remove(store, docs, purge=purge, note=note) + purged
-    if as_json:
-        emit_json({"removed": removed})
-    elif not obj.quiet:
-        for r in removed:
-            click.echo(f"{r['path']}: đã gỡ {r['symbol'] or r['id'][:12]} khỏi kho", err=True)
-
+    return remove_refs(store, refs, purge=purge, note=note)
 
 def _accept_global_options_everywhere() -> None:
     for command in cli.commands.values():
@@ -986,7 +849,7 @@ def _usage_error_line(exc: click.ClickException) -> str:
 
 
 # ---- serve
-@cli.command(name="serve")
+@command("serve", with_json=False)
 @click.option("--host", default="127.0.0.1", show_default=True, metavar="ĐỊA_CHỈ",
               help="Địa chỉ lắng nghe; khác 127.0.0.1 thì bắt buộc có --token.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True,
@@ -996,8 +859,6 @@ def _usage_error_line(exc: click.ClickException) -> str:
               help="Thư mục được phép nạp từ trang web (lặp lại được; mặc định: không cho nạp thư mục).")
 @click.option("--token", default=None, metavar="MÃ",
               help="Mã truy cập (bắt buộc khi mở cho máy khác); người dùng mở địa chỉ kèm ?token=MÃ.")
-@click.pass_obj
-@handle_errors
 def serve_cmd(obj: Ctx, host: str, port: int, roots: tuple[Path, ...], token: str | None) -> None:
     """Mở không gian làm việc trên trình duyệt: tìm kiếm, xem văn bản bên cạnh ảnh trang,
     hộp thư cần rà soát, bảng tiêu chí, nạp tài liệu. Chỉ chạy trên máy này (127.0.0.1)

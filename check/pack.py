@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence.check.matching import format_date
-from evidence.check.report import headline
+from evidence.check.report import headline, not_checked_lines
 from evidence.check.verdicts import STATUS_LABELS, CheckReport, CriterionResult, DocumentRef
 from evidence.errors import EvidenceError
 from evidence.fspath import os_path
@@ -291,8 +291,4 @@ def _readme(report: CheckReport, result: PackResult) -> str:
                              + (f"; văn bản: {docs}" if docs else ""))
                 lines += [f"    - {p}" for p in r.problems]
         lines.append("")
-    if report.not_checked:
-        lines += ["## Không kiểm tra", ""]
-        lines += [f"- {x['code']} {x['title']}: {x['reason']}" for x in report.not_checked]
-        lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + not_checked_lines(report))

@@ -1,7 +1,9 @@
-"""Renderers of a :class:`~evidence.check.verdicts.CheckReport`: rich table, Markdown, XLSX.
+"""The wording of a :class:`~evidence.check.verdicts.CheckReport` (the lines of its reasons,
+its headline, a listed document) and its XLSX workbook.
 
-What officers read is Vietnamese: status labels, column headings, problem sentences. JSON is
-``report.to_dict()`` (contract); the CLI prints it with ``emit_json``.
+What officers read is Vietnamese: status labels, column headings, problem sentences. The
+rich table and the Markdown are in :mod:`evidence.renderers` (which also writes a report file
+in any format: ``write_report``); JSON is ``report.to_dict()`` (contract).
 """
 
 from __future__ import annotations
@@ -21,24 +23,22 @@ from evidence.check.verdicts import (
 )
 
 __all__ = [
-    "FORMATS",
-    "STATUS_COLOURS",
+    "by_area",
+    "doc_line",
     "headline",
+    "not_checked_lines",
     "reason_lines",
-    "render_markdown",
-    "render_table",
-    "write_report",
+    "score_text",
     "write_xlsx",
 ]
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("table", "json", "md", "xlsx")
-STATUS_COLOURS = {"met": "green", "partial": "yellow", "missing": "red"}
 _XLSX_FILLS = {"met": "C6EFCE", "partial": "FFEB9C", "missing": "FFC7CE"}
 
 
-def _by_area(report: CheckReport) -> Iterator[tuple[str, str | None, list[CriterionResult]]]:
+def by_area(report: CheckReport) -> Iterator[tuple[str, str | None, list[CriterionResult]]]:
+    """The criteria grouped by area, in catalogue order: (code, title, criteria)."""
     order: dict[str, list[CriterionResult]] = {}
     titles: dict[str, str | None] = {}
     for c in report.criteria:
@@ -48,7 +48,8 @@ def _by_area(report: CheckReport) -> Iterator[tuple[str, str | None, list[Criter
         yield code, titles[code], crits
 
 
-def _doc_line(d: DocumentRef) -> str:
+def doc_line(d: DocumentRef) -> str:
+    """A listed document as one line: symbol (or file name), date, the officer's mark."""
     name = d.symbol or (Path(d.path).name if d.path else d.id[:12])
     date = f" ({_vn_date(d.date)})" if d.date else ""
     mark = " ✎ cán bộ đã sửa" if d.corrected else ""
@@ -118,12 +119,22 @@ def _vn_date(iso: str | None) -> str:
     return format_date(iso)
 
 
-def _score(x: float | None) -> str:
+def score_text(x: float | None) -> str:
+    """A score as an officer reads it (``2,5``); empty when there is none."""
     if x is None:
         return ""
     from evidence.check.numeric import format_number
 
     return format_number(round(x, 2))
+
+
+def not_checked_lines(report: CheckReport) -> list[str]:
+    """The Markdown section of the criteria not checked (no evidence is submitted for them),
+    empty when there are none."""
+    if not report.not_checked:
+        return []
+    return ["## Không kiểm tra", "",
+            *(f"- {x['code']} {x['title']}: {x['reason']}" for x in report.not_checked), ""]
 
 
 def headline(report: CheckReport) -> str:
@@ -132,104 +143,8 @@ def headline(report: CheckReport) -> str:
     year = f" năm {report.year}" if report.year else ""
     return (f"Kết quả kiểm tra tài liệu kiểm chứng{year}: {s['met']} tiêu chí đạt, "
             f"{s['partial']} chưa đạt đủ, {s['missing']} thiếu "
-            f"(trên {report.documents_checked} văn bản). Điểm tối đa {_score(p['max'])}, "
-            f"điểm có nguy cơ mất {_score(p['at_stake'])}.")
-
-
-# -- rich table ---------------------------------------------------------------------------
-
-def render_table(report: CheckReport, console: Any = None) -> None:
-    """Print the report as rich tables grouped by area, coloured statuses and a totals line.
-
-    Problems are printed under their requirement, so the table stays readable at 80
-    columns.
-
-    Args:
-        report: the check report.
-        console: a ``rich.console.Console`` (default: a new one on stdout).
-    """
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    con = console or Console()
-    title = report.catalogue_title or "Bộ tiêu chí"
-    year = f" — năm {report.year}" if report.year and str(report.year) not in title else ""
-    con.print(Text(title + year, style="bold"))
-    for code, area_title, crits in _by_area(report):
-        table = Table(title=f"Lĩnh vực {code}. {area_title or ''}".strip(), title_justify="left",
-                      title_style="bold", expand=True, show_edge=False, pad_edge=False)
-        table.add_column("Mã", no_wrap=True)
-        table.add_column("Tiêu chí / yêu cầu / vấn đề", ratio=5)
-        table.add_column("Trạng thái", no_wrap=True)
-        table.add_column("Văn bản", ratio=2, overflow="fold")
-        for c in crits:
-            colour = STATUS_COLOURS[c.status]
-            pts = f" ({_score(c.max_score)} điểm)" if c.max_score is not None else ""
-            head = Text(c.title, style="bold")
-            head.append(pts, style="dim")
-            if c.points_at_stake:
-                head.append(f" — nguy cơ mất {_score(c.points_at_stake)}", style=colour)
-            table.add_row(Text(c.code, style="bold"), head,
-                          Text(STATUS_LABELS[c.status], style=f"bold {colour}"), "")
-            for r in c.requirements:
-                body = Text(r.text + ("" if r.required else " (không bắt buộc)"))
-                for prob in r.problems[:4]:
-                    body.append("\n• " + prob, style=STATUS_COLOURS[r.status])
-                for why in reason_lines(r, full=False, docs=1 if r.status != "missing" else 2):
-                    body.append("\n  " + why, style="dim")
-                docs = "\n".join(_doc_line(d) for d in r.documents[:2])
-                table.add_row(Text(r.id, style="dim"), body,
-                              Text(STATUS_LABELS[r.status], style=STATUS_COLOURS[r.status]), docs)
-        con.print(table)
-        con.print()
-    if report.not_checked:
-        codes = ", ".join(x["code"] for x in report.not_checked)
-        con.print(Text(f"Không kiểm tra (không nộp tài liệu kiểm chứng): {codes}", style="dim"))
-    s = report.summary
-    line = Text("Tổng: ", style="bold")
-    for k in ("met", "partial", "missing"):
-        line.append(f"{s[k]} {STATUS_LABELS[k].lower()}", style=f"bold {STATUS_COLOURS[k]}")
-        line.append("  ")
-    p = report.points()
-    line.append(f"| điểm tối đa {_score(p['max'])}, có nguy cơ mất {_score(p['at_stake'])}"
-                f" | {report.documents_checked} văn bản đã xét")
-    con.print(line)
-
-
-# -- markdown -----------------------------------------------------------------------------
-
-def _md(s: str) -> str:
-    return " ".join(s.replace("|", "\\|").split())
-
-
-def render_markdown(report: CheckReport) -> str:
-    """The report as Markdown (one table per area), for officers to paste or print."""
-    out = [f"# {report.catalogue_title or 'Kết quả kiểm tra tài liệu kiểm chứng'}", "",
-           headline(report), ""]
-    if report.criteria_file:
-        out += [f"Bộ tiêu chí: `{report.criteria_file}`", ""]
-    for code, area_title, crits in _by_area(report):
-        out += [f"## Lĩnh vực {code}. {area_title or ''}".rstrip(), "",
-                "| Mã | Tiêu chí / yêu cầu | Trạng thái | Văn bản | Vấn đề | Căn cứ | Điểm |",
-                "| --- | --- | --- | --- | --- | --- | --- |"]
-        for c in crits:
-            stake = f" (nguy cơ mất {_score(c.points_at_stake)})" if c.points_at_stake else ""
-            out.append(f"| **{c.code}** | **{_md(c.title)}** | **{STATUS_LABELS[c.status]}** | | | "
-                       f"| {_score(c.max_score)}{stake} |")
-            for r in c.requirements:
-                docs = "<br>".join(_md(_doc_line(d)) for d in r.documents[:3])
-                probs = "<br>".join(_md(p) for p in r.problems)
-                why = "<br>".join(_md(x) for x in reason_lines(r, docs=3))
-                opt = " _(không bắt buộc)_" if not r.required else ""
-                out.append(f"| {r.id} | {_md(r.text)}{opt} | {STATUS_LABELS[r.status]} | {docs} "
-                           f"| {probs} | {why} | |")
-        out.append("")
-    if report.not_checked:
-        out += ["## Không kiểm tra", ""]
-        out += [f"- {x['code']} {x['title']}: {x['reason']}" for x in report.not_checked]
-        out.append("")
-    return "\n".join(out)
+            f"(trên {report.documents_checked} văn bản). Điểm tối đa {score_text(p['max'])}, "
+            f"điểm có nguy cơ mất {score_text(p['at_stake'])}.")
 
 
 # -- xlsx ---------------------------------------------------------------------------------
@@ -256,12 +171,23 @@ def write_xlsx(report: CheckReport, path: str | Path) -> Path:
         The path written.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     p = Path(path)
     wb = Workbook()
-    ws = wb.active
+    _summary_sheet(wb.active, report)
+    detail = _detail_sheet(wb.create_sheet("Chi tiết"), report)
+    documents = _documents_sheet(wb.create_sheet("Văn bản"), report)
+    for sheet, columns in ((detail, _DETAIL_COLUMNS), (documents, _DOC_COLUMNS)):
+        _filter_and_widths(sheet, columns)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(p)
+    return p
+
+
+def _summary_sheet(ws: Any, report: CheckReport) -> None:
+    """``Tổng hợp``: the catalogue, the counts and points, then one row per area."""
+    from openpyxl.styles import Font
+
     ws.title = "Tổng hợp"
     bold = Font(bold=True)
     s = report.summary
@@ -283,10 +209,9 @@ def write_xlsx(report: CheckReport, path: str | Path) -> Path:
     ws.append([])
     ws.append(["Lĩnh vực", "Tên lĩnh vực", "Đạt", "Chưa đạt đủ", "Thiếu", "Điểm tối đa",
                "Điểm có nguy cơ mất"])
-    head_row = ws.max_row
-    for cell in ws[head_row]:
+    for cell in ws[ws.max_row]:
         cell.font = bold
-    for code, title, crits in _by_area(report):
+    for code, title, crits in by_area(report):
         ws.append([code, title or "",
                    sum(c.status == "met" for c in crits), sum(c.status == "partial" for c in crits),
                    sum(c.status == "missing" for c in crits),
@@ -297,15 +222,41 @@ def write_xlsx(report: CheckReport, path: str | Path) -> Path:
     for col in "CDEFG":
         ws.column_dimensions[col].width = 14
 
-    wd = wb.create_sheet("Chi tiết")
-    wd.append([name for name, _ in _DETAIL_COLUMNS])
-    for cell in wd[1]:
-        cell.font = bold
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    wrap = Alignment(wrap_text=True, vertical="top")
+
+def _header_row(ws: Any, columns: list[tuple[str, int]]) -> None:
+    from openpyxl.styles import Font
+
+    ws.append([name for name, _ in columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = _wrap()
+
+
+def _wrap() -> Any:
+    """Wrapped text, aligned to the top (openpyxl imported only when writing)."""
+    from openpyxl.styles import Alignment
+
+    return Alignment(wrap_text=True, vertical="top")
+
+
+def _fill(cell: Any, status: str) -> None:
+    from openpyxl.styles import PatternFill
+
+    cell.fill = PatternFill("solid", fgColor=_XLSX_FILLS[status])
+
+
+def _link_cell(cell: Any, path: str) -> None:
+    cell.hyperlink = _file_uri(path)
+    cell.style = "Hyperlink"
+    cell.alignment = _wrap()
+
+
+def _detail_sheet(wd: Any, report: CheckReport) -> Any:
+    """``Chi tiết``: one row per requirement, a link to its first document's file."""
+    _header_row(wd, _DETAIL_COLUMNS)
     for c in report.criteria:
         for r in c.requirements:
-            docs = "\n".join(_doc_line(d) for d in r.documents)
+            docs = "\n".join(doc_line(d) for d in r.documents)
             first = r.documents[0].path if r.documents else None
             wd.append([
                 c.area, c.code, c.title, STATUS_LABELS[c.status], c.max_score, r.id, r.text,
@@ -315,20 +266,17 @@ def write_xlsx(report: CheckReport, path: str | Path) -> Path:
             ])
             row = wd.max_row
             for cell in wd[row]:
-                cell.alignment = wrap
-            status_cell = wd.cell(row, 9)
-            status_cell.fill = PatternFill("solid", fgColor=_XLSX_FILLS[r.status])
-            wd.cell(row, 4).fill = PatternFill("solid", fgColor=_XLSX_FILLS[c.status])
+                cell.alignment = _wrap()
+            _fill(wd.cell(row, 9), r.status)
+            _fill(wd.cell(row, 4), c.status)
             if first:
-                link = wd.cell(row, 13)
-                link.hyperlink = _file_uri(first)
-                link.style = "Hyperlink"
-                link.alignment = wrap
-    wv = wb.create_sheet("Văn bản")
-    wv.append([name for name, _ in _DOC_COLUMNS])
-    for cell in wv[1]:
-        cell.font = bold
-        cell.alignment = wrap
+                _link_cell(wd.cell(row, 13), first)
+    return wd
+
+
+def _documents_sheet(wv: Any, report: CheckReport) -> Any:
+    """``Văn bản``: one row per document a requirement lists, with its reasons."""
+    _header_row(wv, _DOC_COLUMNS)
     for c in report.criteria:
         for r in c.requirements:
             listed = {d.id: d for d in r.documents}
@@ -340,21 +288,21 @@ def write_xlsx(report: CheckReport, path: str | Path) -> Path:
                            "\n".join(("✓ " if x.ok else "✗ ") + x.detail for x in rs), path])
                 row = wv.max_row
                 for cell in wv[row]:
-                    cell.alignment = wrap
-                wv.cell(row, 2).fill = PatternFill("solid", fgColor=_XLSX_FILLS[r.status])
+                    cell.alignment = _wrap()
+                _fill(wv.cell(row, 2), r.status)
                 if path:
-                    link = wv.cell(row, len(_DOC_COLUMNS))
-                    link.hyperlink = _file_uri(path)
-                    link.style = "Hyperlink"
-                    link.alignment = wrap
-    for sheet, columns in ((wd, _DETAIL_COLUMNS), (wv, _DOC_COLUMNS)):
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
-        for i, (_, width) in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-    p.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(p)
-    return p
+                    _link_cell(wv.cell(row, len(_DOC_COLUMNS)), path)
+    return wv
+
+
+def _filter_and_widths(sheet: Any, columns: list[tuple[str, int]]) -> None:
+    """Frozen header, an autofilter over the table, the column widths."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
+    for i, (_, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
 
 
 def _file_uri(path: str) -> str:
@@ -362,29 +310,3 @@ def _file_uri(path: str) -> str:
         return Path(path).resolve().as_uri()
     except ValueError:
         return path
-
-
-def write_report(report: CheckReport, fmt: str, out: str | Path) -> Path:
-    """Write the report to ``out`` as ``json`` (the contract), ``md`` or ``xlsx``.
-
-    Returns:
-        The path written.
-    """
-    p = Path(out)
-    if fmt == "xlsx":
-        return write_xlsx(report, p)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "json":
-        import json
-        import unicodedata
-
-        text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
-        p.write_text(unicodedata.normalize("NFC", text) + "\n", encoding="utf-8")
-    elif fmt == "md":
-        p.write_text(render_markdown(report) + "\n", encoding="utf-8")
-    else:
-        from rich.console import Console
-
-        with p.open("w", encoding="utf-8") as fh:
-            render_table(report, Console(file=fh, width=120, color_system=None))
-    return p

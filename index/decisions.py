@@ -10,7 +10,7 @@ then brings the search index up to date. Documents are found by the caller
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from evidence.errors import NotFound, NothingToDo
@@ -26,8 +26,15 @@ if TYPE_CHECKING:
     from evidence.index.store import Store
 
 __all__ = [
+    "FIX_ACTIONS",
+    "CorrectionList",
+    "LinkList",
     "NothingToDo",
+    "Removal",
+    "ReviewList",
+    "apply_fix",
     "correction_list",
+    "corrections",
     "drop_stale",
     "fix",
     "forget_link",
@@ -36,7 +43,9 @@ __all__ = [
     "link_list",
     "reapply_stale",
     "remove",
+    "remove_refs",
     "review",
+    "review_list",
     "undo_fix",
     "undo_link",
 ]
@@ -337,3 +346,122 @@ def review(store: Store) -> list[dict[str, Any]]:
 def correction_dicts(corrections: Iterable[Correction]) -> list[dict[str, Any]]:
     """Corrections as the document JSON's ``corrections`` entries."""
     return [asdict(c) for c in corrections]
+
+
+# ---- the results of the commands (``--json`` shapes of the contract) ----------------------
+
+
+@dataclass
+class CorrectionList:
+    """What ``fix`` prints: the corrections (the contract's ``fix --json``); after a fix of
+    one document, that document (as it was resolved), how many corrections the action made
+    or touched, and for ``--drop-stale`` how many it dropped."""
+
+    rows: list[dict[str, Any]]
+    doc: Document | None = None
+    changed: int = 0
+    dropped: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"corrections": self.rows}
+
+
+#: what ``fix`` does to one document
+FIX_ACTIONS = ("fix", "undo", "reapply", "drop_stale")
+
+
+def corrections(store: Store) -> CorrectionList:
+    """``fix --list``: every stored correction."""
+    return CorrectionList(correction_list(store))
+
+
+def apply_fix(store: Store, ref: str, *, action: str = "fix",
+              values: dict[str, str] | None = None, clear: Sequence[str] = (),
+              confirm: Sequence[str] = (), note: str | None = None) -> CorrectionList:
+    """``fix REF``: find the document and apply ``action`` (:data:`FIX_ACTIONS`; ``fix``
+    takes the parsed ``values``, the fields to ``clear`` and to ``confirm``).
+
+    Returns:
+        The document's corrections after the action.
+
+    Raises:
+        NotFound, Ambiguous: ``ref`` names no document or several.
+        NothingToDo: nothing to undo, reapply or drop.
+    """
+    from evidence.index.resolve import resolve
+
+    doc = resolve(store.catalogue, ref)
+    dropped: int | None = None
+    if action == "undo":
+        changed = len(undo_fix(store, doc))
+    elif action == "reapply":
+        changed = len(reapply_stale(store, doc))
+    elif action == "drop_stale":
+        dropped = drop_stale(store, doc)
+        changed = len(store.catalogue.corrections_for([doc.id]).get(doc.id, []))
+    else:
+        changed = len(fix(store, doc, values=values, clear=clear, confirm=confirm, note=note))
+    rows = correction_list(store, store.catalogue.get_document(doc.id))
+    return CorrectionList(rows, doc, changed, dropped)
+
+
+@dataclass
+class LinkList:
+    """What ``link`` / ``unlink`` print: the officer's links (the contract's
+    ``link --json``); after a decision on one pair, its requirement, document and the
+    criteria catalogue's id."""
+
+    rows: list[dict[str, Any]]
+    requirement: str | None = None
+    doc: Document | None = None
+    catalogue: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"links": self.rows}
+
+
+@dataclass
+class Removal:
+    """What ``remove`` prints (the contract's ``remove --json``)."""
+
+    removed: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"removed": self.removed}
+
+
+def remove_refs(store: Store, refs: Sequence[str], *, purge: bool = False,
+                note: str | None = None) -> Removal:
+    """``remove REF...``: find each document and :func:`remove` them in one transaction;
+    with ``purge``, a reference to a document removed before drops its corrections and
+    links (:func:`purge_removed`).
+
+    Raises:
+        NotFound: a reference names no document (in the store, or removed with ``purge``).
+    """
+    from evidence.index.resolve import resolve
+
+    docs, purged = [], []
+    for ref in refs:
+        try:
+            docs.append(resolve(store.catalogue, ref))
+        except NotFound:
+            if not purge:
+                raise
+            purged += purge_removed(store, ref)
+    return Removal(remove(store, docs, purge=purge, note=note) + purged)
+
+
+@dataclass
+class ReviewList:
+    """What ``review`` prints (the contract's ``review --json``)."""
+
+    items: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"items": self.items}
+
+
+def review_list(store: Store) -> ReviewList:
+    """``review``: :func:`review` as a result with its JSON shape."""
+    return ReviewList(review(store))

@@ -38,7 +38,9 @@ __all__ = [
     "CitationIndex",
     "Edge",
     "MissingCitation",
+    "RefsReport",
     "ShowResult",
+    "TaskList",
     "TaskRow",
     "citation_graph",
     "deadline_last_day",
@@ -47,10 +49,12 @@ __all__ = [
     "missing_citations",
     "parse_due_date",
     "refs",
+    "refs_report",
     "resolve_citation",
     "show",
     "show_data",
     "source_line",
+    "task_list",
     "tasks",
 ]
 
@@ -334,6 +338,10 @@ class ShowResult:
     data: dict[str, Any]
     others: list[dict[str, Any]]
 
+    def to_dict(self) -> dict[str, Any]:
+        """``show --json``: the document's view (the contract's document plus links)."""
+        return self.data
+
 
 def show(store: Store, ref: str) -> ShowResult:
     """Find ``ref`` (any form :func:`evidence.index.resolve.resolve` takes) and build its
@@ -365,6 +373,28 @@ def show(store: Store, ref: str) -> ShowResult:
 def refs(store: Store) -> CitationGraph:
     """The citation graph of every stored document."""
     return citation_graph(store.catalogue.iter_documents(with_pages=False))
+
+
+@dataclass
+class RefsReport:
+    """What ``refs`` prints: the citation graph and the documents cited but not stored;
+    ``missing_only`` (``refs --missing``) keeps only the latter."""
+
+    graph: CitationGraph
+    missing: list[MissingCitation]
+    missing_only: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        missing = [m.to_dict() for m in self.missing]
+        if self.missing_only:
+            return {"total": len(missing), "missing": missing}
+        return self.graph.to_dict() | {"missing_documents": missing}
+
+
+def refs_report(store: Store, *, missing_only: bool = False) -> RefsReport:
+    """``refs`` / ``refs --missing`` over the store."""
+    graph = refs(store)
+    return RefsReport(graph, missing_citations(graph), missing_only)
 
 
 # ---- tasks ---------------------------------------------------------------------------
@@ -476,3 +506,19 @@ def tasks(store: Store, *, assignee: str | None = None,
     """:func:`list_tasks` over every stored document."""
     return list_tasks(store.catalogue.iter_documents(with_pages=False),
                       assignee=assignee, due_before=due_before)
+
+
+@dataclass
+class TaskList:
+    """What ``tasks`` prints."""
+
+    rows: list[TaskRow]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"total": len(self.rows), "tasks": [r.to_dict() for r in self.rows]}
+
+
+def task_list(store: Store, *, assignee: str | None = None,
+              due_before: str | None = None) -> TaskList:
+    """``tasks``: :func:`tasks` as a result with its JSON shape."""
+    return TaskList(tasks(store, assignee=assignee, due_before=due_before))

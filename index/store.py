@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,7 @@ from evidence.model import Document
 if TYPE_CHECKING:
     from evidence.index.search.engine import SearchEngine
 
-__all__ = ["LOCK_NAME", "Store", "WriterLock", "lock_held_elsewhere"]
+__all__ = ["LOCK_NAME", "Store", "StoreStatus", "WriterLock", "lock_held_elsewhere"]
 
 log = logging.getLogger(__name__)
 
@@ -400,6 +401,10 @@ class Store:
                         "message": st.message}
         return out
 
+    def status(self) -> StoreStatus:
+        """``evidence status``: :meth:`stats` as a result."""
+        return StoreStatus(self.stats())
+
     @contextmanager
     def writer_lock(self) -> Iterator[None]:
         """Hold the store's ingest lock (one writer — ``ingest``, ``reindex`` — at a time)
@@ -437,3 +442,14 @@ class Store:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+@dataclass
+class StoreStatus:
+    """What ``status`` prints: :meth:`Store.stats` (its keys are the contract's
+    ``status --json``)."""
+
+    stats: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.stats

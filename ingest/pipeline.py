@@ -51,10 +51,12 @@ __all__ = [
     "DEFAULT_MAX_MEMORY",
     "DEFAULT_TIMEOUT",
     "FileStatus",
+    "Extraction",
     "IngestResult",
     "IngestSummary",
     "default_jobs",
     "extract_file",
+    "extract_one",
     "file_info",
     "ingest_paths",
     "parse_size",
@@ -283,6 +285,39 @@ def _pages_text(doc: Document) -> str:
         return "?"
     return f"{refs[0][0]}-{refs[-1][-1]}"
 
+
+@dataclass
+class Extraction:
+    """What ``extract`` prints: the first document of the file (``to_dict`` is the
+    contract's document, with the page texts when ``include_text``); ``warning`` names the
+    other documents of a batch scan (it is also among the first document's warnings)."""
+
+    documents: list[Document]
+    include_text: bool = False
+    warning: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.documents[0].to_dict(include_text=self.include_text)
+
+
+def extract_one(path: Path, *, ocr: OcrMode = OcrMode.AUTO,
+                max_memory: int = DEFAULT_MAX_MEMORY, include_text: bool = False) -> Extraction:
+    """``evidence extract FILE``: :func:`extract_file`, the file being the command's one
+    input.
+
+    Raises:
+        UnreadableInput: the file cannot be read (the command could not run).
+    """
+    from evidence.errors import UnreadableInput
+
+    try:
+        docs = extract_file(path, ocr=ocr, max_memory=max_memory)
+    except FileError as exc:
+        raise UnreadableInput(exc.message, subject=exc.subject, reason=exc.reason) from exc
+    warning = several_documents_warning(docs)
+    if warning:
+        docs[0].warnings.append(warning)
+    return Extraction(docs, include_text, warning)
 
 
 # ---- the batch ------------------------------------------------------------------------------

@@ -57,9 +57,12 @@ _MAY_IMPORT = {
     "extract": {"model", "extract"},
     "index": _LEAVES | {"extract", "index"},
     "check": _LEAVES | {"extract", "index", "check"},
+    "renderers": _LEAVES | {"extract", "index", "check", "ingest"},
 }
-# the web pages, like the command line, only wire the library (and are never imported)
-_NEVER = {"ingest": {"check", "cli", "web"}, "web": {"cli"}}
+# the web pages, like the command line, only wire the library (and are never imported);
+# the renderers read the library's results and are read by cli (and web) only
+_NEVER = {"ingest": {"check", "cli", "web", "renderers"}, "web": {"cli"},
+          "renderers": {"cli", "web"}}
 
 
 @pytest.mark.parametrize("path", sorted(_modules()))
@@ -81,7 +84,7 @@ def test_layering(path: str) -> None:
 def test_the_layers_are_there() -> None:
     # the rules above hold on something: each layer has modules that import
     layers = {_layer(p) for p in _modules()}
-    assert {"extract", "index", "check", "ingest", "cli", "model", "errors"} <= layers
+    assert {"extract", "index", "check", "ingest", "cli", "model", "errors", "renderers"} <= layers
     assert "model" in _imports(_modules()["extract/document.py"], "extract/document.py")
 
 
@@ -256,3 +259,62 @@ def test_abbreviation_views_are_the_vocabulary() -> None:
     assert gazetteer.load_gazetteer().abbreviations == expansions("unit")
     # the unit-forming abbreviations that match their long form are among the unit words
     assert expansions("unit_name").items() <= expansions("unit").items()
+
+
+# ---- results and renderers ------------------------------------------------------------------
+
+
+def _functions(tree: ast.Module) -> dict[str, ast.FunctionDef]:
+    return {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+
+def _calls(node: ast.AST, name: str) -> list[ast.Call]:
+    return [n for n in ast.walk(node) if isinstance(n, ast.Call)
+            and (getattr(n.func, "id", None) == name or getattr(n.func, "attr", None) == name)]
+
+
+def test_cli_prints_json_only_from_a_result() -> None:
+    # every --json is a library result's to_dict(), printed in one place (the @command
+    # decorator's _output): no JSON assembled by hand in cli.py
+    tree = _modules()["cli.py"]
+    funcs = _functions(tree)
+    dumps = {name for name, f in funcs.items() if _calls(f, "dumps")}
+    assert dumps == {"emit_json"}
+    emitters = {name for name, f in funcs.items() if _calls(f, "emit_json")}
+    assert emitters == {"_output"}
+    (call,) = _calls(funcs["_output"], "emit_json")
+    assert ast.unparse(call) == "emit_json(result.to_dict())"
+
+
+def test_every_command_goes_through_the_command_decorator() -> None:
+    tree = _modules()["cli.py"]
+    commands = [f for f in _functions(tree).values()
+                if any(isinstance(d, ast.Call) and getattr(d.func, "id", None) == "command"
+                       for d in f.decorator_list)]
+    assert len(commands) >= 17
+    for f in _functions(tree).values():
+        for d in f.decorator_list:
+            assert "cli.command" not in ast.unparse(d), f"{f.name}: use @command"
+            assert "handle_errors" not in ast.unparse(d), f"{f.name}: @command handles errors"
+
+
+def test_renderers_have_one_home() -> None:
+    # rich tables and text, and the render_* functions, live in renderers.py (progress bars
+    # on stderr stay with what they show progress of)
+    def renders(path: str, tree: ast.Module) -> bool:
+        rich = any(isinstance(n, ast.ImportFrom) and n.module in ("rich.table", "rich.text")
+                   for n in ast.walk(tree))
+        return rich or any(name.startswith("render_") for name in _functions(tree))
+
+    assert _homes(renders) == {"renderers.py"}
+
+
+def test_the_commands_renderers_exist() -> None:
+    import evidence.renderers as renderers
+
+    named = [kw.value.value for n in ast.walk(_modules()["cli.py"]) if isinstance(n, ast.Call)
+             and getattr(n.func, "id", None) == "command"
+             for kw in n.keywords if kw.arg in ("render", "notes")
+             and isinstance(kw.value, ast.Constant)]
+    assert len(named) >= 17
+    assert not [name for name in named if name not in renderers.__all__]

@@ -11,8 +11,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from evidence.check import check, parse_catalogue
-from evidence.check.report import render_markdown, render_table, write_xlsx
+from evidence.check.report import write_xlsx
 from evidence.model import Document, Facts, FileRef, Page, Signer
+from evidence.renderers import check_markdown, render_check
 
 CATALOGUE = """
 schema_version: 1
@@ -90,7 +91,7 @@ def catalogue() -> object:
 
 def test_markdown_lists_every_requirement(tmp_path: Path) -> None:
     rep = check(catalogue(), corpus(tmp_path))
-    md = render_markdown(rep)
+    md = check_markdown(rep)
     for rid in ("1.1-a", "1.2-a", "2.1-a"):
         assert f"| {rid} |" in md
     assert "## Lĩnh vực 1. Chỉ đạo, điều hành" in md
@@ -104,7 +105,7 @@ def test_rich_table_groups_by_area_with_totals(tmp_path: Path) -> None:
 
     rep = check(catalogue(), corpus(tmp_path))
     con = Console(record=True, width=100)
-    render_table(rep, con)
+    render_check(rep, con)
     out = con.export_text()
     assert "Lĩnh vực 1. Chỉ đạo, điều hành" in out and "Lĩnh vực 2. Thể chế" in out
     assert "12/KH-UBND" in out and "Đạt" in out and "Thiếu" in out

@@ -333,3 +333,76 @@ def test_recorded_ocr_matches_a_page_by_its_image_not_its_bytes(tmp_path: Path) 
     assert scan["symbol"] in unicodedata.normalize("NFC", reads[0].text).replace(" ", "")
     assert reads[1] == reads[0] and len(replay.near) == 1  # another resolution, same page
     assert reads[2].text == "" and len(replay.misses) == 1  # a page never recorded
+
+
+# ---- the JSON contract: the key sets of every command's --json ---------------------------
+
+#: dicts whose keys are data (a type code, a year, a field name), not names of the contract
+_DATA_KEYED = {"by_type", "by_year", "by_format", "sources", "provenance", "points", "by_reason"}
+
+
+def key_paths(obj: Any, prefix: str = "") -> set[str]:
+    """Every key path of a JSON value: ``hits[].symbol``; a list's items are merged, the
+    keys of :data:`_DATA_KEYED` dicts collapsed to ``*``."""
+    out: set[str] = set()
+    if isinstance(obj, dict):
+        data_keyed = prefix.rsplit(".", 1)[-1].removesuffix("[]") in _DATA_KEYED
+        for k, v in obj.items():
+            path = f"{prefix}.{'*' if data_keyed else k}" if prefix else k
+            out.add(path)
+            out |= key_paths(v, path)
+    elif isinstance(obj, list):
+        for v in obj:
+            out |= key_paths(v, prefix + "[]")
+    return out
+
+
+def command_outputs(home: Path, tmp: Path) -> dict[str, Any]:
+    """The ``--json`` output of every command on the ingested corpus (in a copy of its
+    store: fix, link, unlink and remove write it)."""
+    import shutil
+
+    copy = tmp / "home"
+    shutil.copytree(home, copy)
+
+    def run(*args: str, codes: tuple[int, ...] = (0,)) -> Any:
+        res = CliRunner().invoke(cli, ["--home", str(copy), *args], catch_exceptions=False)
+        assert res.exit_code in codes, (args, res.output)
+        return json.loads(res.stdout)
+
+    ref = "111/KH-UBND"
+    return {
+        "ingest": run("ingest", str(CORPUS / "files"), "--json", codes=(0, 1)),
+        "extract": run("extract", str(next((CORPUS / "files").rglob("KH-111-*.docx"))), "--json"),
+        "status": run("status", "--json"),
+        "search": run("search", "ISO 9001", "--json"),
+        "list": run("list", "--json"),
+        "show": run("show", ref, "--json"),
+        "refs": run("refs", "--json"),
+        "refs --missing": run("refs", "--missing", "--json"),
+        "tasks": run("tasks", "--json"),
+        "review": run("review", "--json"),
+        "check": run("check", "--json"),
+        "pack": run("pack", "--out", str(tmp / "pack"), "--json"),
+        "reindex": run("reindex", "--json"),
+        "fix": run("fix", ref, "--date", "18/01/2023", "--note", "thử", "--json"),
+        "fix --list": run("fix", "--list", "--json"),
+        "link": run("link", "1.1-a", ref, "--note", "thử", "--json"),
+        "unlink": run("unlink", "1.3-a", ref, "--json"),
+        "link --list": run("link", "--list", "--json"),
+        "remove": run("remove", ref, "--json"),
+    }
+
+
+
+#: the key paths each command's ``--json`` printed when this test was written; a key may
+#: be added (the contract allows it), never renamed or dropped
+JSON_KEYS = REPO / "tests" / "data" / "json-keys.json"
+
+
+def test_every_commands_json_keeps_its_keys(corpus: Ingested, tmp_path: Path) -> None:
+    pinned: dict[str, list[str]] = json.loads(JSON_KEYS.read_text(encoding="utf-8"))
+    outputs = command_outputs(corpus.home, tmp_path)
+    assert set(outputs) == set(pinned)
+    lost = {name: sorted(set(keys) - key_paths(outputs[name])) for name, keys in pinned.items()}
+    assert not any(lost.values()), f"keys dropped or renamed: {lost}"

@@ -399,7 +399,7 @@ async def board_download(request: Request) -> Response:
     except EvidenceError as exc:
         return PlainTextResponse(_error_text(exc), status_code=400)
     if kind in ("xlsx", "md"):
-        from evidence.check.report import write_report
+        from evidence.renderers import write_report
 
         with tempfile.TemporaryDirectory(prefix="evidence-web-") as tmp:
             out = Path(tmp) / f"bao-cao-kiem-chung.{kind}"

@@ -22,7 +22,7 @@ from evidence.index.search.types import SearchQuery, SearchResults
 if TYPE_CHECKING:
     from evidence.index.store import Store
 
-__all__ = ["ReindexResult", "reindex", "reindex_progress", "render_results", "search"]
+__all__ = ["ReindexResult", "reindex", "reindex_progress", "search"]
 
 log = logging.getLogger(__name__)
 
@@ -162,59 +162,3 @@ def reindex_progress(enabled: bool = True) -> Iterator[Callable[[int, int | None
             bar.update(task, completed=done, total=total)
 
         yield update
-
-
-def render_results(res: SearchResults, *, color: bool = True) -> Any:
-    """A rich renderable of search results: a table, matches highlighted in the snippets."""
-    from rich.console import Group
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(show_lines=False, expand=True, title=None)
-    table.add_column("#", justify="right", style="dim", no_wrap=True)
-    table.add_column("Số, ký hiệu", no_wrap=True)
-    table.add_column("Ngày", no_wrap=True)
-    table.add_column("Trích yếu / đoạn khớp", ratio=1)
-    for i, h in enumerate(res.hits, 1):
-        cell = Text()
-        if h.subject:
-            cell.append(h.subject, style="bold")
-            cell.append("\n")
-        cell.append_text(_highlight(h.snippet, color))
-        if h.fuzzy:
-            cell.append("  (gần đúng)", style="italic yellow")
-        if h.missing_terms:
-            cell.append(f"  (thiếu từ: {', '.join(h.missing_terms)})", style="italic yellow")
-        cell.append(f"\n{h.path or ''}", style="dim")
-        table.add_row(str(i), h.symbol or "—", h.date or "—", cell)
-    head = Text(f"{res.total} tài liệu khớp với “{res.query}”"
-                + (" (có kết quả gần đúng)" if res.fuzzy else ""))
-    parts: list[Any] = [head]
-    if res.missing_terms:
-        parts.append(Text("Không tìm thấy từ: " + ", ".join(res.missing_terms),
-                          style="yellow"))
-    if res.suggestion:
-        parts.append(Text(f"Có phải bạn muốn tìm: {res.suggestion}", style="bold cyan"))
-    if res.hits:
-        parts.append(table)
-    parts += [Text(w, style="yellow") for w in res.warnings]
-    return Group(*parts)
-
-
-def _highlight(snippet: str, color: bool) -> Any:
-    from rich.text import Text
-
-    t = Text()
-    pos = 0
-    while True:
-        a = snippet.find("[", pos)
-        b = snippet.find("]", a + 1) if a >= 0 else -1
-        if a < 0 or b < 0:
-            t.append(snippet[pos:])
-            return t
-        t.append(snippet[pos:a])
-        if color:
-            t.append(snippet[a + 1:b], style="bold black on yellow")
-        else:
-            t.append(snippet[a:b + 1])
-        pos = b + 1
