@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,6 +149,85 @@ def test_review_inbox_and_fix_flow(client: TestClient, home: Path) -> None:
         doc = store.catalogue.get_document(doc_id)
         assert doc is not None and doc.facts.issuer == "Ủy ban nhân dân huyện Đức Thọ"
         assert any(c.field == "issuer" for c in doc.corrections)
+
+
+def test_fix_during_an_ingest_waits_for_its_lock_and_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A correction sent while another writer (an ingest) holds the store lock is written
+    only once the lock is released, into the catalogue and the search index, and the page
+    says it waited. Driven by events: the request is known to be waiting when the lock probe
+    has answered "held" for it."""
+    from urllib.parse import unquote
+
+    from evidence.index import store as store_mod
+    from evidence.index.search import search
+    from evidence.ingest.pipeline import ingest_paths
+
+    folder = tmp_path / "van-ban"
+    folder.mkdir()
+    (folder / "cong-van.txt").write_text(
+        "ỦY BAN NHÂN DÂN\nHUYỆN ĐỨC THỌ\nSố: 902/UBND-VP\nĐức Thọ, ngày 3 tháng 4 năm 2024\n"
+        "V/v rà soát hồ sơ một cửa\nKính gửi: Các phòng chuyên môn.\n", encoding="utf-8")
+    home = tmp_path / "kho"
+    with Store.open(home) as store:
+        ingest_paths([folder], store, jobs=1)
+        doc_id = store.catalogue.find_documents("902/UBND-VP")[0].id
+
+    busy = threading.Event()
+    probe = store_mod.lock_held_elsewhere
+
+    def watched(path: Path) -> bool:
+        held = probe(path)
+        if held:
+            busy.set()
+        return held
+
+    monkeypatch.setattr(store_mod, "lock_held_elsewhere", watched)
+    locked, release = threading.Event(), threading.Event()
+
+    def ingest_holding_the_lock() -> None:
+        with Store.open(home, create=False) as other, other.writer_lock():
+            locked.set()
+            release.wait(120)
+
+    holder = threading.Thread(target=ingest_holding_the_lock)
+    holder.start()
+    try:
+        assert locked.wait(60)
+        with TestClient(create_app(home), base_url="http://127.0.0.1") as client:
+            page = client.get(f"/doc/{doc_id}").text
+            assert "chỉnh sửa sẽ chờ nó ghi xong" in page  # said before sending
+            busy.clear()
+            sent: dict[str, object] = {}
+
+            def send() -> None:
+                sent["response"] = client.post(f"/doc/{doc_id}/fix", data={
+                    "csrf": csrf_of(page), "subject": "Về việc kiểm kê kho lưu trữ", "back": "doc"},
+                    follow_redirects=False)
+
+            sender = threading.Thread(target=send)
+            sender.start()
+            assert busy.wait(60), "the correction did not look at the lock"
+            with Store.open(home, create=False) as store:
+                doc = store.catalogue.get_document(doc_id)
+                assert doc is not None and not doc.corrections  # not written while locked
+            release.set()
+            sender.join(60)
+            assert not sender.is_alive()
+        response = sent["response"]
+        assert getattr(response, "status_code", None) == 303
+        message = unquote(getattr(response, "headers", {})["location"])
+        assert "Đã lưu chỉnh sửa" in message
+        assert "đang ghi vào kho: chỉnh sửa đã chờ nó ghi xong rồi mới lưu" in message
+        with Store.open(home, create=False) as store:
+            doc = store.catalogue.get_document(doc_id)
+            assert doc is not None and doc.facts.subject == "Về việc kiểm kê kho lưu trữ"
+            assert doc_id not in store.catalogue.pending_index_ids()
+        hits = search(home, "kiểm kê kho lưu trữ", limit=3).hits
+        assert hits and hits[0].id == doc_id  # the search index took it too
+    finally:
+        release.set()
+        holder.join(60)
 
 
 def test_ingest_upload_runs_and_reports(client: TestClient, home: Path, tmp_path: Path) -> None:

@@ -130,6 +130,14 @@ def highlight(snippet: str) -> Markup:
     return Markup(re.sub(r"\[([^\[\]]*)\]", r"<mark>\1</mark>", text))
 
 
+def ingest_running(ws: Workspace) -> bool:
+    """Whether an ingest (or a reindex) holds the store's writer lock now: a correction
+    sent meanwhile waits for it (the correction forms say so)."""
+    from evidence.index.store import lock_held_elsewhere
+
+    return lock_held_elsewhere(ws.home)
+
+
 def needs_review(doc: Document) -> bool:
     """The review inbox's rule (:func:`evidence.index.corrections.review_items`)."""
     from evidence.index.corrections import review_items
@@ -290,7 +298,8 @@ async def document_page(request: Request) -> HTMLResponse:
 
     return _render(request, "document.html", doc=doc, d=data, boxes=boxes, kinds=kinds,
                    message=request.query_params.get("msg"), fix_form=True, back="doc",
-                   values=_values(doc), items=[], next_id=None)
+                   values=_values(doc), items=[], next_id=None,
+                   ingest_running=ingest_running(ws))
 
 
 async def page_png(request: Request) -> Response:
