@@ -9,6 +9,7 @@ import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from evidence.index.store import Store
@@ -157,8 +158,6 @@ def test_fix_during_an_ingest_waits_for_its_lock_and_says_so(
     only once the lock is released, into the catalogue and the search index, and the page
     says it waited. Driven by events: the request is known to be waiting when the lock probe
     has answered "held" for it."""
-    from urllib.parse import unquote
-
     from evidence.index import store as store_mod
     from evidence.index.search import search
     from evidence.ingest.pipeline import ingest_paths
@@ -260,6 +259,45 @@ def test_post_without_csrf_is_refused(client: TestClient) -> None:
     assert r.status_code == 403 and "CSRF" in r.text
     r = client.post(f"/doc/{doc_id}/fix", data={"issuer": "X", "csrf": "wrong"})
     assert r.status_code == 403
+
+
+def test_every_form_route_checks_csrf(client: TestClient, home: Path) -> None:
+    """Each route that accepts a POST (found in the app's routing table, so a new one is
+    covered too) refuses a request without the token, or with a wrong one, and changes
+    nothing."""
+    from starlette.routing import Route
+
+    doc_id = first_hit(client.get("/search", params={"q": "ISO 9001"}).text)
+    posts = [r.path for r in client.app.routes  # type: ignore[attr-defined]
+             if isinstance(r, Route) and "POST" in (r.methods or set())]
+    assert {"/doc/{doc_id}/fix", "/board/link", "/board/upload", "/ingest"} <= set(posts)
+    with Store.open(home, create=False) as store:
+        before = len(store.catalogue.corrections_for([doc_id]).get(doc_id, []))
+    for path in posts:
+        url = path.replace("{doc_id}", doc_id)
+        form = {"issuer": "Cơ quan giả", "requirement": "1.1", "ref": "245/QĐ-UBND",
+                "folder": str(home)}
+        for token in (None, "sai-ma"):
+            data = form if token is None else {**form, "csrf": token}
+            r = client.post(url, data=data, files={"file": ("x.yaml", b"a: 1\n", "text/yaml")},
+                            follow_redirects=False)
+            assert r.status_code == 403 and "CSRF" in r.text, (path, token)
+    with Store.open(home, create=False) as store:
+        assert len(store.catalogue.corrections_for([doc_id]).get(doc_id, [])) == before
+
+
+def test_upload_over_the_size_limit_is_refused(client: TestClient, home: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence.web import app as web_app
+
+    monkeypatch.setattr(web_app, "MAX_UPLOAD", 4096)
+    token = csrf_of(client.get("/ingest").text)
+    r = client.post("/ingest", data={"csrf": token},
+                    files={"files": ("lon.txt", b"x" * 10_000, "text/plain")},
+                    follow_redirects=False)
+    assert "job=" not in r.headers.get("location", "")
+    text = r.text if r.status_code != 303 else unquote(r.headers["location"])
+    assert "quá lớn" in text, (r.status_code, text)
 
 
 def test_token_required_when_set(home: Path) -> None:
