@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from evidence.index.store import Store
@@ -150,6 +152,83 @@ def test_review_inbox_and_fix_flow(client: TestClient, home: Path) -> None:
         assert any(c.field == "issuer" for c in doc.corrections)
 
 
+def test_fix_during_an_ingest_waits_for_its_lock_and_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A correction sent while another writer (an ingest) holds the store lock is written
+    only once the lock is released, into the catalogue and the search index, and the page
+    says it waited. Driven by events: the request is known to be waiting when the lock probe
+    has answered "held" for it."""
+    from evidence.index import store as store_mod
+    from evidence.index.search import search
+    from evidence.ingest.pipeline import ingest_paths
+
+    folder = tmp_path / "van-ban"
+    folder.mkdir()
+    (folder / "cong-van.txt").write_text(
+        "ỦY BAN NHÂN DÂN\nHUYỆN ĐỨC THỌ\nSố: 902/UBND-VP\nĐức Thọ, ngày 3 tháng 4 năm 2024\n"
+        "V/v rà soát hồ sơ một cửa\nKính gửi: Các phòng chuyên môn.\n", encoding="utf-8")
+    home = tmp_path / "kho"
+    with Store.open(home) as store:
+        ingest_paths([folder], store, jobs=1)
+        doc_id = store.catalogue.find_documents("902/UBND-VP")[0].id
+
+    busy = threading.Event()
+    probe = store_mod.lock_held_elsewhere
+
+    def watched(path: Path) -> bool:
+        held = probe(path)
+        if held:
+            busy.set()
+        return held
+
+    monkeypatch.setattr(store_mod, "lock_held_elsewhere", watched)
+    locked, release = threading.Event(), threading.Event()
+
+    def ingest_holding_the_lock() -> None:
+        with Store.open(home, create=False) as other, other.writer_lock():
+            locked.set()
+            release.wait(120)
+
+    holder = threading.Thread(target=ingest_holding_the_lock)
+    holder.start()
+    try:
+        assert locked.wait(60)
+        with TestClient(create_app(home), base_url="http://127.0.0.1") as client:
+            page = client.get(f"/doc/{doc_id}").text
+            assert "chỉnh sửa sẽ chờ nó ghi xong" in page  # said before sending
+            busy.clear()
+            sent: dict[str, object] = {}
+
+            def send() -> None:
+                sent["response"] = client.post(f"/doc/{doc_id}/fix", data={
+                    "csrf": csrf_of(page), "subject": "Về việc kiểm kê kho lưu trữ", "back": "doc"},
+                    follow_redirects=False)
+
+            sender = threading.Thread(target=send)
+            sender.start()
+            assert busy.wait(60), "the correction did not look at the lock"
+            with Store.open(home, create=False) as store:
+                doc = store.catalogue.get_document(doc_id)
+                assert doc is not None and not doc.corrections  # not written while locked
+            release.set()
+            sender.join(60)
+            assert not sender.is_alive()
+        response = sent["response"]
+        assert getattr(response, "status_code", None) == 303
+        message = unquote(getattr(response, "headers", {})["location"])
+        assert "Đã lưu chỉnh sửa" in message
+        assert "đang ghi vào kho: chỉnh sửa đã chờ nó ghi xong rồi mới lưu" in message
+        with Store.open(home, create=False) as store:
+            doc = store.catalogue.get_document(doc_id)
+            assert doc is not None and doc.facts.subject == "Về việc kiểm kê kho lưu trữ"
+            assert doc_id not in store.catalogue.pending_index_ids()
+        hits = search(home, "kiểm kê kho lưu trữ", limit=3).hits
+        assert hits and hits[0].id == doc_id  # the search index took it too
+    finally:
+        release.set()
+        holder.join(60)
+
+
 def test_ingest_upload_runs_and_reports(client: TestClient, home: Path, tmp_path: Path) -> None:
     html = client.get("/ingest").text
     assert "Nạp thư mục đang tắt" in html  # no --root given
@@ -180,6 +259,45 @@ def test_post_without_csrf_is_refused(client: TestClient) -> None:
     assert r.status_code == 403 and "CSRF" in r.text
     r = client.post(f"/doc/{doc_id}/fix", data={"issuer": "X", "csrf": "wrong"})
     assert r.status_code == 403
+
+
+def test_every_form_route_checks_csrf(client: TestClient, home: Path) -> None:
+    """Each route that accepts a POST (found in the app's routing table, so a new one is
+    covered too) refuses a request without the token, or with a wrong one, and changes
+    nothing."""
+    from starlette.routing import Route
+
+    doc_id = first_hit(client.get("/search", params={"q": "ISO 9001"}).text)
+    posts = [r.path for r in client.app.routes  # type: ignore[attr-defined]
+             if isinstance(r, Route) and "POST" in (r.methods or set())]
+    assert {"/doc/{doc_id}/fix", "/board/link", "/board/upload", "/ingest"} <= set(posts)
+    with Store.open(home, create=False) as store:
+        before = len(store.catalogue.corrections_for([doc_id]).get(doc_id, []))
+    for path in posts:
+        url = path.replace("{doc_id}", doc_id)
+        form = {"issuer": "Cơ quan giả", "requirement": "1.1", "ref": "245/QĐ-UBND",
+                "folder": str(home)}
+        for token in (None, "sai-ma"):
+            data = form if token is None else {**form, "csrf": token}
+            r = client.post(url, data=data, files={"file": ("x.yaml", b"a: 1\n", "text/yaml")},
+                            follow_redirects=False)
+            assert r.status_code == 403 and "CSRF" in r.text, (path, token)
+    with Store.open(home, create=False) as store:
+        assert len(store.catalogue.corrections_for([doc_id]).get(doc_id, [])) == before
+
+
+def test_upload_over_the_size_limit_is_refused(client: TestClient, home: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence.web import app as web_app
+
+    monkeypatch.setattr(web_app, "MAX_UPLOAD", 4096)
+    token = csrf_of(client.get("/ingest").text)
+    r = client.post("/ingest", data={"csrf": token},
+                    files={"files": ("lon.txt", b"x" * 10_000, "text/plain")},
+                    follow_redirects=False)
+    assert "job=" not in r.headers.get("location", "")
+    text = r.text if r.status_code != 303 else unquote(r.headers["location"])
+    assert "quá lớn" in text, (r.status_code, text)
 
 
 def test_token_required_when_set(home: Path) -> None:

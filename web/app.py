@@ -13,8 +13,11 @@ from __future__ import annotations
 import io
 import re
 import tempfile
+import threading
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,17 +78,47 @@ class Workspace:
     roots: list[Path] = field(default_factory=list)
     guard: Guard = field(default_factory=Guard)
     _graph: tuple[tuple[int, ...], Any] | None = None
+    _reader: tuple[tuple[int, ...], Store] | None = None
+
+    def _key(self) -> tuple[int, ...]:
+        """Changes whenever the catalogue was written (an ingest, a correction)."""
+        return tuple(_mtime(self.home / n) for n in ("catalogue.sqlite3", "catalogue.sqlite3-wal"))
 
     def graph(self) -> Any:
         """The store's citation graph (cited documents found or missing, cited-by), built
         once and again only after the catalogue changed (an ingest, a correction)."""
         from evidence.index.refs import refs
 
-        key = tuple(_mtime(self.home / n) for n in ("catalogue.sqlite3", "catalogue.sqlite3-wal"))
+        key = self._key()
         if self._graph is None or self._graph[0] != key:
-            with _store(self) as store:
+            with self.reading() as store:
                 self._graph = (key, refs(store))
         return self._graph[1]
+
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """The store for pages that only read (search, a document), kept open between
+        requests so that its search-index reader is opened once, not per request; opened
+        again after the catalogue changed, in another thread (SQLite connections stay in
+        theirs) or after an error. The engine itself reopens its reader when a writer
+        has committed."""
+        thread = threading.get_ident()
+        if self._reader is None or self._reader[0] != (thread, *self._key()):
+            self._drop_reader()
+            store = _store(self)
+            # the key as it is with this connection open (opening creates the WAL file)
+            self._reader = ((thread, *self._key()), store)
+        try:
+            yield self._reader[1]
+        except BaseException:
+            self._drop_reader()
+            raise
+
+    def _drop_reader(self) -> None:
+        old, self._reader = self._reader, None
+        if old is not None:
+            with suppress(Exception):  # opened in another thread: left to the collector
+                old[1].close()
 
 
 def _mtime(path: Path) -> int:
@@ -105,7 +138,7 @@ def _store(ws: Workspace) -> Store:
 def _doc(ws: Workspace, doc_id: str, *, with_pages: bool = True) -> Document | None:
     if not doc_id or len(doc_id) > 128 or not all(c in "0123456789abcdef" for c in doc_id):
         return None
-    with _store(ws) as store:
+    with ws.reading() as store:
         return store.catalogue.get_document(doc_id, with_pages=with_pages)
 
 
@@ -128,6 +161,14 @@ def highlight(snippet: str) -> Markup:
     """A search snippet with its ``[matched words]`` as ``<mark>``, the rest escaped."""
     text = str(escape(snippet or ""))
     return Markup(re.sub(r"\[([^\[\]]*)\]", r"<mark>\1</mark>", text))
+
+
+def ingest_running(ws: Workspace) -> bool:
+    """Whether an ingest (or a reindex) holds the store's writer lock now: a correction
+    sent meanwhile waits for it (the correction forms say so)."""
+    from evidence.index.store import lock_held_elsewhere
+
+    return lock_held_elsewhere(ws.home)
 
 
 def needs_review(doc: Document) -> bool:
@@ -240,7 +281,7 @@ def run_search(ws: Workspace, f: dict[str, str], page: int) -> dict[str, Any]:
                         issuer=f["issuer"] or None, date_from=f["from"] or None,
                         date_to=f["to"] or None, limit=want,
                         snippets=None if post_filtered else page * PAGE_SIZE)
-    with _store(ws) as store:
+    with ws.reading() as store:
         res = search(store, query)
         docs = store.catalogue.get_documents([h.id for h in res.hits])
     pairs = [(h, docs[h.id]) for h in res.hits if h.id in docs and _matches(docs[h.id], f)]
@@ -290,7 +331,8 @@ async def document_page(request: Request) -> HTMLResponse:
 
     return _render(request, "document.html", doc=doc, d=data, boxes=boxes, kinds=kinds,
                    message=request.query_params.get("msg"), fix_form=True, back="doc",
-                   values=_values(doc), items=[], next_id=None)
+                   values=_values(doc), items=[], next_id=None,
+                   ingest_running=ingest_running(ws))
 
 
 async def page_png(request: Request) -> Response:

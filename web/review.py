@@ -2,12 +2,14 @@
 exports. Each is the CLI's own library call (``evidence review``, ``fix``, ``link``,
 ``unlink``, ``search --export``): the web layer only reads the form and renders.
 
-A correction made while an ingest holds the store's lock waits for it (the store's own
-lock); the page says so when the wait was long.
+A correction made while an ingest holds the store's writer lock waits until the ingest
+releases it (:func:`wait_for_ingest`), then is written — catalogue and search index, as the
+CLI's ``fix`` writes them when no ingest runs — and the page says that it waited.
 """
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 import time
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from evidence.errors import EvidenceError
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -26,6 +29,25 @@ __all__ = ["routes"]
 
 # form field -> the fix option it stands for (the CLI's --number, --date, ...)
 FORM_FIELDS = ("number", "date", "issuer", "signer", "subject", "type")
+#: how long a correction waits for a running ingest before it is written anyway (the
+#: catalogue takes it at once; the search index then takes it at the next ingest/reindex)
+INGEST_WAIT = 240.0
+_POLL = 0.2
+
+
+async def wait_for_ingest(ws: Any, *, limit: float = INGEST_WAIT) -> tuple[bool, bool]:
+    """Wait (without blocking the server) while another process — an ingest, a reindex —
+    holds the store's writer lock. Returns ``(waited, still_running)``: whether the lock
+    was held when called, and whether it still is after ``limit`` seconds."""
+    running = _app().ingest_running
+    if not running(ws):
+        return False, False
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        await asyncio.sleep(_POLL)
+        if not running(ws):
+            return True, False
+    return True, True
 
 
 def _app() -> Any:
@@ -56,7 +78,19 @@ async def review_page(request: Request) -> HTMLResponse:
                        kinds=[s.kind for s in app.page_sources(doc)] if doc else [],
                        boxes=app.field_boxes(doc) if doc else {}, next_id=following,
                        position=position, message=request.query_params.get("msg"),
-                       values=_values(doc) if doc else {})
+                       values=_values(doc) if doc else {},
+                       ingest_running=app.ingest_running(ws))
+
+
+def _fix(ws: Any, doc: Any, values: dict[str, str], clear: list[str], confirm: list[str],
+         note: str | None) -> bool:
+    """The CLI's ``fix`` (in a worker thread: SQLite and the index lock may make it wait);
+    returns whether the search index still has to take it (its lock was busy)."""
+    from evidence.index.decisions import fix
+
+    with _app()._store(ws) as store:
+        fix(store, doc, values=values, clear=clear, confirm=confirm, note=note)
+        return doc.id in store.catalogue.pending_index_ids()
 
 
 def _values(doc: Any) -> dict[str, str]:
@@ -76,16 +110,16 @@ async def fix_action(request: Request) -> Response:
     doc_id = request.path_params["doc_id"]
     form = await app.checked_form(request)
     from evidence.index.corrections import parse_value
-    from evidence.index.decisions import fix
 
     back = str(form.get("back") or "review")
     next_id = str(form.get("next") or "")
+    # an ingest writing the store now: wait for it (it may also re-read this document)
+    waited, running = await wait_for_ingest(ws)
     doc = app._doc(ws, doc_id)
     if doc is None:
         return PlainTextResponse("Không có văn bản này trong kho.", status_code=404)
     current = _values(doc)
     values: dict[str, str] = {}
-    started = time.monotonic()
     try:
         for name in FORM_FIELDS:
             given = str(form.get(name) or "").strip()
@@ -93,17 +127,21 @@ async def fix_action(request: Request) -> Response:
                 values[name] = parse_value(name, given)
         confirm = [str(v) for v in form.getlist("confirm") if str(v) in FORM_FIELDS]
         clear = [str(v) for v in form.getlist("clear") if str(v) in FORM_FIELDS]
-        with app._store(ws) as store:
-            fix(store, doc, values=values, clear=clear, confirm=confirm,
-                note=str(form.get("note") or "").strip() or None)
+        note = str(form.get("note") or "").strip() or None
+        queued = await run_in_threadpool(_fix, ws, doc, values, clear, confirm, note)
     except (EvidenceError, ValueError) as exc:
         target = f"/review?doc={doc_id}" if back == "review" else f"/doc/{doc_id}"
         sep = "&" if "?" in target else "?"
         return RedirectResponse(f"{target}{sep}msg={quote(app._error_text(exc))}", 303)
-    waited = time.monotonic() - started
     msg = "Đã lưu chỉnh sửa."
-    if waited > 2:
-        msg += f" (Đã chờ {waited:.0f} giây vì một lần nạp tài liệu đang ghi vào kho.)"
+    if waited and not running:
+        msg += " (Một lần nạp tài liệu đang ghi vào kho: chỉnh sửa đã chờ nó ghi xong rồi mới lưu.)"
+    elif waited:
+        msg += (" (Một lần nạp tài liệu vẫn đang ghi vào kho sau "
+                f"{INGEST_WAIT / 60:.0f} phút chờ: chỉnh sửa đã vào danh mục.)")
+    if queued:
+        msg += (" Kết quả tìm kiếm sẽ có giá trị mới sau lần nạp tiếp theo"
+                " hoặc lệnh evidence reindex.")
     if back == "doc":
         return RedirectResponse(f"/doc/{doc_id}?msg={quote(msg)}", 303)
     target = f"/review?doc={next_id}&msg={quote(msg)}" if next_id else f"/review?msg={quote(msg)}"

@@ -236,6 +236,33 @@ def _terms_regex(terms: frozenset[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])(?:" + "|".join(alts) + r")(?![^\W_])")
 
 
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    """The query terms a snippet marks (see :func:`make_snippet`'s ``terms``/``exact``)."""
+
+    loose: frozenset[str]
+    strict: frozenset[str]
+    strict_folded: frozenset[str]
+
+    @classmethod
+    def of(cls, terms: Iterable[str], exact: Iterable[str]) -> _Terms:
+        strict = frozenset(e for e in exact if e)
+        return cls(frozenset(t for t in terms if t), strict, frozenset(fold(e) for e in strict))
+
+    @property
+    def wanted(self) -> frozenset[str]:
+        """Every folded key worth locating."""
+        return self.loose | self.strict_folded
+
+    def match(self, word: str) -> str | None:
+        """The folded key ``word`` matches, or None (an accented query word matches its
+        own form or the unaccented one, not another accent: ``cửa`` is not ``của``)."""
+        e, f = term_keys(word)
+        if f in self.loose or e in self.strict or (f in self.strict_folded and e == f):
+            return f
+        return None
+
+
 def make_snippet(
     text: str,
     terms: Iterable[str],
@@ -249,6 +276,11 @@ def make_snippet(
     """A short passage of ``text`` around the best cluster of query terms, each run of
     matching words wrapped in ``mark`` (``"... theo TCVN [ISO 9001]:2015 ..."``).
 
+    The steps: locate the matches (:func:`_match_starts`, one regex), choose the window
+    with the most distinct terms (:func:`_window_start`), tokenize only that window
+    (:func:`_window_tokens`), mark its matching words (:func:`_mark_hits`) and render
+    the runs with ellipses where the text goes on (:func:`_render`).
+
     Args:
         text: the stored (NFC) text.
         terms: folded keys matching a word in any accent form (unaccented query words).
@@ -260,72 +292,92 @@ def make_snippet(
         mark: opening and closing marks.
     """
     text = text[:max_chars]
-    loose = frozenset(t for t in terms if t)
-    strict = frozenset(e for e in exact if e)
-    strict_folded = frozenset(fold(e) for e in strict)
-    wanted = loose | strict_folded
-
-    def matches(word: str) -> str | None:
-        e, f = term_keys(word)
-        if f in loose or e in strict or (f in strict_folded and e == f):
-            return f
-        return None
-
     if not text.strip():
         return ""
-    # locate matches with one regex (fast), then tokenize only the chosen window
-    starts: list[tuple[int, str]] = []
-    if wanted:
-        for m in _terms_regex(wanted).finditer(text):
-            f = matches(m.group(0))
-            if f is not None:
-                starts.append((m.start(), f))
-                if len(starts) >= 2000:
-                    break
+    want = _Terms.of(terms, exact)
+    starts = _match_starts(text, want)
     if starts:
-        span = width * 7  # characters: ~7 per Vietnamese syllable with its space
-        best, best_key = 0, (-1, -1)
-        j = 0
-        for i, (pos, _) in enumerate(starts):
-            while j < len(starts) and starts[j][0] < pos + span:
-                j += 1
-            window = [t for _, t in starts[i:j]]
-            key = (len(set(window)), len(window))
-            if key > best_key:
-                best, best_key = i, key
-        lo = max(0, starts[best][0] - 40)
+        lo = _window_start(starts, width)
     elif fuzzy:
-        lo = _first_near(text, wanted)
+        lo = _first_near(text, want.wanted)
     else:
         lo = 0
-    hi = min(len(text), lo + width * 12)
-    # snap to whole tokens
-    while 0 < lo < len(text) and text[lo - 1].isalnum():
-        lo += 1  # do not start inside a word
-    toks = [Token(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text, lo, hi)]
+    toks = _window_tokens(text, lo, width)
     if not toks:
         return ""
-    toks = toks[:width]
-    hit: list[str | None] = []
-    for t in toks:
-        f = matches(t.text)
-        if f is None and fuzzy:
-            g = term_keys(t.text)[1]
-            if len(g) >= 4 and any(w[:1] == g[:1] and len(w) >= 4 and _near(g, w)
-                                   for w in wanted):
-                f = g
-        hit.append(f)
+    hit = _mark_hits(toks, want, fuzzy)
     out = _render(text, toks, hit, 0, len(toks), mark)
     prefix = "... " if toks[0].start > 0 and not out.startswith("... ") else ""
     suffix = " ..." if toks[-1].end < len(text.rstrip()) and not out.endswith(" ...") else ""
     return prefix + out.removeprefix("... ").removesuffix(" ...") + suffix
 
 
+def _match_starts(text: str, want: _Terms, limit: int = 2000) -> list[tuple[int, str]]:
+    """``(offset, folded key)`` of the first ``limit`` words of ``text`` matching a term,
+    located with one accent-insensitive regex (C speed) and then checked word by word."""
+    wanted = want.wanted
+    starts: list[tuple[int, str]] = []
+    if not wanted:
+        return starts
+    for m in _terms_regex(wanted).finditer(text):
+        f = want.match(m.group(0))
+        if f is not None:
+            starts.append((m.start(), f))
+            if len(starts) >= limit:
+                break
+    return starts
+
+
+def _window_start(starts: list[tuple[int, str]], width: int) -> int:
+    """Where the snippet begins: a little before the window of ``width`` tokens holding
+    the most distinct terms (then the most matches); the first such window wins."""
+    span = width * 7  # characters: ~7 per Vietnamese syllable with its space
+    best, best_key = 0, (-1, -1)
+    j = 0
+    for i, (pos, _) in enumerate(starts):
+        while j < len(starts) and starts[j][0] < pos + span:
+            j += 1
+        window = [t for _, t in starts[i:j]]
+        key = (len(set(window)), len(window))
+        if key > best_key:
+            best, best_key = i, key
+    return max(0, starts[best][0] - 40)
+
+
+def _window_tokens(text: str, lo: int, width: int) -> list[Token]:
+    """The first ``width`` whole tokens from offset ``lo`` (not starting inside a word)."""
+    hi = min(len(text), lo + width * 12)
+    while 0 < lo < len(text) and text[lo - 1].isalnum():
+        lo += 1  # do not start inside a word
+    return [Token(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text, lo, hi)][:width]
+
+
+def _mark_hits(toks: list[Token], want: _Terms, fuzzy: bool) -> list[str | None]:
+    """Per token, the folded key it matches (or one edit away from, when ``fuzzy``: words
+    of four letters or more with the same first letter), else None."""
+    wanted = want.wanted
+    hit: list[str | None] = []
+    for t in toks:
+        f = want.match(t.text)
+        if f is None and fuzzy:
+            g = term_keys(t.text)[1]
+            if _near_any(g, wanted):
+                f = g
+        hit.append(f)
+    return hit
+
+
+def _near_any(folded: str, wanted: frozenset[str]) -> bool:
+    """Whether a folded word (four letters or more) is one edit away from a wanted term
+    with the same first letter."""
+    return len(folded) >= 4 and any(w[:1] == folded[:1] and len(w) >= 4 and _near(folded, w)
+                                    for w in wanted)
+
+
 def _first_near(text: str, wanted: frozenset[str], limit: int = 30_000) -> int:
     """Offset of the first word one edit away from a wanted term (fuzzy snippets)."""
     for m in _TOKEN.finditer(text, 0, min(len(text), limit)):
-        f = term_keys(m.group(0))[1]
-        if len(f) >= 4 and any(w[:1] == f[:1] and len(w) >= 4 and _near(f, w) for w in wanted):
+        if _near_any(term_keys(m.group(0))[1], wanted):
             return max(0, m.start() - 40)
     return 0
 

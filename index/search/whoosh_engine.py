@@ -156,6 +156,10 @@ class WhooshEngine(BaseEngine):
         ix.close()
 
     def _count(self, path: Path) -> int:
+        if path == self.dir and self._searcher is not None:
+            # a search has the live index open: its searcher (reopened when a writer has
+            # committed since) knows the count; no second reader over every segment
+            return int(self._get_searcher().doc_count())
         ix = self._open(path)
         try:
             return int(ix.doc_count())
