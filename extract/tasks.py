@@ -608,7 +608,7 @@ def _lead_in_defaults(free: list[_Line], text: str,
         # addressees outside the gazetteer ("đề nghị Công ty cổ phần X:", "yêu cầu các tổ
         # chức, doanh nghiệp … thực hiện một số nội dung sau:"): the words the text names
         m = asks[-1]
-        stop = _ADDRESSEE_END.search(fseg, m.end())
+        stop = _addressee_end(fseg, m.end())
         if stop and _GENERIC_ADDRESSEE.match(re.sub(r"\s+", " ", fseg[m.end():stop.start()]).strip(" ,;")):
             return list(addressees)
         if stop:
@@ -623,6 +623,15 @@ def _lead_in_defaults(free: list[_Line], text: str,
         return list(addressees)
     return [UnitMention(u.start + start, u.end + start, u.text, u.canonical, u.kind, u.title)
             for u in out]
+
+
+def _addressee_end(fseg: str, pos: int) -> re.Match[str] | None:
+    """Where the addressee named from ``pos`` ends: a colon or its verb; a verb word
+    after ``các``/``những`` is a noun of the name (``các tổ chức, doanh nghiệp …``)."""
+    for m in _ADDRESSEE_END.finditer(fseg, pos):
+        if not re.search(r"(?<!\w)(?:cac|nhung|moi)\s*$", fseg[max(pos, m.start() - 8):m.start()]):
+            return m
+    return None
 
 
 def _chain(mentions: list[UnitMention], pos: int, fseg: str) -> list[UnitMention]:
@@ -650,19 +659,61 @@ def _chain(mentions: list[UnitMention], pos: int, fseg: str) -> list[UnitMention
 
 
 def _make_task(b: _Block, text: str) -> Task | None:
+    """The task of one block: its assignees, coordinators and deadline; ``None`` when the
+    block assigns nothing (a ``Giao``/request/article naming no unit, an information item)."""
     seg = text[b.start:b.end]
     fseg = fold_keep_length(seg)
     mentions = find_unit_mentions(seg)
-    coordinators: list[UnitMention] = []
+    coordinators = _coordinators(mentions, fseg)
+    duty = _duty_heading(b, seg, fseg, mentions)
+    subjects, first_para_has_subject = _subjects(b, mentions, fseg, coordinators)
+    assignees = [*duty, *_giao_objects(b, mentions, fseg), *subjects]
+    assignees.extend(u for u in _chu_tri(mentions, fseg) if u not in assignees)
+    coord_ids = {id(m) for m in coordinators}
+    assignees = sorted((m for m in assignees if id(m) not in coord_ids), key=lambda m: m.start)
+    coordinators.sort(key=lambda m: m.start)
+    if b.kind == "item" and not first_para_has_subject and not duty:
+        assignees = [*b.defaults, *assignees]
+    if b.kind in ("giao", "request", "article") and not assignees:
+        return None
+    if b.kind == "item" and _INFO_LABEL.match(_task_text(fseg)):
+        return None  # "2. Địa điểm: Hội trường tầng 3" describes, it assigns nothing
+    deadline, deadline_text, recurring = find_deadline(seg)
+    lead = _names(assignees)
+    return Task(
+        id=b.id,
+        text=_task_text(seg),
+        assignees=lead,
+        coordinators=[n for n in _names(coordinators) if unit_key(n) not in
+                      {unit_key(a) for a in lead}],
+        deadline=deadline,
+        deadline_text=deadline_text,
+        recurring=recurring,
+        span=_span(text, b.start, b.end),
+    )
+
+
+def _coordinators(mentions: list[UnitMention], fseg: str) -> list[UnitMention]:
+    """Units after ``phối hợp với`` / ``(phối hợp: …)``."""
+    out: list[UnitMention] = []
     for m in _COORD.finditer(fseg):
-        coordinators.extend(_chain(mentions, m.end(), fseg))
-    assignees: list[UnitMention] = []
-    # objects of "Giao"
+        out.extend(_chain(mentions, m.end(), fseg))
+    return out
+
+
+def _giao_objects(b: _Block, mentions: list[UnitMention], fseg: str) -> list[UnitMention]:
+    """The units a ``Giao …`` assigns (``Giao Phòng Nội vụ chủ trì …``)."""
+    out: list[UnitMention] = []
     for m in _GIAO.finditer(fseg):
         if b.kind == "article" and not _SENTENCE_START.search(fseg, 0, m.start()):
             continue  # a law's "UBND cấp tỉnh giao Sở …" states a duty, it assigns nothing
-        assignees.extend(_chain(mentions, m.end(), fseg))
-    # subjects: at the start of the block, of each line that starts a sentence, of sentences
+        out.extend(_chain(mentions, m.end(), fseg))
+    return out
+
+
+def _sentence_starts(b: _Block, fseg: str) -> list[int]:
+    """Offsets in the block where a subject may stand: the block's start, each line that
+    starts a sentence (every line of an article), after ``.``/``;``/``:``."""
     starts = {0}
     for ln in b.lines:
         # an article's title line ("Điều 13. Hiệu lực thi hành") has no final stop
@@ -670,8 +721,17 @@ def _make_task(b: _Block, text: str) -> Task | None:
             starts.add(ln.start - b.start)
     for m in re.finditer(r"[.;:]\s+(?=\S)", fseg):
         starts.add(m.end())
-    first_para_has_subject = False
-    for s in sorted(starts):
+    return sorted(starts)
+
+
+def _subjects(b: _Block, mentions: list[UnitMention], fseg: str,
+              coordinators: list[UnitMention]) -> tuple[list[UnitMention], bool]:
+    """Units in subject position, and whether the block's first words name one. A chain
+    followed by ``phối hợp`` joins ``coordinators``; a requester (``UBND huyện yêu cầu``),
+    an address field and, in an article, a unit that only states a duty are skipped."""
+    out: list[UnitMention] = []
+    first_has_subject = False
+    for s in _sentence_starts(b, fseg):
         lead = _SUBJECT_LEAD.match(fseg, s)
         pos = lead.end() if lead else s
         chain = _chain(mentions, pos, fseg)
@@ -685,40 +745,57 @@ def _make_task(b: _Block, text: str) -> Task | None:
         if _COORD_VERB.match(after) and "giao" not in fseg[s:pos]:
             coordinators.extend(chain)  # "b) UBND các xã phối hợp tổ chức"
             continue
-        if b.kind == "article":
-            # "… chịu trách nhiệm thi hành Quyết định này" anywhere; "có trách nhiệm" only
-            # right after "Điều N." (a law's "1. Bộ X có trách nhiệm" states duties)
-            sentence = re.split(r"\.(?!\d)", after, maxsplit=1)[0]
-            if not (_EXECUTE.search(sentence) or (s == 0 and _HAS_DUTY.match(after))):
-                continue
+        if b.kind == "article" and not _article_assigns(after, s):
+            continue
         if s == 0:
-            first_para_has_subject = True
-        assignees.extend(chain)
-    # "… do Phòng Nội vụ chủ trì", "Phòng Tư pháp (chủ trì)"
-    for u in mentions:
-        if _CHU_TRI.match(fseg, u.end) and u not in assignees:
-            assignees.append(u)
-    coord_ids = {id(m) for m in coordinators}
-    assignees = sorted((m for m in assignees if id(m) not in coord_ids), key=lambda m: m.start)
-    coordinators.sort(key=lambda m: m.start)
-    if b.kind == "item" and not first_para_has_subject:
-        assignees = [*b.defaults, *assignees]
-    if b.kind in ("giao", "request", "article") and not assignees:
-        return None
-    if b.kind == "item" and _INFO_LABEL.match(_task_text(fseg)):
-        return None  # "2. Địa điểm: Hội trường tầng 3" describes, it assigns nothing
-    deadline, deadline_text, recurring = find_deadline(seg)
-    return Task(
-        id=b.id,
-        text=_task_text(seg),
-        assignees=_names(assignees),
-        coordinators=[n for n in _names(coordinators) if unit_key(n) not in
-                      {unit_key(a) for a in _names(assignees)}],
-        deadline=deadline,
-        deadline_text=deadline_text,
-        recurring=recurring,
-        span=_span(text, b.start, b.end),
-    )
+            first_has_subject = True
+        out.extend(chain)
+    return out, first_has_subject
+
+
+def _article_assigns(after: str, s: int) -> bool:
+    """In a decision's article: "… chịu trách nhiệm thi hành Quyết định này" anywhere;
+    "có trách nhiệm" only right after "Điều N." (a law's "1. Bộ X có trách nhiệm" states
+    duties)."""
+    sentence = re.split(r"\.(?!\d)", after, maxsplit=1)[0]
+    return bool(_EXECUTE.search(sentence) or (s == 0 and _HAS_DUTY.match(after)))
+
+
+def _chu_tri(mentions: list[UnitMention], fseg: str) -> list[UnitMention]:
+    """``… do Phòng Nội vụ chủ trì``, ``Phòng Tư pháp (chủ trì)``."""
+    return [u for u in mentions if _CHU_TRI.match(fseg, u.end)]
+
+
+# an item headed by whose duty it is: "6. Trách nhiệm của các tổ chức, doanh nghiệp …"
+_DUTY_HEAD = re.compile(
+    r"^[\s*_]*(?:\d{1,2}(?:\.\d{1,2})?\s*[.)]\s*|[a-z]\s*\)\s*)?(?:trach nhiem|nhiem vu)\s+cua\s+")
+
+
+def _duty_heading(b: _Block, seg: str, fseg: str,
+                  mentions: list[UnitMention]) -> list[UnitMention]:
+    """The units an item heading names as bearing the duty (``Trách nhiệm của Sở Y
+    tế``); outside the gazetteer, the heading's own words (``các tổ chức, doanh nghiệp
+    hoạt động trong lĩnh vực …``). The heading ends at the first sub-item, sentence stop
+    or colon."""
+    m = _DUTY_HEAD.match(fseg)
+    if b.kind != "item" or not m:
+        return []
+    chain = _chain(mentions, m.end(), fseg)
+    if chain:
+        return chain
+    stop = len(seg)
+    for ln in b.lines[1:]:
+        if ln.new_sentence or _LETTER.match(ln.text) or _BULLET.match(ln.text):
+            stop = ln.start - b.start
+            break
+    punct = re.search(r"[.;:]", seg[m.end():stop])
+    if punct:
+        stop = m.end() + punct.start()
+    phrase = re.sub(r"\s+", " ", seg[m.end():stop]).strip(" ,*_")
+    if not 2 <= len(phrase.split()) <= 24:
+        return []
+    name = phrase[0].upper() + phrase[1:]
+    return [UnitMention(m.end(), stop, name, name, "phrase")]
 
 
 def _names(ms: list[UnitMention]) -> list[str]:
