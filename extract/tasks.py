@@ -407,70 +407,95 @@ def _items(body: list[_Line], text: str, addressees: list[UnitMention], *,
     and deadline-bearing requests. In a report (``BÁO CÁO`` type line) only sections
     named as tasks (``PHƯƠNG HƯỚNG, NHIỆM VỤ``) and items that assign (``Giao …``,
     ``Kiến nghị: …``) count."""
-    blocks: list[_Block] = []
-    section = ""
-    section_ok = not report
-    expect = 1
+    return _ItemReader(body, text, addressees, report).read()
+
+
+@dataclass
+class _ItemReader:
+    """The state of one pass of :func:`_items` over the body: the current section (a
+    Roman heading), the open numbered item and the free lines between items."""
+
+    body: list[_Line]
+    text: str
+    addressees: list[UnitMention]
+    report: bool
+    blocks: list[_Block] = field(default_factory=list)
+    section: str = ""
+    section_ok: bool = True
+    section_is_task: bool = False
+    section_items: int = 0
+    expect: int = 1
     cur: _Block | None = None
-    free: list[_Line] = []  # lines outside any item (lead-ins, closing paragraphs)
-    lead_defaults: list[UnitMention] = []
+    free: list[_Line] = field(default_factory=list)  # lead-ins, closing paragraphs
+    lead_defaults: list[UnitMention] = field(default_factory=list)
 
-    def close_item() -> None:
-        nonlocal cur
-        cur = None
+    def read(self) -> list[_Block]:
+        self.section_ok = not self.report
+        for ln in self.body:
+            if _PREAMBLE.match(ln.text) and self.cur is None and not ln.text.rstrip(" *_").endswith(":"):
+                continue  # "Căn cứ …, đề nghị Công ty hoàn thiện các nội dung sau:" is a lead-in
+            rm = _ROMAN.match(ln.text)
+            if rm and _is_heading(rm.group("t")):
+                self.open_section(ln, rm.group("r"))
+                continue
+            nm = _NUMBERED.match(ln.text) if not _SUBNUM.match(ln.text) else None
+            if nm and int(nm.group("n")) in (self.expect, 1) and (
+                    ln.new_sentence or int(nm.group("n")) == self.expect):
+                self.open_item(ln, int(nm.group("n")), nm.group("t"))
+                continue
+            self.other_line(ln)
+        self.flush_free()
+        return self.blocks
 
-    section_is_task = False
-    section_items = 0
+    def open_section(self, ln: _Line, roman: str) -> None:
+        """A Roman heading (``III. NHIỆM VỤ, GIẢI PHÁP``) starts a section and its list."""
+        self.cur = None
+        self.flush_free()
+        self.section = roman
+        self.section_ok = _section_ok(ln.fold, self.report)
+        self.section_is_task = bool(_TASK_SECTIONS.search(ln.fold))
+        self.section_items = 0
+        self.expect = 1
 
-    def flush_free() -> None:
-        if section_is_task and not section_items and free:
-            # "III. NHIỆM VỤ 6 THÁNG CUỐI NĂM" with prose instead of numbered items
-            blocks.append(_Block(section, "item", free[0].start, free[-1].end, list(free)))
-            free.clear()
+    def open_item(self, ln: _Line, n: int, head: str) -> None:
+        """A numbered line opens an item, unless its section or its heading is not a
+        task's (results, difficulties)."""
+        if n == 1:
+            # the lead-in is the free text just before the list
+            self.lead_defaults = _lead_in_defaults(self.free, self.text, self.addressees)
+        self.flush_free()
+        self.expect = n + 1
+        head_fold = fold_keep_length(head)
+        if (not self.section_ok and not _TASK_START.match(head_fold)) or _excluded_heading(head_fold):
+            self.cur = None
             return
-        blocks.extend(_free_blocks(free, text, len([b for b in blocks if b.kind == "giao"])))
-        free.clear()
+        self.section_items += 1
+        bid = f"{self.section}.{n}" if self.section else str(n)
+        self.cur = _Block(bid, "item", ln.start, ln.end, [ln], list(self.lead_defaults))
+        self.blocks.append(self.cur)
 
-    for ln in body:
-        if _PREAMBLE.match(ln.text) and cur is None and not ln.text.rstrip(" *_").endswith(":"):
-            continue  # "Căn cứ …, đề nghị Công ty hoàn thiện các nội dung sau:" is a lead-in
-        rm = _ROMAN.match(ln.text)
-        if rm and _is_heading(rm.group("t")):
-            close_item()
-            flush_free()
-            section = rm.group("r")
-            section_ok = _section_ok(ln.fold, report)
-            section_is_task = bool(_TASK_SECTIONS.search(ln.fold))
-            section_items = 0
-            expect = 1
-            continue
-        nm = _NUMBERED.match(ln.text) if not _SUBNUM.match(ln.text) else None
-        if nm and int(nm.group("n")) in (expect, 1) and (ln.new_sentence or int(nm.group("n")) == expect):
-            n = int(nm.group("n"))
-            if n == 1:
-                # the lead-in is the free text just before the list
-                lead_defaults = _lead_in_defaults(free, text, addressees)
-            flush_free()
-            expect = n + 1
-            head_fold = fold_keep_length(nm.group("t"))
-            if (not section_ok and not _TASK_START.match(head_fold)) or _excluded_heading(head_fold):
-                close_item()
-                continue
-            section_items += 1
-            bid = f"{section}.{n}" if section else str(n)
-            cur = _Block(bid, "item", ln.start, ln.end, [ln], list(lead_defaults))
-            blocks.append(cur)
-            continue
-        if cur is not None:
-            if _continues_item(cur, ln, body):
-                cur.lines.append(ln)
-                cur.end = ln.end
-                continue
-            close_item()
-        if section_ok or (not section and not report):
-            free.append(ln)
-    flush_free()
-    return blocks
+    def other_line(self, ln: _Line) -> None:
+        """A line continues the open item, or is free text (kept where tasks may be)."""
+        if self.cur is not None:
+            if _continues_item(self.cur, ln, self.body):
+                self.cur.lines.append(ln)
+                self.cur.end = ln.end
+                return
+            self.cur = None
+        if self.section_ok or (not self.section and not self.report):
+            self.free.append(ln)
+
+    def flush_free(self) -> None:
+        """Turn the free lines gathered so far into ``Giao``/request blocks (or, in a
+        task section without numbered items, into one item)."""
+        free = self.free
+        if self.section_is_task and not self.section_items and free:
+            # "III. NHIỆM VỤ 6 THÁNG CUỐI NĂM" with prose instead of numbered items
+            self.blocks.append(_Block(self.section, "item", free[0].start, free[-1].end, list(free)))
+        else:
+            n_giao = len([b for b in self.blocks if b.kind == "giao"])
+            self.blocks.extend(_free_blocks(free, self.text, n_giao))
+        free.clear()
 
 
 def _excluded_heading(item_fold: str) -> bool:
