@@ -21,6 +21,10 @@ Speed (``--speed``): ``find_tasks`` and ``find_unit_mentions`` over the real doc
 baseline measured in the same run (one ``re.findall(r"\\w+")`` pass over the same text).
 
     .venv/bin/python bench/tasks.py [--text] [--errors] [--speed [--limit N]]
+
+``--errors`` lists each missed task with its class (``deadline``: a task with a common
+assignee states another deadline; ``assignee``: a task with the deadline names other units;
+``no task``: neither) and the nearest extracted task; the summary counts the classes.
 """
 
 from __future__ import annotations
@@ -98,6 +102,30 @@ def score_document(truth: list[dict[str, Any]], got: list[Task]) -> dict[str, in
             "extracted": len(got), "extra": len(free)}
 
 
+def miss_class(t: dict[str, Any], got: list[Task]) -> str | None:
+    """Why a truth task is missed (``None`` when it is right): ``deadline`` (a task with a
+    common assignee has another deadline), ``assignee`` (a task with the same deadline
+    names other units), ``no task`` (neither)."""
+    same_unit = [g for g in got if _common(t["assignees"], g.assignees)]
+    if any((t["deadline"] or None) == (g.deadline or None) for g in same_unit):
+        return None
+    if same_unit:
+        return "deadline"
+    if t["deadline"] and any(g.deadline == t["deadline"] for g in got):
+        return "assignee"
+    return "no task"
+
+
+def _nearest(t: dict[str, Any], got: list[Task]) -> str:
+    """The extracted task closest to a missed one, for the error list."""
+    same_unit = [g for g in got if _common(t["assignees"], g.assignees)]
+    near = same_unit or [g for g in got if t["deadline"] and g.deadline == t["deadline"]]
+    if not near:
+        return f"{len(got)} extracted, none near"
+    g = near[0]
+    return f"got {g.id}: {g.assignees} {g.deadline} ({g.deadline_text})"
+
+
 def task_accuracy(data: Path = DATA, *, text_mode: bool = False, errors: bool = False,
                   out: Any = sys.stdout) -> dict[str, float] | None:
     """Score ``find_tasks`` on the annotated dev documents; prints one summary line (and
@@ -107,6 +135,7 @@ def task_accuracy(data: Path = DATA, *, text_mode: bool = False, errors: bool = 
     truth = json.loads(TRUTH.read_text(encoding="utf-8"))["documents"]
     total = {"tasks": 0, "right": 0, "tp": 0, "fp": 0, "fn": 0, "extracted": 0, "extra": 0}
     sources: dict[str, int] = {}
+    classes: dict[str, int] = {}
     for doc in truth:
         found = _document_text(doc, data, text_mode)
         if found is None:
@@ -117,13 +146,14 @@ def task_accuracy(data: Path = DATA, *, text_mode: bool = False, errors: bool = 
         counts = score_document(doc["tasks"], got)
         for k, v in counts.items():
             total[k] += v
-        if errors and counts["right"] < counts["tasks"]:
-            print(f"{doc['doc']}: {counts['right']}/{counts['tasks']} right, "
-                  f"{counts['extracted']} extracted", file=out)
-            for t in doc["tasks"]:
-                if not any(_common(t["assignees"], g.assignees) and t["deadline"] == g.deadline
-                           for g in got):
-                    print(f"   missed #{t['n']}: {t['assignees']} {t['deadline']}", file=out)
+        for t in doc["tasks"]:
+            kind = miss_class(t, got)
+            if kind is None:
+                continue
+            classes[kind] = classes.get(kind, 0) + 1
+            if errors:
+                print(f"{doc['doc']} #{t['n']} [{kind}] truth {t['assignees']} {t['deadline']}"
+                      f" | {_nearest(t, got)}", file=out)
     n = max(1, total["tasks"])
     prec = total["tp"] / max(1, total["tp"] + total["fp"])
     rec = total["tp"] / max(1, total["tp"] + total["fn"])
@@ -135,6 +165,8 @@ def task_accuracy(data: Path = DATA, *, text_mode: bool = False, errors: bool = 
     print(f"tasks: {total['right']}/{total['tasks']} right ({result['accuracy']:.1%}, target "
           f"{TARGET:.0%}); assignee-set F1 {f1:.1%} (P {prec:.1%}, R {rec:.1%}); "
           f"{total['extracted']} extracted, {total['extra']} unmatched; documents: {docs}", file=out)
+    if classes:
+        print("   misses: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items())), file=out)
     return result
 
 

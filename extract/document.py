@@ -27,7 +27,7 @@ from .recipients import find_recipients
 from .signer import find_signer_block
 from .symbols import parse_symbol
 from .tasks import find_tasks
-from .title import title_block
+from .title import title_block_of
 
 __all__ = ["PAGE_JOIN", "extract_facts"]
 
@@ -153,7 +153,7 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
     facts.issuer = hf.issuer
     facts.parent_issuer = hf.parent_issuer
     facts.subject = hf.subject
-    facts.title_block = title_block(text[:HEADER_CHARS])
+    facts.title_block = title_block_of(hf)
     facts.issuers = hf.issuers or ([hf.issuer] if hf.issuer else [])
     facts.received = [Received(k, n, d, t, where.span(text, at, at).page) for k, n, d, t, at in hf.stamps]
     facts.review.extend(ReviewItem(f, r, detail=d) for f, r, d in hf.review)

@@ -104,6 +104,7 @@ class Gazetteer:
     short_canonical: dict[str, dict[str, str]]
     title_rx: re.Pattern[str]
     level_words: frozenset[str] = frozenset()
+    more_levels_rx: re.Pattern[str] | None = None
 
 
 def _name_pattern(name: str, abbreviations: dict[str, str]) -> str:
@@ -150,6 +151,15 @@ def _level_place(levels: list[str], place_pat: str) -> str:
                          sorted(levels, key=len, reverse=True))
     return (rf"(?:[ \t]+(?:cac[ \t]+)?(?:cap[ \t]+)?(?P<level>{level_pat}|cac[ \t]+cap)(?![ \t]+uy(?!\w))(?:[ \t]+(?P<place>{place_pat}))?"
             rf"|[ \t]+(?P<place2>{place_pat})){_WORD_END}")
+
+
+def _more_levels(levels: list[str]) -> str:
+    """Further levels of one body on the same line: ``UBND các xã, phường, đặc khu``,
+    ``UBND các tỉnh, thành phố trực thuộc Trung ương``."""
+    level_pat = "|".join(r"\s+".join(map(re.escape, fold(lv).split())) for lv in
+                         sorted(levels, key=len, reverse=True))
+    return (rf"(?:[ \t]*,[ \t]*|[ \t]+va[ \t]+)(?:cac[ \t]+)?(?P<level>{level_pat}){_WORD_END}"
+            rf"|[ \t]+truc[ \t]+thuoc[ \t]+trung[ \t]+uong{_WORD_END}")
 
 
 def _raw(path: str | None = None) -> dict[str, Any]:
@@ -207,6 +217,7 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
         short_rx=short_rx, short_canonical=short_canonical,
         title_rx=_title_rx(list(data.get("titles") or [])),
         level_words=frozenset(canonical_tones(lv.lower()) for lv in levels),
+        more_levels_rx=re.compile(_more_levels(levels)),
     )
 
 
@@ -544,6 +555,8 @@ def find_unit_mentions(text: str) -> list[UnitMention]:
                 e = lp.end()
                 if lp.group("level") and not lp.group("place"):
                     e = _extend_place(text, e)
+                if lp.group("level") and not lp.group("place") and e == lp.end():
+                    e = _extend_levels(text, ftext, e, g)
         last_end = e
         surface = _tidy(text[s:e])
         suffix = _tidy(text[name_end:e])
@@ -557,6 +570,20 @@ def find_unit_mentions(text: str) -> list[UnitMention]:
         found.append(UnitMention(s_out, e, _capitalize(surface), canon, kind, title))
     found.sort(key=lambda u: u.start)
     return _join_parent_bodies(text, found)
+
+
+def _extend_levels(text: str, ftext: str, end: int, g: Gazetteer) -> int:
+    """The end of a body's list of levels (``xã, phường, đặc khu``, ``tỉnh, thành phố
+    trực thuộc Trung ương``) that starts with the level ending at ``end``."""
+    while g.more_levels_rx is not None:
+        m = g.more_levels_rx.match(ftext, end)
+        if not m or (m.group("level") and not _level_as_written(
+                text[m.start("level"):m.end("level")], g)):
+            return end
+        end = m.end()
+        if not m.group("level"):
+            return end  # "trực thuộc Trung ương" closes the list
+    return end
 
 
 def _level_as_written(surface: str, g: Gazetteer) -> bool:

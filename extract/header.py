@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .dates import adoption_date, iso_date
 from .doctypes import ABBREVIATIONS, PROVINCES, STATE_CODES, type_from_name
@@ -66,6 +67,8 @@ class HeaderFacts:
     type_code: str | None = None
     type_name: str | None = None
     subject: str | None = None
+    # the title block as printed: the type line (or the V/v line) and the trích yếu lines
+    title_lines: list[str] = field(default_factory=list)
     vv: bool = False
     party_motto: bool = False  # "ĐẢNG CỘNG SẢN VIỆT NAM" instead of the national motto
     issuers: list[str] = field(default_factory=list)  # joint documents: every issuing body
@@ -586,10 +589,20 @@ def _group_issuer_lines(lines: list[str]) -> list[tuple[str, list[int]]]:
     return groups
 
 
+class _Subject(NamedTuple):
+    """The trích yếu: its text (lines joined), its span, and its lines as printed."""
+
+    text: str
+    start: int
+    end: int
+    lines: list[str]
+
+
 def _subject_after(
     text: str, cells: list[Cell], idx: int, first: str, body_cut: bool = False
-) -> tuple[str, int, int]:
-    """Lines after the type line (or the V/v line) until the body starts.
+) -> _Subject:
+    """Lines after the type line (or the V/v line) until the body starts: the one reader
+    of the trích yếu (``subject``, and the lines of ``Facts.title_block``).
 
     The trích yếu may run over several lines separated by blank lines (DOCX paragraphs,
     PDF and HTML extraction). It ends at the first body line: ``Căn cứ``, ``Kính gửi``,
@@ -649,7 +662,7 @@ def _subject_after(
     if pd and pd.start() > 10:
         subject = subject[: pd.start()]
     subject = subject.strip().rstrip(".;")
-    return subject, start, end
+    return _Subject(subject, start, end, [" ".join(p.split()) for p in parts])
 
 
 # the enacting formula and the body's first words end the trích yếu
@@ -833,10 +846,11 @@ def parse_header(text: str) -> HeaderFacts:
             rest = c.text.strip()[len(name) :].strip(" :")
             hf.type_name = _cap(name.lower()) if code in STATE_CODES else name
             hf.spans["doc_type"] = (c.start, c.start + len(c.text.strip()), c.text.strip())
-            subj, s, e = _subject_after(text, head_cells, type_idx, rest, body_line is not None)
-            if subj:
-                hf.subject = subj
-                hf.spans["subject"] = (s, e, text[s:e])
+            sub = _subject_after(text, head_cells, type_idx, rest, body_line is not None)
+            if sub.text:
+                hf.subject = sub.text
+                hf.spans["subject"] = (sub.start, sub.end, text[sub.start:sub.end])
+                hf.title_lines = [" ".join(c.text.split()), *sub.lines[1 if rest else 0:]]
     if hf.subject is None:
         for i, c in enumerate(head_cells):
             t = c.text.strip()
@@ -848,9 +862,10 @@ def parse_header(text: str) -> HeaderFacts:
                 vv = not hm.group(0).startswith("Về")
                 if vv:
                     t = "V/v" + t[hm.end() :]  # OCR "W⁄v" is the V/v of a công văn
-                subj, s, e = _subject_after(text, head_cells, i, t, body_line is not None)
-                hf.subject, hf.vv = subj, vv
-                hf.spans["subject"] = (s, e, text[s:e])
+                sub = _subject_after(text, head_cells, i, t, body_line is not None)
+                hf.subject, hf.vv = sub.text, vv
+                hf.spans["subject"] = (sub.start, sub.end, text[sub.start:sub.end])
+                hf.title_lines = sub.lines
                 break
     return hf
 

@@ -407,70 +407,95 @@ def _items(body: list[_Line], text: str, addressees: list[UnitMention], *,
     and deadline-bearing requests. In a report (``BÁO CÁO`` type line) only sections
     named as tasks (``PHƯƠNG HƯỚNG, NHIỆM VỤ``) and items that assign (``Giao …``,
     ``Kiến nghị: …``) count."""
-    blocks: list[_Block] = []
-    section = ""
-    section_ok = not report
-    expect = 1
+    return _ItemReader(body, text, addressees, report).read()
+
+
+@dataclass
+class _ItemReader:
+    """The state of one pass of :func:`_items` over the body: the current section (a
+    Roman heading), the open numbered item and the free lines between items."""
+
+    body: list[_Line]
+    text: str
+    addressees: list[UnitMention]
+    report: bool
+    blocks: list[_Block] = field(default_factory=list)
+    section: str = ""
+    section_ok: bool = True
+    section_is_task: bool = False
+    section_items: int = 0
+    expect: int = 1
     cur: _Block | None = None
-    free: list[_Line] = []  # lines outside any item (lead-ins, closing paragraphs)
-    lead_defaults: list[UnitMention] = []
+    free: list[_Line] = field(default_factory=list)  # lead-ins, closing paragraphs
+    lead_defaults: list[UnitMention] = field(default_factory=list)
 
-    def close_item() -> None:
-        nonlocal cur
-        cur = None
+    def read(self) -> list[_Block]:
+        self.section_ok = not self.report
+        for ln in self.body:
+            if _PREAMBLE.match(ln.text) and self.cur is None and not ln.text.rstrip(" *_").endswith(":"):
+                continue  # "Căn cứ …, đề nghị Công ty hoàn thiện các nội dung sau:" is a lead-in
+            rm = _ROMAN.match(ln.text)
+            if rm and _is_heading(rm.group("t")):
+                self.open_section(ln, rm.group("r"))
+                continue
+            nm = _NUMBERED.match(ln.text) if not _SUBNUM.match(ln.text) else None
+            if nm and int(nm.group("n")) in (self.expect, 1) and (
+                    ln.new_sentence or int(nm.group("n")) == self.expect):
+                self.open_item(ln, int(nm.group("n")), nm.group("t"))
+                continue
+            self.other_line(ln)
+        self.flush_free()
+        return self.blocks
 
-    section_is_task = False
-    section_items = 0
+    def open_section(self, ln: _Line, roman: str) -> None:
+        """A Roman heading (``III. NHIỆM VỤ, GIẢI PHÁP``) starts a section and its list."""
+        self.cur = None
+        self.flush_free()
+        self.section = roman
+        self.section_ok = _section_ok(ln.fold, self.report)
+        self.section_is_task = bool(_TASK_SECTIONS.search(ln.fold))
+        self.section_items = 0
+        self.expect = 1
 
-    def flush_free() -> None:
-        if section_is_task and not section_items and free:
-            # "III. NHIỆM VỤ 6 THÁNG CUỐI NĂM" with prose instead of numbered items
-            blocks.append(_Block(section, "item", free[0].start, free[-1].end, list(free)))
-            free.clear()
+    def open_item(self, ln: _Line, n: int, head: str) -> None:
+        """A numbered line opens an item, unless its section or its heading is not a
+        task's (results, difficulties)."""
+        if n == 1:
+            # the lead-in is the free text just before the list
+            self.lead_defaults = _lead_in_defaults(self.free, self.text, self.addressees)
+        self.flush_free()
+        self.expect = n + 1
+        head_fold = fold_keep_length(head)
+        if (not self.section_ok and not _TASK_START.match(head_fold)) or _excluded_heading(head_fold):
+            self.cur = None
             return
-        blocks.extend(_free_blocks(free, text, len([b for b in blocks if b.kind == "giao"])))
-        free.clear()
+        self.section_items += 1
+        bid = f"{self.section}.{n}" if self.section else str(n)
+        self.cur = _Block(bid, "item", ln.start, ln.end, [ln], list(self.lead_defaults))
+        self.blocks.append(self.cur)
 
-    for ln in body:
-        if _PREAMBLE.match(ln.text) and cur is None and not ln.text.rstrip(" *_").endswith(":"):
-            continue  # "Căn cứ …, đề nghị Công ty hoàn thiện các nội dung sau:" is a lead-in
-        rm = _ROMAN.match(ln.text)
-        if rm and _is_heading(rm.group("t")):
-            close_item()
-            flush_free()
-            section = rm.group("r")
-            section_ok = _section_ok(ln.fold, report)
-            section_is_task = bool(_TASK_SECTIONS.search(ln.fold))
-            section_items = 0
-            expect = 1
-            continue
-        nm = _NUMBERED.match(ln.text) if not _SUBNUM.match(ln.text) else None
-        if nm and int(nm.group("n")) in (expect, 1) and (ln.new_sentence or int(nm.group("n")) == expect):
-            n = int(nm.group("n"))
-            if n == 1:
-                # the lead-in is the free text just before the list
-                lead_defaults = _lead_in_defaults(free, text, addressees)
-            flush_free()
-            expect = n + 1
-            head_fold = fold_keep_length(nm.group("t"))
-            if (not section_ok and not _TASK_START.match(head_fold)) or _excluded_heading(head_fold):
-                close_item()
-                continue
-            section_items += 1
-            bid = f"{section}.{n}" if section else str(n)
-            cur = _Block(bid, "item", ln.start, ln.end, [ln], list(lead_defaults))
-            blocks.append(cur)
-            continue
-        if cur is not None:
-            if _continues_item(cur, ln, body):
-                cur.lines.append(ln)
-                cur.end = ln.end
-                continue
-            close_item()
-        if section_ok or (not section and not report):
-            free.append(ln)
-    flush_free()
-    return blocks
+    def other_line(self, ln: _Line) -> None:
+        """A line continues the open item, or is free text (kept where tasks may be)."""
+        if self.cur is not None:
+            if _continues_item(self.cur, ln, self.body):
+                self.cur.lines.append(ln)
+                self.cur.end = ln.end
+                return
+            self.cur = None
+        if self.section_ok or (not self.section and not self.report):
+            self.free.append(ln)
+
+    def flush_free(self) -> None:
+        """Turn the free lines gathered so far into ``Giao``/request blocks (or, in a
+        task section without numbered items, into one item)."""
+        free = self.free
+        if self.section_is_task and not self.section_items and free:
+            # "III. NHIỆM VỤ 6 THÁNG CUỐI NĂM" with prose instead of numbered items
+            self.blocks.append(_Block(self.section, "item", free[0].start, free[-1].end, list(free)))
+        else:
+            n_giao = len([b for b in self.blocks if b.kind == "giao"])
+            self.blocks.extend(_free_blocks(free, self.text, n_giao))
+        free.clear()
 
 
 def _excluded_heading(item_fold: str) -> bool:
@@ -608,7 +633,7 @@ def _lead_in_defaults(free: list[_Line], text: str,
         # addressees outside the gazetteer ("đề nghị Công ty cổ phần X:", "yêu cầu các tổ
         # chức, doanh nghiệp … thực hiện một số nội dung sau:"): the words the text names
         m = asks[-1]
-        stop = _ADDRESSEE_END.search(fseg, m.end())
+        stop = _addressee_end(fseg, m.end())
         if stop and _GENERIC_ADDRESSEE.match(re.sub(r"\s+", " ", fseg[m.end():stop.start()]).strip(" ,;")):
             return list(addressees)
         if stop:
@@ -623,6 +648,15 @@ def _lead_in_defaults(free: list[_Line], text: str,
         return list(addressees)
     return [UnitMention(u.start + start, u.end + start, u.text, u.canonical, u.kind, u.title)
             for u in out]
+
+
+def _addressee_end(fseg: str, pos: int) -> re.Match[str] | None:
+    """Where the addressee named from ``pos`` ends: a colon or its verb; a verb word
+    after ``các``/``những`` is a noun of the name (``các tổ chức, doanh nghiệp …``)."""
+    for m in _ADDRESSEE_END.finditer(fseg, pos):
+        if not re.search(r"(?<!\w)(?:cac|nhung|moi)\s*$", fseg[max(pos, m.start() - 8):m.start()]):
+            return m
+    return None
 
 
 def _chain(mentions: list[UnitMention], pos: int, fseg: str) -> list[UnitMention]:
@@ -650,19 +684,61 @@ def _chain(mentions: list[UnitMention], pos: int, fseg: str) -> list[UnitMention
 
 
 def _make_task(b: _Block, text: str) -> Task | None:
+    """The task of one block: its assignees, coordinators and deadline; ``None`` when the
+    block assigns nothing (a ``Giao``/request/article naming no unit, an information item)."""
     seg = text[b.start:b.end]
     fseg = fold_keep_length(seg)
     mentions = find_unit_mentions(seg)
-    coordinators: list[UnitMention] = []
+    coordinators = _coordinators(mentions, fseg)
+    duty = _duty_heading(b, seg, fseg, mentions)
+    subjects, first_para_has_subject = _subjects(b, mentions, fseg, coordinators)
+    assignees = [*duty, *_giao_objects(b, mentions, fseg), *subjects]
+    assignees.extend(u for u in _chu_tri(mentions, fseg) if u not in assignees)
+    coord_ids = {id(m) for m in coordinators}
+    assignees = sorted((m for m in assignees if id(m) not in coord_ids), key=lambda m: m.start)
+    coordinators.sort(key=lambda m: m.start)
+    if b.kind == "item" and not first_para_has_subject and not duty:
+        assignees = [*b.defaults, *assignees]
+    if b.kind in ("giao", "request", "article") and not assignees:
+        return None
+    if b.kind == "item" and _INFO_LABEL.match(_task_text(fseg)):
+        return None  # "2. Địa điểm: Hội trường tầng 3" describes, it assigns nothing
+    deadline, deadline_text, recurring = find_deadline(seg)
+    lead = _names(assignees)
+    return Task(
+        id=b.id,
+        text=_task_text(seg),
+        assignees=lead,
+        coordinators=[n for n in _names(coordinators) if unit_key(n) not in
+                      {unit_key(a) for a in lead}],
+        deadline=deadline,
+        deadline_text=deadline_text,
+        recurring=recurring,
+        span=_span(text, b.start, b.end),
+    )
+
+
+def _coordinators(mentions: list[UnitMention], fseg: str) -> list[UnitMention]:
+    """Units after ``phối hợp với`` / ``(phối hợp: …)``."""
+    out: list[UnitMention] = []
     for m in _COORD.finditer(fseg):
-        coordinators.extend(_chain(mentions, m.end(), fseg))
-    assignees: list[UnitMention] = []
-    # objects of "Giao"
+        out.extend(_chain(mentions, m.end(), fseg))
+    return out
+
+
+def _giao_objects(b: _Block, mentions: list[UnitMention], fseg: str) -> list[UnitMention]:
+    """The units a ``Giao …`` assigns (``Giao Phòng Nội vụ chủ trì …``)."""
+    out: list[UnitMention] = []
     for m in _GIAO.finditer(fseg):
         if b.kind == "article" and not _SENTENCE_START.search(fseg, 0, m.start()):
             continue  # a law's "UBND cấp tỉnh giao Sở …" states a duty, it assigns nothing
-        assignees.extend(_chain(mentions, m.end(), fseg))
-    # subjects: at the start of the block, of each line that starts a sentence, of sentences
+        out.extend(_chain(mentions, m.end(), fseg))
+    return out
+
+
+def _sentence_starts(b: _Block, fseg: str) -> list[int]:
+    """Offsets in the block where a subject may stand: the block's start, each line that
+    starts a sentence (every line of an article), after ``.``/``;``/``:``."""
     starts = {0}
     for ln in b.lines:
         # an article's title line ("Điều 13. Hiệu lực thi hành") has no final stop
@@ -670,8 +746,17 @@ def _make_task(b: _Block, text: str) -> Task | None:
             starts.add(ln.start - b.start)
     for m in re.finditer(r"[.;:]\s+(?=\S)", fseg):
         starts.add(m.end())
-    first_para_has_subject = False
-    for s in sorted(starts):
+    return sorted(starts)
+
+
+def _subjects(b: _Block, mentions: list[UnitMention], fseg: str,
+              coordinators: list[UnitMention]) -> tuple[list[UnitMention], bool]:
+    """Units in subject position, and whether the block's first words name one. A chain
+    followed by ``phối hợp`` joins ``coordinators``; a requester (``UBND huyện yêu cầu``),
+    an address field and, in an article, a unit that only states a duty are skipped."""
+    out: list[UnitMention] = []
+    first_has_subject = False
+    for s in _sentence_starts(b, fseg):
         lead = _SUBJECT_LEAD.match(fseg, s)
         pos = lead.end() if lead else s
         chain = _chain(mentions, pos, fseg)
@@ -685,40 +770,57 @@ def _make_task(b: _Block, text: str) -> Task | None:
         if _COORD_VERB.match(after) and "giao" not in fseg[s:pos]:
             coordinators.extend(chain)  # "b) UBND các xã phối hợp tổ chức"
             continue
-        if b.kind == "article":
-            # "… chịu trách nhiệm thi hành Quyết định này" anywhere; "có trách nhiệm" only
-            # right after "Điều N." (a law's "1. Bộ X có trách nhiệm" states duties)
-            sentence = re.split(r"\.(?!\d)", after, maxsplit=1)[0]
-            if not (_EXECUTE.search(sentence) or (s == 0 and _HAS_DUTY.match(after))):
-                continue
+        if b.kind == "article" and not _article_assigns(after, s):
+            continue
         if s == 0:
-            first_para_has_subject = True
-        assignees.extend(chain)
-    # "… do Phòng Nội vụ chủ trì", "Phòng Tư pháp (chủ trì)"
-    for u in mentions:
-        if _CHU_TRI.match(fseg, u.end) and u not in assignees:
-            assignees.append(u)
-    coord_ids = {id(m) for m in coordinators}
-    assignees = sorted((m for m in assignees if id(m) not in coord_ids), key=lambda m: m.start)
-    coordinators.sort(key=lambda m: m.start)
-    if b.kind == "item" and not first_para_has_subject:
-        assignees = [*b.defaults, *assignees]
-    if b.kind in ("giao", "request", "article") and not assignees:
-        return None
-    if b.kind == "item" and _INFO_LABEL.match(_task_text(fseg)):
-        return None  # "2. Địa điểm: Hội trường tầng 3" describes, it assigns nothing
-    deadline, deadline_text, recurring = find_deadline(seg)
-    return Task(
-        id=b.id,
-        text=_task_text(seg),
-        assignees=_names(assignees),
-        coordinators=[n for n in _names(coordinators) if unit_key(n) not in
-                      {unit_key(a) for a in _names(assignees)}],
-        deadline=deadline,
-        deadline_text=deadline_text,
-        recurring=recurring,
-        span=_span(text, b.start, b.end),
-    )
+            first_has_subject = True
+        out.extend(chain)
+    return out, first_has_subject
+
+
+def _article_assigns(after: str, s: int) -> bool:
+    """In a decision's article: "… chịu trách nhiệm thi hành Quyết định này" anywhere;
+    "có trách nhiệm" only right after "Điều N." (a law's "1. Bộ X có trách nhiệm" states
+    duties)."""
+    sentence = re.split(r"\.(?!\d)", after, maxsplit=1)[0]
+    return bool(_EXECUTE.search(sentence) or (s == 0 and _HAS_DUTY.match(after)))
+
+
+def _chu_tri(mentions: list[UnitMention], fseg: str) -> list[UnitMention]:
+    """``… do Phòng Nội vụ chủ trì``, ``Phòng Tư pháp (chủ trì)``."""
+    return [u for u in mentions if _CHU_TRI.match(fseg, u.end)]
+
+
+# an item headed by whose duty it is: "6. Trách nhiệm của các tổ chức, doanh nghiệp …"
+_DUTY_HEAD = re.compile(
+    r"^[\s*_]*(?:\d{1,2}(?:\.\d{1,2})?\s*[.)]\s*|[a-z]\s*\)\s*)?(?:trach nhiem|nhiem vu)\s+cua\s+")
+
+
+def _duty_heading(b: _Block, seg: str, fseg: str,
+                  mentions: list[UnitMention]) -> list[UnitMention]:
+    """The units an item heading names as bearing the duty (``Trách nhiệm của Sở Y
+    tế``); outside the gazetteer, the heading's own words (``các tổ chức, doanh nghiệp
+    hoạt động trong lĩnh vực …``). The heading ends at the first sub-item, sentence stop
+    or colon."""
+    m = _DUTY_HEAD.match(fseg)
+    if b.kind != "item" or not m:
+        return []
+    chain = _chain(mentions, m.end(), fseg)
+    if chain:
+        return chain
+    stop = len(seg)
+    for ln in b.lines[1:]:
+        if ln.new_sentence or _LETTER.match(ln.text) or _BULLET.match(ln.text):
+            stop = ln.start - b.start
+            break
+    punct = re.search(r"[.;:]", seg[m.end():stop])
+    if punct:
+        stop = m.end() + punct.start()
+    phrase = re.sub(r"\s+", " ", seg[m.end():stop]).strip(" ,*_")
+    if not 2 <= len(phrase.split()) <= 24:
+        return []
+    name = phrase[0].upper() + phrase[1:]
+    return [UnitMention(m.end(), stop, name, name, "phrase")]
 
 
 def _names(ms: list[UnitMention]) -> list[str]:

@@ -208,6 +208,27 @@ def test_one_date_grammar() -> None:
     assert _homes(defines) == {"extract/dates.py", *_OWN_DATE_PATTERN}
 
 
+# the V/v line of a công văn, as OCR prints it too ("W⁄v", "V /v"): whoever matches it
+# reads the trích yếu
+_VV_LINE = "[VW]\\s?[/⁄|]\\s?"
+# modules that look at a V/v line without reading the trích yếu, and why (strict)
+_OWN_VV_PATTERN = {
+    "check/matching.py": "tells a stored title block's V/v line from its printed type line",
+}
+
+
+def test_one_trich_yeu_reader() -> None:
+    """The subject and the title block are read by one reader: ``extract/header.py``
+    (``_subject_after``); ``extract/title.py`` only renders its lines."""
+    def defines(path: str, tree: ast.Module) -> bool:
+        return any(_VV_LINE in s for s in _strings(tree))
+
+    assert _homes(defines) == {"extract/header.py", *_OWN_VV_PATTERN}
+    import evidence.extract.title as title
+
+    assert "parse_header" in title.__dict__ and "re" not in title.__dict__
+
+
 def _abbreviation_tables() -> set[str]:
     homes = {path for path, tree in _modules().items()
              if any("ABBREV" in name and isinstance(value, ast.Dict)

@@ -404,3 +404,57 @@ def test_document_like_noise_never_raises_and_nfd_agrees(s):
 )
 def test_relative_deadlines_are_kept_as_text(text, raw):
     assert find_deadline(text) == (None, raw, False)
+
+
+# ---- issue 12, second round: names the dev set showed cut or unrecognised ----------------
+
+PLAN_DUTIES = """Để bảo đảm an toàn, Sở Công Thương yêu cầu các tổ chức, doanh nghiệp có hoạt động liên quan đến hóa chất trên địa bàn thực hiện một số nội dung sau:
+1. Rà soát các kho chứa theo quy định.
+2. Báo cáo kết quả trước ngày 15/6/2026.
+
+IV. TỔ CHỨC THỰC HIỆN
+1. Ủy ban nhân dân xã, phường
+a) Kiểm tra các cơ sở trên địa bàn.
+2. Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương rà soát quy hoạch trong quý II năm 2026.
+3. Trách nhiệm của các hợp tác xã hoạt động trong lĩnh vực có
+liên quan đến hóa chất
+a) Chấp hành nghiêm các quy định.
+4. DNTN Minh Phát hoàn thiện hồ sơ cấp phép.
+5. Các đại biểu đăng ký dự họp trước 15 giờ, ngày 11 tháng 01 năm 2026.
+"""
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_names_the_dev_set_cut(form: str) -> None:
+    from evidence.extract.gazetteer import unit_key
+
+    got = {t.id: t for t in find_tasks(unicodedata.normalize(form, PLAN_DUTIES))}
+    # a verb word inside the addressee's name ("các tổ chức") does not end it
+    assert got["1"].assignees == [
+        "Các tổ chức, doanh nghiệp có hoạt động liên quan đến hóa chất trên địa bàn"]
+    assert got["2"].deadline == "2026-06-15"
+    # one body over several levels of the same line
+    assert got["IV.1"].assignees == ["Ủy ban nhân dân xã, phường"]
+    assert got["IV.2"].assignees == ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]
+    assert got["IV.2"].deadline == "2026-06"
+    # the item heading says whose duty it is (a heading over two lines, no unit of the gazetteer)
+    assert got["IV.3"].assignees == [
+        "Các hợp tác xã hoạt động trong lĩnh vực có liên quan đến hóa chất"]
+    # an abbreviated company form is a company, compared with its long form
+    assert [unit_key(a) for a in got["IV.4"].assignees] == [
+        unit_key("Doanh nghiệp tư nhân Minh Phát")]
+    # the delegates of a meeting are addressed as a body of people
+    assert got["IV.5"].assignees == ["Các đại biểu"]
+    assert got["IV.5"].deadline == "2026-01-11"
+
+
+def test_duty_heading_with_a_unit_of_the_gazetteer() -> None:
+    text = "II. NHIỆM VỤ\n1. Trách nhiệm của Sở Y tế\na) Chủ trì kiểm tra các cơ sở.\n"
+    assert find_tasks(text)[0].assignees == ["Sở Y tế"]
+
+
+def test_level_list_ends_at_a_word_that_is_not_a_level() -> None:
+    from evidence.extract.gazetteer import find_unit_mentions
+
+    names = [m.text for m in find_unit_mentions("UBND huyện, Phòng Nội vụ và UBND xã, quán triệt")]
+    assert names == ["UBND huyện", "Phòng Nội vụ", "UBND xã"]
