@@ -734,18 +734,7 @@ def _is_authority_line(t: str) -> bool:
 def parse_header(text: str) -> HeaderFacts:
     """Read the header anchors of a document's text (all pages joined)."""
     hf = HeaderFacts()
-    # the header zone: the first HEADER_LINES lines that hold text (blank lines between
-    # paragraphs do not count: DOCX and HTML extraction double them)
-    stop = 0
-    counted = 0
-    while counted < HEADER_LINES:
-        nl = text.find("\n", stop)
-        if nl < 0:
-            stop = len(text)
-            break
-        counted += bool(text[stop:nl].strip())
-        stop = nl + 1
-    cells = split_cells(text, 0, stop)
+    cells = split_cells(text, 0, _header_stop(text))
     hf.party_motto = any(
         re.fullmatch(r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", c.text.strip(" *")) for c in cells
     )
@@ -754,13 +743,71 @@ def parse_header(text: str) -> HeaderFacts:
     body_line = next((c.line for c in cells if c.first and _BODY_START.match(c.text)), None)
     head_cells = [c for c in cells if body_line is None or c.line < body_line]
 
+    parts, so_cell = _read_symbol(text, head_cells, hf)
+    dcell = _read_date(text, head_cells, hf, parts, so_cell)
+    type_idx = _find_type_line(head_cells, after_line=so_cell.line if so_cell is not None else 0)
+    _read_issuer(text, head_cells, hf, so_cell, dcell, type_idx)
+
+    if type_idx is not None:
+        c = head_cells[type_idx]
+        found = type_from_name(c.text.strip())
+        if found:
+            code, name = found
+            hf.type_code = code
+            rest = c.text.strip()[len(name) :].strip(" :")
+            hf.type_name = _cap(name.lower()) if code in STATE_CODES else name
+            hf.spans["doc_type"] = (c.start, c.start + len(c.text.strip()), c.text.strip())
+            subj, s, e = _subject_after(text, head_cells, type_idx, rest, body_line is not None)
+            if subj:
+                hf.subject = subj
+                hf.spans["subject"] = (s, e, text[s:e])
+    if hf.subject is None:
+        for i, c in enumerate(head_cells):
+            t = c.text.strip()
+            vm = _VV_INSIDE.search(t)
+            if vm and not _DOC_TYPE_HEAD.match(t):
+                t = t[vm.start() :]  # "Số: 12/UBND-VP V/v …" glued on one line
+            hm = _DOC_TYPE_HEAD.match(t)
+            if hm:
+                vv = not hm.group(0).startswith("Về")
+                if vv:
+                    t = "V/v" + t[hm.end() :]  # OCR "W⁄v" is the V/v of a công văn
+                subj, s, e = _subject_after(text, head_cells, i, t, body_line is not None)
+                hf.subject, hf.vv = subj, vv
+                hf.spans["subject"] = (s, e, text[s:e])
+                break
+    return hf
+
+
+def _header_stop(text: str) -> int:
+    """The end of the header zone: the first :data:`HEADER_LINES` lines that hold text
+    (blank lines between paragraphs do not count: DOCX and HTML extraction double them)."""
+    stop = 0
+    counted = 0
+    while counted < HEADER_LINES:
+        nl = text.find("\n", stop)
+        if nl < 0:
+            return len(text)
+        counted += bool(text[stop:nl].strip())
+        stop = nl + 1
+    return stop
+
+
+def _read_symbol(text: str, head_cells: list[Cell],
+                 hf: HeaderFacts) -> tuple[SymbolParts | None, Cell | None]:
+    """The Số line into ``hf`` (symbol, unreadable number, span); its parts and cell."""
     parts, unreadable, so_cell = _find_symbol(text, head_cells)
     if parts is not None:
         hf.symbol, hf.number_unreadable, hf.symbol_line = parts, unreadable, True
         hf.spans["symbol"] = (parts.start, parts.end, text[parts.start : parts.end])
         if unreadable:
             hf.warnings.append("number unreadable")
+    return parts, so_cell
 
+
+def _read_date(text: str, head_cells: list[Cell], hf: HeaderFacts, parts: SymbolParts | None,
+               so_cell: Cell | None) -> Cell | None:
+    """The place-date line into ``hf`` (date, place, span); its cell."""
     dm, dcell = _find_date(head_cells, text)
     if dm is None:
         # giấy phép drafts carry the place-date line in the footer; never a body date
@@ -785,9 +832,13 @@ def parse_header(text: str) -> HeaderFacts:
         hf.spans["date"] = (s, e, text[s:e])
     else:
         _date_without_place(text, head_cells, hf)
+    return dcell
 
-    # issuer: upper-case cells above the Số line (or above the type line)
-    type_idx = _find_type_line(head_cells, after_line=so_cell.line if so_cell is not None else 0)
+
+def _read_issuer(text: str, head_cells: list[Cell], hf: HeaderFacts, so_cell: Cell | None,
+                 dcell: Cell | None, type_idx: int | None) -> None:
+    """The issuer (and its parent, or every body of a joint document) into ``hf``: the
+    upper-case cells above the Số line (or above the type line)."""
     stop_line = so_cell.line if so_cell is not None else None
     if stop_line is None:
         stop_line = head_cells[type_idx].line if type_idx is not None else (
@@ -823,36 +874,6 @@ def parse_header(text: str) -> HeaderFacts:
             hf.warnings.append(f"issuer incomplete: {grouped[-1][0]}")
             hf.issuer = None
             del hf.spans["issuer"]
-
-    if type_idx is not None:
-        c = head_cells[type_idx]
-        found = type_from_name(c.text.strip())
-        if found:
-            code, name = found
-            hf.type_code = code
-            rest = c.text.strip()[len(name) :].strip(" :")
-            hf.type_name = _cap(name.lower()) if code in STATE_CODES else name
-            hf.spans["doc_type"] = (c.start, c.start + len(c.text.strip()), c.text.strip())
-            subj, s, e = _subject_after(text, head_cells, type_idx, rest, body_line is not None)
-            if subj:
-                hf.subject = subj
-                hf.spans["subject"] = (s, e, text[s:e])
-    if hf.subject is None:
-        for i, c in enumerate(head_cells):
-            t = c.text.strip()
-            vm = _VV_INSIDE.search(t)
-            if vm and not _DOC_TYPE_HEAD.match(t):
-                t = t[vm.start() :]  # "Số: 12/UBND-VP V/v …" glued on one line
-            hm = _DOC_TYPE_HEAD.match(t)
-            if hm:
-                vv = not hm.group(0).startswith("Về")
-                if vv:
-                    t = "V/v" + t[hm.end() :]  # OCR "W⁄v" is the V/v of a công văn
-                subj, s, e = _subject_after(text, head_cells, i, t, body_line is not None)
-                hf.subject, hf.vv = subj, vv
-                hf.spans["subject"] = (s, e, text[s:e])
-                break
-    return hf
 
 
 def _date_without_place(text: str, head_cells: list[Cell], hf: HeaderFacts) -> None:
