@@ -512,7 +512,7 @@ _ORG_HEAD = re.compile(
     r"^(?:ỦY\s+BAN|UỶ\s+BAN|UBND|HĐND|HỘI\s+ĐỒNG|SỞ|BỘ|CỤC|TỔNG\s+CỤC|CHI\s+CỤC|BAN|PHÒNG|"
     r"VĂN\s+PHÒNG|ĐOÀN|TRUNG\s+TÂM|TRƯỜNG|VIỆN|HỌC\s+VIỆN|TÒA|TOÀ|CÔNG\s+AN|QUÂN|ĐẢNG|"
     r"CHÍNH\s+PHỦ|QUỐC\s+HỘI|THỦ\s+TƯỚNG|CHỦ\s+TỊCH|CÔNG\s+TY|TẬP\s+ĐOÀN|HỢP\s+TÁC\s+XÃ|KHO\s+BẠC|"
-    r"NGÂN\s+HÀNG|BẢO\s+HIỂM|CHI\s+NHÁNH|THANH\s+TRA|ĐÀI|BÁO|HỘI|LIÊN\s+ĐOÀN|LIÊN\s+MINH|MẶT\s+TRẬN|"
+    r"NGÂN\s+HÀNG|BẢO\s+HIỂM|CHI\s+NHÁNH|THANH\s+TRA|ĐÀI|BÁO|HỘI|HIỆP\s+HỘI|LIÊN\s+ĐOÀN|LIÊN\s+MINH|MẶT\s+TRẬN|"
     r"TỔ|ĐẠI\s+HỌC|BỆNH\s+VIỆN|ĐỘI|BỘ\s+CHỈ\s+HUY|BỘ\s+TƯ\s+LỆNH|QUÂN\s+KHU|KIỂM\s+TOÁN|"
     r"HẢI\s+QUAN|CẢNG\s+VỤ|VIỆN\s+KIỂM\s+SÁT|KIỂM\s+SÁT|ỦY\s+BAN\s+KIỂM\s+TRA|THÀNH\s+ĐOÀN|"
     r"TỈNH\s+ĐOÀN|HUYỆN\s+ĐOÀN|CÔNG\s+ĐOÀN|UBMTTQ|MTTQ|BQL|BCĐ|VP|TTg|VKSND|TAND|NHÀ\s+XUẤT\s+BẢN)\b"
@@ -568,6 +568,30 @@ _HEAD_ONLY = re.compile(r"VĂN\s+PHÒNG|(?:ỦY|UỶ)\s+BAN\s+THƯỜNG\s+VỤ|B
 _NATIONAL_TAIL = re.compile(r"^(?:CHÍNH\s+PHỦ|QUỐC\s+HỘI|CHỦ\s+TỊCH\s+NƯỚC|TRUNG\s+ƯƠNG)\b")
 
 
+# the words that open a body's name, each alternative of ``_ORG_HEAD`` as printed and
+# accent-folded: OCR drops the diacritics of a whole line ("CONG AN TINH LAM ĐÔNG")
+_FOLDED_HEADS = [
+    (re.compile(fold(alt.replace(r"\s+", " ")).replace(" ", r"\s+") + r"(?!\w)"),
+     alt.replace(r"\s+", " "))
+    for alt in _ORG_HEAD.pattern[4:-3].split("|") if alt.replace(r"\s+", " ").upper() == alt.replace(r"\s+", " ")
+    and fold(alt.replace(r"\s+", " ")).isascii()
+]
+
+
+def _restore_head(line: str) -> str:
+    """A header line whose first word lost its diacritics to OCR: its body word as printed
+    (``CONG AN TINH`` -> ``CÔNG AN TINH``), when the folded words are a body's name."""
+    first = line.split(" ", 1)[0]
+    if not first.isascii() or _ORG_HEAD.match(line):
+        return line
+    folded = fold(line)
+    for rx, printed in _FOLDED_HEADS:
+        m = rx.match(folded)
+        if m and fold(printed) != printed.casefold():
+            return printed + line[len(m.group(0)):]
+    return line
+
+
 def _group_issuer_lines(lines: list[str]) -> list[tuple[str, list[int]]]:
     """Join header lines into body names; each group keeps the indices of its lines."""
     groups: list[tuple[str, list[int]]] = []
@@ -575,6 +599,7 @@ def _group_issuer_lines(lines: list[str]) -> list[tuple[str, list[int]]]:
         t = t.strip(" *-_")
         if not t:
             continue
+        t = _restore_head(t)
         head = _ORG_HEAD.match(t) or _PARTY_COMMITTEE.match(t)
         cont = (_ISSUER_CONT.match(t) or not head) and not _PARTY_COMMITTEE.match(t)
         if groups and (cont or groups[-1][0].rstrip().endswith((",", " VÀ", "&"))
