@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from .dates import adoption_date, iso_date
-from .doctypes import ABBREVIATIONS, PROVINCES, STATE_CODES, type_from_name
+from .doctypes import ABBREVIATIONS, PROVINCES, STATE_CODES, is_type_code, type_from_name
 from .normalize import canonical_tones, fold
 from .symbols import SymbolParts, parse_symbol
 
@@ -249,6 +249,7 @@ def _find_symbol(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, bool
     return None, False, None
 
 
+_GLUED_TYPE = re.compile(r"^[ \t]*(?P<num>\d{1,5})(?P<code>[A-ZĐ][A-Za-zĐ]{0,3})(?=[ \t]*-[ \t]*[A-ZĐ])")
 _BRACKET_UNIT = re.compile(r"[ \t]?(\([A-ZĐ][A-ZĐ0-9.&-]{0,11}\))")
 
 
@@ -271,6 +272,16 @@ def _find_symbol_in(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, b
                 parts.units = [*parts.units, unit.group(1).strip("()")]
                 parts.end = unit.end()
             return parts, False, c
+        glued = _GLUED_TYPE.match(after)
+        if glued and is_type_code(glued.group("code")):
+            # "Số: 01NQ-HĐQLQ": the slash lost between the digits and a type code
+            fixed = parse_symbol(f"Số: {glued.group('num')}/{after[glued.start('code'):]}")
+            if fixed is not None:
+                off = c.start + m.end()
+                inserted = len(f"Số: {glued.group('num')}/")  # maps back to the code
+                fixed.start = off + glued.start("num")
+                fixed.end = off + glued.start("code") + fixed.end - inserted
+                return fixed, False, c
         g = _GARBLED_NUMBER.match(after)
         if g:
             num, bad = _clean_number(g.group("junk"))
