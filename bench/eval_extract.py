@@ -37,7 +37,8 @@ Scoring rules:
   date (day or month): right; wrong (a value that is not the truth, a day read wrongly);
   empty with a ``handwritten`` review entry for the field (the good "I cannot read it");
   empty without one. A date that keeps only the printed part (``2025-10`` for
-  ``2025-10-01`` with a handwritten day) is "empty".
+  ``2025-10-01`` with a handwritten day) is "empty", and so is a symbol that keeps only the
+  printed part (``/TTr-SNV`` for ``347/TTr-SNV`` with a handwritten number).
 - cited: micro-averaged recall and precision over normalised symbols
   (``normalize_symbol``); truths marked ``cited_complete: false`` are not scored for it.
   A rendered scan holds only pages 1 and last of its text: its truth citations are kept
@@ -286,6 +287,9 @@ def handwritten_verdict(key: str, pred: dict[str, Any] | None, truth: dict[str, 
         return "right"
     empty = not value or (key == "date" and want and str(want).startswith(str(value))
                           and len(str(value)) < len(str(want)))
+    if key == "symbol" and value and want and truth.get("number"):
+        # the printed part kept, the handwritten number left out: "/TTr-SNV"
+        empty = _sym(value) == _sym(str(want))[len(str(truth["number"])):]
     if not empty:
         return "wrong"
     field_name = "date" if key == "date" else "number"

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .dates import adoption_date, iso_date
-from .doctypes import ABBREVIATIONS, PROVINCES, STATE_CODES, type_from_name
+from .doctypes import ABBREVIATIONS, PROVINCES, STATE_CODES, is_type_code, type_from_name
 from .normalize import canonical_tones, fold
 from .symbols import SymbolParts, parse_symbol
 
@@ -252,6 +252,7 @@ def _find_symbol(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, bool
     return None, False, None
 
 
+_GLUED_TYPE = re.compile(r"^[ \t]*(?P<num>\d{1,5})(?P<code>[A-ZĐ][A-Za-zĐ]{0,3})(?=[ \t]*-[ \t]*[A-ZĐ])")
 _BRACKET_UNIT = re.compile(r"[ \t]?(\([A-ZĐ][A-ZĐ0-9.&-]{0,11}\))")
 
 
@@ -274,6 +275,16 @@ def _find_symbol_in(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, b
                 parts.units = [*parts.units, unit.group(1).strip("()")]
                 parts.end = unit.end()
             return parts, False, c
+        glued = _GLUED_TYPE.match(after)
+        if glued and is_type_code(glued.group("code")):
+            # "Số: 01NQ-HĐQLQ": the slash lost between the digits and a type code
+            fixed = parse_symbol(f"Số: {glued.group('num')}/{after[glued.start('code'):]}")
+            if fixed is not None:
+                off = c.start + m.end()
+                inserted = len(f"Số: {glued.group('num')}/")  # maps back to the code
+                fixed.start = off + glued.start("num")
+                fixed.end = off + glued.start("code") + fixed.end - inserted
+                return fixed, False, c
         g = _GARBLED_NUMBER.match(after)
         if g:
             num, bad = _clean_number(g.group("junk"))
@@ -515,7 +526,7 @@ _ORG_HEAD = re.compile(
     r"^(?:ỦY\s+BAN|UỶ\s+BAN|UBND|HĐND|HỘI\s+ĐỒNG|SỞ|BỘ|CỤC|TỔNG\s+CỤC|CHI\s+CỤC|BAN|PHÒNG|"
     r"VĂN\s+PHÒNG|ĐOÀN|TRUNG\s+TÂM|TRƯỜNG|VIỆN|HỌC\s+VIỆN|TÒA|TOÀ|CÔNG\s+AN|QUÂN|ĐẢNG|"
     r"CHÍNH\s+PHỦ|QUỐC\s+HỘI|THỦ\s+TƯỚNG|CHỦ\s+TỊCH|CÔNG\s+TY|TẬP\s+ĐOÀN|HỢP\s+TÁC\s+XÃ|KHO\s+BẠC|"
-    r"NGÂN\s+HÀNG|BẢO\s+HIỂM|CHI\s+NHÁNH|THANH\s+TRA|ĐÀI|BÁO|HỘI|LIÊN\s+ĐOÀN|LIÊN\s+MINH|MẶT\s+TRẬN|"
+    r"NGÂN\s+HÀNG|BẢO\s+HIỂM|CHI\s+NHÁNH|THANH\s+TRA|ĐÀI|BÁO|HỘI|HIỆP\s+HỘI|LIÊN\s+ĐOÀN|LIÊN\s+MINH|MẶT\s+TRẬN|"
     r"TỔ|ĐẠI\s+HỌC|BỆNH\s+VIỆN|ĐỘI|BỘ\s+CHỈ\s+HUY|BỘ\s+TƯ\s+LỆNH|QUÂN\s+KHU|KIỂM\s+TOÁN|"
     r"HẢI\s+QUAN|CẢNG\s+VỤ|VIỆN\s+KIỂM\s+SÁT|KIỂM\s+SÁT|ỦY\s+BAN\s+KIỂM\s+TRA|THÀNH\s+ĐOÀN|"
     r"TỈNH\s+ĐOÀN|HUYỆN\s+ĐOÀN|CÔNG\s+ĐOÀN|UBMTTQ|MTTQ|BQL|BCĐ|VP|TTg|VKSND|TAND|NHÀ\s+XUẤT\s+BẢN)\b"
@@ -571,6 +582,30 @@ _HEAD_ONLY = re.compile(r"VĂN\s+PHÒNG|(?:ỦY|UỶ)\s+BAN\s+THƯỜNG\s+VỤ|B
 _NATIONAL_TAIL = re.compile(r"^(?:CHÍNH\s+PHỦ|QUỐC\s+HỘI|CHỦ\s+TỊCH\s+NƯỚC|TRUNG\s+ƯƠNG)\b")
 
 
+# the words that open a body's name, each alternative of ``_ORG_HEAD`` as printed and
+# accent-folded: OCR drops the diacritics of a whole line ("CONG AN TINH LAM ĐÔNG")
+_FOLDED_HEADS = [
+    (re.compile(fold(alt.replace(r"\s+", " ")).replace(" ", r"\s+") + r"(?!\w)"),
+     alt.replace(r"\s+", " "))
+    for alt in _ORG_HEAD.pattern[4:-3].split("|") if alt.replace(r"\s+", " ").upper() == alt.replace(r"\s+", " ")
+    and fold(alt.replace(r"\s+", " ")).isascii()
+]
+
+
+def _restore_head(line: str) -> str:
+    """A header line whose first word lost its diacritics to OCR: its body word as printed
+    (``CONG AN TINH`` -> ``CÔNG AN TINH``), when the folded words are a body's name."""
+    first = line.split(" ", 1)[0]
+    if not first.isascii() or _ORG_HEAD.match(line):
+        return line
+    folded = fold(line)
+    for rx, printed in _FOLDED_HEADS:
+        m = rx.match(folded)
+        if m and fold(printed) != printed.casefold():
+            return printed + line[len(m.group(0)):]
+    return line
+
+
 def _group_issuer_lines(lines: list[str]) -> list[tuple[str, list[int]]]:
     """Join header lines into body names; each group keeps the indices of its lines."""
     groups: list[tuple[str, list[int]]] = []
@@ -578,6 +613,7 @@ def _group_issuer_lines(lines: list[str]) -> list[tuple[str, list[int]]]:
         t = t.strip(" *-_")
         if not t:
             continue
+        t = _restore_head(t)
         head = _ORG_HEAD.match(t) or _PARTY_COMMITTEE.match(t)
         cont = (_ISSUER_CONT.match(t) or not head) and not _PARTY_COMMITTEE.match(t)
         if groups and (cont or groups[-1][0].rstrip().endswith((",", " VÀ", "&"))
@@ -747,18 +783,7 @@ def _is_authority_line(t: str) -> bool:
 def parse_header(text: str) -> HeaderFacts:
     """Read the header anchors of a document's text (all pages joined)."""
     hf = HeaderFacts()
-    # the header zone: the first HEADER_LINES lines that hold text (blank lines between
-    # paragraphs do not count: DOCX and HTML extraction double them)
-    stop = 0
-    counted = 0
-    while counted < HEADER_LINES:
-        nl = text.find("\n", stop)
-        if nl < 0:
-            stop = len(text)
-            break
-        counted += bool(text[stop:nl].strip())
-        stop = nl + 1
-    cells = split_cells(text, 0, stop)
+    cells = split_cells(text, 0, _header_stop(text))
     hf.party_motto = any(
         re.fullmatch(r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM", c.text.strip(" *")) for c in cells
     )
@@ -767,13 +792,73 @@ def parse_header(text: str) -> HeaderFacts:
     body_line = next((c.line for c in cells if c.first and _BODY_START.match(c.text)), None)
     head_cells = [c for c in cells if body_line is None or c.line < body_line]
 
+    parts, so_cell = _read_symbol(text, head_cells, hf)
+    dcell = _read_date(text, head_cells, hf, parts, so_cell)
+    type_idx = _find_type_line(head_cells, after_line=so_cell.line if so_cell is not None else 0)
+    _read_issuer(text, head_cells, hf, so_cell, dcell, type_idx)
+
+    if type_idx is not None:
+        c = head_cells[type_idx]
+        found = type_from_name(c.text.strip())
+        if found:
+            code, name = found
+            hf.type_code = code
+            rest = c.text.strip()[len(name) :].strip(" :")
+            hf.type_name = _cap(name.lower()) if code in STATE_CODES else name
+            hf.spans["doc_type"] = (c.start, c.start + len(c.text.strip()), c.text.strip())
+            sub = _subject_after(text, head_cells, type_idx, rest, body_line is not None)
+            if sub.text:
+                hf.subject = sub.text
+                hf.spans["subject"] = (sub.start, sub.end, text[sub.start:sub.end])
+                hf.title_lines = [" ".join(c.text.split()), *sub.lines[1 if rest else 0:]]
+    if hf.subject is None:
+        for i, c in enumerate(head_cells):
+            t = c.text.strip()
+            vm = _VV_INSIDE.search(t)
+            if vm and not _DOC_TYPE_HEAD.match(t):
+                t = t[vm.start() :]  # "Số: 12/UBND-VP V/v …" glued on one line
+            hm = _DOC_TYPE_HEAD.match(t)
+            if hm:
+                vv = not hm.group(0).startswith("Về")
+                if vv:
+                    t = "V/v" + t[hm.end() :]  # OCR "W⁄v" is the V/v of a công văn
+                sub = _subject_after(text, head_cells, i, t, body_line is not None)
+                hf.subject, hf.vv = sub.text, vv
+                hf.spans["subject"] = (sub.start, sub.end, text[sub.start:sub.end])
+                hf.title_lines = sub.lines
+                break
+    return hf
+
+
+def _header_stop(text: str) -> int:
+    """The end of the header zone: the first :data:`HEADER_LINES` lines that hold text
+    (blank lines between paragraphs do not count: DOCX and HTML extraction double them)."""
+    stop = 0
+    counted = 0
+    while counted < HEADER_LINES:
+        nl = text.find("\n", stop)
+        if nl < 0:
+            return len(text)
+        counted += bool(text[stop:nl].strip())
+        stop = nl + 1
+    return stop
+
+
+def _read_symbol(text: str, head_cells: list[Cell],
+                 hf: HeaderFacts) -> tuple[SymbolParts | None, Cell | None]:
+    """The Số line into ``hf`` (symbol, unreadable number, span); its parts and cell."""
     parts, unreadable, so_cell = _find_symbol(text, head_cells)
     if parts is not None:
         hf.symbol, hf.number_unreadable, hf.symbol_line = parts, unreadable, True
         hf.spans["symbol"] = (parts.start, parts.end, text[parts.start : parts.end])
         if unreadable:
             hf.warnings.append("number unreadable")
+    return parts, so_cell
 
+
+def _read_date(text: str, head_cells: list[Cell], hf: HeaderFacts, parts: SymbolParts | None,
+               so_cell: Cell | None) -> Cell | None:
+    """The place-date line into ``hf`` (date, place, span); its cell."""
     dm, dcell = _find_date(head_cells, text)
     if dm is None:
         # giấy phép drafts carry the place-date line in the footer; never a body date
@@ -798,9 +883,13 @@ def parse_header(text: str) -> HeaderFacts:
         hf.spans["date"] = (s, e, text[s:e])
     else:
         _date_without_place(text, head_cells, hf)
+    return dcell
 
-    # issuer: upper-case cells above the Số line (or above the type line)
-    type_idx = _find_type_line(head_cells, after_line=so_cell.line if so_cell is not None else 0)
+
+def _read_issuer(text: str, head_cells: list[Cell], hf: HeaderFacts, so_cell: Cell | None,
+                 dcell: Cell | None, type_idx: int | None) -> None:
+    """The issuer (and its parent, or every body of a joint document) into ``hf``: the
+    upper-case cells above the Số line (or above the type line)."""
     stop_line = so_cell.line if so_cell is not None else None
     if stop_line is None:
         stop_line = head_cells[type_idx].line if type_idx is not None else (
@@ -836,38 +925,6 @@ def parse_header(text: str) -> HeaderFacts:
             hf.warnings.append(f"issuer incomplete: {grouped[-1][0]}")
             hf.issuer = None
             del hf.spans["issuer"]
-
-    if type_idx is not None:
-        c = head_cells[type_idx]
-        found = type_from_name(c.text.strip())
-        if found:
-            code, name = found
-            hf.type_code = code
-            rest = c.text.strip()[len(name) :].strip(" :")
-            hf.type_name = _cap(name.lower()) if code in STATE_CODES else name
-            hf.spans["doc_type"] = (c.start, c.start + len(c.text.strip()), c.text.strip())
-            sub = _subject_after(text, head_cells, type_idx, rest, body_line is not None)
-            if sub.text:
-                hf.subject = sub.text
-                hf.spans["subject"] = (sub.start, sub.end, text[sub.start:sub.end])
-                hf.title_lines = [" ".join(c.text.split()), *sub.lines[1 if rest else 0:]]
-    if hf.subject is None:
-        for i, c in enumerate(head_cells):
-            t = c.text.strip()
-            vm = _VV_INSIDE.search(t)
-            if vm and not _DOC_TYPE_HEAD.match(t):
-                t = t[vm.start() :]  # "Số: 12/UBND-VP V/v …" glued on one line
-            hm = _DOC_TYPE_HEAD.match(t)
-            if hm:
-                vv = not hm.group(0).startswith("Về")
-                if vv:
-                    t = "V/v" + t[hm.end() :]  # OCR "W⁄v" is the V/v of a công văn
-                sub = _subject_after(text, head_cells, i, t, body_line is not None)
-                hf.subject, hf.vv = sub.text, vv
-                hf.spans["subject"] = (sub.start, sub.end, text[sub.start:sub.end])
-                hf.title_lines = sub.lines
-                break
-    return hf
 
 
 def _date_without_place(text: str, head_cells: list[Cell], hf: HeaderFacts) -> None:

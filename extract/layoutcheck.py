@@ -43,6 +43,9 @@ HANDWRITING_CONFIDENCE = 50.0
 HEADER_BAND = 0.4
 #: handwriting strays above and below the printed line by up to this many line heights
 _REACH = 0.6
+#: a value word this many times the header's median word height is handwriting over the
+#: print (printed numbers measure 0.8-1.1 of it, handwritten ones 1.5 and more)
+TALL_HEIGHTS = 1.4
 
 _DIGITS = re.compile(r"^\d{1,6}$")
 _DATE_PARTS = re.compile(
@@ -187,33 +190,70 @@ def _number_slot(facts: Facts, pages: dict[int, Page],
         page = pages.get(1)
         if page is None:
             return None
-        words = page.words
-        reading = None
-        for k, w in enumerate(words):
-            if w.box[1] > HEADER_BAND or not _SUFFIX.match(w.text):
-                continue
-            # a symbol's suffix ("/CAT-PA05") with a label or a glued "Số:…" before it
-            near = [j for j in range(max(0, k - 3), k) if _same_line(words[j], w)]
-            if any(_is_label(words[j].text) or _GLUED_LABEL.match(words[j].text)
-                   for j in near):
-                reading = _number_reading(words, k, near[0], None)
-                break
+        reading = _slot_without_symbol(page.words)
         page_no = 1
     if reading is None:
         return None
-    return page_no, reading, _pen_over(page.ink, reading.region)
+    return page_no, reading, _pen_over(page.ink, reading.region) or _tall(reading, page.words)
+
+
+def _slot_without_symbol(words: list[Word]) -> _Reading | None:
+    """The number slot of a Số line the header could not read, found in the header band
+    by the symbol's suffix: ``/CAT-PA05`` with a label (or a glued ``Số:…``) before it;
+    a label glued to the whole symbol (``Sế:0J/NQ-HĐQL``); or the codes without their
+    slash, lost to the handwriting over it (``Số: ©¿2 LĐLSVN-BTV``, ``Số: 3 ØjC04-P6``),
+    after a label with something in the blank."""
+    for k, w in enumerate(words):
+        if w.box[1] > HEADER_BAND:
+            continue
+        whole = _GLUED_LABEL.match(w.text)
+        if whole and (cut := re.search(r"/[A-ZĐ]", whole.group("v"))) and cut.start() > 0:
+            value = whole.group("v")[: cut.start()]
+            return _Reading([Word(value, w.conf, w.box)], _band(w.box[0], w.box[2], w))
+        near = [j for j in range(max(0, k - 3), k) if _same_line(words[j], w)]
+        if _SUFFIX.match(w.text):
+            if any(_is_label(words[j].text) or _GLUED_LABEL.match(words[j].text)
+                   for j in near):
+                return _number_reading(words, k, near[0], None)
+            continue
+        bare = _BARE_SUFFIX.search(w.text)
+        # the label of a Số line, capitalised ("Nghị quyết số 33 NQ-CP" is a citation)
+        label = next((j for j in reversed(near) if _is_label(words[j].text)
+                      and not words[j].text.startswith("s")), None)
+        if bare is None or label is None or (bare.start() == 0 and label == k - 1):
+            continue
+        value = [x for x in words[label + 1 : k]]
+        if bare.start() > 0:  # junk glued before the codes: what OCR made of the digits
+            value.append(Word(w.text[: bare.start()], w.conf, w.box))
+        return _Reading(value, _band(words[label].box[2], w.box[0], w))
+    return None
+
+
+def _tall(reading: _Reading, words: list[Word]) -> bool:
+    """Digits written by hand over the blank: Tesseract's box of the value (or of the
+    number glued to its symbol) stands :data:`TALL_HEIGHTS` times the header's median
+    word height or more; printed digits have the height of the print around them. The
+    pen's own trace where the ink shows no colour (a grey scan)."""
+    heights = sorted(w.box[3] - w.box[1] for w in words if w.box[1] <= HEADER_BAND)
+    if not heights or not reading.words:
+        return False
+    median = heights[len(heights) // 2]
+    return median > 0 and any(w.box[3] - w.box[1] >= TALL_HEIGHTS * median
+                              for w in reading.words)
 
 
 def _is_label(text: str) -> bool:
     """``Số`` / ``Số:`` and what OCR makes of it next to handwriting (``Sá:``, ``S6:``)."""
     f = _fold(text).strip()
-    return f.rstrip(":") == "so" or bool(re.fullmatch(r"s[oa06]:", f))
+    return f.rstrip(":") == "so" or bool(re.fullmatch(r"[s$§][oa06]:", f))
 
 
-# "Só:đÓ6": the label glued to what OCR read in the blank
-_GLUED_LABEL = re.compile(r"^[Ss]\w?:(?P<v>.+)$")
-# the ký hiệu after the number: "/CAT-PA05", "/QĐ-TTg"
+# "Só:đÓ6", "$ố:4340": the label glued to what OCR read in the blank
+_GLUED_LABEL = re.compile(r"^[Ss$§]\w?:(?P<v>.+)$")
+# the ký hiệu after the number: "/CAT-PA05", "/QĐ-TTg"; or its codes with the slash lost
+# to the handwriting over it ("LĐLSVN-BTV")
 _SUFFIX = re.compile(r"^/[A-ZĐ]")
+_BARE_SUFFIX = re.compile(r"[A-ZĐ][A-ZĐ0-9]{1,9}-[A-ZĐ][A-ZĐ0-9.&-]*$")
 
 
 def _number_reading(words: list[Word], k: int, first: int,
@@ -229,10 +269,10 @@ def _number_reading(words: list[Word], k: int, first: int,
         label_box = value[0].box
         value[0] = Word(stuck.group("v"), value[0].conf, value[0].box)
         glued_left = label_box[0] + (label_box[2] - label_box[0]) * 0.3
-        right = slash.box[0] if slash.text.startswith("/") else slash.box[2]
+        right = slash.box[2] if "/" in slash.text and not slash.text.startswith("/") else slash.box[0]
         return _Reading(value, _band(glued_left, right, slash))
     head = slash.text.split("/", 1)[0].split(":")[-1]  # "Số:402/BCA" -> "402"
-    glued = bool(head) and not slash.text.startswith("/")
+    glued = "/" in slash.text and bool(head) and not slash.text.startswith("/")
     if glued:
         value.append(Word(head, slash.conf, slash.box))
     if number is not None and not value:
@@ -240,7 +280,7 @@ def _number_reading(words: list[Word], k: int, first: int,
     left = words[label].box[2] if label is not None else (value[0].box[0] if value else None)
     if left is None:
         return _Reading(value, None, glued)
-    right = slash.box[0] if slash.text.startswith("/") else slash.box[2]
+    right = slash.box[2] if glued else slash.box[0]
     return _Reading(value, _band(left, right, slash), glued)
 
 
@@ -262,6 +302,11 @@ def _check_date(facts: Facts, pages: dict[int, Page]) -> None:
         return
     m = _DATE_PARTS.search(span.text)
     if m is None:
+        if facts.date and len(facts.date) < 10 and "day or month unreadable" in facts.warnings:
+            # "ngày lUthảng Ú năm 2025": garbage where the day and month stand, even
+            # "tháng" lost: what OCR makes of them written by hand (the year is kept)
+            facts.review.append(ReviewItem("date", "handwritten", span.page,
+                                           detail=span.text))
         return
     words = page.words
     parts: dict[str, _Reading] = {}
@@ -273,7 +318,7 @@ def _check_date(facts: Facts, pages: dict[int, Page]) -> None:
         if before and after and _same_line(before[-1], after[0]):
             region = _band(before[-1].box[2], after[0].box[0], after[0])
         parts[key] = _Reading(value, region)
-    pen = {k: _pen_over(page.ink, r.region) for k, r in parts.items()}
+    pen = {k: _pen_over(page.ink, r.region) or _tall(r, words) for k, r in parts.items()}
     unsure = {k: bool(r.words) and (not r.clean() or r.min_conf() < LOW_CONFIDENCE)
               for k, r in parts.items()}
     bad = [k for k in ("day", "month") if pen[k] or unsure[k]]

@@ -96,7 +96,19 @@ class SymbolParts:
 def _segments(chain: str) -> tuple[list[str], list[str]]:
     """Split a code chain into segments and the separators between them."""
     parts = re.split(r"\s*(//|/|-)\s*", chain.strip())
-    return [p.strip() for p in parts[0::2] if p.strip()], parts[1::2]
+    return [_digit_tail(p.strip()) for p in parts[0::2] if p.strip()], parts[1::2]
+
+
+_LOOKALIKE_TAIL = re.compile(r"(?P<code>[A-ZĐ]+)(?P<tail>\d[\dOSIl]*[OSIl][\dOSIl]*)")
+
+
+def _digit_tail(seg: str) -> str:
+    """A unit code's digits with OCR look-alikes among them (``PA0S`` -> ``PA05``,
+    ``QH1S`` -> ``QH15``): after the first digit of a code only digits follow."""
+    m = _LOOKALIKE_TAIL.fullmatch(seg)
+    if m is None:
+        return seg
+    return m.group("code") + m.group("tail").translate(str.maketrans("OSIl", "0511"))
 
 
 # ASCII-folded type codes met in file names, URLs and OCR ("ND-CP", "QD-UBND")

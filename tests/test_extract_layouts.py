@@ -235,10 +235,30 @@ Kính gửi: các phòng.
     ("line", "symbol"),
     [("Số 57 /LĐLĐ-CTCĐ", "57/LĐLĐ-CTCĐ"), ("Số417/SNV-TCBC", "417/SNV-TCBC"),
      ("Số: 403/TTr-CAT(PC04)", "403/TTr-CAT(PC04)"), ("Số: 3021/SNV-CCHC&VTLT", "3021/SNV-CCHC&VTLT"),
-     ("Số: 1830 /STC- HTDN", "1830/STC-HTDN")],
+     ("Số: 1830 /STC- HTDN", "1830/STC-HTDN"),
+     # OCR: the slash lost between the digits and a type code; digit look-alikes in a unit
+     ("Số: 01NQ-HĐQLQ", "01/NQ-HĐQLQ"), ("Số: 177/CAT-PA0S", "177/CAT-PA05")],
 )
 def test_number_line_quirks(line: str, symbol: str) -> None:
     assert _facts(f"SỞ TÀI CHÍNH\n{line}\nV/v báo cáo\n").symbol == symbol
+
+
+@pytest.mark.parametrize("line", ["Số: 12UBND-VP", "Số: 7 HĐ-X"])
+def test_digits_before_a_code_that_is_no_type_are_not_a_symbol(line: str) -> None:
+    # "12UBND": UBND is an issuer, not a type code: which separator was lost is unsure
+    assert _facts(f"SỞ TÀI CHÍNH\n{line}\nV/v báo cáo\n").number is None
+
+
+def test_ocr_header_lines_without_diacritics_and_an_association() -> None:
+    # OCR drops every diacritic of a line: "CONG AN TINH" still opens a body of its own
+    f = _facts("BỘ CÔNG AN\nCONG AN TINH LAM ĐÔNG\nSố: 12/CAT-PA05\nV/v trao đổi thông tin\n"
+               "Kính gửi: Sở Nội vụ\n")
+    assert (f.issuer, f.parent_issuer) == ("Công an tỉnh Lâm Đồng", "Bộ Công an")
+    # an association under its province: the province is its parent, not part of its name
+    f = _facts("UBND TỈNH BÌNH THUẬN   CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+               "HIỆP HỘI DOANH NGHIỆP\nSố: 310 /HHDN-K4\nV/v tổ chức đại hội\n")
+    assert f.issuer is not None and f.issuer.casefold() == "hiệp hội doanh nghiệp"
+    assert f.parent_issuer == "Ủy ban nhân dân tỉnh Bình Thuận"
 
 
 # --------------------------------------------------------------- class 4: signer

@@ -1,0 +1,125 @@
+"""The number and date of OCR'd pages checked against the page layout (extract.layoutcheck),
+on pages built here word by word: the classes of scans seen on real files (a number
+written by hand over a glued symbol, labels and slashes lost to handwriting, a garbled
+day and month), each asserting the fields and the review entries."""
+
+from __future__ import annotations
+
+from evidence.extract import extract_facts
+from evidence.model import Facts, Page, Word
+
+# a line of the page: its words as (text, confidence, height as a multiple of the print)
+Line = list[tuple[str, float, float]]
+
+_PRINT = 0.012  # the height of a printed word, as a fraction of the page
+
+
+def _page(lines: list[tuple[float, float, Line]]) -> Page:
+    """A page whose text is its lines (each at ``(x, y)``), every word placed and boxed."""
+    text = ""
+    words: list[Word] = []
+    for n, (x, y, line) in enumerate(lines):
+        if n:
+            text += "\n\n" if not line else "\n"
+        for k, (w, conf, tall) in enumerate(line):
+            if k:
+                text += " "
+            width = 0.012 * len(w)
+            h = _PRINT * tall
+            words.append(Word(w, conf, [x, y - (h - _PRINT), x + width, y + _PRINT],
+                              len(text), len(text) + len(w)))
+            text += w
+            x += width + 0.008
+    return Page(number=1, text=text, ocr=True, confidence=90.0, words=words)
+
+
+def _header(number_line: Line, date_line: Line | None = None) -> list[tuple[float, float, Line]]:
+    date_line = date_line or [("Hà", 96, 1), ("Nội,", 96, 1), ("ngày", 96, 1), ("15", 95, 1),
+                              ("tháng", 96, 1), ("12", 95, 1), ("năm", 96, 1), ("2025", 95, 1)]
+    return [
+        (0.15, 0.07, [("BỘ", 96, 1.1), ("TƯ", 96, 1.1), ("PHÁP", 96, 1.1)]),
+        (0.45, 0.07, [("CỘNG", 96, 1.1), ("HÒA", 96, 1.1), ("XÃ", 96, 1.1), ("HỘI", 96, 1.1),
+                      ("CHỦ", 96, 1.1), ("NGHĨA", 96, 1.1), ("VIỆT", 96, 1.1),
+                      ("NAM", 96, 1.1)]),
+        (0.5, 0.09, [("Độc", 96, 1), ("lập", 96, 1), ("-", 93, 1), ("Tự", 96, 1), ("do", 96, 1),
+                     ("-", 93, 1), ("Hạnh", 96, 1), ("phúc", 96, 1)]),
+        (0.15, 0.125, number_line),
+        (0.15, 0.15, [("V/v", 90, 1), ("tổ", 96, 1), ("chức", 96, 1), ("đại", 96, 1),
+                      ("hội", 96, 1), ("nhiệm", 96, 1), ("kỳ", 96, 1), ("mới", 96, 1)]),
+        (0.5, 0.13, date_line),
+        (0.1, 0.2, []),
+        (0.2, 0.2, [("Kính", 96, 1), ("gửi:", 96, 1), ("Sở", 96, 1), ("Tư", 96, 1),
+                    ("pháp", 96, 1), ("các", 96, 1), ("tỉnh", 96, 1)]),
+        (0.1, 0.23, [("Thực", 96, 1), ("hiện", 96, 1), ("chương", 96, 1), ("trình", 96, 1),
+                     ("công", 96, 1), ("tác", 96, 1), ("năm", 96, 1), ("2025,", 96, 1)]),
+    ]
+
+
+def _facts(page: Page) -> Facts:
+    return extract_facts([page.text], filename="scan.pdf", layout=[page])
+
+
+def _reviews(facts: Facts) -> set[tuple[str, str]]:
+    return {(r.field, r.reason) for r in facts.review}
+
+
+def test_printed_number_glued_to_its_symbol_is_kept() -> None:
+    # a long glued token scores low against the dictionary: its confidence says nothing
+    facts = _facts(_page(_header([("Số:", 93, 1), ("309/BTP-BTTP", 27, 1.0)])))
+    assert (facts.number, facts.symbol) == ("309", "309/BTP-BTTP")
+    assert facts.date == "2025-12-15"
+    assert facts.review == []
+
+
+def test_handwriting_over_a_glued_number_is_not_trusted() -> None:
+    # a grey scan: no ink colour; the digits written over the blank make the token (and
+    # the label beside it) half again as tall as the print
+    facts = _facts(_page(_header([("Số:", 30, 1.5), ("22/BTP-BTTP", 32, 1.6)])))
+    assert facts.number is None and facts.symbol == "/BTP-BTTP"
+    assert _reviews(facts) == {("number", "handwritten")}
+    assert facts.date == "2025-12-15"
+
+
+def test_tall_digits_in_the_blank_are_handwriting() -> None:
+    facts = _facts(_page(_header([("Số:", 92, 1), ("2", 90, 1.5), ("/NQ-BTP", 89, 1)])))
+    assert facts.number is None and facts.symbol == "/NQ-BTP"
+    assert _reviews(facts) == {("number", "handwritten")}
+
+
+def test_label_read_as_dollar_sign_glued_to_a_handwritten_number() -> None:
+    # "$ố:4340 /CAT-PA05": the header cannot read the line; the slot still says why
+    facts = _facts(_page(_header([("$ố:4340", 33, 1.1), ("/CAT-PA05", 89, 1)])))
+    assert facts.number is None
+    assert ("number", "handwritten") in _reviews(facts)
+
+
+def test_slash_lost_under_the_handwriting() -> None:
+    facts = _facts(_page(_header([("Số:", 93, 1), ("©¿2", 1, 1), ("LĐLSVN-BTV", 53, 1)])))
+    assert facts.number is None
+    assert ("number", "handwritten") in _reviews(facts)
+
+
+def test_label_glued_to_the_whole_symbol() -> None:
+    facts = _facts(_page(_header([("Sế:0J/NQ-HĐQL", 40, 1)])))
+    assert facts.number is None
+    assert ("number", "handwritten") in _reviews(facts)
+
+
+def test_a_citation_in_the_header_band_is_no_number_slot() -> None:
+    # no Số line at all (an application form): "số 33 NQ-CP" of a sentence is no blank
+    lines = _header([("ĐƠN", 96, 1), ("ĐỀ", 96, 1), ("NGHỊ", 96, 1)])
+    lines[-1] = (0.1, 0.23, [("theo", 96, 1), ("Nghị", 96, 1), ("quyết", 96, 1), ("số", 96, 1),
+                             ("33", 96, 1), ("NQ-CP", 90, 1), ("của", 96, 1)])
+    facts = _facts(_page(lines))
+    assert facts.number is None
+    assert not any(r.field == "number" for r in facts.review)
+
+
+def test_day_and_month_garbled_beyond_the_month_word() -> None:
+    # "ngày lUthảng Ú năm 2025": the year is printed, the rest is OCR of handwriting
+    date = [("Hà", 96, 1), ("Nội,", 96, 1), ("ngày", 96, 1), ("lUthảng", 30, 1), ("Ú", 20, 1),
+            ("năm", 96, 1), ("2025", 95, 1)]
+    facts = _facts(_page(_header([("Số:", 93, 1), ("309/BTP-BTTP", 80, 1.0)], date)))
+    assert facts.date == "2025"
+    assert ("date", "handwritten") in _reviews(facts)
+    assert facts.number == "309"
