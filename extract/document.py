@@ -159,7 +159,8 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
     facts.review.extend(ReviewItem(f, r, detail=d) for f, r, d in hf.review)
 
     party = bool(hf.symbol and hf.symbol.party) or hf.party_motto
-    block = find_signer_block(main, party=party)
+    # a scan's footer: OCR debris of seals and signature strokes around the name
+    block = find_signer_block(main, party=party, ocr=any(p.ocr for p in layout))
     if block is not None:
         facts.signer = block.signer
         s, e = block.name_span or (block.start, block.end)

@@ -14,21 +14,33 @@ from dataclasses import dataclass
 
 from ..model import Signer
 from .header import Cell, is_upper_text, position_case, split_cells
+from .normalize import fold
 from .recipients import find_noi_nhan
+from .syllables import VN_LETTERS, is_syllable
 
 __all__ = ["SignerBlock", "find_signer", "find_signer_block"]
 
-_PREFIX = re.compile(r"^(?P<p>TM|KT|TL|TUQ|Q|T/M|K/T|T/L)(?:\s*[.:]\s*|\s+)(?=[^\W\d])")
+_PREFIX = re.compile(r"^(?P<p>TM|KT|TL|TUQ|Q|T/M|K/T|T/L)(?:\s*[.:][\s.:]*|\s+)(?=[^\W\d])")
 # Party prefixes (HD 36): kept as printed in Party documents, the state form elsewhere
 _PARTY_PREFIX = {"T/M": "TM.", "K/T": "KT.", "T/L": "TL."}
+# the signers of minutes (biên bản): the secretary signs beside the presiding officer, who
+# is the document's signer
+_SECRETARY = re.compile(r"^(?:THƯ\s+KÝ|NGƯỜI\s+GHI(?:\s+BIÊN\s+BẢN)?)\b", re.IGNORECASE)
+_PRESIDING = re.compile(r"^(?:CHỦ\s+TRÌ|CHỦ\s+TỌA|CHỦ\s+TOẠ)\b")
 _TITLE = re.compile(
     r"(?:TRƯỞNG|CHỦ\s+TỊCH|GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|BÍ\s+THƯ|CHÁNH\s|THƯ\s+KÝ|ỦY\s+VIÊN|"
     r"NGƯỜI\s|ĐẠI\s+DIỆN|TỔNG\s+KIỂM|KẾ\s+TOÁN|PHÓ\s)"
 )
+# the same titles without diacritics: OCR of a scan loses or swaps marks ("GIÁM ĐÓC",
+# "CHỤ TỊCH", "BỌ TRƯƠNG"), matched on the folded cell of an OCR'd text only
+_TITLE_FOLDED = re.compile(
+    r"(?:\bTRUONG\b|CHU\s+TICH|GIAM\s+DOC|THU\s+TUONG|BI\s+THU|CHANH\s|THU\s+KY|UY\s+VIEN|"
+    r"NGUOI\s|DAI\s+DIEN|TONG\s+KIEM|KE\s+TOAN|PHO\s)"
+)
 # ranks and academic titles printed before the name: kept apart in ``Signer.rank``
 _RANK_WORDS = (
     r"(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy|uý)|Chuẩn\s+Đô\s+đốc|Phó\s+Đô\s+đốc|Đô\s+đốc"
-    r"|(?:LS|PGS|GS|TS|TSKH|ThS|KS|BS|CKII|CKI|DS|CN|NGƯT|NGND|NSND|NSƯT|KTS)\s*\."
+    r"|(?:LS|L\.\s?S|PGS|P\.\s?GS|GS|TS|T\.\s?S|TSKH|ThS|KS|BS|CKII|CKI|DS|CN|NGƯT|NGND|NSND|NSƯT|KTS)\s*\."
     r"|Luật\s+sư|Tiến\s+sĩ|Thạc\s+sĩ|Bác\s+sĩ|Kỹ\s+sư|Giáo\s+sư|Phó\s+Giáo\s+sư"
 )
 _RANKS = re.compile(rf"^(?P<rank>(?:(?:{_RANK_WORDS})[\s.,]*)+)")
@@ -37,6 +49,15 @@ _SKIP_NAME = re.compile(r"(?:đã ký|ký|đóng dấu|Như trên|Nơi nhận|L�
 # a name's word: "Nguyễn", "H'Vi"; OCR glues a stray mark before it ("ơNguyễn", "` k$_TS.")
 _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_]*(?:'[^\W\d_]+)?$")
 _DEBRIS = re.compile(r"[^\w\s.']|_")
+# the commonest family names (folded): an OCR'd name line standing alone (its title lost
+# under a seal) is taken only when it starts with one and every word is spelled as a syllable
+_SURNAMES = frozenset(
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dao doan dinh lam "
+    "mai truong trinh luong ha cao ta tong chu la kieu quach thai luu van ton to tang phung "
+    "vuong lai hua khuong dong kim ninh thach nong lo chau giang bach diep hong tieu quan mac "
+    "ong lang khong vi thieu dau kha nghiem au banh cu dam doan giap kieu lieu lu tat than "
+    "trieu uong".split()
+)
 
 
 @dataclass
@@ -47,13 +68,37 @@ class SignerBlock:
     name_span: tuple[int, int] | None
 
 
-def _is_title_cell(t: str) -> bool:
+def _is_title_cell(t: str, ocr: bool = False) -> bool:
     t = t.strip()
+    if _SECRETARY.match(t) and len(t.split()) <= 4:
+        return True
     if not t or len(t) > 70 or not is_upper_text(t):
         return False
-    if _PREFIX.match(t):
+    if _PREFIX.match(t) or _PRESIDING.match(t):
         return True
-    return bool(_TITLE.search(t + " ")) and len(t.split()) <= 9 and not t.endswith((":", ";"))
+    if len(t.split()) > 9 or t.endswith((":", ";")):
+        return False
+    return bool(_TITLE.search(t + " ")) or (ocr and bool(_TITLE_FOLDED.search(fold(t).upper() + " ")))
+
+
+def _name_strength(name: str, text: str = "") -> int:
+    """How surely an extracted name is a person's name: 2 a known family name and every
+    word a Vietnamese syllable (``Lương Thế Điền``); 1 every word a syllable, or an ethnic
+    name with an apostrophe (``H'Vi``), of three words or more; 0 otherwise — the debris
+    of a seal or a signature stroke OCR took for a name (``Bạn X``, ``Hsäng Văn Thuân``),
+    or a place the document names as one (``tỉnh Lâm Đồng``, ``thông Yên Bái``)."""
+    words = name.split()
+    if text and re.search(rf"(?:tỉnh|huyện|thành\s+phố|thị\s+xã|xã|phường|quận|TP\.?)\s+"
+                          rf"{re.escape(name)}\b", text, re.IGNORECASE):
+        return 0
+    spelled = all(is_syllable(w) or ("'" in w and all(is_syllable(p) or len(p) == 1
+                                                        for p in w.split("'") if p))
+                  for w in words)
+    if not spelled:
+        return 0
+    if fold(words[0]).lower() in _SURNAMES:
+        return 2
+    return 1 if len(words) >= 3 else 0
 
 
 def _strip_debris(t: str) -> str:
@@ -81,7 +126,7 @@ def _name_of(t: str) -> str | None:
 def _split_name(t: str) -> tuple[str | None, str | None]:
     """The signer's name in a cell, and the rank or title printed before it
     (``Thượng tướng Lê Quốc Hùng`` -> ``("Lê Quốc Hùng", "Thượng tướng")``)."""
-    t = re.sub(r"\s+", " ", t).strip(" .,;*_")
+    t = re.sub(r"\s+", " ", t).strip(" .,;:*_")
     t = _strip_debris(t)
     rank = None
     m = _RANKS.match(t)
@@ -96,7 +141,7 @@ def _split_name(t: str) -> tuple[str | None, str | None]:
         return None, None
     fixed = []
     for w in words:
-        if not _NAME_WORD.match(w):
+        if not _NAME_WORD.match(w) or any(c.isalpha() and c.lower() not in VN_LETTERS for c in w):
             return None, None
         if w[:1].isupper() and (len(w) == 1 or w[1:].replace("'", "").islower() or "'" in w):
             fixed.append(w)
@@ -123,49 +168,75 @@ def _unmark(cells: list[Cell]) -> list[Cell]:
     return out
 
 
-def _blocks(cells: list[Cell]) -> list[tuple[list[Cell], Cell | None]]:
-    """Runs of title cells (consecutive lines) and the name cell that follows each."""
+def _blocks(cells: list[Cell], ocr: bool = False,
+            text: str = "") -> list[tuple[list[Cell], Cell | None]]:
+    """Runs of title cells (consecutive lines) and the name cell that follows each.
+
+    In an OCR'd text the seal and the signature leave debris between the title and the
+    name, some of it shaped like a name (``Bạn X``): the first surely spelled name is
+    taken (:func:`_name_strength`), and a block whose only candidates are debris is nameless.
+    """
     out: list[tuple[list[Cell], Cell | None]] = []
     i = 0
     n = len(cells)
     while i < n:
-        if not _is_title_cell(cells[i].text):
+        if not _is_title_cell(cells[i].text, ocr):
             i += 1
             continue
         run = [cells[i]]
         j = i + 1
         while j < n and cells[j].line - run[-1].line <= 4:
-            if _is_title_cell(cells[j].text):
+            if _is_title_cell(cells[j].text, ocr):
                 run.append(cells[j])
             elif (
                 cells[j].line > run[-1].line and cells[j].first
                 and not cells[j].text.startswith(("-", "+"))
-                and not any(_is_title_cell(c.text) for c in cells[j:] if c.line == cells[j].line)
+                and not any(_is_title_cell(c.text, ocr) for c in cells[j:] if c.line == cells[j].line)
             ):
                 break
             j += 1
+        # minutes: the secretary's title beside the presiding one ("THƯ KÝ" and "CHỦ TỌA"
+        # read as consecutive lines): their names follow in the same order
+        skip = 0
+        if len(run) > 1 and _SECRETARY.match(run[0].text) and not _SECRETARY.match(run[1].text):
+            run, skip = run[1:], 1
         name_cell = None
+        candidates: list[tuple[int, Cell]] = []
         k = j
-        while k < n and cells[k].line - run[-1].line <= 14:
-            if _is_title_cell(cells[k].text) and cells[k].line > run[-1].line + 1 and not _PREFIX.match(cells[k].text):
+        while k < n and cells[k].line - run[-1].line <= (20 if ocr else 14):
+            if _is_title_cell(cells[k].text, ocr) and cells[k].line > run[-1].line + 1 and not _PREFIX.match(cells[k].text):
                 # another signer's title before any name: this block is nameless
                 break
-            if _name_of(cells[k].text):
+            name = _name_of(cells[k].text)
+            if name and skip:
+                skip -= 1
+                name = None
+            if name and not ocr:
                 name_cell = cells[k]
                 break
+            if name:
+                candidates.append((_name_strength(name, text), cells[k]))
+                if candidates[-1][0] == 2:
+                    break
             k += 1
+        if candidates:
+            strength, cell = max(candidates, key=lambda c: c[0])  # the first of the strongest
+            name_cell = cell if strength else None
         out.append((run, name_cell))
         i = max(j, i + 1)
     return out
 
 
-def find_signer_block(text: str, *, party: bool = False) -> SignerBlock | None:
+def find_signer_block(text: str, *, party: bool = False, ocr: bool = False) -> SignerBlock | None:
     """The signature block of a document's text (all pages joined), or ``None``.
 
     Args:
         text: the document's text.
         party: a Party document: ``T/M``, ``K/T``, ``T/L`` are kept as printed (in state
             documents they are written as ``TM.``, ``KT.``, ``TL.``).
+        ocr: the text was read by OCR from a scan: titles are matched without their
+            diacritics, a name must be spelled as one (debris of seals and signature strokes
+            is not a name), and a lone name line needs no indentation (OCR keeps none).
     """
     nm = find_noi_nhan(text)
     anchor = nm.start() if nm else None
@@ -173,38 +244,63 @@ def find_signer_block(text: str, *, party: bool = False) -> SignerBlock | None:
         lo = text.rfind("\n", 0, max(0, anchor - 2500)) + 1
         hi = min(len(text), anchor + 3500)
         cells = _unmark(split_cells(text, lo, hi))
-        blocks = _blocks(cells)
+        blocks = _blocks(cells, ocr, text)
         if blocks:
             aline = next((c.line for c in cells if c.end > anchor), cells[-1].line)
             # nearest block to the anchor; ties go to the block after it
-            def dist(b: tuple[list[Cell], Cell | None]) -> tuple[int, int]:
+            def dist(b: tuple[list[Cell], Cell | None]) -> tuple[int, int, int]:
                 run = b[0]
                 d = min(abs(run[0].line - aline), abs(run[-1].line - aline))
-                return (0 if b[1] else 1, d)
+                return (0 if b[1] else 1, _is_secretary(b), d)
             best = min(blocks, key=dist)
+            lone = _lone_name(text, cells, aline, ocr) if ocr and best[1] is None else None
+            if lone is not None:
+                # a scan whose name line stands alone: with the title above it when the
+                # title is in the footer, alone when the only title is far (the header's)
+                if dist(best)[2] > 25 or best[0][-1].start > lone.start:
+                    return lone
+                made = _make(best, party)
+                made.signer.name, made.signer.rank = lone.signer.name, lone.signer.rank
+                made.end, made.name_span = lone.end, lone.name_span
+                return made
             return _make(best, party)
-        lone = _lone_name(text, cells, next((c.line for c in cells if c.end > anchor), None))
+        lone = _lone_name(text, cells, next((c.line for c in cells if c.end > anchor), None), ocr)
         if lone is not None:
             return lone
     cells = _unmark(split_cells(text, max(0, len(text) - 6000)))
-    named = [b for b in _blocks(cells) if b[1] is not None]
+    named = [b for b in _blocks(cells, ocr, text) if b[1] is not None]
+    # minutes: the presiding officer's block (a prefix, "CHỦ TRÌ"), not the secretary's
+    heads = [b for b in named if any(_PREFIX.match(c.text) or _PRESIDING.match(c.text)
+                                     for c in b[0])]
+    named = heads or [b for b in named if not _is_secretary(b)] or named
     if named:
         return _make(named[-1], party)
-    return _lone_name(text, cells[-6:], None) if anchor is None else None
+    return _lone_name(text, cells[-6:], None, ocr) if anchor is None else None
 
 
-def _lone_name(text: str, cells: list[Cell], aline: int | None) -> SignerBlock | None:
+def _lone_name(text: str, cells: list[Cell], aline: int | None,
+               ocr: bool = False) -> SignerBlock | None:
     """A name line standing where the signature block stands, its title lines lost (a
     seal over them, OCR): right of the recipients (an indented or second cell) within a
-    few lines of the ``Nơi nhận`` anchor, or among the last lines of a document without it."""
+    few lines of the ``Nơi nhận`` anchor, or among the last lines of a document without it.
+    OCR keeps no indentation and reads a stroke before the name as a dash: there any line
+    of the footer that is a surely spelled name with a known family name is taken."""
     best: tuple[int, Cell, str, str | None] | None = None
     for c in cells:
-        if aline is not None and not -3 <= c.line - aline <= 25:
+        if aline is not None and not -3 <= c.line - aline <= (40 if ocr else 25):
             continue
         indent = c.start - (text.rfind("\n", 0, c.start) + 1)
-        if (c.first and indent < 12) or c.text.lstrip().startswith(("-", "+", "•")):
+        listed = c.text.lstrip().startswith(("-", "+", "•"))
+        if ocr:
+            if c.text.rstrip().endswith((";", ",")):
+                continue
+            name, rank = _split_name(c.text.lstrip(" -+•"))
+            if name is None or _name_strength(name, text) < 2:
+                continue
+        elif (c.first and indent < 12) or listed:
             continue
-        name, rank = _split_name(c.text)
+        else:
+            name, rank = _split_name(c.text)
         if name is None:
             continue
         d = abs(c.line - aline) if aline is not None else -c.line
@@ -214,6 +310,10 @@ def _lone_name(text: str, cells: list[Cell], aline: int | None) -> SignerBlock |
         return None
     _, c, name, rank = best
     return SignerBlock(Signer(name=name, rank=rank), c.start, c.end, (c.start, c.end))
+
+
+def _is_secretary(block: tuple[list[Cell], Cell | None]) -> int:
+    return int(all(_SECRETARY.match(c.text.strip()) for c in block[0]))
 
 
 def _make(block: tuple[list[Cell], Cell | None], party: bool) -> SignerBlock:
@@ -268,7 +368,8 @@ def _prefix(p: str, party: bool) -> str:
     return p + "."
 
 
-def find_signer(text: str, *, party: bool = False) -> Signer | None:
-    """The signer of a document (name, position, authority and authority chain)."""
-    block = find_signer_block(text, party=party)
+def find_signer(text: str, *, party: bool = False, ocr: bool = False) -> Signer | None:
+    """The signer of a document (name, position, authority and authority chain); ``party``
+    and ``ocr`` as for :func:`find_signer_block`."""
+    block = find_signer_block(text, party=party, ocr=ocr)
     return block.signer if block else None

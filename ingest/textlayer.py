@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from evidence.extract.normalize import clean_text, fold
+from evidence.extract.syllables import SYLLABLE, VN_LETTERS, strip_tones
 
 __all__ = [
     "MIN_LETTERS",
@@ -47,20 +48,8 @@ MOJIBAKE_WORDS = 0.04
 #: clean layers score >= 0.9, damaged ones <= 0.2; see docs/ingest-formats-pdf.md)
 QUALITY_THRESHOLD = 0.55
 
-_VN_LETTERS = frozenset(
-    "abcdefghijklmnopqrstuvwxyz"
-    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
-)
-_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
-_ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
-_NUCLEUS = (
-    r"(?:uyê|uya|uyu|oai|oay|oeo|uây|uôi|ươi|ươu|iêu|yêu|"
-    r"oa|oă|oe|uâ|uê|uy|ia|iê|yê|ua|uô|ưa|ươ|ai|ao|au|ay|âu|ây|eo|êu|iu|oi|ôi|ơi|ui|ưi|ưu|oo|"
-    r"a|ă|â|e|ê|i|y|o|ô|ơ|u|ư)"
-)
-_CODA = r"(?:ch|ng|nh|[cmnpt])?"
-_SYLLABLE = re.compile(f"{_ONSET}{_NUCLEUS}{_CODA}")
+_VN_LETTERS = VN_LETTERS
+_SYLLABLE = SYLLABLE
 _STRIP = "()[]{}<>\"'“”‘’«».,;:!?…*•·-–—_/\\|"
 _ACRONYM = re.compile(r"[A-ZĐ]{1,8}")
 _CODE = re.compile(r"[A-Z0-9Đ]+")  # CT05, 1A, 2B: codes, not words
@@ -90,12 +79,6 @@ class TextScore:
 
 
 @lru_cache(maxsize=65536)
-def _strip_tones(word: str) -> str:
-    nfd = unicodedata.normalize("NFD", word)
-    return unicodedata.normalize("NFC", "".join(c for c in nfd if c not in _TONE_MARKS))
-
-
-@lru_cache(maxsize=65536)
 def _judge(token: str) -> int:
     """1 valid syllable, 0 invalid word, -1 not judged (number, acronym, code)."""
     letters = sum(c.isalpha() for c in token)
@@ -112,7 +95,7 @@ def _judge(token: str) -> int:
     low = token.lower()
     if not all(c in _VN_LETTERS for c in low):
         return 0
-    if _ACRONYM.fullmatch(token) and not _SYLLABLE.fullmatch(_strip_tones(low)):
+    if _ACRONYM.fullmatch(token) and not _SYLLABLE.fullmatch(strip_tones(low)):
         return -1  # UBND, CCHC, QĐ
     if len(low) > 7:
         return 0
@@ -121,7 +104,7 @@ def _judge(token: str) -> int:
     if token[0].isupper() and len(token) > 2 and any(c.isupper() for c in token[1:]) \
             and any(c.islower() for c in token[1:]):
         return 0  # "DQc", "QăP", "NShi"
-    return 1 if _SYLLABLE.fullmatch(_strip_tones(low)) else 0
+    return 1 if _SYLLABLE.fullmatch(strip_tones(low)) else 0
 
 
 def _is_foreign(ch: str) -> bool:

@@ -128,3 +128,64 @@ def test_doc_converter_glues_the_prefix_to_the_last_item() -> None:
     s = find_signer(text)
     assert s is not None
     assert (s.name, s.position, s.authority) == ("Nguyễn Hữu Phước", "Chánh Văn phòng", "TL.")
+
+
+# -- OCR'd scans: seal and signature debris around the name ------------------------------------
+
+def test_ocr_debris_shaped_like_a_name_is_passed_over() -> None:
+    text = ("Trân trọng./.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\nTM. BAN CHẤP HÀNH\n"
+            "ZZˆi\n5U TỊCH\nÁ>   7 ⁄Z\nO   Bạn X\nJ^\nng\n\\4\\ H2? HÀ\nQuế „2 222\n"
+            "Trương Minh Khải\n")
+    s = find_signer(text, ocr=True)
+    assert s is not None
+    assert (s.name, s.authority) == ("Trương Minh Khải", "TM.")
+
+
+def test_ocr_name_with_a_letter_no_vietnamese_word_has_is_left_empty() -> None:
+    # a signature stroke across the family name: "Hsäng" is not a name; nor is the place
+    # printed lower in the footer
+    text = ("Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\nKT. GIÁM ĐÓC\nSN) 1\"\n"
+            "e% Hsäng Văn Toàn\n¬ PHÓ GIÁM ĐÓC\n- Công ty vận tải Yên Bái;\nYên Bái\n"
+            "Đơn vị tại tỉnh Yên Bái\n")
+    s = find_signer(text, ocr=True)
+    assert s is not None and s.name is None
+    assert s.authority == "KT."
+
+
+def test_ocr_title_with_a_lost_mark_and_a_name_at_the_margin() -> None:
+    # OCR keeps no indentation and reads "ĐỐC" as "ĐÓC"
+    text = ("Trân trọng!\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\nGIÁM ĐÓC\nẶ\nlối 2W\n"
+            "Đoàn Văn Sáng\n")
+    s = find_signer(text, ocr=True)
+    assert s is not None
+    assert s.name == "Đoàn Văn Sáng"
+    # the same text born digital: no title (misspelt), and an unindented line under the
+    # list is not taken for a name
+    assert find_signer(text) is None
+
+
+def test_ocr_lone_name_after_the_recipients_dash_read_from_a_stroke() -> None:
+    # the title lost under the seal; the only title in the text is the issuer's, far above
+    text = ("THỦ TƯỚNG CHÍNH PHỦ\n" + "Nội dung điều khoản thi hành.\n" * 30
+            + "Nơi nhận:\n- Như Điều 3;\n- Các bộ, cơ quan ngang bộ;\n- Lưu: VT, KSTT (2).\n\n"
+            "-Lê Minh Hoàng\n")
+    s = find_signer(text, ocr=True)
+    assert s is not None and s.name == "Lê Minh Hoàng"
+
+
+def test_minutes_the_presiding_officer_signs_not_the_secretary() -> None:
+    text = ("Biên bản kết thúc lúc 16 giờ cùng ngày./.\nTHƯ KÝ\nTM. :.HỘI ĐỒNG THẨM ĐỊNH\n\n"
+            "Thượng tá Cao Văn Tú\nĐại tá Lý Thành Nam\n")
+    s = find_signer(text, ocr=True)
+    assert s is not None
+    assert (s.name, s.rank, s.authority) == ("Lý Thành Nam", "Đại tá", "TM.")
+    side = "Cuộc họp kết thúc lúc 17 giờ./.\n\nNgười ghi biên bản\n\nCHỦ TRÌ\n\nTạ Thu Hà\n\n: Mai Văn Lộc\n"
+    s = find_signer(side, ocr=True)
+    assert s is not None and (s.name, s.position) == ("Mai Văn Lộc", "Chủ trì")
+
+
+def test_rank_with_dotted_letters() -> None:
+    text = "Nơi nhận:\n- Lưu VP.\n\nTM. BAN THƯỜNG VỤ\nCHỦ TỊCH\n\nL.S. TS. Đinh Công Lý\n"
+    s = find_signer(text)
+    assert s is not None
+    assert (s.name, s.rank) == ("Đinh Công Lý", "L.S. TS.")
