@@ -28,10 +28,10 @@ if TYPE_CHECKING:
     from evidence.check.pack import PackResult
     from evidence.check.verdicts import CheckReport
     from evidence.index.decisions import CorrectionList, LinkList, Removal, ReviewList
-    from evidence.index.search.types import SearchResults
     from evidence.index.listing import ListResult
     from evidence.index.refs import RefsReport, ShowResult, TaskList
     from evidence.index.search import ReindexResult
+    from evidence.index.search.types import SearchResults
     from evidence.index.store import Store, StoreStatus
     from evidence.ingest.pipeline import Extraction, IngestSummary
 

@@ -50,8 +50,8 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MAX_MEMORY",
     "DEFAULT_TIMEOUT",
-    "FileStatus",
     "Extraction",
+    "FileStatus",
     "IngestResult",
     "IngestSummary",
     "default_jobs",
