@@ -1,5 +1,7 @@
-"""Command-line interface. Each command parses options, resolves the store, calls one
-library function and renders its result (``../shared/spec/contract.md``).
+"""Command-line interface. Each command parses options, calls one library function and
+returns its result; the :func:`command` decorator opens the store, handles errors and prints
+the result: ``--json`` its ``to_dict()`` (``../shared/spec/contract.md``), else its renderer
+of :mod:`evidence.renderers`.
 
 stdout carries only the command's output (JSON under ``--json``); progress, logs and
 errors go to stderr. Errors are one line, ``error: <thing>: <reason>``; ``--verbose``
@@ -491,9 +493,9 @@ def status_cmd(obj: Ctx, store: Store) -> StoreStatus:
     return store.status()
 
 # ---- check
-def _say_check_warnings(report: object) -> None:
+def _say_check_warnings(report: CheckReport) -> None:
     """What the check says once (a schema-v1 catalogue: a mention may count)."""
-    for w in getattr(report, "warnings", ()):
+    for w in report.warnings:
         click.echo(f"warning: {w}", err=True)
 
 
