@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
+from itertools import islice, pairwise
 
 from evidence.extract.normalize import canonical_tones, clean_text, fold
 
@@ -39,6 +39,7 @@ __all__ = [
     "start_keys",
     "symbol_keys",
     "term_keys",
+    "text_has_phrase",
     "tokenize",
 ]
 
@@ -193,6 +194,23 @@ def contains_phrase(folded_text: Sequence[str], phrase: Sequence[str]) -> bool:
         if tok == first and list(folded_text[i:i + m]) == list(phrase):
             return True
     return False
+
+
+def text_has_phrase(text: str, phrase: Sequence[str]) -> bool:
+    """Whether NFC ``text`` holds the folded ``phrase`` as consecutive tokens: the same
+    answer as :func:`contains_phrase` over the folded tokens of the whole text, found
+    first where the phrase's first word occurs (one accent-insensitive regex, then only
+    ``len(phrase)`` tokens compared there); the whole text is tokenized only when no such
+    place holds the phrase."""
+    m = len(phrase)
+    if m == 0:
+        return True
+    want = list(phrase)
+    for hit in _terms_regex(frozenset([phrase[0]])).finditer(text):
+        toks = [term_keys(t.group(0))[1] for t in islice(_TOKEN.finditer(text, hit.start()), m)]
+        if toks == want:
+            return True
+    return contains_phrase(analyze(text, clean=False).folded, phrase)
 
 
 def _near(a: str, b: str) -> bool:

@@ -35,9 +35,9 @@ from evidence.index.analysis import (
     ANALYZER_VERSION,
     Analysis,
     analyze,
-    contains_phrase,
     start_keys,
     symbol_keys,
+    text_has_phrase,
 )
 from evidence.index.analysis import make_snippet as _make_snippet
 from evidence.index.ranking import FUZZY_BELOW
@@ -814,8 +814,7 @@ class BaseEngine:
             if len(kept) >= limit:
                 break
             checked += 1
-            toks = analyze(self._text(c), clean=False).folded
-            subj = analyze(c.stored.get("subject") or "", clean=False).folded
-            if all(contains_phrase(toks, p) or contains_phrase(subj, p) for p in plan.phrases):
+            text, subject = self._text(c), c.stored.get("subject") or ""
+            if all(text_has_phrase(text, p) or text_has_phrase(subject, p) for p in plan.phrases):
                 kept.append(c)
         return kept, checked
