@@ -351,14 +351,21 @@ def _window_start(starts: list[tuple[int, str]], width: int) -> int:
     the most distinct terms (then the most matches); the first such window wins."""
     span = width * 7  # characters: ~7 per Vietnamese syllable with its space
     best, best_key = 0, (-1, -1)
+    # a sliding window [i, j) with its term counts: linear in the matches
+    counts: dict[str, int] = {}
     j = 0
-    for i, (pos, _) in enumerate(starts):
+    for i, (pos, term) in enumerate(starts):
         while j < len(starts) and starts[j][0] < pos + span:
+            t = starts[j][1]
+            counts[t] = counts.get(t, 0) + 1
             j += 1
-        window = [t for _, t in starts[i:j]]
-        key = (len(set(window)), len(window))
+        key = (len(counts), j - i)
         if key > best_key:
             best, best_key = i, key
+        if counts[term] == 1:
+            del counts[term]
+        else:
+            counts[term] -= 1
     return max(0, starts[best][0] - 40)
 
 
