@@ -113,3 +113,18 @@ def test_snippet_fuzzy_marks_damaged_word_only_when_asked():
     text = "Kết quả kiểm tra công tác cải cách hành chlnh đợt I"
     assert "[" not in make_snippet(text, ["chinh"])
     assert "[chlnh]" in make_snippet(text, ["chinh"], fuzzy=True)
+
+
+def test_text_has_phrase_agrees_with_the_token_scan() -> None:
+    from evidence.index.search.analysis import analyze, contains_phrase, text_has_phrase
+
+    text = ("Kế hoạch cải cách hành chính năm 2024 theo Kế hoạch số 111/KH-UBND; "
+            "áp dụng TCVN ISO 9001:2015, hoà giải ở cơ sở; kế_hoạch rời; ĐỨC THỌ.")
+    folded = analyze(text, clean=False).folded
+    phrases = [["ke", "hoach"], ["ke", "hoach", "so", "111"], ["111", "kh", "ubnd"],
+               ["iso", "9001", "2015"], ["hoa", "giai"], ["duc", "tho"], ["hoach", "ke"],
+               ["cai", "cach", "nam"], ["ke", "hoach", "roi"], ["9001"], ["thu"], []]
+    for phrase in phrases:
+        assert text_has_phrase(text, phrase) == contains_phrase(folded, phrase), phrase
+    assert text_has_phrase(text, ["ke", "hoach", "so", "111"])
+    assert not text_has_phrase(text, ["hoach", "ke"])

@@ -95,7 +95,15 @@ def _status_of(driver: Any, code: str) -> str:
     return crit.get_attribute("class").split()[-1]
 
 
+def _fits_the_screen(driver: Any) -> None:
+    """The 1366×768 window shows the page without a horizontal scroll bar."""
+    width = driver.execute_script("return document.documentElement.scrollWidth")
+    inner = driver.execute_script("return window.innerWidth")
+    assert width <= inner, (driver.current_url, width, inner)
+
+
 def test_officer_flow(server: tuple[str, Path], browser: Any) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
@@ -104,12 +112,17 @@ def test_officer_flow(server: tuple[str, Path], browser: Any) -> None:
     base, _home = server
     wait = WebDriverWait(browser, 20)
 
-    # search "ISO 9001" with the keyboard, open the first hit
+    # search "ISO 9001" with the keyboard ("/" focuses the box), open the first hit
+    assert browser.get_window_size()["width"] == 1366
     browser.get(f"{base}/search")
-    box = browser.find_element(By.ID, "q")
+    browser.execute_script("document.activeElement.blur()")  # the box loses the focus
+    ActionChains(browser).send_keys("/").perform()
+    box = browser.switch_to.active_element
+    assert box.get_attribute("id") == "q"
     box.send_keys("ISO 9001", Keys.ENTER)
     first = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "a.sym")))
     assert first.text == "245/QĐ-UBND"
+    _fits_the_screen(browser)
     _shot(browser, "1-tim-kiem")
     first.click()
 
@@ -119,6 +132,11 @@ def test_officer_flow(server: tuple[str, Path], browser: Any) -> None:
     assert "245/QĐ-UBND" in browser.find_element(By.TAG_NAME, "h1").text
     fields = browser.find_elements(By.CSS_SELECTOR, "button.field")
     assert fields, "no field can be shown on the page"
+    # the page image and the fields side by side on the laptop screen
+    pages, facts = (browser.find_element(By.CSS_SELECTOR, c).rect
+                    for c in ("section.pages", "section.fields"))
+    assert pages["x"] + pages["width"] <= facts["x"] and facts["x"] + facts["width"] <= 1366
+    _fits_the_screen(browser)
     fields[0].click()
     mark = browser.find_element(By.ID, "mark")
     wait.until(lambda d: mark.is_displayed())
@@ -127,10 +145,12 @@ def test_officer_flow(server: tuple[str, Path], browser: Any) -> None:
     # the board before: criterion 3.7 is partial (the survey report lacks its signer)
     browser.get(f"{base}/board")
     assert _status_of(browser, "3.7") == "partial"
+    _fits_the_screen(browser)
     _shot(browser, "4-tieu-chi")
 
     # the review inbox: the survey report, its signer entered in the form
     browser.get(f"{base}/review")
+    _fits_the_screen(browser)
     _shot(browser, "3-can-ra-soat")
     queue = browser.find_elements(By.CSS_SELECTOR, "ol.queue a")
     target = next(a for a in queue if "612/BC-UBND" in a.text)

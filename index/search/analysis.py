@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import pairwise
+from itertools import islice, pairwise
 
 from evidence.extract.normalize import canonical_tones, clean_text, fold
 
@@ -39,6 +39,7 @@ __all__ = [
     "start_keys",
     "symbol_keys",
     "term_keys",
+    "text_has_phrase",
     "tokenize",
 ]
 
@@ -195,6 +196,23 @@ def contains_phrase(folded_text: Sequence[str], phrase: Sequence[str]) -> bool:
     return False
 
 
+def text_has_phrase(text: str, phrase: Sequence[str]) -> bool:
+    """Whether NFC ``text`` holds the folded ``phrase`` as consecutive tokens: the same
+    answer as :func:`contains_phrase` over the folded tokens of the whole text, found
+    first where the phrase's first word occurs (one accent-insensitive regex, then only
+    ``len(phrase)`` tokens compared there); the whole text is tokenized only when no such
+    place holds the phrase."""
+    m = len(phrase)
+    if m == 0:
+        return True
+    want = list(phrase)
+    for hit in _terms_regex(frozenset([phrase[0]])).finditer(text):
+        toks = [term_keys(t.group(0))[1] for t in islice(_TOKEN.finditer(text, hit.start()), m)]
+        if toks == want:
+            return True
+    return contains_phrase(analyze(text, clean=False).folded, phrase)
+
+
 def _near(a: str, b: str) -> bool:
     """Edit distance at most 1 (OCR slips: one letter wrong, missing or extra)."""
     if a == b:
@@ -333,14 +351,21 @@ def _window_start(starts: list[tuple[int, str]], width: int) -> int:
     the most distinct terms (then the most matches); the first such window wins."""
     span = width * 7  # characters: ~7 per Vietnamese syllable with its space
     best, best_key = 0, (-1, -1)
+    # a sliding window [i, j) with its term counts: linear in the matches
+    counts: dict[str, int] = {}
     j = 0
-    for i, (pos, _) in enumerate(starts):
+    for i, (pos, term) in enumerate(starts):
         while j < len(starts) and starts[j][0] < pos + span:
+            t = starts[j][1]
+            counts[t] = counts.get(t, 0) + 1
             j += 1
-        window = [t for _, t in starts[i:j]]
-        key = (len(set(window)), len(window))
+        key = (len(counts), j - i)
         if key > best_key:
             best, best_key = i, key
+        if counts[term] == 1:
+            del counts[term]
+        else:
+            counts[term] -= 1
     return max(0, starts[best][0] - 40)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evidence.errors import StoreError
-from evidence.index.search.analysis import ANALYZER_VERSION, analyze, contains_phrase
+from evidence.index.search.analysis import ANALYZER_VERSION, text_has_phrase
 from evidence.index.search.analysis import make_snippet as _make_snippet
 from evidence.index.search.engine import MARKER, SCHEMA_VERSION, engine_dir
 from evidence.index.search.prepare import prepare
@@ -385,8 +385,7 @@ class BaseEngine:
             if len(kept) >= limit:
                 break
             checked += 1
-            toks = analyze(self._text(c), clean=False).folded
-            subj = analyze(c.stored.get("subject") or "", clean=False).folded
-            if all(contains_phrase(toks, p) or contains_phrase(subj, p) for p in plan.phrases):
+            text, subject = self._text(c), c.stored.get("subject") or ""
+            if all(text_has_phrase(text, p) or text_has_phrase(subject, p) for p in plan.phrases):
                 kept.append(c)
         return kept, checked
