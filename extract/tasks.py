@@ -591,7 +591,8 @@ def _excluded_heading(item_fold: str) -> bool:
 
 # items that describe a meeting or an inspection rather than assign work
 _INFO_LABEL = re.compile(
-    r"(?:thoi gian|dia diem|thanh phan|doi tuong|thanh vien|dai bieu|so luong)[^:.;]{0,40}:")
+    r"(?:thoi gian|dia diem|thanh phan|doi tuong|thanh vien|dai bieu|so luong|"
+    r"(?:du\s+(?:hop\s+)?tai\s+)?diem cau)[^:.;]{0,60}:")
 _LIST_LEAD = re.compile(r"(?<!\w)(?:yeu cau|de nghi|giao|chi dao|nhu sau|noi dung sau)(?!\w)")
 
 

@@ -504,3 +504,17 @@ def test_task_table_written_one_cell_per_line(form: str) -> None:
         # known, so the row is left out rather than read into the wrong columns
     ]
     assert got[0].text == "Rà soát quy hoạch các điểm mỏ"
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_meeting_points_are_attendance_not_tasks(form: str) -> None:
+    text = """Văn phòng Chính phủ trân trọng kính mời:
+1. Dự tại điểm cầu Trụ sở Chính phủ (Phòng họp số 1, Tầng 2):
+- Bộ trưởng Bộ Công an.
+- Lãnh đạo Văn phòng Chính phủ.
+2. Điểm cầu các tỉnh, thành phố trực thuộc Trung ương:
+- Chủ tịch Ủy ban nhân dân tỉnh.
+3. Bộ Công an chuẩn bị tài liệu, gửi trước 14 giờ ngày 08 tháng 10 năm 2025.
+"""
+    got = find_tasks(unicodedata.normalize(form, text))
+    assert [(t.id, t.assignees, t.deadline) for t in got] == [("3", ["Bộ Công an"], "2025-10-08")]
