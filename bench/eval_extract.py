@@ -54,7 +54,10 @@ Usage:
 ``--errors FIELD`` lists the mismatches of one field (``symbol``, ``number``, ``date``,
 ``doc_type``, ``issuer``, ``signer.name``, ``subject``, ``cited``, ``handwritten``,
 ``tasks``). Both modes end with the task accuracy of ``bench/tasks.py`` (152 annotated
-tasks: a task is right when an extracted task shares an assignee and the deadline).
+tasks: a task is right when an extracted task shares an assignee and the deadline). A whole
+run (no ``--stems``/``--bucket``/``--source``/``--json``) then prints the ``--text`` table
+and its task line too, so one command shows subject, issuer, date, signer and tasks on the
+originals and on the texts.
 """
 
 from __future__ import annotations
@@ -684,13 +687,23 @@ def main() -> int:
         return rc
     rc = evaluate_files(args)
     _tasks(args, text_mode=False)
+    if _whole_run(args) and (args.data / "realdocs-truth").is_dir():
+        # the same fields on the prepared texts, so one run shows both sources
+        print("\n## the prepared texts: realdocs/*.txt against realdocs-truth")
+        evaluate_texts(args.data, None, None)
+        _tasks(args, text_mode=True)
     return rc
+
+
+def _whole_run(args: argparse.Namespace) -> bool:
+    """Not narrowed to some files and not printing JSON."""
+    return not (args.json or args.stems or args.bucket or args.source or args.limit)
 
 
 def _tasks(args: argparse.Namespace, *, text_mode: bool) -> None:
     """Task accuracy and assignee-set F1 (``bench/tasks.py``) on the same data, unless the
     run is narrowed to some files or prints JSON."""
-    if args.json or args.stems or args.bucket or args.source or args.limit:
+    if not _whole_run(args):
         return
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from tasks import task_accuracy  # bench/tasks.py

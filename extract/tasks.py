@@ -270,11 +270,39 @@ def _columns(cells: list[str]) -> dict[str, int] | None:
     return cols if "task" in cols and "lead" in cols else None
 
 
+_Row = tuple[str, _Line, list[str], dict[str, int]]  # (row number, its line(s), cells, columns)
+
+
 def _tables(lines: list[_Line], text: str) -> tuple[list[Task], set[int]]:
-    """Tasks of every task table (a tab-separated header naming the task and the unit in
-    charge), and the ids of the lines they use."""
-    out: list[list[tuple[str, _Line, list[str], dict[str, int]]]] = []
+    """Tasks of every task table (a header naming the task and the unit in charge: its
+    cells tab-separated on one line, or one cell per line as PDF text extraction writes
+    them), and the ids of the lines they use."""
     used: set[int] = set()
+    tables = _tab_tables(lines, used) + _cell_line_tables(lines, text, used)
+    tables = [rows for rows in tables if rows]
+    tasks: list[Task] = []
+    for t_index, rows in enumerate(tables, start=1):
+        prefix = f"T{t_index}." if len(tables) > 1 else "T"
+        tasks.extend(_row_task(f"{prefix}{no}", ln, cells, cs, text) for no, ln, cells, cs in rows)
+    return tasks, used
+
+
+def _row_task(tid: str, ln: _Line, cells: list[str], cs: dict[str, int], text: str) -> Task:
+    lead = _cell_units(cells[cs["lead"]])
+    coord = _cell_units(cells[cs["coord"]]) if "coord" in cs else []
+    deadline, deadline_text, recurring = (
+        _cell_deadline(cells[cs["time"]]) if "time" in cs else (None, None, False))
+    return Task(
+        id=tid, text=_tidy(cells[cs["task"]]), assignees=lead,
+        coordinators=[c for c in coord if unit_key(c) not in {unit_key(a) for a in lead}],
+        deadline=deadline, deadline_text=deadline_text, recurring=recurring,
+        span=_span(text, ln.start, ln.end),
+    )
+
+
+def _tab_tables(lines: list[_Line], used: set[int]) -> list[list[_Row]]:
+    """Tables whose rows are tab-separated lines under a tab-separated header."""
+    out: list[list[_Row]] = []
     cols: dict[str, int] | None = None
     width = 0
     gap = 0
@@ -303,21 +331,76 @@ def _tables(lines: list[_Line], text: str) -> tuple[list[Task], set[int]]:
             continue  # a group row ("I | Công tác chỉ đạo | | |")
         no = cells[cols["no"]].strip(" .") if "no" in cols else ""
         out[-1].append((no or str(len(out[-1]) + 1), ln, cells, cols))
-    tasks: list[Task] = []
-    for t_index, rows in enumerate(out, start=1):
-        for no, ln, cells, cs in rows:
-            prefix = f"T{t_index}." if len(out) > 1 else "T"
-            lead = _cell_units(cells[cs["lead"]])
-            coord = _cell_units(cells[cs["coord"]]) if "coord" in cs else []
-            deadline, deadline_text, recurring = (
-                _cell_deadline(cells[cs["time"]]) if "time" in cs else (None, None, False))
-            tasks.append(Task(
-                id=f"{prefix}{no}", text=_tidy(cells[cs["task"]]), assignees=lead,
-                coordinators=[c for c in coord if unit_key(c) not in {unit_key(a) for a in lead}],
-                deadline=deadline, deadline_text=deadline_text, recurring=recurring,
-                span=_span(text, ln.start, ln.end),
-            ))
-    return tasks, used
+    return out
+
+
+_HEADER_CELL_WORDS = 8  # a header cell of a task table is short
+
+
+def _cell_line_tables(lines: list[_Line], text: str, used: set[int]) -> list[list[_Row]]:
+    """Tables flattened one cell per line (``TT`` / ``Nội dung`` / ``Cơ quan chủ trì`` / …,
+    then each row: its number alone on a line and one line per cell, rows apart by a blank
+    line). A row whose line count does not fit the header (a cell wrapped over two lines)
+    is left out: which line belongs to which column is not known."""
+    out: list[list[_Row]] = []
+    i = 0
+    while i < len(lines):
+        head = _cell_line_header(lines, i)
+        if head is None:
+            i += 1
+            continue
+        cols, width, j = head
+        if "no" not in cols or cols["no"] != 0:
+            i += 1
+            continue
+        rows: list[_Row] = []
+        used.update(id(ln) for ln in lines[i:j])
+        while j < len(lines) and _COL_INDEX.match(lines[j].text.strip()) and lines[j].text.strip().startswith("("):
+            used.add(id(lines[j]))
+            j += 1  # the "(1)" "(2)" … row under the header
+        expect = 1
+        while j < len(lines) and lines[j].text.strip().rstrip(".") == str(expect):
+            k = j + 1
+            while k < len(lines) and text.count("\n", lines[k - 1].end, lines[k].start) < 2 \
+                    and lines[k].text.strip().rstrip(".") != str(expect + 1):
+                k += 1
+            cells = [ln.text for ln in lines[j:k]]
+            if max(cols.values()) < len(cells) <= width and _row_fits(cells, cols):
+                used.update(id(ln) for ln in lines[j:k])
+                span = _Line(lines[j].start, lines[k - 1].end, text[lines[j].start:lines[k - 1].end], True)
+                rows.append((str(expect), span, cells, cols))
+            j, expect = k, expect + 1
+        out.append(rows)
+        i = j
+    return out
+
+
+_TIME_WORDS = re.compile(r"thuong xuyen|hang (?:nam|thang|quy|tuan)|dinh ky|(?:19|20)\d\d")
+
+
+def _row_fits(cells: list[str], cols: dict[str, int]) -> bool:
+    """Whether the lines of a flattened row fall into the header's columns: the unit
+    column names a unit and the time column states a time (a wrapped cell shifts them)."""
+    if not find_unit_mentions(_tidy(cells[cols["lead"]])):
+        return False
+    return "time" not in cols or bool(_TIME_WORDS.search(fold_keep_length(cells[cols["time"]])))
+
+
+def _cell_line_header(lines: list[_Line], i: int) -> tuple[dict[str, int], int, int] | None:
+    """A task table's header written one cell per line from ``lines[i]``: its columns,
+    its width and the index of the line after it."""
+    if not _COL_NO.match(fold_keep_length(lines[i].text).strip(" *_.:")):
+        return None
+    j = i + 1
+    while j < len(lines) and j - i < 8 and len(lines[j].text.split()) <= _HEADER_CELL_WORDS \
+            and not lines[j].text.strip().startswith("(") \
+            and not re.fullmatch(r"\d{1,3}\.?", lines[j].text.strip()):
+        j += 1
+    for end in range(j, i + 2, -1):
+        cols = _columns([fold_keep_length(ln.text).strip() for ln in lines[i:end]])
+        if cols:
+            return cols, end - i, end
+    return None
 
 
 def _cell_units(cell: str) -> list[str]:
@@ -508,7 +591,8 @@ def _excluded_heading(item_fold: str) -> bool:
 
 # items that describe a meeting or an inspection rather than assign work
 _INFO_LABEL = re.compile(
-    r"(?:thoi gian|dia diem|thanh phan|doi tuong|thanh vien|dai bieu|so luong)[^:.;]{0,40}:")
+    r"(?:thoi gian|dia diem|thanh phan|doi tuong|thanh vien|dai bieu|so luong|"
+    r"(?:du\s+(?:hop\s+)?tai\s+)?diem cau)[^:.;]{0,60}:")
 _LIST_LEAD = re.compile(r"(?<!\w)(?:yeu cau|de nghi|giao|chi dao|nhu sau|noi dung sau)(?!\w)")
 
 

@@ -458,3 +458,63 @@ def test_level_list_ends_at_a_word_that_is_not_a_level() -> None:
 
     names = [m.text for m in find_unit_mentions("UBND huyện, Phòng Nội vụ và UBND xã, quán triệt")]
     assert names == ["UBND huyện", "Phòng Nội vụ", "UBND xã"]
+
+
+CELL_PER_LINE_TABLE = """PHỤ LỤC NHIỆM VỤ
+TT
+Nội dung công việc
+Cơ quan chủ trì
+Cơ quan phối hợp
+Thời gian hoàn thành
+Ghi chú
+(1)
+(2)
+(3)
+(4)
+(5)
+(6)
+1
+Rà soát quy hoạch các điểm mỏ
+Sở Xây dựng
+Các sở, ban, ngành
+Xong trong Quý II/2026
+
+2
+Kiểm tra các kho chứa hóa chất
+Công an tỉnh
+UBND các xã, phường
+Hằng năm
+
+3
+Tổng hợp báo cáo kết quả thực hiện
+và đề xuất sửa đổi quy định
+Sở Công Thương
+Các địa phương
+Tháng 12/2026
+"""
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_task_table_written_one_cell_per_line(form: str) -> None:
+    got = find_tasks(unicodedata.normalize(form, CELL_PER_LINE_TABLE))
+    assert [(t.id, t.assignees, t.coordinators, t.deadline, t.recurring) for t in got] == [
+        ("T1", ["Sở Xây dựng"], ["Các sở, ban, ngành"], "2026-06", False),
+        ("T2", ["Công an tỉnh"], ["UBND các xã, phường"], None, True),
+        # row 3 has a task cell wrapped over two lines: which line is which column is not
+        # known, so the row is left out rather than read into the wrong columns
+    ]
+    assert got[0].text == "Rà soát quy hoạch các điểm mỏ"
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_meeting_points_are_attendance_not_tasks(form: str) -> None:
+    text = """Văn phòng Chính phủ trân trọng kính mời:
+1. Dự tại điểm cầu Trụ sở Chính phủ (Phòng họp số 1, Tầng 2):
+- Bộ trưởng Bộ Công an.
+- Lãnh đạo Văn phòng Chính phủ.
+2. Điểm cầu các tỉnh, thành phố trực thuộc Trung ương:
+- Chủ tịch Ủy ban nhân dân tỉnh.
+3. Bộ Công an chuẩn bị tài liệu, gửi trước 14 giờ ngày 08 tháng 10 năm 2025.
+"""
+    got = find_tasks(unicodedata.normalize(form, text))
+    assert [(t.id, t.assignees, t.deadline) for t in got] == [("3", ["Bộ Công an"], "2025-10-08")]
