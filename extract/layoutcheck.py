@@ -109,6 +109,14 @@ def _check_number(facts: Facts, pages: dict[int, Page], filename: str | None) ->
     span = facts.provenance.get("symbol")
     found = _number_slot(facts, pages, span)
     if found is None:
+        if "number" in facts.fallbacks and span is not None:
+            # a number from the file name, the page's own number slot not found: nothing
+            # on the page agrees with it
+            source = facts.fallbacks.pop("number")
+            _strip_number(facts)
+            facts.warnings = [w for w in facts.warnings if w != "number taken from the file name"]
+            facts.review.append(ReviewItem("number", "low_confidence", span.page,
+                                           detail=source))
         return
     page_no, reading, pen = found
     digits = "".join(w.text for w in reading.words)
@@ -277,6 +285,9 @@ def _number_reading(words: list[Word], k: int, first: int,
     label = next((j for j in range(k - 1, max(-1, k - 6), -1) if _is_label(words[j].text)),
                  None)
     start = label + 1 if label is not None else first
+    if label is None and start == k and k > 0 and _same_line(words[k - 1], slash) \
+            and _GLUED_LABEL.match(words[k - 1].text):
+        start = k - 1  # "Số:96ÿđ /BCA-C04": the label glued to the blank's reading
     value = [w for w in words[start:k] if _same_line(w, slash)]
     if label is None and value and (stuck := _GLUED_LABEL.match(value[0].text)):
         label_box = value[0].box

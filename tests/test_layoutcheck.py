@@ -138,3 +138,12 @@ def test_a_number_glued_to_its_label_is_not_measured_for_handwriting() -> None:
     # "Số:25/2026/NĐ-CP" in one word: the label's diacritics make it tall, not a pen
     facts = _facts(_page(_header([("Số:25/2026/NĐ-CP", 45, 1.6)])))
     assert (facts.number, facts.symbol) == ("25", "25/2026/NĐ-CP")
+
+
+def test_a_label_glued_to_the_blank_before_the_symbol() -> None:
+    # "Số:96ÿđ /BCA-C04": the header cannot read the number; neither may the file name
+    page = _page(_header([("Số:96ÿđ", 40, 1), ("/BCA-C04", 90, 1)]))
+    facts = extract_facts([page.text], filename="CV 070.pdf", layout=[page])
+    assert facts.number is None and facts.symbol == "/BCA-C04"
+    assert "number" not in facts.fallbacks
+    assert ("number", "handwritten") in _reviews(facts)
