@@ -13,7 +13,9 @@ Scanned PDFs (OCR pages/s), the same pages for every row:
   - bare ``tesseract`` with its default OpenMP threads (a few pages: it is slow);
   - ours: the whole ingest at ``--jobs 1`` and ``--jobs 2`` (colour render at the scan's
     own resolution, ink separation, flattening and upscaling, one Tesseract TSV pass,
-    reading order, orientation check, extract, store; no OCR cache).
+    reading order, orientation check, a second Tesseract pass on the header band only
+    when the first pass's header lacks its number, date or issuer, extract, store; no
+    OCR cache).
   Bare and ours alternate in ABBA rounds (bare x1, ours j1, ours j2, bare x2, then the
   reverse), so a change of load on the shared machine hits both alike.
 

@@ -610,7 +610,7 @@ def _group_issuer_lines(lines: list[str]) -> list[tuple[str, list[int]]]:
     """Join header lines into body names; each group keeps the indices of its lines."""
     groups: list[tuple[str, list[int]]] = []
     for i, t in enumerate(lines):
-        t = t.strip(" *-_")
+        t = t.strip(" *-_—–=~")  # the rule under a line, read by OCR as dashes before the next
         if not t:
             continue
         t = _restore_head(t)

@@ -43,8 +43,8 @@ HANDWRITING_CONFIDENCE = 50.0
 HEADER_BAND = 0.4
 #: handwriting strays above and below the printed line by up to this many line heights
 _REACH = 0.6
-#: a value word this many times the header's median word height is handwriting over the
-#: print (printed numbers measure 0.8-1.1 of it, handwritten ones 1.5 and more)
+#: a value word read with little confidence and this many times the header's print high is
+#: handwriting over it (printed numbers measure 0.8-1.3 of it, handwritten ones 1.4-1.7)
 TALL_HEIGHTS = 1.4
 
 _DIGITS = re.compile(r"^\d{1,6}$")
@@ -62,6 +62,9 @@ class _Reading:
     # confidence is the whole token's (a long code scores low against the dictionary),
     # so it says nothing about the digits
     glued: bool = False
+    # the Số label is glued into the same word ("Số:25/2026/NĐ-CP"): its box measures
+    # the label's stacked diacritics too
+    labelled: bool = False
 
     @property
     def text(self) -> str:
@@ -106,6 +109,14 @@ def _check_number(facts: Facts, pages: dict[int, Page], filename: str | None) ->
     span = facts.provenance.get("symbol")
     found = _number_slot(facts, pages, span)
     if found is None:
+        if "number" in facts.fallbacks and span is not None:
+            # a number from the file name, the page's own number slot not found: nothing
+            # on the page agrees with it
+            source = facts.fallbacks.pop("number")
+            _strip_number(facts)
+            facts.warnings = [w for w in facts.warnings if w != "number taken from the file name"]
+            facts.review.append(ReviewItem("number", "low_confidence", span.page,
+                                           detail=source))
         return
     page_no, reading, pen = found
     digits = "".join(w.text for w in reading.words)
@@ -139,10 +150,15 @@ def _check_number(facts: Facts, pages: dict[int, Page], filename: str | None) ->
             facts.review.append(ReviewItem("number", _reason(pen, reading), page_no,
                                            detail=reading.text or None))
         return
-    if reading.clean() and reading.min_conf() >= SURE_CONFIDENCE and (
-            not pen or _in_filename(facts.number, filename)):
+    if reading.clean() and reading.min_conf() >= SURE_CONFIDENCE and digits == facts.number \
+            and (not pen or _in_filename(facts.number, filename)):
         return
     if pen or not reading.clean() or reading.min_conf() < LOW_CONFIDENCE:
+        _drop_number(facts, ReviewItem("number", _reason(pen, reading), page_no,
+                                       detail=reading.text))
+    elif digits != facts.number:
+        # more stands in the blank than the number taken ("Số: 3 39/C04-P6"): which
+        # digits are the number is unsure
         _drop_number(facts, ReviewItem("number", _reason(pen, reading), page_no,
                                        detail=reading.text))
 
@@ -230,16 +246,21 @@ def _slot_without_symbol(words: list[Word]) -> _Reading | None:
 
 
 def _tall(reading: _Reading, words: list[Word]) -> bool:
-    """Digits written by hand over the blank: Tesseract's box of the value (or of the
-    number glued to its symbol) stands :data:`TALL_HEIGHTS` times the header's median
-    word height or more; printed digits have the height of the print around them. The
-    pen's own trace where the ink shows no colour (a grey scan)."""
-    heights = sorted(w.box[3] - w.box[1] for w in words if w.box[1] <= HEADER_BAND)
-    if not heights or not reading.words:
+    """Digits written by hand over the blank, seen where the ink shows no colour (a grey
+    scan): a word of the value read with little confidence whose box stands
+    :data:`TALL_HEIGHTS` times the header's print or more (the median height of its
+    confident words). A number glued to its symbol scores low whatever it is (the long
+    code); tall as well, it is the handwriting. A word with the label glued in
+    (``Số:25/…``) is left out: the label's stacked diacritics make it tall."""
+    heights = sorted(w.box[3] - w.box[1] for w in words
+                     if w.box[1] <= HEADER_BAND and w.conf >= 80
+                     and sum(c.isalpha() for c in w.text) >= 2)
+    if not heights or not reading.words or reading.labelled:
         return False
     median = heights[len(heights) // 2]
-    return median > 0 and any(w.box[3] - w.box[1] >= TALL_HEIGHTS * median
-                              for w in reading.words)
+    return median > 0 and any(
+        w.box[3] - w.box[1] >= TALL_HEIGHTS * median and w.conf < LOW_CONFIDENCE
+        for w in reading.words)
 
 
 def _is_label(text: str) -> bool:
@@ -264,6 +285,9 @@ def _number_reading(words: list[Word], k: int, first: int,
     label = next((j for j in range(k - 1, max(-1, k - 6), -1) if _is_label(words[j].text)),
                  None)
     start = label + 1 if label is not None else first
+    if label is None and start == k and k > 0 and _same_line(words[k - 1], slash) \
+            and _GLUED_LABEL.match(words[k - 1].text):
+        start = k - 1  # "Số:96ÿđ /BCA-C04": the label glued to the blank's reading
     value = [w for w in words[start:k] if _same_line(w, slash)]
     if label is None and value and (stuck := _GLUED_LABEL.match(value[0].text)):
         label_box = value[0].box
@@ -281,7 +305,8 @@ def _number_reading(words: list[Word], k: int, first: int,
     if left is None:
         return _Reading(value, None, glued)
     right = slash.box[2] if glued else slash.box[0]
-    return _Reading(value, _band(left, right, slash), glued)
+    return _Reading(value, _band(left, right, slash), glued,
+                    labelled=glued and ":" in slash.text.split("/", 1)[0])
 
 
 def _in_filename(number: str, filename: str | None) -> bool:

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from statistics import median
 
-from evidence.extract.normalize import clean_text
+from evidence.extract.normalize import clean_text, fold
 from evidence.model import Word
 
-__all__ = ["TsvWord", "layout_text", "parse_tsv"]
+__all__ = ["TsvWord", "header_band", "layout_text", "merge_header_tsv", "parse_tsv"]
 
 #: a gap between two words of one Tesseract line wider than this many line heights is a
 #: column gap (justified body text stays under ~1.5)
@@ -323,3 +324,90 @@ def _compose(lines: list[list[_Segment]], line_h: float, width: int,
                 pos += len(w.text)
         prev = (top, bottom)
     return "".join(parts), placed
+
+
+# -- the header band, read a second time -----------------------------------------------------
+
+#: the header (issuer, motto, Số and place-date lines) stands in this top share of a page
+HEADER_SHARE = 0.45
+_GLUED_SO = re.compile(r"^[Ss$§]\S?:")
+_YEAR_WORD = re.compile(r"^\(?(?:19|20)\d\d\)?[.,]?$")
+
+
+def header_band(words: list[TsvWord], size: tuple[int, int]) -> list[tuple[int, int, int, int]] | None:
+    """The two crops (left: issuer and Số; right: motto and place-date) of a page's
+    Decree-30 header, in pixels ``(left, top, right, bottom)``, from the first pass's
+    words; None when the page shows no national motto at its top.
+
+    The columns part at the motto's left edge; the band runs from the first line to
+    half a line under the lower of the Số line and the date line (or, when neither
+    was read, a fifth of the page under the motto)."""
+    width, height = size
+    if width <= 0 or height <= 0:
+        return None
+    top_words = [w for w in words if w.top < HEADER_SHARE * height]
+    motto = next((w for i, w in enumerate(top_words[:-1])
+                  if fold(w.text) == "cong" and fold(top_words[i + 1].text) in ("hoa", "hoa,")
+                  and top_words[i + 1].line == w.line), None)
+    if motto is None or motto.left < 0.25 * width:
+        return None
+    line_h = median(w.height for w in top_words)
+    split = max(0, motto.left - int(line_h))
+    so = next((w for w in top_words if w.right <= split and w.top > motto.top
+               and (w.text.rstrip(":.") in ("Số", "SỐ", "Sô", "S0") or _GLUED_SO.match(w.text))),
+              None)
+    date = next((w for i, w in enumerate(top_words) if i and w.left >= split
+                 and w.top > motto.bottom and _YEAR_WORD.match(w.text)
+                 and fold(top_words[i - 1].text) == "nam"), None)
+    anchors = [w.bottom for w in (so, date) if w is not None]
+    bottom = max(anchors) if anchors else motto.bottom + height // 5
+    bottom = min(height, int(bottom + line_h * 0.8))
+    top = max(0, min(w.top for w in top_words) - int(line_h))
+    if bottom - top < 2 * line_h:
+        return None
+    return [(0, top, split, bottom), (split, top, width, bottom)]
+
+
+def merge_header_tsv(first: str, second: str,
+                     pieces: list[tuple[tuple[int, int, int, int], int]]) -> str:
+    """The first pass's TSV with the words of the header band replaced by those of the
+    second reading: ``second`` is the TSV of one image holding the band's crops stacked
+    top to bottom, ``pieces`` each crop's box on the page and its top in that image;
+    every word goes back to its place on the page (each crop its own blocks)."""
+    lines = first.splitlines()
+    if not lines:
+        return first
+    cols = lines[0].split("\t")
+    try:
+        idx = {k: cols.index(k) for k in ("level", "block_num", "left", "top", "width", "height")}
+    except ValueError:
+        return first
+    out = [lines[0]]
+
+    def centre(row: list[str]) -> tuple[float, float] | None:
+        try:
+            return (int(row[idx["left"]]) + int(row[idx["width"]]) / 2,
+                    int(row[idx["top"]]) + int(row[idx["height"]]) / 2)
+        except (ValueError, IndexError):
+            return None
+
+    for line in lines[1:]:
+        row = line.split("\t")
+        c = centre(row) if len(row) == len(cols) and row[idx["level"]] == "5" else None
+        if c is not None and any(b[0] <= c[0] < b[2] and b[1] <= c[1] < b[3]
+                                 for b, _y in pieces):
+            continue
+        out.append(line)
+    for line in second.splitlines()[1:]:
+        row = line.split("\t")
+        if len(row) != len(cols) or row[idx["level"]] != "5" or (c := centre(row)) is None:
+            continue
+        n = next((k for k, (b, y) in enumerate(pieces) if y <= c[1] < y + b[3] - b[1]), None)
+        if n is None:
+            continue
+        box, y = pieces[n]
+        row[idx["left"]] = str(int(row[idx["left"]]) + box[0])
+        row[idx["top"]] = str(int(row[idx["top"]]) - y + box[1])
+        row[idx["block_num"]] = str(int(row[idx["block_num"]]) + 1000 * (n + 1))
+        out.append("\t".join(row))
+    return "\n".join(out) + "\n"

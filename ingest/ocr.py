@@ -30,7 +30,7 @@ from pathlib import Path
 
 from evidence.errors import FailReason, FileError, OcrUnavailable
 from evidence.ingest.base import OcrResult
-from evidence.ingest.layout import layout_text, parse_tsv
+from evidence.ingest.layout import header_band, layout_text, merge_header_tsv, parse_tsv
 from PIL import Image
 
 __all__ = [
@@ -50,6 +50,10 @@ LOW_CONFIDENCE = 60.0
 _ROTATIONS = (180, 90, 270)
 #: bump when the text built from the TSV changes: cached results are then read again
 _LAYOUT_VERSION = "layout-1"
+#: bump when the header pass (band, crops, settings) changes
+_HEADER_VERSION = "h4"
+#: a header that gives these needs no second reading
+_FULL_HEADER = frozenset({"number", "date", "issuer"})
 _LOG_LEVELS = (
     (re.compile(r"^(Error|error|Failed|Cannot|Can't|Unable)"), logging.ERROR),
     (re.compile(r"^(Warning|Empty page|Detected \d+ diacritics|Too few characters)"),
@@ -145,6 +149,9 @@ class TesseractEngine:
         timeout: seconds for one Tesseract run; a timeout raises :class:`FileError`
             with reason ``timeout``.
         detect_orientation: check low-confidence pages for 90°/180°/270° rotation.
+        header_pass: read the header band of a page again, column by column, when the
+            first pass's header lacks its number, date or issuer (a second Tesseract run
+            on the crops only).
         binary: the executable (``tesseract`` on PATH).
         cache: optional :class:`OcrCache`.
 
@@ -154,7 +161,7 @@ class TesseractEngine:
 
     def __init__(self, lang: str = "vie", *, psm: int = 3, timeout: float = 180.0,
                  detect_orientation: bool = True, binary: str = "tesseract",
-                 cache: OcrCache | None = None) -> None:
+                 cache: OcrCache | None = None, header_pass: bool = True) -> None:
         path = shutil.which(binary)
         if path is None:
             raise OcrUnavailable(f"tesseract is not installed; install it with: {APT_INSTALL}")
@@ -171,6 +178,7 @@ class TesseractEngine:
         self.detect_orientation = detect_orientation
         self.has_osd = "osd" in langs
         self.cache = cache
+        self.header_pass = header_pass
 
     def __repr__(self) -> str:
         return f"TesseractEngine(lang={self.lang!r}, psm={self.psm})"
@@ -188,15 +196,17 @@ class TesseractEngine:
             rotation (degrees clockwise) applied to read the page.
         """
         key = None
+        result = None
         if self.cache is not None:
             key = self._cache_key(image_path)
-            hit = self.cache.get(key)
-            if hit is not None:
-                return hit
-        result = self._ocr(image_path)
-        if self.cache is not None and key is not None:
-            self.cache.put(key, result)
-        return result
+            result = self.cache.get(key)
+        if result is None:
+            result = self._ocr(image_path)
+            if self.cache is not None and key is not None:
+                self.cache.put(key, result)
+        if not self.header_pass:
+            return result
+        return self._header_pass(image_path, result, key)
 
     # -- internals ----------------------------------------------------------------------
 
@@ -207,6 +217,54 @@ class TesseractEngine:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
         return h.hexdigest()
+
+    def _header_pass(self, image_path: Path, first: OcrResult, key: str | None) -> OcrResult:
+        """Read the header band again, column by column (``--psm 6`` on its crops, stacked
+        in one image), when the first pass's header lacks its number, date or issuer; the
+        page keeps the second reading only when its header gives all that the first gave and
+        more (:func:`header_fields`)."""
+        if not first.tsv or first.rotation:
+            return first
+        rows, size = parse_tsv(first.tsv)
+        size = size if size != (0, 0) else first.size
+        band = header_band(rows, size)
+        if band is None:
+            return first
+        before = header_fields(first.text)
+        if _FULL_HEADER <= before:
+            return first
+        hkey = f"{key}-header-{_HEADER_VERSION}" if key is not None else None
+        cached = self.cache.get(hkey) if self.cache is not None and hkey else None
+        if cached is not None:
+            return cached if cached.tsv else first
+        # the crops stacked in one image, one Tesseract run (its start-up costs as much
+        # as reading a crop)
+        gap = max(8, (band[0][3] - band[0][1]) // 10)
+        pieces: list[tuple[tuple[int, int, int, int], int]] = []
+        y = 0
+        for box in band:
+            pieces.append((box, y))
+            y += box[3] - box[1] + gap
+        with tempfile.TemporaryDirectory(prefix="evidence-head-") as tmp, \
+                Image.open(image_path) as im:
+            stack = Image.new(im.mode, (max(b[2] - b[0] for b in band), y - gap),
+                              255 if im.mode in ("L", "1") else (255,) * len(im.getbands()))
+            for box, top in pieces:
+                stack.paste(im.crop(box), (0, top))
+            crop = Path(tmp) / "header.png"
+            stack.save(crop)
+            out = Path(tmp) / "header"
+            self._run([str(crop), str(out), "-l", self.lang, "--psm", "6", "tsv"], image_path)
+            second_tsv = out.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace")
+        tsv = merge_header_tsv(first.tsv, second_tsv, pieces)
+        second = from_tsv(tsv, size, first.rotation)
+        # kept only when it gives more and loses nothing the first reading gave
+        better = header_fields(second.text) > before
+        log.debug("%s: header read again: %s", image_path, "kept" if better else "dropped")
+        if self.cache is not None and hkey:
+            # a worse second reading is remembered as "no better reading" (no TSV)
+            self.cache.put(hkey, second if better else OcrResult("", None))
+        return second if better else first
 
     def _ocr(self, image_path: Path) -> OcrResult:
         first = self._read(image_path, self.psm)
@@ -285,6 +343,23 @@ class TesseractEngine:
             raise FileError(f"tesseract failed (exit {proc.returncode}): {last}",
                             subject=str(image_path), reason=FailReason.CORRUPT)
         return proc.stdout + proc.stderr
+
+
+def header_fields(text: str) -> frozenset[str]:
+    """What the header of ``text`` gives: ``number``, ``date`` (a full day), ``issuer``,
+    and the lines that hold them (``so_line``: a Số line, blank or not; ``type``)."""
+    from evidence.extract.header import parse_header
+
+    hf = parse_header(text)
+    found = {
+        "number": hf.symbol is not None and hf.symbol.number is not None
+        and not hf.number_unreadable,
+        "date": hf.date is not None and len(hf.date) == 10 and not hf.date_unreadable,
+        "issuer": hf.issuer is not None,
+        "so_line": hf.symbol is not None,
+        "type": hf.type_code is not None or hf.vv,
+    }
+    return frozenset(k for k, v in found.items() if v)
 
 
 def _log_stderr(stderr: str, image_path: Path, *, quiet: bool = False) -> None:

@@ -222,3 +222,60 @@ def test_a_printed_number_glued_to_its_symbol_is_not_judged_by_the_token_confide
     page = _page(read, [InkMark("pen", "blue", _box(380, 420, 470, 480))])
     facts = extract_facts([page.text], layout=[page])
     assert facts.number is None and facts.review[0].reason == "handwritten"
+
+
+# -- the header band read a second time -----------------------------------------------------
+
+_TSV_HEAD = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\t"
+             "height\tconf\ttext")
+
+
+def _tsv(words: list[TsvWord], size: tuple[int, int] = (W, H)) -> str:
+    rows = [_TSV_HEAD, f"1\t1\t0\t0\t0\t0\t0\t0\t{size[0]}\t{size[1]}\t-1\t"]
+    for k, w in enumerate(words):
+        b, p, ln = w.line
+        rows.append(f"5\t1\t{b}\t{p}\t{ln}\t{k}\t{w.left}\t{w.top}\t{w.width}\t{w.height}\t"
+                    f"{w.conf}\t{w.text}")
+    return "\n".join(rows) + "\n"
+
+
+def test_header_band_runs_from_the_top_to_the_number_and_date_lines() -> None:
+    from evidence.ingest.layout import header_band
+
+    band = header_band(_header_words(), (W, H))
+    assert band is not None
+    (l0, t0, r0, b0), (l1, t1, r1, b1) = band
+    # the columns part at the motto, the band ends under the Số and date lines (y 430)
+    assert l0 == 0 and r0 == l1 and 1100 < r1 and r0 < 1200 and r1 == W
+    assert t0 == t1 < 200 and 476 <= b0 == b1 < 560
+    # a page without the motto at its top (a body page) has no header band
+    assert header_band(_line("Thực hiện chương trình cải cách", 260, 760, 4, 1), (W, H)) is None
+
+
+def test_second_reading_of_the_header_replaces_the_band_words_only() -> None:
+    from evidence.ingest.layout import header_band, merge_header_tsv
+
+    words = _header_words()
+    # the first pass lost the issuer's unit line and garbled the number
+    first = [w for w in words if w.text not in ("SỞ", "NỘI", "VỤ")]
+    first = [TsvWord("l2S/SNV-TCBC", 40, w.left, w.top, w.width, w.height, w.line)
+             if w.text == "125/SNV-TCBC" else w for w in first]
+    band = header_band(first, (W, H))
+    assert band is not None
+    left, right = band
+    # the second reading: the left crop stacked above the right one, one image
+    below = left[3] - left[1] + 40
+    stacked = [TsvWord(w.text, w.conf, w.left - left[0], w.top - left[1], w.width,
+                       w.height, w.line) for w in words
+               if w.right <= left[2] and w.top < left[3]]
+    stacked += [TsvWord(w.text, w.conf, w.left - right[0], w.top - right[1] + below, w.width,
+                        w.height, (w.line[0] + 50, *w.line[1:])) for w in first
+                if w.left >= right[0] and w.top < right[3]]
+    merged = merge_header_tsv(_tsv(first), _tsv(stacked, (W, below + right[3] - right[1])),
+                              [(left, 0), (right, below)])
+    rows, _size = parse_tsv(merged)
+    text, _words = layout_text(rows, (W, H))
+    assert "SỞ NỘI VỤ" in text and "Số: 125/SNV-TCBC" in text and "l2S" not in text
+    # the words outside the crop stay as the first pass read them, once
+    assert text.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 1
+    assert text.count("Nguyễn Văn Bình") == 1

@@ -80,10 +80,11 @@ def test_handwriting_over_a_glued_number_is_not_trusted() -> None:
     assert facts.date == "2025-12-15"
 
 
-def test_tall_digits_in_the_blank_are_handwriting() -> None:
-    facts = _facts(_page(_header([("Số:", 92, 1), ("2", 90, 1.5), ("/NQ-BTP", 89, 1)])))
-    assert facts.number is None and facts.symbol == "/NQ-BTP"
-    assert _reviews(facts) == {("number", "handwritten")}
+def test_a_tall_number_read_with_confidence_is_print() -> None:
+    # a law's number line set larger than the rest of the header
+    facts = _facts(_page(_header([("Luật", 96, 1.7), ("số:", 96, 1.7), ("84/2025/QH15", 96, 1.7)])))
+    assert (facts.number, facts.symbol) == ("84", "84/2025/QH15")
+    assert not any(r.field == "number" for r in facts.review)
 
 
 def test_label_read_as_dollar_sign_glued_to_a_handwritten_number() -> None:
@@ -123,3 +124,26 @@ def test_day_and_month_garbled_beyond_the_month_word() -> None:
     assert facts.date == "2025"
     assert ("date", "handwritten") in _reviews(facts)
     assert facts.number == "309"
+
+
+def test_more_digits_in_the_blank_than_the_number_taken() -> None:
+    # "Số: 3 39/C04-P6": the header takes the digits glued to the symbol; the blank holds
+    # more, so which of them are the number is unsure
+    facts = _facts(_page(_header([("Số:", 96, 1), ("3", 93, 1), ("39/C04-P6", 17, 1)])))
+    assert facts.number is None and facts.symbol == "/C04-P6"
+    assert any(r.field == "number" for r in facts.review)
+
+
+def test_a_number_glued_to_its_label_is_not_measured_for_handwriting() -> None:
+    # "Số:25/2026/NĐ-CP" in one word: the label's diacritics make it tall, not a pen
+    facts = _facts(_page(_header([("Số:25/2026/NĐ-CP", 45, 1.6)])))
+    assert (facts.number, facts.symbol) == ("25", "25/2026/NĐ-CP")
+
+
+def test_a_label_glued_to_the_blank_before_the_symbol() -> None:
+    # "Số:96ÿđ /BCA-C04": the header cannot read the number; neither may the file name
+    page = _page(_header([("Số:96ÿđ", 40, 1), ("/BCA-C04", 90, 1)]))
+    facts = extract_facts([page.text], filename="CV 070.pdf", layout=[page])
+    assert facts.number is None and facts.symbol == "/BCA-C04"
+    assert "number" not in facts.fallbacks
+    assert ("number", "handwritten") in _reviews(facts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,49 @@ def test_low_confidence_page_is_checked_for_rotation_blank_page_is_not(
     assert checked == []
     assert engine(img) == OcrResult("ỦY BAN NHÂN DÂN", 91.0, 180, upright.words)
     assert checked == [img]
+
+
+def test_header_band_is_read_again_when_the_first_pass_lost_its_fields(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tesseract: str) -> None:
+    from PIL import Image
+
+    from tests.test_layout import H, W, _header_words, _tsv
+
+    words = _header_words()
+    # the first pass lost the issuer's unit line and garbled the number
+    lost = [w for w in words if w.text not in ("SỞ", "NỘI", "VỤ")]
+    lost = [replace(w, text="l2S/SNV-TCBC", conf=40) if w.text == "125/SNV-TCBC" else w
+            for w in lost]
+    img = tmp_path / "page.png"
+    Image.new("L", (W, H), 255).save(img)
+    engine = TesseractEngine(cache=OcrCache(tmp_path / "cache"))
+    monkeypatch.setattr(engine, "_ocr", lambda path: from_tsv(_tsv(lost), (W, H)))
+    runs: list[list[str]] = []
+
+    def fake_run(args: list[str], image_path: Path, **_kw: object) -> str:
+        # the second reading: the crops stacked in one image, read as one block
+        runs.append(args)
+        with Image.open(args[0]) as stack:
+            assert stack.size[0] < W
+        band = ocr_mod.header_band(lost, (W, H))
+        assert band is not None
+        left, right = band
+        below = left[3] - left[1] + max(8, (left[3] - left[1]) // 10)
+        again = [replace(w, left=w.left - left[0], top=w.top - left[1]) for w in words
+                 if w.right <= left[2] and w.top < left[3]]
+        again += [replace(w, left=w.left - right[0], top=w.top - right[1] + below) for w in words
+                  if w.left >= right[0] and w.top < right[3]]
+        Path(args[1] + ".tsv").write_text(_tsv(again), encoding="utf-8")
+        return ""
+
+    monkeypatch.setattr(engine, "_run", fake_run)
+    result = engine(img)
+    assert "SỞ NỘI VỤ" in result.text and "Số: 125/SNV-TCBC" in result.text
+    assert runs and runs[0][-3:] == ["--psm", "6", "tsv"]
+    # the second reading is cached with the first: no Tesseract run the next time
+    assert engine(img).text == result.text and len(runs) == 1
+    # a full header (number, date, issuer) is not read again
+    full = TesseractEngine(header_pass=True)
+    monkeypatch.setattr(full, "_ocr", lambda path: from_tsv(_tsv(words), (W, H)))
+    monkeypatch.setattr(full, "_run", fake_run)
+    assert "SỞ NỘI VỤ" in full(img).text and len(runs) == 1
