@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model import Signer
 from .header import Cell, is_upper_text, position_case, split_cells
@@ -66,6 +67,15 @@ class SignerBlock:
     start: int
     end: int
     name_span: tuple[int, int] | None
+    # an OCR'd block whose name line could not be trusted: what OCR read there (a name
+    # crossed by the signature, "tzoang Chí Hiện"), for the review entry
+    debris: str | None = None
+
+
+class _Block(NamedTuple):
+    run: list[Cell]  # the title lines
+    name: Cell | None
+    debris: str | None = None  # the name-like line left out as OCR debris
 
 
 def _is_title_cell(t: str, ocr: bool = False) -> bool:
@@ -79,6 +89,16 @@ def _is_title_cell(t: str, ocr: bool = False) -> bool:
     if len(t.split()) > 9 or t.endswith((":", ";")):
         return False
     return bool(_TITLE.search(t + " ")) or (ocr and bool(_TITLE_FOLDED.search(fold(t).upper() + " ")))
+
+
+def _garbled_name(t: str) -> bool:
+    """A name line whose first word a stroke garbled: 2-5 words ending in capitalised
+    syllables (``auyễn Đình Trung``, ``Nguyên ?;iên Dũng``)."""
+    words = t.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    tail = words[-2:] if len(words) > 2 else words[-1:]
+    return all(w[:1].isupper() and w[1:].islower() and is_syllable(w) for w in tail)
 
 
 def _name_strength(name: str, text: str = "") -> int:
@@ -169,14 +189,14 @@ def _unmark(cells: list[Cell]) -> list[Cell]:
 
 
 def _blocks(cells: list[Cell], ocr: bool = False,
-            text: str = "") -> list[tuple[list[Cell], Cell | None]]:
+            text: str = "") -> list[_Block]:
     """Runs of title cells (consecutive lines) and the name cell that follows each.
 
     In an OCR'd text the seal and the signature leave debris between the title and the
     name, some of it shaped like a name (``Bạn X``): the first surely spelled name is
     taken (:func:`_name_strength`), and a block whose only candidates are debris is nameless.
     """
-    out: list[tuple[list[Cell], Cell | None]] = []
+    out: list[_Block] = []
     i = 0
     n = len(cells)
     while i < n:
@@ -219,10 +239,16 @@ def _blocks(cells: list[Cell], ocr: bool = False,
                 if candidates[-1][0] == 2:
                     break
             k += 1
+        debris = None
         if candidates:
             strength, cell = max(candidates, key=lambda c: c[0])  # the first of the strongest
             name_cell = cell if strength else None
-        out.append((run, name_cell))
+            debris = None if strength else candidates[-1][1].text.strip()
+        elif ocr:
+            # no line shaped like a name: the nearest line that ends like one
+            debris = next((c.text.strip() for c in cells[j:k] if c.line > run[-1].line
+                           and _garbled_name(c.text)), None)
+        out.append(_Block(run, name_cell, debris))
         i = max(j, i + 1)
     return out
 
@@ -248,7 +274,7 @@ def find_signer_block(text: str, *, party: bool = False, ocr: bool = False) -> S
         if blocks:
             aline = next((c.line for c in cells if c.end > anchor), cells[-1].line)
             # nearest block to the anchor; ties go to the block after it
-            def dist(b: tuple[list[Cell], Cell | None]) -> tuple[int, int, int]:
+            def dist(b: _Block) -> tuple[int, int, int]:
                 run = b[0]
                 d = min(abs(run[0].line - aline), abs(run[-1].line - aline))
                 return (0 if b[1] else 1, _is_secretary(b), d)
@@ -312,12 +338,12 @@ def _lone_name(text: str, cells: list[Cell], aline: int | None,
     return SignerBlock(Signer(name=name, rank=rank), c.start, c.end, (c.start, c.end))
 
 
-def _is_secretary(block: tuple[list[Cell], Cell | None]) -> int:
+def _is_secretary(block: _Block) -> int:
     return int(all(_SECRETARY.match(c.text.strip()) for c in block[0]))
 
 
-def _make(block: tuple[list[Cell], Cell | None], party: bool) -> SignerBlock:
-    run, name_cell = block
+def _make(block: _Block, party: bool) -> SignerBlock:
+    run, name_cell = block.run, block.name
     chain: list[str] = []
     position = None
     acting = None
@@ -359,7 +385,7 @@ def _make(block: tuple[list[Cell], Cell | None], party: bool) -> SignerBlock:
     )
     end = (name_cell or run[-1]).end
     span = (name_cell.start, name_cell.end) if name_cell else None
-    return SignerBlock(signer, run[0].start, end, span)
+    return SignerBlock(signer, run[0].start, end, span, block.debris)
 
 
 def _prefix(p: str, party: bool) -> str:
