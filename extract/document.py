@@ -172,6 +172,10 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
             facts.review.append(ReviewItem("signer", "low_confidence",
                                            facts.provenance["signer"].page,
                                            detail=f"OCR: {block.debris}" if block.debris else None))
+        elif scanned and block.debris:
+            # the garbled name line matched to the one name the document writes for it
+            facts.fallbacks["signer"] = f"OCR: {block.debris}; the name as the text writes it"
+            facts.warnings.append("signer name completed from the document's text")
 
     recipients, rspan = find_recipients(main)
     facts.recipients = recipients

@@ -264,6 +264,10 @@ def find_signer_block(text: str, *, party: bool = False, ocr: bool = False) -> S
             diacritics, a name must be spelled as one (debris of seals and signature strokes
             is not a name), and a lone name line needs no indentation (OCR keeps none).
     """
+    return _repaired(_find_block(text, party, ocr), text, ocr)
+
+
+def _find_block(text: str, party: bool, ocr: bool) -> SignerBlock | None:
     nm = find_noi_nhan(text)
     anchor = nm.start() if nm else None
     if anchor is not None:
@@ -301,7 +305,17 @@ def find_signer_block(text: str, *, party: bool = False, ocr: bool = False) -> S
     named = heads or [b for b in named if not _is_secretary(b)] or named
     if named:
         return _make(named[-1], party)
-    return _lone_name(text, cells[-6:], None, ocr) if anchor is None else None
+    if anchor is not None:
+        return None
+    lone = _lone_name(text, cells[-6:], None, ocr)
+    if lone is None and ocr:
+        # the last lines hold a name line a stroke garbled: the document may write it
+        for c in reversed(cells[-6:]):
+            name = _name_in_text(c.text, text) if _garbled_name(c.text) else None
+            if name:
+                return SignerBlock(Signer(name=name), c.start, c.end, (c.start, c.end),
+                                   c.text.strip())
+    return lone
 
 
 def _lone_name(text: str, cells: list[Cell], aline: int | None,
@@ -340,6 +354,45 @@ def _lone_name(text: str, cells: list[Cell], aline: int | None,
 
 def _is_secretary(block: _Block) -> int:
     return int(all(_SECRETARY.match(c.text.strip()) for c in block[0]))
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _name_in_text(debris: str, text: str) -> str | None:
+    """The signer's name as the document itself writes it, for a name line a signature
+    stroke garbled (``Hsäng Văn Thuân``, ``uyên Phan Lũy``): the one name in the text whose
+    words are those of the line where OCR read them (accents aside) and, where it did not,
+    end as the debris ends (``Hoàng`` for ``Hsäng``, ``Nguyễn`` for ``uyên``). None when no
+    such name, or more than one, is written in the text."""
+    words = debris.split()
+    while words and len("".join(_LETTERS.findall(words[0]))) < 2:
+        words.pop(0)  # marks before the name ("e% Hsäng …")
+    if not 2 <= len(words) <= 5:
+        return None
+    keys: list[tuple[bool, str]] = []  # (intact, folded letters)
+    for w in words:
+        letters = "".join(_LETTERS.findall(fold(w)))
+        intact = w[:1].isupper() and w[1:].islower() and is_syllable(w)
+        keys.append((intact, letters))
+    if all(k[0] for k in keys) or sum(k[0] for k in keys) < len(keys) - 1 or not keys[-1][0]:
+        return None  # nothing garbled, or more than one word lost
+    tokens = [m for m in _LETTERS.finditer(text)]
+    found: dict[str, str] = {}
+    n = len(keys)
+    for i in range(len(tokens) - n + 1):
+        cand = [t.group() for t in tokens[i:i + n]]
+        if not all(c[:1].isupper() and c[1:].islower() and is_syllable(c) for c in cand):
+            continue
+        ok = True
+        for (intact, key), c in zip(keys, cand, strict=True):
+            fc = fold(c)
+            if (intact and fc != key) or (not intact and not (len(key) >= 2 and fc.endswith(key[-3:]))):
+                ok = False
+                break
+        if ok and fold(cand[0]) in _SURNAMES and " ".join(cand) != debris:
+            found.setdefault(" ".join(fold(c) for c in cand), " ".join(cand))
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _make(block: _Block, party: bool) -> SignerBlock:
@@ -392,6 +445,16 @@ def _prefix(p: str, party: bool) -> str:
     if p in _PARTY_PREFIX:
         return p if party else _PARTY_PREFIX[p]
     return p + "."
+
+
+def _repaired(block: SignerBlock | None, text: str, ocr: bool) -> SignerBlock | None:
+    """An OCR'd block without a name: the name the text writes for its debris, if any
+    (``block.debris`` is kept: the name is a fallback, not what the block reads)."""
+    if ocr and block is not None and block.signer.name is None and block.debris:
+        name = _name_in_text(block.debris, text)
+        if name:
+            block.signer.name = name
+    return block
 
 
 def find_signer(text: str, *, party: bool = False, ocr: bool = False) -> Signer | None:

@@ -206,3 +206,17 @@ def test_scan_signer_crossed_by_the_signature_is_empty_with_a_review_entry() -> 
     # the same text born digital: nothing to review (no name is printed)
     born = extract_facts([text], layout=[Page(1, text)])
     assert not [r for r in born.review if r.field == "signer"]
+
+
+def test_ocr_name_garbled_by_the_stroke_is_completed_only_from_the_documents_own_text() -> None:
+    body = ("Thành phần đoàn kiểm tra:\n1. Ông Hoàng Minh Đức - Phó Giám đốc Sở, Trưởng đoàn;\n"
+            "2. Bà Lê Thị Hoa - Trưởng phòng.\nĐề nghị các đơn vị phối hợp./.\n")
+    footer = ("Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nSN) 1\"\n"
+              "e% Hsäng Minh Đức\n")
+    s = find_signer(body + footer, ocr=True)
+    assert s is not None and s.name == "Hoàng Minh Đức"
+    # no such name in the text, or two that fit: left empty
+    two = body.replace("Bà Lê Thị Hoa", "Ông Đặng Minh Đức")
+    for text in (footer, two + footer):
+        s = find_signer(text, ocr=True)
+        assert s is not None and s.name is None and s.authority == "KT."
