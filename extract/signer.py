@@ -108,7 +108,7 @@ def _name_strength(name: str, text: str = "") -> int:
     of a seal or a signature stroke OCR took for a name (``Bạn X``, ``Hsäng Văn Thuân``),
     or a place the document names as one (``tỉnh Lâm Đồng``, ``thông Yên Bái``)."""
     words = name.split()
-    if text and re.search(rf"(?:tỉnh|huyện|thành\s+phố|thị\s+xã|xã|phường|quận|TP\.?)\s+"
+    if text and re.search(rf"(?:tỉnh|huyện|thành phố|thị xã|xã|phường|quận|TP\.?)[ \t]+"
                           rf"{re.escape(name)}\b", text, re.IGNORECASE):
         return 0
     spelled = all(is_syllable(w) or ("'" in w and all(is_syllable(p) or len(p) == 1
