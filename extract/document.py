@@ -160,11 +160,22 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
 
     party = bool(hf.symbol and hf.symbol.party) or hf.party_motto
     # a scan's footer: OCR debris of seals and signature strokes around the name
-    block = find_signer_block(main, party=party, ocr=any(p.ocr for p in layout))
+    scanned = any(p.ocr for p in layout)
+    block = find_signer_block(main, party=party, ocr=scanned)
     if block is not None:
         facts.signer = block.signer
         s, e = block.name_span or (block.start, block.end)
         facts.provenance["signer"] = where.span(text, s, e)
+        if scanned and block.signer.name is None:
+            # a scan's signer block without a name OCR could read surely (a signature
+            # across it): empty rather than a wrong name, and the officer is told
+            facts.review.append(ReviewItem("signer", "low_confidence",
+                                           facts.provenance["signer"].page,
+                                           detail=f"OCR: {block.debris}" if block.debris else None))
+        elif scanned and block.debris:
+            # the garbled name line matched to the one name the document writes for it
+            facts.fallbacks["signer"] = f"OCR: {block.debris}; the name as the text writes it"
+            facts.warnings.append("signer name completed from the document's text")
 
     recipients, rspan = find_recipients(main)
     facts.recipients = recipients

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model import Signer
 from .header import Cell, is_upper_text, position_case, split_cells
@@ -66,6 +67,15 @@ class SignerBlock:
     start: int
     end: int
     name_span: tuple[int, int] | None
+    # an OCR'd block whose name line could not be trusted: what OCR read there (a name
+    # crossed by the signature, "tzoang Chí Hiện"), for the review entry
+    debris: str | None = None
+
+
+class _Block(NamedTuple):
+    run: list[Cell]  # the title lines
+    name: Cell | None
+    debris: str | None = None  # the name-like line left out as OCR debris
 
 
 def _is_title_cell(t: str, ocr: bool = False) -> bool:
@@ -81,6 +91,16 @@ def _is_title_cell(t: str, ocr: bool = False) -> bool:
     return bool(_TITLE.search(t + " ")) or (ocr and bool(_TITLE_FOLDED.search(fold(t).upper() + " ")))
 
 
+def _garbled_name(t: str) -> bool:
+    """A name line whose first word a stroke garbled: 2-5 words ending in capitalised
+    syllables (``auyễn Đình Trung``, ``Nguyên ?;iên Dũng``)."""
+    words = t.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    tail = words[-2:] if len(words) > 2 else words[-1:]
+    return all(w[:1].isupper() and w[1:].islower() and is_syllable(w) for w in tail)
+
+
 def _name_strength(name: str, text: str = "") -> int:
     """How surely an extracted name is a person's name: 2 a known family name and every
     word a Vietnamese syllable (``Lương Thế Điền``); 1 every word a syllable, or an ethnic
@@ -88,7 +108,7 @@ def _name_strength(name: str, text: str = "") -> int:
     of a seal or a signature stroke OCR took for a name (``Bạn X``, ``Hsäng Văn Thuân``),
     or a place the document names as one (``tỉnh Lâm Đồng``, ``thông Yên Bái``)."""
     words = name.split()
-    if text and re.search(rf"(?:tỉnh|huyện|thành\s+phố|thị\s+xã|xã|phường|quận|TP\.?)\s+"
+    if text and re.search(rf"(?:tỉnh|huyện|thành phố|thị xã|xã|phường|quận|TP\.?)[ \t]+"
                           rf"{re.escape(name)}\b", text, re.IGNORECASE):
         return 0
     spelled = all(is_syllable(w) or ("'" in w and all(is_syllable(p) or len(p) == 1
@@ -169,14 +189,14 @@ def _unmark(cells: list[Cell]) -> list[Cell]:
 
 
 def _blocks(cells: list[Cell], ocr: bool = False,
-            text: str = "") -> list[tuple[list[Cell], Cell | None]]:
+            text: str = "") -> list[_Block]:
     """Runs of title cells (consecutive lines) and the name cell that follows each.
 
     In an OCR'd text the seal and the signature leave debris between the title and the
     name, some of it shaped like a name (``Bạn X``): the first surely spelled name is
     taken (:func:`_name_strength`), and a block whose only candidates are debris is nameless.
     """
-    out: list[tuple[list[Cell], Cell | None]] = []
+    out: list[_Block] = []
     i = 0
     n = len(cells)
     while i < n:
@@ -219,10 +239,16 @@ def _blocks(cells: list[Cell], ocr: bool = False,
                 if candidates[-1][0] == 2:
                     break
             k += 1
+        debris = None
         if candidates:
             strength, cell = max(candidates, key=lambda c: c[0])  # the first of the strongest
             name_cell = cell if strength else None
-        out.append((run, name_cell))
+            debris = None if strength else candidates[-1][1].text.strip()
+        elif ocr:
+            # no line shaped like a name: the nearest line that ends like one
+            debris = next((c.text.strip() for c in cells[j:k] if c.line > run[-1].line
+                           and _garbled_name(c.text)), None)
+        out.append(_Block(run, name_cell, debris))
         i = max(j, i + 1)
     return out
 
@@ -238,6 +264,10 @@ def find_signer_block(text: str, *, party: bool = False, ocr: bool = False) -> S
             diacritics, a name must be spelled as one (debris of seals and signature strokes
             is not a name), and a lone name line needs no indentation (OCR keeps none).
     """
+    return _repaired(_find_block(text, party, ocr), text, ocr)
+
+
+def _find_block(text: str, party: bool, ocr: bool) -> SignerBlock | None:
     nm = find_noi_nhan(text)
     anchor = nm.start() if nm else None
     if anchor is not None:
@@ -248,7 +278,7 @@ def find_signer_block(text: str, *, party: bool = False, ocr: bool = False) -> S
         if blocks:
             aline = next((c.line for c in cells if c.end > anchor), cells[-1].line)
             # nearest block to the anchor; ties go to the block after it
-            def dist(b: tuple[list[Cell], Cell | None]) -> tuple[int, int, int]:
+            def dist(b: _Block) -> tuple[int, int, int]:
                 run = b[0]
                 d = min(abs(run[0].line - aline), abs(run[-1].line - aline))
                 return (0 if b[1] else 1, _is_secretary(b), d)
@@ -275,7 +305,17 @@ def find_signer_block(text: str, *, party: bool = False, ocr: bool = False) -> S
     named = heads or [b for b in named if not _is_secretary(b)] or named
     if named:
         return _make(named[-1], party)
-    return _lone_name(text, cells[-6:], None, ocr) if anchor is None else None
+    if anchor is not None:
+        return None
+    lone = _lone_name(text, cells[-6:], None, ocr)
+    if lone is None and ocr:
+        # the last lines hold a name line a stroke garbled: the document may write it
+        for c in reversed(cells[-6:]):
+            name = _name_in_text(c.text, text) if _garbled_name(c.text) else None
+            if name:
+                return SignerBlock(Signer(name=name), c.start, c.end, (c.start, c.end),
+                                   c.text.strip())
+    return lone
 
 
 def _lone_name(text: str, cells: list[Cell], aline: int | None,
@@ -312,12 +352,51 @@ def _lone_name(text: str, cells: list[Cell], aline: int | None,
     return SignerBlock(Signer(name=name, rank=rank), c.start, c.end, (c.start, c.end))
 
 
-def _is_secretary(block: tuple[list[Cell], Cell | None]) -> int:
+def _is_secretary(block: _Block) -> int:
     return int(all(_SECRETARY.match(c.text.strip()) for c in block[0]))
 
 
-def _make(block: tuple[list[Cell], Cell | None], party: bool) -> SignerBlock:
-    run, name_cell = block
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _name_in_text(debris: str, text: str) -> str | None:
+    """The signer's name as the document itself writes it, for a name line a signature
+    stroke garbled (``Hsäng Văn Thuân``, ``uyên Phan Lũy``): the one name in the text whose
+    words are those of the line where OCR read them (accents aside) and, where it did not,
+    end as the debris ends (``Hoàng`` for ``Hsäng``, ``Nguyễn`` for ``uyên``). None when no
+    such name, or more than one, is written in the text."""
+    words = debris.split()
+    while words and len("".join(_LETTERS.findall(words[0]))) < 2:
+        words.pop(0)  # marks before the name ("e% Hsäng …")
+    if not 2 <= len(words) <= 5:
+        return None
+    keys: list[tuple[bool, str]] = []  # (intact, folded letters)
+    for w in words:
+        letters = "".join(_LETTERS.findall(fold(w)))
+        intact = w[:1].isupper() and w[1:].islower() and is_syllable(w)
+        keys.append((intact, letters))
+    if all(k[0] for k in keys) or sum(k[0] for k in keys) < len(keys) - 1 or not keys[-1][0]:
+        return None  # nothing garbled, or more than one word lost
+    tokens = [m for m in _LETTERS.finditer(text)]
+    found: dict[str, str] = {}
+    n = len(keys)
+    for i in range(len(tokens) - n + 1):
+        cand = [t.group() for t in tokens[i:i + n]]
+        if not all(c[:1].isupper() and c[1:].islower() and is_syllable(c) for c in cand):
+            continue
+        ok = True
+        for (intact, key), c in zip(keys, cand, strict=True):
+            fc = fold(c)
+            if (intact and fc != key) or (not intact and not (len(key) >= 2 and fc.endswith(key[-3:]))):
+                ok = False
+                break
+        if ok and fold(cand[0]) in _SURNAMES and " ".join(cand) != debris:
+            found.setdefault(" ".join(fold(c) for c in cand), " ".join(cand))
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _make(block: _Block, party: bool) -> SignerBlock:
+    run, name_cell = block.run, block.name
     chain: list[str] = []
     position = None
     acting = None
@@ -359,13 +438,23 @@ def _make(block: tuple[list[Cell], Cell | None], party: bool) -> SignerBlock:
     )
     end = (name_cell or run[-1]).end
     span = (name_cell.start, name_cell.end) if name_cell else None
-    return SignerBlock(signer, run[0].start, end, span)
+    return SignerBlock(signer, run[0].start, end, span, block.debris)
 
 
 def _prefix(p: str, party: bool) -> str:
     if p in _PARTY_PREFIX:
         return p if party else _PARTY_PREFIX[p]
     return p + "."
+
+
+def _repaired(block: SignerBlock | None, text: str, ocr: bool) -> SignerBlock | None:
+    """An OCR'd block without a name: the name the text writes for its debris, if any
+    (``block.debris`` is kept: the name is a fallback, not what the block reads)."""
+    if ocr and block is not None and block.signer.name is None and block.debris:
+        name = _name_in_text(block.debris, text)
+        if name:
+            block.signer.name = name
+    return block
 
 
 def find_signer(text: str, *, party: bool = False, ocr: bool = False) -> Signer | None:

@@ -62,7 +62,8 @@ BODY = [
 
 
 def letter_page(letter: Letter | None = None, *, seal: bool = False,
-                hand_number: str | None = None, hand_day: str | None = None) -> Image.Image:
+                hand_number: str | None = None, hand_day: str | None = None,
+                signature: bool = False) -> Image.Image:
     """The page as printed (RGB), with optional seal and handwriting.
 
     Args:
@@ -70,6 +71,8 @@ def letter_page(letter: Letter | None = None, *, seal: bool = False,
         seal: a red seal ring over the signer's title.
         hand_number: digits written in blue into the "Số:" blank.
         hand_day: digits written in blue into the day blank.
+        signature: a signature in black ink whose stroke runs across the signer's name
+            (black: not separated as coloured ink, as on a grey scan).
     """
     lt = letter or Letter()
     img = Image.new("RGB", (W, H), "white")
@@ -134,7 +137,9 @@ def letter_page(letter: Letter | None = None, *, seal: bool = False,
     sx = 1720
     t1 = centre(sx, y, lt.authority, bold)
     t2 = centre(sx, y + 64, lt.position, bold)
-    centre(sx, y + 420, lt.signer, bold)
+    name_box = centre(sx, y + 420, lt.signer, bold)
+    if signature:
+        _scribble(img, name_box)
     if seal:
         _seal(img, ((t1[0] + t2[2]) // 2 - 150, t2[3] + 40), 230)
     if hand_number:
@@ -165,6 +170,19 @@ def _seal(img: Image.Image, centre: tuple[int, int], radius: int) -> None:
         pts.append((cx + r * math.cos(a), cy + r * math.sin(a)))
     d.polygon(pts, fill=RED)
     img.paste(ImageChops.multiply(img, layer))
+
+
+def _scribble(img: Image.Image, name_box: tuple[int, int, int, int]) -> None:
+    """A signature: loops above the name whose last stroke crosses its first word."""
+    d = ImageDraw.Draw(img)
+    x0, y0, x1, y1 = name_box
+    pts = []
+    for k in range(40):
+        t = k / 39
+        pts.append((x0 - 40 + t * (x1 - x0) * 0.6,
+                    y0 - 160 + 120 * math.sin(t * 5 * math.pi) * (1 - t) + t * 200))
+    pts.append((x0 + (x1 - x0) * 0.35, (y0 + y1) / 2))
+    d.line(pts, fill=(35, 35, 40), width=9, joint="curve")
 
 
 def _hand(img: Image.Image, at: tuple[float, float], digits: str) -> None:

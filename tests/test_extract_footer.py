@@ -189,3 +189,34 @@ def test_rank_with_dotted_letters() -> None:
     s = find_signer(text)
     assert s is not None
     assert (s.name, s.rank) == ("Đinh Công Lý", "L.S. TS.")
+
+
+def test_scan_signer_crossed_by_the_signature_is_empty_with_a_review_entry() -> None:
+    from evidence.extract import extract_facts
+    from evidence.model import Page
+
+    text = ("UBND TỈNH HÀ TĨNH\nSỞ NỘI VỤ\nSố: 12/SNV-VP\nV/v báo cáo\nNội dung báo cáo./.\n"
+            "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n`\n"
+            "tzoang Minh Đức\n")
+    facts = extract_facts([text], layout=[Page(1, text, ocr=True)])
+    assert facts.signer is not None and facts.signer.name is None
+    assert facts.signer.position == "Phó Giám đốc"
+    assert [(r.field, r.reason, r.detail) for r in facts.review if r.field == "signer"] == [
+        ("signer", "low_confidence", "OCR: tzoang Minh Đức")]
+    # the same text born digital: nothing to review (no name is printed)
+    born = extract_facts([text], layout=[Page(1, text)])
+    assert not [r for r in born.review if r.field == "signer"]
+
+
+def test_ocr_name_garbled_by_the_stroke_is_completed_only_from_the_documents_own_text() -> None:
+    body = ("Thành phần đoàn kiểm tra:\n1. Ông Hoàng Minh Đức - Phó Giám đốc Sở, Trưởng đoàn;\n"
+            "2. Bà Lê Thị Hoa - Trưởng phòng.\nĐề nghị các đơn vị phối hợp./.\n")
+    footer = ("Nơi nhận:\n- Như trên;\n- Lưu: VT.\n\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nSN) 1\"\n"
+              "e% Hsäng Minh Đức\n")
+    s = find_signer(body + footer, ocr=True)
+    assert s is not None and s.name == "Hoàng Minh Đức"
+    # no such name in the text, or two that fit: left empty
+    two = body.replace("Bà Lê Thị Hoa", "Ông Đặng Minh Đức")
+    for text in (footer, two + footer):
+        s = find_signer(text, ocr=True)
+        assert s is not None and s.name is None and s.authority == "KT."

@@ -92,3 +92,18 @@ def test_grey_turned_phone_photo_is_flattened_and_read(tmp_path: Path) -> None:
     parsed = parse(path, ParseOptions())
     assert parsed.pages[0].ink == []
     _assert_printed_letter(_facts(parsed))
+
+
+def test_signature_across_the_name_never_gives_a_wrong_signer(tmp_path: Path) -> None:
+    from evidence.ingest.image import parse
+
+    path = tmp_path / "cong-van-ky-tay.png"
+    letter_page(Letter(), seal=True, signature=True).save(path)
+    facts = _facts(parse(path, ParseOptions()))
+    assert facts.signer is not None
+    assert (facts.signer.authority, facts.signer.position) == ("KT.", "Phó Giám đốc")
+    # the name is read, or left empty with a review entry: never a wrong one
+    if facts.signer.name is None:
+        assert ("signer", "low_confidence") in {(r.field, r.reason) for r in facts.review}
+    else:
+        assert facts.signer.name == "Nguyễn Văn Bình"
