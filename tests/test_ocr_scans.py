@@ -95,7 +95,7 @@ def test_grey_turned_phone_photo_is_flattened_and_read(tmp_path: Path) -> None:
 
 
 def test_signature_across_the_name_never_gives_a_wrong_signer(tmp_path: Path) -> None:
-    from evidence.ingest.image import parse
+    from evidence.ingest.formats.image import parse
 
     path = tmp_path / "cong-van-ky-tay.png"
     letter_page(Letter(), seal=True, signature=True).save(path)
