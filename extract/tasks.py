@@ -389,7 +389,7 @@ def _row_fits(cells: list[str], cols: dict[str, int]) -> bool:
 def _cell_line_header(lines: list[_Line], i: int) -> tuple[dict[str, int], int, int] | None:
     """A task table's header written one cell per line from ``lines[i]``: its columns,
     its width and the index of the line after it."""
-    if not _COL_NO.match(fold_keep_length(lines[i].text).strip(" *_.:")):
+    if len(lines[i].text) > 12 or not _COL_NO.match(lines[i].fold.strip(" *_.:")):
         return None
     j = i + 1
     while j < len(lines) and j - i < 8 and len(lines[j].text.split()) <= _HEADER_CELL_WORDS \
