@@ -144,6 +144,8 @@ LIBRARY: tuple[Entry, ...] = (
        "trang {a}-{b}: văn bản kèm theo ({w}); không dùng để đọc thông tin của văn bản này"),
     _e("signer_from_certificate", r"^signer name taken from the signature certificate$",
        "họ tên người ký lấy từ chứng thư chữ ký số"),
+    _e("signer_from_text", r"^signer name completed from the document's text$",
+       "họ tên người ký bị chữ ký che, được bổ sung theo họ tên ghi trong văn bản"),
     _e("signer_conflict", r"^signer: the signature certificate names (?P<a>.*), not (?P<b>.*)$",
        "người ký: chứng thư chữ ký số ghi {a}, không phải {b}; cần kiểm tra"),
     _e("date_from_signature", r"^date: the day is blank; taken from the issuing body's signing time$",
