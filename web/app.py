@@ -270,13 +270,15 @@ def _facets(docs: list[Document]) -> dict[str, list[tuple[str, int]]]:
     }
 
 
-def run_search(ws: Workspace, f: dict[str, str], page: int, *, pool: bool = False) -> dict[str, Any]:
+def run_search(ws: Workspace, f: dict[str, str], page: int, *, pool: bool = False,
+               snippets: bool = True) -> dict[str, Any]:
     """The search page's data: hits of this page and the total.
 
     Only this page's hits are fetched (``page * PAGE_SIZE``), so the page costs one library
     search; the facet counts come in their own request (:func:`search_facets`). ``pool``
     (the facets, the export) and the filters the index cannot apply (place, format, OCR,
-    needs review: checked on the catalogue records) take the best ``FACET_HITS`` hits."""
+    needs review: checked on the catalogue records) take the best ``FACET_HITS`` hits;
+    ``snippets=False``: none made (the facets show no hit)."""
     from evidence.index.engine import SearchQuery
     from evidence.index.search import search
 
@@ -287,7 +289,7 @@ def run_search(ws: Workspace, f: dict[str, str], page: int, *, pool: bool = Fals
     query = SearchQuery(text=f["q"], doc_type=f["type"] or None, year=year,
                         issuer=f["issuer"] or None, date_from=f["from"] or None,
                         date_to=f["to"] or None, limit=want,
-                        snippets=None if post_filtered else page * PAGE_SIZE)
+                        snippets=0 if not snippets else None if post_filtered else page * PAGE_SIZE)
     with ws.reading() as store:
         res = search(store, query)
         docs = store.catalogue.get_documents([h.id for h in res.hits])
@@ -324,7 +326,7 @@ def _linker(f: dict[str, str]) -> Any:
 def facet_counts(ws: Workspace, f: dict[str, str]) -> dict[str, list[tuple[str, int]]]:
     """Counts per filter value over the best ``FACET_HITS`` hits of the search (the
     filters applied, as the page applies them)."""
-    return _facets([d for _h, d in run_search(ws, f, 1, pool=True)["all"]])
+    return _facets([d for _h, d in run_search(ws, f, 1, pool=True, snippets=False)["all"]])
 
 
 async def search_page(request: Request) -> HTMLResponse:
