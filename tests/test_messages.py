@@ -160,6 +160,7 @@ def test_unwritable_output_is_one_line(tmp_path: Path, monkeypatch: pytest.Monke
 
     class _Report:
         summary: ClassVar[dict[str, int]] = {"met": 0, "partial": 0, "missing": 0}
+        warnings: ClassVar[list[str]] = []
         all_met = True
 
     monkeypatch.setattr(check_run, "run_check", lambda *a, **k: _Report())

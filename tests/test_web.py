@@ -56,15 +56,99 @@ def test_search_page_ranks_iso_and_speaks_vietnamese(client: TestClient) -> None
     assert first and first.group(1) == "245/QĐ-UBND"
     snippets = client.get("/search", params={"q": "hồ sơ trực tuyến"}).text
     assert "<mark>" in snippets  # highlighted snippets
-    assert "Loại văn bản" in html and "Năm" in html  # facets with counts
-    assert re.search(r'class="n">\d+<', html)
+    # the facet counts load after the results, from the same query string
+    assert 'hx-get="/search/facets?q=ISO+9001" hx-trigger="load"' in html
+    assert "Loại văn bản" not in html and "<noscript>" in html
+    facets = client.get("/search/facets", params={"q": "ISO 9001"}).text
+    assert "<html" not in facets  # a fragment, not a page
+    assert "Loại văn bản" in facets and "Năm" in facets  # facets with counts
+    assert re.search(r'class="n">\d+<', facets)
+
+
+def _shown_counts(html: str) -> dict[str, dict[str, int]]:
+    """The facet counts of a fragment: {section title: {link label: count}}."""
+    out: dict[str, dict[str, int]] = {}
+    for title, body in re.findall(r"<h2>([^<]+)</h2><ul>(.*?)</ul>", html, re.S):
+        out[title] = {label.removeprefix("✕ ").strip(): int(n) for label, n in re.findall(
+            r'<a[^>]*>([^<]+)</a>\s*<span class="n">(\d+)</span>', body)}
+    return out
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "kế hoạch"}, {"q": "ke hoach", "year": "2023"}, {"q": "cải cách", "ocr": "0"},
+    {"q": '"hành chính"', "type": "KH"},
+])
+def test_facet_fragment_counts_the_best_hits_as_the_page_did(
+        client: TestClient, home: Path, params: dict[str, str]) -> None:
+    """The fragment counts what the page counted before it was split off: the best
+    FACET_HITS hits of the query (the catalogue filters applied), each value of each field,
+    computed here straight from the library."""
+    from collections import Counter
+
+    from evidence.index.corrections import review_items
+    from evidence.index.search.types import SearchQuery
+    from evidence.index.search import search
+    from evidence.web.app import FACET_HITS
+
+    with Store.open(home, create=False) as store:
+        res = search(store, SearchQuery(text=params["q"], doc_type=params.get("type"),
+                                        year=int(params["year"]) if "year" in params else None,
+                                        limit=FACET_HITS))
+        docs = store.catalogue.get_documents([h.id for h in res.hits])
+    pool = [docs[h.id] for h in res.hits if h.id in docs]
+    if params.get("ocr") == "0":
+        pool = [d for d in pool if not d.ocr]
+    assert pool, "the query finds nothing: the test would prove nothing"
+    expected = {
+        "Loại văn bản": Counter(d.facts.doc_type for d in pool if d.facts.doc_type),
+        "Năm": Counter((d.facts.date or "")[:4] for d in pool if d.facts.date),
+        "Định dạng": Counter(d.format for d in pool),
+        "OCR": Counter("Bản quét (OCR)" if d.ocr else "Văn bản số" for d in pool),
+    }
+    review = sum(1 for d in pool if review_items(d))
+    shown = _shown_counts(client.get("/search/facets", params=params).text)
+    for title, counts in expected.items():
+        top = dict(counts.most_common(12))
+        assert shown.get(title) == top, (title, shown.get(title), top)
+    assert shown.get("Cần rà soát", {}) == ({"Có mục cần rà soát": review} if review else {})
+    # the fallback without JavaScript shows the same counts inline
+    page = client.get("/search", params={**params, "facets": "1"}).text
+    assert "hx-get" not in page.split('<aside', 1)[1].split(">", 1)[0]
+    assert _shown_counts(page) == shown
 
 
 def test_search_filters_and_facet_links(client: TestClient) -> None:
     html = client.get("/search", params={"q": "kế hoạch", "type": "KH"}).text
     types = set(re.findall(r'<span class="meta">([^·<]*)·', html))
     assert types and all("Kế hoạch" in t for t in types), types
-    assert "✕ KH" in html  # the active filter, to take it off
+    facets = client.get("/search/facets", params={"q": "kế hoạch", "type": "KH"}).text
+    assert "✕ KH" in facets  # the active filter, to take it off
+    assert 'href="/search?q=k%E1%BA%BF+ho%E1%BA%A1ch">✕ KH' in facets
+
+
+def test_search_pages_reach_the_facet_pool(client: TestClient, home: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page fetches only its own hits, yet pages on as far as before (the best
+    FACET_HITS hits), each page holding the library's hits of its rank, the last page
+    without a "next" link."""
+    from evidence.index.search import search
+    from evidence.web import app
+
+    monkeypatch.setattr(app, "PAGE_SIZE", 2)
+    monkeypatch.setattr(app, "FACET_HITS", 6)
+    with Store.open(home, create=False) as store:
+        ranked = [h.id for h in search(store, "kế hoạch", limit=50).hits]
+    assert len(ranked) > 6, "the corpus needs more hits for this test"
+
+    def page(n: int) -> str:
+        return client.get("/search", params={"q": "kế hoạch", "page": str(n)}).text
+
+    first = page(1)
+    assert "Trang 1 / 3" in first and 'rel="next"' in first
+    assert re.findall(r'<a class="sym" href="/doc/([0-9a-f]+)"', page(2)) == ranked[2:4]
+    last = page(3)
+    assert "Trang 3 / 3" in last and 'rel="next"' not in last
+    assert re.findall(r'<a class="sym" href="/doc/([0-9a-f]+)"', last) == ranked[4:6]
 
 
 def test_search_unaccented_nfd_query(client: TestClient) -> None:

@@ -122,6 +122,14 @@ def test_officer_flow(server: tuple[str, Path], browser: Any) -> None:
     box.send_keys("ISO 9001", Keys.ENTER)
     first = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "a.sym")))
     assert first.text == "245/QĐ-UBND"
+    # the facet counts load after the results (htmx); one of them filters the search
+    facet = wait.until(ec.element_to_be_clickable(
+        (By.XPATH, "//aside[@class='facets']//a[normalize-space()='QĐ']")))
+    facet.click()
+    wait.until(ec.presence_of_element_located(
+        (By.XPATH, "//aside[@class='facets']//a[@class='on' and normalize-space()='✕ QĐ']")))
+    first = browser.find_element(By.CSS_SELECTOR, "a.sym")
+    assert first.text == "245/QĐ-UBND" and "type=Q" in browser.current_url
     _fits_the_screen(browser)
     _shot(browser, "1-tim-kiem")
     first.click()

@@ -5,7 +5,8 @@ The web layer only wires library calls, as ``cli.py`` does: search is
 CLI's ``fix``, the board is :func:`evidence.check.run.run_check`, the pack
 :func:`evidence.check.pack.write_pack`, ingest :func:`evidence.ingest.pipeline.ingest_paths`
 (in a child process, see :mod:`evidence.web.jobs`). Pages are Vietnamese, server-rendered
-(Jinja2), usable with the keyboard; htmx (vendored) only polls the ingest progress.
+(Jinja2), usable with the keyboard; htmx (vendored) loads the search
+page's facet counts after its results and polls the ingest progress.
 """
 
 from __future__ import annotations
@@ -269,51 +270,95 @@ def _facets(docs: list[Document]) -> dict[str, list[tuple[str, int]]]:
     }
 
 
-def run_search(ws: Workspace, f: dict[str, str], page: int) -> dict[str, Any]:
-    """The search page's data: hits of this page, totals and facet counts."""
+def run_search(ws: Workspace, f: dict[str, str], page: int, *, pool: bool = False,
+               snippets: bool = True) -> dict[str, Any]:
+    """The search page's data: hits of this page and the total.
+
+    Only this page's hits are fetched (``page * PAGE_SIZE``), so the page costs one library
+    search; the facet counts come in their own request (:func:`search_facets`). ``pool``
+    (the facets, the export) and the filters the index cannot apply (place, format, OCR,
+    needs review: checked on the catalogue records) take the best ``FACET_HITS`` hits;
+    ``snippets=False``: none made (the facets show no hit)."""
     from evidence.index.search import search
     from evidence.index.search.types import SearchQuery
 
-    want = max(FACET_HITS, page * PAGE_SIZE)
-    year = int(f["year"]) if f["year"].isdigit() else None
     post_filtered = any(f[k] for k in ("place", "format", "ocr", "review"))
+    whole = max(FACET_HITS, page * PAGE_SIZE)
+    want = whole if pool or post_filtered else page * PAGE_SIZE
+    year = int(f["year"]) if f["year"].isdigit() else None
     query = SearchQuery(text=f["q"], doc_type=f["type"] or None, year=year,
                         issuer=f["issuer"] or None, date_from=f["from"] or None,
                         date_to=f["to"] or None, limit=want,
-                        snippets=None if post_filtered else page * PAGE_SIZE)
+                        snippets=0 if not snippets else None if post_filtered else page * PAGE_SIZE)
     with ws.reading() as store:
         res = search(store, query)
         docs = store.catalogue.get_documents([h.id for h in res.hits])
     pairs = [(h, docs[h.id]) for h in res.hits if h.id in docs and _matches(docs[h.id], f)]
     total = len(pairs) if post_filtered else res.total
+    # paging reaches as far as the facets' pool (or this page); fewer hits than asked
+    # means this page is the last one
+    shown = len(pairs) if post_filtered or len(res.hits) < want else min(total, whole)
     start = (page - 1) * PAGE_SIZE
     return {
         "hits": pairs[start:start + PAGE_SIZE], "all": pairs, "total": total, "page": page,
-        "pages": max(1, -(-min(total, len(pairs)) // PAGE_SIZE)),
-        "facets": _facets([d for _h, d in pairs]), "warnings": [translate(w)[1] for w in res.warnings],
-        "result": res,
+        "pages": max(1, -(-shown // PAGE_SIZE)),
+        "warnings": [translate(w)[1] for w in res.warnings], "result": res,
     }
 
 
-async def search_page(request: Request) -> HTMLResponse:
-    ws: Workspace = request.app.state.ws
-    f = _filters(request)
-    page = max(1, int(request.query_params.get("page", "1") or 1)) if (
-        request.query_params.get("page", "1") or "1").isdigit() else 1
-    data: dict[str, Any] = {"hits": [], "total": 0, "facets": {}, "warnings": [], "page": 1,
-                            "pages": 1}
-    error = None
-    if f["q"] or any(f[k] for k in ("type", "year", "issuer", "from", "to")):
-        try:
-            data = run_search(ws, f, page)
-        except (EvidenceError, ValueError) as exc:
-            error = _error_text(exc)
+def _page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1") or "1"
+    return max(1, int(raw)) if raw.isdigit() else 1
 
+
+def _searched(f: dict[str, str]) -> bool:
+    return bool(f["q"] or any(f[k] for k in ("type", "year", "issuer", "from", "to")))
+
+
+def _linker(f: dict[str, str]) -> Any:
     def link(**changes: str) -> str:
         q = {**f, **changes}
         return "/search?" + urlencode({k: v for k, v in q.items() if v})
 
-    return _render(request, "search.html", f=f, error=error, link=link, **data)
+    return link
+
+
+def facet_counts(ws: Workspace, f: dict[str, str]) -> dict[str, list[tuple[str, int]]]:
+    """Counts per filter value over the best ``FACET_HITS`` hits of the search (the
+    filters applied, as the page applies them)."""
+    return _facets([d for _h, d in run_search(ws, f, 1, pool=True, snippets=False)["all"]])
+
+
+async def search_page(request: Request) -> HTMLResponse:
+    """The results first; the facet counts load after them (``/search/facets``, htmx),
+    or inline with ``facets=1`` (the link shown without JavaScript)."""
+    ws: Workspace = request.app.state.ws
+    f = _filters(request)
+    page = _page_number(request)
+    data: dict[str, Any] = {"hits": [], "total": 0, "warnings": [], "page": 1, "pages": 1}
+    facets: dict[str, list[tuple[str, int]]] | None = None
+    error = None
+    if _searched(f):
+        try:
+            data = run_search(ws, f, page)
+            if request.query_params.get("facets") == "1":
+                facets = facet_counts(ws, f)
+        except (EvidenceError, ValueError) as exc:
+            error = _error_text(exc)
+    query = urlencode({k: v for k, v in f.items() if v})
+    return _render(request, "search.html", f=f, error=error, link=_linker(f), facets=facets,
+                   facets_query=query if _searched(f) and error is None else None, **data)
+
+
+async def search_facets(request: Request) -> HTMLResponse:
+    """The search page's facet counts, as the fragment its ``aside`` loads."""
+    ws: Workspace = request.app.state.ws
+    f = _filters(request)
+    facets: dict[str, list[tuple[str, int]]] = {}
+    if _searched(f):
+        with suppress(EvidenceError, ValueError):  # the page itself says what was wrong
+            facets = facet_counts(ws, f)
+    return _render(request, "_facets.html", f=f, link=_linker(f), facets=facets)
 
 
 async def document_page(request: Request) -> HTMLResponse:
@@ -571,6 +616,7 @@ def create_app(home: Path, *, roots: list[Path] | None = None, token: str | None
     routes = [
         Route("/", home_page),
         Route("/search", search_page),
+        Route("/search/facets", search_facets),
         Route("/doc/{doc_id}", document_page),
         Route("/doc/{doc_id}/page/{n:int}.png", page_png),
         Route("/doc/{doc_id}/file", original_file),
