@@ -86,8 +86,8 @@ def test_facet_fragment_counts_the_best_hits_as_the_page_did(
     from collections import Counter
 
     from evidence.index.corrections import review_items
-    from evidence.index.search.types import SearchQuery
     from evidence.index.search import search
+    from evidence.index.search.types import SearchQuery
     from evidence.web.app import FACET_HITS
 
     with Store.open(home, create=False) as store:
