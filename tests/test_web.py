@@ -166,6 +166,25 @@ def test_search_export_csv_and_xlsx(client: TestClient) -> None:
     assert x.status_code == 200 and x.content[:2] == b"PK"
 
 
+
+def test_search_export_holds_the_facet_pool_not_one_page(
+        client: TestClient, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The export has the best FACET_HITS hits, as before, not only the page's."""
+    import csv
+
+    from evidence.index.search import search
+    from evidence.web import app
+
+    monkeypatch.setattr(app, "PAGE_SIZE", 2)
+    monkeypatch.setattr(app, "FACET_HITS", 6)
+    with Store.open(home, create=False) as store:
+        ranked = [h.id for h in search(store, "kế hoạch", limit=6).hits]
+    assert len(ranked) == 6
+    text = client.get("/search/export.csv", params={"q": "kế hoạch"}).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["Mã (id)"] for r in rows] == ranked
+
+
 def test_document_page_fields_image_and_links(client: TestClient) -> None:
     doc_id = first_hit(client.get("/search", params={"q": "111/KH-UBND"}).text)
     html = client.get(f"/doc/{doc_id}").text
