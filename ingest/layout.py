@@ -339,9 +339,10 @@ def header_band(words: list[TsvWord], size: tuple[int, int]) -> list[tuple[int, 
     Decree-30 header, in pixels ``(left, top, right, bottom)``, from the first pass's
     words; None when the page shows no national motto at its top.
 
-    The columns part at the motto's left edge; the band runs from the first line to
-    half a line under the lower of the Số line and the date line (or, when neither
-    was read, a fifth of the page under the motto)."""
+    The columns part at the motto's left edge; each runs from the first line to just
+    under its own anchor: the left one under the Số line, the right one under the date
+    line (a column without its anchor down to the other's; without either, a fifth of the
+    page under the motto)."""
     width, height = size
     if width <= 0 or height <= 0:
         return None
@@ -359,13 +360,15 @@ def header_band(words: list[TsvWord], size: tuple[int, int]) -> list[tuple[int, 
     date = next((w for i, w in enumerate(top_words) if i and w.left >= split
                  and w.top > motto.bottom and _YEAR_WORD.match(w.text)
                  and fold(top_words[i - 1].text) == "nam"), None)
-    anchors = [w.bottom for w in (so, date) if w is not None]
-    bottom = max(anchors) if anchors else motto.bottom + height // 5
-    bottom = min(height, int(bottom + line_h * 0.8))
+    # each column down to its own anchor: the trích yếu under the Số line is not read again
+    found = [w.bottom for w in (so, date) if w is not None]
+    fallback = max(found) if found else motto.bottom + height // 5
+    bottoms = [min(height, int((w.bottom if w is not None else fallback) + line_h * 0.8))
+               for w in (so, date)]
     top = max(0, min(w.top for w in top_words) - int(line_h))
-    if bottom - top < 2 * line_h:
+    if min(bottoms) - top < 2 * line_h:
         return None
-    return [(0, top, split, bottom), (split, top, width, bottom)]
+    return [(0, top, split, bottoms[0]), (split, top, width, bottoms[1])]
 
 
 def merge_header_tsv(first: str, second: str,

@@ -51,7 +51,7 @@ _ROTATIONS = (180, 90, 270)
 #: bump when the text built from the TSV changes: cached results are then read again
 _LAYOUT_VERSION = "layout-1"
 #: bump when the header pass (band, crops, settings) changes
-_HEADER_VERSION = "h4"
+_HEADER_VERSION = "h6"
 #: a header that gives these needs no second reading
 _FULL_HEADER = frozenset({"number", "date", "issuer"})
 _LOG_LEVELS = (
@@ -239,7 +239,7 @@ class TesseractEngine:
             return cached if cached.tsv else first
         # the crops stacked in one image, one Tesseract run (its start-up costs as much
         # as reading a crop)
-        gap = max(8, (band[0][3] - band[0][1]) // 10)
+        gap = max(8, (band[0][3] - band[0][1]) // 10)  # white between the crops
         pieces: list[tuple[tuple[int, int, int, int], int]] = []
         y = 0
         for box in band:
