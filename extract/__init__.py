@@ -39,9 +39,10 @@ __all__ = [
 assert sorted(_EXPORTS) == __all__
 
 if TYPE_CHECKING:
+    from .casing import sentence_case
     from .citations import find_citations
     from .document import extract_facts
-    from .header import parse_header, sentence_case
+    from .header import parse_header
     from .recipients import find_recipients
     from .signer import find_signer
     from .symbols import SymbolParts, find_symbols, normalize_symbol, parse_symbol

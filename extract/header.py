@@ -21,18 +21,16 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .casing import cap, is_upper_text, sentence_case
 from .dates import adoption_date, iso_date
-from .doctypes import ABBREVIATIONS, PROVINCES, STATE_CODES, is_type_code, type_from_name
-from .normalize import canonical_tones, fold
+from .doctypes import STATE_CODES, is_type_code, type_from_name
+from .normalize import fold
 from .symbols import SymbolParts, parse_symbol
 
 __all__ = [
     "Cell",
     "HeaderFacts",
-    "is_upper_text",
     "parse_header",
-    "position_case",
-    "sentence_case",
     "split_cells",
 ]
 
@@ -156,15 +154,6 @@ def _cell_bounds(text: str, s: int, e: int) -> list[tuple[int, int]]:
 
 _GLUE_LEFT = re.compile(r"(?:\b(?:số|SỐ|Số)\s*:?|ngày|NGÀY|tháng|THÁNG|[/–-])$", re.IGNORECASE)
 _GLUE_RIGHT = re.compile(r"^(?:[/–-]|tháng\b|năm\b|THÁNG\b|NĂM\b)")
-
-
-def is_upper_text(s: str) -> bool:
-    """True when the letters of ``s`` are (almost) all capitals."""
-    letters = [c for c in s if c.isalpha()]
-    if len(letters) < 2:
-        return False
-    lower = sum(1 for c in letters if c.islower())
-    return lower <= max(1, len(letters) // 12)
 
 
 # "Số" capitalised, or "số:" with its colon (OCR lower-cases it); a wrapped body line that
@@ -373,145 +362,6 @@ def _date_parts(m: re.Match[str]) -> tuple[str | None, bool]:
     if iso is None and day is not None:
         return None, bad
     return iso, bad
-
-
-# ---------------------------------------------------------------- case conversion
-
-_ADMIN = ("tỉnh ủy", "huyện ủy", "thành ủy", "thị ủy", "quận ủy", "đảng ủy", "thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "xã", "phường", "quận")
-_ORG_HEADS = ("tổng cục", "chi cục", "sở", "bộ", "cục", "ban", "vụ", "phòng", "văn phòng")
-_PROPER = {
-    "công thương": "Công Thương",
-    "chính phủ": "Chính phủ",
-    "quốc hội": "Quốc hội",
-    "khu kinh tế": "Khu kinh tế",
-    "việt nam": "Việt Nam",
-    "trung ương": "Trung ương",
-    "tổ quốc": "Tổ quốc",
-    "mặt trận tổ quốc": "Mặt trận Tổ quốc",
-    "ủy ban thường vụ quốc hội": "Ủy ban Thường vụ Quốc hội",
-}
-_FOLDED_PROVINCES = sorted(((fold(p).split(), p) for p in PROVINCES), key=lambda x: -len(x[0]))
-
-
-def _cap(word: str) -> str:
-    return word[:1].upper() + word[1:]
-
-
-def _expand(tokens: list[str]) -> list[str]:
-    out: list[str] = []
-    for t in tokens:
-        exp = ABBREVIATIONS.get(t) or ABBREVIATIONS.get(t.rstrip(","))
-        if exp and not (t in ("CP", "VP", "TP", "TT.") and out == []):
-            out.extend(exp.split())
-            if t.endswith(",") and not exp.endswith(","):
-                out[-1] += ","
-        else:
-            out.append(t)
-    return out
-
-
-def sentence_case(text: str) -> str:
-    """An issuer line in sentence case with abbreviations expanded.
-
-    ``UBND TỈNH LÀO CAI`` -> ``Ủy ban nhân dân tỉnh Lào Cai``; ``SỞ NÔNG NGHIỆP VÀ MÔI
-    TRƯỜNG`` -> ``Sở Nông nghiệp và Môi trường``; ``BỘ CÔNG THƯƠNG`` -> ``Bộ Công Thương``.
-    Mixed-case input keeps its case (only abbreviations are expanded).
-    """
-    text = re.sub(r"\s+", " ", text).strip(" .:;*-_")
-    if not text:
-        return text
-    tokens = _expand(text.split())
-    if not is_upper_text(text):
-        out = " ".join(tokens)
-        return canonical_tones(_cap(out))
-    tokens = _company_forms(tokens)
-    # OCR reads TỈNH as TĨNH, HUYỆN as HUYÊN: a header names a tỉnh or a huyện
-    tokens = [_ADMIN_FIX.get(fold(t), t) if fold(t) in _ADMIN_FIX else t for t in tokens]
-    low = [t if _is_code(t) or t in _KEEP_UPPER else t.lower() for t in tokens]
-    caps = [False] * len(low)
-    caps[0] = True
-    # org head at the start: capitalise the next word, and the first word after "," / "và"
-    for head in _ORG_HEADS:
-        hw = head.split()
-        if [w.strip(",") for w in low[: len(hw)]] == hw and len(low) > len(hw):
-            caps[len(hw)] = True
-            for i in range(len(hw) + 1, len(low)):
-                if low[i - 1] == "và" or low[i - 1].endswith(","):
-                    caps[i] = True
-            break
-    # place names after an administrative level word
-    i = 0
-    while i < len(low):
-        hit = next((a for a in _ADMIN if low[i : i + len(a.split())] == a.split()), None)
-        if hit and low[i + len(hit.split()) : i + len(hit.split()) + 1] == ["ủy"]:
-            hit = None  # "tỉnh ủy", "huyện ủy": a Party committee, not a place
-        if hit:
-            j = i + len(hit.split())
-            while j < len(low) and not low[j - 1].endswith(",") and not _is_code(low[j]):
-                caps[j] = True
-                j += 1
-            i = j
-        else:
-            i += 1
-    words = [_cap(w) if c else w for w, c in zip(low, caps, strict=True)]
-    out = " ".join(words)
-    out = _apply_lexicon(out)
-    return canonical_tones(_cap(out))
-
-
-_ADMIN_FIX = {"tinh": "TỈNH", "huyen": "HUYỆN"}
-_KEEP_UPPER = {"TNHH", "MTV", "XNK", "KCN", "CCN", "HTX"}
-
-
-def _company_forms(tokens: list[str]) -> list[str]:
-    """``CÔNG TY CP`` is a joint-stock company (cổ phần), not the Government (CP)."""
-    out = list(tokens)
-    for i in range(1, len(out)):
-        if out[i] == "CP" and i >= 2 and [w.upper() for w in out[i - 2 : i]] == ["CÔNG", "TY"]:
-            out[i] = "CỔ PHẦN"
-    return " ".join(out).split()
-
-
-def _apply_lexicon(out: str) -> str:
-    for k, v in _PROPER.items():
-        out = re.sub(rf"(?<!\w){k}(?!\w)", v, out, flags=re.IGNORECASE)
-    # province names anywhere
-    toks = out.split(" ")
-    ftoks = [fold(t.strip(",.")) for t in toks]
-    for fp, proper in _FOLDED_PROVINCES:
-        n = len(fp)
-        for i in range(len(toks) - n + 1):
-            if ftoks[i : i + n] == fp:
-                pw = proper.split()
-                for j in range(n):
-                    if len(pw) == n and fold(toks[i + j].strip(",.")) == fold(pw[j]):
-                        toks[i + j] = toks[i + j].replace(toks[i + j].strip(",."), pw[j])
-    out = " ".join(toks)
-    # a type name followed by "số <symbol>" names a document: "theo Quyết định số 12/QĐ-X"
-    return re.sub(
-        r"(?<!\w)(quyết định|kế hoạch|nghị quyết|thông báo|công văn|văn bản)(?= số)",
-        lambda m: _cap(m.group(1)),
-        out,
-    )
-
-
-def _is_code(tok: str) -> bool:
-    return bool(re.search(r"[\d/]", tok))
-
-
-def position_case(text: str) -> str:
-    """A signer title in sentence case: ``PHÓ GIÁM ĐỐC`` -> ``Phó Giám đốc``, ``CHỦ TỊCH
-    QUỐC HỘI`` -> ``Chủ tịch Quốc hội``, ``PHÓ CHÁNH VĂN PHÒNG`` -> ``Phó Chánh Văn phòng``."""
-    text = re.sub(r"\s+", " ", text).strip(" .:;*-_")
-    if not text or not is_upper_text(text):
-        return text
-    words = text.lower().split()
-    words[0] = _cap(words[0])
-    if words[0] == "Phó" and len(words) > 1:
-        words[1] = _cap(words[1])
-    out = " ".join(words)
-    out = re.sub(r"(?<=Chánh )văn phòng", "Văn phòng", out)
-    return canonical_tones(_apply_lexicon(out))
 
 
 # ---------------------------------------------------------------- the header
@@ -804,7 +654,7 @@ def parse_header(text: str) -> HeaderFacts:
             code, name = found
             hf.type_code = code
             rest = c.text.strip()[len(name) :].strip(" :")
-            hf.type_name = _cap(name.lower()) if code in STATE_CODES else name
+            hf.type_name = cap(name.lower()) if code in STATE_CODES else name
             hf.spans["doc_type"] = (c.start, c.start + len(c.text.strip()), c.text.strip())
             sub = _subject_after(text, head_cells, type_idx, rest, body_line is not None)
             if sub.text:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .header import is_upper_text, split_cells
+from .casing import is_upper_text
+from .header import split_cells
 
 __all__ = ["find_noi_nhan", "find_recipients"]
 

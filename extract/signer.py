@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..model import Signer
-from .header import Cell, is_upper_text, position_case, split_cells
+from .casing import is_upper_text, position_case
+from .header import Cell, split_cells
 from .normalize import fold
 from .recipients import find_noi_nhan
 from .syllables import VN_LETTERS, is_syllable

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from evidence.extract.header import parse_header, position_case, sentence_case
+from evidence.extract.casing import position_case, sentence_case
+from evidence.extract.header import parse_header
 
 # The same header in three layouts that text extraction produces.
 SIDE_BY_SIDE = """UBND TỈNH NGHỆ AN                    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
