@@ -1,6 +1,6 @@
 """The SQLite catalogue: the store's source of truth.
 
-Tables (schema version :data:`SCHEMA_VERSION`, recorded in ``meta``):
+Tables (schema version :data:`CATALOGUE_SCHEMA_VERSION`, recorded in ``meta``):
 
 - ``meta`` — ``schema_version``, ``engine`` (search engine name), ``created``.
 - ``files`` — one row per file path seen by ``ingest``: content hash, size, mtime, format,
@@ -52,7 +52,7 @@ from evidence.model import (
 
 __all__ = [
     "CATALOGUE_NAME",
-    "SCHEMA_VERSION",
+    "CATALOGUE_SCHEMA_VERSION",
     "Catalogue",
     "FileInfo",
     "FileRow",
@@ -62,7 +62,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+CATALOGUE_SCHEMA_VERSION = 2
 CATALOGUE_NAME = "catalogue.sqlite3"
 #: what a store leaves beside its catalogue: a catalogue file without tables next to any
 #: of these is a damaged store, never a new one (the corrections journal's name is
@@ -329,7 +329,7 @@ class Catalogue:
                 self._conn.execute(stmt)
             self._conn.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?)",
-                [("schema_version", str(SCHEMA_VERSION)), ("created", _now()),
+                [("schema_version", str(CATALOGUE_SCHEMA_VERSION)), ("created", _now()),
                  ("engine", engine or "")],
             )
 
@@ -348,32 +348,32 @@ class Catalogue:
                 f"unknown catalogue schema version {version!r}; it was left untouched",
                 subject=str(self.path),
             )
-        if int(version) > SCHEMA_VERSION:
+        if int(version) > CATALOGUE_SCHEMA_VERSION:
             raise StoreError(
                 f"the catalogue has schema version {version}, newer than this evidence "
-                f"understands ({SCHEMA_VERSION}); upgrade evidence to use it",
+                f"understands ({CATALOGUE_SCHEMA_VERSION}); upgrade evidence to use it",
                 subject=str(self.path),
             )
-        if int(version) < SCHEMA_VERSION:
+        if int(version) < CATALOGUE_SCHEMA_VERSION:
             self._migrate(int(version))
 
     def _migrate(self, version: int) -> None:
-        """Bring a catalogue of an older schema version to :data:`SCHEMA_VERSION`, one
+        """Bring a catalogue of an older schema version to :data:`CATALOGUE_SCHEMA_VERSION`, one
         transaction (new tables only: nothing existing is rewritten)."""
-        missing = [v for v in range(version + 1, SCHEMA_VERSION + 1) if v not in _MIGRATIONS]
+        missing = [v for v in range(version + 1, CATALOGUE_SCHEMA_VERSION + 1) if v not in _MIGRATIONS]
         if missing:  # pragma: no cover - every version since 1 has its migration
             raise StoreError(
                 f"the catalogue has old schema version {version}; no migration exists",
                 subject=str(self.path),
             )
         with self._tx():
-            for v in range(version + 1, SCHEMA_VERSION + 1):
+            for v in range(version + 1, CATALOGUE_SCHEMA_VERSION + 1):
                 for stmt in _statements(_MIGRATIONS[v]):
                     self._conn.execute(stmt)
             self._conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
-                               (str(SCHEMA_VERSION),))
+                               (str(CATALOGUE_SCHEMA_VERSION),))
         log.info("%s: catalogue schema upgraded from version %d to %d", self.path, version,
-                 SCHEMA_VERSION)
+                 CATALOGUE_SCHEMA_VERSION)
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""

@@ -42,7 +42,6 @@ from evidence.errors import (
 )
 
 __all__ = [
-    "FORMATS",
     "Sniffed",
     "ZipLimits",
     "check_zip",
@@ -52,8 +51,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-FORMATS = ("pdf", "docx", "doc", "xlsx", "image", "txt")
 
 _EXT_FORMAT = {
     ".pdf": "pdf",

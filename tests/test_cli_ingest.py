@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from evidence.cli import cli
-from evidence.index.catalogue import SCHEMA_VERSION
+from evidence.index.catalogue import CATALOGUE_SCHEMA_VERSION
 from evidence.messages import hint, translate
 
 LETTER = (
@@ -118,7 +118,7 @@ def test_status_json_shape(folder: Path, home: Path) -> None:
                             "error": s["failed"][0]["error"]}]
     assert s["missing"] == [str(folder / "thong-bao-41.txt")]
     assert isinstance(s["store_bytes"], int) and s["store_bytes"] > 0
-    assert s["index"]["documents"] == 2 and s["schema_version"] == SCHEMA_VERSION
+    assert s["index"]["documents"] == 2 and s["schema_version"] == CATALOGUE_SCHEMA_VERSION
     human = run("status")
     assert human.exit_code == 0
     for label in ("Văn bản", "Theo loại văn bản", "Tệp không nạp được", "Dung lượng kho"):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from evidence.errors import StoreBusy, StoreError
-from evidence.index.catalogue import CATALOGUE_NAME, SCHEMA_VERSION, Catalogue, FileInfo
+from evidence.index.catalogue import CATALOGUE_NAME, CATALOGUE_SCHEMA_VERSION, Catalogue, FileInfo
 from evidence.index.store import Store
 from evidence.model import Citation, Document, Facts, FileRef, Page, Signer, part_id
 
@@ -58,7 +58,7 @@ def cat(tmp_path: Path) -> Catalogue:
 
 
 def test_new_catalogue_records_version_engine_and_uses_wal(cat: Catalogue) -> None:
-    assert cat.schema_version == SCHEMA_VERSION
+    assert cat.schema_version == CATALOGUE_SCHEMA_VERSION
     assert cat.engine_name == "whoosh"
     assert cat.get_meta("created")
     mode = cat._conn.execute("PRAGMA journal_mode").fetchone()[0]
@@ -71,7 +71,7 @@ def test_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
     Catalogue.open(path).close()
     conn = sqlite3.connect(path)
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
-                 (str(SCHEMA_VERSION + 1),))
+                 (str(CATALOGUE_SCHEMA_VERSION + 1),))
     conn.commit()
     conn.close()
     before = path.read_bytes()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from evidence.errors import StoreError
 from evidence.index.search.analysis import ANALYZER_VERSION, text_has_phrase
 from evidence.index.search.analysis import make_snippet as _make_snippet
-from evidence.index.search.engine import MARKER, SCHEMA_VERSION, engine_dir
+from evidence.index.search.engine import INDEX_SCHEMA_VERSION, MARKER, engine_dir
 from evidence.index.search.prepare import prepare
 from evidence.index.search.ranking import FUZZY_BELOW
 from evidence.index.search.types import (
@@ -111,7 +111,7 @@ class BaseEngine:
         return obj if isinstance(obj, dict) else None
 
     def _expected(self) -> dict[str, Any]:
-        return {"engine": self.name, "schema": SCHEMA_VERSION, "analyzer": ANALYZER_VERSION}
+        return {"engine": self.name, "schema": INDEX_SCHEMA_VERSION, "analyzer": ANALYZER_VERSION}
 
     def _marker_ok(self, path: Path) -> bool:
         m = self._marker(path)
@@ -139,7 +139,7 @@ class BaseEngine:
     def _stale_message(self) -> str:
         m = self._marker(self.dir) or {}
         return (f"the search index was built by another version (schema {m.get('schema')}, "
-                f"analyzer {m.get('analyzer')}; this version needs schema {SCHEMA_VERSION}, "
+                f"analyzer {m.get('analyzer')}; this version needs schema {INDEX_SCHEMA_VERSION}, "
                 f"analyzer {ANALYZER_VERSION}): run `evidence reindex` (searches are refused "
                 "until then; the catalogue is untouched)")
 

@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_ENGINE",
     "ENGINES",
+    "INDEX_SCHEMA_VERSION",
     "MARKER",
-    "SCHEMA_VERSION",
     "SearchEngine",
     "choose_engine",
     "default_engine",
@@ -49,7 +49,7 @@ __all__ = [
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
 #: Bumped when fields or weights change; combined with the analyzer version in the marker.
-SCHEMA_VERSION = 6
+INDEX_SCHEMA_VERSION = 6
 MARKER = "evidence-index.json"
 
 
