@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 
 APT_INSTALL = "sudo apt-get install -y tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd"
 #: below this mean word confidence a page is checked for rotation
-LOW_CONFIDENCE = 60.0
+ROTATION_CHECK_BELOW = 60.0
 _ROTATIONS = (180, 90, 270)
 #: bump when the text built from the TSV changes: cached results are then read again
 _LAYOUT_VERSION = "layout-1"
@@ -269,7 +269,7 @@ class TesseractEngine:
     def _ocr(self, image_path: Path) -> OcrResult:
         first = self._read(image_path, self.psm)
         if (not self.detect_orientation or not first.words
-                or (first.confidence or 0.0) >= LOW_CONFIDENCE):
+                or (first.confidence or 0.0) >= ROTATION_CHECK_BELOW):
             # no word at all: a blank page (a turned page of text still yields words)
             return first
         with tempfile.TemporaryDirectory(prefix="evidence-osd-") as tmp:

@@ -221,7 +221,7 @@ def test_missing_citations_are_marked(client: TestClient, home: Path) -> None:
 
 def test_board_shows_status_reasons_and_points(client: TestClient) -> None:
     html = client.get("/board").text
-    assert "Đạt" in html and "Chưa có tài liệu" in html
+    assert "Đạt" in html and "Thiếu" in html
     assert "nguy cơ mất" in html
     assert re.search(r'<a href="/doc/[0-9a-f]+">', html)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from evidence.check.verdicts import STATUS_LABELS
 from evidence.errors import EvidenceError
 from evidence.messages import translate
 from evidence.model import Document
@@ -67,7 +68,6 @@ FIELD_LABELS = {
     "place": "Địa danh", "issuer": "Cơ quan ban hành", "subject": "Trích yếu",
     "signer": "Người ký", "recipients": "Nơi nhận",
 }
-STATUS_LABELS = {"met": "Đạt", "partial": "Đạt một phần", "missing": "Chưa có tài liệu"}
 FIX_FIELDS = ("number", "date", "issuer", "signer", "subject", "type")
 
 
