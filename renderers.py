@@ -684,7 +684,7 @@ def search_renderable(res: SearchResults, *, color: bool = True) -> Any:
         parts.append(Text(f"Có phải bạn muốn tìm: {res.suggestion}", style="bold cyan"))
     if res.hits:
         parts.append(table)
-    parts += [Text(w, style="yellow") for w in res.warnings]
+    parts += [Text(translate(w)[1], style="yellow") for w in res.warnings]
     return Group(*parts)
 
 
