@@ -139,6 +139,20 @@ def test_cli_search_table_warns_in_vietnamese(tmp_path):
     assert "thiếu 3 văn bản" in text and "behind the catalogue" not in text
 
 
+def test_status_table_says_the_index_message_in_vietnamese(tmp_path):
+    from evidence.index.store import StoreStatus
+    from evidence.renderers import render_status
+    from rich.console import Console
+
+    with Store.open(tmp_path / "home") as st:
+        stats = st.stats()
+    stats["index"]["message"] = "a rebuild was interrupted: run `evidence reindex` to resume it"
+    console = Console(record=True, width=300)
+    render_status(StoreStatus(stats), console)
+    text = console.export_text()
+    assert "lần lập chỉ mục trước bị ngắt" in text and "was interrupted" not in text
+
+
 def test_cli_search_errors(tmp_path):
     r = CliRunner().invoke(cli, ["--home", str(tmp_path / "none"), "search", "kế hoạch"])
     assert r.exit_code == 2 and r.stderr.startswith("error:") and r.stdout == ""
