@@ -166,6 +166,21 @@ def test_search_export_csv_and_xlsx(client: TestClient) -> None:
     assert x.status_code == 200 and x.content[:2] == b"PK"
 
 
+def test_search_export_has_every_hit_not_one_page(client: TestClient, home: Path) -> None:
+    """The export holds the search's hits up to the facets' pool, as before the page
+    fetched only its own hits: more than one page of them."""
+    import csv
+
+    from evidence.index.search import search
+    from evidence.web.app import FACET_HITS, PAGE_SIZE
+
+    total = search(home, "huyện", limit=FACET_HITS).total
+    assert total > PAGE_SIZE  # the bundled corpus: more hits than one page
+    r = client.get("/search/export.csv", params={"q": "huyện"})
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert r.status_code == 200 and len(rows) - 1 == min(total, FACET_HITS)
+
+
 def test_document_page_fields_image_and_links(client: TestClient) -> None:
     doc_id = first_hit(client.get("/search", params={"q": "111/KH-UBND"}).text)
     html = client.get(f"/doc/{doc_id}").text
