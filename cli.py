@@ -493,12 +493,6 @@ def status_cmd(obj: Ctx, store: Store) -> StoreStatus:
     return store.status()
 
 # ---- check
-def _say_check_warnings(report: CheckReport) -> None:
-    """What the check says once (a schema-v1 catalogue: a mention may count)."""
-    for w in report.warnings:
-        click.echo(f"warning: {w}", err=True)
-
-
 @command("check", render="render_check")
 @click.option("--criteria", type=click.Path(dir_okay=False, path_type=Path), default=None,
               metavar="TỆP", help=_CRITERIA_HELP)
@@ -527,7 +521,7 @@ def check_cmd(obj: Ctx, criteria: Path | None, year: int | None, strict: bool, f
     if fmt == "xlsx" and out is None:
         raise click.UsageError(t("check.xlsx_needs_out"))
     report = run_check(obj.home, criteria, year=year)
-    _say_check_warnings(report)
+    _warn(report.warnings)  # a schema-v1 catalogue: a mention may count
     if strict and not report.all_met:
         obj.exit_with = ExitCode.ATTENTION
     if out is not None:
@@ -564,7 +558,7 @@ def pack_cmd(obj: Ctx, criteria: Path | None, out_dir: Path, year: int | None,
     from evidence.check.run import run_check
 
     report = run_check(obj.home, criteria, year=year)
-    _say_check_warnings(report)
+    _warn(report.warnings)  # a schema-v1 catalogue: a mention may count
     return write_pack(report, out_dir, force=force)
 
 # ---- show

@@ -244,6 +244,8 @@ LIBRARY: tuple[Entry, ...] = (
        "quá nhiều trang: {n} (giới hạn {l})"),
     _e("out_of_memory", r"^out of memory while parsing$", "hết bộ nhớ khi đọc tệp"),
     _e("timeout", r"^timed out after (?P<x>.*)$", "quá thời gian xử lý ({x})"),
+    _e("file_timeout", r"^took longer than (?P<s>[\d.]+) s \(time limit per file; see --timeout\)$",
+       "đọc quá {s} giây (giới hạn thời gian mỗi tệp; xem --timeout)"),
     _e("result_not_sent", r"^result could not be sent: (?P<x>.*)$", "không chuyển được kết quả: {x}"),
     _e("not_found", r"^no document matches$|^file not found$", "không tìm thấy"),
     _e("criteria_not_found", r"^(?P<n>.*): file not found$", "{n}: không tìm thấy tệp"),

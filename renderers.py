@@ -467,7 +467,7 @@ def render_status(status: StoreStatus, console: Console | None = None) -> None:
     t.add_row("Dung lượng kho", _size(stats["store_bytes"]))
     idx = f"{stats['engine']}: {index.get('documents', 0)} văn bản"
     if index.get("message"):
-        idx += f" ({index['message']})"
+        idx += f" ({translate(index['message'])[1]})"
     t.add_row("Chỉ mục tìm kiếm", idx)
     console.print(t)
     names = {"by_type": "Theo loại văn bản", "by_year": "Theo năm",
@@ -684,7 +684,7 @@ def search_renderable(res: SearchResults, *, color: bool = True) -> Any:
         parts.append(Text(f"Có phải bạn muốn tìm: {res.suggestion}", style="bold cyan"))
     if res.hits:
         parts.append(table)
-    parts += [Text(w, style="yellow") for w in res.warnings]
+    parts += [Text(translate(w)[1], style="yellow") for w in res.warnings]
     return Group(*parts)
 
 

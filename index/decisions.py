@@ -10,7 +10,7 @@ then brings the search index up to date. Documents are found by the caller
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from evidence.errors import NotFound, NothingToDo
@@ -341,11 +341,6 @@ def review(store: Store) -> list[dict[str, Any]]:
                 "detail": item.detail, "date": doc.facts.date, "subject": doc.facts.subject,
             })
     return out
-
-
-def correction_dicts(corrections: Iterable[Correction]) -> list[dict[str, Any]]:
-    """Corrections as the document JSON's ``corrections`` entries."""
-    return [asdict(c) for c in corrections]
 
 
 # ---- the results of the commands (``--json`` shapes of the contract) ----------------------

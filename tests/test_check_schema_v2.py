@@ -169,10 +169,15 @@ def test_keywords_are_refused_in_v2_naming_the_replacements(tmp_path: Path) -> N
     assert "subject_all" in msg and "body_all" in msg
 
 
-def test_v1_loads_with_its_meaning_and_warns_once(tmp_path: Path) -> None:
+def _v1() -> str:
+    """The v2 catalogue written in schema v1."""
     v1 = V2.replace("schema_version: 2", "schema_version: 1").replace("subject_none", "keywords_any") \
         .replace("subject_all", "keywords_all").replace("body_all", "keywords_all")
-    v1 = v1.replace('        keywords_any: ["tuyên truyền", "kiểm tra"]\n', "")
+    return v1.replace('        keywords_any: ["tuyên truyền", "kiểm tra"]\n', "")
+
+
+def test_v1_loads_with_its_meaning_and_warns_once(tmp_path: Path) -> None:
+    v1 = _v1()
     p = tmp_path / "v1.yaml"
     p.write_text(v1, encoding="utf-8")
     c = load_catalogue(p)
@@ -212,3 +217,20 @@ def test_title_block_of_a_decision_stops_at_the_enacting_formula() -> None:
             "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ THẠCH LẠC\nCăn cứ Luật Tổ chức chính quyền địa phương;")
     assert title_block(text) == "QUYẾT ĐỊNH\nVề việc kiện toàn Bộ phận Một cửa"
     assert title_block("Biên nhận hồ sơ\nSố hồ sơ 12\n") is None
+
+
+def test_check_command_says_the_v1_warning_once_on_stderr(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from evidence.cli import cli
+    from evidence.index.store import Store
+
+    v1 = _v1()
+    p = tmp_path / "v1.yaml"
+    p.write_text(v1, encoding="utf-8")
+    home = tmp_path / "home"
+    with Store.open(home):
+        pass
+    r = CliRunner().invoke(cli, ["--home", str(home), "check", "--criteria", str(p), "--json"])
+    assert r.exit_code == 0, r.stderr
+    said = [line for line in r.stderr.splitlines() if line.startswith("warning: ")]
+    assert said == [f"warning: {load_catalogue(p).warnings[0]}"]

@@ -105,6 +105,15 @@ def test_translate(message: str, code: str, vietnamese: str) -> None:
     assert vietnamese in text
 
 
+def test_a_file_over_its_time_limit_is_said_in_vietnamese() -> None:
+    """The worker's timeout reason is built by a helper the source scan cannot see."""
+    from evidence.ingest.workers import _timeout_message
+
+    for seconds in (120, 1.5):
+        code, text = translate(_timeout_message(seconds))
+        assert code == "file_timeout" and f"{seconds:g} giây" in text and "--timeout" in text
+
+
 def test_translate_nfd_message_is_nfc() -> None:
     import unicodedata
 

@@ -128,6 +128,31 @@ def test_cli_search_json_and_table(tmp_path):
     assert r.exit_code == 0 and "KH-UBND" in r.stdout and "Một cửa" in r.stdout
 
 
+def test_cli_search_table_warns_in_vietnamese(tmp_path):
+    """The lag warning under the results table is the catalogue's Vietnamese, not English."""
+    home = tmp_path / "home"
+    ingest_store(home, range(0, 3))
+    fill_catalogue(home, range(3, 6))  # catalogued, not indexed yet
+    r = CliRunner().invoke(cli, ["--home", str(home), "search", "kế hoạch"])
+    assert r.exit_code == 0, r.stderr
+    text = " ".join(r.stdout.split())
+    assert "thiếu 3 văn bản" in text and "behind the catalogue" not in text
+
+
+def test_status_table_says_the_index_message_in_vietnamese(tmp_path):
+    from evidence.index.store import StoreStatus
+    from evidence.renderers import render_status
+    from rich.console import Console
+
+    with Store.open(tmp_path / "home") as st:
+        stats = st.stats()
+    stats["index"]["message"] = "a rebuild was interrupted: run `evidence reindex` to resume it"
+    console = Console(record=True, width=300)
+    render_status(StoreStatus(stats), console)
+    text = console.export_text()
+    assert "lần lập chỉ mục trước bị ngắt" in text and "was interrupted" not in text
+
+
 def test_cli_search_errors(tmp_path):
     r = CliRunner().invoke(cli, ["--home", str(tmp_path / "none"), "search", "kế hoạch"])
     assert r.exit_code == 2 and r.stderr.startswith("error:") and r.stdout == ""

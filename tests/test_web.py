@@ -226,6 +226,29 @@ def test_board_shows_status_reasons_and_points(client: TestClient) -> None:
     assert re.search(r'<a href="/doc/[0-9a-f]+">', html)
 
 
+def test_board_link_refuses_an_unknown_requirement(client: TestClient, home: Path) -> None:
+    """The board's link form decides as ``evidence link`` does: a requirement the catalogue
+    does not have is refused, not recorded; a known one is recorded, then forgotten."""
+    from evidence.check.criteria import load_catalogue
+
+    known = next(r.id for c in load_catalogue(None).criteria for r in c.evidence)
+    token = csrf_of(client.get("/board").text)
+    with Store.open(home, create=False) as store:
+        before = len(store.catalogue.links())
+        ref = next(iter(store.catalogue.iter_documents(with_pages=False))).id
+    r = client.post("/board/link", data={"csrf": token, "requirement": "99.99.99", "ref": ref},
+                    follow_redirects=False)
+    assert r.status_code == 303 and "99.99.99" in unquote(r.headers["location"])
+    with Store.open(home, create=False) as store:
+        assert len(store.catalogue.links()) == before
+    for action, after in (("link", before + 1), ("forget", before)):
+        r = client.post("/board/link", data={"csrf": token, "requirement": known, "ref": ref,
+                                             "action": action}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+        with Store.open(home, create=False) as store:
+            assert len(store.catalogue.links()) == after, unquote(r.headers["location"])
+
+
 def test_board_downloads(client: TestClient) -> None:
     x = client.get("/board/report.xlsx")
     assert x.status_code == 200 and x.content[:2] == b"PK"

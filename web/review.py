@@ -151,9 +151,7 @@ async def fix_action(request: Request) -> Response:
 async def link_action(request: Request) -> Response:
     """``evidence link`` / ``unlink`` from the board: the officer decides that a document
     counts (or does not) for a requirement."""
-    from evidence.check.criteria import load_catalogue
-    from evidence.index.decisions import forget_link, link
-    from evidence.index.resolve import resolve
+    from evidence.check.links import decide_link
 
     app = _app()
     ws = request.app.state.ws
@@ -163,18 +161,13 @@ async def link_action(request: Request) -> Response:
     action = str(form.get("action") or "link")
     criteria = str(form.get("criteria") or "")
     query = urlencode({"criteria": criteria} if criteria else {})
-    try:
-        catalogue = load_catalogue(app._criteria_path(ws, criteria or None))
-        from evidence.check.criteria import catalogue_id
-
-        cid = catalogue_id(catalogue)
+    try:  # the CLI's link/unlink: an unknown requirement is refused, not recorded
         with app._store(ws) as store:
-            doc = resolve(store.catalogue, ref)
-            if action == "forget":
-                forget_link(store, cid, requirement, doc)
-            else:
-                link(store, cid, requirement, doc, counts=(action != "unlink"),
-                     note=str(form.get("note") or "").strip() or None)
+            decide_link(store, requirement, ref,
+                        criteria=app._criteria_path(ws, criteria or None),
+                        counts=(action != "unlink"),
+                        action="forget" if action == "forget" else "link",
+                        note=str(form.get("note") or "").strip() or None)
     except EvidenceError as exc:
         return RedirectResponse(f"/board?{query}&msg={quote(app._error_text(exc))}", 303)
     return RedirectResponse(f"/board?{query}&msg={quote('Đã ghi quyết định của cán bộ.')}#r-{requirement}", 303)
