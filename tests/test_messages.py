@@ -179,3 +179,14 @@ def test_unwritable_output_is_one_line(tmp_path: Path, monkeypatch: pytest.Monke
     assert result.exit_code == 2
     line = _one_line_error(result)
     assert str(blocker) in line and "thư mục" in line
+
+
+def test_a_missing_path_argument_is_said_without_english(tmp_path: Path) -> None:
+    # click names the path's kind in English ("Path", "File") before the catalogue is
+    # installed; the officer's line names the path alone
+    missing = tmp_path / "khong-co"
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path / "kho"), "ingest", str(missing)])
+    assert result.exit_code == 2
+    line = _one_line_error(result)
+    assert "không tồn tại" in line and str(missing) in line
+    assert not {"Path", "File", "Directory"} & set(line.replace("'", " ").split())
