@@ -9,6 +9,7 @@ import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -489,3 +490,22 @@ def test_zip_upload_bomb_is_refused(client: TestClient, home: Path) -> None:
                     follow_redirects=False)
     assert r.status_code == 303 and "job=" not in r.headers["location"]
     assert not (home / "thoat.txt").exists() and not (home.parent / "thoat.txt").exists()
+
+
+def test_a_huge_page_number_stays_within_the_pool(client: TestClient,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """``?page=100000000`` is the last page paging can reach, never a search for 2·10⁹ hits."""
+    from evidence.index import search as search_pkg
+    from evidence.web import app
+
+    asked: list[int] = []
+    real = search_pkg.search
+
+    def spy(store: Any, query: Any, **kw: Any) -> Any:
+        asked.append(query.limit)
+        return real(store, query, **kw)
+
+    monkeypatch.setattr(search_pkg, "search", spy)
+    r = client.get("/search", params={"q": "kế hoạch", "page": "100000000"})
+    assert r.status_code == 200
+    assert asked and max(asked) <= app.FACET_HITS

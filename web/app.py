@@ -307,8 +307,11 @@ def run_search(ws: Workspace, f: dict[str, str], page: int, *, pool: bool = Fals
 
 
 def _page_number(request: Request) -> int:
+    """The ``?page=`` asked for, within the pages paging can reach (the facets' pool): a
+    huge number must not ask the engine for billions of hits."""
     raw = request.query_params.get("page", "1") or "1"
-    return max(1, int(raw)) if raw.isdigit() else 1
+    last = -(-FACET_HITS // PAGE_SIZE)
+    return min(max(1, int(raw)), last) if raw.isdigit() else 1
 
 
 def _searched(f: dict[str, str]) -> bool:

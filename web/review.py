@@ -170,7 +170,7 @@ async def link_action(request: Request) -> Response:
                         note=str(form.get("note") or "").strip() or None)
     except EvidenceError as exc:
         return RedirectResponse(f"/board?{query}&msg={quote(app._error_text(exc))}", 303)
-    return RedirectResponse(f"/board?{query}&msg={quote('Đã ghi quyết định của cán bộ.')}#r-{requirement}", 303)
+    return RedirectResponse(f"/board?{query}&msg={quote('Đã ghi quyết định của cán bộ.')}#r-{quote(requirement)}", 303)
 
 
 async def search_export(request: Request) -> Response:
