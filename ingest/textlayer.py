@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from evidence.extract.normalize import clean_text, fold
-from evidence.extract.syllables import SYLLABLE, VN_LETTERS, strip_tones
+from evidence.extract.syllables import SYLLABLE, VN_LETTERS, is_syllable, strip_tones
 
 __all__ = [
     "MIN_LETTERS",
@@ -48,8 +48,6 @@ MOJIBAKE_WORDS = 0.04
 #: clean layers score >= 0.9, damaged ones <= 0.2; see docs/ingest-formats-pdf.md)
 QUALITY_THRESHOLD = 0.55
 
-_VN_LETTERS = VN_LETTERS
-_SYLLABLE = SYLLABLE
 _STRIP = "()[]{}<>\"'“”‘’«».,;:!?…*•·-–—_/\\|"
 _ACRONYM = re.compile(r"[A-ZĐ]{1,8}")
 _CODE = re.compile(r"[A-Z0-9Đ]+")  # CT05, 1A, 2B: codes, not words
@@ -57,8 +55,8 @@ _NUMBER = re.compile(r"[0-9.,/%:+\-–]+")
 _SYMBOL_OK = set("%+=<>&§#@$°№")
 _NONSPACE = re.compile(r"\s+")  # removed to count non-space characters
 _NONLETTER = re.compile(r"[\W\d_]+")
-_VN_UPPER = "".join(sorted({c.upper() for c in _VN_LETTERS if len(c.upper()) == 1}))
-_COMMON = re.compile("[\\s0-9" + re.escape("".join(sorted(_VN_LETTERS)) + _VN_UPPER)
+_VN_UPPER = "".join(sorted({c.upper() for c in VN_LETTERS if len(c.upper()) == 1}))
+_COMMON = re.compile("[\\s0-9" + re.escape("".join(sorted(VN_LETTERS)) + _VN_UPPER)
                      + re.escape(".,;:!?()[]/-–—\"'“”‘’%…*+=<>&§#@$°") + "]+")
 # pdfminer writes a glyph without a Unicode mapping as "(cid:123)"
 _CID = re.compile(r"\(cid:\d+\)")
@@ -93,9 +91,9 @@ def _judge(token: str) -> int:
             return 0 if 0 in judged else (1 if 1 in judged else -1)
         return 0  # letters mixed with digits/symbols: "6ӕ", "c6ng", "&Ӝ1*"
     low = token.lower()
-    if not all(c in _VN_LETTERS for c in low):
+    if not all(c in VN_LETTERS for c in low):
         return 0
-    if _ACRONYM.fullmatch(token) and not _SYLLABLE.fullmatch(strip_tones(low)):
+    if _ACRONYM.fullmatch(token) and not SYLLABLE.fullmatch(strip_tones(low)):
         return -1  # UBND, CCHC, QĐ
     if len(low) > 7:
         return 0
@@ -104,14 +102,14 @@ def _judge(token: str) -> int:
     if token[0].isupper() and len(token) > 2 and any(c.isupper() for c in token[1:]) \
             and any(c.islower() for c in token[1:]):
         return 0  # "DQc", "QăP", "NShi"
-    return 1 if _SYLLABLE.fullmatch(strip_tones(low)) else 0
+    return 1 if is_syllable(low) else 0
 
 
 def _is_foreign(ch: str) -> bool:
     if ch.isspace() or ch.isdigit():
         return False
     if ch.isalpha():
-        return ch.lower() not in _VN_LETTERS
+        return ch.lower() not in VN_LETTERS
     cat = unicodedata.category(ch)
     if cat.startswith("P"):
         # cp1252 punctuation standing in for letters in broken layers
@@ -142,7 +140,7 @@ def score_text(text: str) -> TextScore:
         token = raw.strip(_STRIP)
         if not token or _NUMBER.fullmatch(token):
             continue
-        if not token.isascii() and any("\u00c0" <= c <= "\u017f" and c.lower() not in _VN_LETTERS
+        if not token.isascii() and any("\u00c0" <= c <= "\u017f" and c.lower() not in VN_LETTERS
                                        for c in token):
             alien += 1
         verdict = _judge(token)
