@@ -250,7 +250,7 @@ LIBRARY: tuple[Entry, ...] = (
     _e("not_found", r"^no document matches$|^file not found$", "không tìm thấy"),
     _e("criteria_not_found", r"^(?P<n>.*): file not found$", "{n}: không tìm thấy tệp"),
     _e("criteria_unreadable", r"^(?P<n>.*): cannot read: (?P<x>.*)$", "{n}: không đọc được: {x}"),
-    _e("criteria_yaml", r"^(?P<n>.*?): (?P<w>.*)YAML syntax error: (?P<x>.*)$", "{n}: {w}lỗi cú pháp YAML: {x}"),
+    _e("criteria_yaml", r"^(?P<n>.*?): (?P<w>.*)YAML syntax error: (?P<x>.*)$", "{n}: {w} lỗi cú pháp YAML: {x}"),
     _e("pack_not_folder", r"^not a folder$", "không phải thư mục"),
     _e("pack_not_empty", r"^the folder is not empty \(use --force to write into it\)$",
        "thư mục không trống (dùng --force để ghi vào)"),
@@ -337,7 +337,8 @@ CRITERIA: tuple[Entry, ...] = (
     _e("criteria_nonempty", r"^every entry must be non-empty text, got (?P<v>.*)$", "mỗi mục phải là chữ, không để trống (đang là {v})"),
     _e("criteria_number_ge0", r"^must be a number >= 0, got (?P<v>.*)$", "phải là số >= 0 (đang là {v})"),
     _e("criteria_bool", r"^must be true or false, got (?P<v>.*)$", "phải là true hoặc false (đang là {v})"),
-    _e("criteria_iso_date", r"^not an ISO date(?: \(YYYY-MM-DD\))?: (?P<v>.*)$", "không phải ngày dạng YYYY-MM-DD: {v}"),
+    _e("criteria_date", r"^not a date \(YYYY-MM-DD or DD/MM/YYYY\): (?P<v>.*)$",
+       "không phải ngày có thật dạng YYYY-MM-DD hoặc DD/MM/YYYY: {v}"),
     _e("criteria_string", r"^must be a string, got (?P<v>.*)$", "phải là chuỗi (đang là {v})"),
 )
 

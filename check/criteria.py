@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 from evidence.errors import BadCriteriaFile
+from evidence.extract.dates import UserDateError, parse_user_date
 
 __all__ = [
     "DOC_TYPE_CODES",
@@ -291,7 +292,7 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
+        where = f"dòng {mark.line + 1}, " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise BadCriteriaFile(f"{name}: {where}YAML syntax error: {problem}") from exc
     return parse_catalogue(data, source=name)
@@ -346,11 +347,11 @@ class _Validator:
         for i, c in enumerate(crit_raw):
             crit = self.criterion(i, c, area_codes, group_codes, year)
             if crit.code in seen:
-                raise self.fail(f"criterion {crit.code}", "code", "duplicate code")
+                raise self.fail(f"tiêu chí {crit.code}", "code", "duplicate code")
             seen.add(crit.code)
             for r in crit.evidence:
                 if r.id in req_ids:
-                    raise self.fail(f"criterion {crit.code}", "id", f"duplicate evidence id {r.id!r}")
+                    raise self.fail(f"tiêu chí {crit.code}", "id", f"duplicate evidence id {r.id!r}")
                 req_ids.add(r.id)
             criteria.append(crit)
         return Catalogue(
@@ -376,11 +377,11 @@ class _Validator:
         return val
 
     def area(self, i: int, a: Any) -> Area:
-        where = f"areas[{i}]"
+        where = f"lĩnh vực thứ {i + 1}"
         if not isinstance(a, dict):
             raise self.fail(where, "code", "must be a mapping")
         code = self.code(where, a.get("code"))
-        where = f"area {code}"
+        where = f"lĩnh vực {code}"
         return Area(
             code=code,
             title=self.text(where, "title", a.get("title")),
@@ -389,11 +390,11 @@ class _Validator:
         )
 
     def group(self, i: int, g: Any, areas: set[str]) -> Group:
-        where = f"groups[{i}]"
+        where = f"nhóm thứ {i + 1}"
         if not isinstance(g, dict):
             raise self.fail(where, "code", "must be a mapping")
         code = self.code(where, g.get("code"))
-        where = f"group {code}"
+        where = f"nhóm {code}"
         area = self.code(where, g.get("area"), fieldname="area")
         if areas and area not in areas:
             raise self.fail(where, "area", f"unknown area {area!r}")
@@ -404,9 +405,9 @@ class _Validator:
     def criterion(self, i: int, c: Any, areas: set[str], groups: set[str],
                   default_year: int | None) -> Criterion:
         if not isinstance(c, dict):
-            raise self.fail(f"criteria[{i}]", "code", "must be a mapping")
-        code = self.code(f"criteria[{i}]", c.get("code"))
-        where = f"criterion {code}"
+            raise self.fail(f"tiêu chí thứ {i + 1}", "code", "must be a mapping")
+        code = self.code(f"tiêu chí thứ {i + 1}", c.get("code"))
+        where = f"tiêu chí {code}"
         unknown = sorted(set(c) - _CRITERION_FIELDS)
         if unknown:
             raise self.fail(where, unknown[0], "unknown field")
@@ -610,12 +611,13 @@ class _Validator:
             return None
         if isinstance(val, date):  # unquoted YAML dates arrive as datetime.date
             return val
-        if not isinstance(val, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", val.strip()):
-            raise self.fail(where, fieldname, f"not an ISO date (YYYY-MM-DD): {val!r}")
+        # ISO as the contract writes it, or as officers write dates (31/01/2024,
+        # "ngày 31 tháng 01 năm 2024"): one grammar, extract.dates.parse_user_date
         try:
-            return date.fromisoformat(val.strip())
-        except ValueError as exc:
-            raise self.fail(where, fieldname, f"not an ISO date: {val!r} ({exc})") from exc
+            return date.fromisoformat(parse_user_date(str(val), partial=False).iso)
+        except (UserDateError, ValueError) as exc:
+            raise self.fail(where, fieldname, f"not a date (YYYY-MM-DD or DD/MM/YYYY): "
+                                              f"{val!r}") from exc
 
 
 def _type_key(code: str) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date as _date
 
@@ -203,7 +204,7 @@ def parse_user_date(text: str, *, partial: bool = True) -> DateMatch:
         UserDateError: not one of the forms, an impossible date (``31/02/2023``,
             ``2023-13``), or a partial date where ``partial`` is false.
     """
-    t = " ".join(str(text).split())
+    t = " ".join(unicodedata.normalize("NFC", str(text)).split())
     m = (_USER_ISO.fullmatch(t) or _USER_DMY.fullmatch(t) or _LONG.fullmatch(t)
          or _MONTH.fullmatch(t))
     forms = _USER_PARTIAL_FORMS if partial else _USER_FORMS

@@ -4,6 +4,7 @@ and the one-line errors naming file, criterion and field."""
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -75,31 +76,33 @@ def test_a_provincial_department_catalogue_loads(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
-    ('issued_before: "2025-01-31"', 'issued_before: "31/01/2025"',
-     "criterion 1.1: issued_before: không phải ngày dạng YYYY-MM-DD"),
+    ('issued_before: "2025-01-31"', 'issued_before: "31/13/2025"',
+     "tiêu chí 1.1: issued_before: không phải ngày có thật dạng YYYY-MM-DD hoặc DD/MM/YYYY"),
     ('issued_before: "2025-01-31"', 'issued_before: "2025-02-30"',
-     "criterion 1.1: issued_before: không phải ngày dạng YYYY-MM-DD"),
+     "tiêu chí 1.1: issued_before: không phải ngày có thật"),
+    ('issued_before: "2025-01-31"', 'issued_before: "01/2025"',
+     "tiêu chí 1.1: issued_before: không phải ngày có thật"),
     ('issued_before: "2025-01-31"', 'issued_befor: "2025-01-31"',
-     "criterion 1.1: issued_befor: trường lạ"),
-    ("doc_type: KH\n", "doc_type: KHH\n", "criterion 1.1: doc_type: mã loại văn bản"),
-    ('issuer_any: ["Sở Nội vụ"]', 'issuer_any: "Sở Nội vụ"', "criterion 1.1: issuer_any: phải là một danh sách"),
-    ('keywords_all: ["quý I"]', "keywords_all: [\"quý I\", \"\"]", "criterion 1.9.1: keywords_all: mỗi mục phải là chữ"),
-    ("op: report, value: null", "op: \">=\", value: null", "criterion 1.9.1: numeric.value: phép so sánh '>=' cần một số"),
-    ("op: report", "op: \"≥\"", "criterion 1.9.1: numeric.op: phải là một trong"),
-    ('parent: "1.9"', 'parent: "1.8"', "criterion 1.9.1: parent: không có nhóm"),
+     "tiêu chí 1.1: issued_befor: trường lạ"),
+    ("doc_type: KH\n", "doc_type: KHH\n", "tiêu chí 1.1: doc_type: mã loại văn bản"),
+    ('issuer_any: ["Sở Nội vụ"]', 'issuer_any: "Sở Nội vụ"', "tiêu chí 1.1: issuer_any: phải là một danh sách"),
+    ('keywords_all: ["quý I"]', "keywords_all: [\"quý I\", \"\"]", "tiêu chí 1.9.1: keywords_all: mỗi mục phải là chữ"),
+    ("op: report, value: null", "op: \">=\", value: null", "tiêu chí 1.9.1: numeric.value: phép so sánh '>=' cần một số"),
+    ("op: report", "op: \"≥\"", "tiêu chí 1.9.1: numeric.op: phải là một trong"),
+    ('parent: "1.9"', 'parent: "1.8"', "tiêu chí 1.9.1: parent: không có nhóm"),
     ('code: "1.9.1"\n    area: "1"\n    parent: "1.9"', 'code: "1.1"\n    area: "1"\n    parent: null',
-     "criterion 1.1: code: mã tiêu chí bị trùng"),
-    ('code: "1.9.1"', "code: 1.10", "criteria[1]: code: phải là chuỗi"),
-    ('area: "1"\n    parent: null', 'area: "2"\n    parent: null', "criterion 1.1: area: không có lĩnh vực"),
-    ('id: "1.9.1-a"', 'id: "1.1-a"', "criterion 1.9.1: id: mã yêu cầu"),
-    ("year: null", "year: hai nghìn", "criterion 1.9.1: year: không phải năm"),
-    ('text: "Báo cáo quý I"', "text: \"\"", "criterion 1.9.1: text: thiếu hoặc để trống"),
+     "tiêu chí 1.1: code: mã tiêu chí bị trùng"),
+    ('code: "1.9.1"', "code: 1.10", "tiêu chí thứ 2: code: phải là chuỗi"),
+    ('area: "1"\n    parent: null', 'area: "2"\n    parent: null', "tiêu chí 1.1: area: không có lĩnh vực"),
+    ('id: "1.9.1-a"', 'id: "1.1-a"', "tiêu chí 1.9.1: id: mã yêu cầu"),
+    ("year: null", "year: hai nghìn", "tiêu chí 1.9.1: year: không phải năm"),
+    ('text: "Báo cáo quý I"', "text: \"\"", "tiêu chí 1.9.1: text: thiếu hoặc để trống"),
     ("keywords_all: [\"quý I\"]", "keywords_all: [\"quý I\"]\n        min_count: 0",
-     "criterion 1.9.1: min_count: phải là số nguyên >= 1"),
+     "tiêu chí 1.9.1: min_count: phải là số nguyên >= 1"),
     ("keywords_all: [\"quý I\"]", "keywords_all: [\"quý I\"]\n        must_be_signed: \"có\"",
-     "criterion 1.9.1: must_be_signed: phải là true hoặc false"),
+     "tiêu chí 1.9.1: must_be_signed: phải là true hoặc false"),
     ('issued_before: "2025-01-31"', 'issued_after: "2025-03-01"\n        issued_before: "2025-01-31"',
-     "criterion 1.1: issued_before: 2025-01-31 sớm hơn issued_after"),
+     "tiêu chí 1.1: issued_before: 2025-01-31 sớm hơn issued_after"),
 ])
 def test_invalid_catalogue_names_criterion_and_field(tmp_path: Path, old: str, new: str, expected: str) -> None:
     assert old in GOOD
@@ -118,6 +121,13 @@ def test_top_level_errors(tmp_path: Path) -> None:
 
 def test_unquoted_yaml_dates_are_accepted(tmp_path: Path) -> None:
     cat = load_catalogue(write(tmp_path, GOOD.replace('"2025-01-31"', "2025-01-31")))
+    assert cat.criteria[0].evidence[0].issued_before.isoformat() == "2025-01-31"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("written", ["31/01/2025", "31-1-2025", "ngày 31 tháng 01 năm 2025",
+                                     unicodedata.normalize("NFD", "ngày 31 tháng 1 năm 2025")])
+def test_dates_as_officers_write_them_are_accepted(tmp_path: Path, written: str) -> None:
+    cat = load_catalogue(write(tmp_path, GOOD.replace('"2025-01-31"', f'"{written}"')))
     assert cat.criteria[0].evidence[0].issued_before.isoformat() == "2025-01-31"  # type: ignore[union-attr]
 
 

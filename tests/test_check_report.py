@@ -206,10 +206,10 @@ def test_cli_check_strict_exits_1_and_formats(store_home: Path, tmp_path: Path) 
 
 def test_cli_check_bad_catalogue_is_one_line_exit_2(store_home: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text(CATALOGUE.replace('issued_before: "2024-01-31"', 'issued_before: "31/01/2024"'), encoding="utf-8")
+    bad.write_text(CATALOGUE.replace('issued_before: "2024-01-31"', 'issued_before: "31/02/2024"'), encoding="utf-8")
     res = run("check", "--criteria", str(bad))
     assert res.exit_code == 2
-    assert res.stderr.startswith(f"error: {bad}: criterion 1.1: issued_before: không phải ngày dạng YYYY-MM-DD")
+    assert res.stderr.startswith(f"error: {bad}: tiêu chí 1.1: issued_before: không phải ngày có thật")
     assert res.stderr.count("\n") == 1 and res.stdout == ""
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import click
@@ -34,6 +35,14 @@ from evidence.messages import translate
 def test_forms(text: str, iso: str, precision: str) -> None:
     d = parse_user_date(text)
     assert (d.iso, d.precision) == (iso, precision)
+
+
+def test_decomposed_text_reads_as_composed() -> None:
+    """A date typed on a keyboard that sends decomposed accents (NFD) is the same date."""
+    typed = unicodedata.normalize("NFD", "ngày 05 tháng 3 năm 2023")
+    assert typed != unicodedata.normalize("NFC", typed)
+    assert parse_user_date(typed).iso == "2023-03-05"
+    assert parse_user_date(unicodedata.normalize("NFD", "tháng 12/2023")).iso == "2023-12"
 
 
 @pytest.mark.parametrize(("text", "code", "reason"), [
