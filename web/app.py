@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 
 from evidence.check.verdicts import STATUS_LABELS
 from evidence.errors import EvidenceError
+from evidence.index.search.ranking import PAGING_POOL
 from evidence.messages import translate
 from evidence.model import Document
 from markupsafe import Markup, escape
@@ -58,7 +59,9 @@ __all__ = ["Workspace", "create_app"]
 
 HERE = Path(__file__).resolve().parent
 PAGE_SIZE = 20
-FACET_HITS = 200  # facets count over the best this-many hits
+# facets count over the best this-many hits, and paging reaches as far: the pool over
+# which the library's totals are what paging delivers
+FACET_HITS = PAGING_POOL
 MAX_UPLOAD = 200 * 1024 * 1024
 UPLOADS = "uploads"
 CRITERIA = "web-criteria"

@@ -18,7 +18,7 @@ from evidence.index.search.analysis import ANALYZER_VERSION, text_has_phrase
 from evidence.index.search.analysis import make_snippet as _make_snippet
 from evidence.index.search.engine import INDEX_SCHEMA_VERSION, MARKER, engine_dir
 from evidence.index.search.prepare import prepare
-from evidence.index.search.ranking import FUZZY_BELOW
+from evidence.index.search.ranking import FUZZY_BELOW, PAGING_POOL
 from evidence.index.search.types import (
     Candidate,
     IndexedDoc,
@@ -334,34 +334,43 @@ class BaseEngine:
             raise StoreError(self._stale_message(), subject=str(self.dir))
         plan = plan_query(q, words_required=True)
         limit = max(1, q.limit)
-        # at least FUZZY_BELOW: when the strict query finds fewer, all of them are here
-        want = max(limit, FUZZY_BELOW)
-        total, cands = self._query(plan, want * 3 + 10 if plan.phrases else want, False)
+        # totals made by checking hits are counted over the same pool whatever the limit:
+        # the total is what paging delivers (ranking.PAGING_POOL)
+        pool = max(limit, PAGING_POOL)
         if plan.phrases:
+            total, cands = self._query(plan, pool * 3 + 10, False)
             # bigrams are necessary, not sufficient: check the phrase itself, lazily, on
-            # candidates in rank order (positional checks on top hits only)
-            kept, checked = self._check_phrases(cands, plan, want)
-            total -= checked - len(kept)
+            # candidates in rank order (positional checks on top hits only); short of a
+            # full pool every candidate was checked and the total is those kept
+            kept, checked = self._check_phrases(cands, plan, pool)
+            total = total - (checked - len(kept)) if len(kept) >= pool else len(kept)
             cands = kept
+        else:
+            # at least FUZZY_BELOW: when the strict query finds fewer, all of them are here
+            total, cands = self._query(plan, max(limit, FUZZY_BELOW), False)
         strict, have = total, {c.id for c in cands}
         cands = cands[:limit]
+        reach = set(have)  # what paging delivers, up to the pool
         if plan.can_fuzzy and (q.fuzzy is True or (q.fuzzy is None and total < FUZZY_BELOW)):
             # the fuzzy tier holds every strict match (its words widened, phrases loosened)
-            fuzzy_total, fc = self._query(plan, limit + len(have), True)
+            fetch = pool + len(have)
+            fuzzy_total, fc = self._query(plan, fetch, True)
             extra = [c for c in fc if c.id not in have]
             for c in extra:
                 c.fuzzy = True
             if extra:
                 res.fuzzy = True
-                total = max(total + len(extra), fuzzy_total)
+                reach.update(c.id for c in fc)
+                # the whole tier fetched: each match counted once; else the engine's count
+                total = len(reach) if len(fc) < fetch else max(total, fuzzy_total)
             cands = (cands + extra)[:limit]
         if strict < FUZZY_BELOW and not plan.empty and q.fuzzy is not False:
             from evidence.index.search.relax import relax
 
             partial, res.missing_terms, res.suggestion = relax(
-                self, plan, q, strict, have | {c.id for c in cands}, limit - len(cands))
+                self, plan, q, strict, reach, pool - len(reach), limit - len(cands))
             total += len(partial)
-            cands += partial
+            cands += partial[:limit - len(cands)]
         res.total = max(total, len(cands))
         for i, c in enumerate(cands):
             s = c.stored
