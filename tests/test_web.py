@@ -280,12 +280,11 @@ def test_review_inbox_and_fix_flow(client: TestClient, home: Path) -> None:
 
 
 def test_fix_during_an_ingest_waits_for_its_lock_and_says_so(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, lock_seen_held: threading.Event) -> None:
     """A correction sent while another writer (an ingest) holds the store lock is written
     only once the lock is released, into the catalogue and the search index, and the page
     says it waited. Driven by events: the request is known to be waiting when the lock probe
     has answered "held" for it."""
-    from evidence.index import store as store_mod
     from evidence.index.search import search
     from evidence.ingest.pipeline import ingest_paths
 
@@ -299,16 +298,7 @@ def test_fix_during_an_ingest_waits_for_its_lock_and_says_so(
         ingest_paths([folder], store, jobs=1)
         doc_id = store.catalogue.find_documents("902/UBND-VP")[0].id
 
-    busy = threading.Event()
-    probe = store_mod.lock_held_elsewhere
-
-    def watched(path: Path) -> bool:
-        held = probe(path)
-        if held:
-            busy.set()
-        return held
-
-    monkeypatch.setattr(store_mod, "lock_held_elsewhere", watched)
+    busy = lock_seen_held
     locked, release = threading.Event(), threading.Event()
 
     def ingest_holding_the_lock() -> None:
