@@ -19,6 +19,7 @@ from evidence.index.search.analysis import make_snippet as _make_snippet
 from evidence.index.search.engine import INDEX_SCHEMA_VERSION, MARKER, engine_dir
 from evidence.index.search.prepare import prepare
 from evidence.index.search.ranking import FUZZY_BELOW, PAGING_POOL
+from evidence.index.search.relax import partial_matches, suggest, words_to_drop
 from evidence.index.search.types import (
     Candidate,
     IndexedDoc,
@@ -337,23 +338,17 @@ class BaseEngine:
         # totals made by checking hits are counted over the same pool whatever the limit:
         # the total is what paging delivers (ranking.PAGING_POOL)
         pool = max(limit, PAGING_POOL)
-        if plan.phrases:
-            total, cands = self._query(plan, pool * 3 + 10, False)
-            # bigrams are necessary, not sufficient: check the phrase itself, lazily, on
-            # candidates in rank order (positional checks on top hits only); short of a
-            # full pool every candidate was checked and the total is those kept
-            kept, checked = self._check_phrases(cands, plan, pool)
-            total = total - (checked - len(kept)) if len(kept) >= pool else len(kept)
-            cands = kept
-        else:
-            # at least FUZZY_BELOW: when the strict query finds fewer, all of them are here
-            total, cands = self._query(plan, max(limit, FUZZY_BELOW), False)
+        total, cands = self._strict(plan, limit, pool)
         strict, have = total, {c.id for c in cands}
         cands = cands[:limit]
+        relaxing = strict < FUZZY_BELOW and not plan.empty and q.fuzzy is not False
+        rare, drop = words_to_drop(self, plan, strict) if relaxing else ({}, [])
         reach = set(have)  # what paging delivers, up to the pool
         if plan.can_fuzzy and (q.fuzzy is True or (q.fuzzy is None and total < FUZZY_BELOW)):
-            # the fuzzy tier holds every strict match (its words widened, phrases loosened)
-            fetch = pool + len(have)
+            # the fuzzy tier holds every strict match (its words widened, phrases loosened),
+            # so its count is theirs together; when partial matches follow, the tier's
+            # documents up to the pool are fetched, so that none is counted twice
+            fetch = (pool if drop else limit) + len(have)
             fuzzy_total, fc = self._query(plan, fetch, True)
             extra = [c for c in fc if c.id not in have]
             for c in extra:
@@ -361,16 +356,15 @@ class BaseEngine:
             if extra:
                 res.fuzzy = True
                 reach.update(c.id for c in fc)
-                # the whole tier fetched: each match counted once; else the engine's count
-                total = len(reach) if len(fc) < fetch else max(total, fuzzy_total)
+                total = max(total, fuzzy_total)
             cands = (cands + extra)[:limit]
-        if strict < FUZZY_BELOW and not plan.empty and q.fuzzy is not False:
-            from evidence.index.search.relax import relax
-
-            partial, res.missing_terms, res.suggestion = relax(
-                self, plan, q, strict, reach, pool - len(reach), limit - len(cands))
+        if relaxing:
+            res.missing_terms = [w for w, n in rare.items() if not n]
+            partial = partial_matches(self, plan, drop, pool - len(reach), reach,
+                                      shown=limit - len(cands)) if drop else []
             total += len(partial)
             cands += partial[:limit - len(cands)]
+            res.suggestion = suggest(self, plan, q, strict, rare)
         res.total = max(total, len(cands))
         for i, c in enumerate(cands):
             s = c.stored
@@ -385,6 +379,25 @@ class BaseEngine:
             ))
         res.seconds = time.perf_counter() - t0
         return res
+
+    def _strict(self, plan: QueryPlan, limit: int, pool: int) -> tuple[int, list[Candidate]]:
+        """The strict matches: (total, candidates in rank order, at least
+        :data:`FUZZY_BELOW` of them when there are so many)."""
+        if not plan.phrases:
+            return self._query(plan, max(limit, FUZZY_BELOW), False)
+        # bigrams are necessary, not sufficient: the phrase itself is checked on the
+        # candidates in rank order until the pool is full; short of it, every candidate
+        # fetched was checked and the total is those kept
+        fetch, checked = pool + 10, 0
+        kept: list[Candidate] = []
+        while True:
+            total, cands = self._query(plan, fetch, False)
+            more, n = self._check_phrases(cands[checked:], plan, pool - len(kept))
+            kept, checked = kept + more, checked + n
+            if len(kept) >= pool or len(cands) < fetch or fetch > pool * 3:
+                break
+            fetch = pool * 3 + 10  # many bigram matches are not the phrase: look further
+        return (total - (checked - len(kept)) if len(kept) >= pool else len(kept)), kept
 
     def _check_phrases(self, cands: list[Candidate], plan: QueryPlan,
                        limit: int) -> tuple[list[Candidate], int]:

@@ -2,7 +2,7 @@
 spelling suggestion ("Có phải bạn muốn tìm: …").
 
 Both work on any engine through three of its methods (``_query``, ``_doc_frequency``,
-``_terms_with_prefix``), after the strict and fuzzy passes of
+``_terms_with_prefix``), after the strict pass of
 :meth:`~evidence.index.search.base.BaseEngine.search`.
 
 - Missing words: words no document holds (a typo), or, when the words together match
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from evidence.index.search.query import QueryPlan
     from evidence.index.search.types import Candidate, SearchQuery
 
-__all__ = ["partial_matches", "rare_words", "relax", "suggest"]
+__all__ = ["partial_matches", "rare_words", "suggest", "words_to_drop"]
 
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -38,22 +38,18 @@ def _words(plan: QueryPlan) -> list[str]:
     return list(dict.fromkeys(f for f, _ in plan.terms))
 
 
-def relax(engine: BaseEngine, plan: QueryPlan, q: SearchQuery, strict: int, have: set[str],
-          limit: int, shown: int) -> tuple[list[Candidate], list[str], str | None]:
-    """After a search that found ``strict`` (few) documents, ``have`` among them or
-    delivered: up to ``limit`` partial matches to add below them (the first ``shown``, the
-    hits returned, with the words they lack), the words found in no document, a
-    suggestion."""
+def words_to_drop(engine: BaseEngine, plan: QueryPlan, strict: int
+                  ) -> tuple[dict[str, int], list[str]]:
+    """After a search that found ``strict`` (few) documents: the query's rare words with
+    their document counts (:func:`rare_words`), and the words to drop for partial matches —
+    those no document holds, or, when together the words match nothing, the rare ones."""
     if plan.number or (plan.symkeys and strict):
         # a number and a type word, or a document number that was found: a look-up,
         # nothing to drop or respell
-        return [], [], None
+        return {}, []
     rare = rare_words(engine, plan)
     missing = [w for w, n in rare.items() if not n]
-    # words no document holds; when together the words match nothing, the rare ones
-    drop = missing or (list(rare) if not strict else [])
-    partial = partial_matches(engine, plan, drop, limit, have, shown) if limit > 0 else []
-    return partial, missing, suggest(engine, plan, q, strict, rare)
+    return rare, missing or (list(rare) if not strict else [])
 
 
 def rare_words(engine: BaseEngine, plan: QueryPlan) -> dict[str, int]:
