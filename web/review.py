@@ -38,7 +38,7 @@ def _app() -> Any:
     return app
 
 
-async def review_page(request: Request) -> HTMLResponse:
+def review_page(request: Request) -> HTMLResponse:
     """The inbox: documents with empty or uncertain fields, in ingest order; the selected
     one (``?doc=``, else the first) beside its page image with the correction form."""
     from evidence.index.decisions import review
@@ -97,7 +97,7 @@ async def fix_action(request: Request) -> Response:
     next_id = str(form.get("next") or "")
     # an ingest writing the store now: wait for it (it may also re-read this document)
     waited, running = await run_in_threadpool(wait_for_writer, ws.home)
-    doc = app._doc(ws, doc_id)
+    doc = await run_in_threadpool(app._doc, ws, doc_id)
     if doc is None:
         return PlainTextResponse("Không có văn bản này trong kho.", status_code=404)
     current = _values(doc)
@@ -141,19 +141,23 @@ async def link_action(request: Request) -> Response:
     action = str(form.get("action") or "link")
     criteria = str(form.get("criteria") or "")
     query = urlencode({"criteria": criteria} if criteria else {})
-    try:  # the CLI's link/unlink: an unknown requirement is refused, not recorded
+    note = str(form.get("note") or "").strip() or None
+
+    def decide() -> None:  # in a worker thread, as every store write of the pages
         with app._store(ws) as store:
             decide_link(store, requirement, ref,
                         criteria=app._criteria_path(ws, criteria or None),
                         counts=(action != "unlink"),
-                        action="forget" if action == "forget" else "link",
-                        note=str(form.get("note") or "").strip() or None)
+                        action="forget" if action == "forget" else "link", note=note)
+
+    try:  # the CLI's link/unlink: an unknown requirement is refused, not recorded
+        await run_in_threadpool(decide)
     except EvidenceError as exc:
         return RedirectResponse(f"/board?{query}&msg={quote(app._error_text(exc))}", 303)
     return RedirectResponse(f"/board?{query}&msg={quote('Đã ghi quyết định của cán bộ.')}#r-{quote(requirement)}", 303)
 
 
-async def search_export(request: Request) -> Response:
+def search_export(request: Request) -> Response:
     """The search results as XLSX or CSV (the CLI's ``--export``)."""
     from evidence.index.export import export_rows
 
