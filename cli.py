@@ -673,9 +673,23 @@ def fix_cmd(obj: Ctx, store: Store, ref: str | None, note: str | None, clear: tu
     if not ref:
         raise BadValue("cần REF (số ký hiệu, mã id hoặc tệp), hoặc --list", subject="fix")
     action = "undo" if undo else "reapply" if reapply else "drop_stale" if drop_stale else "fix"
+    _wait_for_ingest(store)
     return decisions.apply_fix(store, ref, action=action, values=_fix_values(values),
                                clear=_fix_fields(clear), confirm=_fix_fields(confirm),
                                note=note)
+
+
+def _wait_for_ingest(store: Store) -> None:
+    """An ingest (or a reindex) writing the store now: the correction waits for it, as the
+    web's does (it may re-read the document), saying so on stderr; past the wait it is
+    written anyway."""
+    from evidence.index.store import WRITER_WAIT, wait_for_writer
+
+    minutes = f"{WRITER_WAIT / 60:.0f}"
+    _, running = wait_for_writer(
+        store.home, on_wait=lambda: click.echo(t("fix.waiting", minutes=minutes), err=True))
+    if running:
+        click.echo(f"warning: {t('fix.wait_timeout', minutes=minutes)}", err=True)
 
 
 def _fix_values(values: dict[str, str | None]) -> dict[str, str]:

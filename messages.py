@@ -36,6 +36,14 @@ TEXTS: dict[str, str] = {
     "check.xlsx_needs_out": "--format xlsx cần --out TỆP",
     "export.written": "{path}: {rows} văn bản",
     "fix.dropped": "{path}: đã bỏ {n} sửa đổi cũ",
+    # a correction while an ingest or a reindex writes the store (CLI ``fix`` and the web)
+    "fix.waiting": ("Một lần nạp tài liệu đang ghi vào kho: chỉnh sửa chờ nó ghi xong rồi "
+                    "mới lưu (tối đa {minutes} phút)…"),
+    "fix.waited": "Một lần nạp tài liệu đang ghi vào kho: chỉnh sửa đã chờ nó ghi xong rồi mới lưu.",
+    "fix.wait_timeout": ("Một lần nạp tài liệu vẫn đang ghi vào kho sau {minutes} phút chờ: "
+                         "chỉnh sửa đã vào danh mục."),
+    "fix.index_later": ("Kết quả tìm kiếm sẽ có giá trị mới sau lần nạp tiếp theo hoặc lệnh "
+                        "evidence reindex."),
     "link.decided": "{requirement}: {name} {verdict} là tài liệu kiểm chứng (bộ {catalogue})",
     "link.counts": "được tính",
     "link.not_counts": "không được tính",

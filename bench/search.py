@@ -4,8 +4,10 @@ A synthetic Vietnamese administrative corpus (deterministic seed; ~7 KB document
 headers, document numbers, dates, citations and some OCR-damaged words) is indexed by
 ``evidence`` (Whoosh and Tantivy engines, through the public ``SearchEngine`` API) and by
 a bare Whoosh writer using a Whoosh analyzer with the same analysis (tokens, exact and
-folded keys; positions, as a plain Whoosh setup for phrase queries would keep). Each
-(size, engine) runs in a child process so peak RSS is its own.
+folded keys; positions, as a plain Whoosh setup for phrase queries would keep). At each
+size the bare index also answers the same queries through Whoosh's own parser: the raw
+baseline each engine's median and p95 are given against (× raw). Each (size, engine) runs
+in a child process so peak RSS is its own.
 
 Run::
 
@@ -255,8 +257,10 @@ def child_build(size: int, engine: str, home: Path, nq: int) -> dict[str, Any]:
             "fuzzy_used": fuzzy_n, "queries": len(queries)}
 
 
-def child_bare(size: int, home: Path) -> dict[str, Any]:
-    """A bare Whoosh writer: schema with Whoosh analyzers doing the same analysis."""
+def child_bare(size: int, home: Path, queries: bool = False) -> dict[str, Any]:
+    """A bare Whoosh writer: schema with Whoosh analyzers doing the same analysis; with
+    ``queries``, the same queries through Whoosh's own parser (the raw baseline of query
+    latency: every word required, quoted phrases positional, filters as terms)."""
     from evidence.extract.normalize import clean_text
     from whoosh import fields
     from whoosh import index as windex
@@ -266,6 +270,7 @@ def child_bare(size: int, home: Path) -> dict[str, Any]:
     exact, folded = tok | Keys(0), tok | Keys(1)
     schema = fields.Schema(
         id=fields.ID(stored=True, unique=True), symbol=fields.ID(stored=True),
+        type=fields.ID(), year=fields.ID(),
         subj_x=fields.TEXT(analyzer=exact, stored=True), subj_f=fields.TEXT(analyzer=folded),
         body_x=fields.TEXT(analyzer=exact), body_f=fields.TEXT(analyzer=folded),
     )
@@ -276,12 +281,35 @@ def child_bare(size: int, home: Path) -> dict[str, Any]:
     w = ix.writer()
     for d in docs:
         text = clean_text(d["text"])
-        w.add_document(id=d["id"], symbol=d["symbol"], subj_x=d["subject"],
-                       subj_f=d["subject"], body_x=text, body_f=text)
+        w.add_document(id=d["id"], symbol=d["symbol"], type=d["type"], year=d["date"][:4],
+                       subj_x=d["subject"], subj_f=d["subject"], body_x=text, body_f=text)
     w.commit()
     build = time.perf_counter() - t0
-    return {"size": size, "engine": "bare-whoosh", "build_s": build, "docs_per_s": size / build,
-            "index_bytes": _du(home), "peak_rss_mb": _rss_mb()}
+    out: dict[str, Any] = {"size": size, "engine": "bare-whoosh", "build_s": build,
+                           "docs_per_s": size / build, "index_bytes": _du(home),
+                           "peak_rss_mb": _rss_mb()}
+    if queries:
+        out["times"] = _bare_queries(ix, docs)
+    return out
+
+
+def _bare_queries(ix: Any, docs: list[dict[str, Any]]) -> dict[str, list[float]]:
+    """The benchmark's queries on the bare index, timed like evidence's (search, limit 10,
+    the hits' stored fields read)."""
+    from whoosh import qparser
+    from whoosh.query import And, Term
+
+    parser = qparser.MultifieldParser(["subj_f", "body_f"], ix.schema, group=qparser.AndGroup)
+    times: dict[str, list[float]] = {}
+    with ix.searcher() as s:
+        for kind, kw, _ in make_queries(docs):
+            t = time.perf_counter()
+            q = parser.parse(kw["text"])
+            if kw.get("doc_type"):
+                q = And([q, Term("type", kw["doc_type"]), Term("year", str(kw["year"]))])
+            _ = [h["symbol"] for h in s.search(q, limit=10)]
+            times.setdefault(kind, []).append(time.perf_counter() - t)
+    return times
 
 
 def child_evidence_subset(size: int, engine: str, home: Path) -> dict[str, Any]:
@@ -327,6 +355,15 @@ def _pct(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, round(p * (len(xs) - 1)))]
 
 
+def _mixed(times: dict[str, list[float]]) -> list[float]:
+    """The 240-query mix: the accented twins are timed apart."""
+    return [t for k, ts in times.items() if k != "accented" for t in ts]
+
+
+def _kinds(times: dict[str, list[float]]) -> str:
+    return ", ".join(f"{k} {_pct(v, 0.95) * 1000:.0f}" for k, v in times.items())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="10000,50000", help="comma-separated corpus sizes")
@@ -343,7 +380,7 @@ def main() -> None:
         if kind == "build":
             res = child_build(int(rest[0]), rest[1], Path(rest[2]), a.queries)
         elif kind == "bare":
-            res = child_bare(int(rest[0]), Path(rest[1]))
+            res = child_bare(int(rest[0]), Path(rest[1]), queries=rest[2:] == ["queries"])
         else:
             res = child_evidence_subset(int(rest[0]), rest[1], Path(rest[2]))
         print(json.dumps(res))
@@ -366,26 +403,36 @@ def main() -> None:
 
     for size in sizes:
         print(f"\n## {size} documents")
-        print("| engine | build docs/s | index MB | peak RSS MB (after build) | median ms | p95 ms | "
-              "p95 by kind (ms) | number first | cold search s (×import whoosh) |")
+        print("| engine | build docs/s | index MB | peak RSS MB (after build) | median ms (× raw) | "
+              "p95 ms (× raw) | p95 by kind (ms) | number first | cold search s (×import whoosh) |")
         print("|---|---|---|---|---|---|---|---|---|")
+        # the raw baseline: bare Whoosh on the same documents, the same queries
+        raw = _child(["bare", str(size), str(work / f"bare-{size}"), "queries"])
+        shutil.rmtree(work / f"bare-{size}", ignore_errors=True)
+        raw_all = _mixed(raw["times"])
+        raw_p50, raw_p95 = statistics.median(raw_all), _pct(raw_all, 0.95)
+        print(f"| bare Whoosh (raw baseline) | {raw['docs_per_s']:.0f} | "
+              f"{raw['index_bytes'] / 1e6:.0f} | {raw['peak_rss_mb']:.0f} | "
+              f"{raw_p50 * 1000:.1f} | {raw_p95 * 1000:.1f} | {_kinds(raw['times'])} | – | – |",
+              flush=True)
         for e in engines:
             home = work / f"{e}-{size}"
             r = _child(["build", str(size), e, str(home)])
-            # the accented twins are timed apart: the overall numbers keep the 240-query mix
-            allt = [t for k, ts in r["times"].items() if k != "accented" for t in ts]
-            kinds = ", ".join(f"{k} {_pct(v, 0.95) * 1000:.0f}" for k, v in r["times"].items())
+            allt = _mixed(r["times"])
+            p50, p95 = statistics.median(allt), _pct(allt, 0.95)
             cold, imp = cold_start(home, "cai cach hanh chinh")
             print(f"| {e} | {r['docs_per_s']:.0f} | {r['index_bytes'] / 1e6:.0f} | "
-                  f"{r['peak_rss_mb']:.0f} ({r['build_rss_mb']:.0f}) | {statistics.median(allt) * 1000:.1f} | "
-                  f"{_pct(allt, 0.95) * 1000:.1f} | {kinds} | {r['number_first']:.0%} | "
+                  f"{r['peak_rss_mb']:.0f} ({r['build_rss_mb']:.0f}) | "
+                  f"{p50 * 1000:.1f} ({p50 / raw_p50:.2f}×) | {p95 * 1000:.1f} "
+                  f"({p95 / raw_p95:.2f}×) | {_kinds(r['times'])} | {r['number_first']:.0%} | "
                   f"{cold:.2f} ({cold / imp:.1f}×) |", flush=True)
             if not a.keep:
                 shutil.rmtree(home, ignore_errors=True)
     if not a.keep:
         shutil.rmtree(work, ignore_errors=True)
     print(f"\n{a.queries} queries per run: words, 2-4 syllable phrases, quoted phrases, "
-          "unaccented, numbers (4 shapes), OCR-damaged (fuzzy), filtered; limit 10. "
+          "unaccented, numbers (4 shapes), OCR-damaged (fuzzy), filtered; limit 10; "
+          "× raw: against bare Whoosh's parser on the same documents. "
           "Plus 'accented': the unaccented queries typed with their accents (timed apart, "
           "to compare the same words both ways).")
 

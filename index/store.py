@@ -16,7 +16,7 @@ import contextlib
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +30,8 @@ from evidence.model import Document
 if TYPE_CHECKING:
     from evidence.index.search.engine import SearchEngine
 
-__all__ = ["LOCK_NAME", "Store", "StoreStatus", "WriterLock", "lock_held_elsewhere"]
+__all__ = ["LOCK_NAME", "WRITER_WAIT", "Store", "StoreStatus", "WriterLock", "lock_held_elsewhere",
+           "wait_for_writer"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,10 @@ _INDEX_BATCH = 200
 #: seconds a new store waits for another process creating it at the same instant
 _CREATE_WAIT = 60.0
 _BUSY = "another `evidence ingest` is writing this store; wait for it to finish"
+#: how long a correction waits for a running ingest before it is written anyway (the
+#: catalogue takes it at once; the search index then takes it at the next ingest/reindex)
+WRITER_WAIT = 240.0
+_WAIT_POLL = 0.2
 
 
 @contextmanager
@@ -100,6 +105,25 @@ def lock_held_elsewhere(home: Path) -> bool:
             return True
         fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
     return False
+
+
+def wait_for_writer(home: Path, *, limit: float | None = None,
+                    on_wait: Callable[[], None] | None = None) -> tuple[bool, bool]:
+    """Wait while another process — an ingest, a reindex — holds the store lock of
+    ``home`` (a correction waits for it: the ingest may re-read the document). ``on_wait``
+    is called once when the wait begins. Returns ``(waited, still_running)``: whether the
+    lock was held when called, and whether it still is after ``limit`` seconds (default
+    :data:`WRITER_WAIT`)."""
+    if not lock_held_elsewhere(home):
+        return False, False
+    if on_wait is not None:
+        on_wait()
+    deadline = time.monotonic() + (WRITER_WAIT if limit is None else limit)
+    while time.monotonic() < deadline:
+        time.sleep(_WAIT_POLL)
+        if not lock_held_elsewhere(home):
+            return True, False
+    return True, True
 
 
 class WriterLock:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -168,6 +169,25 @@ class EvidenceCli:
         r = self.run(home, *args, "--json")
         assert r.exit_code == 0, r.stderr
         return json.loads(r.stdout)
+
+
+@pytest.fixture
+def lock_seen_held(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set once the store-lock probe (``index.store.lock_held_elsewhere``) has answered
+    "held": a correction is then known to be waiting for the lock."""
+    from evidence.index import store as store_mod
+
+    busy = threading.Event()
+    probe = store_mod.lock_held_elsewhere
+
+    def watched(path: Path) -> bool:
+        held = probe(path)
+        if held:
+            busy.set()
+        return held
+
+    monkeypatch.setattr(store_mod, "lock_held_elsewhere", watched)
+    return busy
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -162,6 +163,58 @@ def test_bad_values_are_one_line_errors(ev, officer_store: tuple[Path, Path]) ->
         assert r.exit_code == 2, (args, r.stdout)
         assert r.stderr.strip().count("\n") == 0 and "rror" in r.stderr, (args, r.stderr)
     assert ev.json(home, "fix", "--list")["corrections"] == []
+
+
+def _fix_during_an_ingest(ev, home: Path, busy: threading.Event, *args: str
+                          ) -> tuple[object, list[object]]:
+    """``evidence fix *args`` while another writer (an ingest) holds the store lock, until
+    the correction has found it held (``busy``) or has finished: the command's result, and
+    the corrections the catalogue held when the lock was released."""
+    locked = threading.Event()
+    seen: list[object] = []
+
+    def hold() -> None:
+        with Store.open(home, create=False) as other, other.writer_lock():
+            locked.set()
+            busy.wait(60)
+            seen.append(other.catalogue.corrections_for(sorted(other.catalogue.document_ids())))
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert locked.wait(60)
+        r = ev.run(home, "fix", *args)
+    finally:
+        busy.set()
+        holder.join(60)
+    return r, seen
+
+
+def test_fix_waits_for_an_ingest_holding_the_store_lock(
+        ev, officer_store: tuple[Path, Path], lock_seen_held: threading.Event) -> None:
+    """The CLI's ``fix`` waits while an ingest holds the store lock (the web's path), says
+    so, and is written, into the catalogue and the search index, once it is released.
+    Driven by events: the lock is released when the correction's probe found it held."""
+    _, home = officer_store
+    r, seen = _fix_during_an_ingest(ev, home, lock_seen_held, "111/KH-UBND", "--number", "112")
+    assert r.exit_code == 0, r.stderr
+    assert seen == [{}]  # nothing written while the lock was held
+    assert "đang ghi vào kho: chỉnh sửa chờ nó ghi xong rồi mới lưu" in r.stderr
+    assert "warning" not in r.stderr
+    hits = ev.json(home, "search", "112/KH-UBND")["hits"]
+    assert hits and hits[0]["symbol"] == "112/KH-UBND"
+
+
+def test_fix_written_when_the_ingest_outlasts_the_wait(
+        ev, officer_store: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence.index import store as store_mod
+
+    _, home = officer_store
+    monkeypatch.setattr(store_mod, "WRITER_WAIT", 0.0)
+    r, _ = _fix_during_an_ingest(ev, home, threading.Event(), "111/KH-UBND", "--number", "112")
+    assert r.exit_code == 0, r.stderr
+    assert "warning: Một lần nạp tài liệu vẫn đang ghi vào kho" in r.stderr
+    assert ev.json(home, "show", "112/KH-UBND")["number"] == "112"
 
 
 def test_clear_and_confirm(ev, officer_store: tuple[Path, Path]) -> None:

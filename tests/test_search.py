@@ -61,11 +61,11 @@ CORPUS = [
 ]
 
 
-def _build(name: str, home: Path):
+def _build(name: str, home: Path, docs: list[Document] = CORPUS):
     if name == "tantivy":
         pytest.importorskip("tantivy")
     eng = open_engine(home, name)
-    eng.add(CORPUS)
+    eng.add(docs)
     eng.flush()
     return eng
 
@@ -395,3 +395,58 @@ def test_symbol_shown_as_printed_leading_zero_kept(fresh, query):
     fresh.flush()
     hits = fresh.search(SearchQuery(query)).hits
     assert hits[0].symbol == "05/CT-UBND"
+
+
+# ---- the total is what paging delivers ------------------------------------------------------
+
+# Forty plans of one district: every fourth says "kế hoạch số …" (the others hold its two
+# bigrams apart, "kế hoạch; thu hoạch số"); a third of them have "hành chính" damaged by a
+# scanner ("hành chlnh").
+PAGING = [
+    make_doc(100 + i,
+             (f"Triển khai kế hoạch số {i} của huyện về cải cách hành chính."
+              if i % 4 == 0 else
+              f"Lập kế hoạch; thu hoạch số lúa vụ đông, cải cách hành {'chlnh' if i % 3 else 'chính'}."),
+             symbol=f"{i + 1}/KH-UBND", subject=f"Kế hoạch sản xuất vụ đông đợt {i}")
+    for i in range(40)
+] + [
+    # the same words in the title of a few, apart in the body of many
+    make_doc(200 + i, "Tổ chức tiêm phòng dịch bệnh cho gia súc, gia cầm trên địa bàn xã.",
+             symbol=f"{300 + i}/KH-UBND", subject="Kế hoạch tiêm phòng cho gia súc")
+    for i in range(5)
+] + [
+    make_doc(210 + i, "Tiêm phòng cho trẻ em; chăm sóc sức khỏe ban đầu." if i % 2 else
+             "Thống kê đàn gia súc, gia cầm; phòng trừ sâu bệnh.",
+             symbol=f"{310 + i}/BC-UBND", subject="Báo cáo công tác y tế, nông nghiệp",
+             doc_type="BC")
+    for i in range(30)
+]
+PAGE = 3
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def paging(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    eng = _build(request.param, tmp_path_factory.mktemp("paging"), PAGING)
+    yield eng
+    eng.close()
+
+
+@pytest.mark.parametrize("text", [
+    '"kế hoạch số"',            # a quoted phrase: bigram candidates checked
+    '"kế hoạch số" huyện',
+    "kế hoạch qzxwv",           # a word no document holds: the partial matches
+    "cải cách hành chlnhx",     # fuzzy matches, then the partial ones
+    "tiêm gia súc",             # found in titles; in bodies each word apart, many times
+])
+def test_total_is_what_paging_delivers(paging, text):
+    """Whatever the limit, the same total; every page up to the last it promises holds
+    hits, and a search for the total returns them all."""
+    totals = {paging.search(SearchQuery(text, limit=n)).total for n in (1, 2, 3, 5, 8, 13, 60)}
+    assert len(totals) == 1, totals
+    total = totals.pop()
+    assert total > PAGE
+    for page in range(1, -(-total // PAGE) + 1):
+        hits = paging.search(SearchQuery(text, limit=page * PAGE)).hits
+        assert hits[(page - 1) * PAGE:], (page, total)
+    every = paging.search(SearchQuery(text, limit=total + 10)).hits
+    assert len(every) == total and len({h.id for h in every}) == total

@@ -160,6 +160,37 @@ def test_search_unaccented_nfd_query(client: TestClient) -> None:
     assert first_hit(a) == first_hit(b)
 
 
+def test_two_slow_searches_run_side_by_side(client: TestClient,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search page and its facet fragment, each waiting inside the library search
+    for the other to get there too, both complete: store and search work runs off the
+    event loop (on it, the first would hold the loop and the second never start; the
+    barrier's timeout only ends such a deadlock)."""
+    from evidence.index import search as search_pkg
+
+    both = threading.Barrier(2, timeout=60)
+    real = search_pkg.search
+
+    def slow(store: Any, query: Any, **kw: Any) -> Any:
+        both.wait()
+        return real(store, query, **kw)
+
+    monkeypatch.setattr(search_pkg, "search", slow)
+    got: dict[str, Any] = {}
+
+    def get(path: str) -> None:
+        got[path] = client.get(path, params={"q": "ISO 9001"})
+
+    threads = [threading.Thread(target=get, args=(p,)) for p in ("/search", "/search/facets")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not both.broken
+    assert got["/search"].status_code == 200 and "245/QĐ-UBND" in got["/search"].text
+    assert got["/search/facets"].status_code == 200 and "Loại văn bản" in got["/search/facets"].text
+
+
 def test_search_export_csv_and_xlsx(client: TestClient) -> None:
     r = client.get("/search/export.csv", params={"q": "ISO 9001"})
     assert r.status_code == 200 and "245/QĐ-UBND" in r.content.decode("utf-8-sig")
@@ -280,12 +311,11 @@ def test_review_inbox_and_fix_flow(client: TestClient, home: Path) -> None:
 
 
 def test_fix_during_an_ingest_waits_for_its_lock_and_says_so(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, lock_seen_held: threading.Event) -> None:
     """A correction sent while another writer (an ingest) holds the store lock is written
     only once the lock is released, into the catalogue and the search index, and the page
     says it waited. Driven by events: the request is known to be waiting when the lock probe
     has answered "held" for it."""
-    from evidence.index import store as store_mod
     from evidence.index.search import search
     from evidence.ingest.pipeline import ingest_paths
 
@@ -299,16 +329,7 @@ def test_fix_during_an_ingest_waits_for_its_lock_and_says_so(
         ingest_paths([folder], store, jobs=1)
         doc_id = store.catalogue.find_documents("902/UBND-VP")[0].id
 
-    busy = threading.Event()
-    probe = store_mod.lock_held_elsewhere
-
-    def watched(path: Path) -> bool:
-        held = probe(path)
-        if held:
-            busy.set()
-        return held
-
-    monkeypatch.setattr(store_mod, "lock_held_elsewhere", watched)
+    busy = lock_seen_held
     locked, release = threading.Event(), threading.Event()
 
     def ingest_holding_the_lock() -> None:

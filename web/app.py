@@ -7,6 +7,10 @@ CLI's ``fix``, the board is :func:`evidence.check.run.run_check`, the pack
 (in a child process, see :mod:`evidence.web.jobs`). Pages are Vietnamese, server-rendered
 (Jinja2), usable with the keyboard; htmx (vendored) loads the search
 page's facet counts after its results and polls the ingest progress.
+
+Store, search and check work never runs on the event loop: pages that only read are
+synchronous handlers (Starlette runs them in its thread pool), and handlers that must
+``await`` a form hand their store work to :func:`starlette.concurrency.run_in_threadpool`.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from urllib.parse import urlencode
 
 from evidence.check.verdicts import STATUS_LABELS
 from evidence.errors import EvidenceError
+from evidence.index.search.ranking import PAGING_POOL
 from evidence.messages import translate
 from evidence.model import Document
 from markupsafe import Markup, escape
@@ -58,7 +63,9 @@ __all__ = ["Workspace", "create_app"]
 
 HERE = Path(__file__).resolve().parent
 PAGE_SIZE = 20
-FACET_HITS = 200  # facets count over the best this-many hits
+# facets count over the best this-many hits, and paging reaches as far: the pool over
+# which the library's totals are what paging delivers
+FACET_HITS = PAGING_POOL
 MAX_UPLOAD = 200 * 1024 * 1024
 UPLOADS = "uploads"
 CRITERIA = "web-criteria"
@@ -79,7 +86,8 @@ class Workspace:
     roots: list[Path] = field(default_factory=list)
     guard: Guard = field(default_factory=Guard)
     _graph: tuple[tuple[int, ...], Any] | None = None
-    _reader: tuple[tuple[int, ...], Store] | None = None
+    #: per worker thread: (catalogue key, its open store)
+    _readers: threading.local = field(default_factory=threading.local)
 
     def _key(self) -> tuple[int, ...]:
         """Changes whenever the catalogue was written (an ingest, a correction)."""
@@ -98,27 +106,28 @@ class Workspace:
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
-        """The store for pages that only read (search, a document), kept open between
-        requests so that its search-index reader is opened once, not per request; opened
-        again after the catalogue changed, in another thread (SQLite connections stay in
-        theirs) or after an error. The engine itself reopens its reader when a writer
-        has committed."""
-        thread = threading.get_ident()
-        if self._reader is None or self._reader[0] != (thread, *self._key()):
+        """The store for pages that only read (search, a document), one per worker thread
+        (the pages run in the framework's thread pool; SQLite connections stay in their
+        thread), kept open between requests so that its search-index reader is opened
+        once, not per request; opened again after the catalogue changed or after an error.
+        The engine itself reopens its reader when a writer has committed."""
+        held = getattr(self._readers, "held", None)
+        if held is None or held[0] != self._key():
             self._drop_reader()
             store = _store(self)
             # the key as it is with this connection open (opening creates the WAL file)
-            self._reader = ((thread, *self._key()), store)
+            held = self._readers.held = (self._key(), store)
         try:
-            yield self._reader[1]
+            yield held[1]
         except BaseException:
             self._drop_reader()
             raise
 
     def _drop_reader(self) -> None:
-        old, self._reader = self._reader, None
+        old = getattr(self._readers, "held", None)
+        self._readers.held = None
         if old is not None:
-            with suppress(Exception):  # opened in another thread: left to the collector
+            with suppress(Exception):
                 old[1].close()
 
 
@@ -332,7 +341,7 @@ def facet_counts(ws: Workspace, f: dict[str, str]) -> dict[str, list[tuple[str, 
     return _facets([d for _h, d in run_search(ws, f, 1, pool=True, snippets=False)["all"]])
 
 
-async def search_page(request: Request) -> HTMLResponse:
+def search_page(request: Request) -> HTMLResponse:
     """The results first; the facet counts load after them (``/search/facets``, htmx),
     or inline with ``facets=1`` (the link shown without JavaScript)."""
     ws: Workspace = request.app.state.ws
@@ -353,7 +362,7 @@ async def search_page(request: Request) -> HTMLResponse:
                    facets_query=query if _searched(f) and error is None else None, **data)
 
 
-async def search_facets(request: Request) -> HTMLResponse:
+def search_facets(request: Request) -> HTMLResponse:
     """The search page's facet counts, as the fragment its ``aside`` loads."""
     ws: Workspace = request.app.state.ws
     f = _filters(request)
@@ -364,7 +373,7 @@ async def search_facets(request: Request) -> HTMLResponse:
     return _render(request, "_facets.html", f=f, link=_linker(f), facets=facets)
 
 
-async def document_page(request: Request) -> HTMLResponse:
+def document_page(request: Request) -> HTMLResponse:
     ws: Workspace = request.app.state.ws
     doc_id = request.path_params["doc_id"]
     doc = _doc(ws, doc_id)
@@ -383,7 +392,7 @@ async def document_page(request: Request) -> HTMLResponse:
                    ingest_running=ingest_running(ws))
 
 
-async def page_png(request: Request) -> Response:
+def page_png(request: Request) -> Response:
     ws: Workspace = request.app.state.ws
     doc = _doc(ws, request.path_params["doc_id"])
     if doc is None:
@@ -395,7 +404,7 @@ async def page_png(request: Request) -> Response:
                         headers={"Cache-Control": "private, max-age=3600"})
 
 
-async def original_file(request: Request) -> Response:
+def original_file(request: Request) -> Response:
     ws: Workspace = request.app.state.ws
     doc = _doc(ws, request.path_params["doc_id"], with_pages=False)
     if doc is None or not Path(doc.path).is_file():
@@ -431,7 +440,7 @@ def _report(ws: Workspace, request: Request) -> tuple[CheckReport, str | None, i
     return run_check(ws.home, _criteria_path(ws, name), year=year), name, year
 
 
-async def board_page(request: Request) -> HTMLResponse:
+def board_page(request: Request) -> HTMLResponse:
     ws: Workspace = request.app.state.ws
     error = None
     report = None
@@ -481,7 +490,7 @@ def _q(text: str) -> str:
     return quote(text)
 
 
-async def board_download(request: Request) -> Response:
+def board_download(request: Request) -> Response:
     ws: Workspace = request.app.state.ws
     kind = request.path_params["kind"]
     try:
@@ -518,7 +527,7 @@ async def board_download(request: Request) -> Response:
 # ---- ingest -----------------------------------------------------------------------------
 
 
-async def ingest_page(request: Request) -> HTMLResponse:
+def ingest_page(request: Request) -> HTMLResponse:
     ws: Workspace = request.app.state.ws
     job = read_job(ws.home, request.query_params.get("job", "")) if request.query_params.get(
         "job") else None
@@ -526,7 +535,7 @@ async def ingest_page(request: Request) -> HTMLResponse:
                    message=request.query_params.get("msg"))
 
 
-async def ingest_status(request: Request) -> Response:
+def ingest_status(request: Request) -> Response:
     ws: Workspace = request.app.state.ws
     job = read_job(ws.home, request.path_params["job_id"])
     if job is None:

@@ -3,20 +3,21 @@ exports. Each is the CLI's own library call (``evidence review``, ``fix``, ``lin
 ``unlink``, ``search --export``): the web layer only reads the form and renders.
 
 A correction made while an ingest holds the store's writer lock waits until the ingest
-releases it (:func:`wait_for_ingest`), then is written — catalogue and search index, as the
-CLI's ``fix`` writes them when no ingest runs — and the page says that it waited.
+releases it (:func:`evidence.index.store.wait_for_writer`, in a worker thread, as the CLI's
+``fix`` waits), then is written — catalogue and search index, as the CLI's ``fix`` writes
+them — and the page says that it waited.
 """
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from evidence.errors import EvidenceError
+from evidence.index.store import WRITER_WAIT, wait_for_writer
+from evidence.messages import t
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -29,25 +30,6 @@ __all__ = ["routes"]
 
 # form field -> the fix option it stands for (the CLI's --number, --date, ...)
 FORM_FIELDS = ("number", "date", "issuer", "signer", "subject", "type")
-#: how long a correction waits for a running ingest before it is written anyway (the
-#: catalogue takes it at once; the search index then takes it at the next ingest/reindex)
-INGEST_WAIT = 240.0
-_POLL = 0.2
-
-
-async def wait_for_ingest(ws: Any, *, limit: float = INGEST_WAIT) -> tuple[bool, bool]:
-    """Wait (without blocking the server) while another process — an ingest, a reindex —
-    holds the store's writer lock. Returns ``(waited, still_running)``: whether the lock
-    was held when called, and whether it still is after ``limit`` seconds."""
-    running = _app().ingest_running
-    if not running(ws):
-        return False, False
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        await asyncio.sleep(_POLL)
-        if not running(ws):
-            return True, False
-    return True, True
 
 
 def _app() -> Any:
@@ -56,7 +38,7 @@ def _app() -> Any:
     return app
 
 
-async def review_page(request: Request) -> HTMLResponse:
+def review_page(request: Request) -> HTMLResponse:
     """The inbox: documents with empty or uncertain fields, in ingest order; the selected
     one (``?doc=``, else the first) beside its page image with the correction form."""
     from evidence.index.decisions import review
@@ -114,8 +96,8 @@ async def fix_action(request: Request) -> Response:
     back = str(form.get("back") or "review")
     next_id = str(form.get("next") or "")
     # an ingest writing the store now: wait for it (it may also re-read this document)
-    waited, running = await wait_for_ingest(ws)
-    doc = app._doc(ws, doc_id)
+    waited, running = await run_in_threadpool(wait_for_writer, ws.home)
+    doc = await run_in_threadpool(app._doc, ws, doc_id)
     if doc is None:
         return PlainTextResponse("Không có văn bản này trong kho.", status_code=404)
     current = _values(doc)
@@ -135,13 +117,11 @@ async def fix_action(request: Request) -> Response:
         return RedirectResponse(f"{target}{sep}msg={quote(app._error_text(exc))}", 303)
     msg = "Đã lưu chỉnh sửa."
     if waited and not running:
-        msg += " (Một lần nạp tài liệu đang ghi vào kho: chỉnh sửa đã chờ nó ghi xong rồi mới lưu.)"
+        msg += f" ({t('fix.waited')})"
     elif waited:
-        msg += (" (Một lần nạp tài liệu vẫn đang ghi vào kho sau "
-                f"{INGEST_WAIT / 60:.0f} phút chờ: chỉnh sửa đã vào danh mục.)")
+        msg += f" ({t('fix.wait_timeout', minutes=f'{WRITER_WAIT / 60:.0f}')})"
     if queued:
-        msg += (" Kết quả tìm kiếm sẽ có giá trị mới sau lần nạp tiếp theo"
-                " hoặc lệnh evidence reindex.")
+        msg += " " + t("fix.index_later")
     if back == "doc":
         return RedirectResponse(f"/doc/{doc_id}?msg={quote(msg)}", 303)
     target = f"/review?doc={next_id}&msg={quote(msg)}" if next_id else f"/review?msg={quote(msg)}"
@@ -161,19 +141,23 @@ async def link_action(request: Request) -> Response:
     action = str(form.get("action") or "link")
     criteria = str(form.get("criteria") or "")
     query = urlencode({"criteria": criteria} if criteria else {})
-    try:  # the CLI's link/unlink: an unknown requirement is refused, not recorded
+    note = str(form.get("note") or "").strip() or None
+
+    def decide() -> None:  # in a worker thread, as every store write of the pages
         with app._store(ws) as store:
             decide_link(store, requirement, ref,
                         criteria=app._criteria_path(ws, criteria or None),
                         counts=(action != "unlink"),
-                        action="forget" if action == "forget" else "link",
-                        note=str(form.get("note") or "").strip() or None)
+                        action="forget" if action == "forget" else "link", note=note)
+
+    try:  # the CLI's link/unlink: an unknown requirement is refused, not recorded
+        await run_in_threadpool(decide)
     except EvidenceError as exc:
         return RedirectResponse(f"/board?{query}&msg={quote(app._error_text(exc))}", 303)
     return RedirectResponse(f"/board?{query}&msg={quote('Đã ghi quyết định của cán bộ.')}#r-{quote(requirement)}", 303)
 
 
-async def search_export(request: Request) -> Response:
+def search_export(request: Request) -> Response:
     """The search results as XLSX or CSV (the CLI's ``--export``)."""
     from evidence.index.export import export_rows
 

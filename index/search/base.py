@@ -18,7 +18,8 @@ from evidence.index.search.analysis import ANALYZER_VERSION, text_has_phrase
 from evidence.index.search.analysis import make_snippet as _make_snippet
 from evidence.index.search.engine import INDEX_SCHEMA_VERSION, MARKER, engine_dir
 from evidence.index.search.prepare import prepare
-from evidence.index.search.ranking import FUZZY_BELOW
+from evidence.index.search.ranking import FUZZY_BELOW, PAGING_POOL
+from evidence.index.search.relax import partial_matches, suggest, words_to_drop
 from evidence.index.search.types import (
     Candidate,
     IndexedDoc,
@@ -334,34 +335,36 @@ class BaseEngine:
             raise StoreError(self._stale_message(), subject=str(self.dir))
         plan = plan_query(q, words_required=True)
         limit = max(1, q.limit)
-        # at least FUZZY_BELOW: when the strict query finds fewer, all of them are here
-        want = max(limit, FUZZY_BELOW)
-        total, cands = self._query(plan, want * 3 + 10 if plan.phrases else want, False)
-        if plan.phrases:
-            # bigrams are necessary, not sufficient: check the phrase itself, lazily, on
-            # candidates in rank order (positional checks on top hits only)
-            kept, checked = self._check_phrases(cands, plan, want)
-            total -= checked - len(kept)
-            cands = kept
+        # totals made by checking hits are counted over the same pool whatever the limit:
+        # the total is what paging delivers (ranking.PAGING_POOL)
+        pool = max(limit, PAGING_POOL)
+        total, cands = self._strict(plan, limit, pool)
         strict, have = total, {c.id for c in cands}
         cands = cands[:limit]
+        relaxing = strict < FUZZY_BELOW and not plan.empty and q.fuzzy is not False
+        rare, drop = words_to_drop(self, plan, strict) if relaxing else ({}, [])
+        reach = set(have)  # what paging delivers, up to the pool
         if plan.can_fuzzy and (q.fuzzy is True or (q.fuzzy is None and total < FUZZY_BELOW)):
-            # the fuzzy tier holds every strict match (its words widened, phrases loosened)
-            fuzzy_total, fc = self._query(plan, limit + len(have), True)
+            # the fuzzy tier holds every strict match (its words widened, phrases loosened),
+            # so its count is theirs together; when partial matches follow, the tier's
+            # documents up to the pool are fetched, so that none is counted twice
+            fetch = (pool if drop else limit) + len(have)
+            fuzzy_total, fc = self._query(plan, fetch, True)
             extra = [c for c in fc if c.id not in have]
             for c in extra:
                 c.fuzzy = True
             if extra:
                 res.fuzzy = True
-                total = max(total + len(extra), fuzzy_total)
+                reach.update(c.id for c in fc)
+                total = max(total, fuzzy_total)
             cands = (cands + extra)[:limit]
-        if strict < FUZZY_BELOW and not plan.empty and q.fuzzy is not False:
-            from evidence.index.search.relax import relax
-
-            partial, res.missing_terms, res.suggestion = relax(
-                self, plan, q, strict, have | {c.id for c in cands}, limit - len(cands))
+        if relaxing:
+            res.missing_terms = [w for w, n in rare.items() if not n]
+            partial = partial_matches(self, plan, drop, pool - len(reach), reach,
+                                      shown=limit - len(cands)) if drop else []
             total += len(partial)
-            cands += partial
+            cands += partial[:limit - len(cands)]
+            res.suggestion = suggest(self, plan, q, strict, rare)
         res.total = max(total, len(cands))
         for i, c in enumerate(cands):
             s = c.stored
@@ -376,6 +379,25 @@ class BaseEngine:
             ))
         res.seconds = time.perf_counter() - t0
         return res
+
+    def _strict(self, plan: QueryPlan, limit: int, pool: int) -> tuple[int, list[Candidate]]:
+        """The strict matches: (total, candidates in rank order, at least
+        :data:`FUZZY_BELOW` of them when there are so many)."""
+        if not plan.phrases:
+            return self._query(plan, max(limit, FUZZY_BELOW), False)
+        # bigrams are necessary, not sufficient: the phrase itself is checked on the
+        # candidates in rank order until the pool is full; short of it, every candidate
+        # fetched was checked and the total is those kept
+        fetch, checked = pool + 10, 0
+        kept: list[Candidate] = []
+        while True:
+            total, cands = self._query(plan, fetch, False)
+            more, n = self._check_phrases(cands[checked:], plan, pool - len(kept))
+            kept, checked = kept + more, checked + n
+            if len(kept) >= pool or len(cands) < fetch or fetch > pool * 3:
+                break
+            fetch = pool * 3 + 10  # many bigram matches are not the phrase: look further
+        return (total - (checked - len(kept)) if len(kept) >= pool else len(kept)), kept
 
     def _check_phrases(self, cands: list[Candidate], plan: QueryPlan,
                        limit: int) -> tuple[list[Candidate], int]:

@@ -40,6 +40,7 @@ __all__ = [
     "FUZZY_BELOW",
     "FUZZY_MIN_LEN",
     "LEVELS",
+    "PAGING_POOL",
     "TIER_BONUS",
     "W_SUBJ_START",
     "W_TYPE",
@@ -102,6 +103,10 @@ TIER_BONUS = 1000.0
 FUZZY_BELOW = 3
 #: folded syllables shorter than this are never fuzzed (too many neighbours)
 FUZZY_MIN_LEN = 4
+#: what paging reaches (the web's pages): a total made by checking hits (quoted phrases,
+#: the fuzzy and partial fallbacks) is counted over this many hits whatever the limit,
+#: so every page it promises holds hits
+PAGING_POOL = 200
 
 LEVELS = ("symbol", "number", "typed_subject_phrase", "typed_subject_words", "subject_phrase",
           "subject_words", "phrase", "words")

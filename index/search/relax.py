@@ -2,7 +2,7 @@
 spelling suggestion ("Có phải bạn muốn tìm: …").
 
 Both work on any engine through three of its methods (``_query``, ``_doc_frequency``,
-``_terms_with_prefix``), after the strict and fuzzy passes of
+``_terms_with_prefix``), after the strict pass of
 :meth:`~evidence.index.search.base.BaseEngine.search`.
 
 - Missing words: words no document holds (a typo), or, when the words together match
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from evidence.index.search.query import QueryPlan
     from evidence.index.search.types import Candidate, SearchQuery
 
-__all__ = ["partial_matches", "rare_words", "relax", "suggest"]
+__all__ = ["partial_matches", "rare_words", "suggest", "words_to_drop"]
 
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -38,21 +38,18 @@ def _words(plan: QueryPlan) -> list[str]:
     return list(dict.fromkeys(f for f, _ in plan.terms))
 
 
-def relax(engine: BaseEngine, plan: QueryPlan, q: SearchQuery, strict: int, have: set[str],
-          limit: int) -> tuple[list[Candidate], list[str], str | None]:
-    """After a search that found ``strict`` (few) documents, ``have`` among them or
-    shown: up to ``limit`` partial matches to add below them, the words found in no
-    document, a suggestion."""
+def words_to_drop(engine: BaseEngine, plan: QueryPlan, strict: int
+                  ) -> tuple[dict[str, int], list[str]]:
+    """After a search that found ``strict`` (few) documents: the query's rare words with
+    their document counts (:func:`rare_words`), and the words to drop for partial matches —
+    those no document holds, or, when together the words match nothing, the rare ones."""
     if plan.number or (plan.symkeys and strict):
         # a number and a type word, or a document number that was found: a look-up,
         # nothing to drop or respell
-        return [], [], None
+        return {}, []
     rare = rare_words(engine, plan)
     missing = [w for w, n in rare.items() if not n]
-    # words no document holds; when together the words match nothing, the rare ones
-    drop = missing or (list(rare) if not strict else [])
-    partial = partial_matches(engine, plan, drop, limit, have) if limit > 0 else []
-    return partial, missing, suggest(engine, plan, q, strict, rare)
+    return rare, missing or (list(rare) if not strict else [])
 
 
 def rare_words(engine: BaseEngine, plan: QueryPlan) -> dict[str, int]:
@@ -65,10 +62,10 @@ def rare_words(engine: BaseEngine, plan: QueryPlan) -> dict[str, int]:
 
 
 def partial_matches(engine: BaseEngine, plan: QueryPlan, dropped: Collection[str],
-                    limit: int, have: set[str]) -> list[Candidate]:
-    """Documents matching the query without the ``dropped`` words, best first, each with
-    :attr:`Candidate.missing` set to those it lacks; none for an ``OR`` query or when no
-    other word is left."""
+                    limit: int, have: set[str], shown: int | None = None) -> list[Candidate]:
+    """Documents matching the query without the ``dropped`` words, best first, each of the
+    first ``shown`` (default: all) with :attr:`Candidate.missing` set to those it lacks;
+    none for an ``OR`` query or when no other word is left."""
     words = _words(plan)
     drop = [w for w in words if w in dropped]
     if not drop or len(drop) == len(words) or plan.alternatives:
@@ -79,14 +76,11 @@ def partial_matches(engine: BaseEngine, plan: QueryPlan, dropped: Collection[str
     _, cands = engine._query(sub, limit + len(have), False)
     if sub.phrases:
         cands, _ = engine._check_phrases(cands, sub, limit + len(have))
-    out = []
-    for c in cands:
-        if c.id in have:
-            continue
+    out = [c for c in cands if c.id not in have][:limit]
+    for c in out[:shown]:
         text = set(analyze(engine._text(c), clean=False).folded)
         c.missing = [w for w in drop if w not in text]
-        out.append(c)
-    return out[:limit]
+    return out
 
 
 def suggest(engine: BaseEngine, plan: QueryPlan, q: SearchQuery, total: int,

@@ -20,7 +20,14 @@ from typing import Any
 from evidence.errors import StoreError
 from evidence.index.search.base import BaseEngine
 from evidence.index.search.query import QueryPlan
-from evidence.index.search.ranking import FIELDS, field_values, filter_of, level_bonus, tiers
+from evidence.index.search.ranking import (
+    FIELDS,
+    PAGING_POOL,
+    field_values,
+    filter_of,
+    level_bonus,
+    tiers,
+)
 from evidence.index.search.types import Candidate, IndexedDoc
 from evidence.index.search.whoosh_compat import INTERNALS
 from evidence.index.search.whoosh_eval import PostingCache
@@ -244,19 +251,24 @@ class WhooshEngine(BaseEngine):
             out.append(Candidate(st["id"], level_bonus(level) + score, st))
         if not left:
             return len(found), out
-        if not flt.empty:
-            # under filters the total is exact: the documents of the tiers left unfinished,
-            # counted (not scored); the estimate below would ignore dates and exclusions
-            seen: set[int] = set(found)
-            for t in left:
-                seen.update(pc.match(ts[t], flt, restrict, seen, 1 << 62)[0])
+        # the documents of the tiers left unfinished, counted (not scored): every one under
+        # filters (the estimate below would ignore dates and exclusions), else as far as
+        # paging reaches, so that every page the total promises holds hits
+        cap = PAGING_POOL if flt.empty else 1 << 62
+        seen: set[int] = set(found)
+        for t in left:
+            if len(seen) >= cap:
+                break
+            seen.update(pc.match(ts[t], flt, restrict, seen, cap - len(seen))[0])
+        if len(seen) < cap:
             return len(seen), out
         # unfiltered and very common: the widest tiers hold every text match, each bounded
-        # by its rarest required term (an estimate, docs/search.md; counting cost seconds)
+        # by its rarest required term (an estimate past the pool, docs/search.md; counting
+        # cost seconds)
         widest = [t for t in ts if t.level == ts[-1].level]
         bound = sum(min(sum(pc.doc_frequency(c.field, c.term) for c in g) for g in t.must)
                     for t in widest)
-        return max(len(found), bound), out
+        return max(len(seen), bound), out
 
     def _doc_frequency(self, field: str, term: str) -> int:
         return int(self._get_searcher().reader().doc_frequency(field, term))
