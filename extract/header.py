@@ -779,8 +779,22 @@ def _read_issuer(text: str, head_cells: list[Cell], hf: HeaderFacts, so_cell: Ce
 
 def _date_without_place(text: str, head_cells: list[Cell], hf: HeaderFacts) -> None:
     """No place-date line: a header line holding only ``Ngày 3 tháng 5 năm 2024``, else
-    the adoption sentence of a law or resolution (``… được Quốc hội … thông qua ngày …``)."""
-    for c in head_cells:
+    the adoption sentence of a law or resolution (``… được Quốc hội … thông qua ngày …``),
+    else the first such line of the signature zone (a phiếu trình dates each sign-off
+    under its title: the first is the signer's)."""
+    if _date_alone(head_cells, hf):
+        return
+    adopted = adoption_date(text)
+    if adopted is not None:
+        hf.date = adopted.iso
+        hf.spans["date"] = (adopted.start, adopted.end, adopted.raw)
+        return
+    _date_alone(split_cells(text, max(0, len(text) - 4000)), hf)
+
+
+def _date_alone(cells: list[Cell], hf: HeaderFacts) -> bool:
+    """The first cell holding only a date line, into ``hf``; whether there was one."""
+    for c in cells:
         m = _DATE_ALONE.match(c.text.strip())
         if m:
             iso, bad = _date_parts(m)
@@ -789,11 +803,8 @@ def _date_without_place(text: str, head_cells: list[Cell], hf: HeaderFacts) -> N
                 hf.warnings.append("day or month unreadable")
             lead = len(c.text) - len(c.text.lstrip())
             hf.spans["date"] = (c.start + lead, c.start + lead + len(c.text.strip()), c.text.strip())
-            return
-    adopted = adoption_date(text)
-    if adopted is not None:
-        hf.date = adopted.iso
-        hf.spans["date"] = (adopted.start, adopted.end, adopted.raw)
+            return True
+    return False
 
 
 def _stamps(cells: list[Cell], hf: HeaderFacts) -> set[int]:

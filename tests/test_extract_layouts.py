@@ -210,6 +210,30 @@ Trần Văn Nam
 
 
 @pytest.mark.parametrize("form", FORMS)
+def test_submission_slip_dated_by_its_first_sign_off(form: str) -> None:
+    # a phiếu trình has no place-date line: each sign-off is dated under its title, the
+    # signer's first (its day may be left blank: a partial date, never a later sign-off's)
+    text = """UBND TỈNH GIA LAI
+VĂN PHÒNG
+Số:      /PT-KT
+PHIẾU TRÌNH
+Kính gửi: Lãnh đạo UBND tỉnh.
+I. NỘI DUNG TRÌNH
+1. Văn bản: Tờ trình số 41/TTr-SXD ngày 12/3/2025 của Sở Xây dựng.
+2. Đề xuất: thống nhất chủ trương.
+LÃNH ĐẠO VĂN PHÒNG
+Ngày      tháng 3 năm 2025
+Đinh Văn Hòa
+Chuyên viên
+Ngày 14 tháng 3 năm 2025
+Lê Thị Mận
+"""
+    f = _facts(text, form)
+    assert f.date == "2025-03"
+    assert f.provenance["date"].text.startswith("Ngày")
+
+
+@pytest.mark.parametrize("form", FORMS)
 def test_incoming_stamp_and_signature_lines_are_received_not_the_documents(form: str) -> None:
     text = """ĐẾN Số: 8123 Ngày 05/06/2025
 Ký bởi: Văn phòng Sở Nội vụ
@@ -347,3 +371,72 @@ def test_level_word_is_matched_with_its_accents() -> None:
     assert [m.text for m in find_unit_mentions("Các tổ chức cơ sở đảng quán triệt")] == [
         "Các tổ chức cơ sở đảng"]
     assert find_deadline("gửi về Văn phòng trong ngày 11 tháng 01 năm 2026")[0] == "2026-01-11"
+
+
+def _tasks(text: str, form: str) -> dict[str, object]:
+    return {t.id: t for t in find_tasks(unicodedata.normalize(form, text))}
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_sub_items_that_name_their_unit_are_one_task_each(form: str) -> None:
+    text = """III. NHIỆM VỤ VÀ GIẢI PHÁP
+1. Đẩy mạnh tuyên truyền phòng, chống tác hại của thuốc lá
+1.1. Sở Y tế
+- Biên soạn tài liệu truyền thông, hoàn thành trong tháng 9/2025.
+1.2. Sở Giáo dục và Đào tạo, Tỉnh đoàn
+- Lồng ghép nội dung vào hoạt động ngoại khóa.
+2. Nâng cao chất lượng hồ sơ công trình
+2.1. Hồ sơ thiết kế
+2.2. Hồ sơ dự toán
+"""
+    tasks = _tasks(text, form)
+    assert "III.1" not in tasks  # its heading names nobody
+    assert tasks["III.1.1"].assignees == ["Sở Y tế"]
+    assert tasks["III.1.1"].deadline == "2025-09"
+    assert tasks["III.1.2"].assignees == ["Sở Giáo dục và Đào tạo", "Tỉnh đoàn"]
+    assert tasks["III.1.2"].deadline is None
+    # sub-items that are not units stay in their item
+    assert "III.2.1" not in tasks
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_lead_in_before_sentence_case_sections_addresses_their_items(form: str) -> None:
+    text = """Sở Công Thương yêu cầu các tổ chức, cá nhân kinh doanh xăng dầu trên địa bàn tỉnh thực hiện một số nội dung sau:
+I. Đối với các cửa hàng đang hoạt động
+1. Niêm yết giá bán đúng quy định.
+2. Kiểm định cột đo xăng dầu.
+II. Đối với các cửa hàng xây dựng mới
+1. Hoàn thiện hồ sơ cấp phép trước ngày 30/6/2026.
+"""
+    tasks = _tasks(text, form)
+    assert set(tasks) == {"I.1", "I.2", "II.1"}
+    for t in tasks.values():
+        assert t.assignees and t.assignees[0].lower().startswith("các tổ chức, cá nhân")
+    assert tasks["II.1"].deadline == "2026-06-30"
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_general_information_of_a_notice_assigns_nothing(form: str) -> None:
+    text = """Kính gửi: Công ty cổ phần Thủy điện Suối Chăn
+I. THÔNG TIN CHUNG VỀ CÔNG TRÌNH
+1. Tên công trình: Nhà máy thủy điện Suối Chăn.
+2. Nhà thầu thiết kế: Công ty TNHH Tư vấn Xây dựng Hoàng Liên.
+II. PHẠM VI VÀ NGUYÊN TẮC THẨM ĐỊNH
+1. Sở Công Thương thẩm định phần thiết kế công nghệ.
+III. KẾT LUẬN
+1. Yêu cầu đối với Công ty cổ phần Thủy điện Suối Chăn
+- Thi công đúng thiết kế đã được thẩm định.
+"""
+    tasks = _tasks(text, form)
+    assert list(tasks) == ["III.1"]
+    assert tasks["III.1"].assignees == ["Công ty cổ phần Thủy điện Suối Chăn"]
+
+
+def test_meeting_point_over_two_lines_is_not_a_task() -> None:
+    text = """Văn phòng Chính phủ đề nghị:
+1. Dự tại điểm cầu Trụ sở Ủy ban nhân dân các tỉnh, thành phố trực
+thuộc Trung ương: Chủ tịch Ủy ban nhân dân tỉnh, Sở Tư pháp, Sở Nội vụ.
+2. Bộ Tư pháp chuẩn bị tài liệu trước ngày 05/10/2025.
+"""
+    tasks = find_tasks(text)
+    assert [t.assignees for t in tasks] == [["Bộ Tư pháp"]]
