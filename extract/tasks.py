@@ -66,7 +66,7 @@ _CLOSING = re.compile(
 _EXCLUDED_SECTIONS = re.compile(
     r"muc dich|can cu|tinh hinh|ket qua|danh gia|dac diem|thuc trang|noi dung bao cao|"
     r"muc tieu|chi tieu|quan diem|ton tai|han che|cong tac chi dao|kho khan|vuong mac|"
-    r"nguyen nhan|co so phap ly"
+    r"nguyen nhan|co so phap ly|thong tin chung|ho so trinh|noi dung ho so|pham vi|nguyen tac"
 )
 _TASK_SECTIONS = re.compile(
     r"nhiem vu|phuong huong|giai phap|phan cong|to chuc thuc hien|kien nghi|de xuat|"
@@ -164,6 +164,7 @@ class _Block:
     end: int
     lines: list[_Line] = field(default_factory=list)
     defaults: list[UnitMention] = field(default_factory=list)
+    heading: bool = False  # the heading of split sub-items: a task only if it names a unit
 
 
 def find_tasks(text: str) -> list[Task]:
@@ -234,7 +235,7 @@ def _find_tasks(text: str) -> list[Task]:
                     b.start <= x.start < b.end or x.start <= b.start < x.end for x in bullets)]
                 blocks = sorted([*bullets, *giao], key=lambda b: b.start)
     tasks: list[Task] = []
-    for b in blocks:
+    for b in (part for block in blocks for part in _split_subitems(block)):
         task = _make_task(b, text)
         if task is not None:
             tasks.append(task)
@@ -511,6 +512,9 @@ class _ItemReader:
     cur: _Block | None = None
     free: list[_Line] = field(default_factory=list)  # lead-ins, closing paragraphs
     lead_defaults: list[UnitMention] = field(default_factory=list)
+    # a lead-in before the first section ("… yêu cầu các tổ chức … thực hiện các nội dung
+    # sau:" then "I. Đối với …"): it addresses the items of every section that has none
+    outer_defaults: list[UnitMention] = field(default_factory=list)
 
     def read(self) -> list[_Block]:
         self.section_ok = not self.report
@@ -533,6 +537,8 @@ class _ItemReader:
     def open_section(self, ln: _Line, roman: str) -> None:
         """A Roman heading (``III. NHIỆM VỤ, GIẢI PHÁP``) starts a section and its list."""
         self.cur = None
+        self.outer_defaults = _lead_in_defaults(self.free, self.text, self.addressees) or \
+            self.outer_defaults
         self.flush_free()
         self.section = roman
         self.section_ok = _section_ok(ln.fold, self.report)
@@ -545,7 +551,8 @@ class _ItemReader:
         task's (results, difficulties)."""
         if n == 1:
             # the lead-in is the free text just before the list
-            self.lead_defaults = _lead_in_defaults(self.free, self.text, self.addressees)
+            self.lead_defaults = _lead_in_defaults(self.free, self.text, self.addressees) or \
+                list(self.outer_defaults)
         self.flush_free()
         self.expect = n + 1
         head_fold = fold_keep_length(head)
@@ -591,8 +598,8 @@ def _excluded_heading(item_fold: str) -> bool:
 
 # items that describe a meeting or an inspection rather than assign work
 _INFO_LABEL = re.compile(
-    r"(?:thoi gian|dia diem|thanh phan|doi tuong|thanh vien|dai bieu|so luong|"
-    r"(?:du\s+(?:hop\s+)?tai\s+)?diem cau)[^:.;]{0,60}:")
+    r"(?:thoi gian|dia diem|thanh phan|doi tuong|thanh vien|dai bieu|so luong|diem cau)"
+    r"[^:.;]{0,60}:|du\s+(?:hop\s+)?tai\s+diem cau")
 _LIST_LEAD = re.compile(r"(?<!\w)(?:yeu cau|de nghi|giao|chi dao|nhu sau|noi dung sau)(?!\w)")
 
 
@@ -627,9 +634,40 @@ def _bullet_items(body: list[_Line], text: str, addressees: list[UnitMention]) -
     return blocks
 
 
+def _split_subitems(b: _Block) -> list[_Block]:
+    """An item whose ``N.M.`` sub-items each open with the unit in charge (``3.1. Sở Y
+    tế …``, ``3.2. Công an tỉnh …``) assigns one task per sub-item (ids ``III.3.1`` …); the
+    lines before the first sub-item are the heading, a task only when they name a unit.
+    Sub-items that do not all name their unit (``1.1. Đập đầu mối``) stay in the item."""
+    if b.kind != "item":
+        return [b]
+    starts = [i for i, ln in enumerate(b.lines) if i and _SUBNUM.match(ln.text)]
+    if not starts or not all(_opens_with_unit(b.lines[i]) for i in starts):
+        return [b]
+    head = b.lines[:starts[0]]
+    out = [_Block(b.id, b.kind, head[0].start, head[-1].end, head, heading=True)]
+    for i, j in zip(starts, [*starts[1:], len(b.lines)], strict=True):
+        part = b.lines[i:j]
+        sub = _SUBNUM.match(part[0].text)
+        out.append(_Block(f"{b.id}.{sub.group('m') if sub else i}", b.kind, part[0].start,
+                          part[-1].end, part, list(b.defaults)))
+    return out
+
+
+def _opens_with_unit(ln: _Line) -> bool:
+    """Whether a line's first words (after its number and ``Đề nghị``) name a unit."""
+    lead = _SUBJECT_LEAD.match(ln.fold)
+    return bool(_chain(find_unit_mentions(ln.text), lead.end() if lead else 0, ln.fold))
+
+
 def _is_heading(t: str) -> bool:
+    """A Roman-numbered line heads a section when it is in capitals, or a short title in
+    sentence case (``I. Đối với các dự án đã được cấp phép``: no colon, no final stop)."""
     letters = [c for c in t if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.6 * len(letters)
+    if bool(letters) and sum(c.isupper() for c in letters) >= 0.6 * len(letters):
+        return True
+    t = t.strip(" *_")
+    return bool(letters) and ":" not in t and not t.endswith((".", ";", ",")) and len(t.split()) <= 16
 
 
 def _continues_item(cur: _Block, ln: _Line, body: list[_Line]) -> bool:
@@ -783,7 +821,7 @@ def _make_task(b: _Block, text: str) -> Task | None:
     coordinators.sort(key=lambda m: m.start)
     if b.kind == "item" and not first_para_has_subject and not duty:
         assignees = [*b.defaults, *assignees]
-    if b.kind in ("giao", "request", "article") and not assignees:
+    if (b.kind in ("giao", "request", "article") or b.heading) and not assignees:
         return None
     if b.kind == "item" and _INFO_LABEL.match(_task_text(fseg)):
         return None  # "2. Địa điểm: Hội trường tầng 3" describes, it assigns nothing
@@ -877,7 +915,8 @@ def _chu_tri(mentions: list[UnitMention], fseg: str) -> list[UnitMention]:
 
 # an item headed by whose duty it is: "6. Trách nhiệm của các tổ chức, doanh nghiệp …"
 _DUTY_HEAD = re.compile(
-    r"^[\s*_]*(?:\d{1,2}(?:\.\d{1,2})?\s*[.)]\s*|[a-z]\s*\)\s*)?(?:trach nhiem|nhiem vu)\s+cua\s+")
+    r"^[\s*_]*(?:\d{1,2}(?:\.\d{1,2})?\s*[.)]\s*|[a-z]\s*\)\s*)?"
+    r"(?:(?:trach nhiem|nhiem vu)\s+cua|yeu cau doi voi)\s+")
 
 
 def _duty_heading(b: _Block, seg: str, fseg: str,
