@@ -110,6 +110,7 @@ _EXECUTE = re.compile(
     r"[^.;]{0,40}?(?:quyet dinh|nghi dinh|thong tu|chi thi|nghi quyet|ke hoach|van ban|"
     r"quy dinh|luat|giay phep)\s+nay")
 _HAS_DUTY = re.compile(r"^\s*(?:co|chiu) trach nhiem(?!\w)")
+_ASKS = re.compile(r"(?<!\w)(?:yeu cau|de nghi)\s")
 _SENTENCE_START = re.compile(r"(?:^|[.;:]|dieu\s+\d{1,3}\s*[.:]?)\s*$")
 _ASSIGN_HINT = re.compile(r"trách\s+nhiệm|(?<!\w)giao\s", re.IGNORECASE)
 _CHU_TRI = re.compile(r"\s*(?:\(|,)?\s*chu tri(?!\w)")
@@ -875,14 +876,20 @@ def _subjects(b: _Block, mentions: list[UnitMention], fseg: str,
               coordinators: list[UnitMention]) -> tuple[list[UnitMention], bool]:
     """Units in subject position, and whether the block's first words name one. A chain
     followed by ``phối hợp`` joins ``coordinators``; a requester (``UBND huyện yêu cầu``),
-    an address field and, in an article, a unit that only states a duty are skipped."""
+    an address field and, in an article, a unit that only states a duty are skipped; so
+    are the units an item's own subject asks in mid-line or in a bullet (``2. Sở Xây dựng
+    … ; yêu cầu các đơn vị lắp đặt …``: what the Sở does, not who is in charge)."""
     out: list[UnitMention] = []
     first_has_subject = False
+    # a "- …" bullet is one of the subject's actions too ("- Yêu cầu các đơn vị …")
+    line_starts = {0, *(ln.start - b.start for ln in b.lines if not _BULLET.match(ln.text))}
     for s in _sentence_starts(b, fseg):
         lead = _SUBJECT_LEAD.match(fseg, s)
         pos = lead.end() if lead else s
         chain = _chain(mentions, pos, fseg)
         if not chain:
+            continue
+        if first_has_subject and s not in line_starts and _ASKS.search(fseg, s, pos):
             continue
         after = fseg[chain[-1].end:]
         if _NOT_SUBJECT.match(after):

@@ -440,3 +440,20 @@ thuộc Trung ương: Chủ tịch Ủy ban nhân dân tỉnh, Sở Tư pháp, S
 """
     tasks = find_tasks(text)
     assert [t.assignees for t in tasks] == [["Bộ Tư pháp"]]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_heads_of_collectives_and_what_a_subject_asks_of_others(form: str) -> None:
+    text = """IV. TỔ CHỨC THỰC HIỆN
+1. Giám đốc các Sở và Thủ trưởng các ban, ngành tỉnh; Chủ tịch UBND các xã, phường:
+- Quán triệt nội dung Kế hoạch.
+2. Sở Xây dựng
+- Kiểm tra các công trình; yêu cầu các đơn vị thi công lắp camera giám sát.
+- Yêu cầu các đơn vị tư vấn báo cáo định kỳ. Đồng thời đề nghị các địa phương phối hợp.
+a) Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh giám sát việc thực hiện.
+"""
+    tasks = _tasks(text, form)
+    assert tasks["IV.1"].assignees == ["Các Sở", "Các ban, ngành tỉnh", "UBND các xã, phường"]
+    # the Sở asks the contractors: they are not in charge of the task; a lettered
+    # sub-item that asks another body still names an assignee
+    assert tasks["IV.2"].assignees == ["Sở Xây dựng", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"]
