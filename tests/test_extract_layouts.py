@@ -210,7 +210,7 @@ Trần Văn Nam
 
 
 @pytest.mark.parametrize("form", FORMS)
-def test_submission_slip_dated_by_its_first_sign_off(form: str) -> None:
+def test_submission_slip_dated_and_signed_by_its_first_sign_off(form: str) -> None:
     # a phiếu trình has no place-date line: each sign-off is dated under its title, the
     # signer's first (its day may be left blank: a partial date, never a later sign-off's)
     text = """UBND TỈNH GIA LAI
@@ -227,10 +227,16 @@ Ngày      tháng 3 năm 2025
 Chuyên viên
 Ngày 14 tháng 3 năm 2025
 Lê Thị Mận
+KÍNH TRÌNH CHỦ TỊCH UBND TỈNH
+..........................................
+Ngày      tháng 3 năm 2025
+Rơ Chăm Long
 """
     f = _facts(text, form)
     assert f.date == "2025-03"
     assert f.provenance["date"].text.startswith("Ngày")
+    # the slip is signed by the office's leader; the one it is sent to signs last
+    assert f.signer is not None and f.signer.name == "Đinh Văn Hòa"
 
 
 @pytest.mark.parametrize("form", FORMS)
@@ -457,3 +463,13 @@ a) Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh giám sát v
     # the Sở asks the contractors: they are not in charge of the task; a lettered
     # sub-item that asks another body still names an assignee
     assert tasks["IV.2"].assignees == ["Sở Xây dựng", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"]
+
+
+def test_issuer_replying_or_declining_is_not_an_assignee() -> None:
+    text = """Kính gửi: Công ty TNHH Khoáng sản Hòa Bình
+Sở Công Thương có ý kiến như sau:
+1. Công ty TNHH Khoáng sản Hòa Bình bổ sung hồ sơ kho chứa. Sở Công Thương không kiểm tra thực địa đối với hồ sơ đã rút.
+2. Hoàn thiện phương án nổ mìn. Sở Công Thương phúc đáp để Công ty TNHH Khoáng sản Hòa Bình biết và thực hiện.
+"""
+    assert [t.assignees for t in find_tasks(text)] == [
+        ["Công ty TNHH Khoáng sản Hòa Bình"]] * 2
