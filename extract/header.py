@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .casing import cap, is_upper_text, sentence_case
-from .dates import adoption_date, iso_date
+from .dates import DateMatch, adoption_date, find_dates, iso_date
 from .doctypes import STATE_CODES, is_type_code, type_from_name
 from .normalize import fold
-from .symbols import SymbolParts, parse_symbol
+from .symbols import SymbolParts, find_symbols, normalize_symbol, parse_symbol
 
 __all__ = [
     "Cell",
@@ -183,9 +183,13 @@ _BODY_START = re.compile(
     r"^\s*(?:Căn\s+cứ|CĂN\s+CỨ|Kính\s+gửi|KÍNH\s+GỬI|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị"
     r"|Điều\s+1\b|Chương\s+I\b|Hôm\s+nay|Ngày\s+\d{1,2}\s*(?:/|tháng)(?!.*năm\s*(?:19|20)\d\d\s*$))"
 )
-# a header date line without a place: "Ngày 3 tháng 5 năm 2024" alone in its cell
+# a header date line without a place: "Ngày 3 tháng 5 năm 2024" alone in its cell; a
+# certificate's "Chứng nhận lần đầu: ngày …" / "Đăng ký thay đổi lần thứ 2: ngày …" (the
+# last of them dates the certificate as issued)
 _DATE_ALONE = re.compile(
-    r"^\(?\s*ngày(?P<d>[^\n]{0,12}?)tháng(?P<m>[^\n]{0,12}?)năm\s*(?P<y>(?:19|20)\d\d)\s*\)?\.?$",
+    r"^(?P<label>(?:chứng\s+nhận|đăng\s+ký|cấp)\s+(?:lần\s+đầu|thay\s+đổi\s+lần\s+thứ\s+\S{1,6})"
+    r"\s*:\s*)?"
+    r"\(?\s*ngày(?P<d>[^\n]{0,12}?)tháng(?P<m>[^\n]{0,12}?)năm\s*(?P<y>(?:19|20)\d\d)\s*\)?\.?$",
     re.IGNORECASE,
 )
 
@@ -730,10 +734,36 @@ def _read_date(text: str, head_cells: list[Cell], hf: HeaderFacts, parts: Symbol
             place = " ".join(w[:1] + w[1:].lower() for w in place.split())  # "HÀ NỘI" -> "Hà Nội"
         hf.place = place or None
         s, e = dcell.start + dm.start(), dcell.start + dm.end()
+        cited = _own_citation_date(text, parts, int(dm.group("y")), dcell.end) \
+            if iso is None and not bad else None
+        if cited is not None:
+            hf.date, s, e = cited.iso, cited.start, cited.end
         hf.spans["date"] = (s, e, text[s:e])
     else:
         _date_without_place(text, head_cells, hf)
     return dcell
+
+
+def _own_citation_date(text: str, parts: SymbolParts | None, year: int,
+                       after: int) -> DateMatch | None:
+    """The date the document gives itself where it cites its own number (an annex's
+    ``(Kèm theo Quyết định số 1696/QĐ-UBND ngày 15/5/2026 …)``), for a header date that
+    is impossible (``ngày 15 tháng 54 năm 2026``); only a whole date of the header's year,
+    with offsets in ``text``."""
+    if parts is None or parts.number is None:
+        return None
+    own = normalize_symbol(parts.symbol)
+    for cited in find_symbols(text[after:]):
+        if normalize_symbol(cited.symbol) != own:
+            continue
+        tail = text[after + cited.end: after + cited.end + 40]
+        dm = re.match(r"\s*,?\s*ngày\s*", tail)
+        date = find_dates(tail)
+        if dm and date and date[0].start <= dm.end() and date[0].precision == "day" \
+                and date[0].iso and date[0].iso.startswith(f"{year}-"):
+            at = after + cited.end
+            return DateMatch(date[0].iso, "day", at + date[0].start, at + date[0].end, date[0].raw)
+    return None
 
 
 def _read_issuer(text: str, head_cells: list[Cell], hf: HeaderFacts, so_cell: Cell | None,
@@ -793,18 +823,20 @@ def _date_without_place(text: str, head_cells: list[Cell], hf: HeaderFacts) -> N
 
 
 def _date_alone(cells: list[Cell], hf: HeaderFacts) -> bool:
-    """The first cell holding only a date line, into ``hf``; whether there was one."""
-    for c in cells:
-        m = _DATE_ALONE.match(c.text.strip())
-        if m:
-            iso, bad = _date_parts(m)
-            hf.date, hf.date_unreadable = iso, bad
-            if bad:
-                hf.warnings.append("day or month unreadable")
-            lead = len(c.text) - len(c.text.lstrip())
-            hf.spans["date"] = (c.start + lead, c.start + lead + len(c.text.strip()), c.text.strip())
-            return True
-    return False
+    """The first cell holding only a date line (of a certificate, its last labelled one),
+    into ``hf``; whether there was one."""
+    found = [(c, m) for c in cells for m in [_DATE_ALONE.match(c.text.strip())] if m]
+    labelled = [(c, m) for c, m in found if m.group("label")]
+    if not found:
+        return False
+    c, m = labelled[-1] if labelled else found[0]
+    iso, bad = _date_parts(m)
+    hf.date, hf.date_unreadable = iso, bad
+    if bad:
+        hf.warnings.append("day or month unreadable")
+    lead = len(c.text) - len(c.text.lstrip())
+    hf.spans["date"] = (c.start + lead, c.start + lead + len(c.text.strip()), c.text.strip())
+    return True
 
 
 def _stamps(cells: list[Cell], hf: HeaderFacts) -> set[int]:

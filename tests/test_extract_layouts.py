@@ -210,6 +210,46 @@ Trần Văn Nam
 
 
 @pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(("annex", "date"), [
+    ("(Kèm theo Quyết định số 812 /QĐ-UBND ngày 21 / 3 /2025 của UBND tỉnh Điện Biên)", "2025-03-21"),
+    # another document's number, another year: nothing to go by
+    ("(Kèm theo Quyết định số 811/QĐ-UBND ngày 20/3/2025 của UBND tỉnh Điện Biên)", None),
+    ("(Kèm theo Quyết định số 812/QĐ-UBND ngày 21/3/2024 của UBND tỉnh Điện Biên)", None),
+])
+def test_impossible_header_date_and_the_documents_own_citation(form: str, annex: str,
+                                                              date: str | None) -> None:
+    text = f"""ỦY BAN NHÂN DÂN      CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH ĐIỆN BIÊN      Độc lập - Tự do - Hạnh phúc
+Số: 812 /QĐ-UBND      Điện Biên, ngày21 tháng 37 năm 2025
+QUYẾT ĐỊNH
+Về việc phê duyệt danh mục thủ tục hành chính
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH
+Điều 1. Phê duyệt danh mục kèm theo Quyết định này.
+\f
+DANH MỤC
+{annex}
+"""
+    f = _facts(text, form)
+    assert f.date == date
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(("changes", "date"), [
+    ("", "2025-04-02"),
+    ("Chứng nhận thay đổi lần thứ hai: ngày 19 tháng 11 năm 2025\n", "2025-11-19"),
+])
+def test_certificate_dated_by_its_last_issue_line(form: str, changes: str, date: str) -> None:
+    text = f"""UBND TỈNH QUẢNG TRỊ      CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+BAN QUẢN LÝ KHU KINH TẾ      Độc lập - Tự do - Hạnh phúc
+GIẤY CHỨNG NHẬN ĐĂNG KÝ ĐẦU TƯ
+Mã số dự án: 1234567890
+Chứng nhận lần đầu: ngày 02 tháng 4 năm 2025
+{changes}Căn cứ Luật Đầu tư ngày 17 tháng 6 năm 2020;
+"""
+    assert _facts(text, form).date == date
+
+
+@pytest.mark.parametrize("form", FORMS)
 def test_submission_slip_dated_and_signed_by_its_first_sign_off(form: str) -> None:
     # a phiếu trình has no place-date line: each sign-off is dated under its title, the
     # signer's first (its day may be left blank: a partial date, never a later sign-off's)
