@@ -226,7 +226,12 @@ def _blocks(cells: list[Cell], ocr: bool = False,
         name_cell = None
         candidates: list[tuple[int, Cell]] = []
         k = j
-        while k < n and cells[k].line - run[-1].line <= (20 if ocr else 14):
+        # the recipient lines ("- Sở Tư pháp;") a text layer puts between the title and
+        # the name (the two columns read one after the other) do not count as distance
+        listed: set[int] = set()
+        while k < n and cells[k].line - run[-1].line - len(listed) <= (20 if ocr else 14):
+            if cells[k].first and cells[k].text.startswith(("-", "~", "+")):
+                listed.add(cells[k].line)
             if _is_title_cell(cells[k].text, ocr) and cells[k].line > run[-1].line + 1 and not _PREFIX.match(cells[k].text):
                 # another signer's title before any name: this block is nameless
                 break

@@ -376,6 +376,22 @@ Lê Văn Hải
     assert _facts(glyph).signer.name == "Nguyễn Đức Minh"
 
 
+@pytest.mark.parametrize("form", FORMS)
+def test_name_after_a_long_recipient_list_read_column_after_column(form: str) -> None:
+    recipients = "\n".join(f"- Sở ngành số {i} của tỉnh;" for i in range(1, 17))
+    text = f"""Điều 3. Chánh Văn phòng UBND tỉnh chịu trách nhiệm thi hành Quyết định này./.
+Nơi nhận:
+- Bộ Xây dựng;                         TM. ỦY BAN NHÂN DÂN
+- Bộ Tư pháp;                          CHỦ TỊCH
+{recipients}
+~ Lưu: VT, XD.
+
+Hoàng Quốc Khánh
+"""
+    s = _facts(text, form).signer
+    assert s is not None and s.name == "Hoàng Quốc Khánh"
+
+
 # --------------------------------------------------------------- class 5: tasks
 
 
