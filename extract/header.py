@@ -535,6 +535,8 @@ def _subject_after(
             break  # an upper-case subject ends where mixed-case body text starts
         if _SUBJECT_STOP.match(t) or (seen_text and len(t) > 250):
             break
+        if seen_text and t[:1].isupper() and _LABEL.match(t) and not _joins(whole):
+            break  # "Mã số dự án: 4275604886": a field of the form, not the subject
         if (parts and is_upper_text(whole) and is_upper_text(t) and _is_authority_line(t)
                 and not _joins(whole)):
             break
@@ -588,7 +590,8 @@ def _ends_subject(t: str, text: str, c: Cell) -> bool:
 
 
 _OCR_RULE = re.compile(r"^\W*\d{8,}[^\W\d]{0,3}\W*$")
-_LABEL = re.compile(r"^[^:]{2,40}:\s*\S")
+# a field of a form: a capitalised label, no digits, a colon ("Mã số dự án: 4275604886")
+_LABEL = re.compile(r"^[^\W\d_][^:\d]{1,39}:\s*\S")
 
 
 def _continues_after_gap(whole: str, t: str, rest: list[Cell], text: str, body_cut: bool) -> bool:
@@ -597,8 +600,8 @@ def _continues_after_gap(whole: str, t: str, rest: list[Cell], text: str, body_c
         return True  # capitals go on in capitals (the enacting formula was caught before)
     if t[:1].islower() or t[:1] in "(\"“'" or t[:1].isdigit() or _joins(whole):
         return True
-    if len(t) > 160 or _LABEL.match(t):
-        return False  # "Mã số dự án: 4275604886" is a field of the form, not the subject
+    if len(t) > 160:
+        return False
     # short capitalised lines: part of the subject when the body's first line follows them
     # (a final stop only on the last of them: "… vào sử dụng." / "Kính gửi: …")
     ahead = 0

@@ -124,6 +124,30 @@ QUY ĐỊNH CHUNG
     assert _facts(text3).subject == "Chẩn đoán và điều trị bệnh sốt xuất huyết năm 2026"
 
 
+@pytest.mark.parametrize("form", FORMS)
+def test_subject_stops_at_form_fields_without_a_blank_line(form: str) -> None:
+    text = """UBND TỈNH NGHỆ AN
+BAN QUẢN LÝ KHU KINH TẾ ĐÔNG NAM
+GIẤY CHỨNG NHẬN ĐĂNG KÝ ĐẦU TƯ
+Mã số dự án: 5432109876
+Chứng nhận lần đầu: ngày 14 tháng 8 năm 2025
+Căn cứ Luật Đầu tư ngày 17 tháng 6 năm 2020;
+"""
+    assert _facts(text, form).subject == "ĐĂNG KÝ ĐẦU TƯ"
+    # a colon inside the subject's own words is no field ("TCVN ISO 9001:2015")
+    text2 = """ỦY BAN NHÂN DÂN
+HUYỆN NGHI LỘC
+Số: 31/QĐ-UBND
+Nghi Lộc, ngày 5 tháng 3 năm 2025
+QUYẾT ĐỊNH
+Về việc công bố Hệ thống quản lý chất lượng phù hợp Tiêu
+chuẩn quốc gia TCVN ISO 9001:2015 của Ủy ban nhân dân huyện
+CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN NGHI LỘC
+"""
+    assert _facts(text2, form).subject == ("Về việc công bố Hệ thống quản lý chất lượng phù hợp "
+                                           "Tiêu chuẩn quốc gia TCVN ISO 9001:2015 của Ủy ban nhân dân huyện")
+
+
 # --------------------------------------------------------------- class 2: issuers
 
 
