@@ -82,7 +82,10 @@ class HeaderFacts:
 _MOTTO = re.compile(
     r"C\wNG\s+H\w{2}\s+X\w\s+H\wI\s+CH\w\s+NGH\wA\s+V\S{1,6}\s+NAM"
     r"|Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+[Pp]húc"
-    r"|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM",
+    r"|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM"
+    # the Youth Union prints its name where the national motto stands (not the central
+    # committee's own line "BCH TRUNG ƯƠNG ĐOÀN TNCS HỒ CHÍ MINH")
+    r"|(?<!ƯƠNG\s)ĐOÀN\s+(?:TNCS|THANH\s+NIÊN\s+CỘNG\s+SẢN)\s+HỒ\s+CHÍ\s+MINH",
     re.IGNORECASE,
 )
 _GAP = re.compile(r"\t+|[ \u00a0]{3,}| _ | \| | — ")
@@ -388,11 +391,10 @@ _ORG_HEAD = re.compile(
 _PARTY_COMMITTEE = re.compile(r"^(?:TỈNH|HUYỆN|THÀNH|THỊ|ĐẢNG|QUẬN)\s+ỦY\b", re.IGNORECASE)
 _DRAFT_MARK = re.compile(r"^\(?\s*(?:DỰ\s+THẢO|BẢN\s+SAO|MẬT|TỐI\s+MẬT|TUYỆT\s+MẬT|KHẨN|THƯỢNG\s+KHẨN|HỎA\s+TỐC)\b", re.IGNORECASE)
 _VV_INSIDE = re.compile(r"(?<=\s)V/[vV](?=\s)")
+_QUOTES = "“”\"'‘’"
+_QUOTED_VV = re.compile(r"^[“\"'‘]\s*(?:V/[vV]|Về việc)\s")
 _DOC_TYPE_HEAD = re.compile(r"^(?:[VW]\s?[/⁄|]\s?[vV]|Về việc)(?=[\s:.])")
 
-
-# the Youth Union prints its name where the national motto stands
-_UNION_MOTTO = re.compile(r"ĐOÀN\s+(?:TNCS|THANH\s+NIÊN\s+CỘNG\s+SẢN)\s+HỒ\s+CHÍ\s+MINH")
 
 
 def _issuer_lines(cells: list[Cell], stop_line: int, so_cell: Cell | None) -> list[Cell]:
@@ -401,7 +403,7 @@ def _issuer_lines(cells: list[Cell], stop_line: int, so_cell: Cell | None) -> li
         if c.line >= stop_line:
             break
         t = c.text.strip()
-        if _is_motto(t) or _RULE.match(t) or _DATE_LINE.search(t) or c is so_cell or _UNION_MOTTO.fullmatch(t):
+        if _is_motto(t) or _RULE.match(t) or _DATE_LINE.search(t) or c is so_cell:
             continue
         if t.startswith(("@", "(")) or ":" in t or _DRAFT_MARK.match(t):
             continue
@@ -671,6 +673,10 @@ def parse_header(text: str) -> HeaderFacts:
     if hf.subject is None:
         for i, c in enumerate(head_cells):
             t = c.text.strip()
+            # a trích yếu printed in quotes: "“V/v giới thiệu … giúp việc”"
+            quoted = bool(_QUOTED_VV.match(t))
+            if quoted:
+                t = t.lstrip(_QUOTES)
             vm = _VV_INSIDE.search(t)
             if vm and not _DOC_TYPE_HEAD.match(t):
                 t = t[vm.start() :]  # "Số: 12/UBND-VP V/v …" glued on one line
@@ -680,7 +686,7 @@ def parse_header(text: str) -> HeaderFacts:
                 if vv:
                     t = "V/v" + t[hm.end() :]  # OCR "W⁄v" is the V/v of a công văn
                 sub = _subject_after(text, head_cells, i, t, body_line is not None)
-                hf.subject, hf.vv = sub.text, vv
+                hf.subject, hf.vv = sub.text.rstrip(_QUOTES) if quoted else sub.text, vv
                 hf.spans["subject"] = (sub.start, sub.end, text[sub.start:sub.end])
                 hf.title_lines = sub.lines
                 break

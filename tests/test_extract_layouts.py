@@ -199,6 +199,21 @@ def test_party_header_issuer_is_the_lower_line() -> None:
     assert f.issuer == "Huyện ủy Nam Đàn" and f.symbol == "188-CV/HU"
 
 
+@pytest.mark.parametrize("form", FORMS)
+def test_youth_union_header_glued_to_its_motto_and_a_quoted_subject(form: str) -> None:
+    text = """BCH ĐOÀN TỈNH GIA LAI ĐOÀN TNCS HỒ CHÍ MINH
+***
+Số: 212 -CV/TĐTN-VP
+“V/v cử cán bộ tham dự lớp bồi dưỡng
+nghiệp vụ công tác thanh niên”
+Gia Lai, ngày 11 tháng 3 năm 2025
+Kính gửi: Sở Nội vụ tỉnh Gia Lai
+"""
+    f = _facts(text, form)
+    assert f.issuer == "Ban Chấp hành đoàn tỉnh Gia Lai"
+    assert f.subject == "V/v cử cán bộ tham dự lớp bồi dưỡng nghiệp vụ công tác thanh niên"
+
+
 # --------------------------------------------------------------- class 3: dates
 
 
