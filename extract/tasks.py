@@ -77,11 +77,12 @@ _TASK_START = re.compile(r"(?:giao|de nghi|kien nghi|nhiem vu|phuong huong)(?!\w
 _REPORT_TYPE_LINE = re.compile(r"^[\s*_]*(?:bao cao|to trinh)[\s*_]*$")
 _GIAO = re.compile(r"(?<!\w)giao(?:\s+cho)?\s+")
 _COORD = re.compile(r"(?<!\w)phoi hop(?:\s+chat che)?\s*(?:voi|cung)\s*:?\s*|\(phoi hop:?\s*")
-# a unit followed by these speaks (requests, replies) or states what it does not do:
-# "Sở Công Thương phúc đáp để Công ty biết", "Sở … không tiến hành kiểm tra thực địa"
+# a unit followed by these speaks (requests, replies), states what it does not do or
+# what it has done: "Sở … trân trọng đề nghị", "Sở Công Thương phúc đáp để Công ty biết",
+# "Sở … không tiến hành kiểm tra thực địa", "Sở Xây dựng đã tham gia ý kiến tại …"
 _REQUESTER_VERB = re.compile(
-    r"^\s*(?:yeu cau|de nghi|giao|ban hanh|thong bao|quyet dinh|phuc dap|tra loi|"
-    r"(?:cung\s+)?khong)(?!\w)"
+    r"^\s*(?:tran trong\s+)?(?:yeu cau|de nghi|giao|ban hanh|thong bao|quyet dinh|phuc dap|"
+    r"tra loi|(?:cung\s+)?khong|da|dang)(?!\w)"
 )
 _SUBJECT_LEAD = re.compile(
     r"(?:dieu\s+\d{1,3}\s*[.:]\s*|dong thoi,?\s*|de nghi\s+|yeu cau\s+|giao\s+|\d{1,2}\s*[.)]\s*|[a-z]\s*\)\s*|[-+–•*]\s*)*"

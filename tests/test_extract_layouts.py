@@ -568,3 +568,10 @@ Sở Công Thương có ý kiến như sau:
 """
     assert [t.assignees for t in find_tasks(text)] == [
         ["Công ty TNHH Khoáng sản Hòa Bình"]] * 2
+    # what the issuer has done, and its closing request, assign nothing to it
+    done = """Sở Xây dựng có ý kiến như sau:
+1. Nội dung đã tham gia ý kiến: Sở Xây dựng đã tham gia ý kiến tại Văn bản số 81/SXD-QLGT.
+2. Công ty cổ phần Đá Yên Bình bổ sung biện pháp tổ chức giao thông.
+Sở Xây dựng trân trọng đề nghị Sở Công Thương tổng hợp./.
+"""
+    assert [t.assignees for t in find_tasks(done)] == [[], ["Công ty cổ phần Đá Yên Bình"]]
