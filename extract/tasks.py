@@ -77,13 +77,16 @@ _TASK_START = re.compile(r"(?:giao|de nghi|kien nghi|nhiem vu|phuong huong)(?!\w
 _REPORT_TYPE_LINE = re.compile(r"^[\s*_]*(?:bao cao|to trinh)[\s*_]*$")
 _GIAO = re.compile(r"(?<!\w)giao(?:\s+cho)?\s+")
 _COORD = re.compile(r"(?<!\w)phoi hop(?:\s+chat che)?\s*(?:voi|cung)\s*:?\s*|\(phoi hop:?\s*")
-# a unit followed by these speaks (requests, replies), states what it does not do or
-# what it has done: "Sở … trân trọng đề nghị", "Sở Công Thương phúc đáp để Công ty biết",
-# "Sở … không tiến hành kiểm tra thực địa", "Sở Xây dựng đã tham gia ý kiến tại …"
+# a unit followed by these speaks (requests, replies) or states what it does not do:
+# "Sở … trân trọng đề nghị", "Sở Công Thương phúc đáp để Công ty biết", "Sở … không tiến
+# hành kiểm tra thực địa"
 _REQUESTER_VERB = re.compile(
     r"^\s*(?:tran trong\s+)?(?:yeu cau|de nghi|giao|ban hanh|thong bao|quyet dinh|phuc dap|"
-    r"tra loi|(?:cung\s+)?khong|da|dang)(?!\w)"
+    r"tra loi|(?:cung\s+)?khong)(?!\w)"
 )
+# ... or what it has done or is doing ("Sở Xây dựng đã tham gia ý kiến"), read on the
+# accented text: folded, "đã" is "đa", "đang" is "đăng"
+_REPORTS = re.compile(r"\s*(?:đã|đang)(?!\w)")
 _SUBJECT_LEAD = re.compile(
     r"(?:dieu\s+\d{1,3}\s*[.:]\s*|dong thoi,?\s*|de nghi\s+|yeu cau\s+|giao\s+|\d{1,2}\s*[.)]\s*|[a-z]\s*\)\s*|[-+–•*]\s*)*"
 )
@@ -818,7 +821,7 @@ def _make_task(b: _Block, text: str) -> Task | None:
     mentions = find_unit_mentions(seg)
     coordinators = _coordinators(mentions, fseg)
     duty = _duty_heading(b, seg, fseg, mentions)
-    subjects, first_para_has_subject = _subjects(b, mentions, fseg, coordinators)
+    subjects, first_para_has_subject = _subjects(b, mentions, seg, fseg, coordinators)
     assignees = [*duty, *_giao_objects(b, mentions, fseg), *subjects]
     assignees.extend(u for u in _chu_tri(mentions, fseg) if u not in assignees)
     coord_ids = {id(m) for m in coordinators}
@@ -876,7 +879,7 @@ def _sentence_starts(b: _Block, fseg: str) -> list[int]:
     return sorted(starts)
 
 
-def _subjects(b: _Block, mentions: list[UnitMention], fseg: str,
+def _subjects(b: _Block, mentions: list[UnitMention], seg: str, fseg: str,
               coordinators: list[UnitMention]) -> tuple[list[UnitMention], bool]:
     """Units in subject position, and whether the block's first words name one. A chain
     followed by ``phối hợp`` joins ``coordinators``; a requester (``UBND huyện yêu cầu``),
@@ -898,7 +901,7 @@ def _subjects(b: _Block, mentions: list[UnitMention], fseg: str,
         after = fseg[chain[-1].end:]
         if _NOT_SUBJECT.match(after):
             continue  # "Địa điểm: Sở Công Thương, địa chỉ: …"
-        if _REQUESTER_VERB.match(after):
+        if _REQUESTER_VERB.match(after) or _REPORTS.match(seg, chain[-1].end):
             continue  # "UBND huyện yêu cầu …": the requester, not an assignee
         if _COORD_VERB.match(after) and "giao" not in fseg[s:pos]:
             coordinators.extend(chain)  # "b) UBND các xã phối hợp tổ chức"

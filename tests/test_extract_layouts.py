@@ -575,3 +575,7 @@ Sở Công Thương có ý kiến như sau:
 Sở Xây dựng trân trọng đề nghị Sở Công Thương tổng hợp./.
 """
     assert [t.assignees for t in find_tasks(done)] == [[], ["Công ty cổ phần Đá Yên Bình"]]
+    # "đa dạng", "đăng ký" fold like "đã", "đang": they are the task's verbs
+    verbs = "UBND huyện yêu cầu:\n1. Các đơn vị đa dạng hóa hình thức tuyên truyền.\n" \
+            "2. Các đại biểu đăng ký dự họp.\n"
+    assert [t.assignees for t in find_tasks(verbs)] == [["Các đơn vị"], ["Các đại biểu"]]
