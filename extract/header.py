@@ -28,6 +28,7 @@ from .normalize import fold
 from .symbols import SymbolParts, find_symbols, normalize_symbol, parse_symbol
 
 __all__ = [
+    "NOI_NHAN",
     "Cell",
     "HeaderFacts",
     "parse_header",
@@ -91,6 +92,8 @@ _MOTTO = re.compile(
 _GAP = re.compile(r"\t+|[ \u00a0]{3,}| _ | \| | — ")
 # a signer prefix glued to the left column: "- Lưu: VT, VP.TL. CHỦ TỊCH", "Nơi nhận: TM. ỦY BAN"
 _GLUED_PREFIX = re.compile(r"(?<=[^\s])(?<![A-ZĐ])(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ][A-ZĐÀ-Ỹ]+\s+[A-ZĐÀ-Ỹ])|(?<=:\s)(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ])|(?<=[a-zà-ỹđ;,)]\s)(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ]\w*\s+[A-ZĐỦ])")
+# the recipients' anchor (also read by extract.recipients)
+NOI_NHAN = re.compile(r"(?:N[ơo]i\s+nh[ậa]n|N[ƠO]I\s+NH[ẬA]N)\s*:?")
 _GLUED_TITLE = re.compile(
     r"(?<=\S\s)(?<!PHÓ\s)(?<!TM\.\s)(?<!KT\.\s)(?<!TL\.\s)(?<!TUQ\.\s)(?=(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|CHÁNH\s+VĂN\s+PHÒNG|BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|"
     r"CỤC\s+TRƯỞNG|TRƯỞNG\s+[A-ZĐÀ-Ỹ]+)\s*$)",
@@ -126,8 +129,10 @@ def _cell_bounds(text: str, s: int, e: int) -> list[tuple[int, int]]:
         cut += [m.start(), m.start(), m.end(), m.end()]
     for m in _GLUED_PREFIX.finditer(text, s, e):
         cut += [m.start(), m.start()]
-    if text[s:e].lstrip().startswith(("-", "+", "~")) and not _GAP.search(text, s, e):
-        # a recipient line with the signer's title glued at its end: "- Lưu: VT.NV PHÓ CHỦ TỊCH"
+    line = text[s:e].lstrip()
+    if (line.startswith(("-", "+", "~")) or NOI_NHAN.match(line)) and not _GAP.search(text, s, e):
+        # a recipient line with the signer's title glued at its end: "- Lưu: VT.NV PHÓ CHỦ
+        # TỊCH", "Nơi nhận: TRƯỞNG BAN"
         tm = _GLUED_TITLE.search(text, s, e)
         if tm:
             cut += [tm.start(), tm.start()]

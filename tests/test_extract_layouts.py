@@ -431,6 +431,19 @@ Hoàng Quốc Khánh
     assert s is not None and s.name == "Hoàng Quốc Khánh"
 
 
+@pytest.mark.parametrize("form", FORMS)
+def test_title_glued_to_the_recipients_anchor(form: str) -> None:
+    text = """Điều 4. Giấy chứng nhận này được lập thành 02 bản gốc./.
+Nơi nhận: TRƯỞNG BAN
+- Như Điều 4;
+- Lưu: VT, QHXD.
+
+ Hà Minh Đức
+"""
+    s = _facts(text, form).signer
+    assert s is not None and (s.name, s.position) == ("Hà Minh Đức", "Trưởng ban")
+
+
 # --------------------------------------------------------------- class 5: tasks
 
 
