@@ -91,6 +91,7 @@ _SUBJECT_LEAD = re.compile(
     r"(?:dieu\s+\d{1,3}\s*[.:]\s*|dong thoi,?\s*|de nghi\s+|yeu cau\s+|giao\s+|\d{1,2}\s*[.)]\s*|[a-z]\s*\)\s*|[-+–•*]\s*)*"
 )
 _NOT_SUBJECT = re.compile(r"^\s*[,(]?\s*(?:dia chi|so dien thoai|dien thoai|email|fax)(?!\w)")
+_COORD_COLON = re.compile(r"phoi hop[^.;:]{0,60}:\s*$")
 _COORD_VERB = re.compile(r"^\s*(?:cung\s+)?phoi hop(?!\w)")
 _BELONGS = re.compile(r"^\s+(truc\s+thuoc|thuoc)\s+$")
 _BELONGS_WORDS = {"thuoc": "thuộc", "truc thuoc": "trực thuộc"}
@@ -903,8 +904,10 @@ def _subjects(b: _Block, mentions: list[UnitMention], seg: str, fseg: str,
             continue  # "Địa điểm: Sở Công Thương, địa chỉ: …"
         if _REQUESTER_VERB.match(after) or _REPORTS.match(seg, chain[-1].end):
             continue  # "UBND huyện yêu cầu …": the requester, not an assignee
-        if _COORD_VERB.match(after) and "giao" not in fseg[s:pos]:
-            coordinators.extend(chain)  # "b) UBND các xã phối hợp tổ chức"
+        if (_COORD_VERB.match(after) and "giao" not in fseg[s:pos]) or \
+                _COORD_COLON.search(fseg, max(0, s - 100), s):
+            # "b) UBND các xã phối hợp tổ chức", "phối hợp giữa các cơ quan: Sở X, Sở Y"
+            coordinators.extend(chain)
             continue
         if b.kind == "article" and not _article_assigns(after, s):
             continue

@@ -592,3 +592,13 @@ Sở Xây dựng trân trọng đề nghị Sở Công Thương tổng hợp./.
     verbs = "UBND huyện yêu cầu:\n1. Các đơn vị đa dạng hóa hình thức tuyên truyền.\n" \
             "2. Các đại biểu đăng ký dự họp.\n"
     assert [t.assignees for t in find_tasks(verbs)] == [["Các đơn vị"], ["Các đại biểu"]]
+
+
+def test_units_listed_after_a_coordination_phrase_are_coordinators() -> None:
+    text = """III. TỔ CHỨC THỰC HIỆN
+1. Sở Tài nguyên và Môi trường chủ trì kiểm tra các mỏ.
+- Tăng cường phối hợp giữa các cơ quan: Sở Xây dựng, Công an tỉnh và chính quyền địa phương.
+"""
+    t = find_tasks(text)[0]
+    assert t.assignees == ["Sở Tài nguyên và Môi trường"]
+    assert t.coordinators[:2] == ["Sở Xây dựng", "Công an tỉnh"]
