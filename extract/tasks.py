@@ -546,8 +546,8 @@ class _ItemReader:
     def open_section(self, ln: _Line, roman: str) -> None:
         """A Roman heading (``III. NHIỆM VỤ, GIẢI PHÁP``) starts a section and its list."""
         self.cur = None
-        self.outer_defaults = _lead_in_defaults(self.free, self.text, self.addressees) or \
-            self.outer_defaults
+        self.outer_defaults = _lead_in_defaults(self.free, self.text, self.addressees,
+                                                asking=True) or self.outer_defaults
         self.flush_free()
         self.section = roman
         self.section_ok = _section_ok(ln.fold, self.report)
@@ -738,12 +738,14 @@ def _free_blocks(free: list[_Line], text: str, n_giao: int) -> list[_Block]:
     return out
 
 
-def _lead_in_defaults(free: list[_Line], text: str,
-                      addressees: list[UnitMention]) -> list[UnitMention]:
+def _lead_in_defaults(free: list[_Line], text: str, addressees: list[UnitMention], *,
+                      asking: bool = False) -> list[UnitMention]:
     """Units the lead-in sentence (``… yêu cầu các cơ quan, … triển khai một số nội dung
     sau:``) addresses; they are the assignees of items that name none. A lead-in that
     requests without naming anyone (``UBND huyện yêu cầu:``) addresses the ``Kính gửi``
-    recipients."""
+    recipients; so does one that requests nothing (``… có ý kiến như sau:``), unless
+    ``asking`` (a lead-in before the sections: ``… thông báo kết quả như sau:`` then ``I.
+    THÔNG TIN CHUNG`` … ``V. KẾT LUẬN`` addresses no one in particular)."""
     if not free:
         return []
     # the last paragraph before the list
@@ -773,7 +775,7 @@ def _lead_in_defaults(free: list[_Line], text: str,
                                                           phrase.lower().startswith("các ")):
                 name = phrase[0].upper() + phrase[1:]
                 out.append(UnitMention(m.end(), stop.start(), name, name, "phrase"))
-    if not out and (_ASK_ALL.search(fseg.rstrip(" *_")) or not asks):
+    if not out and (_ASK_ALL.search(fseg.rstrip(" *_")) or not (asks or asking)):
         # "UBND tỉnh yêu cầu:", "Sở Công Thương có ý kiến như sau:": the items speak to the
         # letter's addressees (the Kính gửi block)
         return list(addressees)

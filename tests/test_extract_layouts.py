@@ -532,6 +532,7 @@ II. Đối với các cửa hàng xây dựng mới
 @pytest.mark.parametrize("form", FORMS)
 def test_general_information_of_a_notice_assigns_nothing(form: str) -> None:
     text = """Kính gửi: Công ty cổ phần Thủy điện Suối Chăn
+Sở Công Thương thông báo kết quả thẩm định như sau:
 I. THÔNG TIN CHUNG VỀ CÔNG TRÌNH
 1. Tên công trình: Nhà máy thủy điện Suối Chăn.
 2. Nhà thầu thiết kế: Công ty TNHH Tư vấn Xây dựng Hoàng Liên.
@@ -540,10 +541,13 @@ II. PHẠM VI VÀ NGUYÊN TẮC THẨM ĐỊNH
 III. KẾT LUẬN
 1. Yêu cầu đối với Công ty cổ phần Thủy điện Suối Chăn
 - Thi công đúng thiết kế đã được thẩm định.
+2. Kết quả thẩm định không thay cho trách nhiệm của nhà thầu thiết kế.
 """
     tasks = _tasks(text, form)
-    assert list(tasks) == ["III.1"]
+    assert list(tasks) == ["III.1", "III.2"]
     assert tasks["III.1"].assignees == ["Công ty cổ phần Thủy điện Suối Chăn"]
+    # the notice's lead-in asks nothing: the conclusion is nobody's task
+    assert tasks["III.2"].assignees == []
 
 
 def test_meeting_point_over_two_lines_is_not_a_task() -> None:
