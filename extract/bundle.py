@@ -92,8 +92,11 @@ def starts_document(text: str) -> bool:
     lines, caps = _top(text)
     if not lines:
         return False
-    motto = _has(_MOTTO, lines) or _has(_MOTTO_2, lines)
-    party = _has(_PARTY, lines)
+    # the motto and the Party's name are printed in capitals: in a sentence of the body
+    # ("k) Cộng hòa xã hội chủ nghĩa Việt Nam: VN.") they do not start a document
+    capitals = [line for line, cap in zip(lines, caps, strict=True) if cap]
+    motto = _has(_MOTTO, capitals) or _has(_MOTTO_2, lines)
+    party = _has(_PARTY, capitals)
     so_line = any(_SO_LINE.match(line) for line in lines)
     issuer = any(line.startswith(_ISSUERS) and cap
                  for line, cap in zip(lines[:6], caps[:6], strict=True))

@@ -123,6 +123,8 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
             facts.warnings.append("number is blank: unnumbered draft")
     if facts.number is None and hf.number_unreadable and filename:
         hint = _number_from_filename(filename, hf.symbol.symbol if hf.symbol else None)
+        if hint and hf.symbol is not None and _printed_digits_disagree(main, hf.symbol.start, hint):
+            hint = None
         if hint:
             facts.number = hint
             if facts.symbol and facts.symbol.startswith("/"):
@@ -302,6 +304,15 @@ def _attachments(pages: list[str], cut: int) -> list[Attachment]:
             doc_type=hf.type_code or (hf.symbol.doc_type if hf.symbol else None),
             symbol=hf.symbol.symbol if hf.symbol else None, subject=hf.subject))
     return out
+
+
+def _printed_digits_disagree(text: str, symbol_start: int, hint: str) -> bool:
+    """Whether the unreadable number of the Số line still shows digits (``Số: 138-12/PT-NC``)
+    that are not the file name's number: then the file name tells about something else."""
+    line = text[text.rfind("\n", 0, symbol_start) + 1 : symbol_start]
+    line = line[line.rfind("Số") + 2:] if "Số" in line else line
+    printed = re.findall(r"\d+", line)
+    return bool(printed) and all(int(d) != int(hint) for d in printed)
 
 
 def _number_from_filename(filename: str, symbol: str | None) -> str | None:

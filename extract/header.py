@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .casing import cap, is_upper_text, sentence_case
-from .dates import adoption_date, iso_date
+from .dates import DateMatch, adoption_date, find_dates, iso_date
 from .doctypes import STATE_CODES, is_type_code, type_from_name
 from .normalize import fold
-from .symbols import SymbolParts, parse_symbol
+from .symbols import SymbolParts, find_symbols, normalize_symbol, parse_symbol
 
 __all__ = [
+    "NOI_NHAN",
     "Cell",
     "HeaderFacts",
     "parse_header",
@@ -82,12 +83,17 @@ class HeaderFacts:
 _MOTTO = re.compile(
     r"C\wNG\s+H\w{2}\s+X\w\s+H\wI\s+CH\w\s+NGH\wA\s+V\S{1,6}\s+NAM"
     r"|Độc\s+lập\s*[-–—]\s*Tự\s+do\s*[-–—]\s*Hạnh\s+[Pp]húc"
-    r"|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM",
+    r"|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM"
+    # the Youth Union prints its name where the national motto stands (not the central
+    # committee's own line "BCH TRUNG ƯƠNG ĐOÀN TNCS HỒ CHÍ MINH")
+    r"|(?<!ƯƠNG\s)ĐOÀN\s+(?:TNCS|THANH\s+NIÊN\s+CỘNG\s+SẢN)\s+HỒ\s+CHÍ\s+MINH",
     re.IGNORECASE,
 )
 _GAP = re.compile(r"\t+|[ \u00a0]{3,}| _ | \| | — ")
 # a signer prefix glued to the left column: "- Lưu: VT, VP.TL. CHỦ TỊCH", "Nơi nhận: TM. ỦY BAN"
 _GLUED_PREFIX = re.compile(r"(?<=[^\s])(?<![A-ZĐ])(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ][A-ZĐÀ-Ỹ]+\s+[A-ZĐÀ-Ỹ])|(?<=:\s)(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ])|(?<=[a-zà-ỹđ;,)]\s)(?=(?:TM|KT|TL|TUQ)\.\s*[A-ZĐỦ]\w*\s+[A-ZĐỦ])")
+# the recipients' anchor (also read by extract.recipients)
+NOI_NHAN = re.compile(r"(?:N[ơo]i\s+nh[ậa]n|N[ƠO]I\s+NH[ẬA]N)\s*:?")
 _GLUED_TITLE = re.compile(
     r"(?<=\S\s)(?<!PHÓ\s)(?<!TM\.\s)(?<!KT\.\s)(?<!TL\.\s)(?<!TUQ\.\s)(?=(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|CHÁNH\s+VĂN\s+PHÒNG|BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|"
     r"CỤC\s+TRƯỞNG|TRƯỞNG\s+[A-ZĐÀ-Ỹ]+)\s*$)",
@@ -123,8 +129,10 @@ def _cell_bounds(text: str, s: int, e: int) -> list[tuple[int, int]]:
         cut += [m.start(), m.start(), m.end(), m.end()]
     for m in _GLUED_PREFIX.finditer(text, s, e):
         cut += [m.start(), m.start()]
-    if text[s:e].lstrip().startswith(("-", "+", "~")) and not _GAP.search(text, s, e):
-        # a recipient line with the signer's title glued at its end: "- Lưu: VT.NV PHÓ CHỦ TỊCH"
+    line = text[s:e].lstrip()
+    if (line.startswith(("-", "+", "~")) or NOI_NHAN.match(line)) and not _GAP.search(text, s, e):
+        # a recipient line with the signer's title glued at its end: "- Lưu: VT.NV PHÓ CHỦ
+        # TỊCH", "Nơi nhận: TRƯỞNG BAN"
         tm = _GLUED_TITLE.search(text, s, e)
         if tm:
             cut += [tm.start(), tm.start()]
@@ -183,9 +191,13 @@ _BODY_START = re.compile(
     r"^\s*(?:Căn\s+cứ|CĂN\s+CỨ|Kính\s+gửi|KÍNH\s+GỬI|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị"
     r"|Điều\s+1\b|Chương\s+I\b|Hôm\s+nay|Ngày\s+\d{1,2}\s*(?:/|tháng)(?!.*năm\s*(?:19|20)\d\d\s*$))"
 )
-# a header date line without a place: "Ngày 3 tháng 5 năm 2024" alone in its cell
+# a header date line without a place: "Ngày 3 tháng 5 năm 2024" alone in its cell; a
+# certificate's "Chứng nhận lần đầu: ngày …" / "Đăng ký thay đổi lần thứ 2: ngày …" (the
+# last of them dates the certificate as issued)
 _DATE_ALONE = re.compile(
-    r"^\(?\s*ngày(?P<d>[^\n]{0,12}?)tháng(?P<m>[^\n]{0,12}?)năm\s*(?P<y>(?:19|20)\d\d)\s*\)?\.?$",
+    r"^(?P<label>(?:chứng\s+nhận|đăng\s+ký|cấp)\s+(?:lần\s+đầu|thay\s+đổi\s+lần\s+thứ\s+\S{1,6})"
+    r"\s*:\s*)?"
+    r"\(?\s*ngày(?P<d>[^\n]{0,12}?)tháng(?P<m>[^\n]{0,12}?)năm\s*(?P<y>(?:19|20)\d\d)\s*\)?\.?$",
     re.IGNORECASE,
 )
 
@@ -384,11 +396,10 @@ _ORG_HEAD = re.compile(
 _PARTY_COMMITTEE = re.compile(r"^(?:TỈNH|HUYỆN|THÀNH|THỊ|ĐẢNG|QUẬN)\s+ỦY\b", re.IGNORECASE)
 _DRAFT_MARK = re.compile(r"^\(?\s*(?:DỰ\s+THẢO|BẢN\s+SAO|MẬT|TỐI\s+MẬT|TUYỆT\s+MẬT|KHẨN|THƯỢNG\s+KHẨN|HỎA\s+TỐC)\b", re.IGNORECASE)
 _VV_INSIDE = re.compile(r"(?<=\s)V/[vV](?=\s)")
+_QUOTES = "“”\"'‘’"
+_QUOTED_VV = re.compile(r"^[“\"'‘]\s*(?:V/[vV]|Về việc)\s")
 _DOC_TYPE_HEAD = re.compile(r"^(?:[VW]\s?[/⁄|]\s?[vV]|Về việc)(?=[\s:.])")
 
-
-# the Youth Union prints its name where the national motto stands
-_UNION_MOTTO = re.compile(r"ĐOÀN\s+(?:TNCS|THANH\s+NIÊN\s+CỘNG\s+SẢN)\s+HỒ\s+CHÍ\s+MINH")
 
 
 def _issuer_lines(cells: list[Cell], stop_line: int, so_cell: Cell | None) -> list[Cell]:
@@ -397,7 +408,7 @@ def _issuer_lines(cells: list[Cell], stop_line: int, so_cell: Cell | None) -> li
         if c.line >= stop_line:
             break
         t = c.text.strip()
-        if _is_motto(t) or _RULE.match(t) or _DATE_LINE.search(t) or c is so_cell or _UNION_MOTTO.fullmatch(t):
+        if _is_motto(t) or _RULE.match(t) or _DATE_LINE.search(t) or c is so_cell:
             continue
         if t.startswith(("@", "(")) or ":" in t or _DRAFT_MARK.match(t):
             continue
@@ -531,6 +542,8 @@ def _subject_after(
             break  # an upper-case subject ends where mixed-case body text starts
         if _SUBJECT_STOP.match(t) or (seen_text and len(t) > 250):
             break
+        if seen_text and t[:1].isupper() and _LABEL.match(t) and not _joins(whole):
+            break  # "Mã số dự án: 4275604886": a field of the form, not the subject
         if (parts and is_upper_text(whole) and is_upper_text(t) and _is_authority_line(t)
                 and not _joins(whole)):
             break
@@ -584,7 +597,8 @@ def _ends_subject(t: str, text: str, c: Cell) -> bool:
 
 
 _OCR_RULE = re.compile(r"^\W*\d{8,}[^\W\d]{0,3}\W*$")
-_LABEL = re.compile(r"^[^:]{2,40}:\s*\S")
+# a field of a form: a capitalised label, no digits, a colon ("Mã số dự án: 4275604886")
+_LABEL = re.compile(r"^[^\W\d_][^:\d]{1,39}:\s*\S")
 
 
 def _continues_after_gap(whole: str, t: str, rest: list[Cell], text: str, body_cut: bool) -> bool:
@@ -593,8 +607,8 @@ def _continues_after_gap(whole: str, t: str, rest: list[Cell], text: str, body_c
         return True  # capitals go on in capitals (the enacting formula was caught before)
     if t[:1].islower() or t[:1] in "(\"“'" or t[:1].isdigit() or _joins(whole):
         return True
-    if len(t) > 160 or _LABEL.match(t):
-        return False  # "Mã số dự án: 4275604886" is a field of the form, not the subject
+    if len(t) > 160:
+        return False
     # short capitalised lines: part of the subject when the body's first line follows them
     # (a final stop only on the last of them: "… vào sử dụng." / "Kính gửi: …")
     ahead = 0
@@ -664,6 +678,10 @@ def parse_header(text: str) -> HeaderFacts:
     if hf.subject is None:
         for i, c in enumerate(head_cells):
             t = c.text.strip()
+            # a trích yếu printed in quotes: "“V/v giới thiệu … giúp việc”"
+            quoted = bool(_QUOTED_VV.match(t))
+            if quoted:
+                t = t.lstrip(_QUOTES)
             vm = _VV_INSIDE.search(t)
             if vm and not _DOC_TYPE_HEAD.match(t):
                 t = t[vm.start() :]  # "Số: 12/UBND-VP V/v …" glued on one line
@@ -673,7 +691,7 @@ def parse_header(text: str) -> HeaderFacts:
                 if vv:
                     t = "V/v" + t[hm.end() :]  # OCR "W⁄v" is the V/v of a công văn
                 sub = _subject_after(text, head_cells, i, t, body_line is not None)
-                hf.subject, hf.vv = sub.text, vv
+                hf.subject, hf.vv = sub.text.rstrip(_QUOTES) if quoted else sub.text, vv
                 hf.spans["subject"] = (sub.start, sub.end, text[sub.start:sub.end])
                 hf.title_lines = sub.lines
                 break
@@ -730,10 +748,36 @@ def _read_date(text: str, head_cells: list[Cell], hf: HeaderFacts, parts: Symbol
             place = " ".join(w[:1] + w[1:].lower() for w in place.split())  # "HÀ NỘI" -> "Hà Nội"
         hf.place = place or None
         s, e = dcell.start + dm.start(), dcell.start + dm.end()
+        cited = _own_citation_date(text, parts, int(dm.group("y")), dcell.end) \
+            if iso is None and not bad else None
+        if cited is not None:
+            hf.date, s, e = cited.iso, cited.start, cited.end
         hf.spans["date"] = (s, e, text[s:e])
     else:
         _date_without_place(text, head_cells, hf)
     return dcell
+
+
+def _own_citation_date(text: str, parts: SymbolParts | None, year: int,
+                       after: int) -> DateMatch | None:
+    """The date the document gives itself where it cites its own number (an annex's
+    ``(Kèm theo Quyết định số 1696/QĐ-UBND ngày 15/5/2026 …)``), for a header date that
+    is impossible (``ngày 15 tháng 54 năm 2026``); only a whole date of the header's year,
+    with offsets in ``text``."""
+    if parts is None or parts.number is None:
+        return None
+    own = normalize_symbol(parts.symbol)
+    for cited in find_symbols(text[after:]):
+        if normalize_symbol(cited.symbol) != own:
+            continue
+        tail = text[after + cited.end: after + cited.end + 40]
+        dm = re.match(r"\s*,?\s*ngày\s*", tail)
+        date = find_dates(tail)
+        if dm and date and date[0].start <= dm.end() and date[0].precision == "day" \
+                and date[0].iso and date[0].iso.startswith(f"{year}-"):
+            at = after + cited.end
+            return DateMatch(date[0].iso, "day", at + date[0].start, at + date[0].end, date[0].raw)
+    return None
 
 
 def _read_issuer(text: str, head_cells: list[Cell], hf: HeaderFacts, so_cell: Cell | None,
@@ -779,21 +823,34 @@ def _read_issuer(text: str, head_cells: list[Cell], hf: HeaderFacts, so_cell: Ce
 
 def _date_without_place(text: str, head_cells: list[Cell], hf: HeaderFacts) -> None:
     """No place-date line: a header line holding only ``Ngày 3 tháng 5 năm 2024``, else
-    the adoption sentence of a law or resolution (``… được Quốc hội … thông qua ngày …``)."""
-    for c in head_cells:
-        m = _DATE_ALONE.match(c.text.strip())
-        if m:
-            iso, bad = _date_parts(m)
-            hf.date, hf.date_unreadable = iso, bad
-            if bad:
-                hf.warnings.append("day or month unreadable")
-            lead = len(c.text) - len(c.text.lstrip())
-            hf.spans["date"] = (c.start + lead, c.start + lead + len(c.text.strip()), c.text.strip())
-            return
+    the adoption sentence of a law or resolution (``… được Quốc hội … thông qua ngày …``),
+    else the first such line of the signature zone (a phiếu trình dates each sign-off
+    under its title: the first is the signer's)."""
+    if _date_alone(head_cells, hf):
+        return
     adopted = adoption_date(text)
     if adopted is not None:
         hf.date = adopted.iso
         hf.spans["date"] = (adopted.start, adopted.end, adopted.raw)
+        return
+    _date_alone(split_cells(text, max(0, len(text) - 4000)), hf)
+
+
+def _date_alone(cells: list[Cell], hf: HeaderFacts) -> bool:
+    """The first cell holding only a date line (of a certificate, its last labelled one),
+    into ``hf``; whether there was one."""
+    found = [(c, m) for c in cells for m in [_DATE_ALONE.match(c.text.strip())] if m]
+    labelled = [(c, m) for c, m in found if m.group("label")]
+    if not found:
+        return False
+    c, m = labelled[-1] if labelled else found[0]
+    iso, bad = _date_parts(m)
+    hf.date, hf.date_unreadable = iso, bad
+    if bad:
+        hf.warnings.append("day or month unreadable")
+    lead = len(c.text) - len(c.text.lstrip())
+    hf.spans["date"] = (c.start + lead, c.start + lead + len(c.text.strip()), c.text.strip())
+    return True
 
 
 def _stamps(cells: list[Cell], hf: HeaderFacts) -> set[int]:

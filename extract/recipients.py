@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 
 from .casing import is_upper_text
-from .header import split_cells
+from .header import NOI_NHAN, split_cells
 
 __all__ = ["find_noi_nhan", "find_recipients"]
 
-_NOI_NHAN = re.compile(r"(?:N[ơo]i\s+nh[ậa]n|N[ƠO]I\s+NH[ẬA]N)\s*:?")
 _MARK = re.compile(r"^[-–+•*~]\s*")  # "~" is how OCR often reads the dash
 _SIGNER = re.compile(r"^(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*[.:]?\s+\S")
 
@@ -40,7 +39,7 @@ def _clean_item(item: str) -> str:
 def find_noi_nhan(text: str) -> re.Match[str] | None:
     """The ``Nơi nhận:`` anchor: at the start of a line (after emphasis marks) or of a
     column (after a wide gap), never "nơi nhận hồ sơ" inside a sentence."""
-    for cand in _NOI_NHAN.finditer(text):
+    for cand in NOI_NHAN.finditer(text):
         line_start = text.rfind("\n", 0, cand.start()) + 1
         before = text[line_start : cand.start()]
         if before.strip(" \t*_") == "" or before.endswith(("   ", "\t")):

@@ -31,13 +31,15 @@ _SECRETARY = re.compile(r"^(?:THƯ\s+KÝ|NGƯỜI\s+GHI(?:\s+BIÊN\s+BẢN)?)\b"
 _PRESIDING = re.compile(r"^(?:CHỦ\s+TRÌ|CHỦ\s+TỌA|CHỦ\s+TOẠ)\b")
 _TITLE = re.compile(
     r"(?:TRƯỞNG|CHỦ\s+TỊCH|GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|BÍ\s+THƯ|CHÁNH\s|THƯ\s+KÝ|ỦY\s+VIÊN|"
-    r"NGƯỜI\s|ĐẠI\s+DIỆN|TỔNG\s+KIỂM|KẾ\s+TOÁN|PHÓ\s)"
+    r"NGƯỜI\s|ĐẠI\s+DIỆN|TỔNG\s+KIỂM|KẾ\s+TOÁN|PHÓ\s|LÃNH\s+ĐẠO\s)"
 )
+# a phiếu trình's "KÍNH TRÌNH CHỦ TỊCH UBND TỈNH" names whom it is sent to, not a signer
+_ADDRESSED = re.compile(r"^KÍNH\s+(?:TRÌNH|GỬI)\b")
 # the same titles without diacritics: OCR of a scan loses or swaps marks ("GIÁM ĐÓC",
 # "CHỤ TỊCH", "BỌ TRƯƠNG"), matched on the folded cell of an OCR'd text only
 _TITLE_FOLDED = re.compile(
     r"(?:\bTRUONG\b|CHU\s+TICH|GIAM\s+DOC|THU\s+TUONG|BI\s+THU|CHANH\s|THU\s+KY|UY\s+VIEN|"
-    r"NGUOI\s|DAI\s+DIEN|TONG\s+KIEM|KE\s+TOAN|PHO\s)"
+    r"NGUOI\s|DAI\s+DIEN|TONG\s+KIEM|KE\s+TOAN|PHO\s|LANH\s+DAO\s)"
 )
 # ranks and academic titles printed before the name: kept apart in ``Signer.rank``
 _RANK_WORDS = (
@@ -83,7 +85,7 @@ def _is_title_cell(t: str, ocr: bool = False) -> bool:
     t = t.strip()
     if _SECRETARY.match(t) and len(t.split()) <= 4:
         return True
-    if not t or len(t) > 70 or not is_upper_text(t):
+    if not t or len(t) > 70 or not is_upper_text(t) or _ADDRESSED.match(t):
         return False
     if _PREFIX.match(t) or _PRESIDING.match(t):
         return True
@@ -224,7 +226,12 @@ def _blocks(cells: list[Cell], ocr: bool = False,
         name_cell = None
         candidates: list[tuple[int, Cell]] = []
         k = j
-        while k < n and cells[k].line - run[-1].line <= (20 if ocr else 14):
+        # the recipient lines ("- Sở Tư pháp;") a text layer puts between the title and
+        # the name (the two columns read one after the other) do not count as distance
+        listed: set[int] = set()
+        while k < n and cells[k].line - run[-1].line - len(listed) <= (20 if ocr else 14):
+            if cells[k].first and cells[k].text.startswith(("-", "~", "+")):
+                listed.add(cells[k].line)
             if _is_title_cell(cells[k].text, ocr) and cells[k].line > run[-1].line + 1 and not _PREFIX.match(cells[k].text):
                 # another signer's title before any name: this block is nameless
                 break

@@ -66,7 +66,7 @@ _CLOSING = re.compile(
 _EXCLUDED_SECTIONS = re.compile(
     r"muc dich|can cu|tinh hinh|ket qua|danh gia|dac diem|thuc trang|noi dung bao cao|"
     r"muc tieu|chi tieu|quan diem|ton tai|han che|cong tac chi dao|kho khan|vuong mac|"
-    r"nguyen nhan|co so phap ly"
+    r"nguyen nhan|co so phap ly|thong tin chung|ho so trinh|noi dung ho so|pham vi|nguyen tac"
 )
 _TASK_SECTIONS = re.compile(
     r"nhiem vu|phuong huong|giai phap|phan cong|to chuc thuc hien|kien nghi|de xuat|"
@@ -77,13 +77,21 @@ _TASK_START = re.compile(r"(?:giao|de nghi|kien nghi|nhiem vu|phuong huong)(?!\w
 _REPORT_TYPE_LINE = re.compile(r"^[\s*_]*(?:bao cao|to trinh)[\s*_]*$")
 _GIAO = re.compile(r"(?<!\w)giao(?:\s+cho)?\s+")
 _COORD = re.compile(r"(?<!\w)phoi hop(?:\s+chat che)?\s*(?:voi|cung)\s*:?\s*|\(phoi hop:?\s*")
+# a unit followed by these speaks (requests, replies) or states what it does not do:
+# "Sở … trân trọng đề nghị", "Sở Công Thương phúc đáp để Công ty biết", "Sở … không tiến
+# hành kiểm tra thực địa"
 _REQUESTER_VERB = re.compile(
-    r"^\s*(?:yeu cau|de nghi|giao|ban hanh|thong bao|quyet dinh)(?!\w)"
+    r"^\s*(?:tran trong\s+)?(?:yeu cau|de nghi|giao|ban hanh|thong bao|quyet dinh|phuc dap|"
+    r"tra loi|(?:cung\s+)?khong)(?!\w)"
 )
+# ... or what it has done or is doing ("Sở Xây dựng đã tham gia ý kiến"), read on the
+# accented text: folded, "đã" is "đa", "đang" is "đăng"
+_REPORTS = re.compile(r"\s*(?:đã|đang)(?!\w)")
 _SUBJECT_LEAD = re.compile(
     r"(?:dieu\s+\d{1,3}\s*[.:]\s*|dong thoi,?\s*|de nghi\s+|yeu cau\s+|giao\s+|\d{1,2}\s*[.)]\s*|[a-z]\s*\)\s*|[-+–•*]\s*)*"
 )
 _NOT_SUBJECT = re.compile(r"^\s*[,(]?\s*(?:dia chi|so dien thoai|dien thoai|email|fax)(?!\w)")
+_COORD_COLON = re.compile(r"phoi hop[^.;:]{0,60}:\s*$")
 _COORD_VERB = re.compile(r"^\s*(?:cung\s+)?phoi hop(?!\w)")
 _BELONGS = re.compile(r"^\s+(truc\s+thuoc|thuoc)\s+$")
 _BELONGS_WORDS = {"thuoc": "thuộc", "truc thuoc": "trực thuộc"}
@@ -110,6 +118,7 @@ _EXECUTE = re.compile(
     r"[^.;]{0,40}?(?:quyet dinh|nghi dinh|thong tu|chi thi|nghi quyet|ke hoach|van ban|"
     r"quy dinh|luat|giay phep)\s+nay")
 _HAS_DUTY = re.compile(r"^\s*(?:co|chiu) trach nhiem(?!\w)")
+_ASKS = re.compile(r"(?<!\w)(?:yeu cau|de nghi)\s")
 _SENTENCE_START = re.compile(r"(?:^|[.;:]|dieu\s+\d{1,3}\s*[.:]?)\s*$")
 _ASSIGN_HINT = re.compile(r"trách\s+nhiệm|(?<!\w)giao\s", re.IGNORECASE)
 _CHU_TRI = re.compile(r"\s*(?:\(|,)?\s*chu tri(?!\w)")
@@ -164,6 +173,7 @@ class _Block:
     end: int
     lines: list[_Line] = field(default_factory=list)
     defaults: list[UnitMention] = field(default_factory=list)
+    heading: bool = False  # the heading of split sub-items: a task only if it names a unit
 
 
 def find_tasks(text: str) -> list[Task]:
@@ -234,7 +244,7 @@ def _find_tasks(text: str) -> list[Task]:
                     b.start <= x.start < b.end or x.start <= b.start < x.end for x in bullets)]
                 blocks = sorted([*bullets, *giao], key=lambda b: b.start)
     tasks: list[Task] = []
-    for b in blocks:
+    for b in (part for block in blocks for part in _split_subitems(block)):
         task = _make_task(b, text)
         if task is not None:
             tasks.append(task)
@@ -511,6 +521,9 @@ class _ItemReader:
     cur: _Block | None = None
     free: list[_Line] = field(default_factory=list)  # lead-ins, closing paragraphs
     lead_defaults: list[UnitMention] = field(default_factory=list)
+    # a lead-in before the first section ("… yêu cầu các tổ chức … thực hiện các nội dung
+    # sau:" then "I. Đối với …"): it addresses the items of every section that has none
+    outer_defaults: list[UnitMention] = field(default_factory=list)
 
     def read(self) -> list[_Block]:
         self.section_ok = not self.report
@@ -533,6 +546,8 @@ class _ItemReader:
     def open_section(self, ln: _Line, roman: str) -> None:
         """A Roman heading (``III. NHIỆM VỤ, GIẢI PHÁP``) starts a section and its list."""
         self.cur = None
+        self.outer_defaults = _lead_in_defaults(self.free, self.text, self.addressees,
+                                                asking=True) or self.outer_defaults
         self.flush_free()
         self.section = roman
         self.section_ok = _section_ok(ln.fold, self.report)
@@ -545,7 +560,8 @@ class _ItemReader:
         task's (results, difficulties)."""
         if n == 1:
             # the lead-in is the free text just before the list
-            self.lead_defaults = _lead_in_defaults(self.free, self.text, self.addressees)
+            self.lead_defaults = _lead_in_defaults(self.free, self.text, self.addressees) or \
+                list(self.outer_defaults)
         self.flush_free()
         self.expect = n + 1
         head_fold = fold_keep_length(head)
@@ -591,8 +607,8 @@ def _excluded_heading(item_fold: str) -> bool:
 
 # items that describe a meeting or an inspection rather than assign work
 _INFO_LABEL = re.compile(
-    r"(?:thoi gian|dia diem|thanh phan|doi tuong|thanh vien|dai bieu|so luong|"
-    r"(?:du\s+(?:hop\s+)?tai\s+)?diem cau)[^:.;]{0,60}:")
+    r"(?:thoi gian|dia diem|thanh phan|doi tuong|thanh vien|dai bieu|so luong|diem cau)"
+    r"[^:.;]{0,60}:|du\s+(?:hop\s+)?tai\s+diem cau")
 _LIST_LEAD = re.compile(r"(?<!\w)(?:yeu cau|de nghi|giao|chi dao|nhu sau|noi dung sau)(?!\w)")
 
 
@@ -627,9 +643,40 @@ def _bullet_items(body: list[_Line], text: str, addressees: list[UnitMention]) -
     return blocks
 
 
+def _split_subitems(b: _Block) -> list[_Block]:
+    """An item whose ``N.M.`` sub-items each open with the unit in charge (``3.1. Sở Y
+    tế …``, ``3.2. Công an tỉnh …``) assigns one task per sub-item (ids ``III.3.1`` …); the
+    lines before the first sub-item are the heading, a task only when they name a unit.
+    Sub-items that do not all name their unit (``1.1. Đập đầu mối``) stay in the item."""
+    if b.kind != "item":
+        return [b]
+    starts = [i for i, ln in enumerate(b.lines) if i and _SUBNUM.match(ln.text)]
+    if not starts or not all(_opens_with_unit(b.lines[i]) for i in starts):
+        return [b]
+    head = b.lines[:starts[0]]
+    out = [_Block(b.id, b.kind, head[0].start, head[-1].end, head, heading=True)]
+    for i, j in zip(starts, [*starts[1:], len(b.lines)], strict=True):
+        part = b.lines[i:j]
+        sub = _SUBNUM.match(part[0].text)
+        out.append(_Block(f"{b.id}.{sub.group('m') if sub else i}", b.kind, part[0].start,
+                          part[-1].end, part, list(b.defaults)))
+    return out
+
+
+def _opens_with_unit(ln: _Line) -> bool:
+    """Whether a line's first words (after its number and ``Đề nghị``) name a unit."""
+    lead = _SUBJECT_LEAD.match(ln.fold)
+    return bool(_chain(find_unit_mentions(ln.text), lead.end() if lead else 0, ln.fold))
+
+
 def _is_heading(t: str) -> bool:
+    """A Roman-numbered line heads a section when it is in capitals, or a short title in
+    sentence case (``I. Đối với các dự án đã được cấp phép``: no colon, no final stop)."""
     letters = [c for c in t if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.6 * len(letters)
+    if bool(letters) and sum(c.isupper() for c in letters) >= 0.6 * len(letters):
+        return True
+    t = t.strip(" *_")
+    return bool(letters) and ":" not in t and not t.endswith((".", ";", ",")) and len(t.split()) <= 16
 
 
 def _continues_item(cur: _Block, ln: _Line, body: list[_Line]) -> bool:
@@ -691,12 +738,14 @@ def _free_blocks(free: list[_Line], text: str, n_giao: int) -> list[_Block]:
     return out
 
 
-def _lead_in_defaults(free: list[_Line], text: str,
-                      addressees: list[UnitMention]) -> list[UnitMention]:
+def _lead_in_defaults(free: list[_Line], text: str, addressees: list[UnitMention], *,
+                      asking: bool = False) -> list[UnitMention]:
     """Units the lead-in sentence (``… yêu cầu các cơ quan, … triển khai một số nội dung
     sau:``) addresses; they are the assignees of items that name none. A lead-in that
     requests without naming anyone (``UBND huyện yêu cầu:``) addresses the ``Kính gửi``
-    recipients."""
+    recipients; so does one that requests nothing (``… có ý kiến như sau:``), unless
+    ``asking`` (a lead-in before the sections: ``… thông báo kết quả như sau:`` then ``I.
+    THÔNG TIN CHUNG`` … ``V. KẾT LUẬN`` addresses no one in particular)."""
     if not free:
         return []
     # the last paragraph before the list
@@ -726,7 +775,7 @@ def _lead_in_defaults(free: list[_Line], text: str,
                                                           phrase.lower().startswith("các ")):
                 name = phrase[0].upper() + phrase[1:]
                 out.append(UnitMention(m.end(), stop.start(), name, name, "phrase"))
-    if not out and (_ASK_ALL.search(fseg.rstrip(" *_")) or not asks):
+    if not out and (_ASK_ALL.search(fseg.rstrip(" *_")) or not (asks or asking)):
         # "UBND tỉnh yêu cầu:", "Sở Công Thương có ý kiến như sau:": the items speak to the
         # letter's addressees (the Kính gửi block)
         return list(addressees)
@@ -775,7 +824,7 @@ def _make_task(b: _Block, text: str) -> Task | None:
     mentions = find_unit_mentions(seg)
     coordinators = _coordinators(mentions, fseg)
     duty = _duty_heading(b, seg, fseg, mentions)
-    subjects, first_para_has_subject = _subjects(b, mentions, fseg, coordinators)
+    subjects, first_para_has_subject = _subjects(b, mentions, seg, fseg, coordinators)
     assignees = [*duty, *_giao_objects(b, mentions, fseg), *subjects]
     assignees.extend(u for u in _chu_tri(mentions, fseg) if u not in assignees)
     coord_ids = {id(m) for m in coordinators}
@@ -783,7 +832,7 @@ def _make_task(b: _Block, text: str) -> Task | None:
     coordinators.sort(key=lambda m: m.start)
     if b.kind == "item" and not first_para_has_subject and not duty:
         assignees = [*b.defaults, *assignees]
-    if b.kind in ("giao", "request", "article") and not assignees:
+    if (b.kind in ("giao", "request", "article") or b.heading) and not assignees:
         return None
     if b.kind == "item" and _INFO_LABEL.match(_task_text(fseg)):
         return None  # "2. Địa điểm: Hội trường tầng 3" describes, it assigns nothing
@@ -833,26 +882,34 @@ def _sentence_starts(b: _Block, fseg: str) -> list[int]:
     return sorted(starts)
 
 
-def _subjects(b: _Block, mentions: list[UnitMention], fseg: str,
+def _subjects(b: _Block, mentions: list[UnitMention], seg: str, fseg: str,
               coordinators: list[UnitMention]) -> tuple[list[UnitMention], bool]:
     """Units in subject position, and whether the block's first words name one. A chain
     followed by ``phối hợp`` joins ``coordinators``; a requester (``UBND huyện yêu cầu``),
-    an address field and, in an article, a unit that only states a duty are skipped."""
+    an address field and, in an article, a unit that only states a duty are skipped; so
+    are the units an item's own subject asks in mid-line or in a bullet (``2. Sở Xây dựng
+    … ; yêu cầu các đơn vị lắp đặt …``: what the Sở does, not who is in charge)."""
     out: list[UnitMention] = []
     first_has_subject = False
+    # a "- …" bullet is one of the subject's actions too ("- Yêu cầu các đơn vị …")
+    line_starts = {0, *(ln.start - b.start for ln in b.lines if not _BULLET.match(ln.text))}
     for s in _sentence_starts(b, fseg):
         lead = _SUBJECT_LEAD.match(fseg, s)
         pos = lead.end() if lead else s
         chain = _chain(mentions, pos, fseg)
         if not chain:
             continue
+        if first_has_subject and s not in line_starts and _ASKS.search(fseg, s, pos):
+            continue
         after = fseg[chain[-1].end:]
         if _NOT_SUBJECT.match(after):
             continue  # "Địa điểm: Sở Công Thương, địa chỉ: …"
-        if _REQUESTER_VERB.match(after):
+        if _REQUESTER_VERB.match(after) or _REPORTS.match(seg, chain[-1].end):
             continue  # "UBND huyện yêu cầu …": the requester, not an assignee
-        if _COORD_VERB.match(after) and "giao" not in fseg[s:pos]:
-            coordinators.extend(chain)  # "b) UBND các xã phối hợp tổ chức"
+        if (_COORD_VERB.match(after) and "giao" not in fseg[s:pos]) or \
+                _COORD_COLON.search(fseg, max(0, s - 100), s):
+            # "b) UBND các xã phối hợp tổ chức", "phối hợp giữa các cơ quan: Sở X, Sở Y"
+            coordinators.extend(chain)
             continue
         if b.kind == "article" and not _article_assigns(after, s):
             continue
@@ -877,7 +934,8 @@ def _chu_tri(mentions: list[UnitMention], fseg: str) -> list[UnitMention]:
 
 # an item headed by whose duty it is: "6. Trách nhiệm của các tổ chức, doanh nghiệp …"
 _DUTY_HEAD = re.compile(
-    r"^[\s*_]*(?:\d{1,2}(?:\.\d{1,2})?\s*[.)]\s*|[a-z]\s*\)\s*)?(?:trach nhiem|nhiem vu)\s+cua\s+")
+    r"^[\s*_]*(?:\d{1,2}(?:\.\d{1,2})?\s*[.)]\s*|[a-z]\s*\)\s*)?"
+    r"(?:(?:trach nhiem|nhiem vu)\s+cua|yeu cau doi voi)\s+")
 
 
 def _duty_heading(b: _Block, seg: str, fseg: str,

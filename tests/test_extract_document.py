@@ -84,6 +84,13 @@ def test_filename_hint_is_a_recorded_fallback() -> None:
     assert "number unreadable" in f.warnings
 
 
+def test_filename_never_contradicts_digits_printed_on_the_number_line() -> None:
+    text = SCAN.replace("số: Êđỗ /HC-CNHC", "Số: 138-12/HC-CNHC")
+    f = extract_facts([text], filename="ban-066.docx")
+    assert f.number is None and f.fallbacks == {}
+    assert "number unreadable" in f.warnings
+
+
 def test_filename_never_overrides_a_blank_number() -> None:
     text = SCAN.replace("số: Êđỗ /HC-CNHC", "Số:       /HC-CNHC")
     f = extract_facts([text], filename="CV-813-CucHoaChat.pdf")

@@ -124,6 +124,30 @@ QUY ĐỊNH CHUNG
     assert _facts(text3).subject == "Chẩn đoán và điều trị bệnh sốt xuất huyết năm 2026"
 
 
+@pytest.mark.parametrize("form", FORMS)
+def test_subject_stops_at_form_fields_without_a_blank_line(form: str) -> None:
+    text = """UBND TỈNH NGHỆ AN
+BAN QUẢN LÝ KHU KINH TẾ ĐÔNG NAM
+GIẤY CHỨNG NHẬN ĐĂNG KÝ ĐẦU TƯ
+Mã số dự án: 5432109876
+Chứng nhận lần đầu: ngày 14 tháng 8 năm 2025
+Căn cứ Luật Đầu tư ngày 17 tháng 6 năm 2020;
+"""
+    assert _facts(text, form).subject == "ĐĂNG KÝ ĐẦU TƯ"
+    # a colon inside the subject's own words is no field ("TCVN ISO 9001:2015")
+    text2 = """ỦY BAN NHÂN DÂN
+HUYỆN NGHI LỘC
+Số: 31/QĐ-UBND
+Nghi Lộc, ngày 5 tháng 3 năm 2025
+QUYẾT ĐỊNH
+Về việc công bố Hệ thống quản lý chất lượng phù hợp Tiêu
+chuẩn quốc gia TCVN ISO 9001:2015 của Ủy ban nhân dân huyện
+CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN NGHI LỘC
+"""
+    assert _facts(text2, form).subject == ("Về việc công bố Hệ thống quản lý chất lượng phù hợp "
+                                           "Tiêu chuẩn quốc gia TCVN ISO 9001:2015 của Ủy ban nhân dân huyện")
+
+
 # --------------------------------------------------------------- class 2: issuers
 
 
@@ -175,6 +199,21 @@ def test_party_header_issuer_is_the_lower_line() -> None:
     assert f.issuer == "Huyện ủy Nam Đàn" and f.symbol == "188-CV/HU"
 
 
+@pytest.mark.parametrize("form", FORMS)
+def test_youth_union_header_glued_to_its_motto_and_a_quoted_subject(form: str) -> None:
+    text = """BCH ĐOÀN TỈNH GIA LAI ĐOÀN TNCS HỒ CHÍ MINH
+***
+Số: 212 -CV/TĐTN-VP
+“V/v cử cán bộ tham dự lớp bồi dưỡng
+nghiệp vụ công tác thanh niên”
+Gia Lai, ngày 11 tháng 3 năm 2025
+Kính gửi: Sở Nội vụ tỉnh Gia Lai
+"""
+    f = _facts(text, form)
+    assert f.issuer == "Ban Chấp hành đoàn tỉnh Gia Lai"
+    assert f.subject == "V/v cử cán bộ tham dự lớp bồi dưỡng nghiệp vụ công tác thanh niên"
+
+
 # --------------------------------------------------------------- class 3: dates
 
 
@@ -207,6 +246,76 @@ Trần Văn Nam
     assert f.date == "2024-06-27"
     assert f.provenance["date"].page == 2
     assert (f.signer.name, f.signer.position) == ("Trần Văn Nam", "Chủ tịch Quốc hội")
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(("annex", "date"), [
+    ("(Kèm theo Quyết định số 812 /QĐ-UBND ngày 21 / 3 /2025 của UBND tỉnh Điện Biên)", "2025-03-21"),
+    # another document's number, another year: nothing to go by
+    ("(Kèm theo Quyết định số 811/QĐ-UBND ngày 20/3/2025 của UBND tỉnh Điện Biên)", None),
+    ("(Kèm theo Quyết định số 812/QĐ-UBND ngày 21/3/2024 của UBND tỉnh Điện Biên)", None),
+])
+def test_impossible_header_date_and_the_documents_own_citation(form: str, annex: str,
+                                                              date: str | None) -> None:
+    text = f"""ỦY BAN NHÂN DÂN      CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH ĐIỆN BIÊN      Độc lập - Tự do - Hạnh phúc
+Số: 812 /QĐ-UBND      Điện Biên, ngày21 tháng 37 năm 2025
+QUYẾT ĐỊNH
+Về việc phê duyệt danh mục thủ tục hành chính
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH
+Điều 1. Phê duyệt danh mục kèm theo Quyết định này.
+\f
+DANH MỤC
+{annex}
+"""
+    f = _facts(text, form)
+    assert f.date == date
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(("changes", "date"), [
+    ("", "2025-04-02"),
+    ("Chứng nhận thay đổi lần thứ hai: ngày 19 tháng 11 năm 2025\n", "2025-11-19"),
+])
+def test_certificate_dated_by_its_last_issue_line(form: str, changes: str, date: str) -> None:
+    text = f"""UBND TỈNH QUẢNG TRỊ      CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+BAN QUẢN LÝ KHU KINH TẾ      Độc lập - Tự do - Hạnh phúc
+GIẤY CHỨNG NHẬN ĐĂNG KÝ ĐẦU TƯ
+Mã số dự án: 1234567890
+Chứng nhận lần đầu: ngày 02 tháng 4 năm 2025
+{changes}Căn cứ Luật Đầu tư ngày 17 tháng 6 năm 2020;
+"""
+    assert _facts(text, form).date == date
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_submission_slip_dated_and_signed_by_its_first_sign_off(form: str) -> None:
+    # a phiếu trình has no place-date line: each sign-off is dated under its title, the
+    # signer's first (its day may be left blank: a partial date, never a later sign-off's)
+    text = """UBND TỈNH GIA LAI
+VĂN PHÒNG
+Số:      /PT-KT
+PHIẾU TRÌNH
+Kính gửi: Lãnh đạo UBND tỉnh.
+I. NỘI DUNG TRÌNH
+1. Văn bản: Tờ trình số 41/TTr-SXD ngày 12/3/2025 của Sở Xây dựng.
+2. Đề xuất: thống nhất chủ trương.
+LÃNH ĐẠO VĂN PHÒNG
+Ngày      tháng 3 năm 2025
+Đinh Văn Hòa
+Chuyên viên
+Ngày 14 tháng 3 năm 2025
+Lê Thị Mận
+KÍNH TRÌNH CHỦ TỊCH UBND TỈNH
+..........................................
+Ngày      tháng 3 năm 2025
+Rơ Chăm Long
+"""
+    f = _facts(text, form)
+    assert f.date == "2025-03"
+    assert f.provenance["date"].text.startswith("Ngày")
+    # the slip is signed by the office's leader; the one it is sent to signs last
+    assert f.signer is not None and f.signer.name == "Đinh Văn Hòa"
 
 
 @pytest.mark.parametrize("form", FORMS)
@@ -306,6 +415,35 @@ Lê Văn Hải
     assert _facts(glyph).signer.name == "Nguyễn Đức Minh"
 
 
+@pytest.mark.parametrize("form", FORMS)
+def test_name_after_a_long_recipient_list_read_column_after_column(form: str) -> None:
+    recipients = "\n".join(f"- Sở ngành số {i} của tỉnh;" for i in range(1, 17))
+    text = f"""Điều 3. Chánh Văn phòng UBND tỉnh chịu trách nhiệm thi hành Quyết định này./.
+Nơi nhận:
+- Bộ Xây dựng;                         TM. ỦY BAN NHÂN DÂN
+- Bộ Tư pháp;                          CHỦ TỊCH
+{recipients}
+~ Lưu: VT, XD.
+
+Hoàng Quốc Khánh
+"""
+    s = _facts(text, form).signer
+    assert s is not None and s.name == "Hoàng Quốc Khánh"
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_title_glued_to_the_recipients_anchor(form: str) -> None:
+    text = """Điều 4. Giấy chứng nhận này được lập thành 02 bản gốc./.
+Nơi nhận: TRƯỞNG BAN
+- Như Điều 4;
+- Lưu: VT, QHXD.
+
+ Hà Minh Đức
+"""
+    s = _facts(text, form).signer
+    assert s is not None and (s.name, s.position) == ("Hà Minh Đức", "Trưởng ban")
+
+
 # --------------------------------------------------------------- class 5: tasks
 
 
@@ -347,3 +485,124 @@ def test_level_word_is_matched_with_its_accents() -> None:
     assert [m.text for m in find_unit_mentions("Các tổ chức cơ sở đảng quán triệt")] == [
         "Các tổ chức cơ sở đảng"]
     assert find_deadline("gửi về Văn phòng trong ngày 11 tháng 01 năm 2026")[0] == "2026-01-11"
+
+
+def _tasks(text: str, form: str) -> dict[str, object]:
+    return {t.id: t for t in find_tasks(unicodedata.normalize(form, text))}
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_sub_items_that_name_their_unit_are_one_task_each(form: str) -> None:
+    text = """III. NHIỆM VỤ VÀ GIẢI PHÁP
+1. Đẩy mạnh tuyên truyền phòng, chống tác hại của thuốc lá
+1.1. Sở Y tế
+- Biên soạn tài liệu truyền thông, hoàn thành trong tháng 9/2025.
+1.2. Sở Giáo dục và Đào tạo, Tỉnh đoàn
+- Lồng ghép nội dung vào hoạt động ngoại khóa.
+2. Nâng cao chất lượng hồ sơ công trình
+2.1. Hồ sơ thiết kế
+2.2. Hồ sơ dự toán
+"""
+    tasks = _tasks(text, form)
+    assert "III.1" not in tasks  # its heading names nobody
+    assert tasks["III.1.1"].assignees == ["Sở Y tế"]
+    assert tasks["III.1.1"].deadline == "2025-09"
+    assert tasks["III.1.2"].assignees == ["Sở Giáo dục và Đào tạo", "Tỉnh đoàn"]
+    assert tasks["III.1.2"].deadline is None
+    # sub-items that are not units stay in their item
+    assert "III.2.1" not in tasks
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_lead_in_before_sentence_case_sections_addresses_their_items(form: str) -> None:
+    text = """Sở Công Thương yêu cầu các tổ chức, cá nhân kinh doanh xăng dầu trên địa bàn tỉnh thực hiện một số nội dung sau:
+I. Đối với các cửa hàng đang hoạt động
+1. Niêm yết giá bán đúng quy định.
+2. Kiểm định cột đo xăng dầu.
+II. Đối với các cửa hàng xây dựng mới
+1. Hoàn thiện hồ sơ cấp phép trước ngày 30/6/2026.
+"""
+    tasks = _tasks(text, form)
+    assert set(tasks) == {"I.1", "I.2", "II.1"}
+    for t in tasks.values():
+        assert t.assignees and t.assignees[0].lower().startswith("các tổ chức, cá nhân")
+    assert tasks["II.1"].deadline == "2026-06-30"
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_general_information_of_a_notice_assigns_nothing(form: str) -> None:
+    text = """Kính gửi: Công ty cổ phần Thủy điện Suối Chăn
+Sở Công Thương thông báo kết quả thẩm định như sau:
+I. THÔNG TIN CHUNG VỀ CÔNG TRÌNH
+1. Tên công trình: Nhà máy thủy điện Suối Chăn.
+2. Nhà thầu thiết kế: Công ty TNHH Tư vấn Xây dựng Hoàng Liên.
+II. PHẠM VI VÀ NGUYÊN TẮC THẨM ĐỊNH
+1. Sở Công Thương thẩm định phần thiết kế công nghệ.
+III. KẾT LUẬN
+1. Yêu cầu đối với Công ty cổ phần Thủy điện Suối Chăn
+- Thi công đúng thiết kế đã được thẩm định.
+2. Kết quả thẩm định không thay cho trách nhiệm của nhà thầu thiết kế.
+"""
+    tasks = _tasks(text, form)
+    assert list(tasks) == ["III.1", "III.2"]
+    assert tasks["III.1"].assignees == ["Công ty cổ phần Thủy điện Suối Chăn"]
+    # the notice's lead-in asks nothing: the conclusion is nobody's task
+    assert tasks["III.2"].assignees == []
+
+
+def test_meeting_point_over_two_lines_is_not_a_task() -> None:
+    text = """Văn phòng Chính phủ đề nghị:
+1. Dự tại điểm cầu Trụ sở Ủy ban nhân dân các tỉnh, thành phố trực
+thuộc Trung ương: Chủ tịch Ủy ban nhân dân tỉnh, Sở Tư pháp, Sở Nội vụ.
+2. Bộ Tư pháp chuẩn bị tài liệu trước ngày 05/10/2025.
+"""
+    tasks = find_tasks(text)
+    assert [t.assignees for t in tasks] == [["Bộ Tư pháp"]]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_heads_of_collectives_and_what_a_subject_asks_of_others(form: str) -> None:
+    text = """IV. TỔ CHỨC THỰC HIỆN
+1. Giám đốc các Sở và Thủ trưởng các ban, ngành tỉnh; Chủ tịch UBND các xã, phường:
+- Quán triệt nội dung Kế hoạch.
+2. Sở Xây dựng
+- Kiểm tra các công trình; yêu cầu các đơn vị thi công lắp camera giám sát.
+- Yêu cầu các đơn vị tư vấn báo cáo định kỳ. Đồng thời đề nghị các địa phương phối hợp.
+a) Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh giám sát việc thực hiện.
+"""
+    tasks = _tasks(text, form)
+    assert tasks["IV.1"].assignees == ["Các Sở", "Các ban, ngành tỉnh", "UBND các xã, phường"]
+    # the Sở asks the contractors: they are not in charge of the task; a lettered
+    # sub-item that asks another body still names an assignee
+    assert tasks["IV.2"].assignees == ["Sở Xây dựng", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"]
+
+
+def test_issuer_replying_or_declining_is_not_an_assignee() -> None:
+    text = """Kính gửi: Công ty TNHH Khoáng sản Hòa Bình
+Sở Công Thương có ý kiến như sau:
+1. Công ty TNHH Khoáng sản Hòa Bình bổ sung hồ sơ kho chứa. Sở Công Thương không kiểm tra thực địa đối với hồ sơ đã rút.
+2. Hoàn thiện phương án nổ mìn. Sở Công Thương phúc đáp để Công ty TNHH Khoáng sản Hòa Bình biết và thực hiện.
+"""
+    assert [t.assignees for t in find_tasks(text)] == [
+        ["Công ty TNHH Khoáng sản Hòa Bình"]] * 2
+    # what the issuer has done, and its closing request, assign nothing to it
+    done = """Sở Xây dựng có ý kiến như sau:
+1. Nội dung đã tham gia ý kiến: Sở Xây dựng đã tham gia ý kiến tại Văn bản số 81/SXD-QLGT.
+2. Công ty cổ phần Đá Yên Bình bổ sung biện pháp tổ chức giao thông.
+Sở Xây dựng trân trọng đề nghị Sở Công Thương tổng hợp./.
+"""
+    assert [t.assignees for t in find_tasks(done)] == [[], ["Công ty cổ phần Đá Yên Bình"]]
+    # "đa dạng", "đăng ký" fold like "đã", "đang": they are the task's verbs
+    verbs = "UBND huyện yêu cầu:\n1. Các đơn vị đa dạng hóa hình thức tuyên truyền.\n" \
+            "2. Các đại biểu đăng ký dự họp.\n"
+    assert [t.assignees for t in find_tasks(verbs)] == [["Các đơn vị"], ["Các đại biểu"]]
+
+
+def test_units_listed_after_a_coordination_phrase_are_coordinators() -> None:
+    text = """III. TỔ CHỨC THỰC HIỆN
+1. Sở Tài nguyên và Môi trường chủ trì kiểm tra các mỏ.
+- Tăng cường phối hợp giữa các cơ quan: Sở Xây dựng, Công an tỉnh và chính quyền địa phương.
+"""
+    t = find_tasks(text)[0]
+    assert t.assignees == ["Sở Tài nguyên và Môi trường"]
+    assert t.coordinators[:2] == ["Sở Xây dựng", "Công an tỉnh"]

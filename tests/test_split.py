@@ -63,15 +63,25 @@ số 137/KH-UBND ngày 31/01/2023 và Quyết định số 245/QĐ-UBND ngày 02
 """
 
 
+# a definitions article of a circular names the state and the Party in its sentences
+DEFINITIONS = """                                        3
+      k) Cộng hòa xã hội chủ nghĩa Việt Nam: VN.
+      9. Hiệp định vận tải đường bộ là viết tắt của Hiệp định giữa Chính phủ nước Cộng hòa
+xã hội chủ nghĩa Việt Nam và Chính phủ Hoàng gia Campuchia; Lào và Cộng hòa xã hội chủ
+nghĩa Việt Nam; các tổ chức của Đảng Cộng sản Việt Nam.
+"""
+
+
 @pytest.mark.parametrize("text", [TB_FIRST, GM_FIRST, GM_OCR, PARTY, ISSUER_ONLY])
 def test_headers_start_a_document(text: str) -> None:
     assert starts_document(text)
     assert starts_document(unicodedata.normalize("NFD", text))
 
 
-@pytest.mark.parametrize("text", [TB_SECOND, MID_TEXT, ANNEX, "", "\n\n12\n"])
+@pytest.mark.parametrize("text", [TB_SECOND, MID_TEXT, ANNEX, DEFINITIONS, "", "\n\n12\n"])
 def test_other_pages_do_not(text: str) -> None:
     assert not starts_document(text)
+    assert not starts_document(unicodedata.normalize("NFD", text))
 
 
 def test_header_low_on_the_page_is_not_a_start() -> None:
