@@ -26,7 +26,7 @@ from rapidfuzz import fuzz
 from .doctypes import type_from_name
 from .normalize import fold
 
-__all__ = ["TOP_LINES", "attachment_pages", "is_attachment", "starts_document"]
+__all__ = ["TOP_LINES", "attachment_pages", "is_attachment", "motto_start", "starts_document"]
 
 #: how many non-empty lines at the top of a page are searched for a header
 TOP_LINES = 14
@@ -48,6 +48,45 @@ _SO_LINE = re.compile(r"so\s*[:;.]?\s*\d{0,6}\s*[-/]\s*[a-z]")
 _ATTACHED = re.compile(r"^[(\[]?\s*(?:ban hanh |duoc )?kem theo (?:quyet dinh|ke hoach|"
                        r"cong van|thong bao|nghi quyet|chi thi|bao cao|to trinh|van ban)"
                        r"|^phu luc\b")
+
+
+#: the first words of each motto, and the score a line's words must reach against them
+_MOTTO_HEADS = (" ".join(_MOTTO.split()[:4]), " ".join(_PARTY.split()[:3]),
+                " ".join(_MOTTO_2.split()[:4]))
+_HEAD_FUZZ = 80.0
+
+
+def motto_start(words: Sequence[str], *, second_line: bool = True) -> int | None:
+    """Where a motto begins among the words of one printed line.
+
+    OCR often reads the issuer's line and the motto beside it as one line ("BỘ CÔNG
+    THƯƠNG CỘNG HÒA XÃ HỘI …"); the motto's first words, accent-folded and compared
+    fuzzily (``XÃ.``, ``HOÀ``, ``CÔNG HÒA`` still count), tell where its column begins.
+
+    Args:
+        words: the line's words in reading order (punctuation-only words are skipped).
+        second_line: also accept the motto's second line (``Độc lập - Tự do - …``).
+
+    Returns:
+        The index in ``words`` of the first word of the national motto, the Party's motto
+        (``ĐẢNG CỘNG SẢN VIỆT NAM``) or, with ``second_line``, ``Độc lập - Tự do``; None
+        when the line holds none of them.
+    """
+    tokens = [(i, t) for i, w in enumerate(words) if (t := re.sub(r"\W+", "", fold(w)))]
+    heads = _MOTTO_HEADS if second_line else _MOTTO_HEADS[:2]
+    best: tuple[float, int] | None = None
+    for k, (i, t) in enumerate(tokens):
+        for head in heads:
+            first = head.split(" ", 1)[0]
+            if t != first and (len(t) != len(first) or fuzz.ratio(t, first) < 75):
+                continue  # the motto's first word as printed or one letter misread
+            n = head.count(" ") + 1
+            if k + n > len(tokens):
+                continue
+            score = fuzz.ratio(" ".join(x for _j, x in tokens[k:k + n]), head)
+            if score >= _HEAD_FUZZ and (best is None or score > best[0]):
+                best = (score, i)
+    return None if best is None else best[1]
 
 
 def _top(text: str) -> tuple[list[str], list[bool]]:

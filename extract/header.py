@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .bundle import motto_start
 from .casing import cap, is_upper_text, sentence_case
 from .dates import DateMatch, adoption_date, find_dates, iso_date
 from .doctypes import STATE_CODES, is_type_code, type_from_name
@@ -127,6 +128,8 @@ def _cell_bounds(text: str, s: int, e: int) -> list[tuple[int, int]]:
         cut += [m.start(), m.end()]
     for m in _MOTTO.finditer(text, s, e):
         cut += [m.start(), m.start(), m.end(), m.end()]
+    if not _MOTTO.search(text, s, e) and (glued := _glued_motto(text, s, e)) is not None:
+        cut += [glued, glued]
     for m in _GLUED_PREFIX.finditer(text, s, e):
         cut += [m.start(), m.start()]
     line = text[s:e].lstrip()
@@ -218,7 +221,20 @@ _SUBJECT_STOP = re.compile(r"^\s*(?:\(|(?:[IVX]+|\d+)[.)]\s)")
 
 
 def _is_motto(cell: str) -> bool:
-    return bool(_MOTTO.fullmatch(cell.strip()))
+    words = cell.split()
+    return bool(_MOTTO.fullmatch(cell.strip())) or (
+        len(words) <= 9 and motto_start(words) == 0)
+
+
+def _glued_motto(text: str, s: int, e: int) -> int | None:
+    """Where a motto that OCR read on the issuer's line begins ("BỘ CÔNG THƯƠNG CỘNG HÒA
+    XÃ. HỘI …", too garbled for :data:`_MOTTO`): after capitals only, never in a sentence
+    ("… Hiến pháp nước Cộng hòa xã hội …")."""
+    words = list(re.finditer(r"\S+", text[s:e]))
+    k = motto_start([m.group() for m in words])
+    if not k or not is_upper_text(text[s : s + words[k].start()]):
+        return None
+    return s + words[k].start()
 
 
 def _clean_number(raw: str) -> tuple[str | None, bool]:
@@ -410,7 +426,8 @@ def _issuer_lines(cells: list[Cell], stop_line: int, so_cell: Cell | None) -> li
         t = c.text.strip()
         if _is_motto(t) or _RULE.match(t) or _DATE_LINE.search(t) or c is so_cell:
             continue
-        if t.startswith(("@", "(")) or ":" in t or _DRAFT_MARK.match(t):
+        # a label ("Số:", "Kính gửi:") is no issuer; a colon after the name is an OCR speck
+        if t.startswith(("@", "(")) or ":" in t.rstrip(" :") or _DRAFT_MARK.match(t):
             continue
         if not is_upper_text(t) or len(t) > 90 or not _wordy(t):
             continue
@@ -454,10 +471,10 @@ _FOLDED_HEADS = [
 
 
 def _restore_head(line: str) -> str:
-    """A header line whose first word lost its diacritics to OCR: its body word as printed
-    (``CONG AN TINH`` -> ``CÔNG AN TINH``), when the folded words are a body's name."""
-    first = line.split(" ", 1)[0]
-    if not first.isascii() or _ORG_HEAD.match(line):
+    """A header line whose first word lost or changed its diacritics to OCR: its body word
+    as printed (``CONG AN TINH`` -> ``CÔNG AN TINH``, ``SƠ NỘI VỤ`` -> ``SỞ NỘI VỤ``), when
+    the folded words are a body's name and the word is no continuation (``SỐ 2``)."""
+    if _ORG_HEAD.match(line) or _ISSUER_CONT.match(line):
         return line
     folded = fold(line)
     for rx, printed in _FOLDED_HEADS:
@@ -471,7 +488,7 @@ def _group_issuer_lines(lines: list[str]) -> list[tuple[str, list[int]]]:
     """Join header lines into body names; each group keeps the indices of its lines."""
     groups: list[tuple[str, list[int]]] = []
     for i, t in enumerate(lines):
-        t = t.strip(" *-_—–=~")  # the rule under a line, read by OCR as dashes before the next
+        t = t.strip(" *-_—–=~:")  # the rule under a line, read by OCR as dashes before the next
         if not t:
             continue
         t = _restore_head(t)
@@ -813,12 +830,27 @@ def _read_issuer(text: str, head_cells: list[Cell], hf: HeaderFacts, so_cell: Ce
         own = grouped[-1][1]
         s, e = issuer_cells[own[0]].start, issuer_cells[own[-1]].end
         hf.spans["issuer"] = (s, e, text[s:e])
-        if _BARE_BODY.fullmatch(hf.issuer) and hf.parent_issuer is None:
-            # "Ủy ban nhân dân" without its level and place: the unit line was lost (OCR)
+        if hf.parent_issuer is None and (_BARE_BODY.fullmatch(hf.issuer)
+                                         or _lost_department(hf.issuer, hf.symbol)):
+            # "Ủy ban nhân dân" without its level and place, or the province's committee
+            # over a department's symbol: the unit line was lost (OCR)
             hf.review.append(("issuer", "low_confidence", grouped[-1][0]))
             hf.warnings.append(f"issuer incomplete: {grouped[-1][0]}")
             hf.issuer = None
             del hf.spans["issuer"]
+
+
+# a department's code in a symbol: "/QĐ-SCT", "/SNV-TCBC"
+_DEPARTMENT_CODE = re.compile(r"S[A-ZĐ]{2,7}")
+
+
+def _lost_department(issuer: str, symbol: SymbolParts | None) -> bool:
+    """A people's committee read as the issuer of a document whose symbol names a
+    department (``Số: 12/QĐ-SCT`` under ``UBND TỈNH …``): the department's line, under the
+    committee's, was lost; the committee is its parent, not the issuer."""
+    return (issuer.casefold().startswith("ủy ban nhân dân") and symbol is not None
+            and bool(symbol.issuers)
+            and all(_DEPARTMENT_CODE.fullmatch(c) for c in symbol.issuers))
 
 
 def _date_without_place(text: str, head_cells: list[Cell], hf: HeaderFacts) -> None:

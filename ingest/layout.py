@@ -14,6 +14,14 @@ lines sit at the same height, and the signer block (bottom right) mixes with "NÆ
    :data:`CELL_GAP_HEIGHTS` line heights crosses both columns, and each band gives its left
    column top to bottom, then its right column. Other rows are read left to right.
 
+The header's column gap is often narrower than a column gap elsewhere (a long issuer line
+nearly reaches the motto; a scan shifted sideways leaves a word space between them). Its
+right column is known, though: the national motto (or the Party's) is a fixed text, and
+its first word's left edge is the column boundary (:func:`~evidence.extract.bundle.
+motto_start`, fuzzy). In the header's rows a line is also cut where the motto starts, or
+at a gap of :data:`ANCHOR_GAP_HEIGHTS` line heights at that boundary, and a region may
+start at a strip of any width there.
+
 Every word keeps its box (fractions of the image, origin top left) and its offsets in the
 returned text, so extraction can point at where a value was read.
 """
@@ -26,6 +34,7 @@ import re
 from dataclasses import dataclass, field
 from statistics import median
 
+from evidence.extract.bundle import motto_start
 from evidence.extract.normalize import clean_text, fold
 from evidence.model import Word
 
@@ -44,6 +53,12 @@ KEEP_GAP_HEIGHTS = 0.4
 CELL_GAP_HEIGHTS = 0.9
 #: a vertical gap above this many line heights between two lines starts a new paragraph
 PARAGRAPH_HEIGHTS = 1.1
+#: in the header's rows, a gap this many line heights wide at the column boundary parts
+#: the columns (a word space is ~0.4; a centred title line has no such gap there)
+ANCHOR_GAP_HEIGHTS = 1.0
+#: the header's rows run from just above the motto to this many line heights under it
+#: (issuer lines, the Sá»‘ and place-date lines; the type line stands lower)
+HEADER_ROWS = 6.0
 
 
 @dataclass
@@ -153,15 +168,57 @@ def layout_text(words: list[TsvWord], size: tuple[int, int]) -> tuple[str, list[
         return "", []
     width, height = max(1, size[0]), max(1, size[1])
     line_h = median(w.height for w in words)
-    segments = _segments(words, line_h, width)
+    split = _header_split(words, (width, height), line_h)
+    segments = _segments(words, line_h, width, split)
     rows = _rows(segments)
     lines: list[list[_Segment]] = []  # the segments of each output line
-    for region, gap in _regions(rows, line_h, width):
+    for region, gap in _regions(rows, line_h, width, split):
         lines.extend(_read_region(region, gap, line_h))
     return _compose(lines, line_h, width, height)
 
 
-def _segments(words: list[TsvWord], line_h: float, width: int) -> list[_Segment]:
+@dataclass
+class _Split:
+    """The header's column boundary (the motto's left edge) and the rows it parts."""
+
+    x: int
+    top: float
+    bottom: float
+    tol: float  # how near the boundary a gap or strip must come
+
+    def holds(self, top: float, bottom: float) -> bool:
+        return self.top <= (top + bottom) / 2 <= self.bottom
+
+
+def _header_split(words: list[TsvWord], size: tuple[int, int], line_h: float) -> _Split | None:
+    anchor = _motto_anchor(words, size)
+    if anchor is None:
+        return None
+    return _Split(anchor.left, anchor.top - 1.5 * line_h, anchor.bottom + HEADER_ROWS * line_h,
+                  line_h)
+
+
+def _motto_anchor(words: list[TsvWord], size: tuple[int, int]) -> TsvWord | None:
+    """The first word of the motto at the top of a page (national or Party; its second
+    line when OCR lost the first), standing right of the page's first quarter: the left
+    edge of the header's right column. None on a page without it."""
+    width, height = size
+    by_line: dict[tuple[int, int, int], list[TsvWord]] = {}
+    for w in words:
+        if w.top < HEADER_SHARE * height:
+            by_line.setdefault(w.line, []).append(w)
+    lines = sorted((sorted(ws, key=lambda w: w.left) for ws in by_line.values()),
+                   key=lambda ws: min(w.top for w in ws))
+    for second_line in (False, True):
+        for ws in lines:
+            k = motto_start([w.text for w in ws], second_line=second_line)
+            if k is not None and ws[k].left >= 0.25 * width:
+                return ws[k]
+    return None
+
+
+def _segments(words: list[TsvWord], line_h: float, width: int,
+              split: _Split | None = None) -> list[_Segment]:
     by_line: dict[tuple[int, int, int], list[TsvWord]] = {}
     for w in words:
         by_line.setdefault(w.line, []).append(w)
@@ -170,14 +227,47 @@ def _segments(words: list[TsvWord], line_h: float, width: int) -> list[_Segment]
         ws.sort(key=lambda w: w.left)
         h = median(w.height for w in ws)
         gap = max(GAP_HEIGHTS * max(h, line_h * 0.8), GAP_MIN_WIDTH * width)
+        column = _column_cut(ws, h, split) if split is not None else set()
         cur = [ws[0]]
-        for w in ws[1:]:
-            if w.left - cur[-1].right > gap:
+        for k, w in enumerate(ws[1:], 1):
+            if w.left - cur[-1].right > gap or k in column:
                 out.append(_Segment(cur))
                 cur = []
             cur.append(w)
         out.append(_Segment(cur))
     return out
+
+
+def _column_cut(ws: list[TsvWord], h: float, split: _Split) -> set[int]:
+    """Where a line of the header's rows parts into its two columns: before the word where
+    the motto starts, else at the widest gap of :data:`ANCHOR_GAP_HEIGHTS` line heights at
+    the boundary; specks in the gap (``|``, ``:``) stand apart. Empty for a line of one
+    column."""
+    if len(ws) < 2 or not split.holds(median(w.top for w in ws), median(w.bottom for w in ws)):
+        return set()
+    cut = motto_start([w.text for w in ws])
+    if cut is None or cut == 0 or ws[cut].left < split.x - split.tol:
+        best: tuple[int, int] | None = None
+        for k in range(1, len(ws)):
+            a, b = ws[k - 1].right, ws[k].left
+            if not (_wordlike(ws[k - 1]) and _wordlike(ws[k])):
+                continue  # specks and handwriting strokes across the band part nothing
+            if (b - a >= ANCHOR_GAP_HEIGHTS * h and a <= split.x + 2 * split.tol
+                    and b >= split.x - 2 * split.tol and (best is None or b - a > best[0])):
+                best = (b - a, k)
+        if best is None:
+            return set()
+        cut = best[1]
+    specks = cut
+    while specks > 1 and not any(c.isalnum() for c in ws[specks - 1].text):
+        specks -= 1
+    return {specks, cut}
+
+
+def _wordlike(w: TsvWord) -> bool:
+    """A word of print, not a speck: two letters or digits at least, most of it."""
+    alnum = sum(c.isalnum() for c in w.text)
+    return alnum >= 2 and alnum >= 0.6 * len(w.text)
 
 
 def _rows(segments: list[_Segment]) -> list[_Row]:
@@ -218,37 +308,51 @@ def _free(intervals: list[tuple[int, int]], row: _Row) -> list[tuple[int, int]]:
     return out
 
 
-def _inner_gap(free: list[tuple[int, int]], rows: list[_Row],
-               min_gap: float) -> tuple[int, int] | None:
-    """The widest free strip with content on both sides in ``rows``, at least ``min_gap``."""
+def _inner_gap(free: list[tuple[int, int]], rows: list[_Row], min_gap: float,
+               split: _Split | None = None) -> tuple[int, int] | None:
+    """The widest free strip with content on both sides in ``rows``, at least ``min_gap``
+    wide; or, at the header's column boundary (``split``), the strip of any width nearest
+    to it (a speck in the gap leaves two)."""
     left = min(s.left for r in rows for s in r.segments)
     right = max(s.right for r in rows for s in r.segments)
     best: tuple[int, int] | None = None
+    best_key: tuple[float, float] = (0.0, 0.0)
     for a, b in free:
-        if a <= left or b >= right or b - a < min_gap:
+        if a <= left or b >= right:
             continue
-        if best is None or b - a > best[1] - best[0]:
-            best = (a, b)
+        away = None if split is None else max(0, a - split.x, split.x - b)
+        if away is not None and away <= split.tol:
+            key = (-1.0, away - (b - a) / 1e6)  # nearest first, then widest
+        elif b - a >= min_gap:
+            key = (0.0, float(a - b))
+        else:
+            continue
+        if best is None or key < best_key:
+            best, best_key = (a, b), key
     return best
 
 
-def _regions(rows: list[_Row], line_h: float,
-             width: int) -> list[tuple[list[_Row], tuple[int, int] | None]]:
+def _regions(rows: list[_Row], line_h: float, width: int,
+             split: _Split | None = None) -> list[tuple[list[_Row], tuple[int, int] | None]]:
     """Group consecutive rows sharing one column gap; the gap is None for ordinary rows."""
     min_gap = max(GAP_HEIGHTS * line_h, GAP_MIN_WIDTH * width)
     out: list[tuple[list[_Row], tuple[int, int] | None]] = []
+
+    def at(row: _Row) -> _Split | None:  # the header's boundary, for its rows only
+        return split if split is not None and split.holds(row.top, row.bottom) else None
+
     i = 0
     while i < len(rows):
         group = [rows[i]]
         free = _free([(0, width)], rows[i])
-        gap = _inner_gap(free, group, min_gap)
+        gap = _inner_gap(free, group, min_gap, at(rows[i]))
         j = i + 1
         while j < len(rows):
             nfree = _free(free, rows[j])
             # a region starts at a wide gap; it then narrows as long as some space stays
             # (a body line is one segment across the page and closes it)
             need = min_gap if gap is None else KEEP_GAP_HEIGHTS * line_h
-            ngap = _inner_gap(nfree, [*group, rows[j]], need)
+            ngap = _inner_gap(nfree, [*group, rows[j]], need, at(rows[j]))
             if ngap is None:
                 break
             # the strip must stay where it was: a shifted gap is another layout
@@ -347,10 +451,8 @@ def header_band(words: list[TsvWord], size: tuple[int, int]) -> list[tuple[int, 
     if width <= 0 or height <= 0:
         return None
     top_words = [w for w in words if w.top < HEADER_SHARE * height]
-    motto = next((w for i, w in enumerate(top_words[:-1])
-                  if fold(w.text) == "cong" and fold(top_words[i + 1].text) in ("hoa", "hoa,")
-                  and top_words[i + 1].line == w.line), None)
-    if motto is None or motto.left < 0.25 * width:
+    motto = _motto_anchor(top_words, size)
+    if motto is None:
         return None
     line_h = median(w.height for w in top_words)
     split = max(0, motto.left - int(line_h))

@@ -51,7 +51,7 @@ _ROTATIONS = (180, 90, 270)
 #: bump when the text built from the TSV changes: cached results are then read again
 _LAYOUT_VERSION = "layout-1"
 #: bump when the header pass (band, crops, settings) changes
-_HEADER_VERSION = "h6"
+_HEADER_VERSION = "h7"
 #: a header that gives these needs no second reading
 _FULL_HEADER = frozenset({"number", "date", "issuer"})
 _LOG_LEVELS = (

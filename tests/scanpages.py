@@ -63,7 +63,7 @@ BODY = [
 
 def letter_page(letter: Letter | None = None, *, seal: bool = False,
                 hand_number: str | None = None, hand_day: str | None = None,
-                signature: bool = False) -> Image.Image:
+                signature: bool = False, header_gap: int | None = None) -> Image.Image:
     """The page as printed (RGB), with optional seal and handwriting.
 
     Args:
@@ -73,6 +73,9 @@ def letter_page(letter: Letter | None = None, *, seal: bool = False,
         hand_day: digits written in blue into the day blank.
         signature: a signature in black ink whose stroke runs across the signer's name
             (black: not separated as coloured ink, as on a grey scan).
+        header_gap: pixels left between the issuer's lines and the motto (a long issuer
+            name nearly touching it: narrower than a column gap elsewhere); None centres
+            the issuer in its column.
     """
     lt = letter or Letter()
     img = Image.new("RGB", (W, H), "white")
@@ -88,8 +91,13 @@ def letter_page(letter: Letter | None = None, *, seal: bool = False,
         return d.textbbox((x - w / 2, y), text, font=font)
 
     # header row 1: issuer | motto
-    centre(left_c, 200, lt.issuer[0], reg)
-    b = centre(left_c, 270, lt.issuer[1], bold)
+    head_c = left_c
+    if header_gap is not None:
+        motto_left = right_c - d.textlength("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=bold) / 2
+        wide = max(d.textlength(lt.issuer[0], font=reg), d.textlength(lt.issuer[1], font=bold))
+        head_c = int(motto_left - header_gap - wide / 2)
+    centre(head_c, 200, lt.issuer[0], reg)
+    b = centre(head_c, 270, lt.issuer[1], bold)
     d.line((b[0] + 60, b[3] + 14, b[2] - 60, b[3] + 14), fill=0, width=3)
     centre(right_c, 200, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold)
     b = centre(right_c, 270, "Độc lập - Tự do - Hạnh phúc", bold)

@@ -250,3 +250,53 @@ def test_place_date_glued_into_the_subject_by_ocr() -> None:
     hf = parse_header("BỘ CÔNG THƯƠNG\nSố: 12/BCT-ATMT\n"
                       "V/v triển khai thủ tục cấp Hà Nội, ngày0} thángh măm 2026\n\nKính gửi: các tỉnh\n")
     assert hf.subject == "V/v triển khai thủ tục cấp"
+
+
+# -- OCR'd headers: a motto too garbled for the exact pattern, specks, lost unit lines -------
+
+@pytest.mark.parametrize("motto", [
+    "CỘNG HÒA XÃ. HỘI CHỦ NGHĨA VIỆT NAM",  # a speck read as a full stop
+    "CỘNG HÒA XÃ HỘI CHỦ NgHiŸx VIỆT NAM",  # a word garbled
+    "CỘNG HÒA XÃ Hội Chủ Nghĩa Việtnam",  # case and a lost space
+])
+def test_a_garbled_motto_read_on_the_issuers_line_is_cut_off(motto: str) -> None:
+    text = (f"BỘ TƯ PHÁP {motto}\n"
+            "Độc lập - Tự do - Hạnh phúc\n"
+            "Số: 21/2025/TT-BTP Hà Nội, ngày 30 tháng 9 năm 2025\n"
+            "THÔNG TƯ\nQuy định chi tiết một số điều\n\nCăn cứ Luật Ban hành văn bản.\n")
+    hf = parse_header(text)
+    assert hf.issuer == "Bộ Tư pháp"
+    assert hf.symbol is not None and hf.symbol.number == "21" and hf.date == "2025-09-30"
+
+
+def test_a_garbled_motto_inside_a_sentence_is_no_column() -> None:
+    from evidence.extract.header import split_cells
+
+    line = "Căn cứ Hiến pháp nước Cộng hòa xã. hội chủ nghĩa Việt Nam;"
+    assert [c.text for c in split_cells(line)] == [line]
+    glued = "SỞ TƯ PHÁP CỘNG HÒA XÃ. HỘI CHỦ NGHĨA VIỆT NAM"
+    assert [c.text for c in split_cells(glued)] == ["SỞ TƯ PHÁP",
+                                                  "CỘNG HÒA XÃ. HỘI CHỦ NGHĨA VIỆT NAM"]
+
+
+def test_a_speck_after_the_unit_line_and_a_lost_accent_keep_the_unit() -> None:
+    hf = parse_header("UBND TỈNH HÀ TĨNH\nSỞ NỘI VỤ :\n\nSố: 18/QĐ-SNV\n\nQUYẾT ĐỊNH\nVề việc\n")
+    assert (hf.issuer, hf.parent_issuer) == ("Sở Nội vụ", "Ủy ban nhân dân tỉnh Hà Tĩnh")
+    # OCR read "SỞ" as "SƠ": still the head of a body's name, not the line above continued
+    hf = parse_header("UBND TỈNH HÀ TĨNH\nSƠ NỘI VỤ\n\nSố: 18/QĐ-SNV\n\nQUYẾT ĐỊNH\nVề việc\n")
+    assert (hf.issuer, hf.parent_issuer) == ("Sở Nội vụ", "Ủy ban nhân dân tỉnh Hà Tĩnh")
+    # ... but "SỐ 2" under a school's name continues it
+    hf = parse_header("UBND HUYỆN KỲ ANH\nTRƯỜNG TIỂU HỌC\nSỐ 2 KỲ TIẾN\n\nSố: 4/KH-TH\n\n"
+                      "KẾ HOẠCH\nTổ chức hội thi\n")
+    assert hf.issuer is not None and hf.issuer.casefold() == "trường tiểu học số 2 kỳ tiến"
+
+
+def test_a_committee_over_a_departments_symbol_is_no_issuer() -> None:
+    # the department's line under "UBND TỈNH HÀ TĨNH" was lost: the committee is not
+    # the issuer of "/QĐ-SNV" (a wrong issuer is worse than none)
+    hf = parse_header("UBND TỈNH HÀ TĨNH\n\nSố: 18/QĐ-SNV\n\nQUYẾT ĐỊNH\nVề việc\n")
+    assert hf.issuer is None
+    assert hf.review == [("issuer", "low_confidence", "UBND TỈNH HÀ TĨNH")]
+    # the committee's own documents keep it
+    hf = parse_header("UBND TỈNH HÀ TĨNH\n\nSố: 18/UBND-SNV\nV/v góp ý\n")
+    assert hf.issuer == "Ủy ban nhân dân tỉnh Hà Tĩnh" and hf.review == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from evidence.extract import extract_facts
 from evidence.ingest.layout import TsvWord, layout_text, parse_tsv
 from evidence.model import InkMark, Page, Word
@@ -280,3 +281,72 @@ def test_second_reading_of_the_header_replaces_the_band_words_only() -> None:
     # the words outside the crop stay as the first pass read them, once
     assert text.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == 1
     assert text.count("Nguyễn Văn Bình") == 1
+
+
+# -- the header's columns parted at the motto, however narrow the gap ------------------------
+
+def _narrow_header(motto: str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                   issuer: str = "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", gap: int = 30) -> list[TsvWord]:
+    # a long issuer line ends ``gap`` px before the motto (a word space is 24 px here):
+    # Tesseract reads both as one line, its gap no column gap by width alone
+    first = _line(issuer, 200, 200, 1, 1)
+    x = first[-1].right + gap
+    if gap >= 60:  # a speck in the gap, read as a word of the line
+        first.append(TsvWord("|", 30.0, x - gap // 2, 215, 3, 6, (1, 1, 1)))
+    return (first + _line(motto, x, 200, 1, 1)
+            + _line("SỞ NỘI VỤ", 380, 270, 1, 2)
+            + _line("Độc lập - Tự do - Hạnh phúc", x + 110, 270, 1, 2)
+            + _line("Số: 125/SNV-TCBC", 260, 430, 2, 1)
+            + _line("Hà Tĩnh, ngày 14 tháng 3 năm 2025", x - 20, 430, 2, 1)
+            # the type line and the trích yếu, centred across the boundary
+            + _line("QUYẾT ĐỊNH", 1000, 520, 3, 1)
+            + _line("Về việc ban hành quy chế làm việc của Sở Nội vụ", 560, 590, 3, 2)
+            + _line("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;",
+                    260, 700, 4, 1))
+
+
+@pytest.mark.parametrize("gap", [30, 12, 70])
+def test_a_narrow_header_gap_is_parted_at_the_motto(gap: int) -> None:
+    text, words = layout_text(_narrow_header(gap=gap), (W, H))
+    # a speck in the gap stays a cell apart on the issuer's line (three spaces)
+    lines = [x.removesuffix("   |") for x in text.split("\n") if x]
+    assert lines[:6] == ["ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", "SỞ NỘI VỤ",
+                         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                         "Số: 125/SNV-TCBC", "Hà Tĩnh, ngày 14 tháng 3 năm 2025"]
+    # a centred line across the boundary, with word spaces only, stays whole
+    assert lines[6:8] == ["QUYẾT ĐỊNH", "Về việc ban hành quy chế làm việc của Sở Nội vụ"]
+    assert all(text[w.start:w.end] == w.text for w in words)
+    assert "| CỘNG" not in text and "TĨNH |" not in text and text.count("|") == (gap >= 60)
+    facts = extract_facts([text])
+    assert (facts.issuer, facts.parent_issuer) == ("Sở Nội vụ", "Ủy ban nhân dân tỉnh Hà Tĩnh")
+    assert (facts.number, facts.date) == ("125", "2025-03-14")
+
+
+def test_a_garbled_motto_and_the_partys_motto_anchor_the_columns() -> None:
+    from evidence.ingest.layout import header_band
+
+    garbled = _narrow_header(motto="CỘNG HÒA XÃ. HỘI CHỦ NgHiŸx VIỆT NAM")
+    text, _words = layout_text(garbled, (W, H))
+    assert text.startswith("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH\nSỞ NỘI VỤ\n")
+    party = _narrow_header(motto="ĐẢNG CỘNG SẢN VIỆT NAM", issuer="ĐẢNG BỘ TỈNH HÀ TĨNH")
+    text, _words = layout_text(party, (W, H))
+    assert text.startswith("ĐẢNG BỘ TỈNH HÀ TĨNH\nSỞ NỘI VỤ\n\nĐẢNG CỘNG SẢN VIỆT NAM\n")
+    # the second pass's crops part at the same place
+    band = header_band(party, (W, H))
+    motto = next(w for w in party if w.text == "ĐẢNG" and w.left > 600)
+    assert band is not None and band[0][2] == band[1][0] < motto.left
+
+
+def test_a_motto_without_a_left_column_changes_nothing() -> None:
+    # a citizen's đơn: the motto centred alone, lines below it across the page
+    words = (_line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 700, 200, 1, 1)
+             + _line("Độc lập - Tự do - Hạnh phúc", 820, 270, 1, 2)
+             + _line("ĐƠN ĐỀ NGHỊ", 1000, 420, 2, 1)
+             + _line("Kính gửi: Ủy ban nhân dân phường Thành Sen", 600, 500, 3, 1)
+             + _line("Tôi tên là Nguyễn Thị Hoa, sinh năm 1980, thường trú tại phường", 260,
+                     600, 4, 1))
+    text, _words = layout_text(words, (W, H))
+    assert [x for x in text.split("\n") if x] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ĐƠN ĐỀ NGHỊ",
+        "Kính gửi: Ủy ban nhân dân phường Thành Sen",
+        "Tôi tên là Nguyễn Thị Hoa, sinh năm 1980, thường trú tại phường"]

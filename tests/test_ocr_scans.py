@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from evidence.extract import extract_facts
 from evidence.ingest.base import ParsedFile, ParseOptions
+from evidence.ingest.ocr import TesseractEngine
 from evidence.model import Facts
 
 from tests.conftest import have_tesseract_vie
@@ -107,3 +108,22 @@ def test_signature_across_the_name_never_gives_a_wrong_signer(tmp_path: Path) ->
         assert ("signer", "low_confidence") in {(r.field, r.reason) for r in facts.review}
     else:
         assert facts.signer.name == "Nguyễn Văn Bình"
+
+
+@pytest.mark.parametrize("gap", [45, 20])
+def test_a_header_whose_column_gap_is_narrow_is_read_per_column(tmp_path: Path,
+                                                               gap: int) -> None:
+    from evidence.ingest.formats.image import parse
+
+    # the committee's long name ends a word space or two before the motto: Tesseract
+    # reads both as one line
+    path = tmp_path / "cong-van-tieu-de-sat.png"
+    letter = Letter(issuer=("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", "SỞ NỘI VỤ"))
+    letter_page(letter, header_gap=gap).save(path)
+    parsed = parse(path, ParseOptions(ocr_engine=TesseractEngine(header_pass=False)))
+    text = parsed.pages[0].text
+    assert text.startswith("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH\nSỞ NỘI VỤ\n")
+    assert "\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n" in text
+    facts = _facts(parsed)
+    assert facts.parent_issuer == "Ủy ban nhân dân tỉnh Hà Tĩnh"
+    _assert_printed_letter(facts)
