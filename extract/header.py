@@ -25,7 +25,7 @@ from .casing import cap, is_upper_text, sentence_case
 from .dates import adoption_date, iso_date
 from .doctypes import STATE_CODES, is_type_code, type_from_name
 from .normalize import fold
-from .symbols import SymbolParts, parse_symbol
+from .symbols import SymbolParts, parse_symbol, repair_ocr_symbol
 
 __all__ = [
     "Cell",
@@ -649,18 +649,22 @@ def parse_header(text: str) -> HeaderFacts:
 
     if type_idx is not None:
         c = head_cells[type_idx]
-        found = type_from_name(c.text.strip())
+        line = _type_line_text(c.text)
+        found = type_from_name(line)
         if found:
             code, name = found
             hf.type_code = code
-            rest = c.text.strip()[len(name) :].strip(" :")
+            rest = line[len(name) :].strip(" :")
             hf.type_name = cap(name.lower()) if code in STATE_CODES else name
-            hf.spans["doc_type"] = (c.start, c.start + len(c.text.strip()), c.text.strip())
+            lead = len(c.text) - len(c.text.lstrip())
+            hf.spans["doc_type"] = (c.start + lead, c.start + lead + len(c.text.strip()),
+                                    c.text.strip())
             sub = _subject_after(text, head_cells, type_idx, rest, body_line is not None)
             if sub.text:
                 hf.subject = sub.text
                 hf.spans["subject"] = (sub.start, sub.end, text[sub.start:sub.end])
                 hf.title_lines = [" ".join(c.text.split()), *sub.lines[1 if rest else 0:]]
+    _repair_symbol(text, hf)
     if hf.subject is None:
         for i, c in enumerate(head_cells):
             t = c.text.strip()
@@ -678,6 +682,38 @@ def parse_header(text: str) -> HeaderFacts:
                 hf.title_lines = sub.lines
                 break
     return hf
+
+
+def _initials(name: str) -> set[str]:
+    """The abbreviations a body's name may go by, folded: the initials of each of its
+    first words (``Bộ Công Thương`` -> ``bct``; ``Sở Kế hoạch và Đầu tư`` -> ``skhdt``)."""
+    words = [w for w in fold(name).split() if w != "va" and w[:1].isalpha()]
+    return {"".join(w[0] for w in words[:n]) for n in range(2, len(words) + 1)}
+
+
+_LAW_CODE = re.compile(r"^(?:UBTV)?QH\d+$")
+
+
+def _repair_symbol(text: str, hf: HeaderFacts) -> None:
+    """A Số line's type code damaged by OCR (``43/2025/TT.BCT``, ``37/2020/TTBCT``,
+    ``/QĐĐ-UBND``): repaired where the type line or the issuer confirms it
+    (:func:`repair_ocr_symbol`); a symbol with a year that stays incomplete is reviewed."""
+    parts = hf.symbol
+    if parts is None or "symbol" not in hf.spans:
+        return
+    codes = {i for name in (hf.issuer, hf.parent_issuer) if name for i in _initials(name)}
+    found = repair_ocr_symbol(parts, text[parts.end : parts.end + 16], hf.type_code, codes)
+    if found is not None:
+        fixed, took = found
+        fixed.start, fixed.end = parts.start, parts.end + took
+        hf.symbol = fixed
+        hf.spans["symbol"] = (fixed.start, fixed.end, text[fixed.start : fixed.end])
+        return
+    if parts.year and (not parts.issuers or (parts.doc_type is None
+                                             and not _LAW_CODE.match(parts.issuers[0]))):
+        # "43/2025/TT": a numbered normative document names its type and its issuer
+        hf.review.append(("symbol", "low_confidence", hf.spans["symbol"][2]))
+        hf.warnings.append(f"symbol incomplete: {parts.symbol}")
 
 
 def _header_stop(text: str) -> int:
@@ -856,11 +892,20 @@ def _qualify_committee(issuer: str, parent: str) -> str:
     return issuer
 
 
+# OCR specks before a type line: "__ QUYẾT ĐỊNH", ". QUYẾT ĐỊNH", "'THÔNG TƯ"
+_TYPE_LINE_NOISE = re.compile(r"^(?:[^\w\s(\[]|_){1,3}[ \t]*(?=[A-ZĐÀ-Ỹ])")
+
+
+def _type_line_text(cell: str) -> str:
+    """A cell's text as a type line: stripped, without OCR specks before the type name."""
+    return _TYPE_LINE_NOISE.sub("", cell.strip())
+
+
 def _find_type_line(cells: list[Cell], after_line: int) -> int | None:
     for i, c in enumerate(cells):
         if c.line < after_line:
             continue
-        t = c.text.strip()
+        t = _type_line_text(c.text)
         if _is_motto(t):
             continue
         found = type_from_name(t)
