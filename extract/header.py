@@ -162,22 +162,23 @@ _SO = re.compile(
     r"(?:(?<=\s)|^)(?:Luật\s+|LUẬT\s+)?(?:(?:Số|SỐ|Sô|S0)\s*(?:hiệu)?\s*[:.;]?|số\s*(?:hiệu)?\s*:)",
     re.MULTILINE,
 )
-# a date line: place (no digits), comma, ngày <junk> tháng <junk> năm yyyy
+# a date line: place (no digits), comma, ngày <junk> tháng <junk> năm yyyy (a year followed
+# by more digits is OCR garbage, "năm 209235": no year)
 _DATE_LINE = re.compile(
-    r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày(?P<d>[^\n]{0,30}?)tháng(?P<m>[^\n]{0,30}?)năm\s*(?P<y>(?:19|20)\d\d)",
+    r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày(?P<d>[^\n]{0,30}?)tháng(?P<m>[^\n]{0,30}?)năm\s*(?P<y>(?:19|20)\d\d)(?!\d)",
     re.IGNORECASE,
 )
 _DATE_LINE_SHORT = re.compile(
     r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*"
-    r"(?P<y>(?:19|20)\d\d)",
+    r"(?P<y>(?:19|20)\d\d)(?!\d)",
     re.IGNORECASE,
 )
 _DATE_LINE_GARBLED = re.compile(
-    r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày(?P<junk>[^\n]{1,40}?)năm\s*(?P<y>(?:19|20)\d\d)",
+    r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày(?P<junk>[^\n]{1,40}?)năm\s*(?P<y>(?:19|20)\d\d)(?!\d)",
     re.IGNORECASE,
 )
 _DATE_LINE_LOOSE = re.compile(
-    r"(?P<place>[A-ZĐ][^\d,\n:;()]{1,38}?)\s+ngày(?P<d>[^\n]{0,30}?)tháng(?P<m>[^\n]{0,30}?)năm\s*(?P<y>(?:19|20)\d\d)"
+    r"(?P<place>[A-ZĐ][^\d,\n:;()]{1,38}?)\s+ngày(?P<d>[^\n]{0,30}?)tháng(?P<m>[^\n]{0,30}?)năm\s*(?P<y>(?:19|20)\d\d)(?!\d)"
 )
 _BODY_START = re.compile(
     r"^\s*(?:Căn\s+cứ|CĂN\s+CỨ|Kính\s+gửi|KÍNH\s+GỬI|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị"
@@ -185,7 +186,7 @@ _BODY_START = re.compile(
 )
 # a header date line without a place: "Ngày 3 tháng 5 năm 2024" alone in its cell
 _DATE_ALONE = re.compile(
-    r"^\(?\s*ngày(?P<d>[^\n]{0,12}?)tháng(?P<m>[^\n]{0,12}?)năm\s*(?P<y>(?:19|20)\d\d)\s*\)?\.?$",
+    r"^\(?\s*ngày(?P<d>[^\n]{0,12}?)tháng(?P<m>[^\n]{0,12}?)năm\s*(?P<y>(?:19|20)\d\d)(?!\d)\s*\)?\.?$",
     re.IGNORECASE,
 )
 
@@ -644,6 +645,7 @@ def parse_header(text: str) -> HeaderFacts:
 
     parts, so_cell = _read_symbol(text, head_cells, hf)
     dcell = _read_date(text, head_cells, hf, parts, so_cell)
+    _check_year(text, hf)
     type_idx = _find_type_line(head_cells, after_line=so_cell.line if so_cell is not None else 0)
     _read_issuer(text, head_cells, hf, so_cell, dcell, type_idx)
 
@@ -811,6 +813,26 @@ def _read_issuer(text: str, head_cells: list[Cell], hf: HeaderFacts, so_cell: Ce
             hf.warnings.append(f"issuer incomplete: {grouped[-1][0]}")
             hf.issuer = None
             del hf.spans["issuer"]
+
+
+def _check_year(text: str, hf: HeaderFacts) -> None:
+    """A date whose year is not the year its own number carries (``84/2025/QH15`` dated
+    ``2092``: OCR misread the year) is impossible: the date is left empty with a review
+    entry, unless the law's adoption sentence gives a date of the number's year."""
+    year = hf.symbol.year if hf.symbol is not None else None
+    if not hf.date or hf.symbol is None or year is None or abs(int(hf.date[:4]) - year) <= 1:
+        return
+    printed = hf.spans.pop("date", (0, 0, hf.date))[2]
+    hf.date, hf.date_unreadable = None, False
+    adopted = adoption_date(text)
+    if adopted is not None and adopted.iso and int(adopted.iso[:4]) == year:
+        hf.date = adopted.iso
+        hf.spans["date"] = (adopted.start, adopted.end, adopted.raw)
+        hf.warnings.append(f"date line impossible for number year {year}: {printed}; "
+                           "the adoption sentence's date taken")
+        return
+    hf.review.append(("date", "conflict", f"{printed} / {hf.symbol.symbol}"))
+    hf.warnings.append(f"date impossible for number year {year}: {printed}")
 
 
 def _date_without_place(text: str, head_cells: list[Cell], hf: HeaderFacts) -> None:

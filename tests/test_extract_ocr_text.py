@@ -103,7 +103,7 @@ def test_doubled_letter_is_kept_when_the_type_line_disagrees_or_two_letters_repe
 def test_born_digital_symbols_are_not_touched() -> None:
     for so, want in [("Số: 27/2025/TT-BTC", "27/2025/TT-BTC"),
                      ("Số: 15/TTr-UBND", "15/TTr-UBND"),
-                     ("Số: 80/2015/QH13", "80/2015/QH13")]:
+                     ("Số: 12/2025/QH15", "12/2025/QH15")]:
         hf = _header(MINISTRY, "NFC", so=so, type_line="THÔNG TƯ")
         assert hf.symbol is not None and hf.symbol.symbol == want
         assert hf.review == []
@@ -159,3 +159,24 @@ def test_recipient_lines_keep_their_marks() -> None:
             "Ấ„ NÁ   S\n")
     s = _signer(text)
     assert s is not None and s.name is None
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(("year", "adopted", "date"), [
+    ("209235", True, "2025-06-19"),   # digits glued to the year: no year; the law says when
+    ("2092", True, "2025-06-19"),     # not the number's year: the adoption sentence decides
+    ("2092", False, None),            # nothing else says it: empty, with a review entry
+    ("2025", False, "2025-06-19"),
+])
+def test_impossible_year_is_never_the_date(form: str, year: str, adopted: bool,
+                                           date: str | None) -> None:
+    text = ("QUỐC HỘI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            f"Luật số: 58/2025/QH15\nHà Nội, ngày 19 tháng 6 năm {year}\n\nLUẬT\nTHANH NIÊN\n"
+            "Căn cứ Hiến pháp;\n")
+    if adopted:
+        text += ("Luật này được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XV, "
+                 "Kỳ họp thứ 9 thông qua ngày 19 tháng 6 năm 2025.\n")
+    hf = parse_header(clean_text(unicodedata.normalize(form, text)))
+    assert hf.date == date
+    assert (("date", "conflict") in [(f, r) for f, r, _d in hf.review]) == (
+        date is None and year == "2092")
