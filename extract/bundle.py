@@ -103,13 +103,17 @@ def _top(text: str) -> tuple[list[str], list[bool]]:
     return lines, caps
 
 
+_STATE_NAME = re.compile(r"\bnuoc cong hoa\b.*$")
+
+
 def _has(phrase: str, lines: list[str]) -> bool:
     for line in lines:
         flat = line.replace("-", " ").replace(".", " ")
         flat = " ".join(flat.split())
         # "… được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam … thông qua" (a law's
-        # adoption sentence, "Hiến pháp nước …") names the state; it is not the motto
-        flat = flat.replace("nuoc " + phrase, "")
+        # adoption sentence, "Hiến pháp nước …") names the state; it is not the motto, also
+        # where the line breaks inside the name ("… nước Cộng hòa xã hội chủ nghĩa Việt")
+        flat = _STATE_NAME.sub("", flat)
         if phrase in flat:
             return True
         if len(flat) >= len(phrase) * 0.8 and fuzz.partial_ratio(phrase, flat) >= _FUZZ:

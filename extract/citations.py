@@ -70,6 +70,7 @@ def find_citations(
     own_symbol: str | None = None,
     locate: Callable[[int, int], Span] | None = None,
     warnings: list[str] | None = None,
+    own_span: tuple[int, int] | None = None,
 ) -> list[Citation]:
     """Every cited number+symbol in ``text``, once each, in order of first mention.
 
@@ -79,6 +80,8 @@ def find_citations(
         locate: maps (start, end) offsets in ``text`` to a :class:`Span` (page-relative).
         warnings: when given, receives one line per citation whose type word disagrees with
             its symbol (``Quyết định`` naming ``111/KH-UBND``).
+        own_span: where the document's own Số line stands in ``text``: never a citation,
+            also when its printed symbol differs from ``own_symbol`` (repaired OCR).
 
     Returns:
         The citations.
@@ -90,6 +93,8 @@ def find_citations(
     prev_end = -1
     prev_tw: str | None = None
     for m in SYMBOL_PATTERN.finditer(text):
+        if own_span is not None and own_span[0] <= m.start() < own_span[1]:
+            continue
         parts = _repair(parts_from_match(m), text, m)
         head = text[max(0, m.start() - 140) : m.start()]
         near = _TW_NEAR.search(head[-40:])

@@ -26,7 +26,7 @@ from .casing import cap, is_upper_text, sentence_case
 from .dates import DateMatch, adoption_date, find_dates, iso_date
 from .doctypes import STATE_CODES, is_type_code, type_from_name
 from .normalize import fold
-from .symbols import SymbolParts, find_symbols, normalize_symbol, parse_symbol
+from .symbols import SymbolParts, find_symbols, normalize_symbol, parse_symbol, repair_ocr_symbol
 
 __all__ = [
     "NOI_NHAN",
@@ -173,22 +173,23 @@ _SO = re.compile(
     r"(?:(?<=\s)|^)(?:Luật\s+|LUẬT\s+)?(?:(?:Số|SỐ|Sô|S0)\s*(?:hiệu)?\s*[:.;]?|số\s*(?:hiệu)?\s*:)",
     re.MULTILINE,
 )
-# a date line: place (no digits), comma, ngày <junk> tháng <junk> năm yyyy
+# a date line: place (no digits), comma, ngày <junk> tháng <junk> năm yyyy (a year followed
+# by more digits is OCR garbage, "năm 209235": no year)
 _DATE_LINE = re.compile(
-    r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày(?P<d>[^\n]{0,30}?)tháng(?P<m>[^\n]{0,30}?)năm\s*(?P<y>(?:19|20)\d\d)",
+    r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày(?P<d>[^\n]{0,30}?)tháng(?P<m>[^\n]{0,30}?)năm\s*(?P<y>(?:19|20)\d\d)(?!\d)",
     re.IGNORECASE,
 )
 _DATE_LINE_SHORT = re.compile(
     r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*"
-    r"(?P<y>(?:19|20)\d\d)",
+    r"(?P<y>(?:19|20)\d\d)(?!\d)",
     re.IGNORECASE,
 )
 _DATE_LINE_GARBLED = re.compile(
-    r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày(?P<junk>[^\n]{1,40}?)năm\s*(?P<y>(?:19|20)\d\d)",
+    r"(?P<place>[^\d,\n:;()]{2,40}?)\s*,\s*ngày(?P<junk>[^\n]{1,40}?)năm\s*(?P<y>(?:19|20)\d\d)(?!\d)",
     re.IGNORECASE,
 )
 _DATE_LINE_LOOSE = re.compile(
-    r"(?P<place>[A-ZĐ][^\d,\n:;()]{1,38}?)\s+ngày(?P<d>[^\n]{0,30}?)tháng(?P<m>[^\n]{0,30}?)năm\s*(?P<y>(?:19|20)\d\d)"
+    r"(?P<place>[A-ZĐ][^\d,\n:;()]{1,38}?)\s+ngày(?P<d>[^\n]{0,30}?)tháng(?P<m>[^\n]{0,30}?)năm\s*(?P<y>(?:19|20)\d\d)(?!\d)"
 )
 _BODY_START = re.compile(
     r"^\s*(?:Căn\s+cứ|CĂN\s+CỨ|Kính\s+gửi|KÍNH\s+GỬI|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị"
@@ -200,7 +201,7 @@ _BODY_START = re.compile(
 _DATE_ALONE = re.compile(
     r"^(?P<label>(?:chứng\s+nhận|đăng\s+ký|cấp)\s+(?:lần\s+đầu|thay\s+đổi\s+lần\s+thứ\s+\S{1,6})"
     r"\s*:\s*)?"
-    r"\(?\s*ngày(?P<d>[^\n]{0,12}?)tháng(?P<m>[^\n]{0,12}?)năm\s*(?P<y>(?:19|20)\d\d)\s*\)?\.?$",
+    r"\(?\s*ngày(?P<d>[^\n]{0,12}?)tháng(?P<m>[^\n]{0,12}?)năm\s*(?P<y>(?:19|20)\d\d)(?!\d)\s*\)?\.?$",
     re.IGNORECASE,
 )
 
@@ -675,23 +676,28 @@ def parse_header(text: str) -> HeaderFacts:
 
     parts, so_cell = _read_symbol(text, head_cells, hf)
     dcell = _read_date(text, head_cells, hf, parts, so_cell)
+    _check_year(text, hf)
     type_idx = _find_type_line(head_cells, after_line=so_cell.line if so_cell is not None else 0)
     _read_issuer(text, head_cells, hf, so_cell, dcell, type_idx)
 
     if type_idx is not None:
         c = head_cells[type_idx]
-        found = type_from_name(c.text.strip())
+        line = _type_line_text(c.text)
+        found = type_from_name(line)
         if found:
             code, name = found
             hf.type_code = code
-            rest = c.text.strip()[len(name) :].strip(" :")
+            rest = line[len(name) :].strip(" :")
             hf.type_name = cap(name.lower()) if code in STATE_CODES else name
-            hf.spans["doc_type"] = (c.start, c.start + len(c.text.strip()), c.text.strip())
+            lead = len(c.text) - len(c.text.lstrip())
+            hf.spans["doc_type"] = (c.start + lead, c.start + lead + len(c.text.strip()),
+                                    c.text.strip())
             sub = _subject_after(text, head_cells, type_idx, rest, body_line is not None)
             if sub.text:
                 hf.subject = sub.text
                 hf.spans["subject"] = (sub.start, sub.end, text[sub.start:sub.end])
                 hf.title_lines = [" ".join(c.text.split()), *sub.lines[1 if rest else 0:]]
+    _repair_symbol(text, hf)
     if hf.subject is None:
         for i, c in enumerate(head_cells):
             t = c.text.strip()
@@ -713,6 +719,38 @@ def parse_header(text: str) -> HeaderFacts:
                 hf.title_lines = sub.lines
                 break
     return hf
+
+
+def _initials(name: str) -> set[str]:
+    """The abbreviations a body's name may go by, folded: the initials of each of its
+    first words (``Bộ Công Thương`` -> ``bct``; ``Sở Kế hoạch và Đầu tư`` -> ``skhdt``)."""
+    words = [w for w in fold(name).split() if w != "va" and w[:1].isalpha()]
+    return {"".join(w[0] for w in words[:n]) for n in range(2, len(words) + 1)}
+
+
+_LAW_CODE = re.compile(r"^(?:UBTV)?QH\d+$")
+
+
+def _repair_symbol(text: str, hf: HeaderFacts) -> None:
+    """A Số line's type code damaged by OCR (``43/2025/TT.BCT``, ``37/2020/TTBCT``,
+    ``/QĐĐ-UBND``): repaired where the type line or the issuer confirms it
+    (:func:`repair_ocr_symbol`); a symbol with a year that stays incomplete is reviewed."""
+    parts = hf.symbol
+    if parts is None or "symbol" not in hf.spans:
+        return
+    codes = {i for name in (hf.issuer, hf.parent_issuer) if name for i in _initials(name)}
+    found = repair_ocr_symbol(parts, text[parts.end : parts.end + 16], hf.type_code, codes)
+    if found is not None:
+        fixed, took = found
+        fixed.start, fixed.end = parts.start, parts.end + took
+        hf.symbol = fixed
+        hf.spans["symbol"] = (fixed.start, fixed.end, text[fixed.start : fixed.end])
+        return
+    if parts.year and (not parts.issuers or (parts.doc_type is None
+                                             and not _LAW_CODE.match(parts.issuers[0]))):
+        # "43/2025/TT": a numbered normative document names its type and its issuer
+        hf.review.append(("symbol", "low_confidence", hf.spans["symbol"][2]))
+        hf.warnings.append(f"symbol incomplete: {parts.symbol}")
 
 
 def _header_stop(text: str) -> int:
@@ -853,6 +891,26 @@ def _lost_department(issuer: str, symbol: SymbolParts | None) -> bool:
             and all(_DEPARTMENT_CODE.fullmatch(c) for c in symbol.issuers))
 
 
+def _check_year(text: str, hf: HeaderFacts) -> None:
+    """A date whose year is not the year its own number carries (``84/2025/QH15`` dated
+    ``2092``: OCR misread the year) is impossible: the date is left empty with a review
+    entry, unless the law's adoption sentence gives a date of the number's year."""
+    year = hf.symbol.year if hf.symbol is not None else None
+    if not hf.date or hf.symbol is None or year is None or abs(int(hf.date[:4]) - year) <= 1:
+        return
+    printed = hf.spans.pop("date", (0, 0, hf.date))[2]
+    hf.date, hf.date_unreadable = None, False
+    adopted = adoption_date(text)
+    if adopted is not None and adopted.iso and int(adopted.iso[:4]) == year:
+        hf.date = adopted.iso
+        hf.spans["date"] = (adopted.start, adopted.end, adopted.raw)
+        hf.warnings.append(f"date line impossible for number year {year}: {printed}; "
+                           "the adoption sentence's date taken")
+        return
+    hf.review.append(("date", "conflict", f"{printed} / {hf.symbol.symbol}"))
+    hf.warnings.append(f"date impossible for number year {year}: {printed}")
+
+
 def _date_without_place(text: str, head_cells: list[Cell], hf: HeaderFacts) -> None:
     """No place-date line: a header line holding only ``Ngày 3 tháng 5 năm 2024``, else
     the adoption sentence of a law or resolution (``… được Quốc hội … thông qua ngày …``),
@@ -945,11 +1003,20 @@ def _qualify_committee(issuer: str, parent: str) -> str:
     return issuer
 
 
+# OCR specks before a type line: "__ QUYẾT ĐỊNH", ". QUYẾT ĐỊNH", "'THÔNG TƯ"
+_TYPE_LINE_NOISE = re.compile(r"^(?:[^\w\s(\[]|_){1,3}[ \t]*(?=[A-ZĐÀ-Ỹ])")
+
+
+def _type_line_text(cell: str) -> str:
+    """A cell's text as a type line: stripped, without OCR specks before the type name."""
+    return _TYPE_LINE_NOISE.sub("", cell.strip())
+
+
 def _find_type_line(cells: list[Cell], after_line: int) -> int | None:
     for i, c in enumerate(cells):
         if c.line < after_line:
             continue
-        t = c.text.strip()
+        t = _type_line_text(c.text)
         if _is_motto(t):
             continue
         found = type_from_name(t)

@@ -48,6 +48,8 @@ _REACH = 0.6
 TALL_HEIGHTS = 1.4
 
 _DIGITS = re.compile(r"^\d{1,6}$")
+# a document number may carry a dotted part, as the symbol grammar reads it ("66.18")
+_NUMBER = re.compile(r"^\d{1,6}(?:\.\d{1,3})?$")
 _DATE_PARTS = re.compile(
     r"ngày(?P<d>.*?)tháng(?P<m>.*?)năm\s*(?P<y>\d{4})", re.IGNORECASE | re.DOTALL)
 
@@ -65,13 +67,16 @@ class _Reading:
     # the Số label is glued into the same word ("Số:25/2026/NĐ-CP"): its box measures
     # the label's stacked diacritics too
     labelled: bool = False
+    # the reading of a number slot (a dotted number is clean there), not of a day or month
+    number: bool = False
 
     @property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
     def clean(self) -> bool:
-        return bool(self.words) and all(_DIGITS.match(w.text) for w in self.words)
+        pattern = _NUMBER if self.number else _DIGITS
+        return bool(self.words) and all(pattern.match(w.text) for w in self.words)
 
     def min_conf(self) -> float:
         confs = [w.conf for w in (self.words[:-1] if self.glued else self.words)]
@@ -135,12 +140,12 @@ def _check_number(facts: Facts, pages: dict[int, Page], filename: str | None) ->
         source = facts.fallbacks.pop("number")
         _strip_number(facts)
         facts.warnings = [w for w in facts.warnings if w != "number taken from the file name"]
-        if not (sure and _DIGITS.match(digits)):
+        if not (sure and _NUMBER.match(digits)):
             _drop_number(facts, ReviewItem("number", _reason(pen, reading), page_no,
                                            detail=f"OCR: {reading.text or '—'}; {source}"))
             return
     if facts.number is None:
-        if sure and _DIGITS.match(digits):
+        if sure and _NUMBER.match(digits):
             # printed digits the header could not take as one number ("257 1/VNPT-…")
             facts.number = digits
             facts.symbol = digits + facts.symbol
@@ -210,6 +215,7 @@ def _number_slot(facts: Facts, pages: dict[int, Page],
         page_no = 1
     if reading is None:
         return None
+    reading.number = True
     return page_no, reading, _pen_over(page.ink, reading.region) or _tall(reading, page.words)
 
 

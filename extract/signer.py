@@ -10,6 +10,7 @@ presiding signer of a biên bản signs last).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -159,7 +160,7 @@ def _split_name(t: str) -> tuple[str | None, str | None]:
     t = _HONORIFIC.sub("", t).strip(" .,;*_")
     if not t or _SKIP_NAME.search(t) or re.search(r"[\d:;()/]", t):
         return None, None
-    words = t.split()
+    words = _rejoined(t.split())
     if not 2 <= len(words) <= 5:
         return None, None
     fixed = []
@@ -173,6 +174,57 @@ def _split_name(t: str) -> tuple[str | None, str | None]:
         else:
             return None, None
     return " ".join(fixed), rank
+
+
+def _rejoined(words: list[str]) -> list[str]:
+    """A name's word OCR split before its last letter (``Nguyễ n Xuân Phúc``): a lone
+    lower-case letter joins the word before it when together they spell a syllable."""
+    out: list[str] = []
+    for w in words:
+        if out and len(w) == 1 and w.islower() and is_syllable(out[-1] + w):
+            out[-1] += w
+        else:
+            out.append(w)
+    return out
+
+
+# OCR specks at either end of a footer line ("CHỦ TỊCH QUỐC HỘI -ˆ", "| GIÁM ĐỐC", a stray
+# "s" before "THỨ TRƯỞNG"): not part of a title or a name. A leading dash or plus is kept
+# (it marks a recipient line), and so are the "," and ";" that end a recipient line.
+def _is_speck(tok: str, lead: bool) -> bool:
+    if len(tok) == 1 and tok in "abcdefghijklmnopqrstuvwxyzđ":
+        return True  # a stray letter
+    marks = [c for c in tok if not (c.isalnum() and unicodedata.category(c) != "Lm")]
+    if len(marks) < len(tok) or any(c in ",;()" for c in tok):
+        return False
+    if lead and tok[0] in "-+•":
+        return False
+    return len(tok) <= 3 or set(tok) == {"_"}
+
+
+def _despeck(cells: list[Cell]) -> list[Cell]:
+    """OCR'd footer cells without the specks at their ends; cells of specks only dropped."""
+    out = []
+    for c in cells:
+        words = [(m.start(), m.end()) for m in re.finditer(r"\S+", c.text)]
+        lo, hi = 0, len(words)
+        while lo < hi and _is_speck(c.text[words[lo][0]:words[lo][1]], True):
+            lo += 1
+        while hi > lo and _is_speck(c.text[words[hi - 1][0]:words[hi - 1][1]], False):
+            hi -= 1
+        if lo == hi:
+            continue
+        if (lo, hi) == (0, len(words)):
+            out.append(c)
+            continue
+        a, b = words[lo][0], words[hi - 1][1]
+        out.append(Cell(c.text[a:b], c.start + a, c.start + b, c.line, c.first))
+    return out
+
+
+def _footer_cells(text: str, lo: int, hi: int, ocr: bool) -> list[Cell]:
+    cells = _unmark(split_cells(text, lo, hi))
+    return _despeck(cells) if ocr else cells
 
 
 def _unmark(cells: list[Cell]) -> list[Cell]:
@@ -281,7 +333,7 @@ def _find_block(text: str, party: bool, ocr: bool) -> SignerBlock | None:
     if anchor is not None:
         lo = text.rfind("\n", 0, max(0, anchor - 2500)) + 1
         hi = min(len(text), anchor + 3500)
-        cells = _unmark(split_cells(text, lo, hi))
+        cells = _footer_cells(text, lo, hi, ocr)
         blocks = _blocks(cells, ocr, text)
         if blocks:
             aline = next((c.line for c in cells if c.end > anchor), cells[-1].line)
@@ -305,7 +357,7 @@ def _find_block(text: str, party: bool, ocr: bool) -> SignerBlock | None:
         lone = _lone_name(text, cells, next((c.line for c in cells if c.end > anchor), None), ocr)
         if lone is not None:
             return lone
-    cells = _unmark(split_cells(text, max(0, len(text) - 6000)))
+    cells = _footer_cells(text, max(0, len(text) - 6000), len(text), ocr)
     named = [b for b in _blocks(cells, ocr, text) if b[1] is not None]
     # minutes: the presiding officer's block (a prefix, "CHỦ TRÌ"), not the secretary's
     heads = [b for b in named if any(_PREFIX.match(c.text) or _PRESIDING.match(c.text)

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .doctypes import PARTY_CODES, STATE_CODES, canonical_code, canonical_issuer_code
-from .normalize import normalize_span
+from .normalize import fold, normalize_span
 
 __all__ = [
     "SYMBOL_PATTERN",
@@ -29,6 +29,7 @@ __all__ = [
     "normalize_symbol",
     "parse_symbol",
     "parts_from_match",
+    "repair_ocr_symbol",
     "symbol_key",
 ]
 
@@ -215,6 +216,71 @@ def _parse_symbol(text: str) -> SymbolParts | None:
     m = SYMBOL_PATTERN.search(t)
     if m:
         return parts_from_match(m)
+    return None
+
+
+# what follows a Số line's symbol when OCR read the dash after the type code as a dot:
+# "43/2025/TT.BCT", "25/2026/NĐ.CP"
+_DOT_CODE = re.compile(rf"\.(?P<code>[{_UP}][{_UP}0-9]{{1,9}})(?![\wđĐ&.])")
+
+
+def repair_ocr_symbol(parts: SymbolParts, follow: str, doc_type: str | None,
+                      issuer_codes: set[str]) -> tuple[SymbolParts, int] | None:
+    """A Số line's symbol damaged by OCR, repaired where the document confirms it, with
+    how many characters of ``follow`` it took; None when there is nothing to repair or
+    the repair is not sure.
+
+    Three damages of the type code (the segment after the number, or after its year):
+
+    - the dash after it read as a dot, the parse cut there: ``43/2025/TT`` then
+      ``.BCT`` (``follow``, the text right after the symbol) -> ``43/2025/TT-BCT``;
+    - the dash lost: ``37/2020/TTBCT`` -> ``37/2020/TT-BCT``;
+    - a letter doubled: ``/QĐĐ-UBND`` -> ``/QĐ-UBND`` (one letter of one pair).
+
+    The repaired type code must be a known one (:data:`STATE_CODES`) and say what the
+    document says: the type of its type line (``doc_type``, ``THÔNG TƯ`` -> ``TT``), or,
+    for the two dash repairs, an issuer code that is the abbreviation of the issuer its
+    header names (``issuer_codes``, folded: ``bct`` for Bộ Công Thương).
+    """
+    head = (parts.number or "") + (f"/{parts.year}" if parts.year else "") + "/"
+    if not parts.symbol.startswith(head) or parts.party:
+        return None
+    chain = parts.symbol[len(head):]
+    segs = chain.split("-")
+    first = segs[0]
+
+    def confirmed(code: str, issuer: str | None) -> bool:
+        return code == doc_type or (issuer is not None and fold(issuer) in issuer_codes)
+
+    def reparsed(new_chain: str) -> SymbolParts | None:
+        fixed = parse_symbol(f"Số: {head}{new_chain}")
+        return fixed if fixed is not None and fixed.symbol == head + new_chain else None
+
+    dot = _DOT_CODE.match(follow)
+    if len(segs) == 1 and first.upper() in _STATE_UP and dot is not None:
+        code = canonical_code(first)
+        if confirmed(code, dot.group("code")):
+            fixed = reparsed(f"{code}-{dot.group('code')}")
+            if fixed is not None:
+                return fixed, dot.end()
+        return None
+    if len(segs) == 1 and first.upper() not in _STATE_UP:
+        for n in range(min(4, len(first) - 2), 0, -1):
+            code, rest = first[:n], first[n:]
+            if code.upper() in _STATE_UP and re.fullmatch(rf"[{_UP}][{_UP}0-9]{{1,9}}", rest) \
+                    and confirmed(canonical_code(code), rest):
+                fixed = reparsed(f"{canonical_code(code)}-{rest}")
+                if fixed is not None:
+                    return fixed, 0
+        return None
+    if len(segs) > 1 and first.upper() not in _STATE_UP and doc_type is not None:
+        singles = {first[:i] + first[i + 1:] for i in range(1, len(first))
+                   if first[i] == first[i - 1]}
+        if len(singles) == 1 and (one := singles.pop()).upper() in _STATE_UP \
+                and canonical_code(one) == doc_type:
+            fixed = reparsed("-".join([canonical_code(one), *segs[1:]]))
+            if fixed is not None:
+                return fixed, 0
     return None
 
 

@@ -147,3 +147,14 @@ def test_a_label_glued_to_the_blank_before_the_symbol() -> None:
     assert facts.number is None and facts.symbol == "/BCA-C04"
     assert "number" not in facts.fallbacks
     assert ("number", "handwritten") in _reviews(facts)
+
+
+def test_a_dotted_printed_number_is_clean() -> None:
+    # "Số: 66.18 /NQ-CP": a number with a dotted part, as the symbol grammar reads it
+    facts = _facts(_page(_header([("Số:", 93, 1), ("66.18", 95, 1), ("/NQ-CP", 93, 1)])))
+    assert (facts.number, facts.symbol) == ("66.18", "66.18/NQ-CP")
+    assert not any(r.field == "number" for r in facts.review)
+    # a dot in a handwritten blank is no number for all that
+    facts = _facts(_page(_header([("Số:", 93, 1), ("6.1", 40, 1.6), ("/NQ-CP", 93, 1)])))
+    assert facts.number is None
+    assert ("number", "handwritten") in _reviews(facts)

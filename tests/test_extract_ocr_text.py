@@ -1,0 +1,182 @@
+"""Text-level reading of OCR'd headers and signer blocks: the damage Tesseract does to a
+Số line, a type line, a law's last page and a signer block, repaired only where the
+document itself confirms the repair (fixture texts written here, NFC and NFD)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from evidence.extract import extract_facts
+from evidence.extract.bundle import starts_document
+from evidence.extract.header import HeaderFacts, parse_header
+from evidence.extract.normalize import clean_text
+from evidence.extract.signer import find_signer
+from evidence.model import Facts, Page, Signer
+
+FORMS = ["NFC", "NFD"]
+
+MINISTRY = """BỘ TÀI CHÍNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+{so} — Hà Nội, ngày 12 tháng 3 năm 2025
+{type_line}
+QUY ĐỊNH VỀ QUẢN LÝ KINH PHÍ CHUYỂN ĐỔI SỐ
+Căn cứ Luật Ngân sách nhà nước số 89/2025/QH15;
+"""
+
+PROVINCE = """ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH HÀ TĨNH
+{so}
+Độc lập - Tự do - Hạnh phúc
+Hà Tĩnh, ngày   tháng 4 năm 2026
+{type_line}
+Về việc phê duyệt danh mục dịch vụ công trực tuyến
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH
+Căn cứ Luật Tổ chức chính quyền địa phương;
+"""
+
+
+def _header(template: str, form: str, **kw: str) -> HeaderFacts:
+    """The header of the text in ``form``, cleaned as ``extract_facts`` cleans its pages."""
+    return parse_header(clean_text(unicodedata.normalize(form, template.format(**kw))))
+
+
+def _scan_facts(*pages: str) -> Facts:
+    """Facts of OCR'd pages (the layout says OCR; no word boxes)."""
+    layout = [Page(number=i + 1, text=p, ocr=True, confidence=90.0) for i, p in enumerate(pages)]
+    return extract_facts(list(pages), layout=layout)
+
+
+def _signer(text: str) -> Signer | None:
+    return find_signer(clean_text(text), ocr=True)
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(("so", "type_line"), [
+    ("Số: 27/2025/TT.BTC :", "THÔNG TƯ"),      # the dash read as a dot
+    ("Số:27/2025/TTBTC", "THÔNG TƯ"),          # the dash lost
+    ("Số: 27/2025/TT.BTC :", "THÔNG TÊ-"),     # type line garbled: the issuer confirms BTC
+    ("Số:27/2025/TTBTC", "'THÔNG TƯ"),         # a speck before the type line
+])
+def test_type_code_damaged_by_ocr_is_repaired_when_the_document_confirms(
+        form: str, so: str, type_line: str) -> None:
+    hf = _header(MINISTRY, form, so=so, type_line=type_line)
+    assert hf.symbol is not None
+    assert hf.symbol.symbol == "27/2025/TT-BTC"
+    assert (hf.symbol.number, hf.symbol.doc_type, hf.symbol.issuers) == ("27", "TT", ["BTC"])
+    assert hf.review == []
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_unconfirmed_repair_is_left_partial_with_a_review_entry(form: str) -> None:
+    # the type line says NGHỊ QUYẾT and "BXD" is not the issuer's abbreviation: no guess
+    hf = _header(MINISTRY, form, so="Số: 27/2025/TT.BXD :", type_line="NGHỊ QUYẾT")
+    assert hf.symbol is not None and hf.symbol.symbol == "27/2025/TT"
+    assert [(f, r) for f, r, _d in hf.review] == [("symbol", "low_confidence")]
+    hf = _header(MINISTRY, form, so="Số:27/2025/TTBXD", type_line="NGHỊ QUYẾT")
+    assert hf.symbol is not None and hf.symbol.symbol == "27/2025/TTBXD"
+    assert [(f, r) for f, r, _d in hf.review] == [("symbol", "low_confidence")]
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("type_line", ["__ QUYẾT ĐỊNH", ". QUYẾT ĐỊNH", "QUYẾT ĐỊNH"])
+def test_doubled_letter_of_the_type_code_and_specks_before_the_type_line(
+        form: str, type_line: str) -> None:
+    hf = _header(PROVINCE, form, so="Số: /QĐĐ-UBND", type_line=type_line)
+    assert hf.type_code == "QĐ"
+    assert hf.symbol is not None and hf.symbol.symbol == "/QĐ-UBND"
+    assert hf.symbol.number is None and hf.symbol.doc_type == "QĐ"
+    assert hf.subject == "Về việc phê duyệt danh mục dịch vụ công trực tuyến"
+    assert hf.date == "2026-04"
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_doubled_letter_is_kept_when_the_type_line_disagrees_or_two_letters_repeat(
+        form: str) -> None:
+    hf = _header(PROVINCE, form, so="Số: /QĐĐ-UBND", type_line="KẾ HOẠCH")
+    assert hf.symbol is not None and hf.symbol.symbol == "/QĐĐ-UBND"
+    # "ĐĐĐN": removing one letter does not give a known code; nothing is guessed
+    hf = _header(PROVINCE, form, so="Số: 12/ĐĐĐN-UBND", type_line="ĐƠN ĐỀ NGHỊ")
+    assert hf.symbol is not None and hf.symbol.symbol == "12/ĐĐĐN-UBND"
+
+
+def test_born_digital_symbols_are_not_touched() -> None:
+    for so, want in [("Số: 27/2025/TT-BTC", "27/2025/TT-BTC"),
+                     ("Số: 15/TTr-UBND", "15/TTr-UBND"),
+                     ("Số: 12/2025/QH15", "12/2025/QH15")]:
+        hf = _header(MINISTRY, "NFC", so=so, type_line="THÔNG TƯ")
+        assert hf.symbol is not None and hf.symbol.symbol == want
+        assert hf.review == []
+
+
+def test_the_number_line_is_not_cited_once_its_symbol_is_repaired() -> None:
+    text = MINISTRY.format(so="Số: 27/2025/TT.BTC :", type_line="THÔNG TƯ") + \
+        "Căn cứ Thông tư số 12/2024/TT-BTC ngày 05/3/2024 của Bộ Tài chính;\n"
+    facts = extract_facts([text])
+    assert facts.symbol == "27/2025/TT-BTC"
+    assert [c.symbol for c in facts.cited] == ["89/2025/QH15", "12/2024/TT-BTC"]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_laws_last_page_is_not_a_new_header(form: str) -> None:
+    # the adoption sentence names the state; OCR breaks the line inside the name
+    page = unicodedata.normalize(form, (
+        "15\n\nLuật này được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt\n"
+        "Nam khóa XV, Kỳ họp thứ 9 thông qua ngày 19 tháng 2 năm 2025.\n|\n"
+        "CHỦ TỊCH QUỐC HỘI -ˆ\n\nz\n\nTrần Minh Quang.\n"))
+    assert not starts_document(page)
+    first = unicodedata.normalize(form, (
+        "QUỐC HỘI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Luật số: 71/2025/QH15\n\nLUẬT\nDỮ LIỆU\nCăn cứ Hiến pháp;\n"))
+    facts = _scan_facts(first, page)
+    assert facts.attachments == []
+    assert facts.signer is not None
+    assert unicodedata.normalize("NFC", facts.signer.name or "") == "Trần Minh Quang"
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(("block", "signer"), [
+    # specks between and around the title lines and the name; a stray letter before a title
+    ("_kE BỘ TRƯỞNG\n#--\ns THỨ TRƯỞNG\n:\n| \n\nĐỗ Văn Khiêm ˆ\n",
+     (None, "Thứ trưởng", "Đỗ Văn Khiêm")),
+    # the title lost under the seal; the name's word split before its last letter
+    ("TM. CHÍNH PHỦ _\nJ TƯỚN\nTHU 1 NG\n\n1”\n\nNguyễ n Đức Thắng\n",
+     ("TM.", None, "Nguyễn Đức Thắng")),
+])
+def test_ocr_noise_in_the_signer_block(form: str, block: str,
+                                       signer: tuple[str | None, str | None, str]) -> None:
+    s = _signer(unicodedata.normalize(form, "Nơi nhận:\n- Như trên;\n- Lưu: VT, KHTC.\n\n"
+                                            + block))
+    assert s is not None
+    got = (s.authority, s.position, s.name)
+    assert tuple(unicodedata.normalize("NFC", x) if x else x for x in got) == signer
+
+
+def test_recipient_lines_keep_their_marks() -> None:
+    # the dash of a recipient and the ";" ending it are not specks: a person named in
+    # the list is never the signer
+    text = ("Nơi nhận:\n- Như trên;\n- Ông Phạm Văn Hùng;\n- Lưu: VT.\n\nGIÁM ĐỐC\n"
+            "Ấ„ NÁ   S\n")
+    s = _signer(text)
+    assert s is not None and s.name is None
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(("year", "adopted", "date"), [
+    ("209235", True, "2025-06-19"),   # digits glued to the year: no year; the law says when
+    ("2092", True, "2025-06-19"),     # not the number's year: the adoption sentence decides
+    ("2092", False, None),            # nothing else says it: empty, with a review entry
+    ("2025", False, "2025-06-19"),
+])
+def test_impossible_year_is_never_the_date(form: str, year: str, adopted: bool,
+                                           date: str | None) -> None:
+    text = ("QUỐC HỘI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            f"Luật số: 58/2025/QH15\nHà Nội, ngày 19 tháng 6 năm {year}\n\nLUẬT\nTHANH NIÊN\n"
+            "Căn cứ Hiến pháp;\n")
+    if adopted:
+        text += ("Luật này được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XV, "
+                 "Kỳ họp thứ 9 thông qua ngày 19 tháng 6 năm 2025.\n")
+    hf = parse_header(clean_text(unicodedata.normalize(form, text)))
+    assert hf.date == date
+    assert (("date", "conflict") in [(f, r) for f, r, _d in hf.review]) == (
+        date is None and year == "2092")
