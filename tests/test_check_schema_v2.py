@@ -165,7 +165,7 @@ def test_keywords_are_refused_in_v2_naming_the_replacements(tmp_path: Path) -> N
     with pytest.raises(BadCriteriaFile) as e:
         load_catalogue(p)
     msg = str(e.value)
-    assert "criterion 1.2: keywords_all: không còn ở schema_version 2" in msg
+    assert "tiêu chí 1.2: keywords_all: không còn ở schema_version 2" in msg
     assert "subject_all" in msg and "body_all" in msg
 
 
