@@ -258,7 +258,6 @@ _OCR_COLUMNS = ("OCR reads the recipients block and the signer block side by sid
 _OCR_TYPE = ("the photo's type line 'CHỈ THỊ' is read 'CHÍ THỊ' and doc_type_name is taken "
              "from it as read, not from the type table (CT = Chỉ thị)")
 _OCR_PHOTO_FOOT = "the recipients and the signer block of the turned photo are left empty"
-_OCR_AUTHORITY = "the 'TM.' / 'KT.' line above the signer's position is not read on the page"
 KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("03", "place"): _OCR_PLACE,
     ("03", "recipients"): _OCR_COLUMNS,
@@ -272,8 +271,6 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     ("06", "signer.authority"): _OCR_PHOTO_FOOT,
     ("06", "signer.authority_chain"): _OCR_PHOTO_FOOT,
     ("14", "recipients"): _OCR_RECIPIENTS,
-    ("14", "signer.authority"): _OCR_AUTHORITY,
-    ("14", "signer.authority_chain"): _OCR_AUTHORITY,
     ("25a", "place"): _OCR_PLACE,
     ("25a", "recipients"): _OCR_RECIPIENTS,
     ("25b", "place"): _OCR_PLACE,
