@@ -196,7 +196,7 @@ def test_digits_split_by_ocr_are_joined_and_a_file_name_that_disagrees_is_not_us
     unsure = extract_facts([page.text], layout=[page], filename="CV-068.pdf")
     assert (unsure.number, unsure.symbol) == (None, "/SNV-TCBC")
     assert [(r.field, r.reason) for r in unsure.review] == [("number", "low_confidence")]
-    assert "CV-068.pdf" in (unsure.review[0].detail or "") and unsure.fallbacks == {}
+    assert unsure.fallbacks == {}  # the printed digits disagree with the file name's
 
 
 def test_a_number_line_the_header_cannot_read_still_gets_its_review_entry() -> None:
