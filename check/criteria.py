@@ -614,7 +614,7 @@ class _Validator:
         # ISO as the contract writes it, or as officers write dates (31/01/2024,
         # "ngày 31 tháng 01 năm 2024"): one grammar, extract.dates.parse_user_date
         try:
-            return date.fromisoformat(parse_user_date(str(val), partial=False).iso)
+            return date.fromisoformat(parse_user_date(str(val), partial=False).iso or "")
         except (UserDateError, ValueError) as exc:
             raise self.fail(where, fieldname, f"not a date (YYYY-MM-DD or DD/MM/YYYY): "
                                               f"{val!r}") from exc

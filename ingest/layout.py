@@ -321,7 +321,7 @@ def _inner_gap(free: list[tuple[int, int]], rows: list[_Row], min_gap: float,
         if a <= left or b >= right:
             continue
         away = None if split is None else max(0, a - split.x, split.x - b)
-        if away is not None and away <= split.tol:
+        if away is not None and split is not None and away <= split.tol:
             key = (-1.0, away - (b - a) / 1e6)  # nearest first, then widest
         elif b - a >= min_gap:
             key = (0.0, float(a - b))
