@@ -673,10 +673,12 @@ def _is_heading(t: str) -> bool:
     """A Roman-numbered line heads a section when it is in capitals, or a short title in
     sentence case (``I. Đối với các dự án đã được cấp phép``: no colon, no final stop)."""
     letters = [c for c in t if c.isalpha()]
-    if bool(letters) and sum(c.isupper() for c in letters) >= 0.6 * len(letters):
+    if not letters:
+        return False
+    if sum(c.isupper() for c in letters) >= 0.6 * len(letters):
         return True
     t = t.strip(" *_")
-    return bool(letters) and ":" not in t and not t.endswith((".", ";", ",")) and len(t.split()) <= 16
+    return ":" not in t and not t.endswith((".", ";", ",")) and len(t.split()) <= 16
 
 
 def _continues_item(cur: _Block, ln: _Line, body: list[_Line]) -> bool:

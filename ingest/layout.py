@@ -320,8 +320,7 @@ def _inner_gap(free: list[tuple[int, int]], rows: list[_Row], min_gap: float,
     for a, b in free:
         if a <= left or b >= right:
             continue
-        away = None if split is None else max(0, a - split.x, split.x - b)
-        if away is not None and split is not None and away <= split.tol:
+        if split is not None and (away := max(0, a - split.x, split.x - b)) <= split.tol:
             key = (-1.0, away - (b - a) / 1e6)  # nearest first, then widest
         elif b - a >= min_gap:
             key = (0.0, float(a - b))
