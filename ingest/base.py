@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
+from evidence.ingest.cpu import CpuSlots
 from evidence.model import Page, Word
 
 
@@ -51,6 +52,8 @@ class ParseOptions:
     timeout: float = 300.0  # seconds per file (the pipeline enforces it)
     max_pages: int = 2000
     progress: Callable[[str, int], None] | None = None  # ("page"/"ocr_page", count)
+    # a worker's CPU slots: pages of one file may be OCR'd on an idle worker's CPU
+    spare_cpu: CpuSlots | None = None
 
 
 @dataclass

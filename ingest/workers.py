@@ -21,8 +21,10 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Protocol
@@ -30,6 +32,7 @@ from typing import Any, Protocol
 from evidence.errors import FailReason
 from evidence.index.catalogue import FileInfo
 from evidence.ingest.base import ParseOptions
+from evidence.ingest.cpu import CpuSlots
 from evidence.ingest.unit import OOM_MESSAGE, FileOutcome, UnitTimeout, process_unit
 from evidence.model import Document
 
@@ -221,11 +224,15 @@ def _raise_timeout(signum: int, frame: object) -> None:
     raise UnitTimeout()
 
 
-def _worker_main(conn: Any, log_level: int, max_memory: int = 0, tmpdir: str | None = None) -> None:
+def _worker_main(conn: Any, log_level: int, max_memory: int = 0, tmpdir: str | None = None,
+                 slots: CpuSlots | None = None) -> None:
     """A worker process: receive units, send progress, log records and outcomes.
 
     Its temporary files (and its children's, through ``$TMPDIR``) go to ``tmpdir``, a
-    folder the parent removes when the worker ends or is killed."""
+    folder the parent removes when the worker ends or is killed. ``slots`` (with its own
+    slot set) is held while a unit is read and lent to the file's pages when idle
+    (:mod:`evidence.ingest.cpu`); pages read in two threads send through one lock."""
+    conn = _LockedConn(conn)
     setpgrp = getattr(os, "setpgrp", None)  # POSIX only
     if setpgrp is not None:
         setpgrp()  # own process group: a timeout kill takes Tesseract/soffice along
@@ -246,12 +253,30 @@ def _worker_main(conn: Any, log_level: int, max_memory: int = 0, tmpdir: str | N
             return
         task, options = msg
         options.progress = lambda kind, n, k=task.key: conn.send(("progress", k, kind, n))
-        outcome = _run_task(task, options, max_memory)
+        options.spare_cpu = slots
+        with slots.held() if slots is not None else nullcontext():
+            outcome = _run_task(task, options, max_memory)
         try:
             conn.send(("done", outcome))
         except Exception as exc:  # e.g. an unpicklable value in a parser's output
             conn.send(("done", _failed_outcome(
                 task, FailReason.INTERNAL, f"result could not be sent: {exc}")))
+
+
+class _LockedConn:
+    """A worker's end of the pipe whose sends never interleave (pages OCR'd in a second
+    thread report progress and log records too)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.lock = threading.Lock()
+
+    def send(self, msg: object) -> None:
+        with self.lock:
+            self.conn.send(msg)
+
+    def recv(self) -> Any:
+        return self.conn.recv()
 
 
 class _PipeLogHandler(logging.Handler):
@@ -277,6 +302,7 @@ class _Worker:
     proc: Any
     conn: Any
     tmpdir: str
+    slot: int  # its CPU slot (ingest.cpu): a replacement takes the one its predecessor left
     task: Task | None = None
     deadline: float = 0.0
     limit: float = 0.0
@@ -307,16 +333,20 @@ class _Pool:
         self.on_progress = on_progress
         self.workers: list[_Worker] = []
         self.log_level = logging.getLogger().getEffectiveLevel()
+        self.slot_dir = tempfile.mkdtemp(prefix="evidence-cpu-") if jobs > 1 else None
+        self.slots = CpuSlots.create(self.slot_dir, jobs) if self.slot_dir else None
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
         tmpdir = tempfile.mkdtemp(prefix="evidence-worker-")
+        slot = min(set(range(self.jobs)) - {w.slot for w in self.workers})
+        slots = self.slots.for_worker(slot) if self.slots is not None else None
         proc = self.ctx.Process(target=_worker_main,
-                                args=(child, self.log_level, self.max_memory, tmpdir),
+                                args=(child, self.log_level, self.max_memory, tmpdir, slots),
                                 daemon=True, name="evidence-ingest-worker")
         proc.start()
         child.close()
-        w = _Worker(proc, parent, tmpdir)
+        w = _Worker(proc, parent, tmpdir, slot)
         self.workers.append(w)
         return w
 
@@ -426,6 +456,8 @@ class _Pool:
                 self._kill(w)
             else:
                 self._retire(w)
+        if self.slot_dir is not None:
+            shutil.rmtree(self.slot_dir, ignore_errors=True)
 
 
 _PRELOAD = (

@@ -390,3 +390,36 @@ def test_legacy_heading_on_an_otherwise_unicode_page(tmp_path: Path) -> None:
     text = parse(path, ParseOptions(ocr_engine=ExplodingEngine())).pages[0].text
     assert "ỦY BAN NHÂN DÂN HUYỆN ĐỨC THỌ" in text
     assert "Thực hiện Kế hoạch số 111/KH-UBND" in text
+
+
+def test_scanned_pages_ocrd_two_at_a_time_on_a_spare_cpu(tmp_path: Path) -> None:
+    """An idle worker's CPU slot (ingest.cpu) lets a long scan's pages be OCR'd in two
+    threads; the pages come back in order, each with its own reading."""
+    import threading
+    import time
+
+    from evidence.ingest.cpu import CpuSlots
+
+    texts = [HEADER, BODY, BODY.upper(), HEADER.lower()]
+    path = _scan_pdf(tmp_path / "scan.pdf", texts, tmp_path)
+    (tmp_path / "slots").mkdir()
+    slots = CpuSlots.create(tmp_path / "slots", 2).for_worker(0)
+    lock, running, most = threading.Lock(), [0], [0]
+
+    class Engine:
+        def __call__(self, image_path: Path) -> OcrResult:
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            time.sleep(0.2)
+            with lock:
+                running[0] -= 1
+            return OcrResult(image_path.stem, 90.0, 0)  # page-0003: the page it was shown
+
+    ticks: list[str] = []
+    parsed = parse(path, ParseOptions(ocr_engine=Engine(), dpi=72, spare_cpu=slots,
+                                      progress=lambda what, n: ticks.append(what)))
+    assert [p.number for p in parsed.pages] == [1, 2, 3, 4]
+    assert [p.text for p in parsed.pages] == [f"page-{n:04d}" for n in range(1, 5)]
+    assert most[0] == 2
+    assert ticks.count("ocr_page") == 4 and ticks.count("page") == 4

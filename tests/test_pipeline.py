@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 import zipfile
@@ -355,6 +357,27 @@ class GreyOcr:
         return OcrResult(self.texts[key], 88.0)
 
 
+class TimedOcr(GreyOcr):
+    """:class:`GreyOcr` that appends each call's start and end to ``log`` (it runs in the
+    worker processes: a file is how the test sees when pages were read)."""
+
+    def __init__(self, texts: dict[int, str], delay: float, log: Path) -> None:
+        super().__init__(texts, delay)
+        self.log = log
+
+    def __call__(self, image_path: Path) -> OcrResult:
+        start = time.monotonic()
+        result = super().__call__(image_path)
+        with self.log.open("a") as fh:
+            fh.write(f"{start} {time.monotonic()}\n")
+        return result
+
+
+def _overlapping(log: Path) -> bool:
+    spans = sorted(tuple(map(float, line.split())) for line in log.read_text().splitlines())
+    return any(b[0] < a[1] for a, b in itertools.pairwise(spans))
+
+
 def inked_page(percent: int, size: tuple[int, int] = (120, 160)) -> Any:
     """A white page whose top ``percent`` % of rows are black bars (a page of print)."""
     from PIL import Image, ImageDraw
@@ -429,6 +452,35 @@ def test_jobs_2_gives_the_same_store_as_jobs_1(tmp_path: Path) -> None:
     s2 = ingest(d, tmp_path / "h2", jobs=2)
     assert s1.to_dict() | {"seconds": 0} == s2.to_dict() | {"seconds": 0}
     assert dump(tmp_path / "h1") == dump(tmp_path / "h2")
+
+
+def test_a_lone_long_scan_is_read_on_both_cpus_with_jobs_2(tmp_path: Path) -> None:
+    """With nothing else to read, the idle worker's CPU slot OCRs pages of the other
+    worker's scan (ingest.cpu): the store is the one --jobs 1 builds, and the slot files
+    go when the run ends."""
+    from fpdf import FPDF
+
+    d = tmp_path / "scan"
+    d.mkdir()
+    pdf = FPDF()
+    for i, percent in enumerate([10, 30, 50, 70]):
+        pdf.add_page()
+        inked_page(percent, (240, 340)).save(tmp_path / f"p{i}.png")
+        pdf.image(str(tmp_path / f"p{i}.png"), x=0, y=0, w=210, h=297)
+    pdf.output(str(d / "ho-so.pdf"))
+    (d / "van-ban.txt").write_text(letter(8), encoding="utf-8")
+    texts = {10: letter(5), 30: "Trang 2: nội dung tiếp theo.", 50: "Trang 3.",
+             70: "Trang 4: tổ chức thực hiện."}
+    before = set(Path(tempfile.gettempdir()).glob("evidence-cpu-*"))
+    one, two = tmp_path / "one.log", tmp_path / "two.log"
+    s1 = ingest(d, tmp_path / "h1", ocr_engine=TimedOcr(texts, 0.3, one))
+    s2 = ingest(d, tmp_path / "h2", ocr_engine=TimedOcr(texts, 0.3, two), jobs=2,
+                isolate=True)
+    assert not _overlapping(one) and _overlapping(two)
+    assert s1.to_dict() | {"seconds": 0} == s2.to_dict() | {"seconds": 0}
+    assert s2.ocr_pages == 4 and not s2.failed
+    assert dump(tmp_path / "h1") == dump(tmp_path / "h2")
+    assert set(Path(tempfile.gettempdir()).glob("evidence-cpu-*")) == before
 
 
 def test_worker_past_its_time_limit_is_replaced(tmp_path: Path) -> None:

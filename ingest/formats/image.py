@@ -31,8 +31,9 @@ from evidence.errors import (
     TooLarge,
 )
 from evidence.ingest.base import OcrEngine, OcrMode, ParsedFile, ParseOptions
+from evidence.ingest.cpu import map_pages
 from evidence.ingest.ink import prepare_page, turn_marks
-from evidence.model import Page
+from evidence.model import InkMark, Page
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 __all__ = ["MAX_IMAGE_PIXELS", "OCR_MAX_PIXELS", "load_pages", "parse"]
@@ -70,34 +71,40 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
         raise FileError("image without text layer and OCR is off (--ocr never)",
                         subject=subject, reason=FailReason.NO_TEXT)
     engine = _engine(options, subject)
-    pages: list[Page] = []
-    notes: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="evidence-img-") as tmp:
+
+    def frames(tmp: Path) -> Iterator[tuple[int, Path, list[InkMark]]]:
         for number, image in enumerate(load_pages(path, options), start=1):
-            target = Path(tmp) / f"page-{number:04d}.pgm"
+            target = tmp / f"page-{number:04d}.pgm"
             prepared = prepare_page(image, None, dpi=options.dpi)
             image.close()
             _cap(prepared.image).save(target)
             prepared.image.close()
-            try:
-                result = engine(target)
-            except FileError as exc:
-                if exc.reason is not FailReason.TIMEOUT:
-                    raise
-                notes.append(f"page {number}: {exc.message}")
-                pages.append(Page(number=number, text="", ocr=True))
-                continue
-            finally:
-                target.unlink(missing_ok=True)
-            if result.rotation:
-                notes.append(f"page {number}: scanned rotated {result.rotation}°, "
-                             "turned for OCR")
-            pages.append(Page(number=number, text=result.text, ocr=True,
-                              confidence=result.confidence, words=list(result.words),
-                              ink=turn_marks(prepared.ink, result.rotation)))
-            if options.progress is not None:
-                options.progress("page", 1)
-                options.progress("ocr_page", 1)
+            yield number, target, prepared.ink
+
+    def read(frame: tuple[int, Path, list[InkMark]]) -> tuple[Page, str | None]:
+        number, target, ink = frame
+        try:
+            result = engine(target)
+        except FileError as exc:
+            if exc.reason is not FailReason.TIMEOUT:
+                raise
+            return Page(number=number, text="", ocr=True), f"page {number}: {exc.message}"
+        finally:
+            target.unlink(missing_ok=True)
+        if options.progress is not None:
+            options.progress("page", 1)
+            options.progress("ocr_page", 1)
+        page = Page(number=number, text=result.text, ocr=True, confidence=result.confidence,
+                    words=list(result.words), ink=turn_marks(ink, result.rotation))
+        turned = (f"page {number}: scanned rotated {result.rotation}°, turned for OCR"
+                  if result.rotation else None)
+        return page, turned
+
+    with tempfile.TemporaryDirectory(prefix="evidence-img-") as tmp:
+        # a multi-page TIFF's frames may be OCR'd two at a time on an idle worker's CPU
+        read_pages = map_pages(read, frames(Path(tmp)), options.spare_cpu)
+    pages = [page for page, _ in read_pages]
+    notes = [note for _, note in read_pages if note]
     return ParsedFile(path=path, format="image", pages=pages, warnings=notes)
 
 

@@ -20,6 +20,7 @@ import logging
 import math
 import re
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ from evidence.errors import (
 )
 from evidence.extract.normalize import clean_text
 from evidence.ingest.base import OcrEngine, OcrMode, ParsedFile, ParseOptions
+from evidence.ingest.cpu import map_pages
 from evidence.ingest.ink import (
     A3_SHORT_INCHES,
     A4_SHORT_INCHES,
@@ -128,11 +130,16 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
             n = real
         layers = _read_layers(doc, path, options, n)
         ocr = _Ocr(options, subject)
-        for layer in layers:
+
+        def read(layer: _LayerPage) -> Page:
             page = _decide(doc, layer, options, ocr, notes)
             page.signatures = layer.signatures
-            pages.append(page)
             _tick(options, "page")
+            return page
+
+        # scanned pages may be OCR'd two at a time on an idle worker's CPU (ingest.cpu)
+        scanned = options.ocr is OcrMode.ALWAYS or any(not x.usable for x in layers)
+        pages = map_pages(read, layers, options.spare_cpu if scanned else None)
     finally:
         doc.close()
     if not any(p.text.strip() for p in pages):
@@ -141,7 +148,7 @@ def parse(path: Path, options: ParseOptions) -> ParsedFile:
                             reason=FailReason.NO_TEXT)
         if ocr.unavailable is not None:
             raise ocr.unavailable
-    warnings = [f"{_page_list(nums)}: {msg}" for msg, nums in notes.items()]
+    warnings = [f"{_page_list(sorted(nums))}: {msg}" for msg, nums in notes.items()]
     return ParsedFile(path=path, format="pdf", pages=pages, warnings=warnings)
 
 
@@ -487,6 +494,7 @@ class _Ocr:
     def __init__(self, options: ParseOptions, subject: str) -> None:
         self.options = options
         self.subject = subject
+        self.pdfium = threading.Lock()  # pages OCR'd in two threads render one at a time
         self.engine: OcrEngine | None = options.ocr_engine
         self.unavailable: OcrUnavailable | None = None
 
@@ -534,7 +542,7 @@ def _decide(doc: pdfium.PdfDocument, layer: _LayerPage, options: ParseOptions, o
         with tempfile.TemporaryDirectory(prefix="evidence-page-") as tmp:
             image = Path(tmp) / f"page-{n:04d}.pgm"
             try:
-                ink = _render_for_ocr(doc, n - 1, options.dpi, image)
+                ink = _render_for_ocr(doc, n - 1, options.dpi, image, ocr.pdfium)
             except pdfium.PdfiumError as exc:
                 log.warning("%s: page %d cannot be rendered: %s", ocr.subject, n, exc)
                 note("page cannot be rendered for OCR")
@@ -588,7 +596,7 @@ def _render(doc: pdfium.PdfDocument, index: int, dpi: int, target: Path) -> None
 
 
 def _render_for_ocr(doc: pdfium.PdfDocument, index: int, dpi: int,
-                    target: Path) -> list[InkMark]:
+                    target: Path, lock: threading.Lock) -> list[InkMark]:
     """Render a page in colour for OCR: print layer to ``target``, ink marks returned.
 
     The scale comes from the scanned image's real pixels, not the page's nominal size: a
@@ -596,6 +604,17 @@ def _render_for_ocr(doc: pdfium.PdfDocument, index: int, dpi: int,
     upscaled after its paper is flattened; a phone photo stored as a 15-inch page at
     72 ppi is taken for A4 (see :func:`evidence.ingest.ink.effective_dpi`).
     """
+    with lock:  # pdfium is not thread-safe; the rest (flattening, upscaling) runs free
+        image, inches = _render_colour(doc, index, dpi)
+    prepared = prepare_page(image, inches, dpi=dpi)
+    image.close()
+    prepared.image.save(target)
+    return prepared.ink
+
+
+def _render_colour(doc: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Any, tuple[float, float]]:
+    """The page in colour at the scan's own resolution (see :func:`_render_for_ocr`) and
+    its size in inches."""
     page = doc[index]
     try:
         w, h = page.get_size()
@@ -613,10 +632,7 @@ def _render_for_ocr(doc: pdfium.PdfDocument, index: int, dpi: int,
             bitmap.close()
     finally:
         page.close()
-    prepared = prepare_page(image, inches, dpi=dpi)
-    image.close()
-    prepared.image.save(target)
-    return prepared.ink
+    return image, inches
 
 
 def _capped(w: float, h: float, scale: float) -> float:
