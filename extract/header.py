@@ -362,10 +362,14 @@ def _find_date(cells: list[Cell], text: str, after: int | None = None) -> tuple[
 
 
 def _date_parts(m: re.Match[str]) -> tuple[str | None, bool]:
-    """ISO date from a date-line match; True when a part is unreadable (OCR garbage)."""
-    y = int(m.group("y"))
+    """ISO date from a date-line match; True when a part is unreadable (OCR garbage).
+
+    A day or month that is printed but unreadable gives no date at all: a partial date
+    says the paper leaves the day blank (contract), and a wrong date is worse than none;
+    the reading stays in the date's provenance for the officer's review."""
     if "junk" in m.groupdict():
-        return iso_date(y), True
+        return None, True
+    y = int(m.group("y"))
     parts: list[int | None] = []
     bad = False
     for g in ("m", "d"):
@@ -385,8 +389,10 @@ def _date_parts(m: re.Match[str]) -> tuple[str | None, bool]:
                 parts.append(None)
                 bad = True
     month, day = parts
+    if bad and (month is None or day is None):
+        return None, True
     if month is None:
-        return iso_date(y), bad
+        return iso_date(y), False
     iso = iso_date(y, month, day)
     if iso is None and day is not None:
         return None, bad

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from ..model import Facts, InkMark, Page, ReviewItem, Span, Word
+from .dates import find_dates
 
 __all__ = ["LOW_CONFIDENCE", "SURE_CONFIDENCE", "check_layout"]
 
@@ -52,6 +53,11 @@ _DIGITS = re.compile(r"^\d{1,6}$")
 _NUMBER = re.compile(r"^\d{1,6}(?:\.\d{1,3})?$")
 _DATE_PARTS = re.compile(
     r"ngày(?P<d>.*?)tháng(?P<m>.*?)năm\s*(?P<y>\d{4})", re.IGNORECASE | re.DOTALL)
+# a place-date line too damaged for the header reader ("Lam Đóng, ngả)  tháng 7 năm 2(025"):
+# a "ngày" however damaged, "tháng" and "năm" close together on one line of the page's top
+_DAMAGED_DATE_LINE = re.compile(
+    r"(?im)^[^\n]*\bng\S{0,3}[^\n]{0,10}\btháng\b[^\n]{0,12}\bn[ăa]m\b[^\n]*$")
+HEADER_LINES = 25  # lines of page 1 searched for a damaged date line
 
 
 @dataclass
@@ -327,15 +333,16 @@ def _in_filename(number: str, filename: str | None) -> bool:
 def _check_date(facts: Facts, pages: dict[int, Page]) -> None:
     span = facts.provenance.get("date")
     if span is None:
+        _damaged_date_line(facts, pages)
         return
     page = pages.get(span.page)
     if page is None:
         return
     m = _DATE_PARTS.search(span.text)
     if m is None:
-        if facts.date and len(facts.date) < 10 and "day or month unreadable" in facts.warnings:
+        if not facts.date and "day or month unreadable" in facts.warnings:
             # "ngày lUthảng Ú năm 2025": garbage where the day and month stand, even
-            # "tháng" lost: what OCR makes of them written by hand (the year is kept)
+            # "tháng" lost: what OCR makes of them written by hand (no date is kept)
             facts.review.append(ReviewItem("date", "handwritten", span.page,
                                            detail=span.text))
         return
@@ -359,19 +366,38 @@ def _check_date(facts: Facts, pages: dict[int, Page]) -> None:
             r.min_conf() >= SURE_CONFIDENCE for k, r in parts.items() if k in bad) \
             and _signed_on(facts, facts.date):
         return  # sure digits, confirmed by a signing time
-    year = m.group("y")
-    month = parts["month"]
-    printed_month = ("month" not in bad and month.clean()
-                     and 1 <= int(month.words[0].text) <= 12)
+    # pen in the blank (ink over it, or hand-tall digits): the paper prints the rest, so
+    # the printed year and month are kept, as for a blank day. Digits that are merely
+    # unsure (garbled, little confidence) may be printed ones misread: no date at all
     was = facts.date
-    facts.date = f"{year}-{int(month.words[0].text):02d}" if printed_month else year
-    if was and not was.startswith(facts.date):
-        facts.date = None  # the header read another year or month: trust neither
+    facts.date = None
+    if all(pen[k] for k in bad):
+        month = parts["month"]
+        printed_month = ("month" not in bad and month.clean()
+                         and 1 <= int(month.words[0].text) <= 12)
+        year = m.group("y")
+        printed = f"{year}-{int(month.words[0].text):02d}" if printed_month else year
+        if not was or was.startswith(printed):  # else the header read another: trust neither
+            facts.date = printed
     reason = ("handwritten" if any(_reason(pen[k], parts[k]) == "handwritten" for k in bad)
               else "low_confidence")
     detail = " / ".join(f"{k}: {parts[k].text or '—'}" for k in bad)
     facts.review.append(ReviewItem("date", reason, span.page, detail=detail))
     facts.warnings.append(f"date not trusted ({reason}): OCR read {detail}")
+
+
+def _damaged_date_line(facts: Facts, pages: dict[int, Page]) -> None:
+    """No date was read, yet page 1's top holds a date line OCR could not read: garbage
+    where the day or year is expected, what Tesseract makes of handwriting. The officer
+    is told where to look."""
+    page = pages.get(1)
+    if facts.date or page is None:
+        return
+    top = "\n".join(page.text.splitlines()[:HEADER_LINES])
+    for m in _DAMAGED_DATE_LINE.finditer(top):
+        if not any(d.precision == "day" for d in find_dates(m.group(0))):  # a body date
+            facts.review.append(ReviewItem("date", "handwritten", 1, detail=m.group(0).strip()))
+            return
 
 
 def _signed_on(facts: Facts, date: str) -> bool:

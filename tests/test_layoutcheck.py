@@ -121,7 +121,7 @@ def test_day_and_month_garbled_beyond_the_month_word() -> None:
     date = [("Hà", 96, 1), ("Nội,", 96, 1), ("ngày", 96, 1), ("lUthảng", 30, 1), ("Ú", 20, 1),
             ("năm", 96, 1), ("2025", 95, 1)]
     facts = _facts(_page(_header([("Số:", 93, 1), ("309/BTP-BTTP", 80, 1.0)], date)))
-    assert facts.date == "2025"
+    assert facts.date is None  # not the bare year: a partial date means a blank day
     assert ("date", "handwritten") in _reviews(facts)
     assert facts.number == "309"
 
@@ -158,3 +158,36 @@ def test_a_dotted_printed_number_is_clean() -> None:
     facts = _facts(_page(_header([("Số:", 93, 1), ("6.1", 40, 1.6), ("/NQ-CP", 93, 1)])))
     assert facts.number is None
     assert ("number", "handwritten") in _reviews(facts)
+
+
+def test_a_printed_day_read_with_little_confidence_leaves_no_partial_date() -> None:
+    # clean digits, but Tesseract hardly believes them and no pen lies over them: they may
+    # be the printed day misread. "2025-12" would claim a blank day: the date stays empty
+    date = [("Hà", 96, 1), ("Nội,", 96, 1), ("ngày", 96, 1), ("15", 41, 1), ("tháng", 96, 1),
+            ("12", 95, 1), ("năm", 96, 1), ("2025", 95, 1)]
+    facts = _facts(_page(_header([("Số:", 93, 1), ("309/BTP-BTTP", 90, 1.0)], date)))
+    assert facts.date is None
+    [item] = [r for r in facts.review if r.field == "date"]
+    assert "15" in (item.detail or "")
+
+
+def test_a_date_line_too_damaged_to_read_is_a_review_entry() -> None:
+    # "ngả)" for "ngày", the day lost, the year broken: no date is read, the officer is told
+    date = [("Lam", 90, 1), ("Đóng,", 80, 1), ("ngả)", 40, 1), ("tháng", 90, 1), ("7", 90, 1),
+            ("năm", 96, 1), ("2(025", 50, 1)]
+    facts = _facts(_page(_header([("Số:", 93, 1), ("309/BTP-BTTP", 90, 1.0)], date)))
+    assert facts.date is None
+    assert [(r.field, r.reason, r.page) for r in facts.review] == [("date", "handwritten", 1)]
+    assert "tháng 7 năm 2(025" in (facts.review[0].detail or "")
+
+
+def test_a_body_sentence_with_a_month_is_no_damaged_date_line() -> None:
+    lines = _header([("Số:", 93, 1), ("309/BTP-BTTP", 90, 1.0)],
+                    [("Kế", 96, 1), ("hoạch", 96, 1), ("công", 96, 1), ("tác", 96, 1)])
+    lines.append((0.1, 0.3, [("Báo", 96, 1), ("cáo", 96, 1), ("trước", 96, 1), ("tháng", 96, 1),
+                             ("12", 96, 1), ("hằng", 96, 1), ("năm.", 96, 1)]))
+    lines.append((0.1, 0.32, [("Họp", 96, 1), ("ngày", 96, 1), ("5", 96, 1), ("tháng", 96, 1),
+                              ("3", 96, 1), ("năm", 96, 1), ("2025.", 96, 1)]))
+    facts = _facts(_page(lines))
+    assert facts.date is None
+    assert not any(r.field == "date" for r in facts.review)
