@@ -878,6 +878,13 @@ def _read_issuer(text: str, head_cells: list[Cell], hf: HeaderFacts, so_cell: Ce
                                          or _lost_department(hf.issuer, hf.symbol)):
             # "Ủy ban nhân dân" without its level and place, or the province's committee
             # over a department's symbol: the unit line was lost (OCR)
+            named = _enacting_body(text, e, hf.issuer, hf.symbol)
+            if named is not None:
+                hf.parent_issuer = hf.issuer if hf.issuer != named[0] and \
+                    not _BARE_BODY.fullmatch(hf.issuer) else None
+                hf.issuer, (s, e) = named[0], named[1:]
+                hf.spans["issuer"] = (s, e, text[s:e])
+                return
             hf.review.append(("issuer", "low_confidence", grouped[-1][0]))
             hf.warnings.append(f"issuer incomplete: {grouped[-1][0]}")
             hf.issuer = None
@@ -895,6 +902,48 @@ def _lost_department(issuer: str, symbol: SymbolParts | None) -> bool:
     return (issuer.casefold().startswith("ủy ban nhân dân") and symbol is not None
             and bool(symbol.issuers)
             and all(_DEPARTMENT_CODE.fullmatch(c) for c in symbol.issuers))
+
+
+# the enacting formula of a decision or resolution, on a line of its own in capitals:
+# "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LÀO CAI", "GIÁM ĐỐC SỞ CÔNG THƯƠNG", "HỘI ĐỒNG NHÂN DÂN XÃ …"
+_ENACTING = re.compile(
+    r"^(?:(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|TRƯỞNG\s+BAN|CHÁNH\s+VĂN\s+PHÒNG|CỤC\s+TRƯỞNG|"
+    r"CHI\s+CỤC\s+TRƯỞNG)\s+)?"
+    r"(?P<body>(?:ỦY|UỶ)\s+BAN\s+NHÂN\s+DÂN|HỘI\s+ĐỒNG\s+NHÂN\s+DÂN|SỞ)\s+(?P<rest>\S.{2,80})$")
+# the level and place after a body's name, once sentence-cased ("… tỉnh Lào Cai"; OCR's
+# "TÍNH"/"TĨNH" come out as "tỉnh")
+_LEVEL = re.compile(r"\s(?:tỉnh|huyện|xã|phường|thị trấn|thị xã|quận|thành phố|đặc khu)\s+\S")
+ENACTING_WINDOW = 3000  # characters after the header searched for the enacting formula
+
+
+def _enacting_body(text: str, after: int, issuer: str,
+                   symbol: SymbolParts | None) -> tuple[str, int, int] | None:
+    """The issuing body named by the enacting formula, where the header lost its unit
+    line; with the formula's span. Taken only where it completes what the header shows:
+    the bare body plus its level and place (``Ủy ban nhân dân`` -> ``Ủy ban nhân dân tỉnh
+    Lào Cai``), or a department whose initials are the symbol's code (``GIÁM ĐỐC SỞ CÔNG
+    THƯƠNG`` under ``/QĐ-SCT``)."""
+    start = text.find("\n", after)
+    window = text[start : start + ENACTING_WINDOW] if start >= 0 else ""
+    for m in re.finditer(r"[^\n]+", window):
+        line = m.group(0).strip()
+        f = _ENACTING.match(line)
+        if f is None or not is_upper_text(line):
+            continue
+        body = sentence_case(line[f.start("body"):])
+        if f.group("body") == "SỞ":
+            codes = symbol.issuers if symbol is not None else []
+            if not any(fold(c) in _initials(body) for c in codes):
+                continue
+            # "Sở Công Thương tỉnh Lào Cai": the header names it without its province
+            # (which is the committee above it)
+            level = _LEVEL.search(body)
+            body = body[: level.start()] if level is not None else body
+        elif not (fold(body).startswith(fold(issuer)) and _LEVEL.match(body, len(issuer))):
+            continue  # the bare body's own name, then its level and place
+        at = start + m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+        return body, at + f.start("body"), at + len(line)
+    return None
 
 
 def _check_year(text: str, hf: HeaderFacts) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from evidence.extract import extract_facts
 from evidence.extract.casing import position_case, sentence_case
 from evidence.extract.header import parse_header
 
@@ -300,3 +303,46 @@ def test_a_committee_over_a_departments_symbol_is_no_issuer() -> None:
     # the committee's own documents keep it
     hf = parse_header("UBND TỈNH HÀ TĨNH\n\nSố: 18/UBND-SNV\nV/v góp ý\n")
     assert hf.issuer == "Ủy ban nhân dân tỉnh Hà Tĩnh" and hf.review == []
+
+
+# -- the enacting formula names the body a scan's header lost ------------------------------
+
+_LOST_UNIT = """ỦY BAN NHÂN DÂN
+:
+Số: 27/QĐ-UBND            CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+                          Độc lập - Tự do - Hạnh phúc
+                          Hà Tĩnh, ngày 09 tháng 3 năm 2026
+QUYẾT ĐỊNH
+Về việc phê duyệt kế hoạch kiểm tra cải cách hành chính
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH
+Căn cứ Luật Tổ chức chính quyền địa phương;
+"""
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_the_enacting_formula_completes_a_committee_without_its_unit_line(form: str) -> None:
+    facts = extract_facts([unicodedata.normalize(form, _LOST_UNIT)])
+    assert (facts.issuer, facts.parent_issuer) == ("Ủy ban nhân dân tỉnh Hà Tĩnh", None)
+    assert not any(r.field == "issuer" for r in facts.review)
+    assert facts.provenance["issuer"].text == "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"
+
+
+def test_the_enacting_formula_names_the_department_its_symbol_codes() -> None:
+    text = _LOST_UNIT.replace("ỦY BAN NHÂN DÂN\n:", "UBND TỈNH HÀ TĨNH\n").replace(
+        "27/QĐ-UBND", "27/QĐ-SNV").replace("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH",
+                                          "GIÁM ĐỐC SỞ NỘI VỤ TÍNH HÀ TĨNH")
+    hf = parse_header(text)
+    assert (hf.issuer, hf.parent_issuer) == ("Sở Nội vụ", "Ủy ban nhân dân tỉnh Hà Tĩnh")
+
+
+def test_an_enacting_formula_that_does_not_fit_the_header_is_not_taken() -> None:
+    # another department than the symbol's code; a committee named in a sentence
+    other = _LOST_UNIT.replace("ỦY BAN NHÂN DÂN\n:", "UBND TỈNH HÀ TĨNH\n").replace(
+        "27/QĐ-UBND", "27/QĐ-SNV").replace("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH",
+                                          "GIÁM ĐỐC SỞ TƯ PHÁP TỈNH HÀ TĨNH")
+    sentence = _LOST_UNIT.replace("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH",
+                                  "Chủ tịch Ủy ban nhân dân tỉnh Hà Tĩnh quyết định:")
+    for text in (other, sentence):
+        hf = parse_header(text)
+        assert hf.issuer is None
+        assert ("issuer", "low_confidence") in [r[:2] for r in hf.review]
