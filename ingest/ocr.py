@@ -54,6 +54,9 @@ _LAYOUT_VERSION = "layout-1"
 _HEADER_VERSION = "h7"
 #: a header that gives these needs no second reading
 _FULL_HEADER = frozenset({"number", "date", "issuer"})
+# a page whose first pass shows none of these, and no motto, has no header to read again
+_ANY_HEADER = frozenset({"so_line", "date", "issuer"})
+MOTTO_LINES = 15
 _LOG_LEVELS = (
     (re.compile(r"^(Error|error|Failed|Cannot|Can't|Unable)"), logging.ERROR),
     (re.compile(r"^(Warning|Empty page|Detected \d+ diacritics|Too few characters)"),
@@ -231,8 +234,8 @@ class TesseractEngine:
         if band is None:
             return first
         before = header_fields(first.text)
-        if _FULL_HEADER <= before:
-            return first
+        if _FULL_HEADER <= before or not (before & _ANY_HEADER or _has_motto(first.text)):
+            return first  # a whole header, or none: a page that continues a document
         hkey = f"{key}-header-{_HEADER_VERSION}" if key is not None else None
         cached = self.cache.get(hkey) if self.cache is not None and hkey else None
         if cached is not None:
@@ -343,6 +346,14 @@ class TesseractEngine:
             raise FileError(f"tesseract failed (exit {proc.returncode}): {last}",
                             subject=str(image_path), reason=FailReason.CORRUPT)
         return proc.stdout + proc.stderr
+
+
+def _has_motto(text: str) -> bool:
+    """Whether the national or the Party motto stands in the page's first lines."""
+    from evidence.extract.bundle import motto_start
+
+    lines = [line.split() for line in text.splitlines()[:MOTTO_LINES]]
+    return any(motto_start(words) is not None for words in lines if words)
 
 
 def header_fields(text: str) -> frozenset[str]:

@@ -239,3 +239,37 @@ def test_header_band_is_read_again_when_the_first_pass_lost_its_fields(
     monkeypatch.setattr(full, "_ocr", lambda path: from_tsv(_tsv(words), (W, H)))
     monkeypatch.setattr(full, "_run", fake_run)
     assert "SỞ NỘI VỤ" in full(img).text and len(runs) == 1
+
+
+def test_a_page_without_any_header_is_not_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page that continues a document (body text, no Số line, date, issuer or motto)
+    costs one Tesseract pass, not two; a page showing only the motto is still read again
+    (its header may be there, run into one line by the first pass)."""
+    from PIL import Image
+
+    from tests.test_layout import H, W, _line, _tsv
+
+    body = ["Điều 3. Chánh Văn phòng, Giám đốc các sở, ngành và Chủ tịch Ủy ban nhân dân",
+            "các xã, phường chịu trách nhiệm thi hành Quyết định này kể từ ngày ký ban hành",
+            "Các phòng, ban chuyên môn tổ chức triển khai thực hiện và báo cáo kết quả."]
+    words = [w for k, t in enumerate(body) for w in _line(t, 200, 150 + 70 * k, 1, k + 1, char=26)]
+    img = tmp_path / "page.png"
+    Image.new("L", (W, H), 255).save(img)
+    runs: list[list[str]] = []
+
+    def fake_run(args: list[str], image_path: Path, **_kw: object) -> str:
+        runs.append(args)
+        Path(args[1] + ".tsv").write_text(_tsv([]), encoding="utf-8")
+        return ""
+
+    engine = TesseractEngine(header_pass=True)
+    monkeypatch.setattr(engine, "_run", fake_run)
+    monkeypatch.setattr(engine, "_ocr", lambda path: from_tsv(_tsv(words), (W, H)))
+    assert "Điều 3." in engine(img).text
+    assert runs == []
+    motto = _line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 900, 60, 1, 1) + [
+        replace(w, line=(2, *w.line[1:])) for w in words]
+    monkeypatch.setattr(engine, "_ocr", lambda path: from_tsv(_tsv(motto), (W, H)))
+    engine(img)
+    assert len(runs) == 1
