@@ -635,11 +635,19 @@ def _names_company(t: str, rest: list[Cell], line: int, text: str) -> bool:
     ``Hợp tác xã Nông nghiệp Tân Lập``, ``Ngân hàng …``), in sentence case: the trích yếu
     goes on with the body it is about. A body paragraph opening with a name ends with a
     stop or runs on to the next line (a wrapped text line); the name line stands alone:
-    a blank line or the end of the trích yếu follows it."""
+    a blank line or the end of the trích yếu follows it, or the rest of the name (``Công
+    ty cổ phần Đầu tư Xây dựng`` / ``Thương mại Phú Quý``) and then one of those."""
     if len(t) > _NAME_LINE_MAX or t.endswith(_STOPS) or company_name_end(t) is None:
         return False
-    nxt = _next_line(rest)
-    return nxt is None or nxt.line > line + 1 or _closes_subject(nxt.text.strip(), text, nxt)
+    while (nxt := _next_line(rest)) is not None and nxt.line == line + 1:
+        n = nxt.text.strip()
+        if _closes_subject(n, text, nxt):
+            break
+        t = f"{t} {n}"
+        if len(t) > 2 * _NAME_LINE_MAX or company_name_end(t) != len(t):
+            return False  # the line below is no more of the name: a body line
+        line, rest = nxt.line, rest[rest.index(nxt) + 1 :]
+    return True
 
 
 def _above_rule(t: str, rest: list[Cell], line: int) -> bool:

@@ -172,19 +172,27 @@ def test_sentence_case_subject_goes_on_with_a_company_name(form: str, company: s
 
 
 @pytest.mark.parametrize("form", FORMS)
-@pytest.mark.parametrize("joining", [" CHO", ""])
-def test_capitals_subject_goes_on_with_a_company_name_in_sentence_case(form: str,
-                                                                      joining: str) -> None:
+@pytest.mark.parametrize(("joining", "company"), [
+    (" CHO", "Công ty cổ phần Điện mặt trời Sao Mai"),
+    ("", "Công ty cổ phần Điện mặt trời Sao Mai"),
+    (" CHO", "Công ty cổ phần Đầu tư Xây dựng\nThương mại Phú Quý"),  # the name wrapped
+])
+def test_capitals_subject_goes_on_with_a_company_name_in_sentence_case(
+        form: str, joining: str, company: str) -> None:
     text = _SCT_HEAD + f"""QUYẾT ĐỊNH
 CẤP GIẤY PHÉP HOẠT ĐỘNG ĐIỆN LỰC{joining}
-Công ty cổ phần Điện mặt trời Sao Mai
+{company}
 
 GIÁM ĐỐC SỞ CÔNG THƯƠNG TỈNH AN PHÚ
 
 Căn cứ Luật Điện lực;
 """
     assert _facts(text, form).subject == (f"CẤP GIẤY PHÉP HOẠT ĐỘNG ĐIỆN LỰC{joining} "
-                                          "Công ty cổ phần Điện mặt trời Sao Mai")
+                                          + company.replace("\n", " "))
+    # a body sentence after the name, without a blank line, is no more of the subject
+    body = text.replace("\n\nGIÁM ĐỐC SỞ CÔNG THƯƠNG TỈNH AN PHÚ\n\nCăn cứ Luật Điện lực;\n",
+                        "\nSở Công Thương đã nhận được hồ sơ của đơn vị đề nghị cấp phép.\n")
+    assert _facts(body, form).subject == f"CẤP GIẤY PHÉP HOẠT ĐỘNG ĐIỆN LỰC{joining}"
 
 
 @pytest.mark.parametrize("form", FORMS)
