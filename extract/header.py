@@ -1033,8 +1033,14 @@ _BARE_BODY = re.compile(
     r"Ban Chấp hành|Ban Thường vụ|Đảng bộ)",
     re.IGNORECASE,
 )
-# "BỘ TÀI CHÍNH - BỘ NỘI VỤ" on one line of a joint header
-_JOINT_SPLIT = re.compile(r"\s+[-–—]\s+(?=" + _ORG_HEAD.pattern[1:] + ")")
+# "BỘ TÀI CHÍNH - BỘ NỘI VỤ" on one line of a joint header; a grid of national bodies read
+# row by row, one space between its cells ("BỘ CÔNG AN BỘ QUỐC PHÒNG", "BỘ TÀI CHÍNH VIỆN
+# KIỂM SÁT" / "NHÂN DÂN TỐI CAO TÒA ÁN" / "NHÂN DÂN TỐI CAO"): a ministry, the procuracy
+# and the court open a name wherever they stand (never "ĐẢNG BỘ", "BỘ ĐỘI", "BỘ PHẬN")
+_JOINT_SPLIT = re.compile(
+    r"\s+[-–—]\s+(?=" + _ORG_HEAD.pattern[1:] + ")"
+    r"|(?<!ĐẢNG)(?<!NỘI)(?<!CÁN)\s+(?=(?:BỘ(?!\s+(?:ĐỘI|PHẬN)\b)|VIỆN\s+KIỂM\s+SÁT|TÒA\s+ÁN|TOÀ\s+ÁN)(?!\w))"
+)
 _JOINT_TYPE = re.compile(r"LIÊN\s+(?:TỊCH|NGÀNH|BỘ|SỞ)\b", re.IGNORECASE)
 
 

@@ -277,6 +277,27 @@ Căn cứ Nghị định số 14/2023/NĐ-CP;
     assert _facts("SỞ NỘI VỤ\nSố: 2/SNV-VP\nV/v họp\n").issuers == ["Sở Nội vụ"]
 
 
+@pytest.mark.parametrize("form", FORMS)
+def test_joint_guidance_of_a_grid_of_national_bodies(form: str) -> None:
+    # the bodies' cells read row by row, one space between them, the last names wrapped
+    text = """BỘ TƯ PHÁP BỘ NỘI VỤ\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+BỘ TÀI CHÍNH VIỆN KIỂM SÁT\tĐộc lập - Tự do - Hạnh phúc
+NHÂN DÂN TỐI CAO TÒA ÁN
+NHÂN DÂN TỐI CAO
+Số: 3/HDLN-BTP-BNV-BTC-VKSNDTC-TANDTC\tHà Nội, ngày 4 tháng 2 năm 2025
+HƯỚNG DẪN LIÊN NGÀNH
+Về việc phối hợp trong công tác thi hành án
+Căn cứ Bộ luật Tố tụng hình sự;
+"""
+    f = _facts(text, form)
+    assert f.issuers == ["Bộ Tư pháp", "Bộ Nội vụ", "Bộ Tài chính", "Viện kiểm sát nhân dân tối cao",
+                         "Tòa án nhân dân tối cao"]
+    assert f.issuer == "Bộ Tư pháp"
+    # "BỘ ĐỘI" inside a name opens no other body
+    f2 = _facts(text.replace("BỘ TƯ PHÁP BỘ NỘI VỤ", "BỘ TƯ LỆNH BỘ ĐỘI BIÊN PHÒNG - BỘ NỘI VỤ"), form)
+    assert [i.casefold() for i in f2.issuers[:2]] == ["bộ tư lệnh bộ đội biên phòng", "bộ nội vụ"]
+
+
 def test_bare_body_name_is_left_for_review() -> None:
     text = "ỦY BAN NHÂN DÂN\nSố: 12/UBND-VP\nĐức Thọ, ngày 5 tháng 6 năm 2024\nV/v báo cáo\nKính gửi: các phòng.\n"
     f = _facts(text)
