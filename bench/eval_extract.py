@@ -25,8 +25,9 @@ Scoring rules:
   the citations, which are file-level (as the truth's ``cited``): the union over the
   documents of the file, without any of their own symbols.
 - symbol: whitespace removed, ``Ð`` (U+00D0) read as ``Đ``; number and date exact;
-  doc_type case-insensitive; issuer: accent-folded ``rapidfuzz`` ratio >= 90 against
-  ``issuer`` or ``issuer_full``; subject: accent-folded ratio >= 90; signer name:
+  doc_type case-insensitive; issuer (both modes, one rule): accent-folded ``rapidfuzz`` ratio
+  >= 90 against ``issuer``, ``issuer_full`` or any of a joint document's ``issuers`` (a list,
+  or an ``issuer`` written ``A; B``); subject: accent-folded ratio >= 90; signer name:
   accent-folded exact. A null truth is right only when the prediction is null too.
 - The truth's ``date: null`` with ``date_partial`` means the partial date ("2025-12").
 - **wrong when answered** = predictions that are non-empty and wrong, as a share of the
@@ -266,13 +267,30 @@ def equal(key: str, pred: Any, truth: dict[str, Any]) -> bool:
     if key == "doc_type":
         return str(pred).casefold() == str(want).casefold()
     if key == "issuer":
-        options = [want, truth.get("issuer_full")]
-        return any(o and fuzz.ratio(_fold(pred), _fold(o)) >= MIN_RATIO for o in options)
+        return issuer_right(pred, truth)
     if key == "subject":
         return fuzz.ratio(_fold(pred), _fold(want)) >= MIN_RATIO
     if key == "signer.name":
         return _fold(pred) == _fold(want)
     return bool(pred == want)
+
+
+def truth_issuers(truth: dict[str, Any]) -> list[str]:
+    """The names a predicted issuer may match: every one of a joint document's ``issuers``
+    (a list; an ``issuer`` written ``A; B`` is the same list), ``issuer`` and
+    ``issuer_full``."""
+    names: list[str] = []
+    for name in [*(truth.get("issuers") or []), truth.get("issuer"), truth.get("issuer_full")]:
+        if name:
+            names += [name, *(p.strip() for p in name.split(";") if ";" in name and p.strip())]
+    return list(dict.fromkeys(names))
+
+
+def issuer_right(pred: str, truth: dict[str, Any]) -> bool:
+    """The one issuer rule of both modes: accent-folded ``rapidfuzz`` ratio >= 90 against
+    any of :func:`truth_issuers` (a joint document's first issuer, or any other of them,
+    is right)."""
+    return any(fuzz.ratio(_fold(pred), _fold(o)) >= MIN_RATIO for o in truth_issuers(truth))
 
 
 def handwritten_keys(truth: dict[str, Any]) -> set[str]:
@@ -572,7 +590,15 @@ def _raw_dict(text: str) -> dict[str, Any]:
     }
 
 
-def _text_equal(field: str, pred: Any, truth: Any) -> bool:
+def _text_equal(field: str, pred: Any, truth: dict[str, Any]) -> bool:
+    """Whether ``pred`` (the value of ``field``) is right for the ``truth`` document; the
+    issuer by the rule of the originals (:func:`equal`)."""
+    if field == "issuer":
+        return equal(field, pred, truth)
+    return _text_value_equal(field, pred, _text_get(truth, field))
+
+
+def _text_value_equal(field: str, pred: Any, truth: Any) -> bool:
     if field == "symbol":
         return _ws(pred or "").replace(" ", "") == _ws(truth or "").replace(" ", "")
     if field == "subject":
@@ -604,9 +630,9 @@ def evaluate_texts(data: Path, errors: str | None, limit: int | None) -> int:
         worst_cpu = max(worst_cpu, (dt, stem))
         raw = _raw_dict(text)
         for f in TEXT_FIELDS:
-            good = _text_equal(f, _text_get(pred, f), _text_get(truth, f))
+            good = _text_equal(f, _text_get(pred, f), truth)
             ok[f] += good
-            raw_ok[f] += _text_equal(f, _text_get(raw, f), _text_get(truth, f))
+            raw_ok[f] += _text_equal(f, _text_get(raw, f), truth)
             if errors == f and not good:
                 print(f"{stem}\n   pred:  {_text_get(pred, f)!r}\n   truth: {_text_get(truth, f)!r}")
         sub_sum += _subject_ratio(pred["subject"], truth["subject"])

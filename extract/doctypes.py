@@ -155,6 +155,8 @@ TYPE_NAMES: dict[str, str] = {
     "luật": "Luật",
     "kết luận": "KL",
     "phiếu trình": "PT",
+    # the whole printed name of the one-stop form: its words are no trích yếu
+    "phiếu trình giải quyết công việc": "PT",
     "đơn đề nghị": "ĐN",
     "đơn kiến nghị": "ĐN",
     "đơn xin": "ĐN",

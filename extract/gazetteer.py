@@ -38,6 +38,7 @@ __all__ = [
     "Gazetteer",
     "UnitMention",
     "canonical_unit",
+    "company_name_end",
     "expand_abbreviation",
     "find_unit_mentions",
     "find_units",
@@ -475,6 +476,21 @@ def _generic_mention(text: str, ftext: str, pos: int, g: Gazetteer) -> UnitMenti
     surface = _tidy(text[pos:end])
     return UnitMention(pos, end, _capitalize(surface), _capitalize(surface),
                        "company" if company else "unit")
+
+
+def company_name_end(text: str) -> int | None:
+    """Where the name of a company or cooperative that opens ``text`` ends (a generic
+    company head and capitalised words, outside the gazetteer: ``Công ty cổ phần Mông
+    Sơn``, ``Hợp tác xã Nông nghiệp Tân Lập``, ``Ngân hàng Chính sách xã hội``), or None.
+
+    Args:
+        text: NFC text; the name must start at its first character.
+    """
+    ftext = fold_keep_length(text)
+    if len(ftext) != len(text):  # defensive: never misplace offsets
+        return None
+    m = _generic_mention(text, ftext, 0, load_gazetteer())
+    return m.end if m is not None and m.kind == "company" else None
 
 
 _LIST_SEP = re.compile(r"\s*(?:,|;|\bva\b)\s*")

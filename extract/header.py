@@ -25,6 +25,7 @@ from .bundle import motto_start
 from .casing import cap, is_upper_text, sentence_case
 from .dates import DateMatch, adoption_date, find_dates, iso_date
 from .doctypes import STATE_CODES, is_type_code, type_from_name
+from .gazetteer import company_name_end
 from .normalize import fold
 from .symbols import SymbolParts, find_symbols, normalize_symbol, parse_symbol, repair_ocr_symbol
 
@@ -531,8 +532,11 @@ def _subject_after(
     ``QUYẾT ĐỊNH:``), ``Điều 1``, ``Phần I``, a table, the rule drawn under it, a change of
     case (capitals after a sentence-case subject and the reverse). After a blank line a
     sentence-case subject goes on only with a line that visibly continues it (lower-case
-    start, or the line above ends with a joining word) or a short unpunctuated line that
-    the body anchor follows (``body_cut``: ``cells`` stop where the body's first line is).
+    start, or the line above ends with a joining word), the name of the company it is
+    about on a line of its own (``Công ty TNHH …``, ``Hợp tác xã …``, in capitals or not),
+    or a short unpunctuated line that the body anchor follows (``body_cut``: ``cells``
+    stop where the body's first line is). An upper-case subject goes on in sentence case
+    only with such a name or with the line printed right above its rule.
     """
     parts = [first] if first else []
     start = cells[idx].start
@@ -562,7 +566,9 @@ def _subject_after(
         upper_subject = bool(own) and is_upper_text(" ".join(own))
         if seen_text and is_upper_text(t) and not is_upper_text(whole) and not _joins(whole):
             break  # "BỘ TRƯỞNG BỘ Y TẾ" after a sentence-case subject
-        if upper_subject and not is_upper_text(t):
+        if upper_subject and not is_upper_text(t) and not (
+                _names_company(t, firsts[k + 1 :], c.line, text)
+                or _above_rule(t, firsts[k + 1 :], c.line)):
             break  # an upper-case subject ends where mixed-case body text starts
         if _SUBJECT_STOP.match(t) or (seen_text and len(t) > 250):
             break
@@ -571,7 +577,8 @@ def _subject_after(
         if (parts and is_upper_text(whole) and is_upper_text(t) and _is_authority_line(t)
                 and not _joins(whole)):
             break
-        if seen_text and gap and not _continues_after_gap(whole, t, firsts[k + 1 :], text, body_cut):
+        if seen_text and gap and not _continues_after_gap(whole, t, firsts[k + 1 :], c.line, text,
+                                                          body_cut):
             break
         parts.append(t)
         seen_text = True
@@ -625,11 +632,57 @@ _OCR_RULE = re.compile(r"^\W*\d{8,}[^\W\d]{0,3}\W*$")
 _LABEL = re.compile(r"^[^\W\d_][^:\d]{1,39}:\s*\S")
 
 
-def _continues_after_gap(whole: str, t: str, rest: list[Cell], text: str, body_cut: bool) -> bool:
+_STOPS = (".", ";", ":", "!", "?")
+_NAME_LINE_MAX = 100
+
+
+def _names_company(t: str, rest: list[Cell], line: int, text: str) -> bool:
+    """A short line that is a company's or cooperative's name (``Công ty TNHH Đá Xanh``,
+    ``Hợp tác xã Nông nghiệp Tân Lập``, ``Ngân hàng …``), in sentence case: the trích yếu
+    goes on with the body it is about. A body paragraph opening with a name ends with a
+    stop or runs on to the next line (a wrapped text line); the name line stands alone:
+    a blank line or the end of the trích yếu follows it, or the rest of the name (``Công
+    ty cổ phần Đầu tư Xây dựng`` / ``Thương mại Phú Quý``) and then one of those."""
+    if len(t) > _NAME_LINE_MAX or t.endswith(_STOPS) or company_name_end(t) is None:
+        return False
+    while (nxt := _next_line(rest)) is not None and nxt.line == line + 1:
+        n = nxt.text.strip()
+        if _closes_subject(n, text, nxt):
+            break
+        t = f"{t} {n}"
+        if len(t) > 2 * _NAME_LINE_MAX or company_name_end(t) != len(t):
+            return False  # the line below is no more of the name: a body line
+        line, rest = nxt.line, rest[rest.index(nxt) + 1 :]
+    return True
+
+
+def _above_rule(t: str, rest: list[Cell], line: int) -> bool:
+    """A short unpunctuated line printed right above the rule drawn under the trích yếu
+    (``Nhiệm kỳ IV (2019-2025)`` under ``BÁO CÁO KIỂM ĐIỂM …``)."""
+    nxt = _next_line(rest)
+    return (len(t) <= _NAME_LINE_MAX and not t.endswith(_STOPS) and nxt is not None
+            and nxt.line == line + 1 and len(r := nxt.text.strip()) >= 3 and bool(_RULE.match(r)))
+
+
+def _next_line(rest: list[Cell]) -> Cell | None:
+    """The first cell of the next printed line (mottos skipped)."""
+    return next((c for c in rest if c.first and c.text.strip() and not _is_motto(c.text.strip())),
+                None)
+
+
+def _closes_subject(n: str, text: str, c: Cell) -> bool:
+    """The line after the trích yếu: its rule, a body line, an authority in capitals."""
+    return bool(_RULE.match(n)) or _ends_subject(n, text, c) or (
+        is_upper_text(n) and _is_authority_line(n))
+
+
+def _continues_after_gap(whole: str, t: str, rest: list[Cell], line: int, text: str,
+                         body_cut: bool) -> bool:
     """Whether ``t``, after a blank line, still belongs to the trích yếu ``whole``."""
     if is_upper_text(whole) and is_upper_text(t):
         return True  # capitals go on in capitals (the enacting formula was caught before)
-    if t[:1].islower() or t[:1] in "(\"“'" or t[:1].isdigit() or _joins(whole):
+    if (t[:1].islower() or t[:1] in "(\"“'" or t[:1].isdigit() or _joins(whole)
+            or _names_company(t, rest, line, text)):
         return True
     if len(t) > 160:
         return False
@@ -641,7 +694,7 @@ def _continues_after_gap(whole: str, t: str, rest: list[Cell], text: str, body_c
         n = c.text.strip()
         if not c.first or not n or _is_motto(n):
             continue
-        if _RULE.match(n) or _ends_subject(n, text, c) or (is_upper_text(n) and _is_authority_line(n)):
+        if _closes_subject(n, text, c):
             return True
         if final or len(n) > 160:
             return False
@@ -1035,8 +1088,14 @@ _BARE_BODY = re.compile(
     r"Ban Chấp hành|Ban Thường vụ|Đảng bộ)",
     re.IGNORECASE,
 )
-# "BỘ TÀI CHÍNH - BỘ NỘI VỤ" on one line of a joint header
-_JOINT_SPLIT = re.compile(r"\s+[-–—]\s+(?=" + _ORG_HEAD.pattern[1:] + ")")
+# "BỘ TÀI CHÍNH - BỘ NỘI VỤ" on one line of a joint header; a grid of national bodies read
+# row by row, one space between its cells ("BỘ CÔNG AN BỘ QUỐC PHÒNG", "BỘ TÀI CHÍNH VIỆN
+# KIỂM SÁT" / "NHÂN DÂN TỐI CAO TÒA ÁN" / "NHÂN DÂN TỐI CAO"): a ministry, the procuracy
+# and the court open a name wherever they stand (never "ĐẢNG BỘ", "BỘ ĐỘI", "BỘ PHẬN")
+_JOINT_SPLIT = re.compile(
+    r"\s+[-–—]\s+(?=" + _ORG_HEAD.pattern[1:] + ")"
+    r"|(?<!ĐẢNG)(?<!NỘI)(?<!CÁN)\s+(?=(?:BỘ(?!\s+(?:ĐỘI|PHẬN)\b)|VIỆN\s+KIỂM\s+SÁT|TÒA\s+ÁN|TOÀ\s+ÁN)(?!\w))"
+)
 _JOINT_TYPE = re.compile(r"LIÊN\s+(?:TỊCH|NGÀNH|BỘ|SỞ)\b", re.IGNORECASE)
 
 

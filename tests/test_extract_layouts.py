@@ -148,6 +148,97 @@ CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN NGHI LỘC
                                            "Tiêu chuẩn quốc gia TCVN ISO 9001:2015 của Ủy ban nhân dân huyện")
 
 
+_SCT_HEAD = """SỞ CÔNG THƯƠNG TỈNH AN PHÚ\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+\tĐộc lập - Tự do - Hạnh phúc
+Số: 45/SCT-QLNL\tAn Phú, ngày 3 tháng 4 năm 2024
+"""
+_SCT_BODY = ("Sở Công Thương nhận được Văn bản số 12/PQ ngày 01/3/2024 của đơn vị đề nghị "
+             "hướng dẫn thủ tục. Sau khi xem xét, Sở có ý kiến như sau.\n")
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(("company", "after"), [
+    ("Công ty TNHH Sản xuất Phú Quý", _SCT_BODY),
+    ("Công ty TNHH Sản xuất Phú Quý", "Kính gửi: Công ty TNHH Sản xuất Phú Quý\n\n" + _SCT_BODY),
+    ("Hợp tác xã Nông nghiệp Tân Lập", _SCT_BODY),
+    ("Ngân hàng Thương mại cổ phần Sao Mai", _SCT_BODY),
+])
+def test_sentence_case_subject_goes_on_with_a_company_name(form: str, company: str,
+                                                          after: str) -> None:
+    # the company a công văn is about, on a paragraph of its own, is no body start even
+    # when the body that follows has no anchor (no "Kính gửi", no "Căn cứ")
+    text = _SCT_HEAD + f"V/v hướng dẫn thủ tục cấp giấy phép\n\n{company}\n\n{after}"
+    assert _facts(text, form).subject == f"V/v hướng dẫn thủ tục cấp giấy phép {company}"
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(("joining", "company"), [
+    (" CHO", "Công ty cổ phần Điện mặt trời Sao Mai"),
+    ("", "Công ty cổ phần Điện mặt trời Sao Mai"),
+    (" CHO", "Công ty cổ phần Đầu tư Xây dựng\nThương mại Phú Quý"),  # the name wrapped
+])
+def test_capitals_subject_goes_on_with_a_company_name_in_sentence_case(
+        form: str, joining: str, company: str) -> None:
+    text = _SCT_HEAD + f"""QUYẾT ĐỊNH
+CẤP GIẤY PHÉP HOẠT ĐỘNG ĐIỆN LỰC{joining}
+{company}
+
+GIÁM ĐỐC SỞ CÔNG THƯƠNG TỈNH AN PHÚ
+
+Căn cứ Luật Điện lực;
+"""
+    assert _facts(text, form).subject == (f"CẤP GIẤY PHÉP HOẠT ĐỘNG ĐIỆN LỰC{joining} "
+                                          + company.replace("\n", " "))
+    # a body sentence after the name, without a blank line, is no more of the subject
+    body = text.replace("\n\nGIÁM ĐỐC SỞ CÔNG THƯƠNG TỈNH AN PHÚ\n\nCăn cứ Luật Điện lực;\n",
+                        "\nSở Công Thương đã nhận được hồ sơ của đơn vị đề nghị cấp phép.\n")
+    assert _facts(body, form).subject == f"CẤP GIẤY PHÉP HOẠT ĐỘNG ĐIỆN LỰC{joining}"
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_capitals_subject_goes_on_with_the_line_above_its_rule(form: str) -> None:
+    text = """HỘI NÔNG DÂN TỈNH AN PHÚ\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+\tĐộc lập – Tự do – Hạnh phúc
+Số: 8/BC-HND\tAn Phú, ngày 10 tháng 6 năm 2025
+BÁO CÁO TỔNG KẾT
+CỦA BAN THƯỜNG VỤ HỘI NÔNG DÂN TỈNH
+Nhiệm kỳ VII (2020-2025)
+---------------------
+Đại hội lần thứ VII của Hội đã bầu Ban Chấp hành gồm 25 thành viên.
+"""
+    assert _facts(text, form).subject == ("TỔNG KẾT CỦA BAN THƯỜNG VỤ HỘI NÔNG DÂN TỈNH "
+                                          "Nhiệm kỳ VII (2020-2025)")
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("body", [
+    # a body paragraph opening with the company's name ends with a stop
+    "Công ty TNHH Sản xuất Phú Quý đã nộp đủ hồ sơ.\n\nSở có ý kiến như sau.\n",
+    # a wrapped body line (text PDF) runs past the length of a name line
+    "Công ty TNHH Sản xuất Phú Quý đã nộp hồ sơ đề nghị cấp giấy phép kinh doanh mua bán\n"
+    "điện tại Sở Công Thương tỉnh An Phú.\n",
+])
+def test_a_body_opening_with_a_company_name_is_no_subject(form: str, body: str) -> None:
+    text = _SCT_HEAD + f"V/v hướng dẫn thủ tục cấp giấy phép\n\n{body}"
+    assert _facts(text, form).subject == "V/v hướng dẫn thủ tục cấp giấy phép"
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_the_one_stop_forms_printed_name_is_no_subject(form: str) -> None:
+    text = """VĂN PHÒNG UBND TỈNH\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+PHÒNG KINH TẾ\tĐộc lập - Tự do - Hạnh phúc
+An Phú, ngày 21 tháng 5 năm 2025
+
+PHIẾU TRÌNH GIẢI QUYẾT CÔNG VIỆC
+
+Kính gửi: Lãnh đạo UBND tỉnh.
+
+1. Vấn đề trình: cho ý kiến về đại hội của Hội Làm vườn tỉnh.
+"""
+    f = _facts(text, form)
+    assert f.doc_type == "PT" and f.subject is None
+
+
 # --------------------------------------------------------------- class 2: issuers
 
 
@@ -184,6 +275,27 @@ Căn cứ Nghị định số 14/2023/NĐ-CP;
     assert f.issuers == ["Bộ Tài chính", "Bộ Nội vụ"]
     assert f.issuer == "Bộ Tài chính" and f.parent_issuer is None
     assert _facts("SỞ NỘI VỤ\nSố: 2/SNV-VP\nV/v họp\n").issuers == ["Sở Nội vụ"]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_joint_guidance_of_a_grid_of_national_bodies(form: str) -> None:
+    # the bodies' cells read row by row, one space between them, the last names wrapped
+    text = """BỘ TƯ PHÁP BỘ NỘI VỤ\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+BỘ TÀI CHÍNH VIỆN KIỂM SÁT\tĐộc lập - Tự do - Hạnh phúc
+NHÂN DÂN TỐI CAO TÒA ÁN
+NHÂN DÂN TỐI CAO
+Số: 3/HDLN-BTP-BNV-BTC-VKSNDTC-TANDTC\tHà Nội, ngày 4 tháng 2 năm 2025
+HƯỚNG DẪN LIÊN NGÀNH
+Về việc phối hợp trong công tác thi hành án
+Căn cứ Bộ luật Tố tụng hình sự;
+"""
+    f = _facts(text, form)
+    assert f.issuers == ["Bộ Tư pháp", "Bộ Nội vụ", "Bộ Tài chính", "Viện kiểm sát nhân dân tối cao",
+                         "Tòa án nhân dân tối cao"]
+    assert f.issuer == "Bộ Tư pháp"
+    # "BỘ ĐỘI" inside a name opens no other body
+    f2 = _facts(text.replace("BỘ TƯ PHÁP BỘ NỘI VỤ", "BỘ TƯ LỆNH BỘ ĐỘI BIÊN PHÒNG - BỘ NỘI VỤ"), form)
+    assert [i.casefold() for i in f2.issuers[:2]] == ["bộ tư lệnh bộ đội biên phòng", "bộ nội vụ"]
 
 
 def test_bare_body_name_is_left_for_review() -> None:

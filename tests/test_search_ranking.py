@@ -177,6 +177,31 @@ def test_full_matches_rank_above_partial_ones(eng):
     assert {h.symbol for h in res.hits} >= {"12/TB-UBND", "33/BC-UBND"}
 
 
+@pytest.mark.parametrize(("quoted", "plain"), [
+    ('"kiểm tra công vụ" xyzq', "kiểm tra công vụ xyzq"),
+    ('"kiem tra" xyzq', "kiem tra xyzq"),
+    ('xyzq "cong vu"', "xyzq cong vu"),
+    ('"kiểm tra" công vụ xyzq', "kiểm tra công vụ xyzq"),
+    # the missing word inside the quotes: the words around it stay phrases
+    ('"kiem tra xyzq cong vu"', "kiem tra cong vu xyzq"),
+    (nfd('"vật liệu nổ" xyzq'), "vật liệu nổ xyzq"),
+])
+def test_a_quoted_phrase_and_a_word_found_nowhere_drop_it_as_plain_words_do(eng, quoted,
+                                                                            plain):
+    got, want = eng.search(SearchQuery(quoted)), eng.search(SearchQuery(plain))
+    assert want.hits and got.missing_terms == want.missing_terms == ["xyzq"]
+    assert [(h.symbol, h.missing_terms) for h in got.hits] == [
+        (h.symbol, h.missing_terms) for h in want.hits]
+    assert got.total == want.total
+
+
+def test_a_dropped_word_keeps_the_rest_of_its_phrase_a_phrase(eng):
+    # "cải cách hành chính" without "xyzq": documents holding the words apart do not count
+    got = {h.symbol for h in eng.search(SearchQuery('"cai cach xyzq hanh chinh"')).hits}
+    assert got and got == {h.symbol for h in eng.search(SearchQuery('"cai cach" "hanh chinh"')).hits}
+    assert "05/CT-UBND" not in got  # "hành chính" but never "cải cách"
+
+
 def test_suggestion_for_a_typo(eng):
     res = eng.search(SearchQuery("vat leiu no"))
     assert res.suggestion == "vat lieu no"

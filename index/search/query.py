@@ -102,16 +102,39 @@ class QueryPlan:
     exclude_bigrams: list[str] = field(default_factory=list)
 
     def without(self, words: Collection[str]) -> QueryPlan:
-        """This plan without some of its (folded, unquoted) words: what a document that
-        lacks them still matches. No symbol, number or alternatives."""
+        """This plan without some of its (folded) words: what a document that lacks them
+        still matches. A quoted phrase loses them as the plain words do: what is left of it
+        is the runs of words around them, each still a phrase (``"kiểm xyzq tra cải cách"``
+        without ``xyzq``: ``"kiểm"``, ``"tra cải cách"``). No symbol, number or
+        alternatives."""
         gone = set(words)
         kept = [(f, e) for f, e in self.terms if f not in gone]
         folded = [f for f, _ in kept]
         pairs = set(bigrams(folded))
         start = self.start_key if self.start_key and self.start_key[1:] in pairs else None
+        phrases: list[list[str]] = []
+        exact: list[list[str]] = []
+        for p, e in zip(self.phrases, self.phrase_exact, strict=True):
+            run: list[tuple[str, str]] = []
+            for pair in [*zip(p, e, strict=True), None]:
+                if pair is not None and pair[0] not in gone:
+                    run.append(pair)
+                    continue
+                if run:
+                    phrases.append([f for f, _ in run])
+                    exact.append([x for _, x in run])
+                run = []
         return replace(self, terms=kept, bigrams=[b for b in self.bigrams if b in pairs],
+                       phrases=phrases, phrase_exact=exact,
                        start_key=start, symkeys=[], number=None, number_type=None,
                        alternatives=[])
+
+    @property
+    def words(self) -> list[str]:
+        """Every folded word of this plan (not of its alternatives), unquoted and quoted,
+        once each, in order."""
+        return list(dict.fromkeys([*(f for f, _ in self.terms),
+                                   *(f for p in self.phrases for f in p)]))
 
     @property
     def branches(self) -> list[QueryPlan]:

@@ -34,10 +34,6 @@ __all__ = ["partial_matches", "rare_words", "suggest", "words_to_drop"]
 _TOKEN = re.compile(r"[^\W_]+")
 
 
-def _words(plan: QueryPlan) -> list[str]:
-    return list(dict.fromkeys(f for f, _ in plan.terms))
-
-
 def words_to_drop(engine: BaseEngine, plan: QueryPlan, strict: int
                   ) -> tuple[dict[str, int], list[str]]:
     """After a search that found ``strict`` (few) documents: the query's rare words with
@@ -65,10 +61,11 @@ def partial_matches(engine: BaseEngine, plan: QueryPlan, dropped: Collection[str
                     limit: int, have: set[str], shown: int | None = None) -> list[Candidate]:
     """Documents matching the query without the ``dropped`` words, best first, each of the
     first ``shown`` (default: all) with :attr:`Candidate.missing` set to those it lacks;
-    none for an ``OR`` query or when no other word is left."""
-    words = _words(plan)
-    drop = [w for w in words if w in dropped]
-    if not drop or len(drop) == len(words) or plan.alternatives:
+    none for an ``OR`` query or when no other word is left. Quoted or not, a word is
+    dropped the same way (:meth:`QueryPlan.without`): ``"một cửa" xyzq`` finds what
+    ``"một cửa"`` finds, as ``một cửa xyzq`` finds what ``một cửa`` finds."""
+    drop = [w for w in plan.words if w in dropped]
+    if not drop or plan.alternatives:
         return []
     sub = plan.without(drop)
     if sub.empty:
