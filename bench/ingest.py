@@ -33,7 +33,9 @@ one, measured in the same run (the machine's own limit).
 
 Wall-clock rates are what the targets name; CPU seconds per page (this process and its
 waited-for children) are printed too because they hardly move when other work shares the
-machine, and the OCR comparison runs bare and ours page by page, interleaved.
+machine, and the OCR comparison runs bare and ours page by page, interleaved. Our OCR
+ingest reads in pool workers, which are not this process's children: its rows show no CPU
+figure rather than a wrong one.
 
 Run: ``.venv/bin/python bench/ingest.py [--min-text-pages 200] [--ocr-pages 16]
 [--skip-ocr | --skip-text] [--update-doc]``
@@ -353,10 +355,11 @@ def ocr_rows(chosen: list[Path], rounds: int, threaded_pages: int,
                 run(name)
         for name, baseline in ((base, None), (ours1, base), (base2, base), (ours2, ours1)):
             n, wall, cpu = acc[name]
-            # pool workers are not waited-for children: no CPU figure for --jobs 2
+            # ingest reads in pool workers (--jobs 1 too), children of the forkserver, not
+            # of this process: their CPU time is not counted here, so none is shown
             rows.append(Row(f"{name} ({rounds} runs)", int(n), wall,
                             f"{baseline} ({rounds} runs)" if baseline else None,
-                            cpu if name != ours2 else None))
+                            cpu if name in (base, base2) else None))
         if threaded_pages:
             few = images[:threaded_pages]
             rows.append(measure("tesseract -l vie, default OpenMP threads (bare) x1",

@@ -357,20 +357,27 @@ class GreyOcr:
         return OcrResult(self.texts[key], 88.0)
 
 
-class TimedOcr(GreyOcr):
-    """:class:`GreyOcr` that appends each call's start and end to ``log`` (it runs in the
-    worker processes: a file is how the test sees when pages were read)."""
+def timed_tesseract(folder: Path, name: str) -> Path:
+    """A stand-in ``tesseract`` binary: each run sleeps a little, writes one line of words
+    and appends its start and end to ``<name>.log`` (it runs in the worker processes: a
+    file is how the test sees when pages were read; a real engine object, unlike a test
+    class, is importable there)."""
+    log = folder / f"{name}.log"
+    script = folder / name
+    row = "5\t1\t1\t1\t1\t{k}\t{x}\t100\t120\t40\t95\t{w}"
+    words = "\n".join(row.format(k=k, x=100 + 140 * k, w=w)
+                      for k, w in enumerate("Trang tiếp theo của hồ sơ".split()))
+    script.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = "--list-langs" ]; then printf "List of languages:\\nvie\\nosd\\n"; exit 0; fi\n'
+        "start=$(date +%s.%N)\nsleep 0.3\n"
+        f"cat > \"$2.tsv\" <<'TSV'\n{_TSV_HEAD}\n{words}\nTSV\n"
+        f'echo "$start $(date +%s.%N)" >> {log}\n', encoding="utf-8")
+    script.chmod(0o755)
+    return script
 
-    def __init__(self, texts: dict[int, str], delay: float, log: Path) -> None:
-        super().__init__(texts, delay)
-        self.log = log
 
-    def __call__(self, image_path: Path) -> OcrResult:
-        start = time.monotonic()
-        result = super().__call__(image_path)
-        with self.log.open("a") as fh:
-            fh.write(f"{start} {time.monotonic()}\n")
-        return result
+_TSV_HEAD = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
 
 
 def _overlapping(log: Path) -> bool:
@@ -458,6 +465,7 @@ def test_a_lone_long_scan_is_read_on_both_cpus_with_jobs_2(tmp_path: Path) -> No
     """With nothing else to read, the idle worker's CPU slot OCRs pages of the other
     worker's scan (ingest.cpu): the store is the one --jobs 1 builds, and the slot files
     go when the run ends."""
+    from evidence.ingest.ocr import TesseractEngine
     from fpdf import FPDF
 
     d = tmp_path / "scan"
@@ -469,14 +477,12 @@ def test_a_lone_long_scan_is_read_on_both_cpus_with_jobs_2(tmp_path: Path) -> No
         pdf.image(str(tmp_path / f"p{i}.png"), x=0, y=0, w=210, h=297)
     pdf.output(str(d / "ho-so.pdf"))
     (d / "van-ban.txt").write_text(letter(8), encoding="utf-8")
-    texts = {10: letter(5), 30: "Trang 2: nội dung tiếp theo.", 50: "Trang 3.",
-             70: "Trang 4: tổ chức thực hiện."}
     before = set(Path(tempfile.gettempdir()).glob("evidence-cpu-*"))
-    one, two = tmp_path / "one.log", tmp_path / "two.log"
-    s1 = ingest(d, tmp_path / "h1", ocr_engine=TimedOcr(texts, 0.3, one))
-    s2 = ingest(d, tmp_path / "h2", ocr_engine=TimedOcr(texts, 0.3, two), jobs=2,
-                isolate=True)
-    assert not _overlapping(one) and _overlapping(two)
+    s1 = ingest(d, tmp_path / "h1",
+                ocr_engine=TesseractEngine(binary=str(timed_tesseract(tmp_path, "one"))))
+    s2 = ingest(d, tmp_path / "h2", jobs=2, isolate=True,
+                ocr_engine=TesseractEngine(binary=str(timed_tesseract(tmp_path, "two"))))
+    assert not _overlapping(tmp_path / "one.log") and _overlapping(tmp_path / "two.log")
     assert s1.to_dict() | {"seconds": 0} == s2.to_dict() | {"seconds": 0}
     assert s2.ocr_pages == 4 and not s2.failed
     assert dump(tmp_path / "h1") == dump(tmp_path / "h2")
