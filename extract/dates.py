@@ -24,6 +24,7 @@ __all__ = [
     "DateMatch",
     "UserDateError",
     "adoption_date",
+    "damaged_date_line",
     "find_dates",
     "iso_date",
     "parse_date",
@@ -52,6 +53,21 @@ _SHORT = re.compile(
 )
 # "tháng 12/2023", "tháng 12 năm 2023" (a month, used for deadlines)
 _MONTH = re.compile(r"tháng\s*(?P<m>\d{1,2})\s*(?:/|năm)\s*" + _Y, re.IGNORECASE)
+
+
+# a place-date line OCR damaged past reading ("Lam Đóng, ngả)  tháng 7 năm 2(025"): a place,
+# its comma, a "ngày" however damaged, then "tháng" and "năm" close together
+_DAMAGED_LINE = re.compile(
+    r"^[^\W\d][^,\n]{0,30},\s*ng\S{0,3}\s[^\n]{0,10}\btháng\b[^\n]{0,12}\bn[ăa]m\b",
+    re.IGNORECASE)
+
+
+def damaged_date_line(line: str) -> bool:
+    """Whether ``line`` is a place-date line whose day, month or year OCR could not read
+    (no whole date in it), the line the issuer's date stands on."""
+    line = line.strip()
+    return bool(_DAMAGED_LINE.match(line)) and not any(
+        d.precision == "day" for d in find_dates(line))
 
 
 @dataclass(frozen=True)

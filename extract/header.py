@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from .bundle import motto_start
 from .casing import cap, is_upper_text, sentence_case
-from .dates import DateMatch, adoption_date, find_dates, iso_date
+from .dates import DateMatch, adoption_date, damaged_date_line, find_dates, iso_date
 from .doctypes import STATE_CODES, is_type_code, type_from_name
 from .gazetteer import company_name_end
 from .normalize import fold
@@ -617,7 +617,8 @@ def _ends_subject(t: str, text: str, c: Cell) -> bool:
     if _OCR_RULE.match(t):
         return True
     if (
-        _BODY_START.match(t) or _DATE_LINE.search(t) or _SO.match(t) or t.endswith(":")
+        _BODY_START.match(t) or _DATE_LINE.search(t) or damaged_date_line(t) or _SO.match(t)
+        or t.endswith(":")
         or _ENACTING_END.search(t) or _PART_HEAD.match(t)
         or re.match(r"^(?:QUYẾT|QUYẾT ĐỊNH|NGHỊ QUYẾT)\s*:", t)
     ):

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from ..model import Facts, InkMark, Page, ReviewItem, Span, Word
-from .dates import find_dates
+from .dates import damaged_date_line
 
 __all__ = ["LOW_CONFIDENCE", "SURE_CONFIDENCE", "check_layout"]
 
@@ -53,10 +53,6 @@ _DIGITS = re.compile(r"^\d{1,6}$")
 _NUMBER = re.compile(r"^\d{1,6}(?:\.\d{1,3})?$")
 _DATE_PARTS = re.compile(
     r"ngày(?P<d>.*?)tháng(?P<m>.*?)năm\s*(?P<y>\d{4})", re.IGNORECASE | re.DOTALL)
-# a place-date line too damaged for the header reader ("Lam Đóng, ngả)  tháng 7 năm 2(025"):
-# a "ngày" however damaged, "tháng" and "năm" close together on one line of the page's top
-_DAMAGED_DATE_LINE = re.compile(
-    r"(?im)^[^\n]*\bng\S{0,3}[^\n]{0,10}\btháng\b[^\n]{0,12}\bn[ăa]m\b[^\n]*$")
 HEADER_LINES = 25  # lines of page 1 searched for a damaged date line
 
 
@@ -393,11 +389,9 @@ def _damaged_date_line(facts: Facts, pages: dict[int, Page]) -> None:
     page = pages.get(1)
     if facts.date or page is None:
         return
-    top = "\n".join(page.text.splitlines()[:HEADER_LINES])
-    for m in _DAMAGED_DATE_LINE.finditer(top):
-        if not any(d.precision == "day" for d in find_dates(m.group(0))):  # a body date
-            facts.review.append(ReviewItem("date", "handwritten", 1, detail=m.group(0).strip()))
-            return
+    line = next((x for x in page.text.splitlines()[:HEADER_LINES] if damaged_date_line(x)), None)
+    if line is not None:
+        facts.review.append(ReviewItem("date", "handwritten", 1, detail=line.strip()))
 
 
 def _signed_on(facts: Facts, date: str) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from evidence.extract.dates import find_dates, parse_date, parse_place_date
+from evidence.extract.dates import damaged_date_line, find_dates, parse_date, parse_place_date
 
 # header lines: (line, place, iso, precision)
 HEADER_ROWS = [
@@ -59,3 +59,15 @@ def test_impossible_date_keeps_raw_text() -> None:
 @pytest.mark.parametrize("text", ["09 tháng đầu năm 2023", "năm 2023", "giai đoạn 2021-2030"])
 def test_period_is_not_a_date(text: str) -> None:
     assert find_dates(text) == []
+
+
+@pytest.mark.parametrize("line, damaged", [
+    ("Lam Đóng, ngả)   tháng 7 năm 2(025", True),     # the day lost, the year broken
+    ("Hà Tĩnh, ngàv lU thảng 1l năm 2O26", False),     # "tháng" lost too: not this shape
+    ("Đà Nẵng, ngày __ tháng I1] năm 2026", True),
+    ("Hà Nội, ngày 05 tháng 7 năm 2025", False),       # a whole date: readable
+    ("Hội nghị tháng 7 năm 2025 của các xã", False),   # a subject's words, no place
+    ("V/v tổ chức hội nghị, nghiệm thu tháng 7 năm 2025", False),
+])
+def test_a_damaged_place_date_line(line: str, damaged: bool) -> None:
+    assert damaged_date_line(line) is damaged

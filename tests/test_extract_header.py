@@ -346,3 +346,21 @@ def test_an_enacting_formula_that_does_not_fit_the_header_is_not_taken() -> None
         hf = parse_header(text)
         assert hf.issuer is None
         assert ("issuer", "low_confidence") in [r[:2] for r in hf.review]
+
+
+def test_the_trich_yeu_ends_at_a_date_line_ocr_damaged() -> None:
+    # the date line under the subject (the right column read after the left): its day
+    # lost and its year broken, it is still no part of the trích yếu
+    text = """CÔNG AN TỈNH HÀ TĨNH
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 118/CAT-PV01
+V/v phối hợp bảo đảm an ninh mạng
+các cơ quan, đơn vị trên địa bàn tỉnh
+Hà Tĩnh, ngả)   tháng 7 năm 2(025
+
+Kính gửi: Các sở, ban, ngành tỉnh
+"""
+    hf = parse_header(text)
+    assert hf.subject == "V/v phối hợp bảo đảm an ninh mạng các cơ quan, đơn vị trên địa bàn tỉnh"
+    assert hf.date is None
