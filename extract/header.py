@@ -753,10 +753,17 @@ def parse_header(text: str) -> HeaderFacts:
             hf.spans["doc_type"] = (c.start + lead, c.start + lead + len(c.text.strip()),
                                     c.text.strip())
             sub = _subject_after(text, head_cells, type_idx, rest, body_line is not None)
+            lines = [" ".join(c.text.split()), *sub.lines[1 if rest else 0:]]
+            if rest.startswith("CỦA ") and sub.text:
+                # "NGHỊ QUYẾT CỦA HỘI ĐỒNG …" (the older title naming its body), then the
+                # trích yếu in its own line: "(Về việc …)"
+                about = _subject_under_title(text, head_cells, sub, body_line is not None)
+                if about is not sub:
+                    sub, lines = about, [*lines, *about.lines]
             if sub.text:
                 hf.subject = sub.text
                 hf.spans["subject"] = (sub.start, sub.end, text[sub.start:sub.end])
-                hf.title_lines = [" ".join(c.text.split()), *sub.lines[1 if rest else 0:]]
+                hf.title_lines = lines
     _repair_symbol(text, hf)
     if hf.subject is None:
         for i, c in enumerate(head_cells):
@@ -779,6 +786,28 @@ def parse_header(text: str) -> HeaderFacts:
                 hf.title_lines = sub.lines
                 break
     return hf
+
+
+# the trích yếu under a title that names its body: "(Về việc …)", "Về việc …", "V/v …"
+_ABOUT = re.compile(r"^\(\s*(?=(?:Về|về|V/v)\b)|^(?=(?:Về việc|V/v)\b)")
+
+
+def _subject_under_title(text: str, cells: list[Cell], title: _Subject,
+                         body_cut: bool) -> _Subject:
+    """The trích yếu on the line after a title's ``CỦA …`` lines, where there is one
+    (``(Về việc đề nghị …)``: its brackets dropped); else the title's lines as read."""
+    k = next((i for i, c in enumerate(cells) if c.start >= title.end and c.text.strip()), None)
+    if k is None:
+        return title
+    line = cells[k].text.strip()
+    m = _ABOUT.match(line)
+    if m is None:
+        return title
+    sub = _subject_after(text, cells, k, line[m.end():], body_cut)
+    sub = sub._replace(lines=[" ".join(line.split()), *sub.lines[1:]])  # as printed
+    if m.end() and sub.text.endswith(")"):
+        sub = sub._replace(text=sub.text[:-1].rstrip())
+    return sub
 
 
 def _initials(name: str) -> set[str]:

@@ -364,3 +364,28 @@ Kính gửi: Các sở, ban, ngành tỉnh
     hf = parse_header(text)
     assert hf.subject == "V/v phối hợp bảo đảm an ninh mạng các cơ quan, đơn vị trên địa bàn tỉnh"
     assert hf.date is None
+
+
+def test_a_title_naming_its_body_has_the_trich_yeu_on_the_line_below() -> None:
+    # the older style: "NGHỊ QUYẾT CỦA <body>" in capitals, then "(Về việc …)"
+    text = """HỘI CỰU GIÁO CHỨC TỈNH
+BAN THƯỜNG VỤ
+Số: 03/NQ-BTV
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Quảng Bình, ngày 12 tháng 3 năm 2025
+
+NGHỊ QUYẾT CỦA BAN THƯỜNG VỤ
+HỘI CỰU GIÁO CHỨC TỈNH QUẢNG BÌNH
+(Về việc kiện toàn Ban Kiểm tra nhiệm kỳ 2021 - 2026)
+
+- Căn cứ Điều lệ Hội Cựu giáo chức Việt Nam;
+"""
+    hf = parse_header(text)
+    assert hf.type_code == "NQ"
+    assert hf.subject == "Về việc kiện toàn Ban Kiểm tra nhiệm kỳ 2021 - 2026"
+    assert hf.title_lines == ["NGHỊ QUYẾT CỦA BAN THƯỜNG VỤ", "HỘI CỰU GIÁO CHỨC TỈNH QUẢNG BÌNH",
+                              "(Về việc kiện toàn Ban Kiểm tra nhiệm kỳ 2021 - 2026)"]
+    # without such a line, the title's words stay what is read
+    plain = parse_header(text.replace("(Về việc kiện toàn Ban Kiểm tra nhiệm kỳ 2021 - 2026)\n", ""))
+    assert plain.subject == "CỦA BAN THƯỜNG VỤ HỘI CỰU GIÁO CHỨC TỈNH QUẢNG BÌNH"
