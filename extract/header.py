@@ -547,11 +547,15 @@ def _subject_after(
     for k, c in enumerate(firsts):
         if not c.first and c.line == prev_line:
             continue
-        t = c.text.strip()
+        t = _unspeck(c.text.strip())
         gap = c.line - prev_line - 1
         if _is_motto(t):
             prev_line = c.line
             continue
+        if _SPECK_LINE.match(t):
+            continue  # an OCR speck on a line of its own ("3", ":", "'"): as a blank line
+        if _debris(t):
+            break  # "ị ‹;.04.... :.0/9N/": a stamp or a stroke read by OCR, not words
         if _RULE.match(t):
             if seen_text and c.first and len(t) >= 3:
                 break  # the short rule drawn under the trích yếu
@@ -593,6 +597,26 @@ def _subject_after(
         subject = subject[: pd.start()]
     subject = subject.strip().rstrip(".;")
     return _Subject(subject, start, end, [" ".join(p.split()) for p in parts])
+
+
+# a line OCR made of a speck: one to three marks, or one digit
+_SPECK_LINE = re.compile(r"^(?:[^\w\s]{1,3}|\d)$")
+
+
+def _debris(t: str) -> bool:
+    """A line mostly of marks (more than 40 % of its characters are neither letters nor
+    digits): what OCR makes of a stamp, a signature stroke or a smudge."""
+    chars = [ch for ch in t if not ch.isspace()]
+    return len(chars) >= 4 and sum(not ch.isalnum() for ch in chars) > 0.4 * len(chars)
+
+
+def _unspeck(t: str) -> str:
+    """A trích yếu line without OCR's specks: underscores before it (``___ Kiểm tra …``),
+    a colon set apart after a continuation line (``… tỉnh Lào Cai :``, not a label)."""
+    t = re.sub(r"^_+\s+(?=\w)", "", t)
+    if t[:1].islower():
+        t = re.sub(r"\s+[:~|]$", "", t)
+    return t
 
 
 # the enacting formula and the body's first words end the trích yếu
@@ -748,6 +772,7 @@ def parse_header(text: str) -> HeaderFacts:
             code, name = found
             hf.type_code = code
             rest = line[len(name) :].strip(" :")
+            rest = rest if any(ch.isalnum() for ch in rest) else ""  # "NGHỊ QUYẾT '": a speck
             hf.type_name = cap(name.lower()) if code in STATE_CODES else name
             lead = len(c.text) - len(c.text.lstrip())
             hf.spans["doc_type"] = (c.start + lead, c.start + lead + len(c.text.strip()),

@@ -389,3 +389,44 @@ HỘI CỰU GIÁO CHỨC TỈNH QUẢNG BÌNH
     # without such a line, the title's words stay what is read
     plain = parse_header(text.replace("(Về việc kiện toàn Ban Kiểm tra nhiệm kỳ 2021 - 2026)\n", ""))
     assert plain.subject == "CỦA BAN THƯỜNG VỤ HỘI CỰU GIÁO CHỨC TỈNH QUẢNG BÌNH"
+
+
+def test_ocr_specks_around_a_trich_yeu() -> None:
+    # OCR of a scan: a speck after the type name and on lines of their own, underscores
+    # before the first line, a colon set apart after a continuation, a stamp's debris
+    text = """BỘ NỘI VỤ
+Số: 12/2026/TT-BNV
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày 02 tháng 3 năm 2026
+
+THÔNG TƯ '
+:
+
+___ Hướng dẫn chức năng, nhiệm vụ của phòng
+chuyên môn thuộc Ủy ban nhân dân cấp xã :
+3
+ị ‹;.04.... :.0/9N/
+Căn cứ Luật Tổ chức chính quyền địa phương;
+"""
+    hf = parse_header(text)
+    assert hf.type_code == "TT"
+    assert hf.subject == ("Hướng dẫn chức năng, nhiệm vụ của phòng chuyên môn thuộc Ủy ban "
+                          "nhân dân cấp xã")
+
+
+def test_a_capitals_trich_yeu_goes_on_over_a_speck_line() -> None:
+    text = """BỘ CÔNG THƯƠNG
+Số: 19/2024/TT-BCT
+Hà Nội, ngày 10 tháng 10 năm 2024
+THÔNG TƯ
+BAN HÀNH QUY CHUẨN KỸ THUẬT QUỐC GIA
+- VỀ AN TOÀN ĐIỆN
+3
+
+TRONG SẢN XUẤT VÀ KINH DOANH
+Căn cứ Luật Điện lực;
+"""
+    hf = parse_header(text)
+    assert hf.subject == ("BAN HÀNH QUY CHUẨN KỸ THUẬT QUỐC GIA - VỀ AN TOÀN ĐIỆN TRONG SẢN "
+                          "XUẤT VÀ KINH DOANH")
