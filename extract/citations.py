@@ -26,7 +26,13 @@ from ..model import Citation, Span
 from .dates import find_dates
 from .doctypes import TYPE_NAMES, canonical_code
 from .normalize import fold
-from .symbols import SYMBOL_PATTERN, SymbolParts, normalize_symbol, parts_from_match
+from .symbols import (
+    SYMBOL_PATTERN,
+    SymbolParts,
+    normalize_symbol,
+    parts_from_match,
+    repair_ocr_citation,
+)
 from .symbols import parse_symbol as parse_symbol_text
 
 __all__ = ["find_citations"]
@@ -71,6 +77,7 @@ def find_citations(
     locate: Callable[[int, int], Span] | None = None,
     warnings: list[str] | None = None,
     own_span: tuple[int, int] | None = None,
+    ocr: bool = False,
 ) -> list[Citation]:
     """Every cited number+symbol in ``text``, once each, in order of first mention.
 
@@ -82,6 +89,8 @@ def find_citations(
             its symbol (``Quyết định`` naming ``111/KH-UBND``).
         own_span: where the document's own Số line stands in ``text``: never a citation,
             also when its printed symbol differs from ``own_symbol`` (repaired OCR).
+        ocr: the text was read by OCR: symbols with a damage only one reading undoes are
+            repaired (:func:`~evidence.extract.symbols.repair_ocr_citation`).
 
     Returns:
         The citations.
@@ -96,6 +105,8 @@ def find_citations(
         if own_span is not None and own_span[0] <= m.start() < own_span[1]:
             continue
         parts = _repair(parts_from_match(m), text, m)
+        if ocr:
+            parts = _repaired_ocr(parts, text, m.end())
         head = text[max(0, m.start() - 140) : m.start()]
         near = _TW_NEAR.search(head[-40:])
         tw: str | None = None
@@ -177,6 +188,25 @@ def _repair(parts: SymbolParts, text: str, m: re.Match[str]) -> SymbolParts:
                 fixed.start, fixed.end = parts.start, m.end() + 1
                 parts = fixed
     return parts
+
+
+_DOT_ISSUER = re.compile(r"\.(?P<code>[A-ZĐ]{2,8})(?![\wđĐ])")
+
+
+def _repaired_ocr(parts: SymbolParts, text: str, end: int) -> SymbolParts:
+    """OCR damage to a cited symbol (:func:`repair_ocr_citation`), and the dash after a
+    normative type code read as a dot, the parse cut there (``38/2025/TT`` then ``.BCT``)."""
+    symbol = parts.symbol
+    dot = _DOT_ISSUER.match(text, end) if parts.year and parts.doc_type and not parts.issuers \
+        else None
+    if dot is not None:
+        symbol = f"{symbol}-{dot.group('code')}"
+    fixed_text = repair_ocr_citation(symbol, parts.year)
+    fixed = parse_symbol_text(fixed_text) if fixed_text != parts.symbol else None
+    if fixed is None or fixed.symbol != fixed_text:
+        return parts
+    fixed.start, fixed.end = parts.start, parts.end
+    return fixed
 
 
 def _merge_damaged(cites: list[Citation], counts: dict[str, int]) -> list[Citation]:

@@ -190,6 +190,7 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
         locate=lambda s, e: where.span(text, s, e),
         warnings=facts.warnings,
         own_span=hf.spans["symbol"][:2] if "symbol" in hf.spans else None,
+        ocr=scanned,
     )
     facts.tasks = find_tasks(main)
 

@@ -29,6 +29,7 @@ __all__ = [
     "normalize_symbol",
     "parse_symbol",
     "parts_from_match",
+    "repair_ocr_citation",
     "repair_ocr_symbol",
     "symbol_key",
 ]
@@ -222,6 +223,73 @@ def _parse_symbol(text: str) -> SymbolParts | None:
 # what follows a Số line's symbol when OCR read the dash after the type code as a dot:
 # "43/2025/TT.BCT", "25/2026/NĐ.CP"
 _DOT_CODE = re.compile(rf"\.(?P<code>[{_UP}][{_UP}0-9]{{1,9}})(?![\wđĐ&.])")
+
+
+# the National Assembly's terms (khóa) by the years their laws carry: a law of 2024 is QH15
+_LEGISLATURES = {11: (2002, 2007), 12: (2007, 2011), 13: (2011, 2016), 14: (2016, 2021),
+                 15: (2021, 2026), 16: (2026, 2031)}
+_QH_DIGITS = re.compile(r"(?<![A-ZĐ])((?:UBTV)?QH)(\d{3}|\d)(?![\w])")
+# Tesseract's W read as IV or VV in the Party's "/TW"
+_TW_DAMAGE = re.compile(r"/T(?:IV|VV|1V)$")
+
+
+def repair_ocr_citation(symbol: str, year: int | None) -> str:
+    """A cited symbol that OCR damaged in a way only one reading undoes, repaired; else
+    ``symbol`` as it is. The damages (each seen on real scans):
+
+    - a letter of the type code doubled: ``7404/QĐĐ-BCA-C04`` -> ``7404/QĐ-BCA-C04`` (only
+      where the code is no known type and one letter less makes a known one);
+    - the dash after a normative document's type code lost: ``23/2024/TTBCT`` ->
+      ``23/2024/TT-BCT`` (one known code that the rest follows);
+    - a digit of the legislature doubled or lost: ``163/2024/QH115``, ``63/2025/QH1`` ->
+      ``…/QH15`` (the term its year falls in, where that leaves one reading);
+    - a decree's issuer misread or cut: ``93/2019/NĐ-CE``, ``146/2025/NĐ-GP``, ``…/NĐ-C``
+      -> ``…/NĐ-CP`` (decrees are the Government's);
+    - a Party type code's L read as 1, its ``TW`` as ``TIV``: ``132-K1/TIV`` ->
+      ``132-KL/TW``.
+    """
+    party = re.fullmatch(r"(?P<n>\d+[a-z]?)-(?P<code>[A-Za-zĐđ0-9]{2,4})(?P<tail>/.+)", symbol)
+    if party is not None:
+        code, tail = party.group("code"), _TW_DAMAGE.sub("/TW", party.group("tail"))
+        if code not in PARTY_CODES and code.replace("1", "L") in PARTY_CODES:
+            code = code.replace("1", "L")
+        return f"{party.group('n')}-{code}{tail}"
+    m = re.fullmatch(r"(?P<head>\d+(?:\.\d+)?/(?:(?:19|20)\d\d/)?)(?P<chain>.+)", symbol)
+    if m is None:
+        return symbol
+    head, segs = m.group("head"), m.group("chain").split("-")
+    first = segs[0]
+    if first not in STATE_CODES:
+        single = {first[:i] + first[i + 1:] for i in range(1, len(first))
+                  if first[i] == first[i - 1]} & set(STATE_CODES)
+        # "23/2024/TTBCT": the dash lost after a normative document's type code
+        glued = {code for code in STATE_CODES if year is not None and first.startswith(code)
+                 and re.fullmatch(r"[A-ZĐ]{2,8}", first[len(code):])}
+        if len(single) == 1:
+            segs[0] = single.pop()
+        elif len(glued) == 1 and not single:
+            code = glued.pop()
+            segs[0:1] = [code, first[len(code):]]
+    if segs[0] == "NĐ" and len(segs) == 2 and segs[1] != "CP" and (
+            segs[1] == "C" or (len(segs[1]) == 2 and sum(a != b for a, b in zip(segs[1], "CP", strict=True)) == 1)):
+        segs[1] = "CP"  # "NĐ-CE", "NĐ-GP", "NĐ-C": decrees are the Government's
+    chain = "-".join(segs)
+    if year is not None:
+        chain = _QH_DIGITS.sub(lambda q: _one_term(q, year), chain)
+    return head + chain
+
+
+def _one_term(m: re.Match[str], year: int) -> str:
+    """The term a law of ``year`` belongs to, read from damaged digits: one doubled
+    (``QH115``) or one lost (``QH1``); the digits as they are where two terms fit."""
+    digits = m.group(2)
+    if len(digits) == 3:
+        terms = {int(digits[:i] + digits[i + 1:]) for i in range(3)}
+    else:
+        terms = {t for t in _LEGISLATURES if str(t).startswith(digits)}
+    fits = [t for t in terms if t in _LEGISLATURES
+            and _LEGISLATURES[t][0] <= year <= _LEGISLATURES[t][1]]
+    return f"{m.group(1)}{fits[0]}" if len(fits) == 1 else m.group(0)
 
 
 def repair_ocr_symbol(parts: SymbolParts, follow: str, doc_type: str | None,

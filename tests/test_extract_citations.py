@@ -7,6 +7,7 @@ import unicodedata
 import pytest
 from evidence.extract import extract_facts
 from evidence.extract.citations import find_citations
+from evidence.extract.symbols import repair_ocr_citation
 
 # A district letter of the seed's kind, written for this test: blank number and day,
 # V/v subject, Kính gửi list, six references of the six kinds, a standard and periods.
@@ -175,3 +176,33 @@ def test_cyrillic_lookalikes_in_a_damaged_text_layer() -> None:
 def test_spaces_lost_in_the_text_layer() -> None:
     (c,) = find_citations("Thực hiện Kếhoạch số160/KH-UBND ngày 15/02/2023 của UBND huyện")
     assert (c.symbol, c.date, c.issuer) == ("160/KH-UBND", "2023-02-15", "UBND huyện")
+
+
+@pytest.mark.parametrize("damaged, year, repaired", [
+    ("7404/QĐĐ-BCA-C04", None, "7404/QĐ-BCA-C04"),     # a letter doubled: one reading
+    ("163/2024/QH115", 2024, "163/2024/QH15"),         # a digit doubled: the term of 2024
+    ("63/2025/QH1", 2025, "63/2025/QH15"),             # a digit lost
+    ("36/2005/QH111", 2005, "36/2005/QH11"),
+    ("93/2019/NĐ-CE", 2019, "93/2019/NĐ-CP"),          # decrees are the Government's
+    ("146/2025/NĐ-GP", 2025, "146/2025/NĐ-CP"),
+    ("23/2024/TTBCT", 2024, "23/2024/TT-BCT"),         # the dash lost after the type code
+    ("132-K1/TIV", None, "132-KL/TW"),                 # a Party code's L as 1, W as IV
+    # nothing to undo, or more than one reading: as they are
+    ("6050/BTP-BTTTP", None, "6050/BTP-BTTTP"),        # an issuer code is no closed set
+    ("2/2021/QH145", 2021, "2/2021/QH145"),            # 2021: the 14th or the 15th term
+    ("12/STTTT-VP", None, "12/STTTT-VP"),
+    ("45/NĐ-CP", None, "45/NĐ-CP"),
+    ("36-CT/TI", None, "36-CT/TI"),                    # TU or TW: not guessed
+])
+def test_ocr_damage_to_a_cited_symbol(damaged: str, year: int | None, repaired: str) -> None:
+    assert repair_ocr_citation(damaged, year) == repaired
+
+
+def test_citations_of_an_ocr_text_are_repaired_and_a_text_layer_is_not() -> None:
+    text = ("Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH1 5; Căn cứ Thông tư số "
+            "38/2025/TT.BCT ngày 19/6/2025 của Bộ trưởng Bộ Công Thương; Căn cứ Nghị định số "
+            "146/2025/NĐ-GP ngày 12/6/2025 của Chính phủ; theo Quyết định số 7404/QĐĐ-BCA-C04.")
+    scanned = [c.symbol for c in find_citations(text, ocr=True)]
+    assert scanned == ["72/2025/QH15", "38/2025/TT-BCT", "146/2025/NĐ-CP", "7404/QĐ-BCA-C04"]
+    printed = [c.symbol for c in find_citations(text)]
+    assert "146/2025/NĐ-GP" in printed and "72/2025/QH15" not in printed
