@@ -173,6 +173,13 @@ _SO = re.compile(
     r"(?:(?<=\s)|^)(?:Luật\s+|LUẬT\s+)?(?:(?:Số|SỐ|Sô|S0)\s*(?:hiệu)?\s*[:.;]?|số\s*(?:hiệu)?\s*:)",
     re.MULTILINE,
 )
+# the Số label as Tesseract misreads it beside a seal or handwriting ("Sá:", "§0:", "$ố:",
+# "Só:"): with its colon, at the start of a line (after OCR specks: "___=§0:40/HCCV"), in
+# the first lines of the text, and only before a symbol of :data:`_MISREAD_SHAPE`
+_SO_MISREAD = re.compile(r"^(?:[^\w\s]|_){0,6}[ \t]*[S$§][oóòỏõọôốồổỗộơớờởỡợaáàảãạ06ø][:;]")
+MISREAD_LABEL_LINES = 15
+# its slash then a code of two letters at least: "409/BCA-C04", "40/HCCV", "/KH-TCTLNTW"
+_MISREAD_SHAPE = re.compile(r"/[A-ZĐ][A-Za-zĐđ]")
 # a date line: place (no digits), comma, ngày <junk> tháng <junk> năm yyyy (a year followed
 # by more digits is OCR garbage, "năm 209235": no year)
 _DATE_LINE = re.compile(
@@ -267,56 +274,74 @@ def _find_symbol(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, bool
         found = _find_symbol_in(text, group)
         if found[0] is not None:
             return found
-    return None, False, None
+    # the label misread by OCR ("Sá: 409 /BCA-C04", "___=§0:40/HCCV"): only at the start of
+    # a line of the header band, and only before a symbol with its slash and codes
+    misread = [c for c in cells if c.line < MISREAD_LABEL_LINES and _SO_MISREAD.match(c.text)]
+    return _find_symbol_in(text, misread, _SO_MISREAD, _MISREAD_SHAPE)
 
 
 _GLUED_TYPE = re.compile(r"^[ \t]*(?P<num>\d{1,5})(?P<code>[A-ZĐ][A-Za-zĐ]{0,3})(?=[ \t]*-[ \t]*[A-ZĐ])")
 _BRACKET_UNIT = re.compile(r"[ \t]?(\([A-ZĐ][A-ZĐ0-9.&-]{0,11}\))")
 
 
-def _find_symbol_in(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, bool, Cell | None]:
+def _find_symbol_in(text: str, cells: list[Cell], label: re.Pattern[str] = _SO,
+                    shape: re.Pattern[str] | None = None,
+                    ) -> tuple[SymbolParts | None, bool, Cell | None]:
+    """The first of ``cells`` that holds a Số line (its ``label``, then a symbol whose
+    text contains ``shape`` when given)."""
     for i, c in enumerate(cells):
-        m = _SO.search(c.text)
+        m = label.search(c.text)
         if not m or m.start() > 12:
             continue
-        after = c.text[m.end():]
-        parts = parse_symbol("Số:" + after)
-        if parts is not None and parts.start - 3 <= len(after) - len(after.lstrip()) + 2:
-            off = c.start + m.end() - 3
-            parts.start += off
-            parts.end += off
-            if text[parts.end : parts.end + 1] == "-":
-                parts = _continued_symbol(text, cells[i + 1 :], c, parts)
-            unit = _BRACKET_UNIT.match(text, parts.end)
-            if unit:  # "403/TTr-CAT(PC04)": the drafting unit in brackets is printed with it
-                parts.symbol += unit.group(1)
-                parts.units = [*parts.units, unit.group(1).strip("()")]
-                parts.end = unit.end()
-            return parts, False, c
-        glued = _GLUED_TYPE.match(after)
-        if glued and is_type_code(glued.group("code")):
-            # "Số: 01NQ-HĐQLQ": the slash lost between the digits and a type code
-            fixed = parse_symbol(f"Số: {glued.group('num')}/{after[glued.start('code'):]}")
-            if fixed is not None:
-                off = c.start + m.end()
-                inserted = len(f"Số: {glued.group('num')}/")  # maps back to the code
-                fixed.start = off + glued.start("num")
-                fixed.end = off + glued.start("code") + fixed.end - inserted
-                return fixed, False, c
-        g = _GARBLED_NUMBER.match(after)
-        if g:
-            num, bad = _clean_number(g.group("junk"))
-            rest = parse_symbol("Số:" + g.group("rest"))
-            if rest is not None:
-                off = c.start + m.end()
-                if num is not None:
-                    fixed = parse_symbol(f"Số: {num}{g.group('rest')}")
-                    if fixed is not None:
-                        fixed.start, fixed.end = off + g.start("junk"), off + g.end("rest")
-                        return fixed, False, c
-                rest.start, rest.end = off + g.start("rest"), off + g.end("rest")
-                return rest, bad, c
+        found = _symbol_after_label(text, cells, i, m)
+        if found is not None and (shape is None or shape.search(found[0].symbol)):
+            return found[0], found[1], c
     return None, False, None
+
+
+def _symbol_after_label(text: str, cells: list[Cell], i: int,
+                        m: re.Match[str]) -> tuple[SymbolParts, bool] | None:
+    """The symbol after the Số label ``m`` of ``cells[i]`` and whether its number is
+    unreadable; None when no symbol follows."""
+    c = cells[i]
+    after = c.text[m.end():]
+    parts = parse_symbol("Số:" + after)
+    if parts is not None and parts.start - 3 <= len(after) - len(after.lstrip()) + 2:
+        off = c.start + m.end() - 3
+        parts.start += off
+        parts.end += off
+        if text[parts.end : parts.end + 1] == "-":
+            parts = _continued_symbol(text, cells[i + 1 :], c, parts)
+        unit = _BRACKET_UNIT.match(text, parts.end)
+        if unit:  # "403/TTr-CAT(PC04)": the drafting unit in brackets is printed with it
+            parts.symbol += unit.group(1)
+            parts.units = [*parts.units, unit.group(1).strip("()")]
+            parts.end = unit.end()
+        return parts, False
+    glued = _GLUED_TYPE.match(after)
+    if glued and is_type_code(glued.group("code")):
+        # "Số: 01NQ-HĐQLQ": the slash lost between the digits and a type code
+        fixed = parse_symbol(f"Số: {glued.group('num')}/{after[glued.start('code'):]}")
+        if fixed is not None:
+            off = c.start + m.end()
+            inserted = len(f"Số: {glued.group('num')}/")  # maps back to the code
+            fixed.start = off + glued.start("num")
+            fixed.end = off + glued.start("code") + fixed.end - inserted
+            return fixed, False
+    g = _GARBLED_NUMBER.match(after)
+    if g:
+        num, bad = _clean_number(g.group("junk"))
+        rest = parse_symbol("Số:" + g.group("rest"))
+        if rest is not None:
+            off = c.start + m.end()
+            if num is not None:
+                fixed = parse_symbol(f"Số: {num}{g.group('rest')}")
+                if fixed is not None:
+                    fixed.start, fixed.end = off + g.start("junk"), off + g.end("rest")
+                    return fixed, False
+            rest.start, rest.end = off + g.start("rest"), off + g.end("rest")
+            return rest, bad
+    return None
 
 
 def _plausible_place(place: str) -> bool:
@@ -708,7 +733,7 @@ def parse_header(text: str) -> HeaderFacts:
             vm = _VV_INSIDE.search(t)
             if vm and not _DOC_TYPE_HEAD.match(t):
                 t = t[vm.start() :]  # "Số: 12/UBND-VP V/v …" glued on one line
-            hm = _DOC_TYPE_HEAD.match(t)
+            hm = _DOC_TYPE_HEAD.match(t) or _misread_vv(t, c, so_cell)
             if hm:
                 vv = not hm.group(0).startswith("Về")
                 if vv:
@@ -719,6 +744,18 @@ def parse_header(text: str) -> HeaderFacts:
                 hf.title_lines = sub.lines
                 break
     return hf
+
+
+# "V/v" as Tesseract misreads it ("VA tham gia ý kiến …"): a subject in sentence case after it
+_VV_MISREAD = re.compile(r"VA(?=[ \t]+[a-zđà-ỹ])")
+
+
+def _misread_vv(t: str, c: Cell, so_cell: Cell | None) -> re.Match[str] | None:
+    """A misread ``V/v`` (:data:`_VV_MISREAD`), taken only where a công văn prints its
+    V/v line: at the start of a line at most three lines under the Số line."""
+    if so_cell is None or not so_cell.line < c.line <= so_cell.line + 3:
+        return None
+    return _VV_MISREAD.match(t)
 
 
 def _initials(name: str) -> set[str]:

@@ -180,3 +180,89 @@ def test_impossible_year_is_never_the_date(form: str, year: str, adopted: bool,
     assert hf.date == date
     assert (("date", "conflict") in [(f, r) for f, r, _d in hf.review]) == (
         date is None and year == "2092")
+
+
+LETTER = """SỞ GIAO THÔNG VẬN TẢI
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+{so}
+
+{vv} góp ý dự thảo quy định về
+bảo trì đường tỉnh năm 2026
+
+Hà Tĩnh, ngày 08 tháng 5 năm 2026
+
+Kính gửi: Sở Tài chính tỉnh Hà Tĩnh
+{body}
+"""
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(("so", "symbol"), [
+    ("Sá: 215 /SGTVT-KHTC", "215/SGTVT-KHTC"),   # "Số" beside a seal
+    ("___=§0:77/SGTVT", "77/SGTVT"),              # the rule above read as specks, glued
+    ("$ố:318 /SGTVT-QLĐB", "318/SGTVT-QLĐB"),
+    ("Só: /SGTVT-VP", "/SGTVT-VP"),               # a blank number
+])
+def test_a_misread_so_label_at_a_header_line_start_gives_the_symbol(
+        form: str, so: str, symbol: str) -> None:
+    hf = _header(LETTER, form, so=so, vv="V/v", body="Sở Giao thông vận tải đề nghị.")
+    assert hf.symbol is not None and unicodedata.normalize("NFC", hf.symbol.symbol) == symbol
+    assert hf.issuer == "Sở Giao thông vận tải"
+    assert hf.date == "2026-05-08"
+
+
+@pytest.mark.parametrize("so", [
+    "Sá: 215 người tham dự",          # no symbol after it
+    "Sá: 12-A",                       # a dash code, not a symbol with its slash
+    "Theo Sá: 215/SGTVT-KHTC",        # not at the line start
+])
+def test_a_misread_label_without_its_position_or_symbol_is_no_so_line(so: str) -> None:
+    hf = _header(LETTER, "NFC", so=so, vv="V/v", body="")
+    assert hf.symbol is None
+
+
+def test_a_misread_label_in_the_body_is_never_the_number() -> None:
+    body = "\n".join(["Sở Giao thông vận tải đề nghị Sở Tài chính:"] * 12
+                     + ["Sá: 215/SGTVT-KHTC ngày 02/5/2026 nêu trên."])
+    hf = _header(LETTER, "NFC", so="", vv="V/v", body=body)
+    assert hf.symbol is None
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_vv_read_as_va_under_the_so_line_is_the_subject_of_a_cong_van(form: str) -> None:
+    text = unicodedata.normalize(form, LETTER.format(
+        so="Số: 215/SGTVT-KHTC", vv="VA", body="Sở Giao thông vận tải đề nghị."))
+    facts = extract_facts([text])
+    assert facts.subject is not None
+    assert unicodedata.normalize("NFC", facts.subject) == (
+        "V/v góp ý dự thảo quy định về bảo trì đường tỉnh năm 2026")
+    assert facts.doc_type == "CV"
+
+
+def test_va_far_from_the_so_line_or_before_a_capital_is_no_vv_line() -> None:
+    far = LETTER.replace("{so}\n\n", "{so}\n\n\n\n\n")
+    for template, vv in ((far, "VA"), (LETTER, "VA Góp")):
+        hf = _header(template, "NFC", so="Số: 215/SGTVT-KHTC", vv=vv, body="")
+        assert hf.subject is None and not hf.vv
+
+
+def test_a_type_code_in_the_symbol_beats_a_vv_line() -> None:
+    # "03/BC-…" is a báo cáo even printed like a công văn (V/v, Kính gửi); a công văn's
+    # symbol opens with the issuer's code
+    text = LETTER.format(so="Số: 03/BC-SGTVT", vv="V/v", body="Sở báo cáo như sau.")
+    facts = extract_facts([text])
+    assert (facts.doc_type, facts.doc_type_name) == ("BC", "Báo cáo")
+    assert "doc_type: a V/v line, the symbol says BC" in facts.warnings
+    cv = extract_facts([LETTER.format(so="Số: 04/SGTVT-KHTC", vv="V/v", body="Đề nghị.")])
+    assert cv.doc_type == "CV" and not any("V/v line" in w for w in cv.warnings)
+
+
+def test_a_letter_numbered_with_its_issuer_code_alone_is_a_cong_van() -> None:
+    # no V/v line, no type line: "Số: 77/SGTVT" and "Kính gửi:" make a công văn
+    text = LETTER.replace("{vv} góp ý dự thảo quy định về\nbảo trì đường tỉnh năm 2026\n", "")
+    facts = extract_facts([text.format(so="Số: 77/SGTVT", body="Sở đề nghị.")])
+    assert facts.doc_type == "CV"
+    bare = text.replace("Kính gửi: Sở Tài chính tỉnh Hà Tĩnh\n", "")
+    assert extract_facts([bare.format(so="Số: 77/SGTVT", body="Sở đề nghị.")]).doc_type is None
