@@ -282,6 +282,7 @@ def _find_symbol(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, bool
 
 _GLUED_TYPE = re.compile(r"^[ \t]*(?P<num>\d{1,5})(?P<code>[A-ZĐ][A-Za-zĐ]{0,3})(?=[ \t]*-[ \t]*[A-ZĐ])")
 _BRACKET_UNIT = re.compile(r"[ \t]?(\([A-ZĐ][A-ZĐ0-9.&-]{0,11}\))")
+_DOTTED_UNIT = re.compile(r"(\.[A-ZĐ][A-ZĐ0-9]{0,7})(?![\wđĐ&.(/-])")
 
 
 def _find_symbol_in(text: str, cells: list[Cell], label: re.Pattern[str] = _SO,
@@ -312,10 +313,14 @@ def _symbol_after_label(text: str, cells: list[Cell], i: int,
         parts.end += off
         if text[parts.end : parts.end + 1] == "-":
             parts = _continued_symbol(text, cells[i + 1 :], c, parts)
-        unit = _BRACKET_UNIT.match(text, parts.end)
-        if unit:  # "403/TTr-CAT(PC04)": the drafting unit in brackets is printed with it
+        # "403/TTr-CAT(PC04)", "03/BC-LĐVTCT.LĐ": a unit in brackets or after a dot is
+        # printed with the symbol (after its dash: "43/2025/TT.BCT" is a lost dash)
+        unit = _BRACKET_UNIT.match(text, parts.end) or (
+            _DOTTED_UNIT.match(text, parts.end)
+            if not parts.party and "-" in parts.symbol.rsplit("/", 1)[-1] else None)
+        if unit:
             parts.symbol += unit.group(1)
-            parts.units = [*parts.units, unit.group(1).strip("()")]
+            parts.units = [*parts.units, unit.group(1).strip("().")]
             parts.end = unit.end()
         return parts, False
     glued = _GLUED_TYPE.match(after)
