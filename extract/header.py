@@ -344,7 +344,10 @@ def _symbol_after_label(text: str, cells: list[Cell], i: int,
                 if fixed is not None:
                     fixed.start, fixed.end = off + g.start("junk"), off + g.end("rest")
                     return fixed, False
-            rest.start, rest.end = off + g.start("rest"), off + g.end("rest")
+            # the token read to its end, unless a damaged code stopped the parse inside it
+            stop = 3 + len(g.group("rest")) if not _CUT_CODE.match(
+                "Số:" + g.group("rest"), rest.end) else rest.end
+            rest.start, rest.end = off + g.start("rest"), off + g.start("rest") + stop - 3
             return rest, bad
     return None
 
@@ -809,10 +812,22 @@ def _header_stop(text: str) -> int:
     return stop
 
 
+# a dash glued to a code the symbol grammar could not read ("-Pó", "-UBNDtỉnh")
+_CUT_CODE = re.compile(r"-[^\W_]\S*")
+
+
 def _read_symbol(text: str, head_cells: list[Cell],
                  hf: HeaderFacts) -> tuple[SymbolParts | None, Cell | None]:
     """The Số line into ``hf`` (symbol, unreadable number, span); its parts and cell."""
     parts, unreadable, so_cell = _find_symbol(text, head_cells)
+    if parts is not None and (cut := _CUT_CODE.match(text, parts.end)):
+        # "Số: 3 3Ø/C04-Pó": a code OCR damaged past reading ended the parse; the symbol
+        # read ("/C04") is not the one printed: none, with a review entry
+        printed = text[parts.start : cut.end()]
+        hf.symbol_line = True
+        hf.review.append(("symbol", "low_confidence", printed))
+        hf.warnings.append(f"symbol incomplete: {printed}")
+        return None, so_cell
     if parts is not None:
         hf.symbol, hf.number_unreadable, hf.symbol_line = parts, unreadable, True
         hf.spans["symbol"] = (parts.start, parts.end, text[parts.start : parts.end])

@@ -266,3 +266,15 @@ def test_a_letter_numbered_with_its_issuer_code_alone_is_a_cong_van() -> None:
     assert facts.doc_type == "CV"
     bare = text.replace("Kính gửi: Sở Tài chính tỉnh Hà Tĩnh\n", "")
     assert extract_facts([bare.format(so="Số: 77/SGTVT", body="Sở đề nghị.")]).doc_type is None
+
+
+@pytest.mark.parametrize("so", ["Số: 3 3Ø/SGTVT-Kó", "Số: 215/SGTVT-KHTCó"])
+def test_a_code_damaged_past_reading_gives_no_symbol(so: str) -> None:
+    # the grammar stops before "Kó": "/SGTVT" is not the symbol printed
+    hf = _header(LETTER, "NFC", so=so, vv="V/v", body="")
+    assert hf.symbol is None
+    assert [(f, r) for f, r, _d in hf.review] == [("symbol", "low_confidence")]
+    assert hf.issuer == "Sở Giao thông vận tải" and hf.subject is not None
+    # a speck after a whole symbol is no damage
+    ok = _header(LETTER, "NFC", so="Số: 14/2024/TT-BCT-:", vv="V/v", body="")
+    assert ok.symbol is not None and ok.symbol.symbol == "14/2024/TT-BCT"
