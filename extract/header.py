@@ -585,6 +585,8 @@ def _subject_after(
         if _ends_subject(t, text, c):
             break
         whole = " ".join(parts)
+        if seen_text and not _LETTERS.search(t) and not _joins(whole):
+            break  # OCR debris of a seal or a signature ("^   ^   » 45 z"): no more subject
         own = parts[1:] if first else parts
         upper_subject = bool(own) and is_upper_text(" ".join(own))
         if seen_text and is_upper_text(t) and not is_upper_text(whole) and not _joins(whole):
@@ -648,6 +650,8 @@ def _ends_subject(t: str, text: str, c: Cell) -> bool:
 
 
 _OCR_RULE = re.compile(r"^\W*\d{8,}[^\W\d]{0,3}\W*$")
+# two letters in a row: a line without them is no line of words
+_LETTERS = re.compile(r"[^\W\d_]{2}")
 # a field of a form: a capitalised label, no digits, a colon ("Mã số dự án: 4275604886")
 _LABEL = re.compile(r"^[^\W\d_][^:\d]{1,39}:\s*\S")
 

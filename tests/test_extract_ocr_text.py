@@ -278,3 +278,15 @@ def test_a_code_damaged_past_reading_gives_no_symbol(so: str) -> None:
     # a speck after a whole symbol is no damage
     ok = _header(LETTER, "NFC", so="Số: 14/2024/TT-BCT-:", vv="V/v", body="")
     assert ok.symbol is not None and ok.symbol.symbol == "14/2024/TT-BCT"
+
+
+def test_ocr_debris_under_the_subject_ends_it() -> None:
+    # a seal's or a signature's debris, then a date line OCR garbled: not the trích yếu
+    text = LETTER.replace("Hà Tĩnh, ngày 08 tháng 5 năm 2026",
+                          "^   ^   » 45 z   ` 2/25\nHà Tĩnh, ngả)   tháng 5 năm 2(026")
+    hf = _header(text, "NFC", so="Số: 215/SGTVT-KHTC", vv="V/v", body="")
+    assert hf.subject == "V/v góp ý dự thảo quy định về bảo trì đường tỉnh năm 2026"
+    # a year alone after a joining word still continues it
+    text = LETTER.replace("bảo trì đường tỉnh năm 2026", "bảo trì đường tỉnh giai đoạn\n2026")
+    hf = _header(text, "NFC", so="Số: 215/SGTVT-KHTC", vv="V/v", body="")
+    assert hf.subject == "V/v góp ý dự thảo quy định về bảo trì đường tỉnh giai đoạn 2026"
