@@ -617,6 +617,33 @@ def _subject_after(
     return _Subject(subject, start, end, [" ".join(p.split()) for p in parts])
 
 
+# "(Về việc …)" under a title that names the body ("NGHỊ QUYẾT CỦA HỘI ĐỒNG …")
+_BRACKETED_VV = re.compile(r"^\(\s*(?P<s>(?:Về\s+việc|V/v)\s.*?)\s*(?P<close>\))?\s*\.?$")
+
+
+def _bracketed_subject(text: str, cells: list[Cell], sub: _Subject) -> _Subject | None:
+    """The trích yếu printed in brackets on the lines right under the title block
+    (``(Về việc đề nghị sửa đổi Điều lệ)``, over up to three lines): the subject, the
+    title block's lines before it kept; None when no such line follows."""
+    after = [c for c in cells if c.first and c.start >= sub.end]
+    if not after or not (m := _BRACKETED_VV.match(after[0].text.strip())):
+        return None
+    if text.count("\n", sub.end, after[0].start) > 2:
+        return None
+    lines, end, close = [m.group("s")], after[0].end, m.group("close")
+    for c in after[1:3]:
+        if close:
+            break
+        t = c.text.strip()
+        close = t.endswith(")")
+        lines.append(t.rstrip(").").strip())
+        end = c.end
+    if not close:
+        return None
+    subject = re.sub(r"\s+", " ", " ".join(lines)).strip()
+    return _Subject(subject, after[0].start, end, [*sub.lines, *lines])
+
+
 # the enacting formula and the body's first words end the trích yếu
 _ENACTING_END = re.compile(r"(?:QUYẾT\s+ĐỊNH|QUYẾT\s+NGHỊ|NGHỊ\s+QUYẾT|CHỈ\s+THỊ|BAN\s+HÀNH)\s*:\s*$")
 _PART_HEAD = re.compile(r"^(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+(?:[IVXLC]+|\d+|thứ\s+\w+|THỨ\s+\w+)\b")
@@ -730,6 +757,7 @@ def parse_header(text: str) -> HeaderFacts:
             hf.spans["doc_type"] = (c.start + lead, c.start + lead + len(c.text.strip()),
                                     c.text.strip())
             sub = _subject_after(text, head_cells, type_idx, rest, body_line is not None)
+            sub = _bracketed_subject(text, head_cells, sub) or sub
             if sub.text:
                 hf.subject = sub.text
                 hf.spans["subject"] = (sub.start, sub.end, text[sub.start:sub.end])

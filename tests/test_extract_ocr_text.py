@@ -290,3 +290,22 @@ def test_ocr_debris_under_the_subject_ends_it() -> None:
     text = LETTER.replace("bảo trì đường tỉnh năm 2026", "bảo trì đường tỉnh giai đoạn\n2026")
     hf = _header(text, "NFC", so="Số: 215/SGTVT-KHTC", vv="V/v", body="")
     assert hf.subject == "V/v góp ý dự thảo quy định về bảo trì đường tỉnh giai đoạn 2026"
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_bracketed_ve_viec_under_a_title_naming_the_body_is_the_subject(form: str) -> None:
+    text = ("HỘI KHUYẾN HỌC TỈNH HÀ TĨNH\nSố: 03/NQ-HKH\n"
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Hà Tĩnh, ngày 18 tháng 02 năm 2025\n\nNGHỊ QUYẾT CỦA BAN CHẤP HÀNH\n"
+            "HỘI KHUYẾN HỌC TỈNH HÀ TĨNH\n(Về việc sửa đổi, bổ sung Điều lệ\n"
+            "Quỹ khuyến học tỉnh)\n\nCăn cứ Điều lệ Hội;\n")
+    hf = parse_header(clean_text(unicodedata.normalize(form, text)))
+    assert hf.type_code == "NQ"
+    assert unicodedata.normalize("NFC", hf.subject or "") == (
+        "Về việc sửa đổi, bổ sung Điều lệ Quỹ khuyến học tỉnh")
+    assert [unicodedata.normalize("NFC", x) for x in hf.title_lines] == [
+        "NGHỊ QUYẾT CỦA BAN CHẤP HÀNH", "HỘI KHUYẾN HỌC TỈNH HÀ TĨNH",
+        "Về việc sửa đổi, bổ sung Điều lệ", "Quỹ khuyến học tỉnh"]
+    # a bracket that never closes is no trích yếu
+    open_ = parse_header(clean_text(text.replace("tỉnh)\n", "tỉnh\n")))
+    assert open_.subject is not None and not open_.subject.startswith("Về việc")
