@@ -582,11 +582,16 @@ def _subject_after(
             continue
         if seen_text and gap > 2:
             break
+        whole = " ".join(parts)
+        if not _LETTERS.search(t) and not (seen_text and _joins(whole)):
+            # OCR debris of a seal or a signature ("^   ^   » 45 z", ":"): no more
+            # subject after it, nothing of it before
+            if seen_text:
+                break
+            prev_line = c.line
+            continue
         if _ends_subject(t, text, c):
             break
-        whole = " ".join(parts)
-        if seen_text and not _LETTERS.search(t) and not _joins(whole):
-            break  # OCR debris of a seal or a signature ("^   ^   » 45 z"): no more subject
         own = parts[1:] if first else parts
         upper_subject = bool(own) and is_upper_text(" ".join(own))
         if seen_text and is_upper_text(t) and not is_upper_text(whole) and not _joins(whole):
@@ -752,6 +757,7 @@ def parse_header(text: str) -> HeaderFacts:
             code, name = found
             hf.type_code = code
             rest = line[len(name) :].strip(" :")
+            rest = rest if _LETTERS.search(rest) else ""  # "NGHỊ QUYẾT '": a speck
             hf.type_name = cap(name.lower()) if code in STATE_CODES else name
             lead = len(c.text) - len(c.text.lstrip())
             hf.spans["doc_type"] = (c.start + lead, c.start + lead + len(c.text.strip()),

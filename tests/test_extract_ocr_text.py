@@ -309,3 +309,14 @@ def test_a_bracketed_ve_viec_under_a_title_naming_the_body_is_the_subject(form: 
     # a bracket that never closes is no trích yếu
     open_ = parse_header(clean_text(text.replace("tỉnh)\n", "tỉnh\n")))
     assert open_.subject is not None and not open_.subject.startswith("Về việc")
+
+
+def test_a_speck_after_the_type_name_and_debris_before_the_subject() -> None:
+    # "NGHỊ QUYẾT '" then a line holding ":": the subject is the capitals under them
+    text = ("CHÍNH PHỦ\nSố: 24/2026/NQ-CP\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nHà Nội, ngày 29 tháng 4 năm 2026\n\n:\n\n"
+            "NGHỊ QUYẾT '\n:\n\nĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH\nLĨNH VỰC NỘI VỤ\n\n"
+            "CHÍNH PHỦ\nCăn cứ Luật Tổ chức Chính phủ;\n")
+    hf = parse_header(clean_text(text))
+    assert hf.type_code == "NQ"
+    assert hf.subject == "ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH LĨNH VỰC NỘI VỤ"
