@@ -1098,8 +1098,8 @@ def _qualify_committee(issuer: str, parent: str) -> str:
     return issuer
 
 
-# OCR specks before a type line: "__ QUYẾT ĐỊNH", ". QUYẾT ĐỊNH", "'THÔNG TƯ"
-_TYPE_LINE_NOISE = re.compile(r"^(?:[^\w\s(\[]|_){1,3}[ \t]*(?=[A-ZĐÀ-Ỹ])")
+# OCR specks before a type line: "__ QUYẾT ĐỊNH", ". QUYẾT ĐỊNH", "'THÔNG TƯ", "_ 'THÔNG TƯ"
+_TYPE_LINE_NOISE = re.compile(r"^(?:(?:[^\w\s(\[]|_)[ \t]*){1,3}(?=[A-ZĐÀ-Ỹ])")
 
 
 def _type_line_text(cell: str) -> str:

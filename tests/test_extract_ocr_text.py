@@ -57,6 +57,7 @@ def _signer(text: str) -> Signer | None:
     ("Số:27/2025/TTBTC", "THÔNG TƯ"),          # the dash lost
     ("Số: 27/2025/TT.BTC :", "THÔNG TÊ-"),     # type line garbled: the issuer confirms BTC
     ("Số:27/2025/TTBTC", "'THÔNG TƯ"),         # a speck before the type line
+    ("Số:27/2025/TTBTC", "_ 'THÔNG TƯ"),       # specks apart
 ])
 def test_type_code_damaged_by_ocr_is_repaired_when_the_document_confirms(
         form: str, so: str, type_line: str) -> None:
