@@ -144,6 +144,8 @@ LIBRARY: tuple[Entry, ...] = (
     _e("date_impossible", r"^date impossible: (?P<x>.*)$", "ngày không có thật: {x}"),
     _e("type_mismatch", r"^doc_type: the type line says (?P<a>.*), the symbol says (?P<b>.*)$",
        "loại văn bản: dòng tên loại ghi {a}, ký hiệu ghi {b}"),
+    _e("type_vv_mismatch", r"^doc_type: a V/v line, the symbol says (?P<b>.*)$",
+       "loại văn bản: trích yếu V/v như công văn, nhưng ký hiệu ghi {b} (lấy theo ký hiệu)"),
     _e("citation_type_mismatch", r"^citation (?P<s>\S+): cited as (?P<a>.*), symbol type (?P<b>.*)$",
        "trích dẫn {s}: được gọi là {a} nhưng ký hiệu là loại {b}"),
     _e("extraction_failed", r"^(?:fact )?extraction failed(?P<x>.*)$", "không trích xuất được thông tin{x}"),

@@ -20,7 +20,7 @@ from ..model import Attachment, Facts, Page, Received, ReviewItem, Signature, Sp
 from .bundle import attachment_pages, starts_document
 from .citations import find_citations
 from .doctypes import STATE_CODES, type_name
-from .header import parse_header
+from .header import HeaderFacts, parse_header
 from .layoutcheck import check_layout
 from .normalize import clean_text, fold
 from .recipients import find_recipients
@@ -45,6 +45,16 @@ _FILENAME_HINT = re.compile(r"(?<![0-9.])(?P<num>\d{1,5})(?![0-9])")
 # Cyrillic look-alikes in Latin text (damaged text layers: "ВСТ" for "BCT")
 _CYRILLIC = str.maketrans(dict(zip("АВСЕНКМОРТХаеорсху", "ABCEHKMOPTXaeopcxy", strict=True)))
 _CYRILLIC_RX = re.compile("[\u0400-\u04ff]")
+# a letter's salutation line, which opens the body of a công văn
+_KINH_GUI = re.compile(r"^[ \t]*(?:Kính\s+gửi|KÍNH\s+GỬI)\s*:", re.MULTILINE)
+
+
+def _addressed_letter(hf: HeaderFacts, head: str) -> bool:
+    """A công văn without a V/v line: no type line, a symbol of the issuer's code alone
+    (``40/HCCV``, ``45/UBND``: no type code in it) and a ``Kính gửi:`` line."""
+    sym = hf.symbol
+    return (sym is not None and sym.old and sym.number is not None and "/" in sym.symbol
+            and bool(_KINH_GUI.search(head)))
 
 
 def _fix_lookalikes(page: str) -> str:
@@ -132,7 +142,9 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
             facts.fallbacks["number"] = f"filename: {PurePath(filename).name}"
             facts.warnings.append("number taken from the file name")
 
-    # type: the type line decides; else the symbol; a công văn has neither
+    # type: the type line decides; else a type code in the symbol (``03/BC-…`` is a báo
+    # cáo even under a V/v line: a công văn's symbol opens with its issuer, vn-format §1);
+    # else a V/v line makes a công văn
     sym_type = hf.symbol.doc_type if hf.symbol else None
     if hf.type_code:
         facts.doc_type = hf.type_code
@@ -143,10 +155,12 @@ def _extract(pages: list[str], filename: str | None, layout: list[Page]) -> Fact
             facts.warnings.append(
                 f"doc_type: the type line says {facts.doc_type_name}, the symbol says {sym_type}"
             )
-    elif hf.vv:
-        facts.doc_type, facts.doc_type_name = "CV", STATE_CODES["CV"]
     elif sym_type:
         facts.doc_type, facts.doc_type_name = sym_type, type_name(sym_type)
+        if hf.vv and sym_type != "CV":
+            facts.warnings.append(f"doc_type: a V/v line, the symbol says {sym_type}")
+    elif hf.vv or _addressed_letter(hf, main[:HEADER_CHARS]):
+        facts.doc_type, facts.doc_type_name = "CV", STATE_CODES["CV"]
     elif hf.symbol is not None and hf.symbol.year and re.match(r"^(?:QH|UBTVQH)\d+$", (hf.symbol.issuers or [""])[0]):
         facts.doc_type, facts.doc_type_name = "Luật", "Luật"
 

@@ -174,6 +174,13 @@ _SO = re.compile(
     r"(?:(?<=\s)|^)(?:Luật\s+|LUẬT\s+)?(?:(?:Số|SỐ|Sô|S0)\s*(?:hiệu)?\s*[:.;]?|số\s*(?:hiệu)?\s*:)",
     re.MULTILINE,
 )
+# the Số label as Tesseract misreads it beside a seal or handwriting ("Sá:", "§0:", "$ố:",
+# "Só:"): with its colon, at the start of a line (after OCR specks: "___=§0:40/HCCV"), in
+# the first lines of the text, and only before a symbol of :data:`_MISREAD_SHAPE`
+_SO_MISREAD = re.compile(r"^(?:[^\w\s]|_){0,6}[ \t]*[S$§][oóòỏõọôốồổỗộơớờởỡợaáàảãạ06ø][:;]")
+MISREAD_LABEL_LINES = 15
+# its slash then a code of two letters at least: "409/BCA-C04", "40/HCCV", "/KH-TCTLNTW"
+_MISREAD_SHAPE = re.compile(r"/[A-ZĐ][A-Za-zĐđ]")
 # a date line: place (no digits), comma, ngày <junk> tháng <junk> năm yyyy (a year followed
 # by more digits is OCR garbage, "năm 209235": no year)
 _DATE_LINE = re.compile(
@@ -268,56 +275,82 @@ def _find_symbol(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, bool
         found = _find_symbol_in(text, group)
         if found[0] is not None:
             return found
-    return None, False, None
+    # the label misread by OCR ("Sá: 409 /BCA-C04", "___=§0:40/HCCV"): only at the start of
+    # a line of the header band, and only before a symbol with its slash and codes
+    misread = [c for c in cells if c.line < MISREAD_LABEL_LINES and _SO_MISREAD.match(c.text)]
+    return _find_symbol_in(text, misread, _SO_MISREAD, _MISREAD_SHAPE)
 
 
 _GLUED_TYPE = re.compile(r"^[ \t]*(?P<num>\d{1,5})(?P<code>[A-ZĐ][A-Za-zĐ]{0,3})(?=[ \t]*-[ \t]*[A-ZĐ])")
 _BRACKET_UNIT = re.compile(r"[ \t]?(\([A-ZĐ][A-ZĐ0-9.&-]{0,11}\))")
+_DOTTED_UNIT = re.compile(r"(\.[A-ZĐ][A-ZĐ0-9]{0,7})(?![\wđĐ&.(/-])")
 
 
-def _find_symbol_in(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, bool, Cell | None]:
+def _find_symbol_in(text: str, cells: list[Cell], label: re.Pattern[str] = _SO,
+                    shape: re.Pattern[str] | None = None,
+                    ) -> tuple[SymbolParts | None, bool, Cell | None]:
+    """The first of ``cells`` that holds a Số line (its ``label``, then a symbol whose
+    text contains ``shape`` when given)."""
     for i, c in enumerate(cells):
-        m = _SO.search(c.text)
+        m = label.search(c.text)
         if not m or m.start() > 12:
             continue
-        after = c.text[m.end():]
-        parts = parse_symbol("Số:" + after)
-        if parts is not None and parts.start - 3 <= len(after) - len(after.lstrip()) + 2:
-            off = c.start + m.end() - 3
-            parts.start += off
-            parts.end += off
-            if text[parts.end : parts.end + 1] == "-":
-                parts = _continued_symbol(text, cells[i + 1 :], c, parts)
-            unit = _BRACKET_UNIT.match(text, parts.end)
-            if unit:  # "403/TTr-CAT(PC04)": the drafting unit in brackets is printed with it
-                parts.symbol += unit.group(1)
-                parts.units = [*parts.units, unit.group(1).strip("()")]
-                parts.end = unit.end()
-            return parts, False, c
-        glued = _GLUED_TYPE.match(after)
-        if glued and is_type_code(glued.group("code")):
-            # "Số: 01NQ-HĐQLQ": the slash lost between the digits and a type code
-            fixed = parse_symbol(f"Số: {glued.group('num')}/{after[glued.start('code'):]}")
-            if fixed is not None:
-                off = c.start + m.end()
-                inserted = len(f"Số: {glued.group('num')}/")  # maps back to the code
-                fixed.start = off + glued.start("num")
-                fixed.end = off + glued.start("code") + fixed.end - inserted
-                return fixed, False, c
-        g = _GARBLED_NUMBER.match(after)
-        if g:
-            num, bad = _clean_number(g.group("junk"))
-            rest = parse_symbol("Số:" + g.group("rest"))
-            if rest is not None:
-                off = c.start + m.end()
-                if num is not None:
-                    fixed = parse_symbol(f"Số: {num}{g.group('rest')}")
-                    if fixed is not None:
-                        fixed.start, fixed.end = off + g.start("junk"), off + g.end("rest")
-                        return fixed, False, c
-                rest.start, rest.end = off + g.start("rest"), off + g.end("rest")
-                return rest, bad, c
+        found = _symbol_after_label(text, cells, i, m)
+        if found is not None and (shape is None or shape.search(found[0].symbol)):
+            return found[0], found[1], c
     return None, False, None
+
+
+def _symbol_after_label(text: str, cells: list[Cell], i: int,
+                        m: re.Match[str]) -> tuple[SymbolParts, bool] | None:
+    """The symbol after the Số label ``m`` of ``cells[i]`` and whether its number is
+    unreadable; None when no symbol follows."""
+    c = cells[i]
+    after = c.text[m.end():]
+    parts = parse_symbol("Số:" + after)
+    if parts is not None and parts.start - 3 <= len(after) - len(after.lstrip()) + 2:
+        off = c.start + m.end() - 3
+        parts.start += off
+        parts.end += off
+        if text[parts.end : parts.end + 1] == "-":
+            parts = _continued_symbol(text, cells[i + 1 :], c, parts)
+        # "403/TTr-CAT(PC04)", "03/BC-LĐVTCT.LĐ": a unit in brackets or after a dot is
+        # printed with the symbol (after its dash: "43/2025/TT.BCT" is a lost dash)
+        unit = _BRACKET_UNIT.match(text, parts.end) or (
+            _DOTTED_UNIT.match(text, parts.end)
+            if not parts.party and "-" in parts.symbol.rsplit("/", 1)[-1] else None)
+        if unit:
+            parts.symbol += unit.group(1)
+            parts.units = [*parts.units, unit.group(1).strip("().")]
+            parts.end = unit.end()
+        return parts, False
+    glued = _GLUED_TYPE.match(after)
+    if glued and is_type_code(glued.group("code")):
+        # "Số: 01NQ-HĐQLQ": the slash lost between the digits and a type code
+        fixed = parse_symbol(f"Số: {glued.group('num')}/{after[glued.start('code'):]}")
+        if fixed is not None:
+            off = c.start + m.end()
+            inserted = len(f"Số: {glued.group('num')}/")  # maps back to the code
+            fixed.start = off + glued.start("num")
+            fixed.end = off + glued.start("code") + fixed.end - inserted
+            return fixed, False
+    g = _GARBLED_NUMBER.match(after)
+    if g:
+        num, bad = _clean_number(g.group("junk"))
+        rest = parse_symbol("Số:" + g.group("rest"))
+        if rest is not None:
+            off = c.start + m.end()
+            if num is not None:
+                fixed = parse_symbol(f"Số: {num}{g.group('rest')}")
+                if fixed is not None:
+                    fixed.start, fixed.end = off + g.start("junk"), off + g.end("rest")
+                    return fixed, False
+            # the token read to its end, unless a damaged code stopped the parse inside it
+            stop = 3 + len(g.group("rest")) if not _CUT_CODE.match(
+                "Số:" + g.group("rest"), rest.end) else rest.end
+            rest.start, rest.end = off + g.start("rest"), off + g.start("rest") + stop - 3
+            return rest, bad
+    return None
 
 
 def _plausible_place(place: str) -> bool:
@@ -554,8 +587,6 @@ def _subject_after(
             continue
         if _SPECK_LINE.match(t):
             continue  # an OCR speck on a line of its own ("3", ":", "'"): as a blank line
-        if _debris(t):
-            break  # "ị ‹;.04.... :.0/9N/": a stamp or a stroke read by OCR, not words
         if _RULE.match(t):
             if seen_text and c.first and len(t) >= 3:
                 break  # the short rule drawn under the trích yếu
@@ -563,9 +594,16 @@ def _subject_after(
             continue
         if seen_text and gap > 2:
             break
+        whole = " ".join(parts)
+        if _debris(t) or (not _LETTERS.search(t) and not (seen_text and _joins(whole))):
+            # OCR debris of a seal, a stamp or a signature ("^   ^   » 45 z",
+            # "ị ‹;.04.... :.0/9N/"): no more subject after it, nothing of it before
+            if seen_text:
+                break
+            prev_line = c.line
+            continue
         if _ends_subject(t, text, c):
             break
-        whole = " ".join(parts)
         own = parts[1:] if first else parts
         upper_subject = bool(own) and is_upper_text(" ".join(own))
         if seen_text and is_upper_text(t) and not is_upper_text(whole) and not _joins(whole):
@@ -617,6 +655,33 @@ def _unspeck(t: str) -> str:
     if t[:1].islower():
         t = re.sub(r"\s+[:~|]$", "", t)
     return t
+# "(Về việc …)" under a title that names the body ("NGHỊ QUYẾT CỦA HỘI ĐỒNG …")
+_BRACKETED_VV = re.compile(r"^\(\s*(?P<s>(?:Về\s+việc|V/v)\s.*?)\s*(?P<close>\))?\s*\.?$")
+
+
+def _bracketed_subject(text: str, cells: list[Cell], sub: _Subject) -> _Subject | None:
+    """The trích yếu printed in brackets on the lines right under the title block
+    (``(Về việc đề nghị sửa đổi Điều lệ)``, over up to three lines): the subject, the
+    title block's lines before it kept; None when no such line follows."""
+    after = [c for c in cells if c.first and c.start >= sub.end]
+    if not after or not (m := _BRACKETED_VV.match(after[0].text.strip())):
+        return None
+    if text.count("\n", sub.end, after[0].start) > 2:
+        return None
+    lines, end, close = [m.group("s")], after[0].end, m.group("close")
+    printed = [" ".join(after[0].text.split())]
+    for c in after[1:3]:
+        if close:
+            break
+        t = c.text.strip()
+        close = t.endswith(")")
+        lines.append(t.rstrip(").").strip())
+        printed.append(" ".join(t.split()))
+        end = c.end
+    if not close:
+        return None
+    subject = re.sub(r"\s+", " ", " ".join(lines)).strip()
+    return _Subject(subject, after[0].start, end, [*sub.lines, *printed])  # lines as printed
 
 
 # the enacting formula and the body's first words end the trích yếu
@@ -653,6 +718,8 @@ def _ends_subject(t: str, text: str, c: Cell) -> bool:
 
 
 _OCR_RULE = re.compile(r"^\W*\d{8,}[^\W\d]{0,3}\W*$")
+# two letters in a row: a line without them is no line of words
+_LETTERS = re.compile(r"[^\W\d_]{2}")
 # a field of a form: a capitalised label, no digits, a colon ("Mã số dự án: 4275604886")
 _LABEL = re.compile(r"^[^\W\d_][^:\d]{1,39}:\s*\S")
 
@@ -772,23 +839,17 @@ def parse_header(text: str) -> HeaderFacts:
             code, name = found
             hf.type_code = code
             rest = line[len(name) :].strip(" :")
-            rest = rest if any(ch.isalnum() for ch in rest) else ""  # "NGHỊ QUYẾT '": a speck
+            rest = rest if _LETTERS.search(rest) else ""  # "NGHỊ QUYẾT '": a speck
             hf.type_name = cap(name.lower()) if code in STATE_CODES else name
             lead = len(c.text) - len(c.text.lstrip())
             hf.spans["doc_type"] = (c.start + lead, c.start + lead + len(c.text.strip()),
                                     c.text.strip())
             sub = _subject_after(text, head_cells, type_idx, rest, body_line is not None)
-            lines = [" ".join(c.text.split()), *sub.lines[1 if rest else 0:]]
-            if rest.startswith("CỦA ") and sub.text:
-                # "NGHỊ QUYẾT CỦA HỘI ĐỒNG …" (the older title naming its body), then the
-                # trích yếu in its own line: "(Về việc …)"
-                about = _subject_under_title(text, head_cells, sub, body_line is not None)
-                if about is not sub:
-                    sub, lines = about, [*lines, *about.lines]
+            sub = _bracketed_subject(text, head_cells, sub) or sub
             if sub.text:
                 hf.subject = sub.text
                 hf.spans["subject"] = (sub.start, sub.end, text[sub.start:sub.end])
-                hf.title_lines = lines
+                hf.title_lines = [" ".join(c.text.split()), *sub.lines[1 if rest else 0:]]
     _repair_symbol(text, hf)
     if hf.subject is None:
         for i, c in enumerate(head_cells):
@@ -800,7 +861,7 @@ def parse_header(text: str) -> HeaderFacts:
             vm = _VV_INSIDE.search(t)
             if vm and not _DOC_TYPE_HEAD.match(t):
                 t = t[vm.start() :]  # "Số: 12/UBND-VP V/v …" glued on one line
-            hm = _DOC_TYPE_HEAD.match(t)
+            hm = _DOC_TYPE_HEAD.match(t) or _misread_vv(t, c, so_cell)
             if hm:
                 vv = not hm.group(0).startswith("Về")
                 if vv:
@@ -813,26 +874,16 @@ def parse_header(text: str) -> HeaderFacts:
     return hf
 
 
-# the trích yếu under a title that names its body: "(Về việc …)", "Về việc …", "V/v …"
-_ABOUT = re.compile(r"^\(\s*(?=(?:Về|về|V/v)\b)|^(?=(?:Về việc|V/v)\b)")
+# "V/v" as Tesseract misreads it ("VA tham gia ý kiến …"): a subject in sentence case after it
+_VV_MISREAD = re.compile(r"VA(?=[ \t]+[a-zđà-ỹ])")
 
 
-def _subject_under_title(text: str, cells: list[Cell], title: _Subject,
-                         body_cut: bool) -> _Subject:
-    """The trích yếu on the line after a title's ``CỦA …`` lines, where there is one
-    (``(Về việc đề nghị …)``: its brackets dropped); else the title's lines as read."""
-    k = next((i for i, c in enumerate(cells) if c.start >= title.end and c.text.strip()), None)
-    if k is None:
-        return title
-    line = cells[k].text.strip()
-    m = _ABOUT.match(line)
-    if m is None:
-        return title
-    sub = _subject_after(text, cells, k, line[m.end():], body_cut)
-    sub = sub._replace(lines=[" ".join(line.split()), *sub.lines[1:]])  # as printed
-    if m.end() and sub.text.endswith(")"):
-        sub = sub._replace(text=sub.text[:-1].rstrip())
-    return sub
+def _misread_vv(t: str, c: Cell, so_cell: Cell | None) -> re.Match[str] | None:
+    """A misread ``V/v`` (:data:`_VV_MISREAD`), taken only where a công văn prints its
+    V/v line: at the start of a line at most three lines under the Số line."""
+    if so_cell is None or not so_cell.line < c.line <= so_cell.line + 3:
+        return None
+    return _VV_MISREAD.match(t)
 
 
 def _initials(name: str) -> set[str]:
@@ -881,10 +932,22 @@ def _header_stop(text: str) -> int:
     return stop
 
 
+# a dash glued to a code the symbol grammar could not read ("-Pó", "-UBNDtỉnh")
+_CUT_CODE = re.compile(r"-[^\W_]\S*")
+
+
 def _read_symbol(text: str, head_cells: list[Cell],
                  hf: HeaderFacts) -> tuple[SymbolParts | None, Cell | None]:
     """The Số line into ``hf`` (symbol, unreadable number, span); its parts and cell."""
     parts, unreadable, so_cell = _find_symbol(text, head_cells)
+    if parts is not None and (cut := _CUT_CODE.match(text, parts.end)):
+        # "Số: 3 3Ø/C04-Pó": a code OCR damaged past reading ended the parse; the symbol
+        # read ("/C04") is not the one printed: none, with a review entry
+        printed = text[parts.start : cut.end()]
+        hf.symbol_line = True
+        hf.review.append(("symbol", "low_confidence", printed))
+        hf.warnings.append(f"symbol incomplete: {printed}")
+        return None, so_cell
     if parts is not None:
         hf.symbol, hf.number_unreadable, hf.symbol_line = parts, unreadable, True
         hf.spans["symbol"] = (parts.start, parts.end, text[parts.start : parts.end])
@@ -1172,8 +1235,8 @@ def _qualify_committee(issuer: str, parent: str) -> str:
     return issuer
 
 
-# OCR specks before a type line: "__ QUYẾT ĐỊNH", ". QUYẾT ĐỊNH", "'THÔNG TƯ"
-_TYPE_LINE_NOISE = re.compile(r"^(?:[^\w\s(\[]|_){1,3}[ \t]*(?=[A-ZĐÀ-Ỹ])")
+# OCR specks before a type line: "__ QUYẾT ĐỊNH", ". QUYẾT ĐỊNH", "'THÔNG TƯ", "_ 'THÔNG TƯ"
+_TYPE_LINE_NOISE = re.compile(r"^(?:(?:[^\w\s(\[]|_)[ \t]*){1,3}(?=[A-ZĐÀ-Ỹ])")
 
 
 def _type_line_text(cell: str) -> str:

@@ -223,7 +223,8 @@ def _number_slot(facts: Facts, pages: dict[int, Page],
 
 def _slot_without_symbol(words: list[Word]) -> _Reading | None:
     """The number slot of a Số line the header could not read, found in the header band
-    by the symbol's suffix: ``/CAT-PA05`` with a label (or a glued ``Số:…``) before it;
+    by the symbol's suffix: ``/CAT-PA05`` with a label (or a glued ``Số:…``) before it,
+    or glued to what OCR read in the blank after a capitalised label (``Số: 3 3Ø/C04-Pó``);
     a label glued to the whole symbol (``Sế:0J/NQ-HĐQL``); or the codes without their
     slash, lost to the handwriting over it (``Số: ©¿2 LĐLSVN-BTV``, ``Số: 3 ØjC04-P6``),
     after a label with something in the blank."""
@@ -235,15 +236,17 @@ def _slot_without_symbol(words: list[Word]) -> _Reading | None:
             value = whole.group("v")[: cut.start()]
             return _Reading([Word(value, w.conf, w.box)], _band(w.box[0], w.box[2], w))
         near = [j for j in range(max(0, k - 3), k) if _same_line(words[j], w)]
+        # the label of a Số line, capitalised ("Nghị quyết số 33 NQ-CP" is a citation)
+        label = next((j for j in reversed(near) if _is_label(words[j].text)
+                      and not words[j].text.startswith("s")), None)
+        if _GLUED_SUFFIX.match(w.text) and label is not None:
+            return _number_reading(words, k, label + 1, None)
         if _SUFFIX.match(w.text):
             if any(_is_label(words[j].text) or _GLUED_LABEL.match(words[j].text)
                    for j in near):
                 return _number_reading(words, k, near[0], None)
             continue
         bare = _BARE_SUFFIX.search(w.text)
-        # the label of a Số line, capitalised ("Nghị quyết số 33 NQ-CP" is a citation)
-        label = next((j for j in reversed(near) if _is_label(words[j].text)
-                      and not words[j].text.startswith("s")), None)
         if bare is None or label is None or (bare.start() == 0 and label == k - 1):
             continue
         value = [x for x in words[label + 1 : k]]
@@ -282,6 +285,8 @@ _GLUED_LABEL = re.compile(r"^[Ss$§]\w?:(?P<v>.+)$")
 # the ký hiệu after the number: "/CAT-PA05", "/QĐ-TTg"; or its codes with the slash lost
 # to the handwriting over it ("LĐLSVN-BTV")
 _SUFFIX = re.compile(r"^/[A-ZĐ]")
+# ... glued to what OCR read in the blank ("3Ø/C04-Pó"; "60-NQ/TW" is a Party number)
+_GLUED_SUFFIX = re.compile(r"^[^/\s-]{1,6}/[A-ZĐ]")
 _BARE_SUFFIX = re.compile(r"[A-ZĐ][A-ZĐ0-9]{1,9}-[A-ZĐ][A-ZĐ0-9.&-]*$")
 
 

@@ -151,6 +151,7 @@ I. MỤC ĐÍCH, YÊU CẦU
         ("HĐND HUYỆN CAN LỘC", "Hội đồng nhân dân huyện Can Lộc"),
         ("UBND tỉnh Lào Cai", "Ủy ban nhân dân tỉnh Lào Cai"),
         ("ĐOÀN KIỂM TRA THEO QĐ SỐ 15/QĐ-SNV", "Đoàn kiểm tra theo Quyết định số 15/QĐ-SNV"),
+        ("BAN CHỈ ĐẠO TW", "Ban Chỉ đạo Trung ương"),
     ],
 )
 def test_sentence_case(line: str, expected: str) -> None:

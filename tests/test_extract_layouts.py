@@ -456,6 +456,8 @@ Kính gửi: các phòng.
     ("line", "symbol"),
     [("Số 57 /LĐLĐ-CTCĐ", "57/LĐLĐ-CTCĐ"), ("Số417/SNV-TCBC", "417/SNV-TCBC"),
      ("Số: 403/TTr-CAT(PC04)", "403/TTr-CAT(PC04)"), ("Số: 3021/SNV-CCHC&VTLT", "3021/SNV-CCHC&VTLT"),
+     # a unit after a dot; a final stop is no unit
+     ("Số: 03/BC-LĐVTCT.LĐ", "03/BC-LĐVTCT.LĐ"), ("Số: 03/BC-LĐVTCT.", "03/BC-LĐVTCT"),
      ("Số: 1830 /STC- HTDN", "1830/STC-HTDN"),
      # OCR: the slash lost between the digits and a type code; digit look-alikes in a unit
      ("Số: 01NQ-HĐQLQ", "01/NQ-HĐQLQ"), ("Số: 177/CAT-PA0S", "177/CAT-PA05")],

@@ -57,6 +57,7 @@ def _signer(text: str) -> Signer | None:
     ("Số:27/2025/TTBTC", "THÔNG TƯ"),          # the dash lost
     ("Số: 27/2025/TT.BTC :", "THÔNG TÊ-"),     # type line garbled: the issuer confirms BTC
     ("Số:27/2025/TTBTC", "'THÔNG TƯ"),         # a speck before the type line
+    ("Số:27/2025/TTBTC", "_ 'THÔNG TƯ"),       # specks apart
 ])
 def test_type_code_damaged_by_ocr_is_repaired_when_the_document_confirms(
         form: str, so: str, type_line: str) -> None:
@@ -180,3 +181,143 @@ def test_impossible_year_is_never_the_date(form: str, year: str, adopted: bool,
     assert hf.date == date
     assert (("date", "conflict") in [(f, r) for f, r, _d in hf.review]) == (
         date is None and year == "2092")
+
+
+LETTER = """SỞ GIAO THÔNG VẬN TẢI
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+{so}
+
+{vv} góp ý dự thảo quy định về
+bảo trì đường tỉnh năm 2026
+
+Hà Tĩnh, ngày 08 tháng 5 năm 2026
+
+Kính gửi: Sở Tài chính tỉnh Hà Tĩnh
+{body}
+"""
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(("so", "symbol"), [
+    ("Sá: 215 /SGTVT-KHTC", "215/SGTVT-KHTC"),   # "Số" beside a seal
+    ("___=§0:77/SGTVT", "77/SGTVT"),              # the rule above read as specks, glued
+    ("$ố:318 /SGTVT-QLĐB", "318/SGTVT-QLĐB"),
+    ("Só: /SGTVT-VP", "/SGTVT-VP"),               # a blank number
+])
+def test_a_misread_so_label_at_a_header_line_start_gives_the_symbol(
+        form: str, so: str, symbol: str) -> None:
+    hf = _header(LETTER, form, so=so, vv="V/v", body="Sở Giao thông vận tải đề nghị.")
+    assert hf.symbol is not None and unicodedata.normalize("NFC", hf.symbol.symbol) == symbol
+    assert hf.issuer == "Sở Giao thông vận tải"
+    assert hf.date == "2026-05-08"
+
+
+@pytest.mark.parametrize("so", [
+    "Sá: 215 người tham dự",          # no symbol after it
+    "Sá: 12-A",                       # a dash code, not a symbol with its slash
+    "Theo Sá: 215/SGTVT-KHTC",        # not at the line start
+])
+def test_a_misread_label_without_its_position_or_symbol_is_no_so_line(so: str) -> None:
+    hf = _header(LETTER, "NFC", so=so, vv="V/v", body="")
+    assert hf.symbol is None
+
+
+def test_a_misread_label_in_the_body_is_never_the_number() -> None:
+    body = "\n".join(["Sở Giao thông vận tải đề nghị Sở Tài chính:"] * 12
+                     + ["Sá: 215/SGTVT-KHTC ngày 02/5/2026 nêu trên."])
+    hf = _header(LETTER, "NFC", so="", vv="V/v", body=body)
+    assert hf.symbol is None
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_vv_read_as_va_under_the_so_line_is_the_subject_of_a_cong_van(form: str) -> None:
+    text = unicodedata.normalize(form, LETTER.format(
+        so="Số: 215/SGTVT-KHTC", vv="VA", body="Sở Giao thông vận tải đề nghị."))
+    facts = extract_facts([text])
+    assert facts.subject is not None
+    assert unicodedata.normalize("NFC", facts.subject) == (
+        "V/v góp ý dự thảo quy định về bảo trì đường tỉnh năm 2026")
+    assert facts.doc_type == "CV"
+
+
+def test_va_far_from_the_so_line_or_before_a_capital_is_no_vv_line() -> None:
+    far = LETTER.replace("{so}\n\n", "{so}\n\n\n\n\n")
+    for template, vv in ((far, "VA"), (LETTER, "VA Góp")):
+        hf = _header(template, "NFC", so="Số: 215/SGTVT-KHTC", vv=vv, body="")
+        assert hf.subject is None and not hf.vv
+
+
+def test_a_type_code_in_the_symbol_beats_a_vv_line() -> None:
+    # "03/BC-…" is a báo cáo even printed like a công văn (V/v, Kính gửi); a công văn's
+    # symbol opens with the issuer's code
+    text = LETTER.format(so="Số: 03/BC-SGTVT", vv="V/v", body="Sở báo cáo như sau.")
+    facts = extract_facts([text])
+    assert (facts.doc_type, facts.doc_type_name) == ("BC", "Báo cáo")
+    assert "doc_type: a V/v line, the symbol says BC" in facts.warnings
+    cv = extract_facts([LETTER.format(so="Số: 04/SGTVT-KHTC", vv="V/v", body="Đề nghị.")])
+    assert cv.doc_type == "CV" and not any("V/v line" in w for w in cv.warnings)
+
+
+def test_a_letter_numbered_with_its_issuer_code_alone_is_a_cong_van() -> None:
+    # no V/v line, no type line: "Số: 77/SGTVT" and "Kính gửi:" make a công văn
+    text = LETTER.replace("{vv} góp ý dự thảo quy định về\nbảo trì đường tỉnh năm 2026\n", "")
+    facts = extract_facts([text.format(so="Số: 77/SGTVT", body="Sở đề nghị.")])
+    assert facts.doc_type == "CV"
+    bare = text.replace("Kính gửi: Sở Tài chính tỉnh Hà Tĩnh\n", "")
+    assert extract_facts([bare.format(so="Số: 77/SGTVT", body="Sở đề nghị.")]).doc_type is None
+
+
+@pytest.mark.parametrize("so", ["Số: 3 3Ø/SGTVT-Kó", "Số: 215/SGTVT-KHTCó"])
+def test_a_code_damaged_past_reading_gives_no_symbol(so: str) -> None:
+    # the grammar stops before "Kó": "/SGTVT" is not the symbol printed
+    hf = _header(LETTER, "NFC", so=so, vv="V/v", body="")
+    assert hf.symbol is None
+    assert [(f, r) for f, r, _d in hf.review] == [("symbol", "low_confidence")]
+    assert hf.issuer == "Sở Giao thông vận tải" and hf.subject is not None
+    # a speck after a whole symbol is no damage
+    ok = _header(LETTER, "NFC", so="Số: 14/2024/TT-BCT-:", vv="V/v", body="")
+    assert ok.symbol is not None and ok.symbol.symbol == "14/2024/TT-BCT"
+
+
+def test_ocr_debris_under_the_subject_ends_it() -> None:
+    # a seal's or a signature's debris, then a date line OCR garbled: not the trích yếu
+    text = LETTER.replace("Hà Tĩnh, ngày 08 tháng 5 năm 2026",
+                          "^   ^   » 45 z   ` 2/25\nHà Tĩnh, ngả)   tháng 5 năm 2(026")
+    hf = _header(text, "NFC", so="Số: 215/SGTVT-KHTC", vv="V/v", body="")
+    assert hf.subject == "V/v góp ý dự thảo quy định về bảo trì đường tỉnh năm 2026"
+    # a year alone after a joining word still continues it
+    text = LETTER.replace("bảo trì đường tỉnh năm 2026", "bảo trì đường tỉnh giai đoạn\n2026")
+    hf = _header(text, "NFC", so="Số: 215/SGTVT-KHTC", vv="V/v", body="")
+    assert hf.subject == "V/v góp ý dự thảo quy định về bảo trì đường tỉnh giai đoạn 2026"
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_bracketed_ve_viec_under_a_title_naming_the_body_is_the_subject(form: str) -> None:
+    text = ("HỘI KHUYẾN HỌC TỈNH HÀ TĨNH\nSố: 03/NQ-HKH\n"
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Hà Tĩnh, ngày 18 tháng 02 năm 2025\n\nNGHỊ QUYẾT CỦA BAN CHẤP HÀNH\n"
+            "HỘI KHUYẾN HỌC TỈNH HÀ TĨNH\n(Về việc sửa đổi, bổ sung Điều lệ\n"
+            "Quỹ khuyến học tỉnh)\n\nCăn cứ Điều lệ Hội;\n")
+    hf = parse_header(clean_text(unicodedata.normalize(form, text)))
+    assert hf.type_code == "NQ"
+    assert unicodedata.normalize("NFC", hf.subject or "") == (
+        "Về việc sửa đổi, bổ sung Điều lệ Quỹ khuyến học tỉnh")
+    assert [unicodedata.normalize("NFC", x) for x in hf.title_lines] == [
+        "NGHỊ QUYẾT CỦA BAN CHẤP HÀNH", "HỘI KHUYẾN HỌC TỈNH HÀ TĨNH",
+        "Về việc sửa đổi, bổ sung Điều lệ", "Quỹ khuyến học tỉnh"]
+    # a bracket that never closes is no trích yếu
+    open_ = parse_header(clean_text(text.replace("tỉnh)\n", "tỉnh\n")))
+    assert open_.subject is not None and not open_.subject.startswith("Về việc")
+
+
+def test_a_speck_after_the_type_name_and_debris_before_the_subject() -> None:
+    # "NGHỊ QUYẾT '" then a line holding ":": the subject is the capitals under them
+    text = ("CHÍNH PHỦ\nSố: 24/2026/NQ-CP\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nHà Nội, ngày 29 tháng 4 năm 2026\n\n:\n\n"
+            "NGHỊ QUYẾT '\n:\n\nĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH\nLĨNH VỰC NỘI VỤ\n\n"
+            "CHÍNH PHỦ\nCăn cứ Luật Tổ chức Chính phủ;\n")
+    hf = parse_header(clean_text(text))
+    assert hf.type_code == "NQ"
+    assert hf.subject == "ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH LĨNH VỰC NỘI VỤ"

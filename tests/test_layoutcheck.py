@@ -100,6 +100,14 @@ def test_slash_lost_under_the_handwriting() -> None:
     assert ("number", "handwritten") in _reviews(facts)
 
 
+def test_a_code_damaged_past_reading_leaves_no_symbol_and_the_slot_says_why() -> None:
+    # "Số: 3 3Ø/C04-Pó": "/C04" is not the symbol printed; the blank's reading, glued to
+    # it, is OCR of handwriting
+    facts = _facts(_page(_header([("Số:", 93, 1), ("3", 41, 1), ("3Ø/C04-Pó", 30, 1)])))
+    assert (facts.number, facts.symbol) == (None, None)
+    assert {("symbol", "low_confidence"), ("number", "handwritten")} <= _reviews(facts)
+
+
 def test_label_glued_to_the_whole_symbol() -> None:
     facts = _facts(_page(_header([("Sế:0J/NQ-HĐQL", 40, 1)])))
     assert facts.number is None
@@ -113,6 +121,11 @@ def test_a_citation_in_the_header_band_is_no_number_slot() -> None:
                              ("33", 96, 1), ("NQ-CP", 90, 1), ("của", 96, 1)])
     facts = _facts(_page(lines))
     assert facts.number is None
+    assert not any(r.field == "number" for r in facts.review)
+    # nor a Party number glued to its code after "số"
+    lines[-1] = (0.1, 0.23, [("theo", 96, 1), ("Nghị", 96, 1), ("quyết", 96, 1), ("số", 96, 1),
+                             ("60-NQ/TW", 96, 1), ("của", 96, 1)])
+    facts = _facts(_page(lines))
     assert not any(r.field == "number" for r in facts.review)
 
 

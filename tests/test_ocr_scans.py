@@ -127,3 +127,41 @@ def test_a_header_whose_column_gap_is_narrow_is_read_per_column(tmp_path: Path,
     facts = _facts(parsed)
     assert facts.parent_issuer == "Ủy ban nhân dân tỉnh Hà Tĩnh"
     _assert_printed_letter(facts)
+
+
+def test_a_scanned_pdf_whose_header_columns_tesseract_runs_together(tmp_path: Path,
+                                                                     home: Path) -> None:
+    """``evidence extract`` on a 200 ppi image-only PDF whose committee line ends a word
+    space from the motto: bare Tesseract reads both as one line (checked here, so the
+    fixture stays what it claims); the layout parts them where the motto starts."""
+    import json
+    import subprocess
+
+    from click.testing import CliRunner
+    from evidence.cli import cli
+
+    letter = Letter(issuer=("ỦY BAN NHÂN DÂN HUYỆN CẨM XUYÊN", "PHÒNG NỘI VỤ"),
+                    number="86", suffix="/PNV-TCCB", place="Cẩm Xuyên", day="9", month="10",
+                    year="2025", subject=("V/v rà soát hồ sơ cán bộ, công chức",
+                                          "cấp xã năm 2025"))
+    page = low_resolution(letter_page(letter, header_gap=20), 200)
+    png, pdf = tmp_path / "trang.png", tmp_path / "cong-van-86-scan.pdf"
+    page.save(png)
+    page.save(pdf, resolution=200)
+    bare = subprocess.run(["tesseract", str(png), "stdout", "-l", "vie", "--psm", "3"],
+                          capture_output=True, text=True, check=True).stdout
+    assert any("CẨM XUYÊN CỘNG HÒA" in line for line in bare.splitlines())
+
+    r = CliRunner().invoke(cli, ["extract", "--json", "--text", str(pdf)],
+                           catch_exceptions=False)
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    lines = doc["text"][0]["text"].splitlines()
+    assert lines[:2] == ["ỦY BAN NHÂN DÂN HUYỆN CẨM XUYÊN", "PHÒNG NỘI VỤ"]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in lines
+    assert (doc["issuer"], doc["parent_issuer"]) == ("Phòng Nội vụ",
+                                                     "Ủy ban nhân dân huyện Cẩm Xuyên")
+    assert (doc["number"], doc["symbol"]) == ("86", "86/PNV-TCCB")
+    assert doc["date"] == "2025-10-09"
+    assert doc["doc_type"] == "CV" and doc["review"] == []
+    assert not home.exists()  # extract touches no store
