@@ -306,7 +306,7 @@ def test_a_bracketed_ve_viec_under_a_title_naming_the_body_is_the_subject(form: 
         "Về việc sửa đổi, bổ sung Điều lệ Quỹ khuyến học tỉnh")
     assert [unicodedata.normalize("NFC", x) for x in hf.title_lines] == [
         "NGHỊ QUYẾT CỦA BAN CHẤP HÀNH", "HỘI KHUYẾN HỌC TỈNH HÀ TĨNH",
-        "Về việc sửa đổi, bổ sung Điều lệ", "Quỹ khuyến học tỉnh"]
+        "(Về việc sửa đổi, bổ sung Điều lệ", "Quỹ khuyến học tỉnh)"]  # as printed
     # a bracket that never closes is no trích yếu
     open_ = parse_header(clean_text(text.replace("tỉnh)\n", "tỉnh\n")))
     assert open_.subject is not None and not open_.subject.startswith("Về việc")
