@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from evidence.extract.normalize import clean_text, fold
-from evidence.extract.syllables import SYLLABLE, VN_LETTERS, is_syllable, strip_tones
+from evidence.extract.syllables import SYLLABLE, VN_LETTERS, is_syllable, splits, strip_tones
 
 __all__ = [
     "MIN_LETTERS",
@@ -33,6 +34,7 @@ __all__ = [
     "TextScore",
     "drops_letters",
     "is_born_digital_text",
+    "lost_spaces",
     "score_text",
     "text_quality",
     "without_signature_stamp",
@@ -283,3 +285,52 @@ def _dropped_from(probe: str, letters: str) -> bool:
         if 1 <= skipped <= _MAX_DROPPED and k - i >= len(probe) - _MAX_DROPPED:
             return True
     return False
+
+
+# a word the text layer glued: letters (and the commas between its words) with no space,
+# long enough to hold two syllables ("SỞVĂNHÓA,THỂTHAOVÀDULỊCH")
+_GLUED = re.compile(r"[^\W\d_]{4,}(?:[,;][^\W\d_]+)*")
+SURE_GAP = 0.05  # em: how much wider a reading's gaps must be than the next reading's
+
+
+def lost_spaces(text: str, gap: Callable[[int], float | None]) -> list[int]:
+    """Where a text layer lost the spaces between words (a PDF that positions each glyph
+    and prints no space character, which pdfium then does not guess): the offsets where
+    a space goes, in order.
+
+    A run of letters that is no syllable but reads as Vietnamese syllables written
+    together (:func:`evidence.extract.syllables.splits`) is cut into them, and a comma in
+    it gets its space. Where it reads several ways (``CÁCHÀNH``: các hành, cách ành) the
+    glyphs decide: ``gap(i)`` is the white before character ``i`` in ems (None unknown),
+    and the reading whose cuts fall in the widest white wins by :data:`SURE_GAP`;
+    otherwise the run stays as it is. English words and codes (``Department``,
+    ``SVHTTDL``) spell no syllables and are left alone."""
+    out: list[int] = []
+    for m in _GLUED.finditer(text):
+        cuts: list[int] = []
+        split = False  # a run only missing the space after its comma is left alone
+        pos = m.start()
+        for chunk in re.split(r"([,;])", m.group(0)):
+            if chunk in (",", ";"):
+                pos += 1
+                cuts.append(pos)
+                continue
+            readings = [] if is_syllable(chunk) else splits(chunk)
+            chosen = _widest(readings, pos, gap) if readings else ()
+            if chosen is None or (not readings and not is_syllable(chunk)):
+                split = False  # a code, a foreign word, or no sure reading in the run
+                break
+            cuts += [pos + k for k in chosen]
+            split = split or bool(chosen)
+            pos += len(chunk)
+        if split:
+            out += cuts
+    return out
+
+
+def _widest(readings: list[tuple[int, ...]], at: int,
+            gap: Callable[[int], float | None]) -> tuple[int, ...] | None:
+    if len(readings) == 1:
+        return readings[0]
+    scored = sorted(((sum(gap(at + k) or 0.0 for k in r), r) for r in readings), reverse=True)
+    return scored[0][1] if scored[0][0] - scored[1][0] >= SURE_GAP else None

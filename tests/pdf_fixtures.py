@@ -5,6 +5,8 @@
   over the blank of ``ngày``), the signature dictionary carrying ``/M``, ``/Reason``, a
   ``/ByteRange`` and a detached CMS signature made with a self-signed certificate.
 - :func:`text_pdf`: pages of text laid out line by line.
+- :func:`glyph_pdf`: a page whose lines are drawn glyph by glyph with narrow white and no
+  space character between words (the text layer of some e-office exports).
 
 All text is written here for the tests (no real document is copied).
 """
@@ -43,6 +45,29 @@ def text_pdf(path: Path, pages: list[list[str]], *, nfd: bool = False) -> Path:
         for k, line in enumerate(lines):
             put(50, 60 + 16 * k, line)  # type: ignore[operator]
     pdf.output(str(path))  # type: ignore[attr-defined]
+    return path
+
+
+def glyph_pdf(path: Path, lines: list[str], *, space: float = 0.3, size: float = 13) -> Path:
+    """One line per string, each glyph placed on its own and a space drawn as ``space``
+    of its width: no space character is in the file, and pdfium finds none in white that
+    narrow (a bold heading of an e-office export reads ``SỞVĂNHÓA,THỂTHAO…``)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("DejaVu", fname=str(FONT))
+    pdf.set_font("DejaVu", size=size)
+    pdf.add_page()
+    for k, line in enumerate(lines):
+        x = 50.0
+        for ch in line:
+            if ch == " ":
+                x += pdf.get_string_width(" ") * space
+                continue
+            pdf.text(x, 60 + 20 * k, ch)
+            x += pdf.get_string_width(ch)
+    pdf.output(str(path))
     return path
 
 

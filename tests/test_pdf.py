@@ -423,3 +423,34 @@ def test_scanned_pages_ocrd_two_at_a_time_on_a_spare_cpu(tmp_path: Path) -> None
     assert [p.text for p in parsed.pages] == [f"page-{n:04d}" for n in range(1, 5)]
     assert most[0] == 2
     assert ticks.count("ocr_page") == 4 and ticks.count("page") == 4
+
+
+def test_words_a_text_layer_glued_are_parted(tmp_path: Path) -> None:
+    """A layer drawn glyph by glyph with no space character and narrow white between words:
+    pdfium reads "SỞVĂNHÓA,THỂTHAO…"; the words come back where they spell Vietnamese
+    syllables, the white deciding between readings (các hành / cách ành), and codes,
+    numbers and foreign words stay as they are."""
+    from tests.pdf_fixtures import glyph_pdf
+
+    lines = ["ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH",
+             "tổ chức thực hiện các hành động", "Số: 892/SVHTTDL-VP Department"]
+    path = glyph_pdf(tmp_path / "glued.pdf", lines)
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(path)
+    raw = doc[0].get_textpage().get_text_range()
+    doc.close()
+    assert "SỞVĂNHÓA,THỂTHAOVÀDULỊCH" in raw  # the damage the fixture makes
+    text = parse(path, ParseOptions(ocr=OcrMode.NEVER)).pages[0].text
+    got = [line.strip() for line in text.splitlines()]
+    assert got[:3] == lines[:3]
+    assert got[3] == "Số:892/SVHTTDL-VPDepartment"  # no syllables there: left as read
+
+
+def test_syllable_readings_of_a_glued_word() -> None:
+    from evidence.extract.syllables import splits
+
+    assert splits("SỞVĂNHÓA") == [(2, 5)]  # not "SỞ VĂ NHÓA" nor "SỞ VĂNH ÓA"
+    assert splits("trongviệc") == [(5,)]
+    assert set(splits("thựchiện")) == {(3,), (4,)}  # thự chiện / thực hiện: ambiguous
+    assert splits("Department") == splits("SVHTTDL") == splits("Nguyễn") == []

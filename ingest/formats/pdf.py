@@ -51,6 +51,7 @@ from evidence.ingest.textlayer import (
     MIN_LETTERS,
     drops_letters,
     is_born_digital_text,
+    lost_spaces,
     text_quality,
     without_signature_stamp,
 )
@@ -374,6 +375,7 @@ def _page_text_boxes(page: pdfium.PdfPage) -> tuple[str, list[Box | None]]:
                     continue
                 b = textpage.get_charbox(i)
                 boxes.append(b if b[2] > b[0] else None)
+        text, boxes = _respaced(textpage, text, boxes)
     finally:
         textpage.close()
     return text.replace("\ufffe", "-"), boxes
@@ -382,11 +384,35 @@ def _page_text_boxes(page: pdfium.PdfPage) -> tuple[str, list[Box | None]]:
 def _page_text(page: pdfium.PdfPage) -> str:
     textpage = page.get_textpage()
     try:
-        text = textpage.get_text_range()
+        text, _ = _respaced(textpage, textpage.get_text_range(), [])
     finally:
         textpage.close()
     # pdfium marks a hyphen it found at a line break with U+FFFE
     return text.replace("\ufffe", "-")
+
+
+def _respaced(textpage: pdfium.PdfTextPage, text: str,
+              boxes: list[Box | None]) -> tuple[str, list[Box | None]]:
+    """The text with the spaces between words that the layer lost put back
+    (:func:`~evidence.ingest.textlayer.lost_spaces`, the glyphs' white deciding between
+    readings); ``boxes`` (one per character, or empty) get None for each space put in."""
+    aligned = textpage.count_chars() == len(text)
+
+    def gap(i: int) -> float | None:
+        # loose boxes span each glyph's advance: white between them is white the layout
+        # put there (tight boxes add each glyph's side bearings)
+        if not aligned or i <= 0:
+            return None
+        a, b = textpage.get_charbox(i - 1, loose=True), textpage.get_charbox(i, loose=True)
+        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, i)
+        return (b[0] - a[2]) / size if size > 0 else None
+
+    cuts = lost_spaces(text, gap)
+    for k in reversed(cuts):
+        text = text[:k] + " " + text[k:]
+        if boxes:
+            boxes.insert(k, None)
+    return text, boxes
 
 
 def _has_images(page: pdfium.PdfPage) -> bool:
