@@ -289,7 +289,8 @@ def _dropped_from(probe: str, letters: str) -> bool:
 
 # a word the text layer glued: letters (and the commas between its words) with no space,
 # long enough to hold two syllables ("SỞVĂNHÓA,THỂTHAOVÀDULỊCH")
-_GLUED = re.compile(r"[^\W\d_]{4,}(?:[,;][^\W\d_]+)*")
+_LETTER = r"[^\W\d_][\u0300-\u036f]*"  # a letter with its combining marks (an NFD layer)
+_GLUED = re.compile(rf"(?:{_LETTER}){{4,}}(?:[,;](?:{_LETTER})+)*")
 SURE_GAP = 0.05  # em: how much wider a reading's gaps must be than the next reading's
 
 
@@ -315,12 +316,20 @@ def lost_spaces(text: str, gap: Callable[[int], float | None]) -> list[int]:
                 pos += 1
                 cuts.append(pos)
                 continue
-            readings = [] if is_syllable(chunk) else splits(chunk)
-            chosen = _widest(readings, pos, gap) if readings else ()
-            if chosen is None or (not readings and not is_syllable(chunk)):
+            # one composed letter per printed letter, and where each starts in the layer
+            letters = [(g.start(), unicodedata.normalize("NFC", g.group(0)))
+                       for g in re.finditer(_LETTER, chunk)]
+            word = "".join(c for _, c in letters)
+            if len(word) != len(letters):
+                split = False  # marks that compose into no single letter: leave the run
+                break
+            at = [pos + k for k, _ in letters]
+            readings = [] if is_syllable(word) else splits(word)
+            chosen = _widest(readings, at, gap) if readings else ()
+            if chosen is None or (not readings and not is_syllable(word)):
                 split = False  # a code, a foreign word, or no sure reading in the run
                 break
-            cuts += [pos + k for k in chosen]
+            cuts += [at[k] for k in chosen]
             split = split or bool(chosen)
             pos += len(chunk)
         if split:
@@ -328,9 +337,9 @@ def lost_spaces(text: str, gap: Callable[[int], float | None]) -> list[int]:
     return out
 
 
-def _widest(readings: list[tuple[int, ...]], at: int,
+def _widest(readings: list[tuple[int, ...]], at: list[int],
             gap: Callable[[int], float | None]) -> tuple[int, ...] | None:
     if len(readings) == 1:
         return readings[0]
-    scored = sorted(((sum(gap(at + k) or 0.0 for k in r), r) for r in readings), reverse=True)
+    scored = sorted(((sum(gap(at[k]) or 0.0 for k in r), r) for r in readings), reverse=True)
     return scored[0][1] if scored[0][0] - scored[1][0] >= SURE_GAP else None

@@ -454,3 +454,15 @@ def test_syllable_readings_of_a_glued_word() -> None:
     assert splits("trongviệc") == [(5,)]
     assert set(splits("thựchiện")) == {(3,), (4,)}  # thự chiện / thực hiện: ambiguous
     assert splits("Department") == splits("SVHTTDL") == splits("Nguyễn") == []
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_lost_spaces_in_a_decomposed_layer(form: str) -> None:
+    """An NFD layer (letters, then their combining marks) is cut between letters, never
+    between a letter and its marks; a whole syllable (``Huyện``) is never cut."""
+    from evidence.ingest.textlayer import lost_spaces
+
+    text = unicodedata.normalize(form, "TT Huyện ủy, SỞVĂNHÓA và trongviệc Department")
+    for k in reversed(lost_spaces(text, lambda i: None)):
+        text = text[:k] + " " + text[k:]
+    assert unicodedata.normalize("NFC", text) == "TT Huyện ủy, SỞ VĂN HÓA và trong việc Department"
