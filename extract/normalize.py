@@ -129,6 +129,8 @@ def _canonical_word(word: str) -> str:
         return word
     tone = tones[0]
     base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in _TONES))
+    if len(base.lower()) != len(base):
+        return word  # "İ" lower-cases to two characters: no Vietnamese letter does
     pos = _tone_position(base)
     if pos is None:
         return word

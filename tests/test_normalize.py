@@ -13,7 +13,7 @@ from evidence.extract.normalize import (
     fold_keep_length,
     normalize_span,
 )
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 VN_LETTERS = (
@@ -87,6 +87,7 @@ def test_fold_keep_length_keeps_offsets(s: str) -> None:
 
 
 @given(vn_text)
+@example("Ạİ")  # a letter whose lower case is two characters (İ)
 def test_canonical_tones_is_idempotent_and_fold_stable(s: str) -> None:
     nfc = unicodedata.normalize("NFC", s)
     once = canonical_tones(nfc)
