@@ -434,11 +434,48 @@ def test_every_form_route_checks_csrf(client: TestClient, home: Path) -> None:
         assert len(store.catalogue.corrections_for([doc_id]).get(doc_id, [])) == before
 
 
+def test_uploads_are_written_off_the_event_loop(client: TestClient,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The upload handlers await their forms, then hand the writing (a batch, a ZIP, a
+    criteria catalogue checked by loading it) to the thread pool: no running event loop
+    where the files are written."""
+    import asyncio
+
+    from evidence.web import app as web_app
+
+    on_loop: dict[str, bool] = {}
+
+    def watched(name: str) -> Any:
+        real = getattr(web_app, name)
+
+        def call(*args: Any) -> Any:
+            try:
+                asyncio.get_running_loop()
+                on_loop[name] = True
+            except RuntimeError:
+                on_loop[name] = False
+            return real(*args)
+        return call
+
+    for name in ("_save_uploads", "_save_catalogue"):
+        monkeypatch.setattr(web_app, name, watched(name))
+    token = csrf_of(client.get("/ingest").text)
+    client.post("/ingest", data={"csrf": token},
+                files={"files": ("thu.txt", "Số: 12/UBND-VP\n".encode(), "text/plain")},
+                follow_redirects=False)
+    token = csrf_of(client.get("/board").text)
+    client.post("/board/upload", data={"csrf": token},
+                files={"file": ("tieu-chi.yaml", b"schema: 2\n", "text/yaml")},
+                follow_redirects=False)
+    assert on_loop == {"_save_uploads": False, "_save_catalogue": False}
+
+
 def test_upload_over_the_size_limit_is_refused(client: TestClient, home: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from evidence.web import app as web_app
 
     monkeypatch.setattr(web_app, "MAX_UPLOAD", 4096)
+    batches = set((home / "uploads").glob("*"))
     token = csrf_of(client.get("/ingest").text)
     r = client.post("/ingest", data={"csrf": token},
                     files={"files": ("lon.txt", b"x" * 10_000, "text/plain")},
@@ -446,6 +483,7 @@ def test_upload_over_the_size_limit_is_refused(client: TestClient, home: Path,
     assert "job=" not in r.headers.get("location", "")
     text = r.text if r.status_code != 303 else unquote(r.headers["location"])
     assert "quá lớn" in text, (r.status_code, text)
+    assert set((home / "uploads").glob("*")) == batches  # refused before anything is written
 
 
 def test_token_required_when_set(home: Path) -> None:

@@ -8,9 +8,10 @@ CLI's ``fix``, the board is :func:`evidence.check.run.run_check`, the pack
 (Jinja2), usable with the keyboard; htmx (vendored) loads the search
 page's facet counts after its results and polls the ingest progress.
 
-Store, search and check work never runs on the event loop: pages that only read are
+Store, search, check and file work never runs on the event loop: pages that only read are
 synchronous handlers (Starlette runs them in its thread pool), and handlers that must
-``await`` a form hand their store work to :func:`starlette.concurrency.run_in_threadpool`.
+``await`` a form hand their store work, and the writing of uploads (a batch, a ZIP, a
+criteria catalogue), to :func:`starlette.concurrency.run_in_threadpool`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from evidence.messages import translate
 from evidence.model import Document
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -468,20 +470,27 @@ async def board_upload(request: Request) -> Response:
     data = await upload.read(2 * 1024 * 1024 + 1)
     if len(data) > 2 * 1024 * 1024:
         return RedirectResponse("/board?msg=" + _q("Tệp tiêu chí quá lớn (tối đa 2 MB)."), 303)
-    folder = ws.home / CRITERIA
+    error = await run_in_threadpool(_save_catalogue, ws.home / CRITERIA, name, data)
+    if error is not None:
+        return RedirectResponse("/board?msg=" + _q(error), 303)
+    return RedirectResponse("/board?" + urlencode({"criteria": name}), 303)
+
+
+def _save_catalogue(folder: Path, name: str, data: bytes) -> str | None:
+    """Keep an uploaded criteria catalogue once it loads; the reason it does not, else."""
+    from evidence.check.criteria import load_catalogue
+
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     tmp = target.with_suffix(".tmp")
     tmp.write_bytes(data)
-    from evidence.check.criteria import load_catalogue
-
     try:
         load_catalogue(tmp)
     except EvidenceError as exc:
         tmp.unlink(missing_ok=True)
-        return RedirectResponse("/board?msg=" + _q(_error_text(exc)), 303)
+        return _error_text(exc)
     tmp.replace(target)
-    return RedirectResponse("/board?" + urlencode({"criteria": name}), 303)
+    return None
 
 
 def _q(text: str) -> str:
@@ -559,34 +568,45 @@ async def ingest_start(request: Request) -> Response:
                 f"{folder}: không nằm trong các thư mục được phép (--root)."), 303)
         paths.append(Path(folder).resolve())
     uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile) and u.filename]
-    if uploads:
-        from datetime import datetime
-
-        batch = ws.home / UPLOADS / datetime.now().strftime("%Y%m%d-%H%M%S")
-        batch.mkdir(parents=True, exist_ok=True)
-        total = 0
-        for up in uploads:
-            name = safe_upload_name(up.filename or "")
-            if name is None:
-                continue
-            data = await up.read(MAX_UPLOAD + 1)
-            total += len(data)
-            if total > MAX_UPLOAD:
-                return RedirectResponse("/ingest?msg=" + _q(
-                    f"Tệp tải lên quá lớn (tối đa {MAX_UPLOAD // (1024 * 1024)} MB mỗi lần)."), 303)
-            target = batch / name
-            if name.lower().endswith(".zip"):
-                try:
-                    _unzip(data, batch)
-                except (EvidenceError, zipfile.BadZipFile) as exc:
-                    return RedirectResponse("/ingest?msg=" + _q(f"{name}: {_error_text(exc)}"), 303)
-            else:
-                target.write_bytes(data)
+    received: list[tuple[str, bytes]] = []
+    total = 0
+    for up in uploads:
+        name = safe_upload_name(up.filename or "")
+        if name is None:
+            continue
+        data = await up.read(MAX_UPLOAD + 1)
+        total += len(data)
+        if total > MAX_UPLOAD:
+            return RedirectResponse("/ingest?msg=" + _q(
+                f"Tệp tải lên quá lớn (tối đa {MAX_UPLOAD // (1024 * 1024)} MB mỗi lần)."), 303)
+        received.append((name, data))
+    if received:
+        batch, error = await run_in_threadpool(_save_uploads, ws.home / UPLOADS, received)
+        if error is not None:
+            return RedirectResponse("/ingest?msg=" + _q(error), 303)
         paths.append(batch)
     if not paths:
         return RedirectResponse("/ingest?msg=" + _q("Chưa chọn thư mục hay tệp nào."), 303)
-    job_id = start_job(ws.home, paths)
+    job_id = await run_in_threadpool(start_job, ws.home, paths)
     return RedirectResponse("/ingest?" + urlencode({"job": job_id}), 303)
+
+
+def _save_uploads(folder: Path, files: list[tuple[str, bytes]]) -> tuple[Path, str | None]:
+    """Write one upload batch into a new folder under ``folder`` (ZIPs unpacked); the
+    batch folder, and the reason a ZIP could not be unpacked, if one could not."""
+    from datetime import datetime
+
+    batch = folder / datetime.now().strftime("%Y%m%d-%H%M%S")
+    batch.mkdir(parents=True, exist_ok=True)
+    for name, data in files:
+        if name.lower().endswith(".zip"):
+            try:
+                _unzip(data, batch)
+            except (EvidenceError, zipfile.BadZipFile) as exc:
+                return batch, f"{name}: {_error_text(exc)}"
+        else:
+            (batch / name).write_bytes(data)
+    return batch, None
 
 
 def _unzip(data: bytes, folder: Path) -> None:
