@@ -177,7 +177,15 @@ _SO = re.compile(
 # the Số label as Tesseract misreads it beside a seal or handwriting ("Sá:", "§0:", "$ố:",
 # "Só:"): with its colon, at the start of a line (after OCR specks: "___=§0:40/HCCV"), in
 # the first lines of the text, and only before a symbol of :data:`_MISREAD_SHAPE`
-_SO_MISREAD = re.compile(r"^(?:[^\w\s]|_){0,6}[ \t]*[S$§][oóòỏõọôốồổỗộơớờởỡợaáàảãạ06ø][:;]")
+_SO_MISREAD_LABEL = r"[S$§][oóòỏõọôốồổỗộơớờởỡợaáàảãạ06ø][:;]"
+_SO_MISREAD = re.compile(r"^(?:[^\w\s]|_){0,6}[ \t]*" + _SO_MISREAD_LABEL, re.IGNORECASE)
+
+
+def is_misread_so_label(word: str) -> bool:
+    """One OCR word that is the ``Số:`` label as Tesseract misreads it beside a seal or
+    handwriting (``Sá:``, ``§0:``, ``$ố:``, ``S6:``): the one test of it, for the header
+    reader's Số line and for the layout check's number slot."""
+    return re.fullmatch(_SO_MISREAD_LABEL, word, re.IGNORECASE) is not None
 MISREAD_LABEL_LINES = 15
 # its slash then a code of two letters at least: "409/BCA-C04", "40/HCCV", "/KH-TCTLNTW"
 _MISREAD_SHAPE = re.compile(r"/[A-ZĐ][A-Za-zĐđ]")

@@ -29,6 +29,7 @@ from pathlib import PurePath
 
 from ..model import Facts, InkMark, Page, ReviewItem, Span, Word
 from .dates import damaged_date_line
+from .header import is_misread_so_label
 
 __all__ = ["LOW_CONFIDENCE", "SURE_CONFIDENCE", "check_layout"]
 
@@ -276,8 +277,7 @@ def _tall(reading: _Reading, words: list[Word]) -> bool:
 
 def _is_label(text: str) -> bool:
     """``Số`` / ``Số:`` and what OCR makes of it next to handwriting (``Sá:``, ``S6:``)."""
-    f = _fold(text).strip()
-    return f.rstrip(":") == "so" or bool(re.fullmatch(r"[s$§][oa06]:", f))
+    return _fold(text).strip().rstrip(":") == "so" or is_misread_so_label(text.strip())
 
 
 # "Só:đÓ6", "$ố:4340": the label glued to what OCR read in the blank

@@ -431,3 +431,14 @@ Căn cứ Luật Điện lực;
     hf = parse_header(text)
     assert hf.subject == ("BAN HÀNH QUY CHUẨN KỸ THUẬT QUỐC GIA - VỀ AN TOÀN ĐIỆN TRONG SẢN "
                           "XUẤT VÀ KINH DOANH")
+
+
+@pytest.mark.parametrize("word, label", [
+    ("Sá:", True), ("§0:", True), ("$ố:", True), ("S6:", True), ("SÁ:", True), ("sá:", True),
+    ("Số:", True),  # the label read right passes too: callers try it first
+    ("Sở:", True), ("Sa", False), ("Sáu:", False), ("Ba:", False),
+])
+def test_one_rule_for_a_misread_so_label(word: str, label: bool) -> None:
+    from evidence.extract.header import is_misread_so_label
+
+    assert is_misread_so_label(word) is label
