@@ -186,6 +186,8 @@ def is_misread_so_label(word: str) -> bool:
     handwriting (``Sá:``, ``§0:``, ``$ố:``, ``S6:``): the one test of it, for the header
     reader's Số line and for the layout check's number slot."""
     return re.fullmatch(_SO_MISREAD_LABEL, word, re.IGNORECASE) is not None
+
+
 MISREAD_LABEL_LINES = 15
 # its slash then a code of two letters at least: "409/BCA-C04", "40/HCCV", "/KH-TCTLNTW"
 _MISREAD_SHAPE = re.compile(r"/[A-ZĐ][A-Za-zĐđ]")
@@ -663,6 +665,8 @@ def _unspeck(t: str) -> str:
     if t[:1].islower():
         t = re.sub(r"\s+[:~|]$", "", t)
     return t
+
+
 # "(Về việc …)" under a title that names the body ("NGHỊ QUYẾT CỦA HỘI ĐỒNG …")
 _BRACKETED_VV = re.compile(r"^\(\s*(?P<s>(?:Về\s+việc|V/v)\s.*?)\s*(?P<close>\))?\s*\.?$")
 
@@ -1059,8 +1063,8 @@ def _read_issuer(text: str, head_cells: list[Cell], hf: HeaderFacts, so_cell: Ce
             # over a department's symbol: the unit line was lost (OCR)
             named = _enacting_body(text, e, hf.issuer, hf.symbol)
             if named is not None:
-                hf.parent_issuer = hf.issuer if hf.issuer != named[0] and \
-                    not _BARE_BODY.fullmatch(hf.issuer) else None
+                # a bare "Ủy ban nhân dân" is no parent; a committee over a department is
+                hf.parent_issuer = None if _BARE_BODY.fullmatch(hf.issuer) else hf.issuer
                 hf.issuer, (s, e) = named[0], named[1:]
                 hf.spans["issuer"] = (s, e, text[s:e])
                 return

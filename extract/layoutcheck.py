@@ -54,7 +54,7 @@ _DIGITS = re.compile(r"^\d{1,6}$")
 _NUMBER = re.compile(r"^\d{1,6}(?:\.\d{1,3})?$")
 _DATE_PARTS = re.compile(
     r"ngày(?P<d>.*?)tháng(?P<m>.*?)năm\s*(?P<y>\d{4})", re.IGNORECASE | re.DOTALL)
-HEADER_LINES = 25  # lines of page 1 searched for a damaged date line
+DAMAGED_DATE_LINES = 25  # lines of page 1 searched for a damaged date line
 
 
 @dataclass
@@ -394,7 +394,7 @@ def _damaged_date_line(facts: Facts, pages: dict[int, Page]) -> None:
     page = pages.get(1)
     if facts.date or page is None:
         return
-    line = next((x for x in page.text.splitlines()[:HEADER_LINES] if damaged_date_line(x)), None)
+    line = next((x for x in page.text.splitlines()[:DAMAGED_DATE_LINES] if damaged_date_line(x)), None)
     if line is not None:
         facts.review.append(ReviewItem("date", "handwritten", 1, detail=line.strip()))
 

@@ -260,8 +260,7 @@ def repair_ocr_citation(symbol: str, year: int | None) -> str:
     head, segs = m.group("head"), m.group("chain").split("-")
     first = segs[0]
     if first not in STATE_CODES:
-        single = {first[:i] + first[i + 1:] for i in range(1, len(first))
-                  if first[i] == first[i - 1]} & set(STATE_CODES)
+        single = _one_letter_less(first) & set(STATE_CODES)
         # "23/2024/TTBCT": the dash lost after a normative document's type code
         glued = {code for code in STATE_CODES if year is not None and first.startswith(code)
                  and re.fullmatch(r"[A-ZĐ]{2,8}", first[len(code):])}
@@ -277,6 +276,12 @@ def repair_ocr_citation(symbol: str, year: int | None) -> str:
     if year is not None:
         chain = _QH_DIGITS.sub(lambda q: _one_term(q, year), chain)
     return head + chain
+
+
+def _one_letter_less(code: str) -> set[str]:
+    """``QĐĐ`` -> ``{"QĐ"}``: the codes that one of its doubled letters less makes (what
+    OCR that read a letter twice leaves)."""
+    return {code[:i] + code[i + 1:] for i in range(1, len(code)) if code[i] == code[i - 1]}
 
 
 def _one_term(m: re.Match[str], year: int) -> str:
@@ -342,8 +347,7 @@ def repair_ocr_symbol(parts: SymbolParts, follow: str, doc_type: str | None,
                     return fixed, 0
         return None
     if len(segs) > 1 and first.upper() not in _STATE_UP and doc_type is not None:
-        singles = {first[:i] + first[i + 1:] for i in range(1, len(first))
-                   if first[i] == first[i - 1]}
+        singles = _one_letter_less(first)
         if len(singles) == 1 and (one := singles.pop()).upper() in _STATE_UP \
                 and canonical_code(one) == doc_type:
             fixed = reparsed("-".join([canonical_code(one), *segs[1:]]))

@@ -308,6 +308,8 @@ def lost_spaces(text: str, gap: Callable[[int], float | None]) -> list[int]:
     ``SVHTTDL``) spell no syllables and are left alone."""
     out: list[int] = []
     for m in _GLUED.finditer(text):
+        if is_syllable(m.group(0)):
+            continue  # a word as it should be: most runs of a page, one test each
         cuts: list[int] = []
         split = False  # a run only missing the space after its comma is left alone
         pos = m.start()
