@@ -194,6 +194,9 @@ class Page:
     words: list[Word] = field(default_factory=list)
     # coloured ink found on the page image: seals, pen marks (handwritten numbers and days)
     ink: list[InkMark] = field(default_factory=list)
+    # an OCR'd page drawn from fonts and vector paths, no scanned picture on it (a
+    # born-digital page whose text layer is broken): what it shows is type, never a pen
+    drawn: bool = False
     # signature fields whose widget lies on this page (signed PDFs)
     signatures: list[Signature] = field(default_factory=list)
 

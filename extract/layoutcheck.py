@@ -17,6 +17,11 @@ and :attr:`Page.ink`, the coloured ink found on the page image), :func:`check_la
   (``handwritten`` or ``low_confidence``, with what OCR read) — unless the reading is sure:
   clean digits, every word at :data:`SURE_CONFIDENCE` or more, and other evidence agreeing
   (the file name carries the number; a signing time carries the date).
+
+A page drawn from fonts (:attr:`Page.drawn`: a born-digital page OCR'd for its broken text
+layer) holds no handwriting: nothing on it is taken for a pen, an unsure reading is
+``low_confidence``, and a word with the ``Số:`` label stuck to the digits (``Số:1050``,
+scored low against the dictionary as a whole) does not lower the digits' confidence.
 """
 
 from __future__ import annotations
@@ -72,6 +77,11 @@ class _Reading:
     labelled: bool = False
     # the reading of a number slot (a dotted number is clean there), not of a day or month
     number: bool = False
+    # the first word had the Số label stuck to it ("Số:1050"): its confidence is the mixed
+    # token's
+    stuck: bool = False
+    # read on a page drawn from fonts (Page.drawn): type, not handwriting
+    drawn: bool = False
 
     @property
     def text(self) -> str:
@@ -82,10 +92,13 @@ class _Reading:
         return bool(self.words) and all(pattern.match(w.text) for w in self.words)
 
     def min_conf(self) -> float:
-        confs = [w.conf for w in (self.words[:-1] if self.glued else self.words)]
-        if self.glued and not confs:
+        words = self.words[:-1] if self.glued else self.words
+        unmeasured = self.glued or (self.stuck and self.drawn)
+        if self.stuck and self.drawn:
+            words = words[1:]
+        if unmeasured and not words:
             return 100.0
-        return min(confs, default=0.0)
+        return min((w.conf for w in words), default=0.0)
 
 
 def check_layout(facts: Facts, layout: Sequence[Page], texts: Sequence[str],
@@ -174,10 +187,25 @@ def _check_number(facts: Facts, pages: dict[int, Page], filename: str | None) ->
 def _reason(pen: bool, reading: _Reading) -> str:
     """Pen ink, or garbage where digits are expected (what Tesseract makes of handwriting,
     also on a grey scan where the ink shows no colour): ``handwritten``; clean digits read
-    with little confidence: ``low_confidence``."""
+    with little confidence, or anything on a drawn page: ``low_confidence``."""
+    if reading.drawn:
+        return "low_confidence"
     if pen or not reading.clean() or reading.min_conf() < HANDWRITING_CONFIDENCE:
         return "handwritten"
     return "low_confidence"
+
+
+def _unread(page: Page) -> str:
+    """The reason for a value OCR could not read on ``page``: on a scan, what Tesseract
+    makes of handwriting; on a drawn page, type it misread."""
+    return "low_confidence" if page.drawn else "handwritten"
+
+
+def _pen(page: Page, reading: _Reading, words: list[Word]) -> bool:
+    """Whether a pen wrote the value: ink over its region, or hand-tall digits; never on a
+    drawn page."""
+    reading.drawn = page.drawn
+    return not page.drawn and (_pen_over(page.ink, reading.region) or _tall(reading, words))
 
 
 def _strip_number(facts: Facts) -> None:
@@ -219,7 +247,7 @@ def _number_slot(facts: Facts, pages: dict[int, Page],
     if reading is None:
         return None
     reading.number = True
-    return page_no, reading, _pen_over(page.ink, reading.region) or _tall(reading, page.words)
+    return page_no, reading, _pen(page, reading, page.words)
 
 
 def _slot_without_symbol(words: list[Word]) -> _Reading | None:
@@ -307,7 +335,7 @@ def _number_reading(words: list[Word], k: int, first: int,
         value[0] = Word(stuck.group("v"), value[0].conf, value[0].box)
         glued_left = label_box[0] + (label_box[2] - label_box[0]) * 0.3
         right = slash.box[2] if "/" in slash.text and not slash.text.startswith("/") else slash.box[0]
-        return _Reading(value, _band(glued_left, right, slash))
+        return _Reading(value, _band(glued_left, right, slash), stuck=True)
     head = slash.text.split("/", 1)[0].split(":")[-1]  # "Số:402/BCA" -> "402"
     glued = "/" in slash.text and bool(head) and not slash.text.startswith("/")
     if glued:
@@ -344,7 +372,7 @@ def _check_date(facts: Facts, pages: dict[int, Page]) -> None:
         if not facts.date and "day or month unreadable" in facts.warnings:
             # "ngày lUthảng Ú năm 2025": garbage where the day and month stand, even
             # "tháng" lost: what OCR makes of them written by hand (no date is kept)
-            facts.review.append(ReviewItem("date", "handwritten", span.page,
+            facts.review.append(ReviewItem("date", _unread(page), span.page,
                                            detail=span.text))
         return
     words = page.words
@@ -357,7 +385,7 @@ def _check_date(facts: Facts, pages: dict[int, Page]) -> None:
         if before and after and _same_line(before[-1], after[0]):
             region = _band(before[-1].box[2], after[0].box[0], after[0])
         parts[key] = _Reading(value, region)
-    pen = {k: _pen_over(page.ink, r.region) or _tall(r, words) for k, r in parts.items()}
+    pen = {k: _pen(page, r, words) for k, r in parts.items()}
     unsure = {k: bool(r.words) and (not r.clean() or r.min_conf() < LOW_CONFIDENCE)
               for k, r in parts.items()}
     bad = [k for k in ("day", "month") if pen[k] or unsure[k]]
@@ -396,7 +424,7 @@ def _damaged_date_line(facts: Facts, pages: dict[int, Page]) -> None:
         return
     line = next((x for x in page.text.splitlines()[:DAMAGED_DATE_LINES] if damaged_date_line(x)), None)
     if line is not None:
-        facts.review.append(ReviewItem("date", "handwritten", 1, detail=line.strip()))
+        facts.review.append(ReviewItem("date", _unread(page), 1, detail=line.strip()))
 
 
 def _signed_on(facts: Facts, date: str) -> bool:

@@ -204,3 +204,30 @@ def test_a_body_sentence_with_a_month_is_no_damaged_date_line() -> None:
     facts = _facts(_page(lines))
     assert facts.date is None
     assert not any(r.field == "date" for r in facts.review)
+
+
+def _drawn(page: Page) -> Page:
+    page.drawn = True
+    return page
+
+
+def test_a_label_stuck_to_printed_digits_on_a_drawn_page_is_kept() -> None:
+    # a born-digital page OCR'd for its broken font map: "Số:1050" in one word scores low
+    # as a whole; no pen writes on a page drawn from fonts
+    lines = _header([("Số:1050", 42, 1), ("/QĐ-SCT", 56, 1)])
+    facts = _facts(_drawn(_page(lines)))
+    assert (facts.number, facts.symbol) == ("1050", "1050/QĐ-SCT")
+    assert not any(r.field == "number" for r in facts.review)
+    # the same word on a scan may be digits written by hand over the blank: not trusted
+    facts = _facts(_page(lines))
+    assert facts.number is None and facts.symbol == "/QĐ-SCT"
+    assert ("number", "handwritten") in _reviews(facts)
+
+
+def test_a_misread_day_on_a_drawn_page_is_low_confidence_not_handwriting() -> None:
+    date = [("Lào", 96, 1), ("Cai,", 96, 1), ("ngày", 96, 1), ("U6_", 40, 1.5), ("tháng", 96, 1),
+            ("3", 95, 1), ("năm", 96, 1), ("2026", 95, 1)]
+    facts = _facts(_drawn(_page(_header([("Số:", 93, 1), ("1050/QĐ-SCT", 90, 1.0)], date))))
+    assert facts.date is None
+    assert _reviews(facts) >= {("date", "low_confidence")}
+    assert ("date", "handwritten") not in _reviews(facts)

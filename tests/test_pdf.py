@@ -167,6 +167,7 @@ def test_mixed_pdf_only_image_pages_ocrd(tmp_path: Path) -> None:
     engine = FakeEngine(text=BODY, confidence=88.0)
     parsed = parse(path, ParseOptions(ocr_engine=engine, dpi=72))
     assert [p.ocr for p in parsed.pages] == [False, True, False, False]
+    assert not parsed.pages[1].drawn  # the picture of a scan covers the page
     assert len(engine.calls) == 1
     assert parsed.pages[2].text == ""
     assert parsed.pages[1].confidence == 88.0
@@ -191,6 +192,8 @@ def test_garbage_layer_is_replaced_by_ocr(tmp_path: Path) -> None:
     assert [p.ocr for p in parsed.pages] == [True, False]
     assert "CỘNG HÒA XÃ HỘI" in parsed.pages[0].text
     assert any("replaced by OCR" in w and "page 1" in w for w in parsed.warnings)
+    # drawn from fonts, no scanned picture: what OCR reads there is type, never a pen
+    assert parsed.pages[0].drawn
 
 
 def test_poor_ocr_does_not_replace_a_clean_foreign_layer(tmp_path: Path) -> None:

@@ -77,6 +77,9 @@ _DRAWN_ANNOTS = (pdfium_c.FPDF_ANNOT_WIDGET, pdfium_c.FPDF_ANNOT_FREETEXT,
 _HIDDEN_FLAGS = pdfium_c.FPDF_ANNOT_FLAG_HIDDEN | pdfium_c.FPDF_ANNOT_FLAG_NOVIEW
 Box = tuple[float, float, float, float]
 _LEGACY_MIN_CHARS = 20
+#: a page whose largest picture covers less than this share of it is drawn from fonts and
+#: vector paths (a born-digital page OCR'd for its broken text layer), not a scan
+_SCAN_SHARE = 0.5
 
 
 @dataclass
@@ -568,7 +571,7 @@ def _decide(doc: pdfium.PdfDocument, layer: _LayerPage, options: ParseOptions, o
         with tempfile.TemporaryDirectory(prefix="evidence-page-") as tmp:
             image = Path(tmp) / f"page-{n:04d}.pgm"
             try:
-                ink = _render_for_ocr(doc, n - 1, options.dpi, image, ocr.pdfium)
+                ink, drawn = _render_for_ocr(doc, n - 1, options.dpi, image, ocr.pdfium)
             except pdfium.PdfiumError as exc:
                 log.warning("%s: page %d cannot be rendered: %s", ocr.subject, n, exc)
                 note("page cannot be rendered for OCR")
@@ -602,7 +605,7 @@ def _decide(doc: pdfium.PdfDocument, layer: _LayerPage, options: ParseOptions, o
         note(f"scanned rotated {result.rotation}°, turned for OCR")
     words = list(result.words) if ocr_text == result.text else []
     return Page(number=n, text=ocr_text, ocr=True, confidence=result.confidence, words=words,
-                ink=turn_marks(ink, result.rotation))
+                ink=turn_marks(ink, result.rotation), drawn=drawn)
 
 
 def _render(doc: pdfium.PdfDocument, index: int, dpi: int, target: Path) -> None:
@@ -622,8 +625,9 @@ def _render(doc: pdfium.PdfDocument, index: int, dpi: int, target: Path) -> None
 
 
 def _render_for_ocr(doc: pdfium.PdfDocument, index: int, dpi: int,
-                    target: Path, lock: threading.Lock) -> list[InkMark]:
-    """Render a page in colour for OCR: print layer to ``target``, ink marks returned.
+                    target: Path, lock: threading.Lock) -> tuple[list[InkMark], bool]:
+    """Render a page in colour for OCR: print layer to ``target``; the ink marks and
+    whether the page is drawn (no scanned picture: see :attr:`Page.drawn`) returned.
 
     The scale comes from the scanned image's real pixels, not the page's nominal size: a
     150 ppi scan is rendered at its own resolution (pdfium would only interpolate) and
@@ -631,16 +635,17 @@ def _render_for_ocr(doc: pdfium.PdfDocument, index: int, dpi: int,
     72 ppi is taken for A4 (see :func:`evidence.ingest.ink.effective_dpi`).
     """
     with lock:  # pdfium is not thread-safe; the rest (flattening, upscaling) runs free
-        image, inches = _render_colour(doc, index, dpi)
+        image, inches, drawn = _render_colour(doc, index, dpi)
     prepared = prepare_page(image, inches, dpi=dpi)
     image.close()
     prepared.image.save(target)
-    return prepared.ink
+    return prepared.ink, drawn
 
 
-def _render_colour(doc: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Any, tuple[float, float]]:
-    """The page in colour at the scan's own resolution (see :func:`_render_for_ocr`) and
-    its size in inches."""
+def _render_colour(doc: pdfium.PdfDocument, index: int,
+                   dpi: int) -> tuple[Any, tuple[float, float], bool]:
+    """The page in colour at the scan's own resolution (see :func:`_render_for_ocr`), its
+    size in inches, and whether it is drawn rather than scanned."""
     page = doc[index]
     try:
         w, h = page.get_size()
@@ -648,7 +653,9 @@ def _render_colour(doc: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Any, 
         scale = dpi / 72
         if min(inches) > A3_SHORT_INCHES:  # not a paper size: a photo's pixel size
             scale = dpi * A4_SHORT_INCHES / min(w, h)
-        native = _image_scale(page)
+        largest = _largest_image(page)
+        native = largest[0] if largest is not None else None
+        drawn = largest is None or largest[1] < _SCAN_SHARE * w * h
         if native is not None and native < UPSCALE_BELOW * scale:
             scale = native  # its own pixels; prepare_page upscales after flattening
         bitmap = page.render(scale=_capped(w, h, scale))
@@ -658,7 +665,7 @@ def _render_colour(doc: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Any, 
             bitmap.close()
     finally:
         page.close()
-    return image, inches
+    return image, inches, drawn
 
 
 def _capped(w: float, h: float, scale: float) -> float:
@@ -669,6 +676,13 @@ def _capped(w: float, h: float, scale: float) -> float:
 
 def _image_scale(page: pdfium.PdfPage) -> float | None:
     """Pixels per point of the largest image on the page (None without images)."""
+    largest = _largest_image(page)
+    return largest[0] if largest is not None else None
+
+
+def _largest_image(page: pdfium.PdfPage) -> tuple[float, float] | None:
+    """Pixels per point of the largest image on the page and its area in square points
+    (None without images)."""
     best: tuple[float, float] | None = None
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
         try:
@@ -681,9 +695,9 @@ def _image_scale(page: pdfium.PdfPage) -> float | None:
             continue
         # a turned image (/Rotate, page transform): compare like with like
         long_px, long_pt = max(px_w, px_h), max(right - left, top - bottom)
-        if best is None or area > best[0]:
-            best = (area, long_px / long_pt)
-    return best[1] if best is not None else None
+        if best is None or area > best[1]:
+            best = (long_px / long_pt, area)
+    return best
 
 
 def _tick(options: ParseOptions, what: str) -> None:
