@@ -17,6 +17,8 @@ criteria catalogues (``check/``) and ``search --type`` use :func:`known_type_cod
 
 from __future__ import annotations
 
+import re
+
 from .abbreviations import expansions
 from .normalize import fold
 
@@ -31,6 +33,7 @@ __all__ = [
     "is_type_code",
     "known_type_codes",
     "type_code",
+    "type_from_damaged_name",
     "type_from_name",
     "type_name",
 ]
@@ -223,6 +226,20 @@ def type_from_name(text: str) -> tuple[str, str] | None:
     for name, code in _FOLDED_NAMES:
         if f.startswith(name) and (len(f) == len(name) or not f[len(name)].isalnum()):
             return code, text[: len(name)]
+    return None
+
+
+def type_from_damaged_name(text: str, code: str) -> str | None:
+    """The name of type ``code`` that a whole line damaged by OCR stands for: one letter
+    of a name of seven letters or more misread (``THÔNG TÊ-`` for ``THÔNG TƯ``, the
+    symbol's ``TT`` saying which), punctuation around it ignored; None otherwise. The
+    symbol is the evidence that makes one damaged letter safe to undo."""
+    f = " ".join(re.sub(r"[^\w\s]|_", " ", fold(text)).split())
+    names = [name for name, c in _FOLDED_NAMES if c == code and len(name.replace(" ", "")) >= 7]
+    for name in names:
+        if len(f) == len(name) and sum(a != b for a, b in zip(f, name, strict=True)) == 1 \
+                and f.count(" ") == name.count(" "):
+            return type_name(code)
     return None
 
 

@@ -24,7 +24,7 @@ from typing import NamedTuple
 from .bundle import motto_start
 from .casing import cap, is_upper_text, sentence_case
 from .dates import DateMatch, adoption_date, damaged_date_line, find_dates, iso_date
-from .doctypes import STATE_CODES, is_type_code, type_from_name
+from .doctypes import STATE_CODES, is_type_code, type_from_damaged_name, type_from_name
 from .gazetteer import company_name_end
 from .normalize import fold
 from .symbols import SymbolParts, find_symbols, normalize_symbol, parse_symbol, repair_ocr_symbol
@@ -591,6 +591,9 @@ def _subject_after(
         if not c.first and c.line == prev_line:
             continue
         t = _unspeck(c.text.strip())
+        if re.search(r"\s:$", t) and (nxt := _next_line(firsts[k + 1 :])) is not None \
+                and nxt.line == c.line + 1 and nxt.text.strip()[:1].islower():
+            t = t[:-1].rstrip()  # "… gói thầu :" / "số 13: …": a speck, not a label's colon
         gap = c.line - prev_line - 1
         if _is_motto(t):
             prev_line = c.line
@@ -659,9 +662,10 @@ def _debris(t: str) -> bool:
 
 
 def _unspeck(t: str) -> str:
-    """A trích yếu line without OCR's specks: underscores before it (``___ Kiểm tra …``),
-    a colon set apart after a continuation line (``… tỉnh Lào Cai :``, not a label)."""
-    t = re.sub(r"^_+\s+(?=\w)", "", t)
+    """A trích yếu line without OCR's specks: underscores before it (``___ Kiểm tra …``,
+    ``-_ KHAI THÁC …``), a colon set apart after a continuation line (``… tỉnh Lào Cai :``,
+    not a label)."""
+    t = re.sub(r"^-*_[-_]*\s+(?=\w)", "", t)
     if t[:1].islower():
         t = re.sub(r"\s+[:~|]$", "", t)
     return t
@@ -840,17 +844,18 @@ def parse_header(text: str) -> HeaderFacts:
     parts, so_cell = _read_symbol(text, head_cells, hf)
     dcell = _read_date(text, head_cells, hf, parts, so_cell)
     _check_year(text, hf)
-    type_idx = _find_type_line(head_cells, after_line=so_cell.line if so_cell is not None else 0)
+    type_idx = _find_type_line(head_cells, after_line=so_cell.line if so_cell is not None else 0,
+                               symbol_code=parts.doc_type if parts is not None else None)
     _read_issuer(text, head_cells, hf, so_cell, dcell, type_idx)
 
     if type_idx is not None:
         c = head_cells[type_idx]
         line = _type_line_text(c.text)
-        found = type_from_name(line)
+        found = _type_name(line, parts.doc_type if parts is not None else None)
         if found:
             code, name = found
             hf.type_code = code
-            rest = line[len(name) :].strip(" :")
+            rest = line[len(name) :].strip(" :") if line.startswith(name) else ""
             rest = rest if _LETTERS.search(rest) else ""  # "NGHỊ QUYẾT '": a speck
             hf.type_name = cap(name.lower()) if code in STATE_CODES else name
             lead = len(c.text) - len(c.text.lstrip())
@@ -1256,24 +1261,50 @@ def _type_line_text(cell: str) -> str:
     return _TYPE_LINE_NOISE.sub("", cell.strip())
 
 
-def _find_type_line(cells: list[Cell], after_line: int) -> int | None:
+def _type_name(line: str, symbol_code: str | None) -> tuple[str, str] | None:
+    """The type code and the type name a type line's text opens with (as printed), or a
+    whole line that is the symbol's type name with one letter damaged by OCR
+    (``THÔNG TÊ-`` over ``…/TT-BCT``: the name returned as it should read)."""
+    found = type_from_name(line)
+    if found is None and symbol_code is not None and is_upper_text(line):
+        name = type_from_damaged_name(line, symbol_code)
+        if name is not None:
+            return symbol_code, name.upper()
+    return found
+
+
+def _find_type_line(cells: list[Cell], after_line: int,
+                    symbol_code: str | None = None) -> int | None:
     for i, c in enumerate(cells):
         if c.line < after_line:
             continue
         t = _type_line_text(c.text)
         if _is_motto(t):
             continue
-        found = type_from_name(t)
+        found = _type_name(t, symbol_code)
         if found is None:
             continue
         code, name = found
-        rest = t[len(name) :].strip()
+        rest = t[len(name) :].strip() if t.startswith(name) else ""
         # the type name in capitals; a subject glued after it may be mixed case
         if not is_upper_text(name) or not (is_upper_text(t) or rest[:1].isupper()):
             continue
-        if rest.startswith(":"):
-            continue  # "QUYẾT ĐỊNH:" opens the operative part, not a type line
+        if rest.startswith(":") and not (rest.strip(" :") == "" and _subject_follows(cells, i)):
+            # "QUYẾT ĐỊNH:" opens the operative part, not a type line; "NGHỊ ĐỊNH :" with
+            # its subject under it in capitals is one (a speck read as a colon)
+            continue
         if code in ("QyĐ", "QC", "HD", "KL", "PA", "DA", "ĐA") and rest:
             continue  # "QUY ĐỊNH DANH MỤC …" is a subject line, not a type line
         return i
     return None
+
+
+def _subject_follows(cells: list[Cell], i: int) -> bool:
+    """Whether the cell under cell ``i`` (on the next line) reads as a trích yếu: capitals,
+    or ``Về …``. The operative part's ``QUYẾT ĐỊNH:`` is followed by ``Điều 1``, a body
+    line, which ends the header cells."""
+    nxt = next((c for c in cells[i + 1:] if c.line > cells[i].line and c.text.strip()), None)
+    if nxt is None or nxt.line > cells[i].line + 2:
+        return False
+    t = _type_line_text(nxt.text)
+    return bool(_LETTERS.search(t)) and (is_upper_text(t) or t.startswith("Về "))

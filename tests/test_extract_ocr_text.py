@@ -321,3 +321,47 @@ def test_a_speck_after_the_type_name_and_debris_before_the_subject() -> None:
     hf = parse_header(clean_text(text))
     assert hf.type_code == "NQ"
     assert hf.subject == "ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH LĨNH VỰC NỘI VỤ"
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_type_line_with_one_letter_misread_is_read_when_the_symbol_says_the_type(
+        form: str) -> None:
+    hf = _header(MINISTRY, form, so="Số: 27/2025/TT-BTC", type_line="THÔNG TÊ-")
+    assert (hf.type_code, hf.type_name) == ("TT", "Thông tư")
+    assert unicodedata.normalize("NFC", hf.subject or "") == (
+        "QUY ĐỊNH VỀ QUẢN LÝ KINH PHÍ CHUYỂN ĐỔI SỐ")
+    # without the symbol's word for it, a damaged line is no type line
+    hf = _header(MINISTRY, form, so="Số: 27/2025/NQ-BTC", type_line="THÔNG TÊ-")
+    assert hf.type_code != "TT"
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_speck_read_as_a_colon_after_the_type_name(form: str) -> None:
+    # "NGHỊ ĐỊNH :" with its trích yếu in capitals under it is the type line; the
+    # operative "QUYẾT ĐỊNH:" followed by Điều 1 is not
+    text = ("CHÍNH PHỦ\nSố: 178/2026/NĐ-CP\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nHà Nội, ngày 20 tháng 5 năm 2026\n\n"
+            "NGHỊ ĐỊNH :\nQUY ĐỊNH VIỆC QUẢN LÝ, SỬ DỤNG VÀ\n-_ KHAI THÁC TÀI SẢN KẾT CẤU\n\n"
+            "Căn cứ Luật Tổ chức Chính phủ;\n")
+    hf = parse_header(clean_text(unicodedata.normalize(form, text)))
+    assert hf.type_code == "NĐ"
+    assert unicodedata.normalize("NFC", hf.subject or "") == (
+        "QUY ĐỊNH VIỆC QUẢN LÝ, SỬ DỤNG VÀ KHAI THÁC TÀI SẢN KẾT CẤU")
+    operative = ("ỦY BAN NHÂN DÂN\nTỈNH LÀO CAI\nSố: 12/QĐ-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                 "Độc lập - Tự do - Hạnh phúc\nLào Cai, ngày 20 tháng 5 năm 2026\n\n"
+                 "QUYẾT ĐỊNH :\nĐiều 1. Phê duyệt kế hoạch.\n")
+    assert parse_header(clean_text(operative)).type_code is None
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_colon_set_apart_at_a_subject_line_end_is_a_speck(form: str) -> None:
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH LÀO CAI\nSố: /QĐ-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\n\nQUYẾT ĐỊNH\n"
+            "Phê duyệt phương án thi công gói thầu :\nsố 13 đoạn từ Km0 đến Km2\n"
+            "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LÀO CAI\nCăn cứ Luật Tổ chức chính quyền địa phương;\n")
+    hf = parse_header(clean_text(unicodedata.normalize(form, text)))
+    assert unicodedata.normalize("NFC", hf.subject or "") == (
+        "Phê duyệt phương án thi công gói thầu số 13 đoạn từ Km0 đến Km2")
+    # a label's colon ("Kính gửi:") still ends it
+    label = text.replace("gói thầu :\nsố 13", "gói thầu\nKính gửi:\nsố 13")
+    assert "Kính" not in (parse_header(clean_text(label)).subject or "")
