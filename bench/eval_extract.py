@@ -45,7 +45,13 @@ Scoring rules:
   A rendered scan holds only pages 1 and last of its text: its truth citations are kept
   when their first mention falls in the first or the last ``len(text) / pages_total``
   characters of ``realdocs/<stem>.txt`` (an estimate of the pages present), and predicted
-  citations that are true but outside those pages are not counted either way.
+  citations that are true but outside those pages are not counted either way. A page holds
+  at most :data:`PAGE_CHARS` characters of the text (the renderer lays out a few pages of a
+  long text: ``len(text) / pages_total`` would reach far past what page 1 shows).
+- A rendered scan's field is not scored where the renderer did not print its line
+  (``MANIFEST.tsv``: an empty ``so``, ``date_line`` — unless the ``so`` line holds the date
+  — or ``signer`` column; a trích yếu among the ``header line not placed`` notes): the scan cannot show it. The count of such fields
+  is printed under the tables.
 
 Usage:
     .venv/bin/python bench/eval_extract.py [--jobs 2] [--source lamdong] [--bucket scan]
@@ -109,6 +115,7 @@ class Item:
     bucket: str
     truth: dict[str, Any]
     cited_window: list[str] | None = None  # rendered scans: truth cited on the pages present
+    absent: frozenset[str] = frozenset()  # rendered scans: fields whose line is not printed
 
 
 @dataclass
@@ -172,8 +179,30 @@ def load_items(data: Path) -> list[Item]:
             t = json.loads(tp.read_text(encoding="utf-8"))
             window = _cited_window(data / "realdocs" / f"{row['stem']}.txt", t,
                                    int(row["pages_total"]))
-            items.append(Item(row["stem"], "realscans", path, "rendered-scan", t, window))
+            items.append(Item(row["stem"], "realscans", path, "rendered-scan", t, window,
+                              _not_printed(row, t)))
     return items
+
+
+#: characters of the text one rendered A4 page holds at most (OCR reads 1,600-2,100 on a
+#: full page of the realscans)
+PAGE_CHARS = 2200
+
+
+def _not_printed(row: dict[str, str], truth: dict[str, Any]) -> frozenset[str]:
+    """The fields of a rendered scan whose line its renderer did not print (MANIFEST.tsv)."""
+    absent: set[str] = set()
+    if not row.get("so", "").strip():
+        absent |= {"symbol", "number"}
+    if not row.get("date_line", "").strip() and "ngày" not in row.get("so", ""):
+        absent.add("date")  # (a date line set on the Số line is printed there)
+    if not row.get("signer", "").strip():
+        absent.add("signer.name")
+    lost = [_fold(x) for x in re.findall(r"header line not placed: '([^']*)'", row.get("notes", ""))]
+    subject = _fold(truth.get("subject") or "")
+    if subject and any(subject[:30] in x or (len(x) >= 20 and x in subject) for x in lost):
+        absent.add("subject")
+    return frozenset(absent)
 
 
 def _cited_window(txt: Path, truth: dict[str, Any], pages_total: int) -> list[str]:
@@ -182,7 +211,7 @@ def _cited_window(txt: Path, truth: dict[str, Any], pages_total: int) -> list[st
     if pages_total <= 2 or not txt.is_file():
         return cited
     text = txt.read_text(encoding="utf-8")
-    per_page = len(text) / pages_total
+    per_page = min(len(text) / pages_total, PAGE_CHARS)
     first: dict[str, int] = {}
     for s in find_symbols(text):
         first.setdefault(normalize_symbol(s.symbol), s.start)
@@ -328,6 +357,7 @@ class Tally:
     wrong_answered: dict[str, int] = field(default_factory=dict)
     cited: dict[str, int] = field(default_factory=lambda: {"tp": 0, "fn": 0, "fp": 0})
     hand: dict[str, dict[str, int]] = field(default_factory=dict)
+    absent: dict[str, int] = field(default_factory=dict)  # fields not on the pages
     errors: int = 0
     seconds: float = 0.0
     ocr_pages: int = 0
@@ -342,6 +372,9 @@ class Tally:
         hand = handwritten_keys(t)
         for key in FIELDS:
             value = _get(r.pred, key)
+            if key in r.item.absent:
+                self.absent[key] = self.absent.get(key, 0) + 1
+                continue
             if key in hand:
                 verdict = handwritten_verdict(key, r.pred, t)
                 self.hand.setdefault(key, {}).setdefault(verdict, 0)
@@ -367,7 +400,8 @@ class Tally:
         self.ocr_pages += other.ocr_pages
         for mine, theirs in ((self.right, other.right), (self.scored, other.scored),
                              (self.answered, other.answered),
-                             (self.wrong_answered, other.wrong_answered), (self.cited, other.cited)):
+                             (self.wrong_answered, other.wrong_answered), (self.cited, other.cited),
+                             (self.absent, other.absent)):
             for k, v in theirs.items():
                 mine[k] = mine.get(k, 0) + v
         for k, counts in other.hand.items():
@@ -390,6 +424,7 @@ class Tally:
         out["cited recall"] = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else None
         out["cited precision"] = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else None
         out["handwritten"] = {k: dict(v) for k, v in self.hand.items()}
+        out["not_printed"] = dict(self.absent)
         return out
 
 
@@ -458,6 +493,10 @@ def print_tables(rows: dict[str, dict[str, Any]]) -> None:
         for k, v in sorted(hand.items()):
             print(f"  {k:<8} {v.get('right', 0):>3} / {v.get('wrong', 0):>3} / "
                   f"{v.get('empty-review', 0):>3} / {v.get('empty', 0):>3}")
+    absent = rows.get("rendered-scan", {}).get("not_printed") or {}
+    if absent:
+        print("\nrendered scans, fields not scored (the renderer did not print their line): "
+              + ", ".join(f"{k} {v}" for k, v in sorted(absent.items())))
     print("\nfiles, OCR pages, seconds (OCR cached)")
     for name, row in rows.items():
         if name in BUCKETS:
@@ -489,7 +528,7 @@ def list_errors(results: list[Result], key: str) -> None:
                     print(f"{r.item.stem} [{r.item.bucket}] {k}: {v}: "
                           f"{_get(r.pred, k)!r} (truth {truth_value(t, k)!r})")
             continue
-        if key in handwritten_keys(t):
+        if key in handwritten_keys(t) or key in r.item.absent:
             continue
         value = _get(r.pred, key)
         if not equal(key, value, t):

@@ -48,3 +48,31 @@ def test_an_empty_issuer_is_right_only_for_an_empty_truth() -> None:
     assert ev._text_equal("issuer", None, {"issuer": None})
     assert not ev._text_equal("issuer", None, SINGLE)
     assert not ev._text_equal("issuer", "Sở Xây dựng", {"issuer": None})
+
+
+def test_a_rendered_scan_scores_only_the_lines_its_renderer_printed() -> None:
+    truth = {"subject": "Về việc phê duyệt kế hoạch kiểm tra năm 2026", "date": "2026-05-04"}
+    row = {"so": "Số: /QĐ-UBND", "date_line": "", "signer": "",
+           "notes": "header line not placed: 'Về việc phê duyệt kế hoạch kiểm tra năm 2026'"}
+    assert ev._not_printed(row, truth) == {"date", "signer.name", "subject"}
+    # a date line printed on the Số line is on the page; a line printed is scored
+    row = {"so": "Số: 12/QĐ-UBND Hà Tĩnh, ngày 04 tháng 5 năm 2026", "date_line": "",
+           "signer": "GIÁM ĐỐC / Trần Văn An", "notes": "header line not placed: 'TỈNH HÀ TĨNH'"}
+    assert ev._not_printed(row, truth) == frozenset()
+    item = ev.Item("x", "realscans", Path("x.pdf"), "rendered-scan", truth,
+                   absent=frozenset({"date"}))
+    tally = ev.Tally()
+    tally.add(ev.Result(item, {"date": None, "subject": truth["subject"]}))
+    assert tally.scored.get("date") is None and tally.absent == {"date": 1}
+    assert tally.right["subject"] == 1
+
+
+def test_a_long_text_rendered_on_few_pages_is_windowed_by_what_a_page_holds(
+        tmp_path: Path) -> None:
+    # 4 pages said, 40,000 characters: page 1 shows the first ~2,200, not 10,000
+    body = "Căn cứ Nghị định số 12/2024/NĐ-CP;\n" + "x" * 5000 + \
+        "\nCăn cứ Thông tư số 7/2025/TT-BTC;\n" + "y" * 35000
+    txt = tmp_path / "doc.txt"
+    txt.write_text(body, encoding="utf-8")
+    window = ev._cited_window(txt, {"cited": ["12/2024/NĐ-CP", "7/2025/TT-BTC"]}, 4)
+    assert window == ["12/2024/NĐ-CP"]
