@@ -24,7 +24,7 @@ from rapidfuzz.distance import Indel
 
 from ..model import Citation, Span
 from .dates import find_dates
-from .doctypes import TYPE_NAMES, canonical_code
+from .doctypes import STATE_CODES, TYPE_NAMES, canonical_code
 from .normalize import fold
 from .symbols import (
     SYMBOL_PATTERN,
@@ -191,16 +191,23 @@ def _repair(parts: SymbolParts, text: str, m: re.Match[str]) -> SymbolParts:
 
 
 _DOT_ISSUER = re.compile(r"\.(?P<code>[A-ZĐ]{2,8})(?![\wđĐ])")
+# the dash OCR read twice around a space: "50/NQ- -CP", "607/QĐ- -UBND"
+_SPLIT_DASH = re.compile(r"-[ \t]+-(?P<code>[A-ZĐ]{2,8})(?![\wđĐ])")
 
 
 def _repaired_ocr(parts: SymbolParts, text: str, end: int) -> SymbolParts:
-    """OCR damage to a cited symbol (:func:`repair_ocr_citation`), and the dash after a
-    normative type code read as a dot, the parse cut there (``38/2025/TT`` then ``.BCT``)."""
+    """OCR damage to a cited symbol (:func:`repair_ocr_citation`), and the dash after a type
+    code read as a dot (a normative document's: ``38/2025/TT`` then ``.BCT``) or twice
+    around a space (``50/NQ- -CP``), the parse cut there."""
     symbol = parts.symbol
-    dot = _DOT_ISSUER.match(text, end) if parts.year and parts.doc_type and not parts.issuers \
-        else None
-    if dot is not None:
-        symbol = f"{symbol}-{dot.group('code')}"
+    # "50/NQ" alone reads as an old form (issuer NQ): the type code is what the dash follows
+    code_last = (parts.doc_type and not parts.issuers) or (
+        parts.old and len(parts.issuers) == 1 and parts.issuers[0] in STATE_CODES)
+    cut = None
+    if code_last:
+        cut = _SPLIT_DASH.match(text, end) or (_DOT_ISSUER.match(text, end) if parts.year else None)
+    if cut is not None:
+        symbol = f"{symbol}-{cut.group('code')}"
     fixed_text = repair_ocr_citation(symbol, parts.year)
     fixed = parse_symbol_text(fixed_text) if fixed_text != parts.symbol else None
     if fixed is None or fixed.symbol != fixed_text:

@@ -7,6 +7,7 @@ import unicodedata
 import pytest
 from evidence.extract import extract_facts
 from evidence.extract.citations import find_citations
+from evidence.extract.normalize import clean_text
 from evidence.extract.symbols import repair_ocr_citation
 
 # A district letter of the seed's kind, written for this test: blank number and day,
@@ -206,3 +207,12 @@ def test_citations_of_an_ocr_text_are_repaired_and_a_text_layer_is_not() -> None
     assert scanned == ["72/2025/QH15", "38/2025/TT-BCT", "146/2025/NĐ-CP", "7404/QĐ-BCA-C04"]
     printed = [c.symbol for c in find_citations(text)]
     assert "146/2025/NĐ-GP" in printed and "72/2025/QH15" not in printed
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_a_dash_ocr_read_twice_around_a_space(form: str) -> None:
+    text = unicodedata.normalize(form, (
+        "Thực hiện Nghị quyết số 50/NQ- -CP ngày 13/3/2025 của Chính phủ và Quyết định số "
+        "607/QĐ- -UBND ngày 02/4/2025 của Ủy ban nhân dân tỉnh; Công văn số 12/UBND- -VP."))
+    assert [c.symbol for c in find_citations(clean_text(text), ocr=True)] == [
+        "50/NQ-CP", "607/QĐ-UBND", "12/UBND"]  # after an issuer code no type code follows
