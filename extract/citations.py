@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Levenshtein
 
 from ..model import Citation, Span
 from .dates import find_dates
@@ -195,6 +195,31 @@ _DOT_ISSUER = re.compile(r"\.(?P<code>[A-ZĐ]{2,8})(?![\wđĐ])")
 _SPLIT_DASH = re.compile(r"-[ \t]+-(?P<code>[A-ZĐ]{2,8})(?![\wđĐ])")
 
 
+# the committees a Party symbol names after its slash (Hướng dẫn 36-HD/VPTW): a code
+# near "TW" that is none of them is the central committee's damaged by OCR
+_COMMITTEES = frozenset({"TW", "TU", "HU", "ĐU", "QU", "TXU", "TPU", "ĐUK"})
+# ... when the text says so right after it: "… ngày 16/8/2019 của Bộ Chính trị"
+_CENTRAL_BODY = re.compile(
+    r"^[^;\n]{0,40}?\bcủa\s+(?:Ban\s+Chấp\s+hành\s+Trung\s+ương|Bộ\s+Chính\s+trị|Ban\s+Bí\s+thư)")
+
+
+def _central_party(parts: SymbolParts, text: str, end: int) -> SymbolParts:
+    """A Party symbol whose ``/TW`` OCR damaged (``36-CT/TI``, ``132-KL/T /``,
+    ``18-NQ/LFW``), repaired where the words after it name a central body."""
+    if not parts.party or len(parts.issuers) != 1:
+        return parts
+    code = parts.issuers[0]
+    if code in _COMMITTEES or len(code) > 3 or not {"T", "W"} & set(code) \
+            or Levenshtein.distance(code, "TW") > 2 \
+            or not _CENTRAL_BODY.match(text[end:end + 160]):
+        return parts
+    fixed = parse_symbol_text(f"{parts.number}-{parts.doc_type}/TW")
+    if fixed is None or not fixed.party:
+        return parts
+    fixed.start, fixed.end = parts.start, parts.end
+    return fixed
+
+
 def _repaired_ocr(parts: SymbolParts, text: str, end: int) -> SymbolParts:
     """OCR damage to a cited symbol (:func:`repair_ocr_citation`), and the dash after a type
     code read as a dot (a normative document's: ``38/2025/TT`` then ``.BCT``) or twice
@@ -211,7 +236,7 @@ def _repaired_ocr(parts: SymbolParts, text: str, end: int) -> SymbolParts:
     fixed_text = repair_ocr_citation(symbol, parts.year)
     fixed = parse_symbol_text(fixed_text) if fixed_text != parts.symbol else None
     if fixed is None or fixed.symbol != fixed_text:
-        return parts
+        return _central_party(parts, text, end)
     fixed.start, fixed.end = parts.start, parts.end
     return fixed
 

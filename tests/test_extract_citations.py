@@ -216,3 +216,17 @@ def test_a_dash_ocr_read_twice_around_a_space(form: str) -> None:
         "607/QĐ- -UBND ngày 02/4/2025 của Ủy ban nhân dân tỉnh; Công văn số 12/UBND- -VP."))
     assert [c.symbol for c in find_citations(clean_text(text), ocr=True)] == [
         "50/NQ-CP", "607/QĐ-UBND", "12/UBND"]  # after an issuer code no type code follows
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_a_central_party_code_damaged_by_ocr_is_repaired_where_the_text_names_the_body(
+        form: str) -> None:
+    text = unicodedata.normalize(form, (
+        "Thực hiện Chỉ thị số 36-CT/TI ngày 16/8/2019 của Bộ Chính trị, Kết luận số "
+        "132-KL/T / ngày 18/3/2025 của Bộ Chính trị, Nghị quyết số 18-NQ/LFW ngày "
+        "25/10/2017 của Ban Chấp hành Trung ương và Nghị quyết số 05-NQ/TI ngày 3/2/2021 "
+        "của Ban Thường vụ Tỉnh ủy; Nghị quyết số 07-NQ/TU ngày 3/2/2021 của Bộ Chính trị."))
+    cited = [c.symbol for c in find_citations(clean_text(text), ocr=True)]
+    # the body named confirms TW; a provincial body does not, a committee code stays
+    assert cited == ["36-CT/TW", "132-KL/TW", "18-NQ/TW", "05-NQ/TI", "07-NQ/TU"]
+    assert "36-CT/TI" in [c.symbol for c in find_citations(clean_text(text))]
