@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from rapidfuzz.distance import Levenshtein
+
 from ..model import Signer
 from .casing import is_upper_text, position_case
 from .header import Cell, split_cells
@@ -49,6 +51,9 @@ _RANK_WORDS = (
     r"|Luật\s+sư|Tiến\s+sĩ|Thạc\s+sĩ|Bác\s+sĩ|Kỹ\s+sư|Giáo\s+sư|Phó\s+Giáo\s+sư"
 )
 _RANKS = re.compile(rf"^(?P<rank>(?:(?:{_RANK_WORDS})[\s.,]*)+)")
+# a general's rank whose "tướng" OCR damaged ("Thượng ftửng", "Trung tưởng") or printed
+# in capitals ("Đại Tướng")
+_GENERAL = re.compile(r"^(?P<head>Đại|Thượng|Trung|Thiếu)\s+(?P<w>\S{3,7})\s+(?=\S)")
 _HONORIFIC = re.compile(r"^(?:Ông|Bà|Đồng\s+chí|Đ/c)\s+")
 _SKIP_NAME = re.compile(r"(?:đã ký|ký|đóng dấu|Như trên|Nơi nhận|Lưu)", re.IGNORECASE)
 # a name's word: "Nguyễn", "H'Vi"; OCR glues a stray mark before it ("ơNguyễn", "` k$_TS.")
@@ -157,6 +162,8 @@ def _split_name(t: str) -> tuple[str | None, str | None]:
     if m:
         rank = re.sub(r"\s+", " ", m.group("rank")).strip(" ,")
         t = t[m.end():]
+    elif (g := _GENERAL.match(t)) and _damaged_tuong(g.group("w")):
+        rank, t = f"{g.group('head')} tướng", t[g.end():]
     t = _HONORIFIC.sub("", t).strip(" .,;*_")
     if not t or _SKIP_NAME.search(t) or re.search(r"[\d:;()/]", t):
         return None, None
@@ -174,6 +181,14 @@ def _split_name(t: str) -> tuple[str | None, str | None]:
         else:
             return None, None
     return " ".join(fixed), rank
+
+
+def _damaged_tuong(word: str) -> bool:
+    """``tướng`` as OCR damaged it, or in capitals: not a name's word (a name's words
+    are capitalised syllables, ``Trung Thông``)."""
+    f = fold(word).lower()
+    return Levenshtein.distance(f, "tuong") <= 2 and f[-2:] in ("ng", "nq") and (
+        f == "tuong" or word[:1].islower() or not is_syllable(word.lower()))
 
 
 def _rejoined(words: list[str]) -> list[str]:

@@ -38,7 +38,7 @@ from evidence.extract.bundle import motto_start
 from evidence.extract.normalize import clean_text, fold
 from evidence.model import Word
 
-__all__ = ["TsvWord", "header_band", "layout_text", "merge_header_tsv", "parse_tsv"]
+__all__ = ["TsvWord", "header_band", "layout_text", "merge_crops_tsv", "parse_tsv"]
 
 #: a gap between two words of one Tesseract line wider than this many line heights is a
 #: column gap (justified body text stays under ~1.5)
@@ -472,12 +472,13 @@ def header_band(words: list[TsvWord], size: tuple[int, int]) -> list[tuple[int, 
     return [(0, top, split, bottoms[0]), (split, top, width, bottoms[1])]
 
 
-def merge_header_tsv(first: str, second: str,
-                     pieces: list[tuple[tuple[int, int, int, int], int]]) -> str:
-    """The first pass's TSV with the words of the header band replaced by those of the
-    second reading: ``second`` is the TSV of one image holding the band's crops stacked
-    top to bottom, ``pieces`` each crop's box on the page and its top in that image;
-    every word goes back to its place on the page (each crop its own blocks)."""
+def merge_crops_tsv(first: str, second: str,
+                    pieces: list[tuple[tuple[int, int, int, int], int]]) -> str:
+    """The first pass's TSV with the words inside some crops of the page (the header
+    band's columns, the signer block) replaced by those of a second reading: ``second`` is
+    the TSV of one image holding the crops stacked top to bottom, ``pieces`` each crop's
+    box on the page and its top in that image; every word goes back to its place on the
+    page (each crop its own blocks)."""
     lines = first.splitlines()
     if not lines:
         return first

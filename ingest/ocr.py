@@ -7,6 +7,10 @@ Tesseract. One run writes only ``tsv``: word boxes, confidences and block/paragr
 ids, from which :mod:`evidence.ingest.layout` builds the text in reading order (header
 columns and the signer block apart) and places every word in it.
 
+Second readings: the header band (when the first pass's header lacks its number, date or
+issuer) and the signer block (when its title lines stand without a name) are read again
+on their own, and kept only when they give more (``docs/ingest-formats-pdf.md``).
+
 Orientation: upside-down and 90° scans occur. Running every page with OSD (``--psm 1``)
 costs 10-35% more on every page, so pages are read with ``--psm 3`` and only a page whose
 mean confidence is low is checked: ``--psm 0`` (needs ``osd.traineddata``, Debian
@@ -24,13 +28,15 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 from evidence.errors import FailReason, FileError, OcrUnavailable
 from evidence.ingest.base import OcrResult
-from evidence.ingest.layout import header_band, layout_text, merge_header_tsv, parse_tsv
+from evidence.ingest.layout import header_band, layout_text, merge_crops_tsv, parse_tsv
+from evidence.model import Word
 from PIL import Image
 
 __all__ = [
@@ -39,6 +45,7 @@ __all__ = [
     "TesseractEngine",
     "default_engine",
     "from_tsv",
+    "signer_band",
     "tesseract_languages",
 ]
 
@@ -51,7 +58,15 @@ _ROTATIONS = (180, 90, 270)
 #: bump when the text built from the TSV changes: cached results are then read again
 _LAYOUT_VERSION = "layout-1"
 #: bump when the header pass (band, crops, settings) changes
-_HEADER_VERSION = "h7"
+_HEADER_VERSION = "h8"
+#: bump when the signer pass (crop, settings) changes
+_SIGNER_VERSION = "s2"
+#: the signer crop reaches this many title-line heights under the block's last title line
+#: (the space left for the signature and the seal, then the name)
+SIGNER_REACH = 14
+#: ... and left of the title lines by this share of their width (a name line with a rank
+#: is wider than "KT. BỘ TRƯỞNG")
+SIGNER_WIDEN = 0.6
 #: a header that gives these needs no second reading
 _FULL_HEADER = frozenset({"number", "date", "issuer"})
 # a page whose first pass shows none of these, and no motto, has no header to read again
@@ -155,6 +170,9 @@ class TesseractEngine:
         header_pass: read the header band of a page again, column by column, when the
             first pass's header lacks its number, date or issuer (a second Tesseract run
             on the crops only).
+        signer_pass: read the signer block of a page again, on its own, when the first
+            pass found its title lines but no name it could trust (a name under a seal or
+            a signature stroke that the page's segmentation lost).
         binary: the executable (``tesseract`` on PATH).
         cache: optional :class:`OcrCache`.
 
@@ -164,7 +182,8 @@ class TesseractEngine:
 
     def __init__(self, lang: str = "vie", *, psm: int = 3, timeout: float = 180.0,
                  detect_orientation: bool = True, binary: str = "tesseract",
-                 cache: OcrCache | None = None, header_pass: bool = True) -> None:
+                 cache: OcrCache | None = None, header_pass: bool = True,
+                 signer_pass: bool = True) -> None:
         path = shutil.which(binary)
         if path is None:
             raise OcrUnavailable(f"tesseract is not installed; install it with: {APT_INSTALL}")
@@ -182,6 +201,7 @@ class TesseractEngine:
         self.has_osd = "osd" in langs
         self.cache = cache
         self.header_pass = header_pass
+        self.signer_pass = signer_pass
 
     def __repr__(self) -> str:
         return f"TesseractEngine(lang={self.lang!r}, psm={self.psm})"
@@ -207,9 +227,11 @@ class TesseractEngine:
             result = self._ocr(image_path)
             if self.cache is not None and key is not None:
                 self.cache.put(key, result)
-        if not self.header_pass:
-            return result
-        return self._header_pass(image_path, result, key)
+        if self.header_pass:
+            result = self._header_pass(image_path, result, key)
+        if self.signer_pass:
+            result = self._signer_pass(image_path, result, key)
+        return result
 
     # -- internals ----------------------------------------------------------------------
 
@@ -236,38 +258,57 @@ class TesseractEngine:
         before = header_fields(first.text)
         if _FULL_HEADER <= before or not (before & _ANY_HEADER or _has_motto(first.text)):
             return first  # a whole header, or none: a page that continues a document
-        hkey = f"{key}-header-{_HEADER_VERSION}" if key is not None else None
+        return self._read_again(image_path, first, size, band, f"header-{_HEADER_VERSION}",
+                                lambda second: header_fields(second.text) > before, key)
+
+    def _signer_pass(self, image_path: Path, first: OcrResult, key: str | None) -> OcrResult:
+        """Read the signer block again on its own (``--psm 6`` on a crop from its title
+        lines down) when the first pass found the title lines but no name it could trust;
+        the page keeps the second reading only when its block then has a name."""
+        if not first.tsv or first.rotation:
+            return first
+        size = first.size if first.size != (0, 0) else parse_tsv(first.tsv)[1]
+        box = signer_band(first.text, first.words, size)
+        if box is None:
+            return first
+        return self._read_again(image_path, first, size, [box], f"signer-{_SIGNER_VERSION}",
+                                lambda second: _signer_name(second.text) is not None, key)
+
+    def _read_again(self, image_path: Path, first: OcrResult, size: tuple[int, int],
+                    boxes: list[tuple[int, int, int, int]], what: str,
+                    better: Callable[[OcrResult], bool], key: str | None) -> OcrResult:
+        """The page with the words inside ``boxes`` read again: the crops stacked in one
+        image (one Tesseract start-up, as costly as reading a crop), ``--psm 6``, each word
+        put back at its place; kept only when ``better`` says so. The second reading is
+        cached with the first under ``what``, kept or not: ``better`` is asked again each
+        time, so a change of the extraction rules needs no new Tesseract run."""
+        hkey = f"{key}-{what}" if key is not None else None
         cached = self.cache.get(hkey) if self.cache is not None and hkey else None
         if cached is not None:
-            return cached if cached.tsv else first
-        # the crops stacked in one image, one Tesseract run (its start-up costs as much
-        # as reading a crop)
-        gap = max(8, (band[0][3] - band[0][1]) // 10)  # white between the crops
+            return cached if cached.tsv and better(cached) else first
+        gap = max(8, (boxes[0][3] - boxes[0][1]) // 10)  # white between the crops
         pieces: list[tuple[tuple[int, int, int, int], int]] = []
         y = 0
-        for box in band:
+        for box in boxes:
             pieces.append((box, y))
             y += box[3] - box[1] + gap
-        with tempfile.TemporaryDirectory(prefix="evidence-head-") as tmp, \
+        with tempfile.TemporaryDirectory(prefix="evidence-again-") as tmp, \
                 Image.open(image_path) as im:
-            stack = Image.new(im.mode, (max(b[2] - b[0] for b in band), y - gap),
+            stack = Image.new(im.mode, (max(b[2] - b[0] for b in boxes), y - gap),
                               255 if im.mode in ("L", "1") else (255,) * len(im.getbands()))
             for box, top in pieces:
                 stack.paste(im.crop(box), (0, top))
-            crop = Path(tmp) / "header.png"
+            crop = Path(tmp) / "crops.png"
             stack.save(crop)
-            out = Path(tmp) / "header"
+            out = Path(tmp) / "crops"
             self._run([str(crop), str(out), "-l", self.lang, "--psm", "6", "tsv"], image_path)
             second_tsv = out.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace")
-        tsv = merge_header_tsv(first.tsv, second_tsv, pieces)
-        second = from_tsv(tsv, size, first.rotation)
-        # kept only when it gives more and loses nothing the first reading gave
-        better = header_fields(second.text) > before
-        log.debug("%s: header read again: %s", image_path, "kept" if better else "dropped")
+        second = from_tsv(merge_crops_tsv(first.tsv, second_tsv, pieces), size, first.rotation)
+        kept = better(second)
+        log.debug("%s: %s read again: %s", image_path, what, "kept" if kept else "dropped")
         if self.cache is not None and hkey:
-            # a worse second reading is remembered as "no better reading" (no TSV)
-            self.cache.put(hkey, second if better else OcrResult("", None))
-        return second if better else first
+            self.cache.put(hkey, second)
+        return second if kept else first
 
     def _ocr(self, image_path: Path) -> OcrResult:
         first = self._read(image_path, self.psm)
@@ -371,6 +412,41 @@ def header_fields(text: str) -> frozenset[str]:
         "type": hf.type_code is not None or hf.vv,
     }
     return frozenset(k for k, v in found.items() if v)
+
+
+def _signer_name(text: str) -> str | None:
+    from evidence.extract.signer import find_signer_block
+
+    block = find_signer_block(text, ocr=True)
+    return block.signer.name if block is not None else None
+
+
+def signer_band(text: str, words: Sequence[Word],
+                size: tuple[int, int]) -> tuple[int, int, int, int] | None:
+    """The crop, in pixels ``(left, top, right, bottom)``, under a page's signer block
+    whose title lines the first pass read but whose name it did not (or not surely): from
+    just under the title lines (which stay as first read) to :data:`SIGNER_REACH` line
+    heights under them, from a little left of them to the page's right edge; None when
+    the page has no such block."""
+    from evidence.extract.signer import find_signer_block
+
+    width, height = size
+    block = find_signer_block(text, ocr=True)
+    if block is None or block.signer.name is not None or width <= 0 or height <= 0:
+        return None
+    title = [w for w in words if block.start <= w.start < block.end]
+    if not title:
+        return None
+    x0 = min(w.box[0] for w in title) * width
+    x1 = max(w.box[2] for w in title) * width
+    y1 = max(w.box[3] for w in title) * height
+    line_h = sorted((w.box[3] - w.box[1]) * height for w in title)[len(title) // 2]
+    left = max(0, int(x0 - SIGNER_WIDEN * (x1 - x0)))
+    top = int(y1 + 0.2 * line_h)
+    bottom = min(height, int(y1 + SIGNER_REACH * line_h))
+    if bottom - top < 3 * line_h or width - left < 4 * line_h:
+        return None
+    return (left, top, width, bottom)
 
 
 def _log_stderr(stderr: str, image_path: Path, *, quiet: bool = False) -> None:

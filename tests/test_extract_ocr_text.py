@@ -365,3 +365,16 @@ def test_a_colon_set_apart_at_a_subject_line_end_is_a_speck(form: str) -> None:
     # a label's colon ("Kính gửi:") still ends it
     label = text.replace("gói thầu :\nsố 13", "gói thầu\nKính gửi:\nsố 13")
     assert "Kính" not in (parse_header(clean_text(label)).subject or "")
+
+
+@pytest.mark.parametrize(("line", "name", "rank"), [
+    ("Thượng ftửng Nguyễn Văn Long", "Nguyễn Văn Long", "Thượng tướng"),  # tướng damaged
+    ("Trung tưởng Lê Văn Minh", "Lê Văn Minh", "Trung tướng"),
+    ("Đại Tướng Võ Văn An", "Võ Văn An", "Đại tướng"),                   # in capitals
+    ("Trung Thông Văn An", "Trung Thông Văn An", None),                  # a name's words
+])
+def test_a_generals_rank_damaged_by_ocr_is_kept_apart_from_the_name(
+        line: str, name: str, rank: str | None) -> None:
+    text = f"Trân trọng./.\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n\n{line}\n"
+    signer = _signer(text)
+    assert signer is not None and (signer.name, signer.rank) == (name, rank)

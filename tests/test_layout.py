@@ -255,7 +255,7 @@ def test_header_band_runs_from_the_top_to_the_number_and_date_lines() -> None:
 
 
 def test_second_reading_of_the_header_replaces_the_band_words_only() -> None:
-    from evidence.ingest.layout import header_band, merge_header_tsv
+    from evidence.ingest.layout import header_band, merge_crops_tsv
 
     words = _header_words()
     # the first pass lost the issuer's unit line and garbled the number
@@ -273,7 +273,7 @@ def test_second_reading_of_the_header_replaces_the_band_words_only() -> None:
     stacked += [TsvWord(w.text, w.conf, w.left - right[0], w.top - right[1] + below, w.width,
                         w.height, (w.line[0] + 50, *w.line[1:])) for w in first
                 if w.left >= right[0] and w.top < right[3]]
-    merged = merge_header_tsv(_tsv(first), _tsv(stacked, (W, below + right[3] - right[1])),
+    merged = merge_crops_tsv(_tsv(first), _tsv(stacked, (W, below + right[3] - right[1])),
                               [(left, 0), (right, below)])
     rows, _size = parse_tsv(merged)
     text, _words = layout_text(rows, (W, H))

@@ -273,3 +273,70 @@ def test_a_page_without_any_header_is_not_read_again(
     monkeypatch.setattr(engine, "_ocr", lambda path: from_tsv(_tsv(motto), (W, H)))
     engine(img)
     assert len(runs) == 1
+
+
+def _signer_page() -> list:
+    """A letter's last page: body, Nơi nhận on the left, the signer's title on the right;
+    the name under the signature was lost by the first pass."""
+    from tests.test_layout import _line
+
+    words = _line("Trân trọng cảm ơn sự phối hợp của các đồng chí./.", 260, 900, 1, 1)
+    words += _line("Nơi nhận:", 200, 1000, 2, 1) + _line("- Như trên;", 200, 1050, 2, 2)
+    words += _line("- Lưu: VT.", 200, 1100, 2, 3)
+    words += _line("KT. BỘ TRƯỞNG", 1500, 1000, 3, 1) + _line("THỨ TRƯỞNG", 1540, 1050, 3, 2)
+    return words
+
+
+def test_signer_block_is_read_again_when_the_first_pass_lost_the_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tesseract: str) -> None:
+    from PIL import Image
+
+    from tests.test_layout import H, W, _line, _tsv
+
+    first = _signer_page()
+    img = tmp_path / "page.png"
+    Image.new("L", (W, H), 255).save(img)
+    engine = TesseractEngine(cache=OcrCache(tmp_path / "cache"), header_pass=False)
+    monkeypatch.setattr(engine, "_ocr", lambda path: from_tsv(_tsv(first), (W, H)))
+    band = ocr_mod.signer_band(engine._ocr(img).text, engine._ocr(img).words, (W, H))
+    assert band is not None
+    left, top, right, bottom = band
+    # under the title lines, right of the Nơi nhận column, to the page's edge
+    assert 1096 < top < 1120 and left > 600 and right == W and bottom < H
+    runs: list[list[str]] = []
+
+    def fake_run(args: list[str], image_path: Path, **_kw: object) -> str:
+        runs.append(args)
+        # the crop read on its own: stroke debris, then the name with a damaged rank
+        again = _line("` /j ”", 300, 60, 1, 1) + _line("Thượng ftửng Nguyễn Văn Long", 100, 250, 1, 2)
+        Path(args[1] + ".tsv").write_text(_tsv(again, (right - left, bottom - top)),
+                                          encoding="utf-8")
+        return ""
+
+    monkeypatch.setattr(engine, "_run", fake_run)
+    result = engine(img)
+    from evidence.extract.signer import find_signer_block
+    block = find_signer_block(result.text, ocr=True)
+    assert block is not None and block.signer.name == "Nguyễn Văn Long"
+    assert block.signer.rank == "Thượng tướng" and block.signer.position == "Thứ trưởng"
+    assert "Nơi nhận" in result.text and runs[0][-3:] == ["--psm", "6", "tsv"]
+    assert engine(img).text == result.text and len(runs) == 1  # cached
+
+
+def test_a_signer_block_with_its_name_is_not_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tesseract: str) -> None:
+    from PIL import Image
+
+    from tests.test_layout import H, W, _line, _tsv
+
+    words = _signer_page() + _line("Nguyễn Văn Long", 1500, 1300, 3, 3)
+    img = tmp_path / "page.png"
+    Image.new("L", (W, H), 255).save(img)
+    engine = TesseractEngine(header_pass=False)
+    monkeypatch.setattr(engine, "_ocr", lambda path: from_tsv(_tsv(words), (W, H)))
+    monkeypatch.setattr(engine, "_run", lambda *a, **k: pytest.fail("read again"))
+    assert "Nguyễn Văn Long" in engine(img).text
+    # a page without a signer block has no band either
+    body = _line("Điều 2. Quyết định này có hiệu lực kể từ ngày ký.", 200, 400, 1, 1)
+    r = from_tsv(_tsv(body), (W, H))
+    assert ocr_mod.signer_band(r.text, r.words, (W, H)) is None
