@@ -23,6 +23,7 @@ cryptographic validity is made.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import warnings
@@ -97,9 +98,8 @@ def _read(fh: Any, wanted: set[int], size: int) -> dict[int, PageAnnotations]:
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
 
-    doc = PDFDocument(PDFParser(fh))
+    doc = PDFDocument(_parser_class()(fh))
     rm = PDFResourceManager(caching=True)
     device = PDFPageAggregator(rm, laparams=None)
     interpreter = PDFPageInterpreter(rm, device)
@@ -121,6 +121,45 @@ def _read(fh: Any, wanted: set[int], size: int) -> dict[int, PageAnnotations]:
         if found.fragments or found.signatures:
             out[number] = found
     return out
+
+
+@functools.cache
+def _parser_class() -> type:
+    """pdfminer's PDFParser, with hex strings decoded by :meth:`bytes.fromhex`.
+
+    pdfminer decodes ``<...>`` with a Python callback per byte: the signature value's
+    ``/Contents`` (a CMS blob of 8-30 KB, written in hex) then cost more than everything
+    else read from the file. The result is the same bytes, down to pdfminer's reading of a
+    lone last digit (``<4e6>`` is ``N\\x06``); should pdfminer's private parser hooks
+    change, its own parser is used.
+    """
+    from pdfminer import psparser
+    from pdfminer.pdfparser import PDFParser
+
+    found = getattr(psparser, "END_HEX_STRING", None)
+    hooks = ("_parse_hexstring", "_parse_main", "_add_token")
+    if not isinstance(found, re.Pattern) or not all(hasattr(PDFParser, h) for h in hooks):
+        return PDFParser
+    end: re.Pattern[bytes] = found
+    space = re.compile(rb"\s")
+
+    class _Parser(PDFParser):
+        def _parse_hexstring(self, s: bytes, i: int) -> int:
+            m = end.search(s, i)
+            if not m:
+                self._curtoken += s[i:]
+                return len(s)
+            j = m.start(0)
+            self._curtoken += s[i:j]
+            digits = space.sub(b"", self._curtoken).decode("ascii")
+            token = bytes.fromhex(digits[: len(digits) & ~1])
+            if len(digits) % 2:  # pdfminer reads a lone last digit as that nibble's value
+                token += bytes((int(digits[-1], 16),))
+            self._add_token(token)
+            self._parse1 = self._parse_main
+            return j
+
+    return _Parser
 
 
 def _resolve(obj: Any) -> Any:

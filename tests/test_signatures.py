@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
 from pathlib import Path
 
@@ -123,3 +125,23 @@ def test_pdf_dates() -> None:
 def test_certificate_names_of_garbage() -> None:
     assert certificate_names(b"\x30\x03\x02\x01\x00") == (None, None)
     assert certificate_names(b"not cms") == (None, None)
+
+
+@pytest.mark.parametrize("raw", [
+    b"<>", b"<4e6f>", b"<4E 6f\n2D\t41>", b"<4e6>",  # spaced, odd last digit
+    b"<" + b"30820a1f" * 3000 + b"00" * 500 + b">",  # a CMS blob longer than one read
+])
+def test_hex_strings_read_as_pdfminer_reads_them(raw: bytes) -> None:
+    from evidence.ingest.signatures import _parser_class
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.psexceptions import PSEOF
+
+    def tokens(parser: type) -> list[object]:
+        p, out = parser(io.BytesIO(raw + b" /Next ")), []
+        with contextlib.suppress(PSEOF):
+            while True:
+                out.append(p.nexttoken()[1])
+        return out
+
+    assert _parser_class() is not PDFParser  # pdfminer's hooks are still there
+    assert tokens(_parser_class()) == tokens(PDFParser)
