@@ -11,7 +11,7 @@ import pytest
 from evidence.extract import extract_facts
 from evidence.ingest.base import OcrMode
 from evidence.ingest.pipeline import extract_file
-from evidence.ingest.signatures import certificate_names, pdf_date_iso
+from evidence.ingest.signatures import certificate_names, pdf_date_iso, read_annotations
 from evidence.model import Page, Signature
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -145,3 +145,30 @@ def test_hex_strings_read_as_pdfminer_reads_them(raw: bytes) -> None:
 
     assert _parser_class() is not PDFParser  # pdfminer's hooks are still there
     assert tokens(_parser_class()) == tokens(PDFParser)
+
+
+def test_a_picture_signature_is_read_without_interpreting_its_appearance(tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+    from evidence.ingest.formats.pdf import _drawn_annotations
+
+    path = signed_letter(tmp_path / "cv.pdf", picture=True)
+    doc = pdfium.PdfDocument(path)
+    try:
+        drawn = _drawn_annotations(doc[0])
+    finally:
+        doc.close()
+    assert drawn[1] is None  # the day widget draws text
+    picture = drawn[0]
+    assert picture is not None  # the signature draws none: pdfminer need not look
+    d = _extract(path)
+    assert d["date"] == "2025-11-17"
+    assert d["number"] is None
+    [sig] = d["signatures"]
+    assert (sig["name"], sig["time"], sig["stamp_text"]) == (
+        "Sở Nội vụ", "2025-11-17T09:30:15+07:00", None)
+    # a rectangle pdfminer does not find at that index: the appearance is interpreted
+    shifted = {1: {0: (picture[0] + 5, *picture[1:])}}
+    assert read_annotations(path, [1], shifted)[1].signatures[0].stamp_text is None
+    lettered = signed_letter(tmp_path / "cv2.pdf")
+    assert read_annotations(lettered, [1], shifted)[1].signatures[0].stamp_text == "1178"
+    assert read_annotations(lettered, [1], {1: {0: picture}})[1].signatures[0].stamp_text is None
