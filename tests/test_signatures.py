@@ -172,3 +172,16 @@ def test_a_picture_signature_is_read_without_interpreting_its_appearance(tmp_pat
     lettered = signed_letter(tmp_path / "cv2.pdf")
     assert read_annotations(lettered, [1], shifted)[1].signatures[0].stamp_text == "1178"
     assert read_annotations(lettered, [1], {1: {0: picture}})[1].signatures[0].stamp_text is None
+
+
+def test_text_found_where_pdfium_saw_none_is_merged_all_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence.ingest.formats import pdf
+
+    path = signed_letter(tmp_path / "cv.pdf")
+    # pdfium takes every appearance for a picture, at a rectangle pdfminer does not read
+    monkeypatch.setattr(pdf, "_appearance_has_text", lambda annot: False)
+    monkeypatch.setattr(pdf, "_annot_rect", lambda annot: (0.0, 0.0, 1.0, 1.0))
+    d = _extract(path)
+    assert "Số: 1178 /SNV-CCHC" in d["text"][0]["text"]
+    assert d["date"] == "2025-11-17"

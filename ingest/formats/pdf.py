@@ -264,8 +264,9 @@ def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions,
                  count: int | None = None) -> list[_LayerPage]:
     layers: list[_LayerPage] = []
     plumber: Any = None
-    # pages with annotations that draw something: their raw text and character boxes
-    annotated: dict[int, tuple[str, list[Box | None]]] = {}
+    # pages with annotations that draw something: their raw text and character boxes (None
+    # when pdfium found no text in any of their appearances: nothing to merge, most likely)
+    annotated: dict[int, tuple[str, list[Box | None] | None]] = {}
     # ... and those of their annotations whose appearance draws no text (see _drawn_annotations)
     textless: dict[int, dict[int, Box]] = {}
     try:
@@ -282,11 +283,13 @@ def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions,
                     textless[i + 1] = {k: box for k, box in drawn.items() if box is not None}
                 if options.ocr is OcrMode.ALWAYS:
                     raw = ""
-                elif drawn:
+                elif any(box is None for box in drawn.values()):
                     raw, boxes = _page_text_boxes(page)
                     annotated[i + 1] = (raw, boxes)
                 else:
                     raw = _page_text(page)
+                    if drawn:
+                        annotated[i + 1] = (raw, None)
                 if drawn and i + 1 not in annotated:
                     annotated[i + 1] = ("", [])
                 text = clean_text(raw)
@@ -327,12 +330,12 @@ def _read_layers(doc: pdfium.PdfDocument, path: Path, options: ParseOptions,
                 x.usable = False
                 x.distrust = "text layer loses letters (font without a Unicode map): replaced by OCR"
     if annotated:
-        _add_annotations(path, layers, annotated, textless)
+        _add_annotations(doc, path, layers, annotated, textless)
     return layers
 
 
-def _add_annotations(path: Path, layers: list[_LayerPage],
-                     annotated: dict[int, tuple[str, list[Box | None]]],
+def _add_annotations(doc: pdfium.PdfDocument, path: Path, layers: list[_LayerPage],
+                     annotated: dict[int, tuple[str, list[Box | None] | None]],
                      textless: dict[int, dict[int, Box]]) -> None:
     """Merge what widgets and stamps draw into the page text at its position (the number
     and day an e-office stamps over the blanks), and keep the signature fields."""
@@ -346,11 +349,25 @@ def _add_annotations(path: Path, layers: list[_LayerPage],
         layer.signatures = page.signatures
         raw, boxes = annotated[layer.number]
         if page.fragments and raw.strip():
+            if boxes is None:  # pdfminer found text that pdfium did not: read the boxes now
+                raw, boxes = _reread_boxes(doc, layer.number)
             if layer.legacy:  # the converted text no longer matches pdfium's characters
                 merged = merge_fragments(layer.text, [], page.fragments)
             else:
                 merged = merge_fragments(raw, boxes, page.fragments)
             layer.text = clean_text(merged)
+
+
+def _reread_boxes(doc: pdfium.PdfDocument, number: int) -> tuple[str, list[Box | None]]:
+    """The page's raw text and character boxes (no boxes: the page no longer loads)."""
+    try:
+        page = doc[number - 1]
+    except pdfium.PdfiumError:
+        return "", []
+    try:
+        return _page_text_boxes(page)
+    finally:
+        page.close()
 
 
 def _drawn_annotations(page: pdfium.PdfPage) -> dict[int, Box | None]:
