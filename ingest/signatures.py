@@ -6,7 +6,7 @@ blanks of ``Số:      /BNV-CCHC`` and ``ngày   tháng   năm`` (``../shared/sp
 The page content then reads ``Số: /BNV-CCHC``; pypdfium2's text page never includes
 annotation appearances. This module reads, with pdfminer (already a dependency through
 pdfplumber), only the pages that pypdfium2 found to carry widget, free-text or stamp
-annotations:
+annotations, and interprets only the appearances in which pdfium found a text object:
 
 - the text each appearance stream draws (``/AP /N``, nested form XObjects included), one
   :class:`Fragment` per drawn line, with its box in PDF user space;
