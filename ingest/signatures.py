@@ -6,7 +6,7 @@ blanks of ``Số:      /BNV-CCHC`` and ``ngày   tháng   năm`` (``../shared/sp
 The page content then reads ``Số: /BNV-CCHC``; pypdfium2's text page never includes
 annotation appearances. This module reads, with pdfminer (already a dependency through
 pdfplumber), only the pages that pypdfium2 found to carry widget, free-text or stamp
-annotations:
+annotations, and interprets only the appearances in which pdfium found a text object:
 
 - the text each appearance stream draws (``/AP /N``, nested form XObjects included), one
   :class:`Fragment` per drawn line, with its box in PDF user space;
@@ -23,10 +23,12 @@ cryptographic validity is made.
 
 from __future__ import annotations
 
+import functools
+import io
 import logging
 import re
 import warnings
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +54,10 @@ _MIN_OVERLAP = 0.25
 #: ... and its centre lies within the line's horizontal extent widened by this many points
 _X_SLACK = 24.0
 _HIDDEN = 2 | 32  # annotation flags Hidden, NoView
+#: pdfium's rectangle (float32) and pdfminer's agree to this many points
+_SAME_POINT = 0.01
+#: a file up to this size is read into memory for pdfminer
+_IN_MEMORY = 64 * 1024 * 1024
 
 
 @dataclass
@@ -71,12 +77,18 @@ class PageAnnotations:
 
 # ---- reading ------------------------------------------------------------------------------
 
-def read_annotations(path: Path, pages: Collection[int]) -> dict[int, PageAnnotations]:
+def read_annotations(path: Path, pages: Collection[int],
+                     textless: Mapping[int, Mapping[int, Box]] | None = None,
+                     ) -> dict[int, PageAnnotations]:
     """Appearance text and signature fields of the given pages.
 
     Args:
         path: the PDF file.
         pages: 1-based numbers of the pages to read (those with annotations).
+        textless: page number -> {index in the page's ``/Annots`` -> rectangle} of the
+            annotations whose appearance pdfium found to hold no text object: not
+            interpreted (a signer's picture costs pdfminer more than a stamped number),
+            provided pdfminer reads the same rectangle at that index.
 
     Returns:
         Page number -> what its annotations draw and sign; pages without any are absent.
@@ -85,21 +97,24 @@ def read_annotations(path: Path, pages: Collection[int]) -> dict[int, PageAnnota
     if not pages:
         return {}
     try:
+        size = path.stat().st_size
         with path.open("rb") as fh:
-            return _read(fh, set(pages), path.stat().st_size)
+            # pdfminer reads in small chunks with a seek each: from memory unless too big
+            source = io.BytesIO(fh.read()) if size <= _IN_MEMORY else fh
+            return _read(source, set(pages), size, textless or {})
     except Exception as exc:  # pdfminer on hostile input: keep the pdfium text
         log.warning("%s: annotations not read (%s: %s)", path, type(exc).__name__, exc)
         return {}
 
 
-def _read(fh: Any, wanted: set[int], size: int) -> dict[int, PageAnnotations]:
+def _read(fh: Any, wanted: set[int], size: int,
+          textless: Mapping[int, Mapping[int, Box]]) -> dict[int, PageAnnotations]:
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
 
-    doc = PDFDocument(PDFParser(fh))
+    doc = PDFDocument(_parser_class()(fh))
     rm = PDFResourceManager(caching=True)
     device = PDFPageAggregator(rm, laparams=None)
     interpreter = PDFPageInterpreter(rm, device)
@@ -111,16 +126,56 @@ def _read(fh: Any, wanted: set[int], size: int) -> dict[int, PageAnnotations]:
         if number not in wanted:
             continue
         found = PageAnnotations()
-        for annot in _resolve(page.annots) or []:
+        skip = textless.get(number, {})
+        for k, annot in enumerate(_resolve(page.annots) or []):
             try:
                 _read_annotation(_resolve(annot), page, number, size, device, interpreter,
-                                 found)
+                                 found, skip.get(k))
             except Exception as exc:  # one broken annotation must not lose the others
                 log.debug("page %d: annotation skipped (%s: %s)", number, type(exc).__name__,
                           exc)
         if found.fragments or found.signatures:
             out[number] = found
     return out
+
+
+@functools.cache
+def _parser_class() -> type:
+    """pdfminer's PDFParser, with hex strings decoded by :meth:`bytes.fromhex`.
+
+    pdfminer decodes ``<...>`` with a Python callback per byte: the signature value's
+    ``/Contents`` (a CMS blob of 8-30 KB, written in hex) then cost more than everything
+    else read from the file. The result is the same bytes, down to pdfminer's reading of a
+    lone last digit (``<4e6>`` is ``N\\x06``); should pdfminer's private parser hooks
+    change, its own parser is used.
+    """
+    from pdfminer import psparser
+    from pdfminer.pdfparser import PDFParser
+
+    found = getattr(psparser, "END_HEX_STRING", None)
+    hooks = ("_parse_hexstring", "_parse_main", "_add_token")
+    if not isinstance(found, re.Pattern) or not all(hasattr(PDFParser, h) for h in hooks):
+        return PDFParser
+    end: re.Pattern[bytes] = found
+    space = re.compile(rb"\s")
+
+    class _Parser(PDFParser):
+        def _parse_hexstring(self, s: bytes, i: int) -> int:
+            m = end.search(s, i)
+            if not m:
+                self._curtoken += s[i:]
+                return len(s)
+            j = m.start(0)
+            self._curtoken += s[i:j]
+            digits = space.sub(b"", self._curtoken).decode("ascii")
+            token = bytes.fromhex(digits[: len(digits) & ~1])
+            if len(digits) % 2:  # pdfminer reads a lone last digit as that nibble's value
+                token += bytes((int(digits[-1], 16),))
+            self._add_token(token)
+            self._parse1 = self._parse_main
+            return j
+
+    return _Parser
 
 
 def _resolve(obj: Any) -> Any:
@@ -135,7 +190,7 @@ def _name(obj: Any) -> str | None:
 
 
 def _read_annotation(annot: Any, page: Any, number: int, size: int, device: Any,
-                     interpreter: Any, found: PageAnnotations) -> None:
+                     interpreter: Any, found: PageAnnotations, textless: Box | None) -> None:
     if not isinstance(annot, dict):
         return
     subtype = _name(annot.get("Subtype"))
@@ -149,7 +204,9 @@ def _read_annotation(annot: Any, page: Any, number: int, size: int, device: Any,
     if "FT" not in annot and isinstance(_resolve(annot.get("Parent")), dict):
         fieldd = _resolve(annot.get("Parent"))
     is_sig = subtype == "Widget" and _name(fieldd.get("FT")) == "Sig"
-    lines = _appearance_lines(annot, rect, page, device, interpreter) if rect else []
+    lines: list[tuple[str, Box]] = []
+    if rect is not None and not (textless is not None and _same_box(rect, textless)):
+        lines = _appearance_lines(annot, rect, page, device, interpreter)
     found.fragments.extend(Fragment(text, box, is_sig) for text, box in lines)
     if is_sig:
         value = _resolve(fieldd.get("V"))
@@ -166,6 +223,10 @@ def _rect(obj: Any) -> Box | None:
         return None
     box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
     return box if box[2] > box[0] and box[3] > box[1] else None
+
+
+def _same_box(a: Box, b: Box) -> bool:
+    return all(abs(x - y) <= _SAME_POINT for x, y in zip(a, b, strict=True))
 
 
 def _appearance_lines(annot: Any, rect: Box, page: Any, device: Any,

@@ -116,9 +116,9 @@ def _certificate(common_name: str, org: str) -> tuple[object, object]:
     return cert, key
 
 
-def _appearance(writer: Any, text: str, width: float, height: float) -> Any:
+def _appearance(writer: Any, text: str | None, width: float, height: float) -> Any:
     """A normal appearance that draws ``text`` through a nested form XObject (as e-office
-    signing tools do: ``/FRM Do``)."""
+    signing tools do: ``/FRM Do``); without text, a filled box (a signer's picture)."""
     from pypdf.generic import (
         ArrayObject,
         DecodedStreamObject,
@@ -134,7 +134,8 @@ def _appearance(writer: Any, text: str, width: float, height: float) -> Any:
     })
     bbox = ArrayObject([FloatObject(0), FloatObject(0), FloatObject(width), FloatObject(height)])
     inner = DecodedStreamObject()
-    inner.set_data(f"BT /F1 12 Tf 3 4 Td ({text}) Tj ET".encode("latin-1"))
+    inner.set_data(f"BT /F1 12 Tf 3 4 Td ({text}) Tj ET".encode("latin-1") if text is not None
+                   else f"0 0 1 rg 0 0 {width} {height} re f".encode())
     inner.update({
         NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
         NameObject("/BBox"): bbox,
@@ -159,8 +160,9 @@ _CMS_BYTES = 8192
 def signed_letter(path: Path, *, nfd: bool = False, number: str = "1178", day: str = "17",
                   signer: str = "Trần Thị Mai", cert_name: str = "Sở Nội vụ",
                   cert_org: str = "Ủy ban nhân dân tỉnh Hòa Bình",
-                  signed_at: str = "D:20251117093015+07'00'") -> Path:
-    """A signed công văn: number and day only in widget appearances (see module doc)."""
+                  signed_at: str = "D:20251117093015+07'00'", picture: bool = False) -> Path:
+    """A signed công văn: number and day only in widget appearances (see module doc);
+    ``picture``: the signature widget draws a picture, not the number."""
     import io
 
     from cryptography.hazmat.primitives import hashes, serialization
@@ -198,7 +200,8 @@ def signed_letter(path: Path, *, nfd: bool = False, number: str = "1178", day: s
     sig_ref = writer._add_object(sig_value)
     widgets = []
     for name, field_type, r, text, value in (
-            ("So", "/Sig", num_rect, number, sig_ref), ("Ngay", "/Tx", day_rect, day, None)):
+            ("So", "/Sig", num_rect, None if picture else number, sig_ref),
+            ("Ngay", "/Tx", day_rect, day, None)):
         ap = _appearance(writer, text, r[2] - r[0], r[3] - r[1])
         widget = DictionaryObject({
             NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Widget"),

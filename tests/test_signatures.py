@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import pytest
 from evidence.extract import extract_facts
 from evidence.ingest.base import OcrMode
 from evidence.ingest.pipeline import extract_file
-from evidence.ingest.signatures import certificate_names, pdf_date_iso
+from evidence.ingest.signatures import certificate_names, pdf_date_iso, read_annotations
 from evidence.model import Page, Signature
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -123,3 +125,63 @@ def test_pdf_dates() -> None:
 def test_certificate_names_of_garbage() -> None:
     assert certificate_names(b"\x30\x03\x02\x01\x00") == (None, None)
     assert certificate_names(b"not cms") == (None, None)
+
+
+@pytest.mark.parametrize("raw", [
+    b"<>", b"<4e6f>", b"<4E 6f\n2D\t41>", b"<4e6>",  # spaced, odd last digit
+    b"<" + b"30820a1f" * 3000 + b"00" * 500 + b">",  # a CMS blob longer than one read
+])
+def test_hex_strings_read_as_pdfminer_reads_them(raw: bytes) -> None:
+    from evidence.ingest.signatures import _parser_class
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.psexceptions import PSEOF
+
+    def tokens(parser: type) -> list[object]:
+        p, out = parser(io.BytesIO(raw + b" /Next ")), []
+        with contextlib.suppress(PSEOF):
+            while True:
+                out.append(p.nexttoken()[1])
+        return out
+
+    assert _parser_class() is not PDFParser  # pdfminer's hooks are still there
+    assert tokens(_parser_class()) == tokens(PDFParser)
+
+
+def test_a_picture_signature_is_read_without_interpreting_its_appearance(tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+    from evidence.ingest.formats.pdf import _drawn_annotations
+
+    path = signed_letter(tmp_path / "cv.pdf", picture=True)
+    doc = pdfium.PdfDocument(path)
+    try:
+        drawn = _drawn_annotations(doc[0])
+    finally:
+        doc.close()
+    assert drawn[1] is None  # the day widget draws text
+    picture = drawn[0]
+    assert picture is not None  # the signature draws none: pdfminer need not look
+    d = _extract(path)
+    assert d["date"] == "2025-11-17"
+    assert d["number"] is None
+    [sig] = d["signatures"]
+    assert (sig["name"], sig["time"], sig["stamp_text"]) == (
+        "Sở Nội vụ", "2025-11-17T09:30:15+07:00", None)
+    # a rectangle pdfminer does not find at that index: the appearance is interpreted
+    shifted = {1: {0: (picture[0] + 5, *picture[1:])}}
+    assert read_annotations(path, [1], shifted)[1].signatures[0].stamp_text is None
+    lettered = signed_letter(tmp_path / "cv2.pdf")
+    assert read_annotations(lettered, [1], shifted)[1].signatures[0].stamp_text == "1178"
+    assert read_annotations(lettered, [1], {1: {0: picture}})[1].signatures[0].stamp_text is None
+
+
+def test_text_found_where_pdfium_saw_none_is_merged_all_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence.ingest.formats import pdf
+
+    path = signed_letter(tmp_path / "cv.pdf")
+    # pdfium takes every appearance for a picture, at a rectangle pdfminer does not read
+    monkeypatch.setattr(pdf, "_appearance_has_text", lambda annot: False)
+    monkeypatch.setattr(pdf, "_annot_rect", lambda annot: (0.0, 0.0, 1.0, 1.0))
+    d = _extract(path)
+    assert "Số: 1178 /SNV-CCHC" in d["text"][0]["text"]
+    assert d["date"] == "2025-11-17"
