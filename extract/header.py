@@ -867,6 +867,9 @@ def parse_header(text: str) -> HeaderFacts:
                 hf.subject = sub.text
                 hf.spans["subject"] = (sub.start, sub.end, text[sub.start:sub.end])
                 hf.title_lines = [" ".join(c.text.split()), *sub.lines[1 if rest else 0:]]
+    if hf.date is None and not hf.date_unreadable and hf.type_code == "BB" and type_idx is not None:
+        _meeting_date(text, hf.spans["subject"][1] if "subject" in hf.spans
+                      else head_cells[type_idx].end, hf)
     _repair_symbol(text, hf)
     if hf.subject is None:
         for i, c in enumerate(head_cells):
@@ -1167,6 +1170,33 @@ def _date_without_place(text: str, head_cells: list[Cell], hf: HeaderFacts) -> N
         hf.spans["date"] = (adopted.start, adopted.end, adopted.raw)
         return
     _date_alone(split_cells(text, max(0, len(text) - 4000)), hf)
+
+
+# a biên bản's opening sentence: "Hôm nay, vào lúc 14 giờ 30 phút, ngày 18 tháng 12 năm
+# 2025, tại …", "Vào lúc 14 giờ 00 phút, ngày 09 tháng 12 năm 2025 tại …"
+_MEETING = re.compile(
+    r"(?:Hôm\s+nay\s*,?\s*)?(?:(?:vào\s+)?lúc\s+[^\n]{0,40}?,?\s*)?(?=ngày\s)", re.IGNORECASE)
+
+
+def _meeting_date(text: str, after: int, hf: HeaderFacts) -> None:
+    """A biên bản without a date line is dated by its opening sentence, the meeting it
+    records (``Vào lúc 14 giờ 00 phút, ngày 09 tháng 12 năm 2025 tại …``): only when that
+    sentence is the first paragraph under the title block (after ``Căn cứ …`` lines it is
+    the session's date, not the paper's), only a whole day, only in that sentence form (a
+    labelled ``Bắt đầu: 8h15' ngày …`` gives the meeting's hours)."""
+    line = next((x for x in text[after:after + 600].split("\n") if x.strip()), "")
+    start = text.find(line, after)
+    m = _MEETING.match(line.strip())
+    if m is None or not (m.group(0) or line.strip().startswith("Ngày")):
+        return
+    lead = start + len(line) - len(line.lstrip())
+    found = find_dates(line.strip()[m.end(): m.end() + 40])
+    # "ngày 09 tháng 12 năm 2025" from "ngày"; "ngày 05/3/2026" from its digits
+    if found and found[0].start <= 5 and found[0].precision == "day" and found[0].iso:
+        d = found[0]
+        hf.date = d.iso
+        at = lead + m.end()
+        hf.spans["date"] = (at + d.start, at + d.end, d.raw)
 
 
 def _date_alone(cells: list[Cell], hf: HeaderFacts) -> bool:

@@ -378,3 +378,32 @@ def test_a_generals_rank_damaged_by_ocr_is_kept_apart_from_the_name(
     text = f"Trân trọng./.\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n\n{line}\n"
     signer = _signer(text)
     assert signer is not None and (signer.name, signer.rank) == (name, rank)
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize(("opening", "date"), [
+    ("Vào lúc 14 giờ 00 phút, ngày 09 tháng 12 năm 2025 tại Hội trường Sở Nội vụ,", "2025-12-09"),
+    ("Hôm nay, vào lúc 8 giờ 30, ngày 18 tháng 12 năm 2025, tại trụ sở,", "2025-12-18"),
+    ("Hôm nay, ngày 05/3/2026, tại Văn phòng Ủy ban nhân dân xã,", "2026-03-05"),
+    ("Bắt đầu: 8h15’ ngày 15 tháng 3 năm 2026", None),  # the meeting's hours
+])
+def test_a_bien_ban_without_a_date_line_is_dated_by_its_opening_sentence(
+        form: str, opening: str, date: str | None) -> None:
+    text = ("UBND TỈNH LÂM ĐỒNG\nSỞ NỘI VỤ\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\n\nBIÊN BẢN\nHọp thống nhất về việc thành lập hội\n\n"
+            f"{opening}\ncác thành phần dự họp gồm:\n")
+    hf = parse_header(clean_text(unicodedata.normalize(form, text)))
+    assert hf.type_code == "BB" and hf.date == date
+    # a date line in the header stays the date
+    dated = text.replace("Độc lập - Tự do - Hạnh phúc\n",
+                         "Độc lập - Tự do - Hạnh phúc\nLâm Đồng, ngày 20 tháng 12 năm 2025\n")
+    assert parse_header(clean_text(dated)).date == "2025-12-20"
+
+
+def test_a_bien_ban_opening_under_its_legal_bases_keeps_no_date() -> None:
+    # after "Căn cứ …" lines, "Hôm nay, ngày …" dates the session, not the paper
+    text = ("CỤC HÓA CHẤT\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+            "BIÊN BẢN THẨM ĐỊNH\nHồ sơ đề nghị cấp giấy phép vận chuyển\n\n"
+            "Căn cứ Nghị định số 161/2024/NĐ-CP ngày 18 tháng 12 năm 2024;\n"
+            "Hôm nay, ngày 14 tháng 11 năm 2025, tại trụ sở Cục Hóa chất,\n")
+    assert parse_header(clean_text(text)).date is None
