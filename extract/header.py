@@ -292,6 +292,10 @@ def _find_symbol(text: str, cells: list[Cell]) -> tuple[SymbolParts | None, bool
 
 
 _GLUED_TYPE = re.compile(r"^[ \t]*(?P<num>\d{1,5})(?P<code>[A-ZĐ][A-Za-zĐ]{0,3})(?=[ \t]*-[ \t]*[A-ZĐ])")
+# an office's running number of its internal papers: "Số: 138-12/PT-NC" (the 138th, in
+# December), "Số: 20-01/26/PT-NC" (and the year)
+_RUNNING_NUMBER = re.compile(
+    r"^[ \t]*(?P<num>\d{1,5}-\d{1,2}(?:/\d{2})?)(?P<rest>/[A-ZĐ][A-Za-zĐđ]{0,3}-[A-ZĐ][^\s,;]*)")
 _BRACKET_UNIT = re.compile(r"[ \t]?(\([A-ZĐ][A-ZĐ0-9.&-]{0,11}\))")
 _DOTTED_UNIT = re.compile(r"(\.[A-ZĐ][A-ZĐ0-9]{0,7})(?![\wđĐ&.(/-])")
 
@@ -334,6 +338,18 @@ def _symbol_after_label(text: str, cells: list[Cell], i: int,
             parts.units = [*parts.units, unit.group(1).strip("().")]
             parts.end = unit.end()
         return parts, False
+    run = _RUNNING_NUMBER.match(after)
+    if run:
+        rest = parse_symbol(f"Số: 1{run.group('rest')}")
+        code = run.group("rest")[1:].split("-", 1)[0]
+        # a type code after it (an internal paper: PT, TTr, BC …), not a công văn's issuer
+        if rest is not None and is_type_code(code) and not rest.party \
+                and rest.symbol == f"1{run.group('rest')}":
+            off = c.start + m.end()
+            rest.number = run.group("num")
+            rest.symbol = run.group("num") + run.group("rest")
+            rest.start, rest.end = off + run.start("num"), off + run.end("rest")
+            return rest, False
     glued = _GLUED_TYPE.match(after)
     if glued and is_type_code(glued.group("code")):
         # "Số: 01NQ-HĐQLQ": the slash lost between the digits and a type code

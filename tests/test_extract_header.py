@@ -218,7 +218,11 @@ W⁄v cấp giấy phép vận chuyển
 
 def test_body_sentence_is_not_a_place_date_line() -> None:
     hf = parse_header("BIÊN BẢN KIỂM TRA\n\nHôm nay, ngày 08/6/2026, tại trụ sở Công ty, đoàn kiểm tra gồm:\n")
-    assert hf.date is None and hf.place is None
+    assert hf.place is None
+    # no date line: a biên bản is dated by its opening sentence right under the title
+    assert hf.date == "2026-06-08" and hf.spans["date"][2] == "08/6/2026"
+    hf = parse_header("KẾ HOẠCH KIỂM TRA\n\nHôm nay, ngày 08/6/2026, tại trụ sở Công ty, đoàn kiểm tra gồm:\n")
+    assert hf.date is None and hf.place is None  # any other paper: a body sentence
 
 
 def test_company_header() -> None:
@@ -442,3 +446,17 @@ def test_one_rule_for_a_misread_so_label(word: str, label: bool) -> None:
     from evidence.extract.header import is_misread_so_label
 
     assert is_misread_so_label(word) is label
+
+
+@pytest.mark.parametrize(("so", "number"), [
+    ("Số: 138-12/PT-NC", "138-12"),      # the office's 138th internal paper, in December
+    ("Số: 20-01/26/PT-NC", "20-01/26"),  # ... with the year
+])
+def test_an_offices_running_number_of_an_internal_paper(so: str, number: str) -> None:
+    text = (f"UBND TỈNH LÂM ĐỒNG\nVĂN PHÒNG\n{so}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\n\nPHIẾU TRÌNH\nKính gửi: Lãnh đạo UBND tỉnh.\n")
+    facts = extract_facts([text])
+    assert (facts.number, facts.symbol, facts.doc_type) == (number, so[4:], "PT")
+    # a Party number stays one: "12-NQ/TU" is number 12
+    party = extract_facts([text.replace(so, "Số: 12-NQ/TU").replace("PHIẾU TRÌNH", "NGHỊ QUYẾT")])
+    assert (party.number, party.symbol) == ("12", "12-NQ/TU")
