@@ -145,12 +145,15 @@ def _flatten(image: Image.Image) -> Image.Image:
     small = image.reduce(8) if min(image.size) >= 400 else image
     a = np.asarray(small)
     p10, p90 = np.percentile(a, 10), np.percentile(a, 90)
-    if p90 >= PAPER_WHITE and p10 >= PAPER_WHITE - 60:
-        return image  # white paper, even light: leave the pixels alone
     if p90 - p10 < 40:
         return image  # no print on it to bring out (a blank or uniform page)
     # the paper: text removed by a max filter, then blurred; at 1/8 scale this is cheap
     paper = small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.GaussianBlur(6))
+    if p90 >= PAPER_WHITE and p10 >= PAPER_WHITE - 60 \
+            and np.percentile(np.asarray(paper), 10) >= PAPER_WHITE:
+        # white paper, even light: leave the pixels alone. (A phone scan's grey, textured
+        # sheet inside a white frame has a white 90th percentile too: its paper is not.)
+        return image
     paper = paper.resize(image.size, Image.Resampling.BILINEAR)
     px = np.asarray(image, dtype=np.float32)
     bg = np.maximum(np.asarray(paper, dtype=np.float32), 1.0)

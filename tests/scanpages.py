@@ -221,3 +221,15 @@ def phone_photo(img: Image.Image) -> Image.Image:
     shade = grad.point(lambda v: 210 - v * 70 // 255)
     out = ImageChops.multiply(turned, Image.merge("RGB", [shade, shade, shade]))
     return out.resize((1400, round(1400 * h / w)), Image.Resampling.LANCZOS)
+
+
+def app_scan(img: Image.Image) -> Image.Image:
+    """A scanning app's page: the sheet grey (about 215) with the texture of its JPEG,
+    set inside a white frame; its 90th percentile is the frame's white."""
+    w, h = img.size
+    rng = random.Random(7)
+    noise = Image.effect_noise((w, h), 18).point(lambda v: 200 + v * 30 // 255)
+    sheet = ImageChops.multiply(img.convert("L"), noise)
+    frame = Image.new("L", (w + w // 6, h + h // 6), 255)
+    frame.paste(sheet, (w // 12 + rng.randint(-4, 4), h // 12))
+    return frame.convert("RGB")

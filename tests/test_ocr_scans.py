@@ -165,3 +165,23 @@ def test_a_scanned_pdf_whose_header_columns_tesseract_runs_together(tmp_path: Pa
     assert doc["date"] == "2025-10-09"
     assert doc["doc_type"] == "CV" and doc["review"] == []
     assert not home.exists()  # extract touches no store
+
+
+def test_a_grey_textured_sheet_in_a_white_frame_is_flattened(tmp_path: Path) -> None:
+    # a scanning app's page: the frame is white, so is the 90th percentile, the sheet not
+    import numpy as np
+    from evidence.ingest.formats.image import parse
+    from evidence.ingest.ink import PAPER_WHITE, prepare_page
+
+    from tests.scanpages import app_scan
+
+    img = app_scan(letter_page())
+    prepared = prepare_page(img, (8.27 * 7 / 6, 11.69 * 7 / 6), dpi=300).image
+    a = np.asarray(prepared.convert("L"))
+    h, w = a.shape
+    sheet = a[h // 8: h // 4, w // 8: w // 2]  # top left of the sheet, print and paper
+    assert np.percentile(sheet, 50) >= PAPER_WHITE  # the paper turned white
+    assert np.percentile(sheet, 1) < 100  # the print still dark
+    path = tmp_path / "scan-app.png"
+    img.save(path)
+    _assert_printed_letter(_facts(parse(path, ParseOptions())))
