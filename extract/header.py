@@ -651,6 +651,8 @@ def _subject_after(
         if seen_text and gap and not _continues_after_gap(whole, t, firsts[k + 1 :], c.line, text,
                                                           body_cut):
             break
+        if seen_text and not upper_subject and _body_width(t, parts) and not _joins(whole):
+            break  # a body sentence right under the trích yếu, no anchor, no blank line
         parts.append(t)
         seen_text = True
         end = c.end
@@ -668,6 +670,21 @@ def _subject_after(
 
 # a line OCR made of a speck: one to three marks, or one digit
 _SPECK_LINE = re.compile(r"^(?:[^\w\s]{1,3}|\d)$")
+
+
+#: a line this many times as long as the trích yếu's longest, and at least
+#: :data:`_BODY_LINE_MIN` characters, runs the page's width: the body
+_BODY_WIDTH = 1.6
+_BODY_LINE_MIN = 70
+
+
+def _body_width(t: str, parts: list[str]) -> bool:
+    """A capitalised line that runs the page's width under a sentence-case trích yếu set
+    in its column: the body has started (``Ủy ban nhân dân huyện đề nghị các xã …`` right
+    under ``V/v tổ chức hội nghị …``). A DOCX paragraph is one line, however long, so only
+    a trích yếu of two lines or more (wrapped in its column) is measured."""
+    return (len(parts) >= 2 and t[:1].isupper() and len(t) >= _BODY_LINE_MIN
+            and len(t) >= _BODY_WIDTH * max(len(p) for p in parts))
 
 
 def _debris(t: str) -> bool:

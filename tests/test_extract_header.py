@@ -460,3 +460,28 @@ def test_an_offices_running_number_of_an_internal_paper(so: str, number: str) ->
     # a Party number stays one: "12-NQ/TU" is number 12
     party = extract_facts([text.replace(so, "Số: 12-NQ/TU").replace("PHIẾU TRÌNH", "NGHỊ QUYẾT")])
     assert (party.number, party.symbol) == ("12", "12-NQ/TU")
+
+
+_RUN_ON = """UBND HUYỆN BẢO THẮNG          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+PHÒNG NỘI VỤ                       Độc lập - Tự do - Hạnh phúc
+Số: 215/PNV-CCHC              Bảo Thắng, ngày 08 tháng 5 năm 2026
+V/v tổ chức hội nghị tổng kết
+công tác cải cách hành chính năm 2025
+{next}
+"""
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+@pytest.mark.parametrize(("next_line", "subject_end"), [
+    # a body sentence running the page's width right under it, no anchor, no blank line
+    ("Ủy ban nhân dân huyện đề nghị các xã, thị trấn chuẩn bị báo cáo tham luận và cử "
+     "đại biểu tham dự hội nghị đầy đủ, đúng thành phần.", "năm 2025"),
+    # a short capitalised line in the column goes on with it
+    ("Ủy ban nhân dân xã Phong Niên", "năm 2025 Ủy ban nhân dân xã Phong Niên"),
+])
+def test_a_sentence_case_subject_ends_where_a_full_width_body_line_starts(
+        form: str, next_line: str, subject_end: str) -> None:
+    text = unicodedata.normalize(form, _RUN_ON.format(next=next_line))
+    hf = parse_header(text)
+    subject = unicodedata.normalize("NFC", hf.subject or "")
+    assert subject.startswith("V/v tổ chức hội nghị tổng kết") and subject.endswith(subject_end)
