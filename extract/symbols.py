@@ -246,7 +246,9 @@ def repair_ocr_citation(symbol: str, year: int | None) -> str:
     - a decree's issuer misread or cut: ``93/2019/NĐ-CE``, ``146/2025/NĐ-GP``, ``…/NĐ-C``
       -> ``…/NĐ-CP`` (decrees are the Government's);
     - a Party type code's L read as 1, its ``TW`` as ``TIV``: ``132-K1/TIV`` ->
-      ``132-KL/TW``.
+      ``132-KL/TW``;
+    - a ministry's ``TT`` with one letter misread: ``38/2025/T1-BCT``, ``37/2025/TEBCT``
+      -> ``…/TT-BCT``.
     """
     party = re.fullmatch(r"(?P<n>\d+[a-z]?)-(?P<code>[A-Za-zĐđ0-9]{2,4})(?P<tail>/.+)", symbol)
     if party is not None:
@@ -269,6 +271,8 @@ def repair_ocr_citation(symbol: str, year: int | None) -> str:
         elif len(glued) == 1 and not single:
             code = glued.pop()
             segs[0:1] = [code, first[len(code):]]
+    if year is not None and segs[0] not in STATE_CODES:
+        segs = _ministry_circular(segs)
     if segs[0] == "NĐ" and len(segs) == 2 and segs[1] != "CP" and (
             segs[1] == "C" or (len(segs[1]) == 2 and sum(a != b for a, b in zip(segs[1], "CP", strict=True)) == 1)):
         segs[1] = "CP"  # "NĐ-CE", "NĐ-GP", "NĐ-C": decrees are the Government's
@@ -276,6 +280,26 @@ def repair_ocr_citation(symbol: str, year: int | None) -> str:
     if year is not None:
         chain = _QH_DIGITS.sub(lambda q: _one_term(q, year), chain)
     return head + chain
+
+
+# a ministry's code ("BCT", "BTNMT", "BNNPTNT"): what follows a circular's TT
+_MINISTRY = re.compile(r"^B[A-ZĐ]{1,7}$")
+
+
+def _ministry_circular(segs: list[str]) -> list[str]:
+    """A normative document of a ministry whose ``TT`` OCR damaged by one letter, the dash
+    kept (``38/2025/T1-BCT``) or lost (``37/2025/TEBCT``): a ministry issues thông tư
+    (and quyết định, two letters away), so one reading undoes it."""
+    first = segs[0]
+    if len(segs) >= 2 and len(first) == 2 and _MINISTRY.match(segs[1]):
+        code, rest = first, segs[1:]
+    elif len(segs) == 1 and _MINISTRY.match(first[2:]):
+        code, rest = first[:2], [first[2:]]
+    else:
+        return segs
+    if sum(a != b for a, b in zip(code, "TT", strict=True)) == 1:
+        return ["TT", *rest]
+    return segs
 
 
 def _one_letter_less(code: str) -> set[str]:

@@ -187,6 +187,9 @@ def test_spaces_lost_in_the_text_layer() -> None:
     ("93/2019/NĐ-CE", 2019, "93/2019/NĐ-CP"),          # decrees are the Government's
     ("146/2025/NĐ-GP", 2025, "146/2025/NĐ-CP"),
     ("23/2024/TTBCT", 2024, "23/2024/TT-BCT"),         # the dash lost after the type code
+    ("38/2025/T1-BCT", 2025, "38/2025/TT-BCT"),        # a ministry's TT, one letter misread
+    ("37/2025/TEBCT", 2025, "37/2025/TT-BCT"),         # ... and its dash lost
+    ("12/2025/QĐ-BCT", 2025, "12/2025/QĐ-BCT"),        # a ministry's decision stays one
     ("132-K1/TIV", None, "132-KL/TW"),                 # a Party code's L as 1, W as IV
     # nothing to undo, or more than one reading: as they are
     ("6050/BTP-BTTTP", None, "6050/BTP-BTTTP"),        # an issuer code is no closed set
