@@ -25,7 +25,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 from ..model import Citation, Span
 from .dates import find_dates
 from .doctypes import STATE_CODES, TYPE_NAMES, canonical_code
-from .normalize import fold
+from .normalize import fold, unify_marks
 from .symbols import (
     SYMBOL_PATTERN,
     SymbolParts,
@@ -95,6 +95,7 @@ def find_citations(
     Returns:
         The citations.
     """
+    text = unify_marks(text)  # "21 7⁄2025/NĐ-CP", "37/2020/TT–BCT": offsets kept
     own = normalize_symbol(own_symbol) if own_symbol and own_symbol[:1].isdigit() else None
     seen: set[str] = set()
     counts: dict[str, int] = {}
@@ -106,7 +107,7 @@ def find_citations(
             continue
         parts = _repair(parts_from_match(m), text, m)
         if ocr:
-            parts = _repaired_ocr(parts, text, m.end())
+            parts = _repaired_ocr(_joined_number(parts, text), text, m.end())
         head = text[max(0, m.start() - 140) : m.start()]
         near = _TW_NEAR.search(head[-40:])
         tw: str | None = None
@@ -218,6 +219,23 @@ def _central_party(parts: SymbolParts, text: str, end: int) -> SymbolParts:
         return parts
     fixed.start, fixed.end = parts.start, parts.end
     return fixed
+
+
+# digits of the number OCR split by a space, right after "số": "số 21 7/2025/NĐ-CP"
+_SPLIT_NUMBER = re.compile(r"(?:số|Số|SỐ)[ \t]+(?P<d>\d{1,3})[ \t]$")
+
+
+def _joined_number(parts: SymbolParts, text: str) -> SymbolParts:
+    """A cited number OCR split in two by a space (``Nghị định số 21 7/2025/NĐ-CP`` is
+    217/2025/NĐ-CP): the digits right after ``số`` and before the number are its first."""
+    split = _SPLIT_NUMBER.search(text, max(0, parts.start - 10), parts.start)
+    if split is None or parts.number is None or not parts.symbol.startswith(parts.number):
+        return parts
+    joined = parse_symbol_text(split.group("d") + parts.symbol)
+    if joined is None or joined.symbol != split.group("d") + parts.symbol:
+        return parts
+    joined.start, joined.end = split.start("d"), parts.end
+    return joined
 
 
 def _repaired_ocr(parts: SymbolParts, text: str, end: int) -> SymbolParts:

@@ -20,6 +20,7 @@ __all__ = [
     "fold",
     "fold_keep_length",
     "normalize_span",
+    "unify_marks",
 ]
 
 # eth for Đ/đ (§6.3), and the Latin "oi" letters U+01A2/U+01A3 that some PDF fonts emit
@@ -30,8 +31,9 @@ _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _ODD_SPACES = "\u00a0\u2007\u202f\u3000"
 _SPACES = str.maketrans(dict.fromkeys(_ODD_SPACES, " "))
-_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"})
-_SLASHES = str.maketrans({"\u2215": "/", "\uff0f": "/", "\u2044": "/"})
+# dash and slash look-alikes, each one character for one ASCII mark
+_MARKS = str.maketrans({**{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"},
+                        "\u2215": "/", "\uff0f": "/", "\u2044": "/"})
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _VOWELS = set("aăâeêioôơuưy")
@@ -54,10 +56,16 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(_ETH)
 
 
+def unify_marks(text: str) -> str:
+    """Dash and slash look-alikes (``–``, ``−``, ``⁄`` …) as ``-`` and ``/``, one character
+    for one: offsets into ``text`` stay valid."""
+    return text.translate(_MARKS)
+
+
 def normalize_span(span: str) -> str:
     """Normalise a candidate number/symbol span (§3.1): NFC, eth, dash and slash look-alikes,
     whitespace next to ``/`` and ``-`` removed (``137 /KH–UBND`` -> ``137/KH-UBND``)."""
-    s = clean_text(span).translate(_DASHES).translate(_SLASHES)
+    s = unify_marks(clean_text(span))
     return re.sub(r"\s*([/-])\s*", r"\1", s).strip()
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .doctypes import PARTY_CODES, STATE_CODES, canonical_code, canonical_issuer_code
-from .normalize import fold, normalize_span
+from .normalize import fold, normalize_span, unify_marks
 
 __all__ = [
     "SYMBOL_PATTERN",
@@ -392,15 +392,11 @@ def symbol_key(symbol: str | None, *, numbered: bool = False) -> str | None:
     return key
 
 
-_DASH_LIKE = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"})
-_SLASH_LIKE = str.maketrans({"\u2215": "/", "\uff0f": "/", "\u2044": "/"})
-
-
 def _prepare(text: str) -> str:
     """NFC, eth, dash and slash look-alikes mapped one-for-one where possible."""
     from .normalize import clean_text
 
-    return clean_text(text).translate(_DASH_LIKE).translate(_SLASH_LIKE)
+    return unify_marks(clean_text(text))
 
 
 def normalize_symbol(s: str) -> str:
