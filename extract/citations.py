@@ -96,6 +96,8 @@ def find_citations(
         The citations.
     """
     text = unify_marks(text)  # "21 7⁄2025/NĐ-CP", "37/2020/TT–BCT": offsets kept
+    if ocr:
+        text = _SPECK_BEFORE.sub(" ", text)  # "số .23/2024/TT-BCT": a speck, as a space
     own = normalize_symbol(own_symbol) if own_symbol and own_symbol[:1].isdigit() else None
     seen: set[str] = set()
     counts: dict[str, int] = {}
@@ -221,6 +223,8 @@ def _central_party(parts: SymbolParts, text: str, end: int) -> SymbolParts:
     return fixed
 
 
+# an OCR speck between "số" and a number: "số .23/2024/TT-BCT", "số '151/GP-UBND"
+_SPECK_BEFORE = re.compile(r"(?<=\bsố )[.,'`‘’](?=\d{1,5}/)", re.IGNORECASE)
 # digits of the number OCR split by a space, right after "số": "số 21 7/2025/NĐ-CP"
 _SPLIT_NUMBER = re.compile(r"(?:số|Số|SỐ)[ \t]+(?P<d>\d{1,3})[ \t]$")
 

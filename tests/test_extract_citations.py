@@ -236,12 +236,13 @@ def test_a_central_party_code_damaged_by_ocr_is_repaired_where_the_text_names_th
 
 
 @pytest.mark.parametrize("form", ["NFC", "NFD"])
-def test_a_fraction_slash_and_a_number_split_by_ocr(form: str) -> None:
+def test_a_fraction_slash_a_speck_and_a_number_split_by_ocr(form: str) -> None:
     text = unicodedata.normalize(form, (
         "Căn cứ Nghị định số 21 7⁄2025/NĐ-CP ngày 05/8/2025 của Chính phủ; Thông tư số "
-        "37/2020/TT–BCT; khoản 3 Điều 5 Quyết định 12/QĐ-UBND."))
+        "37/2020/TT–BCT; khoản 3 Điều 5 Quyết định 12/QĐ-UBND; Thông tư số .23/2024/TT-BCT."))
     cited = find_citations(clean_text(text), ocr=True)
-    assert [c.symbol for c in cited] == ["217/2025/NĐ-CP", "37/2020/TT-BCT", "12/QĐ-UBND"]
+    assert [c.symbol for c in cited] == ["217/2025/NĐ-CP", "37/2020/TT-BCT", "12/QĐ-UBND",
+                                         "23/2024/TT-BCT"]  # a speck before the number
     # a text layer: look-alike marks unified too; digits are joined only on OCR'd text
     printed = [c.symbol for c in find_citations(clean_text(text))]
     assert "37/2020/TT-BCT" in printed and "217/2025/NĐ-CP" not in printed
