@@ -84,6 +84,12 @@ def motto_start(words: Sequence[str], *, second_line: bool = True) -> int | None
         (``ĐẢNG CỘNG SẢN VIỆT NAM``) or, with ``second_line``, ``Độc lập - Tự do``; None
         when the line holds none of them.
     """
+    return _motto_start(tuple(words), second_line)
+
+
+@functools.lru_cache(maxsize=4096)
+def _motto_start(words: tuple[str, ...], second_line: bool) -> int | None:
+    # cached: the header's cells are cut several times over the same lines
     tokens = [(i, t) for i, w in enumerate(words) if (t := _motto_token(w))]
     heads = _MOTTO_HEADS if second_line else _MOTTO_HEADS[:2]
     best: tuple[float, int] | None = None
