@@ -18,6 +18,7 @@ reads the fields of a document from the pages before its first attachment.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -54,6 +55,17 @@ _ATTACHED = re.compile(r"^[(\[]?\s*(?:ban hanh |duoc )?kem theo (?:quyet dinh|ke
 _MOTTO_HEADS = (" ".join(_MOTTO.split()[:4]), " ".join(_PARTY.split()[:3]),
                 " ".join(_MOTTO_2.split()[:4]))
 _HEAD_FUZZ = 80.0
+#: each head's first word and its number of words
+_HEAD_FIRST = tuple((h.split(" ", 1)[0], h.count(" ") + 1) for h in _MOTTO_HEADS)
+_FIRST_LENGTHS = frozenset(len(first) for first, _n in _HEAD_FIRST)
+_NON_WORD = re.compile(r"\W+")
+
+
+@functools.lru_cache(maxsize=16384)
+def _motto_token(word: str) -> str:
+    """A word as :func:`motto_start` compares it: accent-folded, letters and digits only
+    (cached: a page's lines are cut at mottos many times, over the same words)."""
+    return _NON_WORD.sub("", fold(word))
 
 
 def motto_start(words: Sequence[str], *, second_line: bool = True) -> int | None:
@@ -72,15 +84,21 @@ def motto_start(words: Sequence[str], *, second_line: bool = True) -> int | None
         (``ĐẢNG CỘNG SẢN VIỆT NAM``) or, with ``second_line``, ``Độc lập - Tự do``; None
         when the line holds none of them.
     """
-    tokens = [(i, t) for i, w in enumerate(words) if (t := re.sub(r"\W+", "", fold(w)))]
+    return _motto_start(tuple(words), second_line)
+
+
+@functools.lru_cache(maxsize=4096)
+def _motto_start(words: tuple[str, ...], second_line: bool) -> int | None:
+    # cached: the header's cells are cut several times over the same lines
+    tokens = [(i, t) for i, w in enumerate(words) if (t := _motto_token(w))]
     heads = _MOTTO_HEADS if second_line else _MOTTO_HEADS[:2]
     best: tuple[float, int] | None = None
     for k, (i, t) in enumerate(tokens):
-        for head in heads:
-            first = head.split(" ", 1)[0]
-            if t != first and (len(t) != len(first) or fuzz.ratio(t, first) < 75):
+        if len(t) not in _FIRST_LENGTHS:
+            continue
+        for head, (first, n) in zip(heads, _HEAD_FIRST, strict=False):
+            if len(t) != len(first) or (t != first and fuzz.ratio(t, first) < 75):
                 continue  # the motto's first word as printed or one letter misread
-            n = head.count(" ") + 1
             if k + n > len(tokens):
                 continue
             score = fuzz.ratio(" ".join(x for _j, x in tokens[k:k + n]), head)

@@ -38,9 +38,11 @@ def strip_tones(word: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in nfd if c not in _TONE_MARKS))
 
 
+@lru_cache(maxsize=65536)
 def is_syllable(word: str) -> bool:
     """Is ``word`` (any case) spelled as one Vietnamese syllable (``Thịnh``: yes; ``X``,
-    ``Hsäng``, ``tzoang``: no)?"""
+    ``Hsäng``, ``tzoang``: no)? (Cached: a page's words repeat, and the text-layer judge
+    asks it of each run of letters.)"""
     low = word.lower()
     return (0 < len(low) <= 7 and all(c in VN_LETTERS for c in low)
             and SYLLABLE.fullmatch(strip_tones(low)) is not None)

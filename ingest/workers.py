@@ -367,6 +367,9 @@ class _Pool:
         from multiprocessing.connection import wait
 
         exhausted = False
+        # outcomes received, yielded once their workers have their next unit: the caller
+        # stores an outcome while the worker reads on (--jobs 1 too: the two overlap)
+        done: list[Outcome] = []
         while True:
             while not exhausted:
                 idle = next((w for w in self.workers if w.task is None), None)
@@ -383,6 +386,8 @@ class _Pool:
                 w.deadline = time.monotonic() + w.limit
                 w.base_rss, w.peak = _rss(w.proc.pid), 0
                 w.conn.send((task, self.options))
+            yield from done
+            done.clear()
             busy = [w for w in self.workers if w.task is not None]
             if not busy:
                 if exhausted:
@@ -394,7 +399,7 @@ class _Pool:
                              timeout=wait_for))
             for w in busy:
                 if w.conn in ready or w.proc.sentinel in ready:
-                    yield from self._receive(w)
+                    done.extend(self._receive(w))
             now = time.monotonic()
             for w in list(self.workers):
                 task = w.task
@@ -402,13 +407,14 @@ class _Pool:
                     continue
                 if now >= w.deadline:
                     self._kill(w)
-                    yield _failed_outcome(task, FailReason.TIMEOUT, _timeout_message(w.limit))
+                    done.append(_failed_outcome(task, FailReason.TIMEOUT,
+                                                _timeout_message(w.limit)))
                     continue
                 w.peak = max(w.peak, _rss(w.proc.pid) - w.base_rss)
                 if self.max_memory and w.peak > self.max_memory:
                     self._kill(w)
-                    yield _failed_outcome(task, FailReason.TOO_LARGE,
-                                          _memory_message(self.max_memory))
+                    done.append(_failed_outcome(task, FailReason.TOO_LARGE,
+                                                _memory_message(self.max_memory)))
 
     def _receive(self, w: _Worker) -> Iterator[Outcome]:
         while w.task is not None:

@@ -461,6 +461,36 @@ def test_jobs_2_gives_the_same_store_as_jobs_1(tmp_path: Path) -> None:
     assert dump(tmp_path / "h1") == dump(tmp_path / "h2")
 
 
+def test_the_worker_reads_the_next_unit_while_an_outcome_is_stored(src: Path,
+                                                                   tmp_path: Path) -> None:
+    """--jobs 1 in a worker: the next unit is sent before the previous outcome reaches
+    the caller (storing it overlaps the reading), and the store is the in-process one."""
+    from evidence.ingest.base import ParseOptions
+    from evidence.ingest.pipeline import file_info
+    from evidence.ingest.workers import Task, open_runner
+
+    files = sorted(src.rglob("*.txt"))
+    events: list[str] = []
+
+    def tasks():  # type: ignore[no-untyped-def]
+        for k, f in enumerate(files, start=1):
+            events.append(f"send {k}")
+            yield Task(k, [file_info(f)])
+
+    runner = open_runner(1, ParseOptions(), 60.0, 0, True, lambda *_: None)
+    try:
+        for outcome in runner.run(tasks()):
+            events.append(f"got {outcome.key}")
+    finally:
+        runner.close()
+    n = len(files)
+    assert events == (["send 1"] + [e for k in range(2, n + 1)
+                                    for e in (f"send {k}", f"got {k - 1}")] + [f"got {n}"])
+    ingest(src, tmp_path / "h1", isolate=True)
+    ingest(src, tmp_path / "h2")
+    assert dump(tmp_path / "h1") == dump(tmp_path / "h2")
+
+
 def test_a_lone_long_scan_is_read_on_both_cpus_with_jobs_2(tmp_path: Path) -> None:
     """With nothing else to read, the idle worker's CPU slot OCRs pages of the other
     worker's scan (ingest.cpu): the store is the one --jobs 1 builds, and the slot files
