@@ -372,6 +372,7 @@ def test_a_colon_set_apart_at_a_subject_line_end_is_a_speck(form: str) -> None:
     ("Trung tưởng Lê Văn Minh", "Lê Văn Minh", "Trung tướng"),
     ("Đại Tướng Võ Văn An", "Võ Văn An", "Đại tướng"),                   # in capitals
     ("Trung Thông Văn An", "Trung Thông Văn An", None),                  # a name's words
+    ("Nguyễn:Đình Trung", "Nguyễn Đình Trung", None),      # a colon OCR set between words
 ])
 def test_a_generals_rank_damaged_by_ocr_is_kept_apart_from_the_name(
         line: str, name: str, rank: str | None) -> None:
