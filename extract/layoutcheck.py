@@ -204,7 +204,6 @@ def _unread(page: Page) -> str:
 def _pen(page: Page, reading: _Reading, words: list[Word]) -> bool:
     """Whether a pen wrote the value: ink over its region, or hand-tall digits; never on a
     drawn page."""
-    reading.drawn = page.drawn
     return not page.drawn and (_pen_over(page.ink, reading.region) or _tall(reading, words))
 
 
@@ -246,7 +245,7 @@ def _number_slot(facts: Facts, pages: dict[int, Page],
         page_no = 1
     if reading is None:
         return None
-    reading.number = True
+    reading.number, reading.drawn = True, page.drawn
     return page_no, reading, _pen(page, reading, page.words)
 
 
@@ -384,7 +383,7 @@ def _check_date(facts: Facts, pages: dict[int, Page]) -> None:
         region = None
         if before and after and _same_line(before[-1], after[0]):
             region = _band(before[-1].box[2], after[0].box[0], after[0])
-        parts[key] = _Reading(value, region)
+        parts[key] = _Reading(value, region, drawn=page.drawn)
     pen = {k: _pen(page, r, words) for k, r in parts.items()}
     unsure = {k: bool(r.words) and (not r.clean() or r.min_conf() < LOW_CONFIDENCE)
               for k, r in parts.items()}
