@@ -147,14 +147,15 @@ def _scan_dpi(path: Path) -> float | None:
     """Resolution of page 1's largest image, taken as A4 when the page is not a paper size
     (a phone photo stored at a nominal 72 ppi); None without an image."""
     import pypdfium2 as pdfium
-    from evidence.ingest.formats.pdf import _image_scale
+    from evidence.ingest.formats.pdf import _largest_image
     from evidence.ingest.ink import A3_SHORT_INCHES, A4_SHORT_INCHES
 
     doc = pdfium.PdfDocument(path)
     try:
         page = doc[0]
         w, h = page.get_size()
-        scale = _image_scale(page)
+        largest = _largest_image(page)
+        scale = largest[0] if largest is not None else None
         page.close()
     finally:
         doc.close()

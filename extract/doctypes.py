@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from .abbreviations import expansions
-from .normalize import fold
+from .normalize import fold, one_letter_off
 
 __all__ = [
     "ABBREVIATIONS",
@@ -237,8 +237,7 @@ def type_from_damaged_name(text: str, code: str) -> str | None:
     f = " ".join(re.sub(r"[^\w\s]|_", " ", fold(text)).split())
     names = [name for name, c in _FOLDED_NAMES if c == code and len(name.replace(" ", "")) >= 7]
     for name in names:
-        if len(f) == len(name) and sum(a != b for a, b in zip(f, name, strict=True)) == 1 \
-                and f.count(" ") == name.count(" "):
+        if one_letter_off(f, name) and f.count(" ") == name.count(" "):
             return type_name(code)
     return None
 

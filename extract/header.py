@@ -1211,24 +1211,27 @@ _MEETING = re.compile(
     r"(?:Hôm\s+nay\s*,?\s*)?(?:(?:vào\s+)?lúc\s+[^\n]{0,40}?,?\s*)?(?=ngày\s)", re.IGNORECASE)
 
 
+# the first line with text, from its first character
+_FIRST_LINE = re.compile(r"\s*(?P<line>\S[^\n]*)")
+
+
 def _meeting_date(text: str, after: int, hf: HeaderFacts) -> None:
     """A biên bản without a date line is dated by its opening sentence, the meeting it
     records (``Vào lúc 14 giờ 00 phút, ngày 09 tháng 12 năm 2025 tại …``): only when that
     sentence is the first paragraph under the title block (after ``Căn cứ …`` lines it is
     the session's date, not the paper's), only a whole day, only in that sentence form (a
     labelled ``Bắt đầu: 8h15' ngày …`` gives the meeting's hours)."""
-    line = next((x for x in text[after:after + 600].split("\n") if x.strip()), "")
-    start = text.find(line, after)
-    m = _MEETING.match(line.strip())
-    if m is None or not (m.group(0) or line.strip().startswith("Ngày")):
+    first = _FIRST_LINE.match(text, after)
+    line = first.group("line") if first else ""
+    m = _MEETING.match(line)
+    if first is None or m is None or not (m.group(0) or line.startswith("Ngày")):
         return
-    lead = start + len(line) - len(line.lstrip())
-    found = find_dates(line.strip()[m.end(): m.end() + 40])
+    at = first.start("line") + m.end()
+    found = find_dates(text[at:at + 40])
     # "ngày 09 tháng 12 năm 2025" from "ngày"; "ngày 05/3/2026" from its digits
     if found and found[0].start <= 5 and found[0].precision == "day" and found[0].iso:
         d = found[0]
         hf.date = d.iso
-        at = lead + m.end()
         hf.spans["date"] = (at + d.start, at + d.end, d.raw)
 
 

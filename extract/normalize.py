@@ -20,6 +20,7 @@ __all__ = [
     "fold",
     "fold_keep_length",
     "normalize_span",
+    "one_letter_off",
     "unify_marks",
 ]
 
@@ -54,6 +55,12 @@ def clean_text(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = text.translate(_SPACES)
     return unicodedata.normalize("NFC", text).translate(_ETH)
+
+
+def one_letter_off(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` with exactly one character replaced (what OCR does to a code
+    or a word it misreads by one letter: ``TE`` for ``TT``, ``thong te`` for ``thong tu``)."""
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
 def unify_marks(text: str) -> str:

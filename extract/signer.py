@@ -56,6 +56,13 @@ _RANKS = re.compile(rf"^(?P<rank>(?:(?:{_RANK_WORDS})[\s.,]*)+)")
 _GENERAL = re.compile(r"^(?P<head>Đại|Thượng|Trung|Thiếu)\s+(?P<w>\S{3,7})\s+(?=\S)")
 # a colon OCR set between two words of a name, no space around it ("Nguyên:Đình Trung")
 _GLUED_COLON = re.compile(r"(?<=[^\W\d_]):(?=[^\W\d_]{2})")
+
+
+def _colon_space(m: re.Match[str]) -> str:
+    s = m.string
+    return " " if s[m.start() - 1].islower() and s[m.end()].isupper() else ":"
+
+
 _HONORIFIC = re.compile(r"^(?:Ông|Bà|Đồng\s+chí|Đ/c)\s+")
 _SKIP_NAME = re.compile(r"(?:đã ký|ký|đóng dấu|Như trên|Nơi nhận|Lưu)", re.IGNORECASE)
 # a name's word: "Nguyễn", "H'Vi"; OCR glues a stray mark before it ("ơNguyễn", "` k$_TS.")
@@ -158,8 +165,7 @@ def _split_name(t: str) -> tuple[str | None, str | None]:
     """The signer's name in a cell, and the rank or title printed before it
     (``Thượng tướng Lê Quốc Hùng`` -> ``("Lê Quốc Hùng", "Thượng tướng")``)."""
     t = re.sub(r"\s+", " ", t).strip(" .,;:*_")
-    t = _GLUED_COLON.sub(lambda m: " " if t[m.start() - 1].islower() and t[m.end()].isupper()
-                         else ":", t)
+    t = _GLUED_COLON.sub(_colon_space, t)
     t = _strip_debris(t)
     rank = None
     m = _RANKS.match(t)

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .doctypes import PARTY_CODES, STATE_CODES, canonical_code, canonical_issuer_code
-from .normalize import fold, normalize_span, unify_marks
+from .normalize import fold, normalize_span, one_letter_off, unify_marks
 
 __all__ = [
     "SYMBOL_PATTERN",
@@ -274,7 +274,7 @@ def repair_ocr_citation(symbol: str, year: int | None) -> str:
     if year is not None and segs[0] not in STATE_CODES:
         segs = _ministry_circular(segs)
     if segs[0] == "NĐ" and len(segs) == 2 and segs[1] != "CP" and (
-            segs[1] == "C" or (len(segs[1]) == 2 and sum(a != b for a, b in zip(segs[1], "CP", strict=True)) == 1)):
+            segs[1] == "C" or one_letter_off(segs[1], "CP")):
         segs[1] = "CP"  # "NĐ-CE", "NĐ-GP", "NĐ-C": decrees are the Government's
     chain = "-".join(segs)
     if year is not None:
@@ -297,7 +297,7 @@ def _ministry_circular(segs: list[str]) -> list[str]:
         code, rest = first[:2], [first[2:]]
     else:
         return segs
-    if sum(a != b for a, b in zip(code, "TT", strict=True)) == 1:
+    if one_letter_off(code, "TT"):
         return ["TT", *rest]
     return segs
 

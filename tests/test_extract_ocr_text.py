@@ -177,7 +177,7 @@ def test_impossible_year_is_never_the_date(form: str, year: str, adopted: bool,
     if adopted:
         text += ("Luật này được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XV, "
                  "Kỳ họp thứ 9 thông qua ngày 19 tháng 6 năm 2025.\n")
-    hf = parse_header(clean_text(unicodedata.normalize(form, text)))
+    hf = _header(text, form)
     assert hf.date == date
     assert (("date", "conflict") in [(f, r) for f, r, _d in hf.review]) == (
         date is None and year == "2092")
@@ -300,7 +300,7 @@ def test_a_bracketed_ve_viec_under_a_title_naming_the_body_is_the_subject(form: 
             "Hà Tĩnh, ngày 18 tháng 02 năm 2025\n\nNGHỊ QUYẾT CỦA BAN CHẤP HÀNH\n"
             "HỘI KHUYẾN HỌC TỈNH HÀ TĨNH\n(Về việc sửa đổi, bổ sung Điều lệ\n"
             "Quỹ khuyến học tỉnh)\n\nCăn cứ Điều lệ Hội;\n")
-    hf = parse_header(clean_text(unicodedata.normalize(form, text)))
+    hf = _header(text, form)
     assert hf.type_code == "NQ"
     assert unicodedata.normalize("NFC", hf.subject or "") == (
         "Về việc sửa đổi, bổ sung Điều lệ Quỹ khuyến học tỉnh")
@@ -343,7 +343,7 @@ def test_a_speck_read_as_a_colon_after_the_type_name(form: str) -> None:
             "Độc lập - Tự do - Hạnh phúc\nHà Nội, ngày 20 tháng 5 năm 2026\n\n"
             "NGHỊ ĐỊNH :\nQUY ĐỊNH VIỆC QUẢN LÝ, SỬ DỤNG VÀ\n-_ KHAI THÁC TÀI SẢN KẾT CẤU\n\n"
             "Căn cứ Luật Tổ chức Chính phủ;\n")
-    hf = parse_header(clean_text(unicodedata.normalize(form, text)))
+    hf = _header(text, form)
     assert hf.type_code == "NĐ"
     assert unicodedata.normalize("NFC", hf.subject or "") == (
         "QUY ĐỊNH VIỆC QUẢN LÝ, SỬ DỤNG VÀ KHAI THÁC TÀI SẢN KẾT CẤU")
@@ -359,7 +359,7 @@ def test_a_colon_set_apart_at_a_subject_line_end_is_a_speck(form: str) -> None:
             "Độc lập - Tự do - Hạnh phúc\n\nQUYẾT ĐỊNH\n"
             "Phê duyệt phương án thi công gói thầu :\nsố 13 đoạn từ Km0 đến Km2\n"
             "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LÀO CAI\nCăn cứ Luật Tổ chức chính quyền địa phương;\n")
-    hf = parse_header(clean_text(unicodedata.normalize(form, text)))
+    hf = _header(text, form)
     assert unicodedata.normalize("NFC", hf.subject or "") == (
         "Phê duyệt phương án thi công gói thầu số 13 đoạn từ Km0 đến Km2")
     # a label's colon ("Kính gửi:") still ends it
@@ -393,7 +393,7 @@ def test_a_bien_ban_without_a_date_line_is_dated_by_its_opening_sentence(
     text = ("UBND TỈNH LÂM ĐỒNG\nSỞ NỘI VỤ\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
             "Độc lập - Tự do - Hạnh phúc\n\nBIÊN BẢN\nHọp thống nhất về việc thành lập hội\n\n"
             f"{opening}\ncác thành phần dự họp gồm:\n")
-    hf = parse_header(clean_text(unicodedata.normalize(form, text)))
+    hf = _header(text, form)
     assert hf.type_code == "BB" and hf.date == date
     # a date line in the header stays the date
     dated = text.replace("Độc lập - Tự do - Hạnh phúc\n",

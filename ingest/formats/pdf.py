@@ -732,12 +732,6 @@ def _capped(w: float, h: float, scale: float) -> float:
     return scale
 
 
-def _image_scale(page: pdfium.PdfPage) -> float | None:
-    """Pixels per point of the largest image on the page (None without images)."""
-    largest = _largest_image(page)
-    return largest[0] if largest is not None else None
-
-
 def _largest_image(page: pdfium.PdfPage) -> tuple[float, float] | None:
     """Pixels per point of the largest image on the page and its area in square points
     (None without images)."""
